@@ -1,0 +1,248 @@
+//! Cross River COS, Customer Management v1: OAuth2 client-credentials token, create and get
+//! customer. Every POST carries the caller's `idempotency-Key`, and a retry resends the same
+//! key with the same bytes, so COS can recognise it as the same request.
+
+use std::time::{Duration, Instant};
+
+use backon::Retryable;
+use branchdesk_domain::cos::{Customer, ErrorBody};
+use branchdesk_domain::Sensitive;
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::http::{check_base_url, is_retryable_status, retry_after};
+use crate::{Error, Result, RetryPolicy};
+
+/// The audience COS expects in its token request.
+pub const AUDIENCE: &str = "https://api.crbcos.com/";
+
+/// A token is renewed this long before it expires, so a request never races its expiry.
+const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
+
+/// How to reach one COS partner account.
+#[derive(Debug, Clone)]
+pub struct CosConfig {
+    pub base_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub client_secret: Sensitive<String>,
+    pub audience: String,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: u64,
+}
+
+struct Token {
+    bearer: Sensitive<String>,
+    renew_at: Instant,
+}
+
+pub struct CosClient {
+    http: reqwest::Client,
+    base: Url,
+    token_url: Url,
+    config: CosConfig,
+    token: Mutex<Option<Token>>,
+}
+
+/// A raw answer: status, headers and body, before it is judged.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl CosClient {
+    pub fn new(http: reqwest::Client, config: CosConfig) -> Result<Self> {
+        let base = check_base_url(&config.base_url)?;
+        let token_url = check_base_url(&config.token_url)?;
+        Ok(Self { http, base, token_url, config, token: Mutex::new(None) })
+    }
+
+    /// `POST /core/v1/cm/customers` with a body frozen by the caller.
+    pub async fn create_customer(&self, body: &[u8], idempotency_key: &str) -> Result<Customer> {
+        let answer =
+            self.send_with_retry(Method::POST, "core/v1/cm/customers", Some(body), Some(idempotency_key)).await?;
+        decode(&answer.body)
+    }
+
+    /// `GET /core/v1/cm/customers/{id}`.
+    pub async fn get_customer(&self, id: &str) -> Result<Customer> {
+        let path = format!("core/v1/cm/customers/{id}");
+        let answer = self.send_with_retry(Method::GET, &path, None, None).await?;
+        decode(&answer.body)
+    }
+
+    /// Obtains a token now, to check that the connection's credentials work.
+    pub async fn check_credentials(&self) -> Result<()> {
+        self.invalidate_token().await;
+        self.bearer().await.map(|_| ())
+    }
+
+    async fn send_with_retry(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        key: Option<&str>,
+    ) -> Result<Answer> {
+        let attempt = || async { self.send_authorised(method.clone(), path, body, key).await };
+        attempt
+            .retry(self.config.retry.backoff())
+            .when(Error::is_retryable)
+            .adjust(|error, delay| match error {
+                Error::Unavailable { retry_after: Some(wait), .. } => Some(*wait),
+                _ => delay,
+            })
+            .notify(|error, delay| {
+                tracing::warn!(%path, ?delay, error = %error, "COS request will be retried");
+            })
+            .await
+    }
+
+    /// One attempt, renewing the token once if COS says it is no longer valid.
+    async fn send_authorised(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        key: Option<&str>,
+    ) -> Result<Answer> {
+        let answer = self.send_once(method.clone(), path, body, key).await?;
+        if answer.status != StatusCode::UNAUTHORIZED {
+            return judge(answer);
+        }
+        self.invalidate_token().await;
+        let answer = self.send_once(method, path, body, key).await?;
+        if answer.status == StatusCode::UNAUTHORIZED {
+            return Err(Error::Auth { status: 401 });
+        }
+        judge(answer)
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&[u8]>,
+        key: Option<&str>,
+    ) -> Result<Answer> {
+        let bearer = self.bearer().await?;
+        let url = self.base.join(path).map_err(|_| Error::BadUrl(path.to_owned()))?;
+        let mut request = self
+            .http
+            .request(method.clone(), url)
+            .header(AUTHORIZATION, format!("Bearer {}", bearer.expose()))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(key) = key {
+            request = request.header("idempotency-Key", key);
+        }
+        if let Some(body) = body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+        }
+        let started = Instant::now();
+        let response = request.send().await.map_err(network_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(network_error)?.to_vec();
+        tracing::info!(
+            %method,
+            %path,
+            status = status.as_u16(),
+            replayed = headers.contains_key("original-request-id"),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "COS answered"
+        );
+        Ok(Answer { status, headers, body })
+    }
+
+    async fn invalidate_token(&self) {
+        *self.token.lock().await = None;
+    }
+
+    /// The cached token, or a new one by client credentials when it is missing or about
+    /// to expire. The lock is held while fetching so concurrent callers share one request.
+    async fn bearer(&self) -> Result<Sensitive<String>> {
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref() {
+            if Instant::now() < token.renew_at {
+                return Ok(token.bearer.clone());
+            }
+        }
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.config.client_id.as_str()),
+            ("client_secret", self.config.client_secret.expose().as_str()),
+            ("audience", self.config.audience.as_str()),
+        ];
+        let response = self
+            .http
+            .post(self.token_url.clone())
+            .form(&form)
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = response.status();
+        tracing::info!(status = status.as_u16(), "COS token answered");
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
+            return Err(Error::Auth { status: status.as_u16() });
+        }
+        if !status.is_success() {
+            return Err(Error::Unavailable {
+                status: status.as_u16(),
+                detail: Some("while obtaining a token".to_owned()),
+                retry_after: retry_after(response.headers()),
+            });
+        }
+        let answer: TokenAnswer =
+            response.json().await.map_err(|e| Error::Decode(format!("token answer: {e}")))?;
+        let lifetime = Duration::from_secs(answer.expires_in);
+        let token = Token {
+            bearer: Sensitive::new(answer.access_token),
+            renew_at: Instant::now() + lifetime.saturating_sub(RENEW_BEFORE_EXPIRY),
+        };
+        let bearer = token.bearer.clone();
+        *cached = Some(token);
+        Ok(bearer)
+    }
+}
+
+fn network_error(error: reqwest::Error) -> Error {
+    // reqwest's message names the URL, never headers or bodies, so it carries no secret.
+    Error::Network(error.without_url().to_string())
+}
+
+fn judge(answer: Answer) -> Result<Answer> {
+    let status = answer.status.as_u16();
+    if answer.status.is_success() {
+        return Ok(answer);
+    }
+    if is_retryable_status(status) {
+        return Err(Error::Unavailable {
+            status,
+            detail: error_items(&answer.body).map(|errors| {
+                errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ")
+            }),
+            retry_after: retry_after(&answer.headers),
+        });
+    }
+    if status == 403 {
+        return Err(Error::Auth { status });
+    }
+    Err(Error::Rejected { status, errors: error_items(&answer.body).unwrap_or_default() })
+}
+
+fn error_items(body: &[u8]) -> Option<Vec<branchdesk_domain::cos::ErrorItem>> {
+    serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.errors)
+}
+
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| Error::Decode(e.to_string()))
+}

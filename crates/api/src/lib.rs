@@ -1,0 +1,10 @@
+//! One HTTP client per provider. Each knows its provider's authentication, idempotency
+//! header, which answers are worth retrying, and how its error bodies read.
+
+pub mod cos;
+
+mod error;
+mod http;
+
+pub use error::{Error, Result};
+pub use http::{check_base_url, RetryPolicy};

@@ -1,0 +1,12 @@
+//! Branchdesk's domain: what staff type into a draft, the providers' wire types, and the
+//! rules that check one against the other. Pure: no I/O, no clock except where passed in.
+
+pub mod cos;
+pub mod draft;
+pub mod validate;
+
+mod error;
+mod sensitive;
+
+pub use error::{Error, Result};
+pub use sensitive::Sensitive;

@@ -1,0 +1,23 @@
+use branchdesk_domain::validate::Issue;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the draft has {} problem(s) to fix before it can be sent", .0.len())]
+    Invalid(Vec<Issue>),
+    #[error(transparent)]
+    Provider(#[from] branchdesk_api::Error),
+    #[error("the Training sandbox could not start: {0}")]
+    Training(String),
+    #[error("could not prepare the request: {0}")]
+    Encode(String),
+}
+
+impl From<branchdesk_domain::Error> for Error {
+    fn from(error: branchdesk_domain::Error) -> Self {
+        match error {
+            branchdesk_domain::Error::Invalid(issues) => Error::Invalid(issues),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

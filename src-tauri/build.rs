@@ -1,0 +1,14 @@
+fn main() {
+    // Declaring the app's commands makes each one a permission of its own, so the
+    // capability file can grant the main window exactly the commands it uses.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "ui_ready",
+        "connectivity",
+        "validate_cos_personal",
+        "submit_cos_personal",
+        "cos_customer_status",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri build configuration is valid");
+}

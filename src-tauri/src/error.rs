@@ -1,0 +1,84 @@
+//! Errors as the UI receives them: `{code, message, field?}`. The UI switches on `code`
+//! and puts `message` under `field` when there is one; it never parses message text.
+
+use branchdesk_api::Error as ApiError;
+use branchdesk_engine::Error as EngineError;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The draft breaks a local rule; nothing was sent.
+    Invalid,
+    /// The provider checked the request and refused it.
+    Rejected,
+    /// The provider could not be reached, or kept failing; safe to try again.
+    Unreachable,
+    /// The connection's credentials were refused.
+    Credentials,
+    /// Anything else: a fault of Branchdesk's.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+}
+
+impl From<EngineError> for UiError {
+    fn from(error: EngineError) -> Self {
+        let message = error.to_string();
+        match error {
+            EngineError::Invalid(issues) => UiError {
+                code: ErrorCode::Invalid,
+                message,
+                field: issues.iter().find(|i| i.is_error()).map(|i| i.field.clone()),
+            },
+            EngineError::Provider(ApiError::Rejected { errors, .. }) => UiError {
+                code: ErrorCode::Rejected,
+                field: errors
+                    .iter()
+                    .find_map(branchdesk_domain::cos::field_of_error)
+                    .map(str::to_owned),
+                message,
+            },
+            EngineError::Provider(ApiError::Network(_) | ApiError::Unavailable { .. }) => {
+                UiError { code: ErrorCode::Unreachable, message, field: None }
+            }
+            EngineError::Provider(ApiError::Auth { .. }) => {
+                UiError { code: ErrorCode::Credentials, message, field: None }
+            }
+            EngineError::Provider(_) | EngineError::Training(_) | EngineError::Encode(_) => {
+                UiError { code: ErrorCode::Internal, message, field: None }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use branchdesk_domain::cos::ErrorItem;
+
+    #[test]
+    fn errors_cross_to_the_ui_as_code_message_field() {
+        let error = UiError::from(EngineError::Provider(ApiError::Rejected {
+            status: 400,
+            errors: vec![ErrorItem { code: 1000, message: "First name required".into() }],
+        }));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "rejected");
+        assert_eq!(json["field"], "firstName");
+        assert!(json["message"].as_str().unwrap().contains("First name required"));
+
+        let error = UiError::from(EngineError::Provider(ApiError::Network("reset".into())));
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "unreachable");
+        assert!(json.get("field").is_none(), "no field key when there is none: {json}");
+    }
+}

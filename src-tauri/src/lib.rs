@@ -1,0 +1,49 @@
+//! The Branchdesk desktop shell: the window, app state, and thin commands over the engine.
+
+mod bindings;
+mod commands;
+mod error;
+mod state;
+
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+pub use error::{ErrorCode, UiError};
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BRANCHDESK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let result = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::ui_ready,
+            commands::connectivity,
+            commands::validate_cos_personal,
+            commands::submit_cos_personal,
+            commands::cos_customer_status,
+        ])
+        .setup(|app| {
+            let state = tauri::async_runtime::block_on(state::AppState::start())?;
+            // The webview keeps its own storage under the data folder too, so a test's
+            // BRANCHDESK_DATA_DIR isolates everything the app writes.
+            let webview_dir = state.data_dir.join("webview");
+            app.manage(state);
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
+                .title("Branchdesk")
+                .inner_size(1280.0, 800.0)
+                .min_inner_size(960.0, 640.0)
+                .data_directory(webview_dir)
+                .build()?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "Branchdesk stopped with an error");
+        std::process::exit(1);
+    }
+}
