@@ -10,15 +10,12 @@
 mod admin;
 mod bvnk;
 mod cos;
-#[allow(dead_code)] // used by the Fin.com emulator, still being written
 mod countries;
 mod faults;
 mod fin;
 mod mw;
 mod net;
-#[allow(dead_code)]
 mod state;
-#[allow(dead_code)]
 mod util;
 
 use std::net::SocketAddr;

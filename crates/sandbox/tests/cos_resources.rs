@@ -1,5 +1,7 @@
 //! COS: Business customers, sub-resources, beneficial owners, profile updates.
 
+// Test helpers outside #[test] functions may unwrap too.
+#![allow(clippy::unwrap_used)]
 mod common;
 
 use branchdesk_sandbox::Sandbox;
