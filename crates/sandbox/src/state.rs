@@ -120,6 +120,9 @@ pub(crate) struct Store {
     pub fin_files: HashMap<String, FinFile>,
     #[serde(default)]
     pub bvnk_customers: BTreeMap<String, Value>,
+    /// Documents received per customer reference (content reduced to its size).
+    #[serde(default)]
+    pub bvnk_documents: HashMap<String, Vec<Value>>,
     /// "id\nnonce" -> unix seconds when first seen.
     #[serde(default)]
     pub bvnk_nonces: HashMap<String, i64>,
