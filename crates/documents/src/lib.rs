@@ -1,0 +1,63 @@
+//! Local checks and normalisation of ID document scans (driving licence, passport
+//! page, selfie, proof of address) before they are stored or uploaded.
+//!
+//! Everything is decided from file content, offline, with bounded memory: a file
+//! over [`CheckConfig::max_file_bytes`] is refused after reading its first bytes,
+//! and image headers are checked against pixel and allocation limits before any
+//! pixel buffer exists.
+
+mod config;
+mod error;
+mod input;
+mod pdf;
+mod pipeline;
+mod quality;
+mod report;
+mod sniff;
+
+use std::path::Path;
+
+pub use config::CheckConfig;
+pub use error::{human_bytes, Error, Result};
+pub use report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem, Report, Step};
+
+/// A document ready to be stored or uploaded.
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    /// The bytes to store or upload: upright, without metadata, in an accepted
+    /// format, within the provider's limit. A PDF is the original file.
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Hex SHA-256 of `bytes`.
+    pub sha256: String,
+    /// JPEG, at most [`CheckConfig::thumbnail_long_side_px`] on the long side.
+    /// PDFs have none: rendering PDF pages is out of scope for this crate.
+    pub thumbnail_jpeg: Option<Vec<u8>>,
+    pub report: Report,
+}
+
+/// Checks a file and says what normalisation would do, without producing it.
+///
+/// Refusals are reported in [`Report::errors`] with `acceptable: false`; only a
+/// file that cannot be opened or read is an `Err`.
+pub fn inspect(path: &Path, cfg: &CheckConfig) -> Result<Report> {
+    let input = input::Input::from_path(path, cfg)?;
+    Ok(pipeline::run(input, cfg, 0).report)
+}
+
+/// Produces the bytes to store or upload, or the reason the file is refused.
+pub fn normalise(path: &Path, cfg: &CheckConfig) -> Result<Normalised> {
+    let input = input::Input::from_path(path, cfg)?;
+    pipeline::run(input, cfg, 0).into_normalised()
+}
+
+/// Rotates a picture by `quarter_turns` × 90° clockwise (negative turns rotate
+/// anticlockwise) and normalises the result, e.g. after the employee pressed
+/// "rotate" on an already-normalised scan. PDFs cannot be rotated.
+pub fn rotate(bytes: &[u8], quarter_turns: i32, cfg: &CheckConfig) -> Result<Normalised> {
+    let input = input::Input::from_bytes(bytes, cfg);
+    let turns = u8::try_from(quarter_turns.rem_euclid(4)).unwrap_or(0);
+    pipeline::run(input, cfg, turns).into_normalised()
+}

@@ -1,0 +1,620 @@
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::error::LimitErrorKind;
+use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+
+use crate::config::CheckConfig;
+use crate::error::{Error, Result};
+use crate::input::{sha256_hex, Input};
+use crate::report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem, Report, Step};
+use crate::sniff::{self, Completeness};
+use crate::{pdf, quality, Normalised};
+
+pub struct Run {
+    pub report: Report,
+    result: Result<Produced>,
+}
+
+struct Produced {
+    bytes: Vec<u8>,
+    format: Format,
+    width: Option<u32>,
+    height: Option<u32>,
+    sha256: String,
+    thumbnail: Option<Vec<u8>>,
+}
+
+impl Run {
+    pub fn into_normalised(self) -> Result<Normalised> {
+        let p = self.result?;
+        Ok(Normalised {
+            mime: p.format.mime().unwrap_or("application/octet-stream"),
+            bytes: p.bytes,
+            width: p.width,
+            height: p.height,
+            sha256: p.sha256,
+            thumbnail_jpeg: p.thumbnail,
+            report: self.report,
+        })
+    }
+}
+
+/// Extensions under which a refused file pretends to be something we accept;
+/// naming them in the message explains why "the .jpg" does not open.
+const ACCEPTED_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "pdf", "tif", "tiff", "webp"];
+
+pub fn run(input: Input, cfg: &CheckConfig, extra_quarter_turns: u8) -> Run {
+    let mut report = Report::new(input.file_name.clone(), input.file_bytes);
+    let sniffed = sniff::sniff(&input.header);
+    report.format = sniffed.format;
+    report.mime = sniffed.mime;
+    report.sha256 = input.sha256.clone();
+
+    let result = produce(
+        &input,
+        sniffed.format,
+        &sniffed.description,
+        cfg,
+        extra_quarter_turns,
+        &mut report,
+    );
+    match &result {
+        Ok(p) => {
+            report.output = Some(OutputSummary {
+                mime: p
+                    .format
+                    .mime()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned(),
+                bytes: p.bytes.len() as u64,
+                width: p.width,
+                height: p.height,
+                sha256: p.sha256.clone(),
+            });
+            report.acceptable = true;
+        }
+        Err(e) => {
+            report.errors.push(Problem::from(e));
+            report.acceptable = false;
+        }
+    }
+    Run { report, result }
+}
+
+fn produce(
+    input: &Input,
+    format: Format,
+    description: &str,
+    cfg: &CheckConfig,
+    extra_quarter_turns: u8,
+    report: &mut Report,
+) -> Result<Produced> {
+    if input.file_bytes == 0 {
+        return Err(Error::Empty);
+    }
+    // The type is judged first: a 40 MB HEIC is refused for being HEIC, since
+    // exporting it as JPEG fixes the size too.
+    match format {
+        Format::Heic => return Err(Error::Heic),
+        Format::Avif => return Err(Error::Avif),
+        Format::Other => {
+            return Err(Error::Unsupported {
+                found: description.to_owned(),
+                named_as: input
+                    .extension
+                    .clone()
+                    .filter(|e| ACCEPTED_EXTENSIONS.contains(&e.as_str())),
+            })
+        }
+        _ => {}
+    }
+    let Some(bytes) = input.body.as_deref() else {
+        return Err(Error::FileTooLarge {
+            bytes: input.file_bytes,
+            max: cfg.max_file_bytes,
+        });
+    };
+    if sniff::completeness(format, bytes) == Completeness::Truncated {
+        return Err(Error::Truncated { format });
+    }
+    if format == Format::Pdf {
+        if extra_quarter_turns != 0 {
+            return Err(Error::UnsupportedVariant {
+                format,
+                detail: "PDF pages cannot be rotated here".to_owned(),
+            });
+        }
+        return produce_pdf(bytes, cfg, report);
+    }
+    produce_image(bytes, format, cfg, extra_quarter_turns, report)
+}
+
+fn produce_pdf(bytes: &[u8], cfg: &CheckConfig, report: &mut Report) -> Result<Produced> {
+    let info = pdf::examine(bytes)?;
+    report.pages = Some(info.pages);
+    if info.repaired {
+        report.checks.push(CheckResult {
+            check: Check::PdfRepaired,
+            outcome: Outcome::Warning,
+            message: "The PDF's internal index was damaged and had to be rebuilt to read it; the provider may reject it. If possible, save or scan it again.".to_owned(),
+            measured: 1.0,
+            threshold: 0.0,
+        });
+    }
+    let len = bytes.len() as u64;
+    if let Some(limit) = cfg.provider_limit_bytes {
+        if len > limit {
+            return Err(Error::PdfOverProviderLimit { bytes: len, limit });
+        }
+    }
+    report.plan.push(Step::KeepAsIs);
+    Ok(Produced {
+        bytes: bytes.to_vec(),
+        format: Format::Pdf,
+        width: None,
+        height: None,
+        sha256: sha256_hex(bytes),
+        thumbnail: None,
+    })
+}
+
+fn image_format(format: Format) -> Option<ImageFormat> {
+    match format {
+        Format::Jpeg => Some(ImageFormat::Jpeg),
+        Format::Png => Some(ImageFormat::Png),
+        Format::Tiff => Some(ImageFormat::Tiff),
+        Format::Webp => Some(ImageFormat::WebP),
+        _ => None,
+    }
+}
+
+struct Decoded {
+    image: DynamicImage,
+    orientation: Orientation,
+}
+
+fn decode(bytes: &[u8], format: Format, cfg: &CheckConfig) -> Result<Decoded> {
+    let fmt = image_format(format).ok_or_else(|| Error::UnsupportedVariant {
+        format,
+        detail: "not a picture format".to_owned(),
+    })?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(cfg.max_dimension_px);
+    limits.max_image_height = Some(cfg.max_dimension_px);
+    limits.max_alloc = Some(cfg.max_decode_alloc_bytes);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), fmt);
+    reader.limits(limits);
+    // Only the header has been read at this point; the limits above have
+    // already rejected oversized dimensions without allocating pixels.
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| image_error(e, format, bytes, cfg))?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > cfg.max_pixels {
+        return Err(too_many_pixels(width, height, cfg));
+    }
+    if decoder.total_bytes() > cfg.max_decode_alloc_bytes {
+        return Err(Error::TooMuchMemory {
+            max: cfg.max_decode_alloc_bytes,
+        });
+    }
+    // A malformed EXIF block should not cost the customer a retake: the photo
+    // is kept as stored.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let image =
+        DynamicImage::from_decoder(decoder).map_err(|e| image_error(e, format, bytes, cfg))?;
+    Ok(Decoded { image, orientation })
+}
+
+fn too_many_pixels(width: u32, height: u32, cfg: &CheckConfig) -> Error {
+    Error::TooManyPixels {
+        width,
+        height,
+        max_dimension: cfg.max_dimension_px,
+        max_pixels: cfg.max_pixels,
+    }
+}
+
+fn image_error(e: ImageError, format: Format, bytes: &[u8], cfg: &CheckConfig) -> Error {
+    match e {
+        ImageError::Limits(l) => match l.kind() {
+            LimitErrorKind::DimensionError => {
+                // Header-only second look, to tell the user what the file claims.
+                let (w, h) = image_format(format)
+                    .and_then(|f| {
+                        let mut r = ImageReader::with_format(Cursor::new(bytes), f);
+                        r.no_limits();
+                        r.into_dimensions().ok()
+                    })
+                    .unwrap_or((0, 0));
+                too_many_pixels(w, h, cfg)
+            }
+            _ => Error::TooMuchMemory {
+                max: cfg.max_decode_alloc_bytes,
+            },
+        },
+        ImageError::Unsupported(u) => Error::UnsupportedVariant {
+            format,
+            detail: u.to_string(),
+        },
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Truncated { format }
+        }
+        other => {
+            let detail = other.to_string();
+            let lower = detail.to_ascii_lowercase();
+            if lower.contains("eof")
+                || lower.contains("end of file")
+                || lower.contains("unexpected end")
+            {
+                Error::Truncated { format }
+            } else {
+                Error::Corrupt { format, detail }
+            }
+        }
+    }
+}
+
+/// Counts the pages of a TIFF and checks that each page's image data lies
+/// inside the file. The decoder reads only the first page, so a multi-page
+/// scan cut off in page 3 would otherwise pass as a shorter document.
+fn tiff_pages(bytes: &[u8]) -> Result<u32> {
+    use tiff::decoder::Decoder;
+    use tiff::tags::Tag;
+
+    let truncated = || Error::Truncated {
+        format: Format::Tiff,
+    };
+    // An unreadable first directory is left to the image decoder to explain.
+    let Ok(mut dec) = Decoder::new(Cursor::new(bytes)) else {
+        return Ok(1);
+    };
+    let len = bytes.len() as u64;
+    let mut pages = 0u32;
+    loop {
+        pages += 1;
+        let mut ranges = |offsets: Tag, counts: Tag| -> Option<(Vec<u64>, Vec<u64>)> {
+            let o = dec.find_tag_unsigned_vec::<u64>(offsets).ok().flatten()?;
+            let c = dec.find_tag_unsigned_vec::<u64>(counts).ok().flatten()?;
+            Some((o, c))
+        };
+        let chunks = ranges(Tag::StripOffsets, Tag::StripByteCounts)
+            .or_else(|| ranges(Tag::TileOffsets, Tag::TileByteCounts));
+        if let Some((offsets, counts)) = chunks {
+            if offsets
+                .iter()
+                .zip(&counts)
+                .any(|(o, c)| o.saturating_add(*c) > len)
+            {
+                return Err(truncated());
+            }
+        }
+        // A crafted directory chain can loop; the cap keeps counting cheap.
+        if !dec.more_images() || pages >= 10_000 {
+            return Ok(pages);
+        }
+        match dec.next_image() {
+            Ok(()) => {}
+            Err(tiff::TiffError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return Err(truncated())
+            }
+            Err(e) => {
+                return Err(Error::Corrupt {
+                    format: Format::Tiff,
+                    detail: e.to_string(),
+                })
+            }
+        }
+    }
+}
+
+fn produce_image(
+    bytes: &[u8],
+    format: Format,
+    cfg: &CheckConfig,
+    extra_quarter_turns: u8,
+    report: &mut Report,
+) -> Result<Produced> {
+    let tiff_page_count = if format == Format::Tiff {
+        Some(tiff_pages(bytes)?)
+    } else {
+        None
+    };
+    let Decoded {
+        mut image,
+        orientation,
+    } = decode(bytes, format, cfg)?;
+
+    let target = match format {
+        Format::Png => Format::Png,
+        _ => Format::Jpeg,
+    };
+    if let Some(pages) = tiff_page_count {
+        report.pages = Some(pages);
+        if pages > 1 {
+            report.plan.push(Step::KeepFirstPage { pages });
+            report.checks.push(CheckResult {
+                check: Check::ExtraPages,
+                outcome: Outcome::Warning,
+                message: format!("The TIFF has {pages} pages; only the first is used. Upload each page as its own file."),
+                measured: f64::from(pages),
+                threshold: 1.0,
+            });
+        }
+    } else {
+        report.pages = Some(1);
+    }
+
+    if orientation != Orientation::NoTransforms {
+        report.plan.push(Step::ApplyOrientation {
+            exif_value: orientation.to_exif(),
+            description: describe_orientation(orientation).to_owned(),
+        });
+        image.apply_orientation(orientation);
+    }
+    if extra_quarter_turns != 0 {
+        report.plan.push(Step::Rotate {
+            degrees_clockwise: u16::from(extra_quarter_turns) * 90,
+        });
+        image = match extra_quarter_turns {
+            1 => image.rotate90(),
+            2 => image.rotate180(),
+            _ => image.rotate270(),
+        };
+    }
+
+    image = to_8bit(image, report);
+    image = drop_opaque_alpha(image);
+    if target == Format::Jpeg && image.color().has_alpha() {
+        report.plan.push(Step::FlattenTransparency);
+        image = flatten(&image);
+    }
+    report.width = Some(image.width());
+    report.height = Some(image.height());
+
+    let measures = quality::measure(&image, cfg);
+    report.checks.extend(quality::judge(&measures, cfg));
+
+    if target != format {
+        report.plan.push(Step::Convert {
+            from: format,
+            to: target,
+            reason: format!("{format} is not accepted by verification providers"),
+        });
+    }
+    report.plan.push(Step::StripMetadata);
+
+    let (bytes_out, out_format, image) = fit(image, target, cfg, report)?;
+    let thumbnail = thumbnail(&image, cfg)?;
+    Ok(Produced {
+        sha256: sha256_hex(&bytes_out),
+        bytes: bytes_out,
+        format: out_format,
+        width: Some(image.width()),
+        height: Some(image.height()),
+        thumbnail: Some(thumbnail),
+    })
+}
+
+fn describe_orientation(o: Orientation) -> &'static str {
+    match o {
+        Orientation::NoTransforms => "none",
+        Orientation::Rotate90 => "rotate 90 degrees clockwise",
+        Orientation::Rotate180 => "rotate 180 degrees",
+        Orientation::Rotate270 => "rotate 90 degrees anticlockwise",
+        Orientation::FlipHorizontal => "mirror left to right",
+        Orientation::FlipVertical => "mirror top to bottom",
+        Orientation::Rotate90FlipH => "rotate 90 degrees clockwise and mirror",
+        Orientation::Rotate270FlipH => "rotate 90 degrees anticlockwise and mirror",
+    }
+}
+
+/// Providers and browsers handle 8-bit images everywhere; 16-bit and float
+/// samples add size and no legibility.
+fn to_8bit(image: DynamicImage, report: &mut Report) -> DynamicImage {
+    match image {
+        DynamicImage::ImageLuma8(_)
+        | DynamicImage::ImageLumaA8(_)
+        | DynamicImage::ImageRgb8(_)
+        | DynamicImage::ImageRgba8(_) => image,
+        other => {
+            report.plan.push(Step::ReduceBitDepth);
+            let grey = matches!(
+                other,
+                DynamicImage::ImageLuma16(_) | DynamicImage::ImageLumaA16(_)
+            );
+            match (grey, other.color().has_alpha()) {
+                (true, false) => DynamicImage::ImageLuma8(other.to_luma8()),
+                (true, true) => DynamicImage::ImageLumaA8(other.to_luma_alpha8()),
+                (false, false) => DynamicImage::ImageRgb8(other.to_rgb8()),
+                (false, true) => DynamicImage::ImageRgba8(other.to_rgba8()),
+            }
+        }
+    }
+}
+
+/// Many tools write an alpha channel that is fully opaque; dropping it keeps a
+/// converted photo in JPEG instead of forcing transparency handling.
+fn drop_opaque_alpha(image: DynamicImage) -> DynamicImage {
+    match &image {
+        DynamicImage::ImageRgba8(buf) if buf.pixels().all(|p| p.0[3] == 255) => {
+            DynamicImage::ImageRgb8(image.to_rgb8())
+        }
+        DynamicImage::ImageLumaA8(buf) if buf.pixels().all(|p| p.0[1] == 255) => {
+            DynamicImage::ImageLuma8(image.to_luma8())
+        }
+        _ => image,
+    }
+}
+
+/// Paints transparent areas white, as they would look on paper.
+fn flatten(image: &DynamicImage) -> DynamicImage {
+    let over_white = |c: u8, a: u8| -> u8 {
+        let (c, a) = (u32::from(c), u32::from(a));
+        u8::try_from((c * a + 255 * (255 - a) + 127) / 255).unwrap_or(u8::MAX)
+    };
+    match image {
+        DynamicImage::ImageLumaA8(buf) => {
+            let out = image::GrayImage::from_fn(buf.width(), buf.height(), |x, y| {
+                let p = buf.get_pixel(x, y).0;
+                image::Luma([over_white(p[0], p[1])])
+            });
+            DynamicImage::ImageLuma8(out)
+        }
+        other => {
+            let buf = other.to_rgba8();
+            let out = image::RgbImage::from_fn(buf.width(), buf.height(), |x, y| {
+                let p = buf.get_pixel(x, y).0;
+                image::Rgb([
+                    over_white(p[0], p[3]),
+                    over_white(p[1], p[3]),
+                    over_white(p[2], p[3]),
+                ])
+            });
+            DynamicImage::ImageRgb8(out)
+        }
+    }
+}
+
+fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let encoder = JpegEncoder::new_with_quality(&mut out, quality);
+    let res = match image {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => {
+            image.write_with_encoder(encoder)
+        }
+        DynamicImage::ImageLumaA8(_) => {
+            DynamicImage::ImageLuma8(flatten(image).to_luma8()).write_with_encoder(encoder)
+        }
+        _ => DynamicImage::ImageRgb8(flatten(image).to_rgb8()).write_with_encoder(encoder),
+    };
+    res.map_err(|e| Error::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+fn encode_png(image: &DynamicImage) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let encoder =
+        PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive);
+    image
+        .write_with_encoder(encoder)
+        .map_err(|e| Error::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>> {
+    match format {
+        Format::Png => encode_png(image),
+        _ => encode_jpeg(image, quality),
+    }
+}
+
+/// JPEG qualities tried while fitting a limit, best first.
+fn quality_steps(cfg: &CheckConfig) -> Vec<u8> {
+    let top = cfg.jpeg_quality.clamp(1, 100);
+    let floor = cfg.min_jpeg_quality.clamp(1, top);
+    let mut steps: Vec<u8> = (0..)
+        .map(|i: u8| top.saturating_sub(i.saturating_mul(10)))
+        .take_while(|q| *q > floor)
+        .collect();
+    steps.push(floor);
+    steps
+}
+
+/// Encodes the image, shrinking it only as far as the provider limit demands:
+/// first lower JPEG quality at full size, then smaller sizes, never below the
+/// legibility floor.
+fn fit(
+    image: DynamicImage,
+    target: Format,
+    cfg: &CheckConfig,
+    report: &mut Report,
+) -> Result<(Vec<u8>, Format, DynamicImage)> {
+    let first = encode(&image, target, cfg.jpeg_quality)?;
+    let fits = |len: usize| cfg.provider_limit_bytes.is_none_or(|l| len as u64 <= l);
+    if fits(first.len()) {
+        if target == Format::Jpeg {
+            report.plan.push(Step::Recompress {
+                quality: cfg.jpeg_quality,
+            });
+        }
+        return Ok((first, target, image));
+    }
+    let limit = cfg.provider_limit_bytes.unwrap_or(u64::MAX);
+
+    if target == Format::Png {
+        report.plan.push(Step::Convert {
+            from: Format::Png,
+            to: Format::Jpeg,
+            reason: "the PNG is over the provider's size limit".to_owned(),
+        });
+    }
+    let qualities = quality_steps(cfg);
+    let lowest = *qualities.last().unwrap_or(&cfg.min_jpeg_quality);
+    let (w0, h0) = (image.width(), image.height());
+    let long0 = w0.max(h0);
+    let floor = cfg.min_fit_long_side_px.min(long0).max(1);
+
+    let mut long = long0;
+    loop {
+        let scaled = if long == long0 {
+            image.clone()
+        } else {
+            image.resize(long, long, FilterType::CatmullRom)
+        };
+        // Quality is the cheaper loss, so it is exhausted at each size before
+        // shrinking; trying the lowest first skips sizes that cannot fit at all.
+        let at_lowest = encode_jpeg(&scaled, lowest)?;
+        if fits(at_lowest.len()) {
+            let mut chosen = (at_lowest, lowest);
+            for &q in &qualities {
+                if q == lowest {
+                    break;
+                }
+                let attempt = encode_jpeg(&scaled, q)?;
+                if fits(attempt.len()) {
+                    chosen = (attempt, q);
+                    break;
+                }
+            }
+            if long != long0 {
+                report.plan.push(Step::Downscale {
+                    from_width: w0,
+                    from_height: h0,
+                    to_width: scaled.width(),
+                    to_height: scaled.height(),
+                });
+            }
+            report.plan.push(Step::Recompress { quality: chosen.1 });
+            return Ok((chosen.0, Format::Jpeg, scaled));
+        }
+        if long <= floor {
+            return Err(Error::CannotFit {
+                smallest_bytes: at_lowest.len() as u64,
+                limit,
+                width: scaled.width(),
+                height: scaled.height(),
+                quality: lowest,
+            });
+        }
+        // Bytes scale roughly with area, so jump straight to the size the
+        // limit suggests (with margin) instead of creeping down.
+        let ratio = (limit as f64 / at_lowest.len() as f64).sqrt() * 0.95;
+        let next = (f64::from(long) * ratio.clamp(0.5, 0.9)).round() as u32;
+        long = next.max(floor);
+    }
+}
+
+fn thumbnail(image: &DynamicImage, cfg: &CheckConfig) -> Result<Vec<u8>> {
+    let side = cfg.thumbnail_long_side_px.max(1);
+    let small = if image.width().max(image.height()) > side {
+        image.thumbnail(side, side)
+    } else {
+        image.clone()
+    };
+    encode_jpeg(&small, cfg.thumbnail_quality)
+}
