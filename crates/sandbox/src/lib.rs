@@ -182,9 +182,14 @@ impl Sandbox {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
+        if let Some(mut task) = self.task.take() {
             // Graceful shutdown waits for open connections; a stalled fault must not hang it.
-            let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+            if tokio::time::timeout(Duration::from_secs(2), &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+            }
         }
     }
 }

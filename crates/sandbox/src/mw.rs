@@ -19,7 +19,8 @@ use crate::net::ConnInfo;
 use crate::state::{App, Replay};
 use crate::util;
 
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+// Large enough for base64 document scans sent to BVNK as JSON.
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Provider {
@@ -47,6 +48,16 @@ impl Provider {
             Provider::Cos => Some("idempotency-key"),
             Provider::Bvnk => Some("x-idempotency-key"),
             Provider::Fin => None,
+        }
+    }
+
+    fn conflict(self, message: &str) -> Response {
+        match self {
+            Provider::Cos => util::json(
+                StatusCode::CONFLICT,
+                json!({ "Errors": [{ "Code": 2100, "Message": message }] }),
+            ),
+            _ => self.system_error(StatusCode::CONFLICT, message),
         }
     }
 
@@ -174,10 +185,11 @@ async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
             (Response::new(Body::empty()), "reset".to_string())
         }
         (action, provider, kill) => {
-            if let Some(Action::Stall { ms }) = action {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-            }
-            let response = handle(&app, req, next, provider, &request_id).await;
+            let stall = match action {
+                Some(Action::Stall { ms }) => Duration::from_millis(ms),
+                _ => Duration::ZERO,
+            };
+            let response = handle(&app, req, next, provider, &request_id, stall).await;
             let status = response.status().as_u16().to_string();
             match (action, kill) {
                 (Some(Action::FailAfterCommit), Some(kill)) => {
@@ -225,22 +237,16 @@ async fn handle(
     next: Next,
     provider: Option<Provider>,
     request_id: &str,
+    stall: Duration,
 ) -> Response {
-    let Some(provider) = provider else {
-        return next.run(req).await;
-    };
-    let Some(header_name) = provider.idempotency_header() else {
-        return next.run(req).await;
-    };
-    if req.method() != Method::POST && req.method() != Method::PUT {
-        return next.run(req).await;
-    }
-    let Some(key) = req
-        .headers()
-        .get(header_name)
+    let key = provider
+        .and_then(Provider::idempotency_header)
+        .filter(|_| req.method() == Method::POST || req.method() == Method::PUT)
+        .and_then(|name| req.headers().get(name))
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
+        .map(str::to_string);
+    let (Some(provider), Some(key)) = (provider, key) else {
+        tokio::time::sleep(stall).await;
         return next.run(req).await;
     };
     if provider == Provider::Cos && key.chars().count() > 50 {
@@ -250,6 +256,7 @@ async fn handle(
         );
     }
     if key.trim().is_empty() {
+        tokio::time::sleep(stall).await;
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
@@ -280,6 +287,11 @@ async fn handle(
         }
         return response;
     }
+    // A retry racing the original must not run twice; 409 tells the client to retry later.
+    let Some(_in_flight) = InFlight::enter(app, &store_key) else {
+        return provider.conflict("A request with this idempotency key is still in progress");
+    };
+    tokio::time::sleep(stall).await;
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -308,6 +320,27 @@ async fn handle(
     };
     app.store().idempotency.insert(store_key, replay);
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Marks an idempotency key as being processed until dropped, even if the client goes away.
+struct InFlight<'a> {
+    app: &'a App,
+    key: String,
+}
+
+impl<'a> InFlight<'a> {
+    fn enter(app: &'a App, key: &str) -> Option<InFlight<'a>> {
+        app.in_flight().insert(key.to_string()).then(|| InFlight {
+            app,
+            key: key.to_string(),
+        })
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.app.in_flight().remove(&self.key);
+    }
 }
 
 async fn buffered(response: Response) -> (axum::http::response::Parts, Bytes) {

@@ -140,6 +140,7 @@ pub(crate) struct App {
     pub faults: Mutex<FaultEngine>,
     pub rng: Mutex<ChaCha8Rng>,
     db: Option<Mutex<rusqlite::Connection>>,
+    in_flight: Mutex<std::collections::HashSet<String>>,
 }
 
 fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -183,6 +184,7 @@ impl App {
             faults: Mutex::new(faults),
             rng: Mutex::new(rng),
             db,
+            in_flight: Mutex::new(Default::default()),
         })
     }
 
@@ -196,6 +198,11 @@ impl App {
 
     pub(crate) fn rng(&self) -> MutexGuard<'_, ChaCha8Rng> {
         relock(&self.rng)
+    }
+
+    /// Idempotency keys whose first request is still being handled.
+    pub(crate) fn in_flight(&self) -> MutexGuard<'_, std::collections::HashSet<String>> {
+        relock(&self.in_flight)
     }
 
     pub(crate) fn base_url(&self) -> String {

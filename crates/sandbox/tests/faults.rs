@@ -277,3 +277,33 @@ async fn fault_files_load_and_bad_ones_are_refused() {
     assert!(Faults::from_json_file(std::path::Path::new("/nonexistent/faults.json")).is_err());
     assert!(Faults::from_json_str(r#"{"rules":[{"kind":"latency","bogus":1}]}"#).is_err());
 }
+
+#[tokio::test]
+async fn a_retry_racing_the_original_gets_409_then_the_replay() {
+    let sb = start().await;
+    let token = cos_token(&sb).await;
+    set_faults(
+        &sb,
+        json!({"rules": [{"endpoint": CREATE, "kind": "stall", "ms": 800, "times": 1}]}),
+    )
+    .await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let first = tokio::spawn(
+        create_req(&sb, &token)
+            .header("idempotency-Key", &key)
+            .send(),
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (s, body) = send(create_req(&sb, &token).header("idempotency-Key", &key)).await;
+    assert_eq!((s, cos_codes(&body)), (409, vec![2100]));
+    let first = first.await.unwrap().unwrap();
+    assert_eq!(first.status(), 201);
+    let res = create_req(&sb, &token)
+        .header("idempotency-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert!(res.headers().contains_key("original-request-id"));
+    assert_eq!(cos_count(&sb).await, 1);
+}

@@ -805,3 +805,22 @@ async fn selfie_configuration_is_enforced() {
         .push(json!({"type": "SELFIE", "files": [{"uri": u[3]}]}));
     assert_eq!(fin.attach(&id, &with).await.0, 200);
 }
+
+#[tokio::test]
+async fn default_upload_limit_is_ten_megabytes() {
+    let fin = Fin::new().await;
+    let (id, _) = fin.customer(|_| {}).await;
+    let sized = |n: usize| -> &'static [u8] {
+        let mut v = PDF.to_vec();
+        v.resize(n, b' ');
+        Box::leak(v.into_boxed_slice())
+    };
+    let (s, body) = fin
+        .upload_raw(Some(&id), &[("statement", sized(6 * 1024 * 1024))])
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, _) = fin
+        .upload_raw(Some(&id), &[("statement", sized(10 * 1024 * 1024 + 1))])
+        .await;
+    assert_eq!(s, 413);
+}
