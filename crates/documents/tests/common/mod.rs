@@ -315,14 +315,14 @@ pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     c
 }
 
-/// Inserts chunks just before IEND.
-pub fn png_insert_before_iend(png: &[u8], chunks: &[Vec<u8>]) -> Vec<u8> {
-    let iend = png.len() - 12;
-    let mut out = png[..iend].to_vec();
+/// Inserts chunks right after IHDR (signature 8 + IHDR 25 bytes), where
+/// decoders look for ancillary metadata before the image data.
+pub fn png_insert_after_ihdr(png: &[u8], chunks: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = png[..33].to_vec();
     for c in chunks {
         out.extend_from_slice(c);
     }
-    out.extend_from_slice(&png[iend..]);
+    out.extend_from_slice(&png[33..]);
     out
 }
 
