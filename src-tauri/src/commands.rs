@@ -16,6 +16,8 @@ use crate::UiError;
 pub struct AppInfo {
     pub environment: Environment,
     pub version: String,
+    /// Where the built-in sandbox listens, in Training mode.
+    pub training_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -28,6 +30,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         environment: state.workstation.environment(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        training_url: state.training_url(),
     }
 }
 
@@ -43,7 +46,9 @@ pub fn ui_ready(state: State<'_, AppState>) {
 
 #[tauri::command]
 pub async fn connectivity(state: State<'_, AppState>) -> Result<Connectivity, UiError> {
-    Ok(Connectivity { online: connectivity::reachable(state.workstation.cos_base_url()).await })
+    Ok(Connectivity {
+        online: connectivity::reachable(state.workstation.cos_base_url()).await,
+    })
 }
 
 #[tauri::command]

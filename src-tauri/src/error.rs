@@ -37,7 +37,10 @@ impl From<EngineError> for UiError {
             EngineError::Invalid(issues) => UiError {
                 code: ErrorCode::Invalid,
                 message,
-                field: issues.iter().find(|i| i.is_error()).map(|i| i.field.clone()),
+                field: issues
+                    .iter()
+                    .find(|i| i.is_error())
+                    .map(|i| i.field.clone()),
             },
             EngineError::Provider(ApiError::Rejected { errors, .. }) => UiError {
                 code: ErrorCode::Rejected,
@@ -47,14 +50,22 @@ impl From<EngineError> for UiError {
                     .map(str::to_owned),
                 message,
             },
-            EngineError::Provider(ApiError::Network(_) | ApiError::Unavailable { .. }) => {
-                UiError { code: ErrorCode::Unreachable, message, field: None }
-            }
-            EngineError::Provider(ApiError::Auth { .. }) => {
-                UiError { code: ErrorCode::Credentials, message, field: None }
-            }
+            EngineError::Provider(ApiError::Network(_) | ApiError::Unavailable { .. }) => UiError {
+                code: ErrorCode::Unreachable,
+                message,
+                field: None,
+            },
+            EngineError::Provider(ApiError::Auth { .. }) => UiError {
+                code: ErrorCode::Credentials,
+                message,
+                field: None,
+            },
             EngineError::Provider(_) | EngineError::Training(_) | EngineError::Encode(_) => {
-                UiError { code: ErrorCode::Internal, message, field: None }
+                UiError {
+                    code: ErrorCode::Internal,
+                    message,
+                    field: None,
+                }
             }
         }
     }
@@ -69,16 +80,25 @@ mod tests {
     fn errors_cross_to_the_ui_as_code_message_field() {
         let error = UiError::from(EngineError::Provider(ApiError::Rejected {
             status: 400,
-            errors: vec![ErrorItem { code: 1000, message: "First name required".into() }],
+            errors: vec![ErrorItem {
+                code: 1000,
+                message: "First name required".into(),
+            }],
         }));
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(json["code"], "rejected");
         assert_eq!(json["field"], "firstName");
-        assert!(json["message"].as_str().unwrap().contains("First name required"));
+        assert!(json["message"]
+            .as_str()
+            .unwrap()
+            .contains("First name required"));
 
         let error = UiError::from(EngineError::Provider(ApiError::Network("reset".into())));
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(json["code"], "unreachable");
-        assert!(json.get("field").is_none(), "no field key when there is none: {json}");
+        assert!(
+            json.get("field").is_none(),
+            "no field key when there is none: {json}"
+        );
     }
 }

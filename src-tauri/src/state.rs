@@ -10,8 +10,8 @@ pub struct AppState {
     pub workstation: Workstation,
     pub data_dir: PathBuf,
     pub started: Instant,
-    // Kept so the in-process sandbox lives as long as the app.
-    _training: Training,
+    /// The in-process sandbox, kept for as long as the app runs in Training mode.
+    training: Option<Training>,
 }
 
 impl AppState {
@@ -20,6 +20,15 @@ impl AppState {
         let data_dir = branchdesk_vault::data_dir(None)?;
         let training = Training::start(Default::default()).await?;
         let workstation = training.workstation()?;
-        Ok(Self { workstation, data_dir, started, _training: training })
+        Ok(Self {
+            workstation,
+            data_dir,
+            started,
+            training: Some(training),
+        })
+    }
+
+    pub fn training_url(&self) -> Option<String> {
+        self.training.as_ref().map(Training::url)
     }
 }

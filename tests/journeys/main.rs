@@ -1,1 +1,9 @@
+//! User journeys in the real Branchdesk window: the app binary is launched by tauri-driver
+//! and driven over WebDriver (WebKitWebDriver) on a virtual display. `cargo xtask test`
+//! builds the app, provides the display and session bus, and runs these with `--ignored`.
 
+// Test helpers outside #[test] functions fail loudly by design.
+#![allow(clippy::unwrap_used)]
+
+mod cos_personal;
+mod harness;

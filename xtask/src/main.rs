@@ -1,1 +1,101 @@
-fn main(){}
+//! `cargo xtask run | test | bench | bindings`: the project's commands, prerequisites
+//! included, so they work from a fresh clone on a new machine.
+
+mod bench;
+mod prereq;
+mod shell;
+mod test;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run [-- ARGS]   install missing prerequisites, build, and open Branchdesk in Training mode
+  test            every check CI runs; ends with `N passed, N failed`
+  bench           start-up and memory against a bare Tauri window; writes bench/RESULTS.md
+  bindings        regenerate ui/types/bindings.d.ts from the Rust types";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        Some("bindings") => bindings(),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = result {
+        eprintln!("xtask: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+pub fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn run(extra: &[String]) -> Result<()> {
+    prereq::ensure(prereq::Purpose::Run)?;
+    shell::cargo(&["build", "--package", "branchdesk-app"])?;
+    let binary = target_dir().join("debug").join(exe("branchdesk"));
+    let extra: Vec<&str> = extra
+        .iter()
+        .skip_while(|a| *a == "--")
+        .map(String::as_str)
+        .collect();
+    let status = if cfg!(target_os = "linux") && !has_display() {
+        eprintln!("xtask: no display found; opening Branchdesk on a virtual display (Xvfb)");
+        let mut args = vec![
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            "dbus-run-session",
+            "--",
+        ];
+        let binary = binary.to_string_lossy().into_owned();
+        args.push(&binary);
+        args.extend(extra);
+        shell::command("xvfb-run", &args).status()?
+    } else {
+        shell::command(&binary.to_string_lossy(), &extra).status()?
+    };
+    if !status.success() {
+        bail!("Branchdesk exited with {status}");
+    }
+    Ok(())
+}
+
+fn has_display() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
+pub fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+fn bindings() -> Result<()> {
+    shell::command(
+        "cargo",
+        &["test", "--package", "branchdesk-app", "--lib", "bindings"],
+    )
+    .env("BRANCHDESK_WRITE_BINDINGS", "1")
+    .status()?;
+    println!("wrote ui/types/bindings.d.ts");
+    Ok(())
+}

@@ -63,13 +63,25 @@ impl CosClient {
     pub fn new(http: reqwest::Client, config: CosConfig) -> Result<Self> {
         let base = check_base_url(&config.base_url)?;
         let token_url = check_base_url(&config.token_url)?;
-        Ok(Self { http, base, token_url, config, token: Mutex::new(None) })
+        Ok(Self {
+            http,
+            base,
+            token_url,
+            config,
+            token: Mutex::new(None),
+        })
     }
 
     /// `POST /core/v1/cm/customers` with a body frozen by the caller.
     pub async fn create_customer(&self, body: &[u8], idempotency_key: &str) -> Result<Customer> {
-        let answer =
-            self.send_with_retry(Method::POST, "core/v1/cm/customers", Some(body), Some(idempotency_key)).await?;
+        let answer = self
+            .send_with_retry(
+                Method::POST,
+                "core/v1/cm/customers",
+                Some(body),
+                Some(idempotency_key),
+            )
+            .await?;
         decode(&answer.body)
     }
 
@@ -98,7 +110,10 @@ impl CosClient {
             .retry(self.config.retry.backoff())
             .when(Error::is_retryable)
             .adjust(|error, delay| match error {
-                Error::Unavailable { retry_after: Some(wait), .. } => Some(*wait),
+                Error::Unavailable {
+                    retry_after: Some(wait),
+                    ..
+                } => Some(*wait),
                 _ => delay,
             })
             .notify(|error, delay| {
@@ -135,7 +150,10 @@ impl CosClient {
         key: Option<&str>,
     ) -> Result<Answer> {
         let bearer = self.bearer().await?;
-        let url = self.base.join(path).map_err(|_| Error::BadUrl(path.to_owned()))?;
+        let url = self
+            .base
+            .join(path)
+            .map_err(|_| Error::BadUrl(path.to_owned()))?;
         let mut request = self
             .http
             .request(method.clone(), url)
@@ -145,7 +163,9 @@ impl CosClient {
             request = request.header("idempotency-Key", key);
         }
         if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
         }
         let started = Instant::now();
         let response = request.send().await.map_err(network_error)?;
@@ -160,7 +180,11 @@ impl CosClient {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "COS answered"
         );
-        Ok(Answer { status, headers, body })
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
     }
 
     async fn invalidate_token(&self) {
@@ -192,7 +216,9 @@ impl CosClient {
         let status = response.status();
         tracing::info!(status = status.as_u16(), "COS token answered");
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
-            return Err(Error::Auth { status: status.as_u16() });
+            return Err(Error::Auth {
+                status: status.as_u16(),
+            });
         }
         if !status.is_success() {
             return Err(Error::Unavailable {
@@ -201,8 +227,10 @@ impl CosClient {
                 retry_after: retry_after(response.headers()),
             });
         }
-        let answer: TokenAnswer =
-            response.json().await.map_err(|e| Error::Decode(format!("token answer: {e}")))?;
+        let answer: TokenAnswer = response
+            .json()
+            .await
+            .map_err(|e| Error::Decode(format!("token answer: {e}")))?;
         let lifetime = Duration::from_secs(answer.expires_in);
         let token = Token {
             bearer: Sensitive::new(answer.access_token),
@@ -228,7 +256,11 @@ fn judge(answer: Answer) -> Result<Answer> {
         return Err(Error::Unavailable {
             status,
             detail: error_items(&answer.body).map(|errors| {
-                errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ")
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             }),
             retry_after: retry_after(&answer.headers),
         });
@@ -236,11 +268,16 @@ fn judge(answer: Answer) -> Result<Answer> {
     if status == 403 {
         return Err(Error::Auth { status });
     }
-    Err(Error::Rejected { status, errors: error_items(&answer.body).unwrap_or_default() })
+    Err(Error::Rejected {
+        status,
+        errors: error_items(&answer.body).unwrap_or_default(),
+    })
 }
 
 fn error_items(body: &[u8]) -> Option<Vec<branchdesk_domain::cos::ErrorItem>> {
-    serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.errors)
+    serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.errors)
 }
 
 fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {

@@ -3,7 +3,9 @@ use branchdesk_domain::cos::ErrorItem;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Plain `http://` is only allowed to this machine (the Training sandbox).
-    #[error("{0} is not a secure address: use https:// (plain http is allowed only to this computer)")]
+    #[error(
+        "{0} is not a secure address: use https:// (plain http is allowed only to this computer)"
+    )]
     InsecureUrl(String),
     #[error("{0} is not a valid address")]
     BadUrl(String),
@@ -31,7 +33,11 @@ fn summary(errors: &[ErrorItem]) -> String {
     if errors.is_empty() {
         return "no reason given".to_owned();
     }
-    errors.iter().map(|e| format!("{} ({})", e.message, e.code)).collect::<Vec<_>>().join("; ")
+    errors
+        .iter()
+        .map(|e| format!("{} ({})", e.message, e.code))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {

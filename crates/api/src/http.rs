@@ -83,8 +83,14 @@ mod tests {
         assert!(check_base_url("http://127.0.0.1:4000").is_ok());
         assert!(check_base_url("http://[::1]:4000").is_ok());
         assert!(check_base_url("http://localhost:4000").is_ok());
-        assert!(matches!(check_base_url("http://sandbox.crbcos.com"), Err(Error::InsecureUrl(_))));
-        assert!(matches!(check_base_url("http://10.0.0.8"), Err(Error::InsecureUrl(_))));
+        assert!(matches!(
+            check_base_url("http://sandbox.crbcos.com"),
+            Err(Error::InsecureUrl(_))
+        ));
+        assert!(matches!(
+            check_base_url("http://10.0.0.8"),
+            Err(Error::InsecureUrl(_))
+        ));
         assert!(matches!(check_base_url("ftp://x"), Err(Error::BadUrl(_))));
         assert!(matches!(check_base_url("not a url"), Err(Error::BadUrl(_))));
     }

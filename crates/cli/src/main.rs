@@ -1,1 +1,127 @@
-fn main(){}
+//! `branchdesk-cli`: the same core as the app, without a window. Runs the provider sandbox
+//! for Training and tests, and checks drafts from scripts.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use branchdesk_domain::draft::Person;
+use branchdesk_domain::validate;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "branchdesk-cli", version, about)]
+struct Cli {
+    /// Where local data lives (overrides BRANCHDESK_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the provider sandbox (COS, Fin.com, BVNK) until Ctrl-C. Prints one JSON line
+    /// with its URL and credentials when ready.
+    Sandbox {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Seed for every random choice, so fault runs repeat.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Fault settings as JSON (see crates/sandbox/README.md).
+        #[arg(long, value_name = "FILE.json")]
+        faults: Option<PathBuf>,
+        /// Keep the sandbox's state in this SQLite file across restarts.
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+    },
+    /// Check Personal-customer drafts (JSON) against the rules; `-` reads one per line
+    /// from standard input. Exits 1 when any draft has an error.
+    Check {
+        #[arg(required = true, value_name = "FILE.json")]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("branchdesk-cli: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Sandbox {
+            port,
+            seed,
+            faults,
+            db,
+        } => {
+            tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
+                .init();
+            // The sandbox keeps nothing in the data folder unless asked; resolving it
+            // still validates --data-dir so a typo is reported, not ignored.
+            if cli.data_dir.is_some() {
+                branchdesk_vault::data_dir(cli.data_dir.as_deref())?;
+            }
+            let mut config = branchdesk_sandbox::SandboxConfig {
+                port,
+                seed,
+                db,
+                ..Default::default()
+            };
+            if let Some(path) = faults {
+                config.faults = branchdesk_sandbox::Faults::from_json_file(&path)
+                    .with_context(|| format!("reading faults from {}", path.display()))?;
+            }
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(branchdesk_sandbox::serve_standalone(config))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { files } => check(&files),
+    }
+}
+
+fn check(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut drafts = Vec::new();
+    for file in files {
+        if file.as_os_str() == "-" {
+            for (n, line) in std::io::stdin().lock().lines().enumerate() {
+                let line = line?;
+                if !line.trim().is_empty() {
+                    drafts.push((format!("stdin:{}", n + 1), line));
+                }
+            }
+        } else {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            drafts.push((file.display().to_string(), text));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let mut all_ok = true;
+    for (name, text) in drafts {
+        let person: Person = serde_json::from_str(&text)
+            .with_context(|| format!("{name} is not a Personal-customer draft"))?;
+        let issues = validate::person(&person);
+        if issues.iter().any(validate::Issue::is_error) {
+            all_ok = false;
+        }
+        let line = serde_json::json!({ "draft": name, "issues": issues });
+        writeln!(out, "{line}")?;
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

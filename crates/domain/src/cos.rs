@@ -216,7 +216,10 @@ mod tests {
 
     #[test]
     fn an_invalid_person_is_never_mapped() {
-        let person = Person { first_name: "Peter".into(), ..Person::default() };
+        let person = Person {
+            first_name: "Peter".into(),
+            ..Person::default()
+        };
         match personal_customer("p", &person) {
             Err(Error::Invalid(issues)) => {
                 assert!(issues.iter().any(|i| i.field == "lastName"));
@@ -227,9 +230,15 @@ mod tests {
 
     #[test]
     fn error_messages_land_on_their_field() {
-        let item = ErrorItem { code: 1000, message: "First name required".into() };
+        let item = ErrorItem {
+            code: 1000,
+            message: "First name required".into(),
+        };
         assert_eq!(field_of_error(&item), Some("firstName"));
-        let item = ErrorItem { code: 9999, message: "System error".into() };
+        let item = ErrorItem {
+            code: 9999,
+            message: "System error".into(),
+        };
         assert_eq!(field_of_error(&item), None);
         let body: ErrorBody =
             serde_json::from_str(r#"{"Errors":[{"Code":1000,"Message":"First name required"}]}"#)

@@ -52,7 +52,10 @@ pub fn person_on(person: &Person, today: NaiveDate) -> Vec<Issue> {
     issues.extend(required_name("lastName", "last name", &person.last_name));
     issues.extend(birth_date("birthDate", &person.birth_date, today));
     issues.extend(ssn("ssn", &person.ssn));
-    issues.extend(country_alpha2("citizenshipCountry", &person.citizenship_country));
+    issues.extend(country_alpha2(
+        "citizenshipCountry",
+        &person.citizenship_country,
+    ));
     issues
 }
 
@@ -64,7 +67,11 @@ pub fn person(person: &Person) -> Vec<Issue> {
 fn required_name(field: &str, label: &str, value: &str) -> Option<Issue> {
     let value = value.trim();
     if value.is_empty() {
-        return Some(Issue::error(field, "required", format!("Enter the customer's {label}.")));
+        return Some(Issue::error(
+            field,
+            "required",
+            format!("Enter the customer's {label}."),
+        ));
     }
     if value.chars().count() > 50 {
         return Some(Issue::error(
@@ -80,9 +87,13 @@ fn required_name(field: &str, label: &str, value: &str) -> Option<Issue> {
 pub fn parse_date(value: &str) -> Option<NaiveDate> {
     let value = value.trim();
     let shaped = value.len() == 10
-        && value
-            .char_indices()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        && value.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !shaped {
         return None;
     }
@@ -91,7 +102,11 @@ pub fn parse_date(value: &str) -> Option<NaiveDate> {
 
 fn birth_date(field: &str, value: &str, today: NaiveDate) -> Option<Issue> {
     if value.trim().is_empty() {
-        return Some(Issue::error(field, "required", "Enter the date of birth as YYYY-MM-DD."));
+        return Some(Issue::error(
+            field,
+            "required",
+            "Enter the date of birth as YYYY-MM-DD.",
+        ));
     }
     let Some(date) = parse_date(value) else {
         return Some(Issue::error(
@@ -101,7 +116,11 @@ fn birth_date(field: &str, value: &str, today: NaiveDate) -> Option<Issue> {
         ));
     };
     if date > today {
-        return Some(Issue::error(field, "date_future", "The date of birth cannot be in the future."));
+        return Some(Issue::error(
+            field,
+            "date_future",
+            "The date of birth cannot be in the future.",
+        ));
     }
     if today.year() - date.year() > OLDEST_AGE_YEARS {
         return Some(Issue::error(
@@ -118,9 +137,16 @@ fn birth_date(field: &str, value: &str, today: NaiveDate) -> Option<Issue> {
 fn ssn(field: &str, value: &str) -> Option<Issue> {
     let typed = value.trim();
     if typed.is_empty() {
-        return Some(Issue::error(field, "required", "Enter the Social Security number (9 digits)."));
+        return Some(Issue::error(
+            field,
+            "required",
+            "Enter the Social Security number (9 digits).",
+        ));
     }
-    if typed.chars().any(|c| !(c.is_ascii_digit() || c == '-' || c == ' ')) {
+    if typed
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || c == '-' || c == ' '))
+    {
         return Some(Issue::error(
             field,
             "ssn_format",
@@ -156,7 +182,11 @@ fn ssn(field: &str, value: &str) -> Option<Issue> {
 fn country_alpha2(field: &str, value: &str) -> Option<Issue> {
     let code = value.trim().to_uppercase();
     if code.is_empty() {
-        return Some(Issue::error(field, "required", "Choose the country of citizenship."));
+        return Some(Issue::error(
+            field,
+            "required",
+            "Choose the country of citizenship.",
+        ));
     }
     if isocountry::CountryCode::for_alpha2(&code).is_err() {
         return Some(Issue::error(
@@ -201,9 +231,15 @@ mod tests {
 
     #[test]
     fn names_are_required_and_bounded() {
-        let p = Person { first_name: "  ".into(), ..peter() };
+        let p = Person {
+            first_name: "  ".into(),
+            ..peter()
+        };
         assert_eq!(codes_for(&p, "firstName"), ["required"]);
-        let p = Person { last_name: "x".repeat(51), ..peter() };
+        let p = Person {
+            last_name: "x".repeat(51),
+            ..peter()
+        };
         assert_eq!(codes_for(&p, "lastName"), ["too_long"]);
     }
 
@@ -217,10 +253,16 @@ mod tests {
             ("2027-01-01", "date_future"),
             ("1890-01-01", "date_too_old"),
         ] {
-            let p = Person { birth_date: typed.into(), ..peter() };
+            let p = Person {
+                birth_date: typed.into(),
+                ..peter()
+            };
             assert_eq!(codes_for(&p, "birthDate"), [code], "for {typed:?}");
         }
-        let p = Person { birth_date: "2024-02-29".into(), ..peter() };
+        let p = Person {
+            birth_date: "2024-02-29".into(),
+            ..peter()
+        };
         assert_eq!(codes_for(&p, "birthDate"), Vec::<String>::new());
     }
 
@@ -237,22 +279,37 @@ mod tests {
             ("123-00-4567", "ssn_group_serial"),
             ("123-45-0000", "ssn_group_serial"),
         ] {
-            let p = Person { ssn: typed.into(), ..peter() };
+            let p = Person {
+                ssn: typed.into(),
+                ..peter()
+            };
             assert_eq!(codes_for(&p, "ssn"), [code], "for {typed:?}");
         }
         for typed in ["123456789", "123 45 6789", "123-45-6789"] {
-            let p = Person { ssn: typed.into(), ..peter() };
+            let p = Person {
+                ssn: typed.into(),
+                ..peter()
+            };
             assert!(codes_for(&p, "ssn").is_empty(), "for {typed:?}");
         }
     }
 
     #[test]
     fn citizenship_is_an_iso_alpha2_code() {
-        let p = Person { citizenship_country: "USA".into(), ..peter() };
+        let p = Person {
+            citizenship_country: "USA".into(),
+            ..peter()
+        };
         assert_eq!(codes_for(&p, "citizenshipCountry"), ["country_code"]);
-        let p = Person { citizenship_country: "XX".into(), ..peter() };
+        let p = Person {
+            citizenship_country: "XX".into(),
+            ..peter()
+        };
         assert_eq!(codes_for(&p, "citizenshipCountry"), ["country_code"]);
-        let p = Person { citizenship_country: "mx".into(), ..peter() };
+        let p = Person {
+            citizenship_country: "mx".into(),
+            ..peter()
+        };
         assert!(codes_for(&p, "citizenshipCountry").is_empty());
     }
 
@@ -260,6 +317,8 @@ mod tests {
     fn messages_say_how_to_fix() {
         let issues = person_on(&Person::default(), today());
         assert_eq!(issues.len(), 5);
-        assert!(issues.iter().all(|i| i.message.ends_with('.') && i.message.len() > 15));
+        assert!(issues
+            .iter()
+            .all(|i| i.message.ends_with('.') && i.message.len() > 15));
     }
 }

@@ -26,7 +26,11 @@ pub struct Plan {
 
 impl Step {
     pub fn new(kind: StepKind, body: Vec<u8>) -> Self {
-        Self { kind, idempotency_key: uuid::Uuid::new_v4().to_string(), body }
+        Self {
+            kind,
+            idempotency_key: uuid::Uuid::new_v4().to_string(),
+            body,
+        }
     }
 }
 
@@ -40,6 +44,11 @@ mod tests {
         let b = Step::new(StepKind::CosCreateCustomer, b"{}".to_vec());
         assert_ne!(a.idempotency_key, b.idempotency_key);
         assert!(a.idempotency_key.len() <= 50);
-        assert_eq!(uuid::Uuid::parse_str(&a.idempotency_key).unwrap().get_version_num(), 4);
+        assert_eq!(
+            uuid::Uuid::parse_str(&a.idempotency_key)
+                .unwrap()
+                .get_version_num(),
+            4
+        );
     }
 }

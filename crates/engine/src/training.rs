@@ -12,7 +12,9 @@ pub struct Training {
 
 impl Training {
     pub async fn start(config: SandboxConfig) -> Result<Self> {
-        let sandbox = Sandbox::start(config).await.map_err(|e| Error::Training(e.to_string()))?;
+        let sandbox = Sandbox::start(config)
+            .await
+            .map_err(|e| Error::Training(e.to_string()))?;
         tracing::info!(url = %sandbox.url(), "Training sandbox listening");
         Ok(Self { sandbox })
     }

@@ -99,7 +99,9 @@ impl Workstation {
     pub fn plan_cos_personal(&self, person: &Person) -> Result<Plan> {
         let request = cos::personal_customer(&self.partner_id, person)?;
         let body = serde_json::to_vec(&request).map_err(|e| Error::Encode(e.to_string()))?;
-        Ok(Plan { steps: vec![Step::new(StepKind::CosCreateCustomer, body)] })
+        Ok(Plan {
+            steps: vec![Step::new(StepKind::CosCreateCustomer, body)],
+        })
     }
 
     pub async fn run_cos_plan(&self, plan: &Plan) -> Result<CosOutcome> {
@@ -107,8 +109,10 @@ impl Workstation {
         for step in &plan.steps {
             match step.kind {
                 StepKind::CosCreateCustomer => {
-                    let customer =
-                        self.cos.create_customer(&step.body, &step.idempotency_key).await?;
+                    let customer = self
+                        .cos
+                        .create_customer(&step.body, &step.idempotency_key)
+                        .await?;
                     outcome = Some(CosOutcome::from(customer));
                 }
             }

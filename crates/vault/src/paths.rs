@@ -19,8 +19,14 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
                 .to_path_buf(),
         },
     };
-    std::fs::create_dir_all(&dir).map_err(|source| Error::DataDir { path: dir.clone(), source })?;
-    restrict_to_owner(&dir).map_err(|source| Error::DataDir { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::DataDir {
+        path: dir.clone(),
+        source,
+    })?;
+    restrict_to_owner(&dir).map_err(|source| Error::DataDir {
+        path: dir.clone(),
+        source,
+    })?;
     Ok(dir)
 }
 

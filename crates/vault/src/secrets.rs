@@ -28,7 +28,9 @@ pub struct KeyringStore {
 impl KeyringStore {
     /// `namespace` separates builds: e.g. `production`, `dev`, or a test's unique name.
     pub fn new(namespace: &str) -> Self {
-        Self { service: format!("{SERVICE_PREFIX}.{namespace}") }
+        Self {
+            service: format!("{SERVICE_PREFIX}.{namespace}"),
+        }
     }
 
     pub fn service(&self) -> &str {
@@ -56,7 +58,9 @@ impl SecretStore for KeyringStore {
     }
 
     fn set(&self, name: &str, secret: &Sensitive<String>) -> Result<()> {
-        self.entry(name)?.set_password(secret.expose()).map_err(keyring_error)
+        self.entry(name)?
+            .set_password(secret.expose())
+            .map_err(keyring_error)
     }
 
     fn delete(&self, name: &str) -> Result<()> {
@@ -77,7 +81,9 @@ impl MemoryStore {
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
         // A panic while holding this lock cannot leave the map half-written (each call does
         // one insert or remove), so a poisoned lock is still sound to use.
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -87,7 +93,8 @@ impl SecretStore for MemoryStore {
     }
 
     fn set(&self, name: &str, secret: &Sensitive<String>) -> Result<()> {
-        self.entries().insert(name.to_owned(), secret.expose().clone());
+        self.entries()
+            .insert(name.to_owned(), secret.expose().clone());
         Ok(())
     }
 
@@ -117,6 +124,9 @@ mod tests {
     #[test]
     fn keyring_services_are_namespaced() {
         assert_eq!(KeyringStore::new("test").service(), "com.branchdesk.test");
-        assert_ne!(KeyringStore::new("dev").service(), KeyringStore::new("production").service());
+        assert_ne!(
+            KeyringStore::new("dev").service(),
+            KeyringStore::new("production").service()
+        );
     }
 }

@@ -12,11 +12,17 @@ fn a_secret_is_stored_read_and_deleted_through_the_os_keyring() {
 
     assert!(store.get("cos-client-secret").unwrap().is_none());
     store.set("cos-client-secret", &secret).unwrap();
-    assert_eq!(store.get("cos-client-secret").unwrap().as_ref(), Some(&secret));
+    assert_eq!(
+        store.get("cos-client-secret").unwrap().as_ref(),
+        Some(&secret)
+    );
 
     // A second handle sees the same entry: it really went through the keyring.
     let again = KeyringStore::new(store.service().trim_start_matches("com.branchdesk."));
-    assert_eq!(again.get("cos-client-secret").unwrap().as_ref(), Some(&secret));
+    assert_eq!(
+        again.get("cos-client-secret").unwrap().as_ref(),
+        Some(&secret)
+    );
 
     store.delete("cos-client-secret").unwrap();
     assert!(store.get("cos-client-secret").unwrap().is_none());

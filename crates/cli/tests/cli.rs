@@ -1,0 +1,94 @@
+//! The CLI as a script would use it: the real binary, real files, real stdout.
+
+// Test helpers outside #[test] functions fail loudly by design.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_branchdesk-cli"))
+}
+
+#[test]
+fn check_reports_each_draft_and_fails_on_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &good,
+        r#"{"firstName":"Peter","lastName":"Griffin","birthDate":"1953-09-22","ssn":"119-98-8776","citizenshipCountry":"US"}"#,
+    )
+    .unwrap();
+    std::fs::write(&bad, r#"{"firstName":"Peter","ssn":"000-12-3456"}"#).unwrap();
+
+    let out = cli().arg("check").arg(&good).output().unwrap();
+    assert!(out.status.success());
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["issues"], serde_json::json!([]));
+
+    let out = cli().arg("check").arg(&good).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let second: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    let codes: Vec<&str> = second["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"ssn_area") && codes.contains(&"required"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error_not_a_panic() {
+    let out = cli()
+        .args(["check", "/nonexistent/draft.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("reading /nonexistent/draft.json"), "{err}");
+}
+
+#[test]
+fn sandbox_prints_one_ready_line_and_serves() {
+    let mut child = cli()
+        .args(["sandbox", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let url = ready["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    for key in ["client_id", "client_secret", "partner_id"] {
+        assert!(
+            ready["credentials"]["cos"][key].is_string(),
+            "{key} in {ready}"
+        );
+    }
+    assert!(ready["credentials"]["bvnk"]["hawk_key"].is_string());
+
+    // It answers on that URL: a bad token request is refused, not ignored.
+    let host = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        stream,
+        "GET /core/v1/cm/customers/x HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

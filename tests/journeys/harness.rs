@@ -1,0 +1,155 @@
+//! Launching the app for one test: its own tauri-driver, its own data folder, and a
+//! screenshot in `target/e2e-screenshots/` when the journey fails.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+pub type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+pub struct App {
+    pub driver: WebDriver,
+    driver_process: Child,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver_process.kill();
+        let _ = self.driver_process.wait();
+    }
+}
+
+fn env_path(name: &str) -> PathBuf {
+    PathBuf::from(std::env::var_os(name).unwrap_or_else(|| {
+        panic!("{name} is not set: run the end-to-end tests with `cargo xtask test`")
+    }))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl App {
+    pub async fn launch() -> App {
+        let app = env_path("BRANCHDESK_APP");
+        let data_dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let native_port = free_port();
+        let driver_process = Command::new(env_path("TAURI_DRIVER"))
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("BRANCHDESK_DATA_DIR", data_dir.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver starts");
+        wait_for_port(port).await;
+
+        let mut capabilities = thirtyfour::Capabilities::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({ "application": app.to_string_lossy() }),
+        );
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)
+            .await
+            .expect("a WebDriver session with the app");
+        let app = App {
+            driver,
+            driver_process,
+            _data_dir: data_dir,
+        };
+        app.wait_for_css("body[data-ready='true']")
+            .await
+            .expect("the page reports ready");
+        app
+    }
+
+    pub async fn wait_for_css(&self, selector: &str) -> WebDriverResult<WebElement> {
+        self.driver
+            .query(By::Css(selector))
+            .wait(Duration::from_secs(20), Duration::from_millis(100))
+            .first()
+            .await
+    }
+
+    pub async fn text_of(&self, selector: &str) -> WebDriverResult<String> {
+        self.driver.find(By::Css(selector)).await?.text().await
+    }
+
+    pub async fn type_into(&self, id: &str, text: &str) -> WebDriverResult<()> {
+        let input = self.driver.find(By::Id(id)).await?;
+        input.clear().await?;
+        input.send_keys(text).await
+    }
+
+    /// Runs a journey; on failure saves a screenshot named after it, then fails the test.
+    pub async fn journey<F, Fut>(name: &str, body: F)
+    where
+        F: FnOnce(App) -> Fut,
+        Fut: Future<Output = (App, Outcome)>,
+    {
+        let app = App::launch().await;
+        let (app, outcome) = body(app).await;
+        if let Err(error) = outcome {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+            let _ = std::fs::create_dir_all(&dir);
+            let shot = dir.join(format!("{name}.png"));
+            let saved = app.driver.screenshot(&shot).await.is_ok();
+            let _ = app.driver.clone().quit().await;
+            panic!(
+                "journey {name} failed: {error}{}",
+                if saved {
+                    format!(" (screenshot: {})", shot.display())
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let _ = app.driver.clone().quit().await;
+    }
+}
+
+async fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Polls `check` until it yields `Some`, or fails after `within`.
+pub async fn eventually<T, F, Fut>(within: Duration, what: &str, mut check: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = check().await {
+            return Ok(value);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what}"));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,75 @@
+// @ts-check
+import * as api from "./api.js";
+import { t, translate } from "./i18n/index.js";
+import { renderOnboard } from "./views/onboard.js";
+import { renderPlaceholder, renderSettings } from "./views/other.js";
+
+/** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
+
+/** How often the online indicator asks whether the provider can be reached. */
+const CONNECTIVITY_EVERY_MS = 15_000;
+
+/** @type {import("./types/bindings").AppInfo | null} */
+let info = null;
+
+/** @param {View} view */
+function show(view) {
+  const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+  for (const link of document.querySelectorAll(".rail a")) {
+    const current = link.getAttribute("data-view") === view;
+    if (current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  main.replaceChildren();
+  if (view === "onboard") renderOnboard(main);
+  else if (view === "settings" && info) renderSettings(main, info);
+  else if (view === "drafts") renderPlaceholder(main, "nav.drafts", "placeholder.drafts");
+  else if (view === "review") renderPlaceholder(main, "nav.review", "placeholder.review");
+  else renderPlaceholder(main, "nav.activity", "placeholder.activity");
+}
+
+/** @returns {View} */
+function viewFromHash() {
+  const name = location.hash.replace("#", "");
+  const views = ["onboard", "drafts", "review", "activity", "settings"];
+  return /** @type {View} */ (views.includes(name) ? name : "onboard");
+}
+
+/** @param {import("./types/bindings").Environment} environment */
+function showEnvironment(environment) {
+  const badge = /** @type {HTMLElement} */ (document.getElementById("env-badge"));
+  badge.textContent = t(`env.${environment}`);
+  badge.dataset.env = environment;
+  if (environment === "TRAINING") badge.title = t("env.TRAINING.title");
+}
+
+async function refreshConnectivity() {
+  const indicator = /** @type {HTMLElement} */ (document.getElementById("online"));
+  const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
+  let online = false;
+  try {
+    online = (await api.connectivity()).online;
+  } catch {
+    online = false;
+  }
+  indicator.dataset.online = String(online);
+  text.textContent = t(online ? "online.yes" : "online.no");
+}
+
+async function start() {
+  translate();
+  const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
+  text.textContent = t("online.checking");
+  info = await api.appInfo();
+  showEnvironment(info.environment);
+  window.addEventListener("hashchange", () => show(viewFromHash()));
+  show(viewFromHash());
+  await refreshConnectivity();
+  window.addEventListener("online", refreshConnectivity);
+  window.addEventListener("offline", refreshConnectivity);
+  setInterval(refreshConnectivity, CONNECTIVITY_EVERY_MS);
+  document.body.dataset.ready = "true";
+  await api.uiReady();
+}
+
+start();

@@ -1,0 +1,233 @@
+//! `cargo xtask bench`: Branchdesk's cold start to a usable window, and its idle memory,
+//! as ratios against a bare Tauri window built from the same workspace and measured in the
+//! same run, on the same display. Results go to `bench/RESULTS.md`.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use crate::prereq::{self, Purpose};
+use crate::{exe, root, shell, target_dir};
+
+/// Runs of each binary, alternated so drift in the machine's load hits both alike.
+const RUNS: usize = 7;
+/// How long the window sits idle before its memory is read.
+const SETTLE: Duration = Duration::from_secs(3);
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn run() -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        bail!("the start-up bench reads /proc and runs on Linux only");
+    }
+    prereq::ensure(Purpose::Bench)?;
+    if std::env::var_os("DISPLAY").is_none() {
+        // Re-run this same bench inside a virtual display with its own session bus.
+        let me = std::env::current_exe()?;
+        let me = me.to_string_lossy().into_owned();
+        let status = shell::command(
+            "xvfb-run",
+            &[
+                "-a",
+                "-s",
+                "-screen 0 1280x800x24",
+                "dbus-run-session",
+                "--",
+                &me,
+                "bench",
+            ],
+        )
+        .status()?;
+        if !status.success() {
+            bail!("the bench failed ({status})");
+        }
+        return Ok(());
+    }
+
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "branchdesk-app",
+        "--package",
+        "branchdesk-bare-window",
+    ])?;
+    let release = target_dir().join("release");
+    let app = release.join(exe("branchdesk"));
+    let bare = release.join(exe("branchdesk-bare-window"));
+
+    let mut app_runs = Vec::new();
+    let mut bare_runs = Vec::new();
+    for run in 0..RUNS {
+        eprintln!("bench: run {}/{RUNS}", run + 1);
+        bare_runs.push(measure(&bare)?);
+        app_runs.push(measure(&app)?);
+    }
+    let app_start = median(
+        app_runs
+            .iter()
+            .map(|m| m.ready.as_secs_f64() * 1000.0)
+            .collect(),
+    );
+    let bare_start = median(
+        bare_runs
+            .iter()
+            .map(|m| m.ready.as_secs_f64() * 1000.0)
+            .collect(),
+    );
+    let app_rss = median(app_runs.iter().map(|m| m.rss_kib as f64 / 1024.0).collect());
+    let bare_rss = median(
+        bare_runs
+            .iter()
+            .map(|m| m.rss_kib as f64 / 1024.0)
+            .collect(),
+    );
+
+    let report = format!(
+        "# Benchmarks\n\n\
+         Produced by `cargo xtask bench` on {date}, {cores} cores, under Xvfb (1280×800×24).\n\
+         Release builds; median of {RUNS} alternated runs each.\n\n\
+         ## Start-up and idle memory (vs a bare Tauri window)\n\n\
+         Cold start is process spawn → the page reports ready (`ui_ready` command). Memory is\n\
+         the resident set of the whole process tree (app + WebKit web and network processes)\n\
+         after {settle} s idle.\n\n\
+         | measure | Branchdesk | bare Tauri window | ratio |\n\
+         |---|---:|---:|---:|\n\
+         | cold start to interactive (ms) | {app_start:.0} | {bare_start:.0} | {start_ratio:.2}× |\n\
+         | idle RSS, process tree (MiB) | {app_rss:.1} | {bare_rss:.1} | {rss_ratio:.2}× |\n\n\
+         Branchdesk's start includes starting the Training sandbox in-process.\n",
+        date = today(),
+        cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        settle = SETTLE.as_secs(),
+        start_ratio = app_start / bare_start,
+        rss_ratio = app_rss / bare_rss,
+    );
+    print!("{report}");
+    let path = root().join("bench").join("RESULTS.md");
+    std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("bench: wrote {}", path.display());
+    Ok(())
+}
+
+struct Measurement {
+    ready: Duration,
+    rss_kib: u64,
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let pid = self.0.id();
+        for child in descendants(pid) {
+            let _ = Command::new("kill").arg(child.to_string()).status();
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn measure(binary: &Path) -> Result<Measurement> {
+    let data_dir = std::env::temp_dir().join(format!("branchdesk-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let started = Instant::now();
+    let mut child = KillOnDrop(
+        Command::new(binary)
+            .env("BRANCHDESK_DATA_DIR", &data_dir)
+            .env("BRANCHDESK_REPORT_READY", "1")
+            .env("BRANCHDESK_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?,
+    );
+    let stdout = child.0.stdout.take().context("no stdout")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            if line.trim() == "BRANCHDESK_READY" {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(READY_TIMEOUT)
+        .with_context(|| format!("{} never reported ready", binary.display()))?;
+    let ready = started.elapsed();
+    std::thread::sleep(SETTLE);
+    let pid = child.0.id();
+    let rss_kib = std::iter::once(pid)
+        .chain(descendants(pid))
+        .map(rss_kib)
+        .sum();
+    drop(child);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    Ok(Measurement { ready, rss_kib })
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| {
+                line.strip_prefix("VmRSS:")?
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// Every process below `pid`, from /proc's parent links.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(child) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // The command name may contain spaces; the fields after its ')' are fixed.
+            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+            if let Some(parent) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                parents.push((child, parent));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let mut frontier = vec![pid];
+    while let Some(current) = frontier.pop() {
+        for (child, parent) in &parents {
+            if *parent == current && !found.contains(child) {
+                found.push(*child);
+                frontier.push(*child);
+            }
+        }
+    }
+    found
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn today() -> String {
+    Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}

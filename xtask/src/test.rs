@@ -1,0 +1,279 @@
+//! `cargo xtask test`: every check CI runs, in order, counted. Each lint or type check
+//! counts as one; each Rust test counts as itself. The last line is `N passed, N failed`.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Instant, SystemTime};
+
+use anyhow::Result;
+
+use crate::prereq::{self, Purpose};
+use crate::shell;
+use crate::{exe, target_dir};
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    lines: Vec<String>,
+}
+
+impl Tally {
+    fn record(&mut self, name: &str, passed: usize, failed: usize, started: Instant) {
+        self.passed += passed;
+        self.failed += failed;
+        let verdict = if failed == 0 { "ok" } else { "FAILED" };
+        self.lines.push(format!(
+            "{verdict:>6}  {name}: {passed} passed, {failed} failed ({:.0} s)",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+
+    /// A check that is one pass or one failure.
+    fn check(&mut self, name: &str, command: &mut Command) {
+        eprintln!("\n==> {name}");
+        let started = Instant::now();
+        let ok = command.status().is_ok_and(|s| s.success());
+        self.record(name, usize::from(ok), usize::from(!ok), started);
+    }
+
+    /// A test run: counts what libtest reports; a run that fails without reporting a failed
+    /// test (a build error, a crash) counts as one failure.
+    fn tests(&mut self, name: &str, command: &mut Command) {
+        eprintln!("\n==> {name}");
+        let started = Instant::now();
+        let (passed, failed, ok) = run_counting(command);
+        let failed = if !ok && failed == 0 { 1 } else { failed };
+        self.record(name, passed, failed, started);
+    }
+}
+
+pub fn run() -> Result<()> {
+    let mut tally = Tally::default();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+
+    let started = Instant::now();
+    let tools =
+        prereq::ensure(Purpose::Test).and_then(|()| Ok((prereq::tauri_driver()?, prereq::tsc()?)));
+    let (driver, tsc) = match tools {
+        Ok(tools) => {
+            tally.record("prerequisites", 1, 0, started);
+            tools
+        }
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            tally.record("prerequisites", 0, 1, started);
+            return finish(tally);
+        }
+    };
+    let app_data_before = app_data_stamps();
+
+    tally.check(
+        "cargo fmt --check",
+        &mut shell::command(&cargo, &["fmt", "--all", "--", "--check"]),
+    );
+    tally.check(
+        "cargo clippy -D warnings",
+        &mut shell::command(
+            &cargo,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+    tally.tests(
+        "Rust tests",
+        &mut shell::command(
+            &cargo,
+            &[
+                "test",
+                "--workspace",
+                "--exclude",
+                "branchdesk-e2e",
+                "--no-fail-fast",
+                "--locked",
+            ],
+        ),
+    );
+    tally.tests(
+        "keyring against a real Secret Service",
+        &mut isolated_session(
+            false,
+            &format!(
+                "{cargo} test --locked -p branchdesk-vault --test secret_service -- --ignored"
+            ),
+        ),
+    );
+    tally.check(
+        "tsc --noEmit (ui/)",
+        &mut shell::command(
+            &tsc.to_string_lossy(),
+            &["--noEmit", "-p", "ui/tsconfig.json"],
+        ),
+    );
+
+    eprintln!("\n==> building the app for the end-to-end tests");
+    let started = Instant::now();
+    if let Err(error) = shell::cargo(&["build", "--locked", "--package", "branchdesk-app"]) {
+        eprintln!("xtask: {error:#}");
+        tally.record("end-to-end (app build)", 0, 1, started);
+    } else {
+        let app = target_dir().join("debug").join(exe("branchdesk"));
+        let mut e2e = isolated_session(
+            true,
+            &format!("{cargo} test --locked -p branchdesk-e2e -- --ignored --test-threads=1"),
+        );
+        e2e.env("BRANCHDESK_APP", &app).env("TAURI_DRIVER", &driver);
+        tally.tests("end-to-end in the real window", &mut e2e);
+    }
+
+    let started = Instant::now();
+    let untouched = app_data_stamps() == app_data_before;
+    if !untouched {
+        eprintln!(
+            "xtask: a test wrote to the real app-data folders: {:?}",
+            app_data_dirs()
+        );
+    }
+    tally.record(
+        "real app-data folders untouched",
+        usize::from(untouched),
+        usize::from(!untouched),
+        started,
+    );
+
+    finish(tally)
+}
+
+fn finish(tally: Tally) -> Result<()> {
+    eprintln!("\nsummary:");
+    for line in &tally.lines {
+        eprintln!("{line}");
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Runs `script` in its own session bus with a fresh, unlocked gnome-keyring (a real Secret
+/// Service that is not the user's), optionally on a virtual display.
+fn isolated_session(display: bool, script: &str) -> Command {
+    let home = std::env::var("HOME").unwrap_or_default();
+    let inner = format!(
+        "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 \"$XDG_RUNTIME_DIR\"; \
+         eval \"$(printf %s branchdesk-test | gnome-keyring-daemon --unlock --components=secrets)\"; \
+         {script}"
+    );
+    let mut command = if display {
+        shell::command(
+            "xvfb-run",
+            &[
+                "-a",
+                "-s",
+                "-screen 0 1280x800x24",
+                "dbus-run-session",
+                "--",
+                "bash",
+                "-c",
+                &inner,
+            ],
+        )
+    } else {
+        shell::command("dbus-run-session", &["--", "bash", "-c", &inner])
+    };
+    // The session gets its own HOME; cargo and rustup must still find the real toolchain.
+    for (var, default) in [("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")] {
+        if std::env::var_os(var).is_none() {
+            command.env(var, PathBuf::from(&home).join(default));
+        }
+    }
+    command
+}
+
+fn run_counting(command: &mut Command) -> (usize, usize, bool) {
+    let child = command.stdout(Stdio::piped()).spawn();
+    let Ok(mut child) = child else {
+        return (0, 0, false);
+    };
+    let (mut passed, mut failed) = (0, 0);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            println!("{line}");
+            if let Some((p, f)) = parse_result_line(&line) {
+                passed += p;
+                failed += f;
+            }
+        }
+    }
+    let ok = child.wait().is_ok_and(|s| s.success());
+    (passed, failed, ok)
+}
+
+/// `test result: ok. 12 passed; 0 failed; 1 ignored; …` → (12, 0).
+fn parse_result_line(line: &str) -> Option<(usize, usize)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let count = |word: &str| {
+        rest.split(';').find_map(|part| {
+            part.trim()
+                .strip_suffix(word)?
+                .trim()
+                .rsplit(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+    };
+    Some((count(" passed").unwrap_or(0), count(" failed").unwrap_or(0)))
+}
+
+/// The folders the app would use if a test forgot to isolate itself.
+fn app_data_dirs() -> Vec<PathBuf> {
+    let home = PathBuf::from(std::env::var("HOME").unwrap_or_default());
+    ["com.branchdesk.app", "branchdesk"]
+        .iter()
+        .flat_map(|name| {
+            [
+                home.join(".local/share").join(name),
+                home.join(".config").join(name),
+                home.join(".cache").join(name),
+            ]
+        })
+        .collect()
+}
+
+fn app_data_stamps() -> Vec<Option<SystemTime>> {
+    app_data_dirs()
+        .iter()
+        .map(|dir| std::fs::metadata(dir).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn libtest_summaries_are_counted() {
+        assert_eq!(
+            parse_result_line("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
+}
