@@ -44,13 +44,21 @@ pub struct Normalised {
 /// file that cannot be opened or read is an `Err`.
 pub fn inspect(path: &Path, cfg: &CheckConfig) -> Result<Report> {
     let input = input::Input::from_path(path, cfg)?;
-    Ok(pipeline::run(input, cfg, 0).report)
+    let job = pipeline::Job {
+        quarter_turns: 0,
+        thumbnail: false,
+    };
+    Ok(pipeline::run(input, cfg, job).report)
 }
 
 /// Produces the bytes to store or upload, or the reason the file is refused.
 pub fn normalise(path: &Path, cfg: &CheckConfig) -> Result<Normalised> {
     let input = input::Input::from_path(path, cfg)?;
-    pipeline::run(input, cfg, 0).into_normalised()
+    let job = pipeline::Job {
+        quarter_turns: 0,
+        thumbnail: true,
+    };
+    pipeline::run(input, cfg, job).into_normalised()
 }
 
 /// Rotates a picture by `quarter_turns` × 90° clockwise (negative turns rotate
@@ -59,5 +67,9 @@ pub fn normalise(path: &Path, cfg: &CheckConfig) -> Result<Normalised> {
 pub fn rotate(bytes: &[u8], quarter_turns: i32, cfg: &CheckConfig) -> Result<Normalised> {
     let input = input::Input::from_bytes(bytes, cfg);
     let turns = u8::try_from(quarter_turns.rem_euclid(4)).unwrap_or(0);
-    pipeline::run(input, cfg, turns).into_normalised()
+    let job = pipeline::Job {
+        quarter_turns: turns,
+        thumbnail: true,
+    };
+    pipeline::run(input, cfg, job).into_normalised()
 }

@@ -14,6 +14,15 @@ use crate::report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem,
 use crate::sniff::{self, Completeness};
 use crate::{pdf, quality, Normalised};
 
+/// What the caller wants beyond the checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Job {
+    /// Clockwise quarter turns after EXIF orientation (0–3).
+    pub quarter_turns: u8,
+    /// Inspection only reports; it has no use for a thumbnail.
+    pub thumbnail: bool,
+}
+
 pub struct Run {
     pub report: Report,
     result: Result<Produced>,
@@ -47,7 +56,7 @@ impl Run {
 /// naming them in the message explains why "the .jpg" does not open.
 const ACCEPTED_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "pdf", "tif", "tiff", "webp"];
 
-pub fn run(input: Input, cfg: &CheckConfig, extra_quarter_turns: u8) -> Run {
+pub fn run(input: Input, cfg: &CheckConfig, job: Job) -> Run {
     let mut report = Report::new(input.file_name.clone(), input.file_bytes);
     let sniffed = sniff::sniff(&input.header);
     report.format = sniffed.format;
@@ -59,7 +68,7 @@ pub fn run(input: Input, cfg: &CheckConfig, extra_quarter_turns: u8) -> Run {
         sniffed.format,
         &sniffed.description,
         cfg,
-        extra_quarter_turns,
+        job,
         &mut report,
     );
     match &result {
@@ -90,7 +99,7 @@ fn produce(
     format: Format,
     description: &str,
     cfg: &CheckConfig,
-    extra_quarter_turns: u8,
+    job: Job,
     report: &mut Report,
 ) -> Result<Produced> {
     if input.file_bytes == 0 {
@@ -122,7 +131,7 @@ fn produce(
         return Err(Error::Truncated { format });
     }
     if format == Format::Pdf {
-        if extra_quarter_turns != 0 {
+        if job.quarter_turns != 0 {
             return Err(Error::UnsupportedVariant {
                 format,
                 detail: "PDF pages cannot be rotated here".to_owned(),
@@ -130,7 +139,7 @@ fn produce(
         }
         return produce_pdf(bytes, cfg, report);
     }
-    produce_image(bytes, format, cfg, extra_quarter_turns, report)
+    produce_image(bytes, format, cfg, job, report)
 }
 
 fn produce_pdf(bytes: &[u8], cfg: &CheckConfig, report: &mut Report) -> Result<Produced> {
@@ -316,7 +325,7 @@ fn produce_image(
     bytes: &[u8],
     format: Format,
     cfg: &CheckConfig,
-    extra_quarter_turns: u8,
+    job: Job,
     report: &mut Report,
 ) -> Result<Produced> {
     let tiff_page_count = if format == Format::Tiff {
@@ -356,11 +365,11 @@ fn produce_image(
         });
         image.apply_orientation(orientation);
     }
-    if extra_quarter_turns != 0 {
+    if job.quarter_turns != 0 {
         report.plan.push(Step::Rotate {
-            degrees_clockwise: u16::from(extra_quarter_turns) * 90,
+            degrees_clockwise: u16::from(job.quarter_turns) * 90,
         });
-        image = match extra_quarter_turns {
+        image = match job.quarter_turns {
             1 => image.rotate90(),
             2 => image.rotate180(),
             _ => image.rotate270(),
@@ -389,14 +398,18 @@ fn produce_image(
     report.plan.push(Step::StripMetadata);
 
     let (bytes_out, out_format, image) = fit(image, target, cfg, report)?;
-    let thumbnail = thumbnail(&image, cfg)?;
+    let thumbnail = if job.thumbnail {
+        Some(thumbnail(&image, cfg)?)
+    } else {
+        None
+    };
     Ok(Produced {
         sha256: sha256_hex(&bytes_out),
         bytes: bytes_out,
         format: out_format,
         width: Some(image.width()),
         height: Some(image.height()),
-        thumbnail: Some(thumbnail),
+        thumbnail,
     })
 }
 
