@@ -54,8 +54,11 @@ pub fn run() -> Result<()> {
         "branchdesk-app",
         "--package",
         "branchdesk-bare-window",
+        "--package",
+        "branchdesk-cli",
     ])?;
     let release = target_dir().join("release");
+    let load = sandbox_load(&release.join(exe("branchdesk-cli")))?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
 
@@ -98,7 +101,20 @@ pub fn run() -> Result<()> {
          |---|---:|---:|---:|\n\
          | cold start to interactive (ms) | {app_start:.0} | {bare_start:.0} | {start_ratio:.2}× |\n\
          | idle RSS, process tree (MiB) | {app_rss:.1} | {bare_rss:.1} | {rss_ratio:.2}× |\n\n\
-         Branchdesk's start includes starting the Training sandbox in-process.\n",
+         Branchdesk's start includes starting the Training sandbox in-process.\n\n\
+         ## Provider sandbox throughput (wrk)\n\n\
+         `branchdesk-cli sandbox` (release) on loopback, loaded by `wrk -t2 -c{conns} -d{secs}s`\n\
+         (2 threads, {conns} connections) on the same 2 cores. The reference is the\n\
+         sandbox's cheapest route (`GET /_sandbox/faults`, a constant JSON), measured right after.\n\n\
+         | endpoint | requests/s | ratio to reference |\n\
+         |---|---:|---:|\n\
+         | `POST /core/v1/cm/customers` (valid Personal body, bearer token) | {create:.0} | {create_ratio:.2}× |\n\
+         | `GET /_sandbox/faults` (reference) | {reference:.0} | 1.00× |\n",
+        conns = WRK_CONNECTIONS,
+        secs = WRK_SECONDS,
+        create = load.create,
+        reference = load.reference,
+        create_ratio = load.create / load.reference,
         date = today(),
         cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         settle = SETTLE.as_secs(),
@@ -110,6 +126,91 @@ pub fn run() -> Result<()> {
     std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;
     eprintln!("bench: wrote {}", path.display());
     Ok(())
+}
+
+const WRK_CONNECTIONS: usize = 32;
+const WRK_SECONDS: u64 = 10;
+
+struct Load {
+    create: f64,
+    reference: f64,
+}
+
+/// Requests per second the sandbox sustains for create-customer, against its cheapest route.
+fn sandbox_load(cli: &Path) -> Result<Load> {
+    let mut sandbox = KillOnDrop(
+        Command::new(cli)
+            .args(["sandbox", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting the sandbox")?,
+    );
+    let mut line = String::new();
+    BufReader::new(sandbox.0.stdout.take().context("no stdout")?).read_line(&mut line)?;
+    let ready: serde_json::Value =
+        serde_json::from_str(&line).context("the sandbox's ready line")?;
+    let url = ready["url"].as_str().context("no url")?.to_owned();
+    let cos = &ready["credentials"]["cos"];
+    let field = |name: &str| cos[name].as_str().unwrap_or_default().to_owned();
+    let token_answer = Command::new("curl")
+        .args(["-sf", "-X", "POST", &format!("{url}/connect/token")])
+        .args([
+            "-d",
+            "grant_type=client_credentials",
+            "-d",
+            &format!("client_id={}", field("client_id")),
+        ])
+        .args(["-d", &format!("client_secret={}", field("client_secret"))])
+        .args(["-d", "audience=https://api.crbcos.com/"])
+        .output()?;
+    let token: serde_json::Value = serde_json::from_slice(&token_answer.stdout).context("token")?;
+    let bearer = token["access_token"].as_str().context("no access_token")?;
+    let body = serde_json::json!({
+        "partnerId": field("partner_id"),
+        "name": {"firstName": "Peter", "lastName": "Griffin"},
+        "classification": "Personal",
+        "profile": {"regO": false, "politicallyExposedPerson": false, "taxIdType": "Ssn",
+                    "taxId": "119988776", "birthDate": "1953-09-22", "riskRating": "Low"}
+    });
+    let script = std::env::temp_dir().join(format!("branchdesk-wrk-{}.lua", std::process::id()));
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\nwrk.body = {body:?}\n\
+             wrk.headers[\"Content-Type\"] = \"application/json\"\n\
+             wrk.headers[\"Authorization\"] = \"Bearer {bearer}\"\n",
+            body = body.to_string()
+        ),
+    )?;
+    let create = wrk(&[
+        "-s",
+        &script.to_string_lossy(),
+        &format!("{url}/core/v1/cm/customers"),
+    ])?;
+    let reference = wrk(&[&format!("{url}/_sandbox/faults")])?;
+    let _ = std::fs::remove_file(&script);
+    drop(sandbox);
+    Ok(Load { create, reference })
+}
+
+fn wrk(args: &[&str]) -> Result<f64> {
+    let output = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{WRK_CONNECTIONS}"),
+            &format!("-d{WRK_SECONDS}s"),
+        ])
+        .args(args)
+        .output()
+        .context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if text.contains("Non-2xx") {
+        bail!("wrk saw failed answers:\n{text}");
+    }
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:")?.trim().parse().ok())
+        .with_context(|| format!("no Requests/sec in wrk's output:\n{text}"))
 }
 
 struct Measurement {

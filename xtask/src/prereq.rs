@@ -36,7 +36,7 @@ const TEST: &[&str] = &[
     "npm",
 ];
 const RUN: &[&str] = &["xvfb", "xauth", "dbus-daemon"];
-const BENCH: &[&str] = &["xvfb", "xauth", "dbus-daemon", "curl"];
+const BENCH: &[&str] = &["xvfb", "xauth", "dbus-daemon", "curl", "wrk"];
 
 pub fn ensure(purpose: Purpose) -> Result<()> {
     if !cfg!(target_os = "linux") {

@@ -106,9 +106,8 @@ pub fn run() -> Result<()> {
         "keyring against a real Secret Service",
         &mut isolated_session(
             false,
-            &format!(
-                "{cargo} test --locked -p branchdesk-vault --test secret_service -- --ignored"
-            ),
+            // `--workspace` keeps the main run's feature set, so nothing is rebuilt.
+            &format!("{cargo} test --locked --workspace --test secret_service -- --ignored"),
         ),
     );
     tally.check(
@@ -128,7 +127,9 @@ pub fn run() -> Result<()> {
         let app = target_dir().join("debug").join(exe("branchdesk"));
         let mut e2e = isolated_session(
             true,
-            &format!("{cargo} test --locked -p branchdesk-e2e -- --ignored --test-threads=1"),
+            &format!(
+                "{cargo} test --locked --workspace --test journeys -- --ignored --test-threads=1"
+            ),
         );
         e2e.env("BRANCHDESK_APP", &app).env("TAURI_DRIVER", &driver);
         tally.tests("end-to-end in the real window", &mut e2e);
