@@ -1,0 +1,212 @@
+//! The encrypted database: opening it with its key, and the schema migrations.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use crate::keys::{self, Key, DATABASE_KEY_ENTRY};
+use crate::{Error, Result, SecretStore};
+
+/// The database's file name inside the data folder.
+pub const DATABASE_FILE: &str = "branchdesk.db";
+
+/// The schema, one numbered step at a time. `PRAGMA user_version` records how many have been
+/// applied; a step is never edited once released, only followed by a new one.
+const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_drafts.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Branchdesk's local store: drafts, scans, the submission outbox and the audit log.
+///
+/// One connection behind a lock: the app's writes are small and few, and a single writer
+/// keeps SQLite's locking out of the way.
+pub struct Vault {
+    pub(crate) dir: PathBuf,
+    pub(crate) db_path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("db_path", &self.db_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Opens the vault in `data_dir`, creating it on first use. The keys come from `secrets`:
+    /// made there (from the OS's random source) when neither they nor the database exist
+    /// yet, and never replaced when a database exists but its key is missing or wrong.
+    pub fn open(data_dir: &Path, secrets: &dyn SecretStore) -> Result<Vault> {
+        let dir = crate::data_dir(Some(data_dir))?;
+        let db_path = dir.join(DATABASE_FILE);
+        let exists = db_path
+            .try_exists()
+            .map_err(|source| Error::io("checking", &db_path, source))?;
+        let key = match keys::load(secrets, DATABASE_KEY_ENTRY)? {
+            Some(key) => key,
+            None if exists => {
+                return Err(Error::DatabaseKeyMissing {
+                    path: db_path,
+                    entry: DATABASE_KEY_ENTRY,
+                })
+            }
+            None => keys::create(secrets, DATABASE_KEY_ENTRY)?,
+        };
+        let mut conn = connect(&db_path, exists, &key)?;
+        migrate(&mut conn, &db_path)?;
+
+        let vault = Vault {
+            dir,
+            db_path,
+            conn: Mutex::new(conn),
+        };
+        Ok(vault)
+    }
+
+    /// The database file.
+    pub fn database_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// The data folder the vault lives in.
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        // rusqlite rolls back an open transaction when it is dropped during a panic, so the
+        // connection behind a poisoned lock is still consistent.
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Raw SQL access for tests that tamper with the database behind the API's back.
+    #[cfg(test)]
+    pub(crate) fn raw(&self) -> MutexGuard<'_, Connection> {
+        self.conn()
+    }
+}
+
+fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if !exists {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+
+    // Without SQLCipher linked in, `PRAGMA key` is silently ignored and everything would be
+    // written in the clear: refuse rather than trust the build's feature flags.
+    let cipher: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |row| row.get(0))
+        .ok();
+    if cipher.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::NotEncrypted);
+    }
+
+    // A raw key skips SQLCipher's passphrase derivation: the key is already random.
+    let pragma = zeroize::Zeroizing::new(format!(
+        "PRAGMA key = \"x'{}'\";",
+        keys::encode_hex(key.as_ref()).as_str()
+    ));
+    conn.execute_batch(&pragma)?;
+
+    // The key is only checked when a page is read.
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+        row.get::<_, i64>(0)
+    }) {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == ErrorCode::NotADatabase => {
+            return Err(Error::WrongDatabaseKey {
+                path: path.to_path_buf(),
+                entry: DATABASE_KEY_ENTRY,
+            })
+        }
+        Err(error) => return Err(error.into()),
+    }
+
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Corrupt(format!(
+            "the database refused WAL mode (it stayed in `{mode}`)"
+        )));
+    }
+    // A draft saved is a draft kept, even through a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // macOS's fsync does not reach the disk's platters; F_FULLFSYNC does.
+    #[cfg(target_os = "macos")]
+    {
+        conn.pragma_update(None, "fullfsync", "ON")?;
+        conn.pragma_update(None, "checkpoint_fullfsync", "ON")?;
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    loop {
+        // IMMEDIATE takes the write lock before reading the version, so two processes
+        // opening an old database at once apply each step exactly once.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: u32 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::DatabaseTooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let Some((version, sql)) = MIGRATIONS.iter().find(|(v, _)| *v == found + 1) else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)
+            .and_then(|()| tx.pragma_update(None, "user_version", version))
+            .map_err(|source| Error::Migration {
+                version: *version,
+                source,
+            })?;
+        tx.commit()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_from_one_without_gaps() {
+        for (index, (version, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*version as usize, index + 1);
+        }
+    }
+
+    #[test]
+    fn a_new_vault_is_encrypted_in_wal_mode_at_the_latest_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = crate::MemoryStore::default();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let conn = vault.raw();
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+}

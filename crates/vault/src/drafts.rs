@@ -1,0 +1,256 @@
+//! Drafts: a JSON body (the draft type's own serialisation, opaque here) plus the columns the
+//! drafts list shows, searches and filters on.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::types::{column, time_column, timestamp};
+use crate::{DraftId, DraftState, Error, PartyKind, Provider, Result, Vault};
+
+/// A tax id with all but its last four letters or digits replaced by `•`, keeping its
+/// separators: `123-45-6789` becomes `•••-••-6789`. The full number lives only in the
+/// draft's body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct MaskedTaxId(String);
+
+impl MaskedTaxId {
+    /// Masks a full tax id. One with four or fewer letters and digits is masked entirely,
+    /// since showing its "last four" would show all of it.
+    pub fn from_full(tax_id: &str) -> Self {
+        let tax_id = tax_id.trim();
+        let significant = tax_id.chars().filter(|c| c.is_alphanumeric()).count();
+        let keep = if significant > 4 { 4 } else { 0 };
+        let mut seen = 0;
+        let masked = tax_id
+            .chars()
+            .map(|c| {
+                if !c.is_alphanumeric() {
+                    return c;
+                }
+                seen += 1;
+                if seen > significant - keep {
+                    c
+                } else {
+                    '•'
+                }
+            })
+            .collect();
+        Self(masked)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What the caller writes: the body and the list columns kept beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftInput {
+    pub provider: Provider,
+    pub kind: PartyKind,
+    /// The name the drafts list shows and searches, e.g. "Jane Doe" or "Acme LLC".
+    pub display_name: String,
+    pub masked_tax_id: Option<MaskedTaxId>,
+    pub state: DraftState,
+    pub body: serde_json::Value,
+}
+
+/// A row of the drafts list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftSummary {
+    pub id: DraftId,
+    pub provider: Provider,
+    pub kind: PartyKind,
+    pub display_name: String,
+    pub masked_tax_id: Option<MaskedTaxId>,
+    pub state: DraftState,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A draft with its body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Draft {
+    #[serde(flatten)]
+    pub summary: DraftSummary,
+    pub body: serde_json::Value,
+}
+
+/// Which drafts [`Vault::list_drafts`] returns; the default is all of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DraftFilter {
+    /// Case-insensitive substring of the display name.
+    pub name_contains: Option<String>,
+    pub provider: Option<Provider>,
+    /// Any of these states; empty means any state.
+    pub states: Vec<DraftState>,
+}
+
+const SUMMARY_COLUMNS: &str =
+    "id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at";
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<DraftSummary> {
+    Ok(DraftSummary {
+        id: column(row, 0)?,
+        provider: column(row, 1)?,
+        kind: column(row, 2)?,
+        display_name: row.get(3)?,
+        masked_tax_id: row.get::<_, Option<String>>(4)?.map(MaskedTaxId),
+        state: column(row, 5)?,
+        created_at: time_column(row, 6)?,
+        updated_at: time_column(row, 7)?,
+    })
+}
+
+fn fold(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl Vault {
+    /// Stores a new draft under a fresh id.
+    pub fn create_draft(&self, input: &DraftInput) -> Result<DraftSummary> {
+        self.save_draft(DraftId::new(), input)
+    }
+
+    /// Writes a draft, creating it if `id` is new (autosave): one statement, one fsync.
+    pub fn save_draft(&self, id: DraftId, input: &DraftInput) -> Result<DraftSummary> {
+        let body = serde_json::to_string(&input.body)?;
+        let now = timestamp(Utc::now());
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(
+            "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
+                                 state, body, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+             ON CONFLICT (id) DO UPDATE SET
+                 provider = excluded.provider, kind = excluded.kind,
+                 display_name = excluded.display_name, name_folded = excluded.name_folded,
+                 masked_tax_id = excluded.masked_tax_id, state = excluded.state,
+                 body = excluded.body, updated_at = excluded.updated_at
+             RETURNING created_at, updated_at",
+        )?;
+        let (created_at, updated_at) = statement.query_row(
+            params![
+                id.to_string(),
+                input.provider.as_str(),
+                input.kind.as_str(),
+                input.display_name,
+                fold(&input.display_name),
+                input.masked_tax_id.as_ref().map(MaskedTaxId::as_str),
+                input.state.as_str(),
+                body,
+                now,
+            ],
+            |row| Ok((time_column(row, 0)?, time_column(row, 1)?)),
+        )?;
+        Ok(DraftSummary {
+            id,
+            provider: input.provider,
+            kind: input.kind,
+            display_name: input.display_name.clone(),
+            masked_tax_id: input.masked_tax_id.clone(),
+            state: input.state,
+            created_at,
+            updated_at,
+        })
+    }
+
+    pub fn get_draft(&self, id: DraftId) -> Result<Option<Draft>> {
+        let conn = self.conn();
+        let found = conn
+            .query_row(
+                &format!("SELECT {SUMMARY_COLUMNS}, body FROM drafts WHERE id = ?1"),
+                [id.to_string()],
+                |row| Ok((summary_from_row(row)?, row.get::<_, String>(8)?)),
+            )
+            .optional()?;
+        match found {
+            None => Ok(None),
+            Some((summary, body)) => Ok(Some(Draft {
+                summary,
+                body: serde_json::from_str(&body)
+                    .map_err(|e| Error::Corrupt(format!("draft {id}'s body: {e}")))?,
+            })),
+        }
+    }
+
+    /// The drafts matching `filter`, most recently changed first.
+    pub fn list_drafts(&self, filter: &DraftFilter) -> Result<Vec<DraftSummary>> {
+        let name = filter
+            .name_contains
+            .as_deref()
+            .map(fold)
+            .filter(|n| !n.is_empty());
+        let states = (!filter.states.is_empty()).then(|| {
+            serde_json::Value::from(filter.states.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+                .to_string()
+        });
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM drafts
+             WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
+               AND (?2 IS NULL OR provider = ?2)
+               AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
+             ORDER BY updated_at DESC, id"
+        ))?;
+        let rows = statement.query_map(
+            params![name, filter.provider.map(Provider::as_str), states],
+            summary_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Copies a draft's body and columns to a new draft in state `draft`. Its scans,
+    /// submissions and audit entries stay with the original: they belong to that customer.
+    pub fn duplicate_draft(&self, id: DraftId) -> Result<DraftSummary> {
+        let original = self.get_draft(id)?.ok_or(Error::DraftNotFound(id))?;
+        self.create_draft(&DraftInput {
+            provider: original.summary.provider,
+            kind: original.summary.kind,
+            display_name: original.summary.display_name,
+            masked_tax_id: original.summary.masked_tax_id,
+            state: DraftState::Draft,
+            body: original.body,
+        })
+    }
+
+    /// Changes only a draft's state, e.g. from the submission engine.
+    pub fn set_draft_state(&self, id: DraftId, state: DraftState) -> Result<()> {
+        let changed = self.conn().execute(
+            "UPDATE drafts SET state = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.to_string(), state.as_str(), timestamp(Utc::now())],
+        )?;
+        if changed == 0 {
+            return Err(Error::DraftNotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Deletes a draft; `false` if there was none.
+    pub fn delete_draft(&self, id: DraftId) -> Result<bool> {
+        let changed = self
+            .conn()
+            .execute("DELETE FROM drafts WHERE id = ?1", [id.to_string()])?;
+        Ok(changed > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tax_ids_keep_their_shape_and_only_their_last_four() {
+        assert_eq!(
+            MaskedTaxId::from_full("123-45-6789").as_str(),
+            "•••-••-6789"
+        );
+        assert_eq!(MaskedTaxId::from_full("123456789").as_str(), "•••••6789");
+        assert_eq!(MaskedTaxId::from_full("12-3456789").as_str(), "••-•••6789");
+        assert_eq!(MaskedTaxId::from_full(" 1234 ").as_str(), "••••");
+        assert_eq!(MaskedTaxId::from_full("").as_str(), "");
+    }
+}
