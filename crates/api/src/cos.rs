@@ -1,11 +1,17 @@
 //! Cross River COS, Customer Management v1: OAuth2 client-credentials token, create and get
-//! customer. Every POST carries the caller's `idempotency-Key`, and a retry resends the same
-//! key with the same bytes, so COS can recognise it as the same request.
+//! customer, add its addresses, phones, e-mails, identifications and beneficial owners, and
+//! update its profile. Every POST and PUT carries the caller's `idempotency-Key`, and a
+//! retry resends the same key with the same bytes, so COS can recognise it as the same
+//! request: the bodies are frozen by the caller, never rebuilt here.
 
 use std::time::{Duration, Instant};
 
 use backon::Retryable;
-use branchdesk_domain::cos::{Customer, ErrorBody};
+use branchdesk_domain::cos::{
+    AddressRecord, BeneficialOwnerRecord, Customer, EmailRecord, ErrorBody, IdentificationRecord,
+    PhoneRecord,
+};
+use branchdesk_domain::validate::{check_idempotency_key, is_guid};
 use branchdesk_domain::Sensitive;
 use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
@@ -21,6 +27,10 @@ pub const AUDIENCE: &str = "https://api.crbcos.com/";
 
 /// A token is renewed this long before it expires, so a request never races its expiry.
 const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
+
+/// The longest `Retry-After` obeyed: a longer one would leave staff looking at a spinner,
+/// so the attempt goes ahead and COS can say again.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// How to reach one COS partner account.
 #[derive(Debug, Clone)]
@@ -72,8 +82,10 @@ impl CosClient {
         })
     }
 
-    /// `POST /core/v1/cm/customers` with a body frozen by the caller.
+    /// `POST /core/v1/cm/customers` with a body frozen by the caller: a Personal or a
+    /// Business customer, whichever the body says.
     pub async fn create_customer(&self, body: &[u8], idempotency_key: &str) -> Result<Customer> {
+        checked_key(idempotency_key)?;
         let answer = self
             .send_with_retry(
                 Method::POST,
@@ -87,8 +99,113 @@ impl CosClient {
 
     /// `GET /core/v1/cm/customers/{id}`.
     pub async fn get_customer(&self, id: &str) -> Result<Customer> {
-        let path = format!("core/v1/cm/customers/{id}");
+        let path = customer_path(id, "")?;
         let answer = self.send_with_retry(Method::GET, &path, None, None).await?;
+        decode(&answer.body)
+    }
+
+    /// `POST /core/v1/cm/customers/{id}/addresses`.
+    pub async fn add_address(
+        &self,
+        customer_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<AddressRecord> {
+        self.post_sub(customer_id, "/addresses", body, idempotency_key)
+            .await
+    }
+
+    /// `POST /core/v1/cm/customers/{id}/phones`.
+    pub async fn add_phone(
+        &self,
+        customer_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<PhoneRecord> {
+        self.post_sub(customer_id, "/phones", body, idempotency_key)
+            .await
+    }
+
+    /// `POST /core/v1/cm/customers/{id}/emails`.
+    pub async fn add_email(
+        &self,
+        customer_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<EmailRecord> {
+        self.post_sub(customer_id, "/emails", body, idempotency_key)
+            .await
+    }
+
+    /// `POST /core/v1/cm/customers/{id}/identifications`.
+    pub async fn add_identification(
+        &self,
+        customer_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<IdentificationRecord> {
+        self.post_sub(customer_id, "/identifications", body, idempotency_key)
+            .await
+    }
+
+    /// `POST /core/v1/cm/customers/{id}/identifications/{identificationId}`: replaces
+    /// that identification.
+    pub async fn update_identification(
+        &self,
+        customer_id: &str,
+        identification_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<IdentificationRecord> {
+        if !is_guid(identification_id) {
+            return Err(Error::InvalidRequest(format!(
+                "{identification_id:?} is not a COS identification id"
+            )));
+        }
+        let rest = format!("/identifications/{}", identification_id.trim());
+        self.post_sub(customer_id, &rest, body, idempotency_key)
+            .await
+    }
+
+    /// `POST /core/v1/cm/customers/{id}/beneficial-owners` (Business customers only).
+    pub async fn add_beneficial_owner(
+        &self,
+        customer_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<BeneficialOwnerRecord> {
+        self.post_sub(customer_id, "/beneficial-owners", body, idempotency_key)
+            .await
+    }
+
+    /// `PUT /core/v1/cm/customers/{id}/profile` with the profile as its body; answers the
+    /// whole record. The key makes a resend of the same update harmless.
+    pub async fn update_profile(
+        &self,
+        customer_id: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<Customer> {
+        checked_key(idempotency_key)?;
+        let path = customer_path(customer_id, "/profile")?;
+        let answer = self
+            .send_with_retry(Method::PUT, &path, Some(body), Some(idempotency_key))
+            .await?;
+        decode(&answer.body)
+    }
+
+    async fn post_sub<T: serde::de::DeserializeOwned>(
+        &self,
+        customer_id: &str,
+        rest: &str,
+        body: &[u8],
+        idempotency_key: &str,
+    ) -> Result<T> {
+        checked_key(idempotency_key)?;
+        let path = customer_path(customer_id, rest)?;
+        let answer = self
+            .send_with_retry(Method::POST, &path, Some(body), Some(idempotency_key))
+            .await?;
         decode(&answer.body)
     }
 
@@ -113,7 +230,7 @@ impl CosClient {
                 Error::Unavailable {
                     retry_after: Some(wait),
                     ..
-                } => Some(*wait),
+                } => Some((*wait).min(MAX_RETRY_AFTER)),
                 _ => delay,
             })
             .notify(|error, delay| {
@@ -242,6 +359,26 @@ impl CosClient {
     }
 }
 
+/// The path of one customer's resource. The id goes into the URL, so anything but a GUID
+/// (`../`, `?`) is refused before it can point the request elsewhere.
+fn customer_path(customer_id: &str, rest: &str) -> Result<String> {
+    if !is_guid(customer_id) {
+        return Err(Error::InvalidRequest(format!(
+            "{customer_id:?} is not a COS customer id"
+        )));
+    }
+    Ok(format!("core/v1/cm/customers/{}{rest}", customer_id.trim()))
+}
+
+/// COS refuses keys over 50 characters (code 1010); saying so here saves a round trip and
+/// keeps a bad key from being retried.
+fn checked_key(key: &str) -> Result<()> {
+    match check_idempotency_key(key) {
+        Some(issue) => Err(Error::InvalidRequest(issue.message)),
+        None => Ok(()),
+    }
+}
+
 fn network_error(error: reqwest::Error) -> Error {
     // reqwest's message names the URL, never headers or bodies, so it carries no secret.
     Error::Network(error.without_url().to_string())
@@ -282,4 +419,54 @@ fn error_items(body: &[u8]) -> Option<Vec<branchdesk_domain::cos::ErrorItem>> {
 
 fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| Error::Decode(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use branchdesk_domain::cos::{CosStep, ErrorItem};
+
+    #[test]
+    fn only_guids_go_into_customer_paths() {
+        assert_eq!(
+            customer_path("9052b6a5-3f09-41d1-b526-ade80104eb79", "/phones").unwrap(),
+            "core/v1/cm/customers/9052b6a5-3f09-41d1-b526-ade80104eb79/phones"
+        );
+        for bad in ["", "../connect/token", "9052b6a5?x=1", "a/b"] {
+            assert!(
+                matches!(customer_path(bad, ""), Err(Error::InvalidRequest(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_1_to_50_characters() {
+        assert!(checked_key(&uuid::Uuid::new_v4().to_string()).is_ok());
+        assert!(checked_key(&"k".repeat(50)).is_ok());
+        assert!(checked_key(&"k".repeat(51)).is_err());
+        assert!(checked_key("").is_err());
+    }
+
+    #[test]
+    fn provider_errors_become_draft_issues() {
+        let rejected = Error::Rejected {
+            status: 400,
+            errors: vec![ErrorItem {
+                code: 1001,
+                message: "phoneNumber must be exactly 10 digits".into(),
+            }],
+        };
+        let issues = rejected.cos_issues(CosStep::Phone(2));
+        assert_eq!(issues[0].field, "phones[2].number");
+        let unavailable = Error::Unavailable {
+            status: 503,
+            detail: None,
+            retry_after: None,
+        };
+        let issues = unavailable.cos_issues(CosStep::Phone(2));
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field, "");
+        assert!(issues[0].message.contains("503"));
+    }
 }

@@ -1,4 +1,5 @@
-use branchdesk_domain::cos::ErrorItem;
+use branchdesk_domain::cos::{issues_of_errors, CosStep, ErrorItem};
+use branchdesk_domain::validate::{Issue, Severity};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -27,6 +28,9 @@ pub enum Error {
     },
     #[error("the provider's answer could not be read: {0}")]
     Decode(String),
+    /// Refused before sending: a malformed customer id or idempotency key.
+    #[error("the request was not sent: {0}")]
+    InvalidRequest(String),
 }
 
 fn summary(errors: &[ErrorItem]) -> String {
@@ -41,6 +45,20 @@ fn summary(errors: &[ErrorItem]) -> String {
 }
 
 impl Error {
+    /// The error as issues on a draft, for a COS request made at `step`: COS's own errors
+    /// each on its field where it names one; anything else as one issue shown whole.
+    pub fn cos_issues(&self, step: CosStep) -> Vec<Issue> {
+        match self {
+            Error::Rejected { errors, .. } if !errors.is_empty() => issues_of_errors(errors, step),
+            other => vec![Issue {
+                field: String::new(),
+                code: "provider".to_owned(),
+                message: other.to_string(),
+                severity: Severity::Error,
+            }],
+        }
+    }
+
     /// Whether sending the same request again, with the same idempotency key, may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::Network(_) | Error::Unavailable { .. })

@@ -10,6 +10,8 @@ use branchdesk_domain::draft::Person;
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
+mod scan;
+
 #[derive(Parser)]
 #[command(name = "branchdesk-cli", version, about)]
 struct Cli {
@@ -38,11 +40,38 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         db: Option<PathBuf>,
     },
+    /// Work with onboarding drafts.
+    #[command(subcommand)]
+    Draft(DraftCommand),
+    /// Work with document scans.
+    #[command(subcommand)]
+    Scan(ScanCommand),
+}
+
+#[derive(Subcommand)]
+enum DraftCommand {
     /// Check Personal-customer drafts (JSON) against the rules; `-` reads one per line
     /// from standard input. Exits 1 when any draft has an error.
     Check {
         #[arg(required = true, value_name = "FILE.json")]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScanCommand {
+    /// Check scan files as Branchdesk would before storing or uploading them: type by
+    /// content, limits, quality, and what normalisation would do. Exits 0 when every file
+    /// is acceptable, 1 otherwise.
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// One JSON report per line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Apply this provider's upload limit (after conversion).
+        #[arg(long, value_enum)]
+        provider: Option<scan::Provider>,
     },
 }
 
@@ -87,7 +116,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime.block_on(branchdesk_sandbox::serve_standalone(config))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { files } => check(&files),
+        Command::Draft(DraftCommand::Check { files }) => check(&files),
+        Command::Scan(ScanCommand::Check {
+            files,
+            json,
+            provider,
+        }) => scan::check(&files, json, provider),
     }
 }
 

@@ -22,12 +22,17 @@ fn check_reports_each_draft_and_fails_on_errors() {
     .unwrap();
     std::fs::write(&bad, r#"{"firstName":"Peter","ssn":"000-12-3456"}"#).unwrap();
 
-    let out = cli().arg("check").arg(&good).output().unwrap();
+    let out = cli().args(["draft", "check"]).arg(&good).output().unwrap();
     assert!(out.status.success());
     let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(line["issues"], serde_json::json!([]));
 
-    let out = cli().arg("check").arg(&good).arg(&bad).output().unwrap();
+    let out = cli()
+        .args(["draft", "check"])
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let second: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
@@ -46,7 +51,7 @@ fn check_reports_each_draft_and_fails_on_errors() {
 #[test]
 fn a_missing_file_is_a_clear_error_not_a_panic() {
     let out = cli()
-        .args(["check", "/nonexistent/draft.json"])
+        .args(["draft", "check", "/nonexistent/draft.json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -91,4 +96,66 @@ fn sandbox_prints_one_ready_line_and_serves() {
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn scan_check_gives_a_verdict_per_file_and_fails_on_any_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("licence-front.png");
+    // A 1600×1000 card-like picture with sharp edges: acceptable.
+    let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
+        if (x / 40 + y / 40) % 2 == 0 {
+            image::Rgb([20, 20, 20])
+        } else {
+            image::Rgb([235, 235, 235])
+        }
+    });
+    image.save(&photo).unwrap();
+    let zip = dir.path().join("scan.jpg");
+    std::fs::write(&zip, b"PK\x03\x04\x14\x00\x00\x00\x08\x00rest-of-a-zip").unwrap();
+    let empty = dir.path().join("empty.pdf");
+    std::fs::write(&empty, b"").unwrap();
+
+    let out = cli().args(["scan", "check"]).arg(&photo).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("acceptable") && text.contains("1600×1000"),
+        "{text}"
+    );
+
+    let out = cli()
+        .args(["scan", "check", "--json", "--provider", "fin"])
+        .arg(&photo)
+        .arg(&zip)
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let reports: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 3);
+    assert_eq!(reports[0]["acceptable"], true);
+    assert_eq!(reports[0]["format"], "png");
+    for refused in &reports[1..] {
+        assert_eq!(refused["acceptable"], false, "{refused}");
+        assert!(
+            !refused["errors"].as_array().unwrap().is_empty(),
+            "{refused}"
+        );
+    }
+}
+
+#[test]
+fn scan_check_of_a_missing_file_is_a_refusal_not_a_panic() {
+    let out = cli()
+        .args(["scan", "check", "/nonexistent/front.jpg"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("refused"), "{text}");
 }
