@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use crate::keys::{self, Key, DATABASE_KEY_ENTRY};
+use crate::keys::{self, Key, DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 use crate::{Error, Result, SecretStore};
 
 /// The database's file name inside the data folder.
@@ -13,7 +13,10 @@ pub const DATABASE_FILE: &str = "branchdesk.db";
 
 /// The schema, one numbered step at a time. `PRAGMA user_version` records how many have been
 /// applied; a step is never edited once released, only followed by a new one.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_drafts.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_drafts.sql")),
+    (2, include_str!("../migrations/0002_scans.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -26,6 +29,7 @@ pub struct Vault {
     pub(crate) dir: PathBuf,
     pub(crate) db_path: PathBuf,
     conn: Mutex<Connection>,
+    pub(crate) scan_key: Key,
 }
 
 impl std::fmt::Debug for Vault {
@@ -59,11 +63,27 @@ impl Vault {
         let mut conn = connect(&db_path, exists, &key)?;
         migrate(&mut conn, &db_path)?;
 
+        let scan_key = match keys::load(secrets, SCAN_KEY_ENTRY)? {
+            Some(key) => key,
+            None => {
+                let scans: i64 = conn.query_row("SELECT count(*) FROM scans", [], |r| r.get(0))?;
+                if scans > 0 {
+                    return Err(Error::ScanKeyMissing {
+                        path: dir.join(crate::scans::SCANS_DIR),
+                        entry: SCAN_KEY_ENTRY,
+                    });
+                }
+                keys::create(secrets, SCAN_KEY_ENTRY)?
+            }
+        };
+
         let vault = Vault {
             dir,
             db_path,
             conn: Mutex::new(conn),
+            scan_key,
         };
+        vault.sweep_scans()?;
         Ok(vault)
     }
 

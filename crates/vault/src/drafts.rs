@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::types::{column, time_column, timestamp};
-use crate::{DraftId, DraftState, Error, PartyKind, Provider, Result, Vault};
+use crate::{DraftId, DraftState, Error, PartyKind, Provider, Result, ScanId, Vault};
 
 /// A tax id with all but its last four letters or digits replaced by `•`, keeping its
 /// separators: `123-45-6789` becomes `•••-••-6789`. The full number lives only in the
@@ -229,11 +229,24 @@ impl Vault {
         Ok(())
     }
 
-    /// Deletes a draft; `false` if there was none.
+    /// Deletes a draft and its scans; `false` if there was none. A scan file that cannot be
+    /// removed now is reported, and removed by the sweep at the next open.
     pub fn delete_draft(&self, id: DraftId) -> Result<bool> {
-        let changed = self
-            .conn()
-            .execute("DELETE FROM drafts WHERE id = ?1", [id.to_string()])?;
+        let (changed, scans) = {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let scans = {
+                let mut statement = tx.prepare("SELECT id FROM scans WHERE draft_id = ?1")?;
+                let rows = statement.query_map([id.to_string()], |row| column::<ScanId>(row, 0))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let changed = tx.execute("DELETE FROM drafts WHERE id = ?1", [id.to_string()])?;
+            tx.commit()?;
+            (changed, scans)
+        };
+        for scan in scans {
+            self.remove_scan_file(scan)?;
+        }
         Ok(changed > 0)
     }
 }

@@ -13,6 +13,12 @@ pub const SCAN_KEY_ENTRY: &str = "scan-key";
 
 pub(crate) type Key = Zeroizing<[u8; 32]>;
 
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
 pub(crate) fn random_key() -> Key {
     let mut key = Zeroizing::new([0u8; 32]);
     OsRng.fill_bytes(key.as_mut());

@@ -1,12 +1,13 @@
 //! Local storage for Branchdesk: its data folder, the secrets it keeps in the operating
 //! system's keyring (never in files, logs or the webview), and the [`Vault`]: an encrypted
-//! SQLite database of drafts whose keys live only in that keyring.
+//! SQLite database of drafts and encrypted scan files, whose keys live only in that keyring.
 
 mod db;
 mod drafts;
 mod error;
 mod keys;
 mod paths;
+mod scans;
 mod secrets;
 mod types;
 
@@ -15,6 +16,7 @@ pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
 pub use error::{Error, Result};
 pub use keys::{DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 pub use paths::{data_dir, DATA_DIR_ENV};
+pub use scans::{ScanInfo, ScanReader, SCANS_DIR};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive, SERVICE_PREFIX};
 pub use types::{
     AuditOutcome, DraftId, DraftState, PartyKind, PlanId, Provider, ScanId, StepId, StepStatus,
