@@ -16,6 +16,7 @@ pub const DATABASE_FILE: &str = "branchdesk.db";
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_scans.sql")),
+    (3, include_str!("../migrations/0003_outbox.sql")),
 ];
 
 /// The schema version this build writes.

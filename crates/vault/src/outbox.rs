@@ -1,0 +1,329 @@
+//! The outbox the submission engine works from: plans of steps, each step's request frozen
+//! at planning time. The vault only keeps order and status; what a step kind means is the
+//! engine's business.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::types::{column, time_column, timestamp};
+use crate::{DraftId, Error, PlanId, Provider, Result, StepId, StepStatus, Vault};
+
+/// A step as planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStep {
+    /// The engine's name for what the step does, e.g. `cos.create_customer`.
+    pub kind: String,
+    pub idempotency_key: String,
+    /// The exact request body, sent byte for byte on every attempt.
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub id: StepId,
+    pub plan_id: PlanId,
+    pub draft_id: DraftId,
+    pub provider: Provider,
+    pub index: u32,
+    pub kind: String,
+    pub idempotency_key: String,
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    pub status: StepStatus,
+    /// How many times the step was marked sent.
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    /// What the provider answered with, e.g. `{"customerId": "…"}`; `{}` until done.
+    pub provider_ids: serde_json::Value,
+    pub planned_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub id: PlanId,
+    pub draft_id: DraftId,
+    pub provider: Provider,
+    pub planned_at: DateTime<Utc>,
+    /// In step order.
+    pub steps: Vec<Step>,
+}
+
+const STEP_COLUMNS: &str = "id, plan_id, draft_id, provider, step_index, kind, idempotency_key,
+     body, status, attempts, last_error, provider_ids, planned_at, updated_at";
+
+fn step_from_row(row: &Row<'_>) -> rusqlite::Result<Step> {
+    let provider_ids: String = row.get(11)?;
+    Ok(Step {
+        id: StepId(row.get(0)?),
+        plan_id: column(row, 1)?,
+        draft_id: column(row, 2)?,
+        provider: column(row, 3)?,
+        index: row.get(4)?,
+        kind: row.get(5)?,
+        idempotency_key: row.get(6)?,
+        body: row.get(7)?,
+        status: column(row, 8)?,
+        attempts: row.get(9)?,
+        last_error: row.get(10)?,
+        provider_ids: serde_json::from_str(&provider_ids).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        planned_at: time_column(row, 12)?,
+        updated_at: time_column(row, 13)?,
+    })
+}
+
+fn get_step(conn: &Connection, id: StepId) -> Result<Step> {
+    conn.query_row(
+        &format!("SELECT {STEP_COLUMNS} FROM steps WHERE id = ?1"),
+        [id.0],
+        step_from_row,
+    )
+    .optional()?
+    .ok_or(Error::StepNotFound(id))
+}
+
+fn latest_plan_in(conn: &Connection, draft: DraftId) -> Result<Option<Plan>> {
+    let head = conn
+        .query_row(
+            "SELECT id, provider, planned_at FROM plans WHERE draft_id = ?1
+             ORDER BY planned_at DESC, rowid DESC LIMIT 1",
+            [draft.to_string()],
+            |row| {
+                Ok((
+                    column::<PlanId>(row, 0)?,
+                    column::<Provider>(row, 1)?,
+                    time_column(row, 2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, provider, planned_at)) = head else {
+        return Ok(None);
+    };
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {STEP_COLUMNS} FROM steps WHERE plan_id = ?1 ORDER BY step_index"
+    ))?;
+    let steps = statement
+        .query_map([id.to_string()], step_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(Plan {
+        id,
+        draft_id: draft,
+        provider,
+        planned_at,
+        steps,
+    }))
+}
+
+/// The first unfinished step of the draft's latest plan, if it can go: steps run in order,
+/// so a failed step holds back the ones after it until it is retried.
+fn next_step_in(conn: &Connection, draft: DraftId) -> Result<Option<Step>> {
+    let next = conn
+        .query_row(
+            &format!(
+                "SELECT {STEP_COLUMNS} FROM steps
+                 WHERE plan_id = (SELECT id FROM plans WHERE draft_id = ?1
+                                  ORDER BY planned_at DESC, rowid DESC LIMIT 1)
+                   AND status != 'done'
+                 ORDER BY step_index LIMIT 1"
+            ),
+            [draft.to_string()],
+            step_from_row,
+        )
+        .optional()?;
+    Ok(next.filter(|s| matches!(s.status, StepStatus::Pending | StepStatus::Sent)))
+}
+
+impl Vault {
+    /// Stores a plan and all its steps in one transaction, as `pending`. Refused while the
+    /// draft's previous plan still has a step to send, so a draft is never submitted twice
+    /// at once.
+    pub fn create_plan(
+        &self,
+        draft: DraftId,
+        provider: Provider,
+        steps: &[NewStep],
+    ) -> Result<Plan> {
+        if steps.is_empty() {
+            return Err(Error::InvalidInput("a plan needs at least one step".into()));
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)",
+            [draft.to_string()],
+            |row| row.get(0),
+        )?;
+        if !exists {
+            return Err(Error::DraftNotFound(draft));
+        }
+        if let Some(busy) = next_step_in(&tx, draft)? {
+            return Err(Error::PlanInProgress {
+                draft,
+                plan: busy.plan_id,
+            });
+        }
+        let id = PlanId::new();
+        let now = timestamp(Utc::now());
+        tx.execute(
+            "INSERT INTO plans (id, draft_id, provider, planned_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![id.to_string(), draft.to_string(), provider.as_str(), now],
+        )?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO steps (plan_id, draft_id, provider, step_index, kind,
+                                    idempotency_key, body, planned_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            )?;
+            for (index, step) in steps.iter().enumerate() {
+                insert.execute(params![
+                    id.to_string(),
+                    draft.to_string(),
+                    provider.as_str(),
+                    index,
+                    step.kind,
+                    step.idempotency_key,
+                    step.body,
+                    now,
+                ])?;
+            }
+        }
+        let plan = latest_plan_in(&tx, draft)?
+            .ok_or_else(|| Error::Corrupt("a plan vanished as it was written".into()))?;
+        tx.commit()?;
+        Ok(plan)
+    }
+
+    /// The draft's most recent plan with all its steps.
+    pub fn latest_plan(&self, draft: DraftId) -> Result<Option<Plan>> {
+        latest_plan_in(&self.conn(), draft)
+    }
+
+    /// The step to send next for a draft: `pending`, or `sent` without an answer (resend it
+    /// under its idempotency key). `None` when the plan is finished, held back by a failed
+    /// step, or there is none.
+    pub fn next_pending_step(&self, draft: DraftId) -> Result<Option<Step>> {
+        next_step_in(&self.conn(), draft)
+    }
+
+    /// Records that the step's request is about to go out, before it does: after a crash a
+    /// `sent` step may or may not have reached the provider, and is resent, never skipped.
+    pub fn mark_step_sent(&self, step: StepId) -> Result<Step> {
+        self.transition(
+            step,
+            StepStatus::Sent,
+            &[StepStatus::Pending, StepStatus::Sent],
+            |tx, now| {
+                tx.execute(
+                    "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
+                     WHERE id = ?1",
+                    params![step.0, now],
+                )
+            },
+        )
+    }
+
+    /// Records the provider's success and the ids it returned.
+    pub fn mark_step_done(&self, step: StepId, provider_ids: &serde_json::Value) -> Result<Step> {
+        let ids = serde_json::to_string(provider_ids)?;
+        self.transition(
+            step,
+            StepStatus::Done,
+            &[StepStatus::Pending, StepStatus::Sent],
+            |tx, now| {
+                tx.execute(
+                    "UPDATE steps SET status = 'done', provider_ids = ?2, last_error = NULL,
+                                      updated_at = ?3
+                     WHERE id = ?1",
+                    params![step.0, ids, now],
+                )
+            },
+        )
+    }
+
+    /// Records a failure that needs a person (a retryable one stays `sent` and is resent).
+    pub fn mark_step_failed(&self, step: StepId, error: &str) -> Result<Step> {
+        self.transition(
+            step,
+            StepStatus::Failed,
+            &[StepStatus::Pending, StepStatus::Sent],
+            |tx, now| {
+                tx.execute(
+                    "UPDATE steps SET status = 'failed', last_error = ?2, updated_at = ?3
+                     WHERE id = ?1",
+                    params![step.0, error, now],
+                )
+            },
+        )
+    }
+
+    /// Puts a failed step back in line, with its frozen body and idempotency key.
+    pub fn retry_step(&self, step: StepId) -> Result<Step> {
+        self.transition(
+            step,
+            StepStatus::Pending,
+            &[StepStatus::Failed],
+            |tx, now| {
+                tx.execute(
+                    "UPDATE steps SET status = 'pending', updated_at = ?2 WHERE id = ?1",
+                    params![step.0, now],
+                )
+            },
+        )
+    }
+
+    /// Drafts with a step ready to send, oldest plan first (step ids grow with insertion, so
+    /// they order plans without ties): what to resume after a restart.
+    pub fn drafts_with_pending_work(&self) -> Result<Vec<DraftId>> {
+        let conn = self.conn();
+        let candidates: Vec<DraftId> = {
+            let mut statement = conn.prepare_cached(
+                "SELECT draft_id FROM steps WHERE status IN ('pending', 'sent')
+                 GROUP BY draft_id ORDER BY min(id)",
+            )?;
+            let rows = statement.query_map([], |row| column::<DraftId>(row, 0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut ready = Vec::with_capacity(candidates.len());
+        for draft in candidates {
+            if next_step_in(&conn, draft)?.is_some() {
+                ready.push(draft);
+            }
+        }
+        Ok(ready)
+    }
+
+    fn transition(
+        &self,
+        step: StepId,
+        to: StepStatus,
+        from: &[StepStatus],
+        update: impl FnOnce(&Transaction<'_>, &str) -> rusqlite::Result<usize>,
+    ) -> Result<Step> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = get_step(&tx, step)?;
+        if !from.contains(&current.status) {
+            return Err(Error::StepTransition {
+                step,
+                from: current.status,
+                to,
+            });
+        }
+        let now = timestamp(Utc::now());
+        update(&tx, &now)?;
+        tx.execute(
+            "UPDATE plans SET updated_at = ?2 WHERE id = ?1",
+            params![current.plan_id.to_string(), now],
+        )?;
+        let updated = get_step(&tx, step)?;
+        tx.commit()?;
+        Ok(updated)
+    }
+}
