@@ -17,6 +17,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_scans.sql")),
     (3, include_str!("../migrations/0003_outbox.sql")),
+    (4, include_str!("../migrations/0004_audit.sql")),
 ];
 
 /// The schema version this build writes.

@@ -2,6 +2,7 @@
 //! system's keyring (never in files, logs or the webview), and the [`Vault`]: an encrypted
 //! SQLite database of drafts and encrypted scan files, whose keys live only in that keyring.
 
+mod audit;
 mod db;
 mod drafts;
 mod error;
@@ -12,6 +13,9 @@ mod scans;
 mod secrets;
 mod types;
 
+pub use audit::{
+    Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
+};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
 pub use error::{Error, Result};

@@ -1,0 +1,604 @@
+//! The audit log: who did what to which draft at which provider, and how it ended. Entries
+//! are append-only and hash-chained so [`Vault::verify_audit`] can show that none was
+//! altered, inserted or removed. No PII goes in: drafts are named by id, people by
+//! nothing, and providers' answers only by their opaque ids.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::{Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use crate::keys::encode_hex;
+use crate::types::{column, time_column, timestamp};
+use crate::{AuditOutcome, DraftId, Error, Provider, Result, Vault};
+
+const GENESIS: [u8; 32] = [0; 32];
+const DOMAIN: &[u8] = b"branchdesk-audit-v1";
+
+/// Who acted: a member of staff by name, or Branchdesk itself (retries, resumes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    System,
+    Staff(String),
+}
+
+impl Actor {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Actor::System => "system",
+            Actor::Staff(name) => name,
+        }
+    }
+
+    fn parse(text: String) -> Self {
+        if text == "system" {
+            Actor::System
+        } else {
+            Actor::Staff(text)
+        }
+    }
+}
+
+impl Serialize for Actor {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// An entry to append.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    pub draft_id: Option<DraftId>,
+    pub actor: Actor,
+    /// What was done, e.g. `submit` or `cos.create_customer`.
+    pub action: String,
+    pub provider: Option<Provider>,
+    /// The path template called, e.g. `POST /core/v1/cm/customers`: no query string, since
+    /// that is where personal data would hide.
+    pub endpoint: Option<String>,
+    /// The HTTP status, if an answer came.
+    pub status: Option<u16>,
+    /// The provider's ids for what it created, e.g. `{"customerId": "…"}`.
+    pub provider_ids: serde_json::Value,
+    pub outcome: AuditOutcome,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// 1, 2, 3, … without gaps.
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    /// This entry's chain hash, in hex.
+    pub hash: String,
+}
+
+/// Which entries [`Vault::list_audit`] returns; the default is all of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub draft_id: Option<DraftId>,
+    pub outcome: Option<AuditOutcome>,
+}
+
+/// What [`Vault::verify_audit`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyReport {
+    /// Entries read.
+    pub entries: u64,
+    /// Empty when the log is intact.
+    pub problems: Vec<AuditProblem>,
+}
+
+impl VerifyReport {
+    pub fn is_intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditProblem {
+    /// The entry where it shows.
+    pub seq: u64,
+    pub kind: AuditProblemKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditProblemKind {
+    /// The entry's content no longer matches its hash: it was edited.
+    Altered,
+    /// The entry does not follow the one before it: an entry was inserted or removed
+    /// before it, or its predecessor was rewritten with a new hash.
+    ChainBroken,
+    /// Numbers are missing before this entry: entries were removed.
+    Missing,
+    /// The last entry is not the one last appended: entries were cut off the end or added
+    /// outside the vault. `seq` is the last entry present (0 for none).
+    HeadMismatch,
+}
+
+impl std::fmt::Display for AuditProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.kind {
+            AuditProblemKind::Altered => "was altered",
+            AuditProblemKind::ChainBroken => "does not follow the entry before it",
+            AuditProblemKind::Missing => "comes after missing entries",
+            AuditProblemKind::HeadMismatch => "is not the last entry written",
+        };
+        write!(f, "audit entry {} {what}", self.seq)
+    }
+}
+
+/// The columns as stored, hashed exactly as they are so verifying never depends on parsing.
+struct RawEntry {
+    seq: i64,
+    at: String,
+    draft_id: Option<String>,
+    actor: String,
+    action: String,
+    provider: Option<String>,
+    endpoint: Option<String>,
+    status: Option<i64>,
+    provider_ids: String,
+    outcome: String,
+}
+
+impl RawEntry {
+    fn chain_hash(&self, prev: &[u8]) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(DOMAIN);
+        hasher.update(prev);
+        // Length-prefixed and tagged, so no two different entries encode alike.
+        let mut field = |value: Option<&[u8]>| match value {
+            None => hasher.update([0u8]),
+            Some(bytes) => {
+                hasher.update([1u8]);
+                hasher.update((bytes.len() as u64).to_be_bytes());
+                hasher.update(bytes);
+            }
+        };
+        let status = self.status.map(|s| s.to_string());
+        field(Some(&self.seq.to_be_bytes()));
+        field(Some(self.at.as_bytes()));
+        field(self.draft_id.as_deref().map(str::as_bytes));
+        field(Some(self.actor.as_bytes()));
+        field(Some(self.action.as_bytes()));
+        field(self.provider.as_deref().map(str::as_bytes));
+        field(self.endpoint.as_deref().map(str::as_bytes));
+        field(status.as_deref().map(str::as_bytes));
+        field(Some(self.provider_ids.as_bytes()));
+        field(Some(self.outcome.as_bytes()));
+        hasher.finalize().into()
+    }
+}
+
+const ENTRY_COLUMNS: &str = "seq, at, draft_id, actor, action, provider, endpoint, status,
+     provider_ids, outcome, prev_hash, hash";
+
+fn raw_from_row(row: &Row<'_>) -> rusqlite::Result<(RawEntry, Vec<u8>, Vec<u8>)> {
+    Ok((
+        RawEntry {
+            seq: row.get(0)?,
+            at: row.get(1)?,
+            draft_id: row.get(2)?,
+            actor: row.get(3)?,
+            action: row.get(4)?,
+            provider: row.get(5)?,
+            endpoint: row.get(6)?,
+            status: row.get(7)?,
+            provider_ids: row.get(8)?,
+            outcome: row.get(9)?,
+        },
+        row.get(10)?,
+        row.get(11)?,
+    ))
+}
+
+fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let provider_ids: String = row.get(8)?;
+    let hash: Vec<u8> = row.get(11)?;
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        at: time_column(row, 1)?,
+        record: AuditRecord {
+            draft_id: match row.get::<_, Option<String>>(2)? {
+                None => None,
+                Some(_) => Some(column(row, 2)?),
+            },
+            actor: Actor::parse(row.get(3)?),
+            action: row.get(4)?,
+            provider: match row.get::<_, Option<String>>(5)? {
+                None => None,
+                Some(_) => Some(column(row, 5)?),
+            },
+            endpoint: row.get(6)?,
+            status: row.get(7)?,
+            provider_ids: serde_json::from_str(&provider_ids).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    8,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+            outcome: column(row, 9)?,
+        },
+        hash: encode_hex(&hash).to_string(),
+    })
+}
+
+impl Vault {
+    /// Appends an entry, chained to the last one.
+    pub fn append_audit(&self, record: &AuditRecord) -> Result<AuditEntry> {
+        if record.action.trim().is_empty() {
+            return Err(Error::InvalidInput("an audit entry needs an action".into()));
+        }
+        if record.endpoint.as_deref().is_some_and(|e| e.contains('?')) {
+            return Err(Error::InvalidInput(
+                "an audited endpoint must be a path without its query string".into(),
+            ));
+        }
+        let mut conn = self.conn();
+        // IMMEDIATE: two appends must not both chain to the same predecessor.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last: Option<(i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_vec()));
+        let raw = RawEntry {
+            seq: prev_seq + 1,
+            at: timestamp(Utc::now()),
+            draft_id: record.draft_id.map(|d| d.to_string()),
+            actor: record.actor.as_str().to_owned(),
+            action: record.action.clone(),
+            provider: record.provider.map(|p| p.as_str().to_owned()),
+            endpoint: record.endpoint.clone(),
+            status: record.status.map(i64::from),
+            provider_ids: serde_json::to_string(&record.provider_ids)?,
+            outcome: record.outcome.as_str().to_owned(),
+        };
+        let hash = raw.chain_hash(&prev_hash);
+        tx.execute(
+            &format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+            params![
+                raw.seq,
+                raw.at,
+                raw.draft_id,
+                raw.actor,
+                raw.action,
+                raw.provider,
+                raw.endpoint,
+                raw.status,
+                raw.provider_ids,
+                raw.outcome,
+                prev_hash,
+                hash.as_slice(),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
+             ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            params![raw.seq, hash.as_slice()],
+        )?;
+        let entry = tx.query_row(
+            &format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"),
+            [raw.seq],
+            entry_from_row,
+        )?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    /// The entries matching `filter`, oldest first.
+    pub fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log
+             WHERE (?1 IS NULL OR draft_id = ?1) AND (?2 IS NULL OR outcome = ?2)
+             ORDER BY seq"
+        ))?;
+        let rows = statement.query_map(
+            params![
+                filter.draft_id.map(|d| d.to_string()),
+                filter.outcome.map(AuditOutcome::as_str)
+            ],
+            entry_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Re-computes the whole chain. `Err` only when the log cannot be read; a log that reads
+    /// but does not add up is an `Ok` report listing each problem.
+    pub fn verify_audit(&self) -> Result<VerifyReport> {
+        let conn = self.conn();
+        let mut statement = conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
+        ))?;
+        let mut rows = statement.query([])?;
+        let mut problems = Vec::new();
+        let mut entries = 0u64;
+        let mut expected = 1i64;
+        let mut prev = GENESIS.to_vec();
+        let mut report = |seq: i64, kind| {
+            problems.push(AuditProblem {
+                seq: u64::try_from(seq).unwrap_or(0),
+                kind,
+            })
+        };
+        while let Some(row) = rows.next()? {
+            let (raw, prev_hash, hash) = raw_from_row(row)?;
+            entries += 1;
+            if raw.seq != expected {
+                report(raw.seq, AuditProblemKind::Missing);
+            }
+            if prev_hash != prev {
+                report(raw.seq, AuditProblemKind::ChainBroken);
+            }
+            if raw.chain_hash(&prev_hash).as_slice() != hash.as_slice() {
+                report(raw.seq, AuditProblemKind::Altered);
+            }
+            expected = raw.seq + 1;
+            prev = hash;
+        }
+        let last_seq = expected - 1;
+        let head: Option<(i64, Vec<u8>)> = conn
+            .query_row(
+                "SELECT seq, hash FROM audit_head WHERE one = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let head_matches = match head {
+            None => entries == 0,
+            Some((seq, hash)) => seq == last_seq && hash == prev,
+        };
+        if !head_matches {
+            report(last_seq, AuditProblemKind::HeadMismatch);
+        }
+        Ok(VerifyReport { entries, problems })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::MemoryStore;
+
+    fn record(draft: Option<DraftId>, outcome: AuditOutcome) -> AuditRecord {
+        AuditRecord {
+            draft_id: draft,
+            actor: Actor::Staff("Teller 7".into()),
+            action: "cos.create_customer".into(),
+            provider: Some(Provider::Cos),
+            endpoint: Some("POST /core/v1/cm/customers".into()),
+            status: Some(201),
+            provider_ids: serde_json::json!({"customerId": "c-42"}),
+            outcome,
+        }
+    }
+
+    /// A vault with five entries, and its folder.
+    fn logged() -> (tempfile::TempDir, Vault) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(dir.path(), &MemoryStore::default()).unwrap();
+        for i in 0..5 {
+            let outcome = if i == 2 {
+                AuditOutcome::Failure
+            } else {
+                AuditOutcome::Success
+            };
+            vault.append_audit(&record(None, outcome)).unwrap();
+        }
+        assert!(vault.verify_audit().unwrap().is_intact());
+        (dir, vault)
+    }
+
+    /// Tampering needs the append-only triggers out of the way first.
+    fn tamper(vault: &Vault, sql: &str) {
+        vault
+            .raw()
+            .execute_batch(&format!(
+                "DROP TRIGGER IF EXISTS audit_log_no_update;
+                 DROP TRIGGER IF EXISTS audit_log_no_delete;
+                 {sql}"
+            ))
+            .unwrap();
+    }
+
+    fn kinds(vault: &Vault) -> Vec<(u64, AuditProblemKind)> {
+        vault
+            .verify_audit()
+            .unwrap()
+            .problems
+            .into_iter()
+            .map(|p| (p.seq, p.kind))
+            .collect()
+    }
+
+    #[test]
+    fn entries_chain_and_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(dir.path(), &MemoryStore::default()).unwrap();
+        assert_eq!(vault.verify_audit().unwrap().entries, 0);
+        assert!(vault.verify_audit().unwrap().is_intact());
+
+        let draft = DraftId::new();
+        let first = vault
+            .append_audit(&record(Some(draft), AuditOutcome::Success))
+            .unwrap();
+        let mut system = record(None, AuditOutcome::Unknown);
+        system.actor = Actor::System;
+        system.status = None;
+        system.provider = None;
+        system.endpoint = None;
+        let second = vault.append_audit(&system).unwrap();
+        vault
+            .append_audit(&record(Some(draft), AuditOutcome::Failure))
+            .unwrap();
+
+        assert_eq!((first.seq, second.seq), (1, 2));
+        assert_ne!(first.hash, second.hash);
+        assert_eq!(second.record, system);
+        assert_eq!(
+            vault
+                .list_audit(&AuditFilter {
+                    draft_id: Some(draft),
+                    ..Default::default()
+                })
+                .unwrap()
+                .iter()
+                .map(|e| e.seq)
+                .collect::<Vec<_>>(),
+            vec![1, 3]
+        );
+        let failures = vault
+            .list_audit(&AuditFilter {
+                draft_id: Some(draft),
+                outcome: Some(AuditOutcome::Failure),
+            })
+            .unwrap();
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].record.actor, Actor::Staff("Teller 7".into()));
+        let report = vault.verify_audit().unwrap();
+        assert_eq!((report.entries, report.is_intact()), (3, true));
+
+        let mut leaky = record(None, AuditOutcome::Success);
+        leaky.endpoint = Some("GET /customers?ssn=123456789".into());
+        assert!(matches!(
+            vault.append_audit(&leaky),
+            Err(Error::InvalidInput(_))
+        ));
+    }
+
+    #[test]
+    fn the_log_refuses_ordinary_updates_and_deletes() {
+        let (_dir, vault) = logged();
+        let conn = vault.raw();
+        let err = conn
+            .execute("UPDATE audit_log SET outcome = 'success' WHERE seq = 3", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+    }
+
+    #[test]
+    fn an_altered_entry_is_found() {
+        let (_dir, vault) = logged();
+        tamper(
+            &vault,
+            "UPDATE audit_log SET outcome = 'success' WHERE seq = 3;",
+        );
+        assert_eq!(kinds(&vault), vec![(3, AuditProblemKind::Altered)]);
+    }
+
+    #[test]
+    fn an_altered_entry_with_a_recomputed_hash_breaks_the_chain_after_it() {
+        let (_dir, vault) = logged();
+        // The forger recomputes entry 3's own hash, but entry 4 still points at the old one.
+        let (mut raw, prev, _) = vault
+            .raw()
+            .query_row(
+                &format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = 3"),
+                [],
+                raw_from_row,
+            )
+            .unwrap();
+        raw.outcome = "success".into();
+        let forged = encode_hex(&raw.chain_hash(&prev)).to_string();
+        tamper(
+            &vault,
+            &format!("UPDATE audit_log SET outcome = 'success', hash = x'{forged}' WHERE seq = 3;"),
+        );
+        assert_eq!(kinds(&vault), vec![(4, AuditProblemKind::ChainBroken)]);
+    }
+
+    #[test]
+    fn a_removed_entry_is_found() {
+        let (_dir, vault) = logged();
+        tamper(&vault, "DELETE FROM audit_log WHERE seq = 2;");
+        assert_eq!(
+            kinds(&vault),
+            vec![
+                (3, AuditProblemKind::Missing),
+                (3, AuditProblemKind::ChainBroken)
+            ]
+        );
+    }
+
+    #[test]
+    fn entries_cut_off_the_end_are_found() {
+        let (_dir, vault) = logged();
+        tamper(&vault, "DELETE FROM audit_log WHERE seq >= 4;");
+        assert_eq!(kinds(&vault), vec![(3, AuditProblemKind::HeadMismatch)]);
+        tamper(&vault, "DELETE FROM audit_log;");
+        assert_eq!(kinds(&vault), vec![(0, AuditProblemKind::HeadMismatch)]);
+    }
+
+    #[test]
+    fn an_inserted_entry_is_found() {
+        let (_dir, vault) = logged();
+        // Make room after entry 2 and slip a copy of entry 1 in.
+        tamper(
+            &vault,
+            "UPDATE audit_log SET seq = seq + 100 WHERE seq >= 3;
+             UPDATE audit_log SET seq = seq - 99 WHERE seq >= 100;
+             INSERT INTO audit_log
+                 SELECT 3, at, draft_id, actor, 'cos.delete_customer', provider, endpoint,
+                        status, provider_ids, outcome, prev_hash, hash
+                 FROM audit_log WHERE seq = 1;",
+        );
+        let found = kinds(&vault);
+        assert!(
+            found.contains(&(3, AuditProblemKind::ChainBroken)),
+            "{found:?}"
+        );
+        assert!(found.contains(&(3, AuditProblemKind::Altered)), "{found:?}");
+        assert!(
+            found.contains(&(4, AuditProblemKind::ChainBroken)),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn entries_appended_behind_the_vaults_back_are_found() {
+        let (_dir, vault) = logged();
+        tamper(
+            &vault,
+            "INSERT INTO audit_log
+                 SELECT 6, at, draft_id, actor, action, provider, endpoint, status,
+                        provider_ids, outcome, hash, hash
+                 FROM audit_log WHERE seq = 5;",
+        );
+        let found = kinds(&vault);
+        assert!(
+            found.contains(&(6, AuditProblemKind::HeadMismatch)),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_log_survives_a_restart_and_keeps_chaining() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = MemoryStore::default();
+        Vault::open(dir.path(), &secrets)
+            .unwrap()
+            .append_audit(&record(None, AuditOutcome::Success))
+            .unwrap();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let entry = vault
+            .append_audit(&record(None, AuditOutcome::Success))
+            .unwrap();
+        assert_eq!(entry.seq, 2);
+        let report = vault.verify_audit().unwrap();
+        assert_eq!((report.entries, report.is_intact()), (2, true));
+    }
+}
