@@ -202,6 +202,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_vault_can_be_shared_between_threads() {
+        // The app keeps one vault in its state and calls it from async commands.
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Vault>();
+    }
+
+    #[test]
     fn migrations_are_numbered_from_one_without_gaps() {
         for (index, (version, _)) in MIGRATIONS.iter().enumerate() {
             assert_eq!(*version as usize, index + 1);

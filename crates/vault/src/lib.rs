@@ -1,6 +1,7 @@
 //! Local storage for Branchdesk: its data folder, the secrets it keeps in the operating
 //! system's keyring (never in files, logs or the webview), and the [`Vault`]: an encrypted
-//! SQLite database of drafts and encrypted scan files, whose keys live only in that keyring.
+//! SQLite database (drafts, the submission outbox, the hash-chained audit log) and encrypted
+//! scan files, whose keys live only in that keyring.
 
 mod audit;
 mod db;
