@@ -5,9 +5,17 @@ fn main() {
         "app_info",
         "ui_ready",
         "connectivity",
-        "validate_cos_personal",
-        "submit_cos_personal",
-        "cos_customer_status",
+        "draft_create",
+        "draft_get",
+        "draft_save",
+        "draft_list",
+        "draft_duplicate",
+        "draft_delete",
+        "draft_validate",
+        "draft_submit",
+        "submission_status",
+        "cos_customers",
+        "queue_summary",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

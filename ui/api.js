@@ -6,9 +6,14 @@
 
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
-/** @typedef {import("./types/bindings").CosOutcome} CosOutcome */
+/** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
+/** @typedef {import("./types/bindings").Draft} Draft */
+/** @typedef {import("./types/bindings").DraftListItem} DraftListItem */
+/** @typedef {import("./types/bindings").DraftRecord} DraftRecord */
 /** @typedef {import("./types/bindings").Issue} Issue */
-/** @typedef {import("./types/bindings").Person} Person */
+/** @typedef {import("./types/bindings").QueueSummary} QueueSummary */
+/** @typedef {import("./types/bindings").Saved} Saved */
+/** @typedef {import("./types/bindings").Submission} Submission */
 /** @typedef {import("./types/bindings").UiError} UiError */
 
 export class CommandError extends Error {
@@ -53,19 +58,64 @@ export const uiReady = () => call("ui_ready");
 export const connectivity = () => call("connectivity");
 
 /**
- * @param {Person} person
+ * @param {import("./types/bindings").PartyKind} kind
+ * @returns {Promise<DraftRecord>}
+ */
+export const createDraft = (kind) => call("draft_create", { kind });
+
+/**
+ * @param {string} id
+ * @returns {Promise<DraftRecord>}
+ */
+export const getDraft = (id) => call("draft_get", { id });
+
+/**
+ * @param {string} id
+ * @param {Draft} draft
+ * @returns {Promise<Saved>}
+ */
+export const saveDraft = (id, draft) => call("draft_save", { id, draft });
+
+/**
+ * @param {string} search
+ * @param {string} state
+ * @returns {Promise<DraftListItem[]>}
+ */
+export const listDrafts = (search, state) => call("draft_list", { search, stateFilter: state });
+
+/**
+ * @param {string} id
+ * @returns {Promise<DraftRecord>}
+ */
+export const duplicateDraft = (id) => call("draft_duplicate", { id });
+
+/**
+ * @param {string} id
+ * @returns {Promise<void>}
+ */
+export const deleteDraft = (id) => call("draft_delete", { id });
+
+/**
+ * @param {Draft} draft
  * @returns {Promise<Issue[]>}
  */
-export const validateCosPersonal = (person) => call("validate_cos_personal", { person });
+export const validateDraft = (draft) => call("draft_validate", { draft });
 
 /**
- * @param {Person} person
- * @returns {Promise<CosOutcome>}
+ * @param {string} id
+ * @param {Draft} draft
+ * @returns {Promise<Submission>}
  */
-export const submitCosPersonal = (person) => call("submit_cos_personal", { person });
+export const submitDraft = (id, draft) => call("draft_submit", { id, draft });
 
 /**
- * @param {string} customerId
- * @returns {Promise<CosOutcome>}
+ * @param {string} id
+ * @returns {Promise<Submission>}
  */
-export const cosCustomerStatus = (customerId) => call("cos_customer_status", { customerId });
+export const submissionStatus = (id) => call("submission_status", { id });
+
+/** @returns {Promise<CosCustomer[]>} */
+export const cosCustomers = () => call("cos_customers");
+
+/** @returns {Promise<QueueSummary>} */
+export const queueSummary = () => call("queue_summary");

@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "./api.js";
 import { t, translate } from "./i18n/index.js";
+import { renderDrafts } from "./views/drafts.js";
 import { renderOnboard } from "./views/onboard.js";
 import { renderPlaceholder, renderSettings } from "./views/other.js";
 
@@ -8,6 +9,8 @@ import { renderPlaceholder, renderSettings } from "./views/other.js";
 
 /** How often the online indicator asks whether the provider can be reached. */
 const CONNECTIVITY_EVERY_MS = 15_000;
+/** How often the top bar's queue count is refreshed. */
+const QUEUE_EVERY_MS = 3_000;
 
 /** @type {import("./types/bindings").AppInfo | null} */
 let info = null;
@@ -23,7 +26,7 @@ function show(view) {
   main.replaceChildren();
   if (view === "onboard") renderOnboard(main);
   else if (view === "settings" && info) renderSettings(main, info);
-  else if (view === "drafts") renderPlaceholder(main, "nav.drafts", "placeholder.drafts");
+  else if (view === "drafts") renderDrafts(main);
   else if (view === "review") renderPlaceholder(main, "nav.review", "placeholder.review");
   else renderPlaceholder(main, "nav.activity", "placeholder.activity");
 }
@@ -56,6 +59,19 @@ async function refreshConnectivity() {
   text.textContent = t(online ? "online.yes" : "online.no");
 }
 
+async function refreshQueue() {
+  const queue = /** @type {HTMLAnchorElement} */ (document.getElementById("queue"));
+  try {
+    const q = await api.queueSummary();
+    const parts = [t("queue.summary", { waiting: String(q.waiting), sending: String(q.sending) })];
+    if (q.attention > 0) parts.push(t("queue.attention", { count: String(q.attention) }));
+    queue.textContent = parts.join(" · ");
+    queue.dataset.attention = String(q.attention > 0);
+  } catch {
+    // The last known count stays; the next tick tries again.
+  }
+}
+
 async function start() {
   translate();
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
@@ -63,11 +79,27 @@ async function start() {
   info = await api.appInfo();
   showEnvironment(info.environment);
   window.addEventListener("hashchange", () => show(viewFromHash()));
+  // A click on the section already shown starts it afresh (e.g. Onboard after a submission).
+  for (const link of document.querySelectorAll(".rail a")) {
+    link.addEventListener("click", () => {
+      if (location.hash === link.getAttribute("href")) show(viewFromHash());
+    });
+  }
   show(viewFromHash());
   await refreshConnectivity();
   window.addEventListener("online", refreshConnectivity);
   window.addEventListener("offline", refreshConnectivity);
   setInterval(refreshConnectivity, CONNECTIVITY_EVERY_MS);
+  await refreshQueue();
+  setInterval(refreshQueue, QUEUE_EVERY_MS);
+  document.addEventListener("keydown", (event) => {
+    // Alt+N: a new onboarding from anywhere, as the Onboard button's tooltip says.
+    if (event.altKey && event.key.toLowerCase() === "n") {
+      event.preventDefault();
+      location.hash = "#onboard";
+      show("onboard");
+    }
+  });
   document.body.dataset.ready = "true";
   await api.uiReady();
 }

@@ -9,23 +9,52 @@ mod tests {
     use crate::commands::{AppInfo, Connectivity};
     use crate::error::{ErrorCode, UiError};
     use branchdesk_domain::cos::ScanStatus;
-    use branchdesk_domain::draft::Person;
+    use branchdesk_domain::draft::{
+        Address, Associate, CompanyDetails, CosBeneficialOwner, CosSection, Draft, DueDiligence,
+        Email, FinSection, IdentityDocument, LatinNames, Names, PartyKind, PersonDetails, Phone,
+        TaxId,
+    };
     use branchdesk_domain::validate::{Issue, Severity};
+    use branchdesk_engine::desk::{
+        CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, StepProblem, Submission,
+    };
     use branchdesk_engine::{CosOutcome, Environment};
 
     const COMMITTED: &str = "../ui/types/bindings.d.ts";
 
     fn render() -> String {
         let declarations = [
+            Address::decl(),
             AppInfo::decl(),
+            Associate::decl(),
+            CompanyDetails::decl(),
             Connectivity::decl(),
+            CosBeneficialOwner::decl(),
+            CosCustomer::decl(),
             CosOutcome::decl(),
+            CosSection::decl(),
+            Draft::decl(),
+            DraftListItem::decl(),
+            DraftRecord::decl(),
+            DueDiligence::decl(),
+            Email::decl(),
             Environment::decl(),
             ErrorCode::decl(),
+            FinSection::decl(),
+            IdentityDocument::decl(),
             Issue::decl(),
-            Person::decl(),
+            LatinNames::decl(),
+            Names::decl(),
+            PartyKind::decl(),
+            PersonDetails::decl(),
+            Phone::decl(),
+            QueueSummary::decl(),
+            Saved::decl(),
             ScanStatus::decl(),
             Severity::decl(),
+            StepProblem::decl(),
+            Submission::decl(),
+            TaxId::decl(),
             UiError::decl(),
         ];
         let mut out = String::from(

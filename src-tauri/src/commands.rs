@@ -1,15 +1,20 @@
 //! The commands the window may call. Each is thin: it hands over to the engine and turns
 //! the answer into the types the UI knows (see `ui/types/bindings.d.ts`).
 
-use branchdesk_domain::draft::Person;
-use branchdesk_domain::validate::{self, Issue};
-use branchdesk_engine::{connectivity, CosOutcome, Environment};
+use branchdesk_domain::draft::{Draft, PartyKind};
+use branchdesk_domain::validate::Issue;
+use branchdesk_engine::desk::{
+    CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
+};
+use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
 use crate::state::AppState;
 use crate::UiError;
+
+type Answer<T> = Result<T, UiError>;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -28,7 +33,7 @@ pub struct Connectivity {
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
-        environment: state.workstation.environment(),
+        environment: state.desk.environment(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         training_url: state.training_url(),
     }
@@ -45,29 +50,69 @@ pub fn ui_ready(state: State<'_, AppState>) {
 }
 
 #[tauri::command]
-pub async fn connectivity(state: State<'_, AppState>) -> Result<Connectivity, UiError> {
+pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
     Ok(Connectivity {
-        online: connectivity::reachable(state.workstation.cos_base_url()).await,
+        online: connectivity::reachable(state.desk.cos_base_url()).await,
     })
 }
 
 #[tauri::command]
-pub fn validate_cos_personal(person: Person) -> Vec<Issue> {
-    validate::person(&person)
+pub fn draft_create(state: State<'_, AppState>, kind: PartyKind) -> Answer<DraftRecord> {
+    Ok(state.desk.create_draft(kind)?)
 }
 
 #[tauri::command]
-pub async fn submit_cos_personal(
-    state: State<'_, AppState>,
-    person: Person,
-) -> Result<CosOutcome, UiError> {
-    Ok(state.workstation.submit_cos_personal(&person).await?)
+pub fn draft_get(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
+    Ok(state.desk.get_draft(&id)?)
 }
 
 #[tauri::command]
-pub async fn cos_customer_status(
+pub fn draft_save(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Saved> {
+    Ok(state.desk.save_draft(&id, &draft)?)
+}
+
+#[tauri::command]
+pub fn draft_list(
     state: State<'_, AppState>,
-    customer_id: String,
-) -> Result<CosOutcome, UiError> {
-    Ok(state.workstation.cos_status(&customer_id).await?)
+    search: String,
+    state_filter: Option<String>,
+) -> Answer<Vec<DraftListItem>> {
+    Ok(state
+        .desk
+        .list_drafts(&search, state_filter.as_deref().unwrap_or(""))?)
+}
+
+#[tauri::command]
+pub fn draft_duplicate(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
+    Ok(state.desk.duplicate_draft(&id)?)
+}
+
+#[tauri::command]
+pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
+    Ok(state.desk.delete_draft(&id)?)
+}
+
+#[tauri::command]
+pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Vec<Issue> {
+    state.desk.validate(&draft)
+}
+
+#[tauri::command]
+pub fn draft_submit(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Submission> {
+    Ok(state.desk.submit(&id, &draft)?)
+}
+
+#[tauri::command]
+pub async fn submission_status(state: State<'_, AppState>, id: String) -> Answer<Submission> {
+    Ok(state.desk.submission_status(&id).await?)
+}
+
+#[tauri::command]
+pub fn cos_customers(state: State<'_, AppState>) -> Answer<Vec<CosCustomer>> {
+    Ok(state.desk.cos_customers()?)
+}
+
+#[tauri::command]
+pub fn queue_summary(state: State<'_, AppState>) -> Answer<QueueSummary> {
+    Ok(state.desk.queue_summary()?)
 }

@@ -17,6 +17,10 @@ pub enum ErrorCode {
     Unreachable,
     /// The connection's credentials were refused.
     Credentials,
+    /// The draft asked for no longer exists.
+    NotFound,
+    /// The draft has been submitted and cannot change.
+    Frozen,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -60,13 +64,24 @@ impl From<EngineError> for UiError {
                 message,
                 field: None,
             },
-            EngineError::Provider(_) | EngineError::Training(_) | EngineError::Encode(_) => {
-                UiError {
-                    code: ErrorCode::Internal,
-                    message,
-                    field: None,
-                }
-            }
+            EngineError::NotFound => UiError {
+                code: ErrorCode::NotFound,
+                message,
+                field: None,
+            },
+            EngineError::Frozen => UiError {
+                code: ErrorCode::Frozen,
+                message,
+                field: None,
+            },
+            EngineError::Provider(_)
+            | EngineError::Vault(_)
+            | EngineError::Training(_)
+            | EngineError::Encode(_) => UiError {
+                code: ErrorCode::Internal,
+                message,
+                field: None,
+            },
         }
     }
 }

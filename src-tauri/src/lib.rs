@@ -23,9 +23,17 @@ pub fn run() {
             commands::app_info,
             commands::ui_ready,
             commands::connectivity,
-            commands::validate_cos_personal,
-            commands::submit_cos_personal,
-            commands::cos_customer_status,
+            commands::draft_create,
+            commands::draft_get,
+            commands::draft_save,
+            commands::draft_list,
+            commands::draft_duplicate,
+            commands::draft_delete,
+            commands::draft_validate,
+            commands::draft_submit,
+            commands::submission_status,
+            commands::cos_customers,
+            commands::queue_summary,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;

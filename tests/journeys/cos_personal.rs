@@ -1,31 +1,22 @@
-//! Onboarding a Cross River Personal customer in Training mode.
+//! Onboarding Cross River customers in Training mode, through the wizard.
 
 use std::time::Duration;
 
 use serde_json::Value;
 use thirtyfour::prelude::*;
 
-use crate::harness::{eventually, App, Outcome};
+use crate::harness::{eventually, field_id, App, Outcome};
 
 /// The sandbox the app started in-process: Settings shows where it listens.
 async fn training_url(app: &App) -> WebDriverResult<String> {
-    app.driver
-        .find(By::Css("a[data-view='settings']"))
-        .await?
-        .click()
-        .await?;
+    app.click("a[data-view='settings']").await?;
     let line = app.wait_for_css("#settings-training-url").await?;
     let url = line.attr("data-url").await?.unwrap_or_default();
-    app.driver
-        .find(By::Css("a[data-view='onboard']"))
-        .await?
-        .click()
-        .await?;
-    app.wait_for_css("#firstName").await?;
+    app.click("a[data-view='onboard']").await?;
     Ok(url)
 }
 
-async fn sandbox_get(url: &str, path: &str) -> Value {
+async fn sandbox(url: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
     let credentials = branchdesk_sandbox::Credentials::default().cos;
     let http = reqwest::Client::new();
     let token: Value = http
@@ -43,28 +34,86 @@ async fn sandbox_get(url: &str, path: &str) -> Value {
         .await
         .unwrap();
     let bearer = token["access_token"].as_str().unwrap().to_owned();
-    http.get(format!("{url}{path}"))
-        .bearer_auth(bearer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let mut request = http
+        .request(method, format!("{url}{path}"))
+        .bearer_auth(bearer);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.unwrap();
+    answer.json().await.unwrap_or(Value::Null)
 }
 
-async fn fill_peter(app: &App, ssn: &str) -> WebDriverResult<()> {
-    app.type_into("firstName", "Peter").await?;
-    app.type_into("lastName", "Griffin").await?;
-    app.type_into("birthDate", "1953-09-22").await?;
-    app.type_into("ssn", ssn).await?;
-    app.type_into("citizenshipCountry", "US").await
+async fn get(url: &str, path: &str) -> Value {
+    sandbox(url, reqwest::Method::GET, path, None).await
+}
+
+/// Fills every step of a Personal customer and stops on Review.
+async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> WebDriverResult<()> {
+    app.click("#new-person").await?;
+    app.wait_for_css(&format!("#{}", field_id("name.first")))
+        .await?;
+    app.fill(&[
+        ("name.first", first),
+        ("name.last", last),
+        ("person.birthDate", "1953-09-22"),
+        ("taxIds[0].number", ssn),
+        ("person.citizenshipCountry", "US"),
+    ])
+    .await?;
+    app.click("#next").await?;
+    app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
+        .await?;
+    app.fill(&[
+        ("addresses[0].street1", "123 Any St"),
+        ("addresses[0].city", "Anywhere"),
+        ("addresses[0].state", "NY"),
+        ("addresses[0].postalCode", "12345"),
+        ("phones[0].number", "(201) 555-2345"),
+        ("emails[0].address", "peter@example.com"),
+    ])
+    .await?;
+    app.click("#next").await?;
+    app.wait_for_css(&format!("#{}", field_id("identityDocuments[0].number")))
+        .await?;
+    app.fill(&[
+        ("identityDocuments[0].number", "DL12345 67890"),
+        ("identityDocuments[0].issuedDate", "2022-07-15"),
+        ("identityDocuments[0].expiryDate", "2031-07-14"),
+        ("identityDocuments[0].issuingAuthority", "New York DMV"),
+        ("identityDocuments[0].issuingStateOrProvince", "NY"),
+    ])
+    .await?;
+    app.click("#next").await?; // to Scans
+    app.click("#next").await?; // to Review
+    app.wait_for_css("#submit").await?;
+    Ok(())
+}
+
+async fn submit_and_wait(app: &App) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    app.click("#submit").await?;
+    let state = eventually(
+        Duration::from_secs(60),
+        "the submission to finish",
+        || async {
+            let el = app.driver.find(By::Id("submission-state")).await.ok()?;
+            let state = el.attr("data-state").await.ok()??;
+            (state == "submitted" || state == "needs_attention").then_some(state)
+        },
+    )
+    .await?;
+    assert_eq!(state, "submitted");
+    Ok(app
+        .wait_for_css("#result-customer-id")
+        .await?
+        .text()
+        .await?)
 }
 
 #[tokio::test]
 #[ignore = "drives the real app window: run by `cargo xtask test`"]
-async fn a_personal_customer_is_created_and_its_checks_settle() {
-    App::journey("personal_customer_created", |app| async move {
+async fn a_personal_customer_with_contact_and_licence_is_onboarded_once() {
+    App::journey("personal_customer_onboarded", |app| async move {
         let outcome: Outcome = async {
             assert_eq!(app.driver.title().await?, "Branchdesk");
             assert_eq!(app.text_of("#env-badge").await?, "TRAINING");
@@ -73,21 +122,22 @@ async fn a_personal_customer_is_created_and_its_checks_settle() {
             let url = training_url(&app).await?;
             assert!(url.starts_with("http://127.0.0.1:"), "training url {url}");
 
-            fill_peter(&app, "119-98-8776").await?;
-            app.driver.find(By::Id("submit")).await?.click().await?;
-            let id = app
-                .wait_for_css("#result-customer-id")
-                .await?
-                .text()
-                .await?;
+            personal(&app, "Peter", "Griffin", "119-98-8776").await?;
+            let id = submit_and_wait(&app).await?;
             let cif = app.text_of("#result-cif").await?;
 
             // What the window shows is what the sandbox holds for that customer.
-            let held = sandbox_get(&url, &format!("/core/v1/cm/customers/{id}")).await;
+            let held = get(&url, &format!("/core/v1/cm/customers/{id}")).await;
             assert_eq!(held["id"], id.as_str());
             assert_eq!(held["cifNumber"], cif.as_str());
-            let stats = sandbox_get(&url, "/_sandbox/stats").await;
+            let stats = get(&url, "/_sandbox/stats").await;
             assert_eq!(stats["duplicates"], 0, "{stats}");
+            for endpoint in ["addresses", "phones", "emails", "identifications"] {
+                let key = format!("POST /core/v1/cm/customers/{{id}}/{endpoint}");
+                let count = stats["requests"][&key]["201"].as_u64().unwrap_or(0)
+                    + stats["requests"][&key]["200"].as_u64().unwrap_or(0);
+                assert_eq!(count, 1, "{endpoint} sent once: {stats}");
+            }
 
             // The checks start Pending and the window follows them until they settle.
             let ofac = eventually(Duration::from_secs(30), "OFAC to settle", || async {
@@ -95,7 +145,7 @@ async fn a_personal_customer_is_created_and_its_checks_settle() {
                 (text != "Pending").then_some(text)
             })
             .await?;
-            let held = sandbox_get(&url, &format!("/core/v1/cm/customers/{id}")).await;
+            let held = get(&url, &format!("/core/v1/cm/customers/{id}")).await;
             assert_eq!(ofac, held["ofac"].as_str().unwrap());
             assert_eq!(
                 app.text_of("#result-pep").await?,
@@ -115,17 +165,20 @@ async fn an_invalid_ssn_is_caught_inline_and_nothing_is_lost_or_sent() {
     App::journey("invalid_ssn_inline", |app| async move {
         let outcome: Outcome = async {
             let url = training_url(&app).await?;
-            fill_peter(&app, "666-12-3456").await?;
+            app.click("#new-person").await?;
+            let ssn = field_id("taxIds[0].number");
+            app.wait_for_css(&format!("#{ssn}")).await?;
+            app.fill(&[
+                ("name.first", "Peter"),
+                ("name.last", "Griffin"),
+                ("taxIds[0].number", "666-12-3456"),
+            ])
+            .await?;
             // Leaving the field shows the rule's message under it.
-            app.driver
-                .find(By::Id("citizenshipCountry"))
-                .await?
-                .click()
+            app.click(&format!("#{}", field_id("person.citizenshipCountry")))
                 .await?;
-            app.driver.find(By::Id("ssn")).await?.click().await?;
-            app.driver.find(By::Id("firstName")).await?.click().await?;
             let message = eventually(Duration::from_secs(10), "the SSN error", || async {
-                let text = app.text_of("#ssn-error").await.ok()?;
+                let text = app.text_of(&format!("#{ssn}-error")).await.ok()?;
                 (!text.is_empty()).then_some(text)
             })
             .await?;
@@ -134,23 +187,153 @@ async fn an_invalid_ssn_is_caught_inline_and_nothing_is_lost_or_sent() {
                 "message says what is wrong: {message}"
             );
 
-            app.driver.find(By::Id("submit")).await?.click().await?;
-            let focused = app.driver.active_element().await?;
-            assert_eq!(focused.id().await?.as_deref(), Some("ssn"));
-            for (id, typed) in [
-                ("firstName", "Peter"),
-                ("lastName", "Griffin"),
-                ("ssn", "666-12-3456"),
+            app.click("#next").await?;
+            let step = app.driver.find(By::Css("[aria-current='step']")).await?;
+            assert_eq!(
+                step.attr("data-step").await?.as_deref(),
+                Some("customer"),
+                "Next stays on the step"
+            );
+            for (path, typed) in [
+                ("name.first", "Peter"),
+                ("name.last", "Griffin"),
+                ("taxIds[0].number", "666-12-3456"),
             ] {
-                let value = app.driver.find(By::Id(id)).await?.prop("value").await?;
-                assert_eq!(value.as_deref(), Some(typed), "{id} kept");
+                let value = app
+                    .driver
+                    .find(By::Id(field_id(path)))
+                    .await?
+                    .prop("value")
+                    .await?;
+                assert_eq!(value.as_deref(), Some(typed), "{path} kept");
             }
-            let stats = sandbox_get(&url, "/_sandbox/stats").await;
+            let stats = get(&url, "/_sandbox/stats").await;
             assert!(
                 stats["requests"]
                     .get("POST /core/v1/cm/customers")
                     .is_none(),
                 "nothing was sent: {stats}"
+            );
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn the_documented_pep_name_ends_positive_and_is_highlighted() {
+    App::journey("pep_positive", |app| async move {
+        let outcome: Outcome = async {
+            personal(&app, "Vladimir", "Putin", "219-09-9999").await?;
+            submit_and_wait(&app).await?;
+            let pep = eventually(
+                Duration::from_secs(30),
+                "the PEP check to settle",
+                || async {
+                    let text = app.text_of("#result-pep").await.ok()?;
+                    (text != "Pending").then_some(text)
+                },
+            )
+            .await?;
+            assert_eq!(pep, "Positive");
+            let summary = app
+                .wait_for_css("#result-summary[data-attention='true']")
+                .await?;
+            assert!(
+                summary.text().await?.contains("compliance"),
+                "says what to do next"
+            );
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn network_faults_during_submission_are_recovered_without_a_second_customer() {
+    App::journey("network_fault_recovered", |app| async move {
+        let outcome: Outcome = async {
+            let url = training_url(&app).await?;
+            let faults = serde_json::json!({"rules": [
+                {"endpoint": "POST /core/v1/cm/customers", "kind": "fail_after_commit", "times": 1},
+                {"endpoint": "POST /core/v1/cm/customers/{id}/phones", "kind": "status", "status": 503, "times": 2},
+                {"endpoint": "POST /core/v1/cm/customers/{id}/emails", "kind": "reset_response", "times": 1}
+            ]});
+            let answer = reqwest::Client::new().put(format!("{url}/_sandbox/faults")).json(&faults).send().await?;
+            assert!(answer.status().is_success());
+            personal(&app, "Lois", "Griffin", "119-98-8777").await?;
+            let id = submit_and_wait(&app).await?;
+            let stats = get(&url, "/_sandbox/stats").await;
+            assert_eq!(stats["duplicates"], 0, "{stats}");
+            assert_eq!(stats["customers"]["cos"], 1, "exactly one customer: {stats}");
+            assert!(stats["faults_injected"].as_object().is_some_and(|f| !f.is_empty()), "faults really happened: {stats}");
+            assert_eq!(get(&url, &format!("/core/v1/cm/customers/{id}")).await["id"], id.as_str());
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn a_business_is_onboarded_with_its_owner() {
+    App::journey("business_with_owner", |app| async move {
+        let outcome: Outcome = async {
+            let url = training_url(&app).await?;
+            personal(&app, "Peter", "Griffin", "119-98-8776").await?;
+            let owner = submit_and_wait(&app).await?;
+
+            app.click("a[data-view='onboard']").await?;
+            app.click("#new-company").await?;
+            app.wait_for_css(&format!("#{}", field_id("company.legalName")))
+                .await?;
+            app.fill(&[
+                ("company.legalName", "Pawtucket Brewery LLC"),
+                ("taxIds[0].number", "12-3456789"),
+                ("company.dateFormed", "2001-05-01"),
+                ("company.entityType", "LLC"),
+                ("company.ownershipType", "Private"),
+            ])
+            .await?;
+            app.click("#next").await?;
+            app.choose("cos.primaryOwnerCustomerId", &owner).await?;
+            app.choose("cos.beneficialOwners[0].ownerCustomerId", &owner)
+                .await?;
+            app.fill(&[
+                ("cos.beneficialOwners[0].title", "Managing member"),
+                ("cos.beneficialOwners[0].ownershipPercentage", "100"),
+            ])
+            .await?;
+            app.click("#next").await?;
+            app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
+                .await?;
+            app.fill(&[
+                ("addresses[0].street1", "1 Brewery Rd"),
+                ("addresses[0].city", "Quahog"),
+                ("addresses[0].state", "RI"),
+                ("addresses[0].postalCode", "02860"),
+                ("phones[0].number", "401-555-0100"),
+            ])
+            .await?;
+            app.click("#next").await?;
+            let business = submit_and_wait(&app).await?;
+            assert_ne!(business, owner);
+            let held = get(&url, &format!("/core/v1/cm/customers/{business}")).await;
+            assert_eq!(held["classification"], "Business", "{held}");
+            let stats = get(&url, "/_sandbox/stats").await;
+            assert_eq!(stats["duplicates"], 0, "{stats}");
+            let owners = &stats["requests"]["POST /core/v1/cm/customers/{id}/beneficial-owners"];
+            assert!(
+                owners["201"].as_u64().or(owners["200"].as_u64()) == Some(1),
+                "{stats}"
             );
             Ok(())
         }

@@ -95,6 +95,24 @@ impl App {
         input.send_keys(text).await
     }
 
+    /// Types into the wizard's field for a draft path (`addresses[0].city`).
+    pub async fn fill(&self, fields: &[(&str, &str)]) -> WebDriverResult<()> {
+        for (path, value) in fields {
+            self.type_into(&field_id(path), value).await?;
+        }
+        Ok(())
+    }
+
+    /// Picks an option of the wizard's select for a draft path.
+    pub async fn choose(&self, path: &str, value: &str) -> WebDriverResult<()> {
+        let css = format!("#{} option[value='{value}']", field_id(path));
+        self.wait_for_css(&css).await?.click().await
+    }
+
+    pub async fn click(&self, css: &str) -> WebDriverResult<()> {
+        self.wait_for_css(css).await?.click().await
+    }
+
     /// Runs a journey; on failure saves a screenshot named after it, then fails the test.
     pub async fn journey<F, Fut>(name: &str, body: F)
     where
@@ -152,4 +170,22 @@ where
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The id the wizard gives the input of a draft path, as `fieldId` in ui/views/onboard.js.
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    let mut last_dash = false;
+    for c in path.chars() {
+        if matches!(c, '[' | ']' | '.') {
+            if !last_dash {
+                id.push('-');
+            }
+            last_dash = true;
+        } else {
+            id.push(c);
+            last_dash = false;
+        }
+    }
+    id.trim_end_matches('-').to_owned()
 }

@@ -1,12 +1,71 @@
 // Generated from the Rust types by `cargo xtask bindings`. Do not edit.
 
+export type Address = { addressType: string, classification: string, isPrimary: boolean, street1: string, street2: string, 
+/**
+ * Latin forms of the street lines when written in another script (Fin.com `_en`).
+ */
+street1Latin: string, street2Latin: string, city: string, 
+/**
+ * For the US a two-letter state code (`NY`, `DC`, `PR`); elsewhere the
+ * state, province or region as written locally.
+ */
+state: string, postalCode: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+country: string, };
+
 export type AppInfo = { environment: Environment, version: string, 
 /**
  * Where the built-in sandbox listens, in Training mode.
  */
 trainingUrl: string | null, };
 
+export type Associate = { name: Names, 
+/**
+ * `YYYY-MM-DD`.
+ */
+birthDate: string, title: string, 
+/**
+ * 0–100, as typed; empty when the person owns nothing.
+ */
+ownershipPercentage: string, hasControl: boolean, isSigner: boolean, email: string, phone: string, taxId: TaxId, address: Address, };
+
+export type CompanyDetails = { 
+/**
+ * The registered legal name (COS `entityName`, BVNK `company.name`).
+ */
+legalName: string, 
+/**
+ * `YYYY-MM-DD` the entity was formed.
+ */
+dateFormed: string, 
+/**
+ * e.g. `LLC`, `Corporation`, `Partnership`.
+ */
+entityType: string, 
+/**
+ * e.g. `Private`, `Public`.
+ */
+ownershipType: string, description: string, 
+/**
+ * ISO 3166-1 alpha-2 country where the company is resident for tax.
+ */
+taxResidenceCountry: string, };
+
 export type Connectivity = { online: boolean, };
+
+export type CosBeneficialOwner = { 
+/**
+ * The COS id of an existing Personal customer.
+ */
+ownerCustomerId: string, title: string, 
+/**
+ * 0–100, as typed.
+ */
+ownershipPercentage: string, };
+
+export type CosCustomer = { customerId: string, name: string, };
 
 export type CosOutcome = { customerId: string, cifNumber: string | null, ofac: ScanStatus | null, pepScan: ScanStatus | null, internalList: ScanStatus | null, 
 /**
@@ -14,28 +73,176 @@ export type CosOutcome = { customerId: string, cifNumber: string | null, ofac: S
  */
 settled: boolean, };
 
+export type CosSection = { 
+/**
+ * `Low`, `Medium` or `High`.
+ */
+riskRating: string, 
+/**
+ * Regulation O insider (an executive, director or principal shareholder of the bank).
+ */
+regO: boolean, politicallyExposedPerson: boolean, enableBackupWithholding: boolean, 
+/**
+ * 0–100, as typed; only read when backup withholding is on.
+ */
+backupWithholdingPercent: string, privacyOptOut: boolean, 
+/**
+ * The partner's own unique reference for the record (≤ 50 characters).
+ */
+clientIdentifier: string, 
+/**
+ * Business only: the COS id of the Personal customer who is the primary owner.
+ */
+primaryOwnerCustomerId: string, 
+/**
+ * Business only.
+ */
+beneficialOwners: Array<CosBeneficialOwner>, };
+
+export type Draft = { kind: PartyKind, 
+/**
+ * The person's names; for a company, the names of the person staff deal with are
+ * not here but in [`Draft::associates`].
+ */
+name: Names, 
+/**
+ * Only read when `kind` is `person`.
+ */
+person: PersonDetails, 
+/**
+ * Only read when `kind` is `company`.
+ */
+company: CompanyDetails, taxIds: Array<TaxId>, addresses: Array<Address>, phones: Array<Phone>, emails: Array<Email>, identityDocuments: Array<IdentityDocument>, dueDiligence: DueDiligence, 
+/**
+ * People behind a company (owners, directors, signers), for providers that take
+ * them inline (BVNK associates). COS takes owners as existing customers instead:
+ * see [`CosSection::beneficial_owners`].
+ */
+associates: Array<Associate>, cos: CosSection, fin: FinSection, };
+
+export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, };
+
+export type DraftRecord = { id: string, draft: Draft, state: string, };
+
+export type DueDiligence = { 
+/**
+ * `EMPLOYED`, `SELF_EMPLOYED`, `RETIRED`, `STUDENT`, `UNEMPLOYED`.
+ */
+employmentStatus: string, occupation: string, employer: string, 
+/**
+ * US dollars a year, as typed.
+ */
+annualIncome: string, 
+/**
+ * US dollars a month the customer expects to move, as typed.
+ */
+expectedMonthlyVolume: string, sourceOfFunds: Array<string>, accountPurpose: string, };
+
+export type Email = { 
+/**
+ * e.g. `Personal`, `Work`.
+ */
+emailType: string, isPrimary: boolean, address: string, };
+
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "internal";
+
+export type FinSection = { 
+/**
+ * `STANDARD` or `RELIANCE`.
+ */
+verificationType: string, occupationId: string, purposeId: string, sourceOfFundIds: Array<string>, remarks: string, };
+
+export type IdentityDocument = { idType: string, isPrimary: boolean, number: string, 
+/**
+ * `YYYY-MM-DD`; optional.
+ */
+issuedDate: string, 
+/**
+ * `YYYY-MM-DD`; optional.
+ */
+expiryDate: string, 
+/**
+ * `YYYY-MM-DD` staff checked the document; optional.
+ */
+verifiedDate: string, 
+/**
+ * e.g. `New York DMV`.
+ */
+issuingAuthority: string, issuingStateOrProvince: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+issuingCountry: string, 
+/**
+ * The scans of this document, by the id the document store gave them. Only ids:
+ * the images never travel inside a draft.
+ */
+scanIds: Array<string>, };
 
 export type Issue = { field: string, code: string, message: string, severity: Severity, };
 
-export type Person = { firstName: string, lastName: string, 
+export type LatinNames = { first: string, middle: string, last: string, };
+
+export type Names = { prefix: string, first: string, middle: string, last: string, suffix: string, preferred: string, 
+/**
+ * Latin-script forms of names written in another script (Fin.com's `_en` fields);
+ * empty when the name is already Latin.
+ */
+latin: LatinNames, };
+
+export type PartyKind = "person" | "company";
+
+export type PersonDetails = { 
 /**
  * `YYYY-MM-DD`.
  */
 birthDate: string, 
 /**
- * US Social Security number, as typed (`123-45-6789` or `123456789`).
+ * ISO 3166-1 alpha-2.
  */
-ssn: string, 
+citizenshipCountry: string, 
 /**
- * ISO 3166-1 alpha-2 country of citizenship, e.g. `US`.
+ * ISO 3166-1 alpha-2; empty when there is none.
  */
-citizenshipCountry: string, };
+secondCitizenshipCountry: string, 
+/**
+ * As the customer states it (`FEMALE`, `MALE`, …); only some providers ask.
+ */
+gender: string, };
+
+export type Phone = { phoneType: string, isPrimary: boolean, 
+/**
+ * As typed: `(201) 555-2345`, `+1 201 555 2345`, `201.555.2345`.
+ */
+number: string, extension: string, 
+/**
+ * ISO 3166-1 alpha-2 region the number belongs to when typed without `+`;
+ * empty means `US`.
+ */
+country: string, };
+
+export type QueueSummary = { waiting: number, sending: number, attention: number, };
+
+export type Saved = { savedAt: string, };
 
 export type ScanStatus = "Pending" | "Clear" | "Failed" | "Positive" | "Reviewing";
 
 export type Severity = "error" | "warning";
+
+export type StepProblem = { code: string, message: string, field?: string, };
+
+export type Submission = { state: string, doneSteps: number, totalSteps: number, outcome: CosOutcome | null, error: StepProblem | null, };
+
+export type TaxId = { idType: string, 
+/**
+ * As typed: `123-45-6789`, `12-3456789`, or a foreign number.
+ */
+number: string, 
+/**
+ * ISO 3166-1 alpha-2 of the issuing country; `US` for SSN, EIN and ITIN.
+ */
+country: string, };
 
 export type UiError = { code: ErrorCode, message: string, field?: string, };

@@ -2,255 +2,384 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
+import { getPath, setPath } from "./paths.js";
+import { renderSubmission } from "./submission.js";
+import { stepsFor } from "./steps.js";
 
-/** @typedef {import("../types/bindings").Person} Person */
+/** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").Issue} Issue */
-/** @typedef {import("../types/bindings").CosOutcome} CosOutcome */
-/** @typedef {import("../types/bindings").ScanStatus} ScanStatus */
-/** @typedef {keyof Person} Field */
+/** @typedef {import("../types/bindings").PartyKind} PartyKind */
+/** @typedef {import("./steps.js").FieldSpec} FieldSpec */
+/** @typedef {import("./steps.js").StepSpec} StepSpec */
 
-/** @type {{ name: Field, sensitive?: boolean, hint?: boolean, autocomplete?: string }[]} */
-const FIELDS = [
-  { name: "firstName", autocomplete: "given-name" },
-  { name: "lastName", autocomplete: "family-name" },
-  { name: "birthDate", hint: true, autocomplete: "bday" },
-  { name: "ssn", sensitive: true, hint: true },
-  { name: "citizenshipCountry", hint: true, autocomplete: "country" },
-];
+/** Autosave waits this long after the last keystroke, so typing is never interrupted. */
+const AUTOSAVE_AFTER_MS = 700;
 
-/** Polling of compliance statuses: starts quick, backs off, gives up after a while. */
-const POLL_FIRST_MS = 1_000;
-const POLL_MAX_MS = 15_000;
-const POLL_GIVE_UP_MS = 10 * 60_000;
+/**
+ * The draft being edited. It lives in Rust's encrypted store; this is only the copy on
+ * screen, never put in localStorage or sessionStorage.
+ * @type {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[] } | null}
+ */
+let current = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let saveTimer;
 
-/** What staff typed survives re-renders and errors for the life of the window. */
-/** @type {Person} */
-const typed = {
-  firstName: "",
-  lastName: "",
-  birthDate: "",
-  ssn: "",
-  citizenshipCountry: "",
-};
+/** @param {string} path */
+export function fieldId(path) {
+  return `f-${path.replace(/[[\].]+/g, "-").replace(/-$/, "")}`;
+}
 
-/** Fields that have been left once: their errors are shown from then on. */
-const touched = new Set();
+/**
+ * Opens a stored draft in the wizard (from Drafts, or after a provider asked for a fix).
+ * @param {string} id
+ * @param {string} [focusPath]
+ */
+export async function openDraft(id, focusPath) {
+  const record = await api.getDraft(id);
+  current = { id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
+  if (focusPath) {
+    current.touched.add(focusPath);
+    const steps = stepsFor(current.draft.kind);
+    const index = steps.findIndex((s) => s.paths.some((p) => focusPath.startsWith(p)));
+    if (index >= 0) current.step = index;
+  }
+  location.hash = "#onboard";
+}
 
 /** @param {HTMLElement} main */
 export function renderOnboard(main) {
-  const form = el("form", { id: "cos-personal", novalidate: "", "aria-describedby": "form-status" });
-  for (const field of FIELDS) form.append(fieldBlock(field));
-  const submit = el("button", { type: "submit", id: "submit", title: t("onboard.submit.title") }, [
-    t("onboard.submit"),
-  ]);
-  const status = el("p", { id: "form-status", role: "status", "aria-live": "polite" });
-  form.append(el("div", { class: "actions" }, [submit]), status);
-  const result = el("section", { id: "result", hidden: "", "aria-live": "polite" });
+  if (!current) {
+    renderStart(main);
+    return;
+  }
+  renderWizard(main, current);
+}
+
+/** @param {HTMLElement} main */
+function renderStart(main) {
+  const person = el("button", { type: "button", id: "new-person", title: t("onboard.newPerson.title") }, [t("onboard.newPerson")]);
+  const company = el("button", { type: "button", id: "new-company", class: "secondary" }, [t("onboard.newCompany")]);
+  /** @param {PartyKind} kind */
+  const start = async (kind) => {
+    const record = await api.createDraft(kind);
+    current = { id: record.id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
+    main.replaceChildren();
+    renderWizard(main, current);
+  };
+  person.addEventListener("click", () => start("person"));
+  company.addEventListener("click", () => start("company"));
   main.append(
     el("h1", {}, [t("onboard.title")]),
-    el("p", { class: "muted" }, [t("onboard.subtitle")]),
-    form,
-    result,
+    el("p", { class: "muted" }, [t("onboard.choose")]),
+    el("div", { class: "actions" }, [person, company]),
   );
+  person.focus();
+}
 
+/**
+ * @param {HTMLElement} main
+ * @param {NonNullable<typeof current>} state
+ */
+function renderWizard(main, state) {
+  const steps = stepsFor(state.draft.kind);
+  const step = steps[state.step];
+  const list = el("ol", { class: "steps", "aria-label": t("onboard.steps") });
+  steps.forEach((s, i) => {
+    const status = stepStatus(state, s);
+    const button = el("button", { type: "button", class: "step", "data-status": status, "data-step": s.id }, [
+      el("span", { class: "step-mark", "aria-hidden": "true" }, [status === "errors" ? "!" : status === "done" ? "✓" : String(i + 1)]),
+      t(/** @type {any} */ (s.title)),
+      el("span", { class: "visually-hidden" }, [` (${t(/** @type {any} */ (`step.status.${status}`))})`]),
+    ]);
+    if (i === state.step) button.setAttribute("aria-current", "step");
+    button.addEventListener("click", () => goTo(main, state, i));
+    list.append(el("li", {}, [button]));
+  });
+
+  const panel = el("section", { class: "step-panel", "aria-labelledby": "step-title" });
+  const kindTitle = state.draft.kind === "person" ? "onboard.personTitle" : "onboard.companyTitle";
+  panel.append(
+    el("p", { class: "muted" }, [t(kindTitle)]),
+    el("h1", { id: "step-title", tabindex: "-1" }, [t(/** @type {any} */ (step.title))]),
+  );
+  if (step.intro) panel.append(el("p", { class: "intro" }, [t(/** @type {any} */ (step.intro))]));
+  const form = el("form", { id: "step-form", novalidate: "" });
+  panel.append(form);
+  if (step.id === "review") renderReview(form, state, main);
+  else for (const field of step.fields) form.append(fieldBlock(state, field));
+
+  const back = el("button", { type: "button", id: "back", class: "secondary" }, [t("onboard.back")]);
+  back.disabled = state.step === 0;
+  back.addEventListener("click", () => goTo(main, state, state.step - 1));
+  const next =
+    step.id === "review"
+      ? el("button", { type: "submit", id: "submit", title: t("onboard.submit.title") }, [t("onboard.submit")])
+      : el("button", { type: "submit", id: "next" }, [t("onboard.next")]);
+  const saved = el("span", { id: "saved", class: "muted", role: "status", "aria-live": "polite" });
+  const status = el("p", { id: "form-status", role: "alert" });
+  form.append(el("div", { class: "actions" }, [back, next, saved]), status);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitForm(form, submit, status, result);
+    if (step.id === "review") submit(main, state, status);
+    else nextStep(main, state, step, status);
   });
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
   form.addEventListener("focusout", (event) => {
-    const input = /** @type {HTMLInputElement} */ (event.target);
-    if (!input.name) return;
-    touched.add(input.name);
-    validate(form);
+    const target = /** @type {HTMLElement} */ (event.target);
+    const path = target.dataset?.path;
+    if (!path) return;
+    state.touched.add(path);
+    validate(state).then(() => showIssues(form, state));
   });
-  /** @type {HTMLInputElement | null} */ (form.querySelector("input"))?.focus();
+
+  main.append(el("div", { class: "wizard" }, [el("nav", { class: "step-list", "aria-label": t("onboard.steps") }, [list]), panel]));
+  if (state.owners === undefined && state.draft.kind === "company") loadOwners(form, state);
+  else fillOwnerOptions(form, state);
+  showIssues(form, state);
+  const firstInput = /** @type {HTMLElement | null} */ (form.querySelector("input, select"));
+  (firstInput ?? /** @type {HTMLElement} */ (panel.querySelector("#step-title"))).focus();
 }
 
-/** @param {{ name: Field, sensitive?: boolean, hint?: boolean, autocomplete?: string }} field */
-function fieldBlock(field) {
-  const id = field.name;
-  const describedBy = [field.hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
-  const input = el("input", {
-    id,
-    name: id,
-    type: field.sensitive ? "password" : "text",
-    autocomplete: field.autocomplete ?? "off",
-    spellcheck: "false",
-    "aria-describedby": describedBy,
-  });
-  input.value = typed[field.name];
-  input.addEventListener("input", () => {
-    typed[field.name] = input.value;
-  });
-  if (field.sensitive) {
-    // Masked except while being edited, so a customer beside the screen sees dots.
-    input.addEventListener("focus", () => (input.type = "text"));
-    input.addEventListener("blur", () => (input.type = "password"));
+/**
+ * @param {NonNullable<typeof current>} state
+ * @param {StepSpec} step
+ * @returns {"done" | "errors" | "new"}
+ */
+function stepStatus(state, step) {
+  const belongs = (/** @type {string} */ field) => step.paths.some((p) => field.startsWith(p));
+  const touched = [...state.touched].some(belongs);
+  if (state.issues.some((i) => i.severity === "error" && belongs(i.field) && state.touched.has(i.field))) return "errors";
+  return touched ? "done" : "new";
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {NonNullable<typeof current>} state
+ * @param {number} index
+ */
+function goTo(main, state, index) {
+  state.step = Math.max(0, Math.min(index, stepsFor(state.draft.kind).length - 1));
+  main.replaceChildren();
+  renderWizard(main, state);
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {NonNullable<typeof current>} state
+ * @param {StepSpec} step
+ * @param {HTMLElement} status
+ */
+async function nextStep(main, state, step, status) {
+  for (const field of step.fields) state.touched.add(field.path);
+  await validate(state);
+  const form = /** @type {HTMLFormElement} */ (main.querySelector("#step-form"));
+  showIssues(form, state);
+  const first = state.issues.find((i) => i.severity === "error" && step.paths.some((p) => i.field.startsWith(p)));
+  if (first) {
+    status.textContent = t("onboard.fixStep");
+    focusField(form, first.field);
+    return;
   }
-  const block = el("div", { class: "field" }, [
-    el("label", { for: id }, [t(/** @type {any} */ (`field.${id}`))]),
-    input,
-  ]);
-  if (field.hint) {
-    block.append(el("p", { class: "hint", id: `${id}-hint` }, [t(/** @type {any} */ (`field.${id}.hint`))]));
+  goTo(main, state, state.step + 1);
+}
+
+/**
+ * @param {NonNullable<typeof current>} state
+ * @param {FieldSpec} field
+ */
+function fieldBlock(state, field) {
+  const id = fieldId(field.path);
+  const value = getPath(state.draft, field.path);
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [field.hint ? hintId : "", errorId].filter(Boolean).join(" ");
+  /** @type {HTMLInputElement | HTMLSelectElement} */
+  let input;
+  if (field.type === "checkbox") {
+    const box = el("input", { id, type: "checkbox", "data-path": field.path, "aria-describedby": describedBy });
+    box.checked = Boolean(value);
+    box.addEventListener("change", () => change(state, field.path, box.checked));
+    const block = el("div", { class: "field checkbox" }, [box, el("label", { for: id }, [t(/** @type {any} */ (field.label))])]);
+    block.append(el("p", { class: "error", id: errorId }));
+    return block;
   }
-  block.append(el("p", { class: "error", id: `${id}-error` }));
+  if (field.type === "select") {
+    input = el("select", { id, "data-path": field.path, "aria-describedby": describedBy });
+    const options = field.options ?? [];
+    for (const option of ["", ...options]) {
+      const label = option === "" ? t("field.choose") : t(/** @type {any} */ (`option.${option}`));
+      input.append(el("option", { value: option }, [label === `option.${option}` ? option : label]));
+    }
+    input.value = value ?? "";
+    const select = input;
+    select.addEventListener("change", () => change(state, field.path, select.value));
+  } else {
+    const text = el("input", {
+      id,
+      type: field.sensitive ? "password" : "text",
+      "data-path": field.path,
+      autocomplete: field.autocomplete ?? "off",
+      spellcheck: "false",
+      "aria-describedby": describedBy,
+    });
+    if (field.width) text.classList.add(field.width);
+    text.value = value ?? "";
+    text.addEventListener("input", () => change(state, field.path, text.value));
+    if (field.sensitive) {
+      // Masked except while being edited, so a customer beside the screen sees dots.
+      text.addEventListener("focus", () => (text.type = "text"));
+      text.addEventListener("blur", () => (text.type = "password"));
+    }
+    input = text;
+  }
+  const block = el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (field.label))]), input]);
+  if (field.hint) block.append(el("p", { class: "hint", id: hintId }, [t(/** @type {any} */ (field.hint))]));
+  block.append(el("p", { class: "error", id: errorId }));
   return block;
 }
 
 /**
- * Asks Rust for the rules' verdict and shows the errors of touched fields.
- * @param {HTMLFormElement} form
- * @returns {Promise<Issue[]>}
+ * @param {NonNullable<typeof current>} state
+ * @param {string} path
+ * @param {unknown} value
  */
-async function validate(form) {
-  const issues = await api.validateCosPersonal({ ...typed });
-  showIssues(form, issues.filter((issue) => touched.has(issue.field)));
-  return issues;
+function change(state, path, value) {
+  setPath(state.draft, path, value);
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
+}
+
+/** @param {NonNullable<typeof current>} state */
+async function save(state) {
+  const saved = document.getElementById("saved");
+  try {
+    const at = await api.saveDraft(state.id, state.draft);
+    if (saved) saved.textContent = t("onboard.saved", { time: at.savedAt });
+  } catch {
+    if (saved) saved.textContent = t("onboard.notSaved");
+  }
+}
+
+/** @param {NonNullable<typeof current>} state */
+async function validate(state) {
+  state.issues = await api.validateDraft(state.draft);
+  return state.issues;
 }
 
 /**
- * @param {HTMLFormElement} form
- * @param {{ field: string, message: string }[]} issues
+ * @param {HTMLElement} form
+ * @param {NonNullable<typeof current>} state
  */
-function showIssues(form, issues) {
-  for (const field of FIELDS) {
-    const input = /** @type {HTMLInputElement} */ (form.querySelector(`#${field.name}`));
-    const error = /** @type {HTMLElement} */ (form.querySelector(`#${field.name}-error`));
-    const issue = issues.find((i) => i.field === field.name);
-    error.textContent = issue ? issue.message : "";
-    if (issue) input.setAttribute("aria-invalid", "true");
+function showIssues(form, state) {
+  for (const input of form.querySelectorAll("[data-path]")) {
+    const path = /** @type {HTMLElement} */ (input).dataset.path ?? "";
+    const issue = state.issues.find((i) => i.field === path && state.touched.has(path));
+    const error = form.querySelector(`#${fieldId(path)}-error`);
+    if (error) error.textContent = issue ? issue.message : "";
+    if (issue?.severity === "error") input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
   }
 }
 
 /**
- * @param {HTMLFormElement} form
- * @param {HTMLButtonElement} submit
- * @param {HTMLElement} status
- * @param {HTMLElement} result
+ * @param {HTMLElement} form
+ * @param {string} path
  */
-async function submitForm(form, submit, status, result) {
-  for (const field of FIELDS) touched.add(field.name);
-  const issues = (await validate(form)).filter((issue) => issue.severity === "error");
+function focusField(form, path) {
+  /** @type {HTMLElement | null} */ (form.querySelector(`#${fieldId(path)}`))?.focus();
+}
+
+/**
+ * @param {HTMLElement} form
+ * @param {NonNullable<typeof current>} state
+ * @param {HTMLElement} main
+ */
+function renderReview(form, state, main) {
+  const steps = stepsFor(state.draft.kind);
+  const list = el("dl", { class: "facts review" });
+  for (const step of steps) {
+    for (const field of step.fields) {
+      const value = getPath(state.draft, field.path);
+      if (value === "" || value == null || value === false) continue;
+      const shown = field.sensitive ? mask(String(value)) : field.type === "checkbox" ? t("review.yes") : String(value);
+      list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), el("dd", {}, [shown]));
+    }
+  }
+  const problems = el("ul", { id: "review-issues", class: "issues" });
+  form.append(list, el("h2", {}, [t("review.problems")]), problems);
+  validate(state).then((issues) => {
+    const errors = issues.filter((i) => i.severity === "error");
+    const warnings = issues.filter((i) => i.severity === "warning");
+    if (errors.length === 0 && warnings.length === 0) problems.append(el("li", {}, [t("review.none")]));
+    for (const issue of [...errors, ...warnings]) {
+      const go = el("button", { type: "button", class: "link" }, [issue.message]);
+      go.addEventListener("click", () => {
+        state.touched.add(issue.field);
+        const index = steps.findIndex((s) => s.paths.some((p) => issue.field.startsWith(p)));
+        goTo(main, state, index >= 0 ? index : 0);
+        const target = document.getElementById(fieldId(issue.field));
+        target?.focus();
+      });
+      problems.append(el("li", { "data-severity": issue.severity }, [go]));
+    }
+  });
+}
+
+/** @param {string} value */
+function mask(value) {
+  const digits = value.replace(/\D/g, "");
+  return `•••• ${digits.slice(-4)}`;
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {NonNullable<typeof current>} state
+ * @param {HTMLElement} status
+ */
+async function submit(main, state, status) {
+  clearTimeout(saveTimer);
+  const issues = (await validate(state)).filter((i) => i.severity === "error");
   if (issues.length > 0) {
+    for (const issue of issues) state.touched.add(issue.field);
     status.textContent = t("onboard.fix");
-    focusField(form, issues[0].field);
     return;
   }
-  submit.disabled = true;
-  status.textContent = t("onboard.sending");
   try {
-    const outcome = await api.submitCosPersonal({ ...typed });
-    status.textContent = "";
-    form.hidden = true;
-    showResult(result, form, outcome);
+    await api.submitDraft(state.id, state.draft);
+    const id = state.id;
+    current = null;
+    main.replaceChildren();
+    renderSubmission(main, id);
   } catch (error) {
     const e = /** @type {import("../api.js").CommandError} */ (error);
-    if (e.field) {
-      showIssues(form, [{ field: e.field, message: e.detail }]);
-      focusField(form, e.field);
-      status.textContent = t("onboard.fix");
-    } else if (e.code === "unreachable") status.textContent = t("error.unreachable");
-    else if (e.code === "credentials") status.textContent = t("error.credentials");
-    else if (e.code === "rejected") status.textContent = e.detail;
-    else status.textContent = t("error.internal");
-  } finally {
-    submit.disabled = false;
+    status.textContent = e.detail;
   }
 }
 
 /**
- * @param {HTMLFormElement} form
- * @param {string} field
+ * Existing Personal customers at Cross River, for the owner pickers.
+ * @param {HTMLElement} form
+ * @param {NonNullable<typeof current>} state
  */
-function focusField(form, field) {
-  /** @type {HTMLInputElement | null} */ (form.querySelector(`#${field}`))?.focus();
+async function loadOwners(form, state) {
+  state.owners = await api.cosCustomers();
+  fillOwnerOptions(form, state);
 }
 
 /**
- * @param {HTMLElement} result
- * @param {HTMLFormElement} form
- * @param {CosOutcome} outcome
+ * @param {HTMLElement} form
+ * @param {NonNullable<typeof current>} state
  */
-function showResult(result, form, outcome) {
-  const again = el("button", { type: "button", id: "onboard-another" }, [t("result.new")]);
-  again.addEventListener("click", () => {
-    for (const field of FIELDS) typed[field.name] = "";
-    touched.clear();
-    const main = /** @type {HTMLElement} */ (result.parentElement);
-    main.replaceChildren();
-    renderOnboard(main);
-  });
-  result.replaceChildren(
-    el("h2", { tabindex: "-1", id: "result-title" }, [t("result.title")]),
-    el("dl", { class: "facts" }, [
-      el("dt", {}, [t("result.customerId")]),
-      el("dd", { id: "result-customer-id" }, [outcome.customerId]),
-      el("dt", {}, [t("result.cif")]),
-      el("dd", { id: "result-cif" }, [outcome.cifNumber ?? "—"]),
-      el("dt", {}, [t("result.ofac")]),
-      el("dd", { id: "result-ofac" }),
-      el("dt", {}, [t("result.pep")]),
-      el("dd", { id: "result-pep" }),
-      el("dt", {}, [t("result.internal")]),
-      el("dd", { id: "result-internal" }),
-    ]),
-    el("p", { id: "result-summary", role: "status" }),
-    again,
-  );
-  result.hidden = false;
-  /** @type {HTMLElement} */ (result.querySelector("#result-title")).focus();
-  showStatuses(result, outcome);
-  if (!outcome.settled) pollStatuses(result, outcome.customerId);
-  void form;
-}
-
-/**
- * @param {HTMLElement} result
- * @param {CosOutcome} outcome
- */
-function showStatuses(result, outcome) {
-  /** @type {[string, ScanStatus | null][]} */
-  const checks = [
-    ["#result-ofac", outcome.ofac],
-    ["#result-pep", outcome.pepScan],
-    ["#result-internal", outcome.internalList],
-  ];
-  let attention = false;
-  for (const [selector, value] of checks) {
-    const cell = /** @type {HTMLElement} */ (result.querySelector(selector));
-    cell.textContent = value ? t(`status.${value}`) : t("status.unknown");
-    cell.dataset.status = value ?? "unknown";
-    if (value === "Positive" || value === "Failed" || value === "Reviewing") attention = true;
-  }
-  const summary = /** @type {HTMLElement} */ (result.querySelector("#result-summary"));
-  summary.textContent = attention
-    ? t("result.attention")
-    : t(outcome.settled ? "result.settled" : "result.pending");
-  summary.dataset.attention = String(attention);
-}
-
-/**
- * The desktop stand-in for COS's webhooks: read the customer until every check settles.
- * @param {HTMLElement} result
- * @param {string} customerId
- */
-async function pollStatuses(result, customerId) {
-  const started = Date.now();
-  let wait = POLL_FIRST_MS;
-  while (document.contains(result) && Date.now() - started < POLL_GIVE_UP_MS) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    wait = Math.min(wait * 2, POLL_MAX_MS);
-    try {
-      const outcome = await api.cosCustomerStatus(customerId);
-      showStatuses(result, outcome);
-      if (outcome.settled) return;
-    } catch {
-      // A failed read is retried at the next tick; the last known statuses stay shown.
+function fillOwnerOptions(form, state) {
+  for (const select of form.querySelectorAll("select[data-path^='cos.primaryOwner'], select[data-path^='cos.beneficialOwners'][data-path$='ownerCustomerId']")) {
+    const element = /** @type {HTMLSelectElement} */ (select);
+    const value = getPath(state.draft, element.dataset.path ?? "") ?? "";
+    element.replaceChildren(el("option", { value: "" }, [t("field.choose")]));
+    for (const owner of state.owners ?? []) {
+      element.append(el("option", { value: owner.customerId }, [`${owner.name} · ${owner.customerId.slice(0, 8)}`]));
     }
+    element.value = value;
   }
 }

@@ -6,6 +6,12 @@ pub enum Error {
     Invalid(Vec<Issue>),
     #[error(transparent)]
     Provider(#[from] branchdesk_api::Error),
+    #[error(transparent)]
+    Vault(#[from] branchdesk_vault::Error),
+    #[error("that draft no longer exists")]
+    NotFound,
+    #[error("this draft has been submitted and can no longer be changed; duplicate it to start a new one")]
+    Frozen,
     #[error("the Training sandbox could not start: {0}")]
     Training(String),
     #[error("could not prepare the request: {0}")]

@@ -1,12 +1,15 @@
-//! Branchdesk's engine: onboarding flows as plans of provider steps, Training mode (the
-//! sandbox in-process), and connectivity. Used by the desktop shell and the CLI alike.
+//! Branchdesk's engine: drafts and their submission as plans of provider steps kept in the
+//! vault's outbox, the runner that sends them exactly once, Training mode (the sandbox
+//! in-process), and connectivity. Used by the desktop shell and the CLI alike.
 
 pub mod connectivity;
+pub mod desk;
 pub mod plan;
 pub mod training;
 pub mod workstation;
 
 mod error;
 
+pub use desk::Desk;
 pub use error::{Error, Result};
-pub use workstation::{CosOutcome, Environment, Workstation};
+pub use workstation::{cos_client, http_client, CosConnection, CosOutcome, Environment};

@@ -1,35 +1,64 @@
-//! A submission is a plan of provider steps, made once when staff press Submit. Each step's
-//! body is frozen to bytes and its idempotency key fixed at planning time, so any resend,
-//! after a timeout or a restart, is byte-for-byte the same request under the same key.
+//! The kinds of step a submission plan is made of. A plan is made once, when staff press
+//! Submit: each step's body is frozen to bytes and its idempotency key fixed then, and both
+//! are stored in the vault's outbox, so any resend — after a timeout or a restart — is
+//! byte-for-byte the same request under the same key.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A step's kind, stored as text with the index of the draft row it came from
+/// (`cos.address[0]`), so a provider error on it can be placed on that row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
     /// COS `POST /core/v1/cm/customers`.
     CosCreateCustomer,
+    /// A resubmission whose customer COS already created: read it, create nothing.
+    CosKnownCustomer,
+    CosAddress,
+    CosPhone,
+    CosEmail,
+    CosIdentification,
+    CosBeneficialOwner,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Step {
-    pub kind: StepKind,
-    /// A UUID v4: at most 50 characters, as COS requires.
-    pub idempotency_key: String,
-    /// The exact bytes sent, every time.
-    pub body: Vec<u8>,
-}
+const NAMES: [(StepKind, &str); 7] = [
+    (StepKind::CosCreateCustomer, "cos.create_customer"),
+    (StepKind::CosKnownCustomer, "cos.known_customer"),
+    (StepKind::CosAddress, "cos.address"),
+    (StepKind::CosPhone, "cos.phone"),
+    (StepKind::CosEmail, "cos.email"),
+    (StepKind::CosIdentification, "cos.identification"),
+    (StepKind::CosBeneficialOwner, "cos.beneficial_owner"),
+];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Plan {
-    pub steps: Vec<Step>,
-}
+impl StepKind {
+    fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("unknown")
+    }
 
-impl Step {
-    pub fn new(kind: StepKind, body: Vec<u8>) -> Self {
-        Self {
-            kind,
-            idempotency_key: uuid::Uuid::new_v4().to_string(),
-            body,
+    pub fn with_index(self, index: usize) -> String {
+        format!("{}[{index}]", self.name())
+    }
+
+    pub fn parse(text: &str) -> Option<(StepKind, usize)> {
+        let (name, rest) = text.split_once('[')?;
+        let index = rest.strip_suffix(']')?.parse().ok()?;
+        NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(k, _)| (*k, index))
+    }
+
+    /// The COS webhook event a done step corresponds to, for the Activity list.
+    pub fn cos_event(self) -> &'static str {
+        match self {
+            StepKind::CosCreateCustomer | StepKind::CosKnownCustomer => "Core.Customer.Onboarded",
+            StepKind::CosAddress => "Core.Customer.Address.Added",
+            StepKind::CosPhone => "Core.Customer.Phone.Added",
+            StepKind::CosEmail => "Core.Customer.Email.Added",
+            StepKind::CosIdentification => "Core.Customer.Identification.Added",
+            StepKind::CosBeneficialOwner => "Core.Customer.BeneficialOwner.Added",
         }
     }
 }
@@ -39,16 +68,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_step_gets_its_own_short_key() {
-        let a = Step::new(StepKind::CosCreateCustomer, b"{}".to_vec());
-        let b = Step::new(StepKind::CosCreateCustomer, b"{}".to_vec());
-        assert_ne!(a.idempotency_key, b.idempotency_key);
-        assert!(a.idempotency_key.len() <= 50);
-        assert_eq!(
-            uuid::Uuid::parse_str(&a.idempotency_key)
-                .unwrap()
-                .get_version_num(),
-            4
-        );
+    fn kinds_round_trip_through_their_stored_names() {
+        for (kind, _) in NAMES {
+            for index in [0, 3] {
+                assert_eq!(
+                    StepKind::parse(&kind.with_index(index)),
+                    Some((kind, index))
+                );
+            }
+        }
+        assert_eq!(StepKind::parse("cos.address"), None);
+        assert_eq!(StepKind::parse("fin.upload[0]"), None);
+        assert_eq!(StepKind::parse("cos.phone[x]"), None);
     }
 }

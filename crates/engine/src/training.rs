@@ -3,7 +3,7 @@
 
 use branchdesk_sandbox::{Sandbox, SandboxConfig};
 
-use crate::workstation::{CosConnection, Environment, Workstation};
+use crate::workstation::CosConnection;
 use crate::{Error, Result};
 
 pub struct Training {
@@ -32,10 +32,6 @@ impl Training {
             client_secret: branchdesk_domain::Sensitive::new(credentials.client_secret.clone()),
             partner_id: credentials.partner_id.clone(),
         }
-    }
-
-    pub fn workstation(&self) -> Result<Workstation> {
-        Workstation::new(Environment::Training, self.cos_connection())
     }
 
     pub async fn shutdown(self) {

@@ -2,13 +2,11 @@
 
 use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
 use branchdesk_api::RetryPolicy;
-use branchdesk_domain::cos::{self, Customer, ScanStatus};
-use branchdesk_domain::draft::Person;
+use branchdesk_domain::cos::{Customer, ScanStatus};
 use branchdesk_domain::Sensitive;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::plan::{Plan, Step, StepKind};
 use crate::{Error, Result};
 
 /// Which provider environment the workstation talks to; always shown to staff.
@@ -57,82 +55,23 @@ impl From<Customer> for CosOutcome {
     }
 }
 
-pub struct Workstation {
-    environment: Environment,
-    cos: CosClient,
-    cos_base_url: String,
-    partner_id: String,
+/// A COS client for a connection, on the app's one HTTP client.
+pub fn cos_client(http: reqwest::Client, connection: &CosConnection) -> Result<CosClient> {
+    Ok(CosClient::new(
+        http,
+        CosConfig {
+            base_url: connection.base_url.clone(),
+            token_url: connection.token_url.clone(),
+            client_id: connection.client_id.clone(),
+            client_secret: connection.client_secret.clone(),
+            audience: AUDIENCE.to_owned(),
+            retry: RetryPolicy::default(),
+        },
+    )?)
 }
 
-impl Workstation {
-    pub fn new(environment: Environment, connection: CosConnection) -> Result<Self> {
-        // One HTTP client for the whole app: it pools connections and TLS sessions.
-        let http = reqwest_client()?;
-        let cos = CosClient::new(
-            http,
-            CosConfig {
-                base_url: connection.base_url.clone(),
-                token_url: connection.token_url,
-                client_id: connection.client_id,
-                client_secret: connection.client_secret,
-                audience: AUDIENCE.to_owned(),
-                retry: RetryPolicy::default(),
-            },
-        )?;
-        Ok(Self {
-            environment,
-            cos,
-            cos_base_url: connection.base_url,
-            partner_id: connection.partner_id,
-        })
-    }
-
-    pub fn environment(&self) -> Environment {
-        self.environment
-    }
-
-    pub fn cos_base_url(&self) -> &str {
-        &self.cos_base_url
-    }
-
-    /// Freezes the draft into a plan: the body bytes and the key are fixed here.
-    pub fn plan_cos_personal(&self, person: &Person) -> Result<Plan> {
-        let request = cos::personal_customer(&self.partner_id, person)?;
-        let body = serde_json::to_vec(&request).map_err(|e| Error::Encode(e.to_string()))?;
-        Ok(Plan {
-            steps: vec![Step::new(StepKind::CosCreateCustomer, body)],
-        })
-    }
-
-    pub async fn run_cos_plan(&self, plan: &Plan) -> Result<CosOutcome> {
-        let mut outcome = None;
-        for step in &plan.steps {
-            match step.kind {
-                StepKind::CosCreateCustomer => {
-                    let customer = self
-                        .cos
-                        .create_customer(&step.body, &step.idempotency_key)
-                        .await?;
-                    outcome = Some(CosOutcome::from(customer));
-                }
-            }
-        }
-        outcome.ok_or_else(|| Error::Encode("the plan has no create-customer step".to_owned()))
-    }
-
-    /// Validates, plans and sends a Personal customer to COS.
-    pub async fn submit_cos_personal(&self, person: &Person) -> Result<CosOutcome> {
-        let plan = self.plan_cos_personal(person)?;
-        self.run_cos_plan(&plan).await
-    }
-
-    /// The customer's current compliance statuses, read from COS.
-    pub async fn cos_status(&self, customer_id: &str) -> Result<CosOutcome> {
-        Ok(self.cos.get_customer(customer_id).await?.into())
-    }
-}
-
-fn reqwest_client() -> Result<reqwest::Client> {
+/// One HTTP client for the whole app: it pools connections and TLS sessions.
+pub fn http_client() -> Result<reqwest::Client> {
     reqwest::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(10))
         .timeout(std::time::Duration::from_secs(60))

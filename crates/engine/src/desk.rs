@@ -1,0 +1,630 @@
+//! The desk: drafts kept in the vault, submissions planned into the vault's outbox, and a
+//! runner that sends each plan's steps in order until the provider gives a definite answer.
+//! Everything the runner needs is in the vault, so a restart resumes where it stopped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use branchdesk_api::cos::CosClient;
+use branchdesk_api::Error as ApiError;
+use branchdesk_domain::cos::{self as wire, CosStep};
+use branchdesk_domain::draft::{Draft, PartyKind};
+use branchdesk_domain::validate::{self, Issue};
+use branchdesk_vault::{
+    DraftFilter, DraftId, DraftInput, DraftState, MaskedTaxId, NewStep, Provider, Step, Vault,
+};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+use ts_rs::TS;
+
+use crate::plan::StepKind;
+use crate::workstation::{CosOutcome, Environment};
+use crate::{Error, Result};
+
+/// How long the runner waits before retrying a provider it could not reach.
+const OFFLINE_RETRY: Duration = Duration::from_secs(5);
+
+/// A stored draft as the wizard opens it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftRecord {
+    pub id: String,
+    pub draft: Draft,
+    pub state: String,
+}
+
+/// The answer to an autosave: when it was saved, in the workstation's local time.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    pub saved_at: String,
+}
+
+/// One row of the Drafts list. The tax id is masked: lists are seen over shoulders.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftListItem {
+    pub id: String,
+    pub display_name: String,
+    pub masked_tax_id: Option<String>,
+    pub kind: PartyKind,
+    pub state: String,
+    pub updated_at: String,
+}
+
+/// What went wrong with a step, placed on the draft field it concerns when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StepProblem {
+    pub code: String,
+    pub message: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
+}
+
+/// Where a submission is: its state in words staff know, progress, and the result.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Submission {
+    pub state: String,
+    pub done_steps: u32,
+    pub total_steps: u32,
+    pub outcome: Option<CosOutcome>,
+    pub error: Option<StepProblem>,
+}
+
+/// A Personal customer already at Cross River, for the Business owner pickers.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CosCustomer {
+    pub customer_id: String,
+    pub name: String,
+}
+
+/// The queue as the top bar shows it.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueSummary {
+    pub waiting: u32,
+    pub sending: u32,
+    pub attention: u32,
+}
+
+pub struct Desk {
+    vault: Arc<Vault>,
+    cos: CosClient,
+    partner_id: String,
+    environment: Environment,
+    cos_base_url: String,
+    wake: Notify,
+}
+
+impl Desk {
+    pub fn new(
+        vault: Arc<Vault>,
+        cos: CosClient,
+        partner_id: String,
+        environment: Environment,
+        cos_base_url: String,
+    ) -> Self {
+        Self {
+            vault,
+            cos,
+            partner_id,
+            environment,
+            cos_base_url,
+            wake: Notify::new(),
+        }
+    }
+
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    pub fn cos_base_url(&self) -> &str {
+        &self.cos_base_url
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn create_draft(&self, kind: PartyKind) -> Result<DraftRecord> {
+        let draft = template(kind);
+        let summary = self
+            .vault
+            .create_draft(&input_of(&draft, DraftState::Draft)?)?;
+        Ok(DraftRecord {
+            id: summary.id.to_string(),
+            draft,
+            state: summary.state.to_string(),
+        })
+    }
+
+    pub fn get_draft(&self, id: &str) -> Result<DraftRecord> {
+        let id = draft_id(id)?;
+        let stored = self.vault.get_draft(id)?.ok_or(Error::NotFound)?;
+        let draft: Draft =
+            serde_json::from_value(stored.body).map_err(|e| Error::Encode(e.to_string()))?;
+        Ok(DraftRecord {
+            id: id.to_string(),
+            draft,
+            state: stored.summary.state.to_string(),
+        })
+    }
+
+    /// Autosave. A draft already handed to the outbox is frozen: saving it is refused so
+    /// what was sent and what is stored never differ.
+    pub fn save_draft(&self, id: &str, draft: &Draft) -> Result<Saved> {
+        let id = draft_id(id)?;
+        let state = self.state_of(id)?;
+        if !matches!(
+            state,
+            DraftState::Draft | DraftState::Ready | DraftState::NeedsAttention
+        ) {
+            return Err(Error::Frozen);
+        }
+        let summary = self.vault.save_draft(id, &input_of(draft, state)?)?;
+        Ok(Saved {
+            saved_at: local_time(summary.updated_at),
+        })
+    }
+
+    pub fn list_drafts(&self, search: &str, state: &str) -> Result<Vec<DraftListItem>> {
+        let filter = DraftFilter {
+            name_contains: Some(search.trim().to_owned()).filter(|s| !s.is_empty()),
+            states: state.parse::<DraftState>().ok().into_iter().collect(),
+            ..DraftFilter::default()
+        };
+        Ok(self
+            .vault
+            .list_drafts(&filter)?
+            .into_iter()
+            .map(|s| DraftListItem {
+                id: s.id.to_string(),
+                display_name: s.display_name,
+                masked_tax_id: s.masked_tax_id.map(|m| m.as_str().to_owned()),
+                kind: match s.kind {
+                    branchdesk_vault::PartyKind::Person => PartyKind::Person,
+                    branchdesk_vault::PartyKind::Company => PartyKind::Company,
+                },
+                state: s.state.to_string(),
+                updated_at: local_time(s.updated_at),
+            })
+            .collect())
+    }
+
+    pub fn duplicate_draft(&self, id: &str) -> Result<DraftRecord> {
+        let copy = self.vault.duplicate_draft(draft_id(id)?)?;
+        self.get_draft(&copy.id.to_string())
+    }
+
+    pub fn delete_draft(&self, id: &str) -> Result<()> {
+        self.vault.delete_draft(draft_id(id)?)?;
+        Ok(())
+    }
+
+    /// The rules' verdict on a draft as staff see it (blank optional rows ignored).
+    pub fn validate(&self, draft: &Draft) -> Vec<Issue> {
+        validate::cos_on(&without_blank_rows(draft), today())
+    }
+
+    /// Freezes the draft into a plan of COS steps in one transaction and wakes the runner.
+    /// After a definite rejection, the steps already done are not sent again: the plan
+    /// starts from the customer COS already has.
+    pub fn submit(&self, id: &str, draft: &Draft) -> Result<Submission> {
+        let draft_id = draft_id(id)?;
+        let state = self.state_of(draft_id)?;
+        if !matches!(
+            state,
+            DraftState::Draft | DraftState::Ready | DraftState::NeedsAttention
+        ) {
+            return Err(Error::Frozen);
+        }
+        let draft = without_blank_rows(draft);
+        let onboarding = wire::onboarding(&self.partner_id, &draft, today())?;
+        let previous = self.vault.latest_plan(draft_id)?;
+        let known_customer = previous
+            .as_ref()
+            .and_then(|plan| customer_id_of(&plan.steps));
+        let mut steps = Vec::new();
+        match known_customer {
+            Some(customer) => {
+                steps.push(new_step(StepKind::CosKnownCustomer, customer.into_bytes()))
+            }
+            None => steps.push(new_step(
+                StepKind::CosCreateCustomer,
+                json(&onboarding.customer)?,
+            )),
+        }
+        let done_before = |kind: &str, body: &[u8]| {
+            previous.as_ref().is_some_and(|plan| {
+                plan.steps.iter().any(|s| {
+                    s.kind == kind
+                        && s.body == body
+                        && s.status == branchdesk_vault::StepStatus::Done
+                })
+            })
+        };
+        let rows = [
+            (StepKind::CosAddress, jsons(&onboarding.addresses)?),
+            (StepKind::CosPhone, jsons(&onboarding.phones)?),
+            (StepKind::CosEmail, jsons(&onboarding.emails)?),
+            (
+                StepKind::CosIdentification,
+                jsons(&onboarding.identifications)?,
+            ),
+            (
+                StepKind::CosBeneficialOwner,
+                jsons(&onboarding.beneficial_owners)?,
+            ),
+        ];
+        for (kind, bodies) in rows {
+            for (index, body) in bodies.into_iter().enumerate() {
+                let name = kind.with_index(index);
+                if !done_before(&name, &body) {
+                    steps.push(NewStep {
+                        idempotency_key: reuse_key(&previous, &name, &body),
+                        kind: name,
+                        body,
+                    });
+                }
+            }
+        }
+        self.vault
+            .save_draft(draft_id, &input_of(&draft, DraftState::Waiting)?)?;
+        self.vault.create_plan(draft_id, Provider::Cos, &steps)?;
+        self.wake.notify_one();
+        self.submission(id)
+    }
+
+    /// The submission's progress; once the customer exists, its compliance statuses as COS
+    /// reports them now (the desktop stand-in for COS's webhooks).
+    pub async fn submission_status(&self, id: &str) -> Result<Submission> {
+        let mut submission = self.submission(id)?;
+        if let Some(outcome) = submission.outcome.as_mut() {
+            if !outcome.settled && submission.state == DraftState::Submitted.as_str() {
+                if let Ok(customer) = self.cos.get_customer(&outcome.customer_id).await {
+                    *outcome = CosOutcome::from(customer);
+                }
+            }
+        }
+        Ok(submission)
+    }
+
+    fn submission(&self, id: &str) -> Result<Submission> {
+        let draft_id = draft_id(id)?;
+        let state = self.state_of(draft_id)?;
+        let plan = self.vault.latest_plan(draft_id)?;
+        let steps = plan.map(|p| p.steps).unwrap_or_default();
+        let done = steps
+            .iter()
+            .filter(|s| s.status == branchdesk_vault::StepStatus::Done)
+            .count();
+        let outcome = steps.iter().find_map(|s| {
+            serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
+        });
+        let error = steps
+            .iter()
+            .find(|s| s.status == branchdesk_vault::StepStatus::Failed)
+            .and_then(|s| s.last_error.as_deref())
+            .and_then(|e| serde_json::from_str(e).ok());
+        Ok(Submission {
+            state: state.to_string(),
+            done_steps: u32::try_from(done).unwrap_or(u32::MAX),
+            total_steps: u32::try_from(steps.len()).unwrap_or(u32::MAX),
+            outcome,
+            error,
+        })
+    }
+
+    pub fn cos_customers(&self) -> Result<Vec<CosCustomer>> {
+        let filter = DraftFilter {
+            provider: Some(Provider::Cos),
+            states: vec![DraftState::Submitted, DraftState::Approved],
+            ..DraftFilter::default()
+        };
+        let mut customers = Vec::new();
+        for summary in self.vault.list_drafts(&filter)? {
+            if summary.kind != branchdesk_vault::PartyKind::Person {
+                continue;
+            }
+            if let Some(plan) = self.vault.latest_plan(summary.id)? {
+                if let Some(customer_id) = customer_id_of(&plan.steps) {
+                    customers.push(CosCustomer {
+                        customer_id,
+                        name: summary.display_name,
+                    });
+                }
+            }
+        }
+        Ok(customers)
+    }
+
+    pub fn queue_summary(&self) -> Result<QueueSummary> {
+        let count = |state: DraftState| -> Result<u32> {
+            let filter = DraftFilter {
+                states: vec![state],
+                ..DraftFilter::default()
+            };
+            Ok(u32::try_from(self.vault.list_drafts(&filter)?.len()).unwrap_or(u32::MAX))
+        };
+        Ok(QueueSummary {
+            waiting: count(DraftState::Waiting)?,
+            sending: count(DraftState::Sending)?,
+            attention: count(DraftState::NeedsAttention)?,
+        })
+    }
+
+    /// Sends every plan with work left, then waits to be woken (a submit) or for the retry
+    /// interval. Runs for the life of the app; a restart simply starts it again.
+    pub async fn run(self: Arc<Self>) {
+        loop {
+            let mut offline = false;
+            match self.vault.drafts_with_pending_work() {
+                Ok(drafts) => {
+                    for draft in drafts {
+                        if let Err(error) = self.run_draft(draft).await {
+                            offline |= matches!(error, Error::Provider(ref e) if e.is_retryable());
+                            tracing::warn!(%draft, error = %error, "submission paused");
+                        }
+                    }
+                }
+                Err(error) => tracing::error!(error = %error, "the outbox could not be read"),
+            }
+            let wait = if offline {
+                OFFLINE_RETRY
+            } else {
+                Duration::from_secs(60)
+            };
+            let _ = tokio::time::timeout(wait, self.wake.notified()).await;
+        }
+    }
+
+    /// Sends one draft's steps in order until done, a definite rejection, or no network.
+    pub async fn run_draft(&self, draft: DraftId) -> Result<()> {
+        let mut customer: Option<String> = self
+            .vault
+            .latest_plan(draft)?
+            .and_then(|p| customer_id_of(&p.steps));
+        while let Some(step) = self.vault.next_pending_step(draft)? {
+            self.vault.set_draft_state(draft, DraftState::Sending)?;
+            self.vault.mark_step_sent(step.id)?;
+            match self.send(&step, customer.as_deref()).await {
+                Ok(ids) => {
+                    if let Some(id) = ids.get("customerId").and_then(|v| v.as_str()) {
+                        customer = Some(id.to_owned());
+                    }
+                    self.vault.mark_step_done(step.id, &ids)?;
+                }
+                Err(Error::Provider(error)) if error.is_retryable() => {
+                    // Stays `sent`: resent with the same key and bytes when the network is back.
+                    self.vault.set_draft_state(draft, DraftState::Waiting)?;
+                    return Err(Error::Provider(error));
+                }
+                Err(error) => {
+                    let problem = problem_of(&error, &step);
+                    let text = serde_json::to_string(&problem)
+                        .map_err(|e| Error::Encode(e.to_string()))?;
+                    self.vault.mark_step_failed(step.id, &text)?;
+                    self.vault
+                        .set_draft_state(draft, DraftState::NeedsAttention)?;
+                    return Err(error);
+                }
+            }
+        }
+        self.vault.set_draft_state(draft, DraftState::Submitted)?;
+        Ok(())
+    }
+
+    async fn send(&self, step: &Step, customer: Option<&str>) -> Result<serde_json::Value> {
+        let (kind, _) = StepKind::parse(&step.kind)
+            .ok_or_else(|| Error::Encode(format!("unknown step {}", step.kind)))?;
+        if kind == StepKind::CosKnownCustomer {
+            let id = String::from_utf8_lossy(&step.body).into_owned();
+            let customer = self.cos.get_customer(&id).await?;
+            return Ok(
+                serde_json::json!({ "customerId": id, "outcome": CosOutcome::from(customer) }),
+            );
+        }
+        if kind == StepKind::CosCreateCustomer {
+            let created = self
+                .cos
+                .create_customer(&step.body, &step.idempotency_key)
+                .await?;
+            let id = created.id.clone();
+            return Ok(
+                serde_json::json!({ "customerId": id, "outcome": CosOutcome::from(created) }),
+            );
+        }
+        let customer =
+            customer.ok_or_else(|| Error::Encode("no customer id for a sub-record".to_owned()))?;
+        let (body, key) = (step.body.as_slice(), step.idempotency_key.as_str());
+        let record = match kind {
+            StepKind::CosAddress => to_value(self.cos.add_address(customer, body, key).await?),
+            StepKind::CosPhone => to_value(self.cos.add_phone(customer, body, key).await?),
+            StepKind::CosEmail => to_value(self.cos.add_email(customer, body, key).await?),
+            StepKind::CosIdentification => {
+                to_value(self.cos.add_identification(customer, body, key).await?)
+            }
+            StepKind::CosBeneficialOwner => {
+                to_value(self.cos.add_beneficial_owner(customer, body, key).await?)
+            }
+            StepKind::CosCreateCustomer | StepKind::CosKnownCustomer => serde_json::Value::Null,
+        };
+        Ok(serde_json::json!({ "id": record.get("id").cloned().unwrap_or_default() }))
+    }
+
+    fn state_of(&self, id: DraftId) -> Result<DraftState> {
+        Ok(self
+            .vault
+            .get_draft(id)?
+            .ok_or(Error::NotFound)?
+            .summary
+            .state)
+    }
+}
+
+fn problem_of(error: &Error, step: &Step) -> StepProblem {
+    let index = StepKind::parse(&step.kind).map(|(_, i)| i).unwrap_or(0);
+    let cos_step = match StepKind::parse(&step.kind).map(|(k, _)| k) {
+        Some(StepKind::CosAddress) => CosStep::Address(index),
+        Some(StepKind::CosPhone) => CosStep::Phone(index),
+        Some(StepKind::CosEmail) => CosStep::Email(index),
+        Some(StepKind::CosIdentification) => CosStep::Identification(index),
+        Some(StepKind::CosBeneficialOwner) => CosStep::BeneficialOwner(index),
+        _ => CosStep::Create { tax_id: 0 },
+    };
+    match error {
+        Error::Provider(ApiError::Rejected { errors, .. }) => StepProblem {
+            code: "rejected".to_owned(),
+            message: error.to_string(),
+            field: errors
+                .iter()
+                .find_map(|e| wire::draft_field_of_error(e, cos_step)),
+        },
+        Error::Provider(ApiError::Auth { .. }) => StepProblem {
+            code: "credentials".to_owned(),
+            message: error.to_string(),
+            field: None,
+        },
+        _ => StepProblem {
+            code: "internal".to_owned(),
+            message: error.to_string(),
+            field: None,
+        },
+    }
+}
+
+fn to_value<T: Serialize>(record: T) -> serde_json::Value {
+    serde_json::to_value(record).unwrap_or_default()
+}
+
+fn customer_id_of(steps: &[Step]) -> Option<String> {
+    steps.iter().find_map(|s| {
+        (s.status == branchdesk_vault::StepStatus::Done)
+            .then(|| {
+                s.provider_ids
+                    .get("customerId")?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .flatten()
+    })
+}
+
+/// A resend of an unchanged step keeps its key, so COS sees the same request; a changed
+/// body is a new request and gets a new key.
+fn reuse_key(previous: &Option<branchdesk_vault::Plan>, kind: &str, body: &[u8]) -> String {
+    previous
+        .as_ref()
+        .and_then(|plan| plan.steps.iter().find(|s| s.kind == kind && s.body == body))
+        .map(|s| s.idempotency_key.clone())
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+fn new_step(kind: StepKind, body: Vec<u8>) -> NewStep {
+    NewStep {
+        kind: kind.with_index(0),
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        body,
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Encode(e.to_string()))
+}
+
+fn jsons<T: Serialize>(values: &[T]) -> Result<Vec<Vec<u8>>> {
+    values.iter().map(json).collect()
+}
+
+fn draft_id(id: &str) -> Result<DraftId> {
+    uuid::Uuid::parse_str(id)
+        .map(DraftId)
+        .map_err(|_| Error::NotFound)
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn local_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local).format("%H:%M").to_string()
+}
+
+fn input_of(draft: &Draft, state: DraftState) -> Result<DraftInput> {
+    let display_name = match draft.kind {
+        PartyKind::Person => [draft.name.first.trim(), draft.name.last.trim()]
+            .join(" ")
+            .trim()
+            .to_owned(),
+        PartyKind::Company => draft.company.legal_name.trim().to_owned(),
+    };
+    let tax_id = draft
+        .tax_ids
+        .first()
+        .map(|t| t.number.trim())
+        .filter(|n| !n.is_empty());
+    Ok(DraftInput {
+        provider: Provider::Cos,
+        kind: match draft.kind {
+            PartyKind::Person => branchdesk_vault::PartyKind::Person,
+            PartyKind::Company => branchdesk_vault::PartyKind::Company,
+        },
+        display_name,
+        masked_tax_id: tax_id.map(MaskedTaxId::from_full),
+        state,
+        body: serde_json::to_value(draft).map_err(|e| Error::Encode(e.to_string()))?,
+    })
+}
+
+/// A new draft with the rows the wizard shows already in place, set to the usual choices.
+pub fn template(kind: PartyKind) -> Draft {
+    let json = match kind {
+        PartyKind::Person => serde_json::json!({
+            "kind": "person",
+            "taxIds": [{"idType": "Ssn", "country": "US"}],
+            "addresses": [{"addressType": "Home", "classification": "Residential", "isPrimary": true, "country": "US"}],
+            "phones": [{"phoneType": "Mobile", "isPrimary": true}],
+            "emails": [{"emailType": "Personal", "isPrimary": true}],
+            "identityDocuments": [{"idType": "DriversLicense", "isPrimary": true, "issuingCountry": "US"}],
+            "cos": {"riskRating": "Low"}
+        }),
+        PartyKind::Company => serde_json::json!({
+            "kind": "company",
+            "taxIds": [{"idType": "Ein", "country": "US"}],
+            "addresses": [{"addressType": "Business", "classification": "Business", "isPrimary": true, "country": "US"}],
+            "phones": [{"phoneType": "Work", "isPrimary": true}],
+            "emails": [{"emailType": "Work", "isPrimary": true}],
+            "cos": {"riskRating": "Low", "beneficialOwners": [{}]}
+        }),
+    };
+    serde_json::from_value(json).unwrap_or_default()
+}
+
+/// Drops the optional rows staff left empty (the wizard shows one of each), so an unused
+/// phone or email row is not an error. Only fields a person types count: the preset
+/// choices (type, classification, country) do not make a row filled.
+pub fn without_blank_rows(draft: &Draft) -> Draft {
+    let mut d = draft.clone();
+    let blank = |values: &[&str]| values.iter().all(|v| v.trim().is_empty());
+    d.addresses
+        .retain(|a| !blank(&[&a.street1, &a.street2, &a.city, &a.state, &a.postal_code]));
+    d.phones.retain(|p| !blank(&[&p.number, &p.extension]));
+    d.emails.retain(|e| !blank(&[&e.address]));
+    d.identity_documents.retain(|i| {
+        !blank(&[
+            &i.number,
+            &i.issued_date,
+            &i.expiry_date,
+            &i.issuing_authority,
+        ])
+    });
+    d.cos
+        .beneficial_owners
+        .retain(|o| !blank(&[&o.owner_customer_id, &o.title, &o.ownership_percentage]));
+    d
+}

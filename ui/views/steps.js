@@ -1,0 +1,109 @@
+// @ts-check
+/**
+ * The onboarding wizard's steps and their fields, by draft path. Labels and hints are
+ * message keys; which values are acceptable is decided by the Rust rules, not here.
+ */
+
+/**
+ * @typedef {{
+ *   path: string,
+ *   label: string,
+ *   hint?: string,
+ *   type?: "text" | "select" | "checkbox",
+ *   options?: string[],
+ *   sensitive?: boolean,
+ *   autocomplete?: string,
+ *   width?: "short" | "long",
+ * }} FieldSpec
+ * @typedef {{ id: string, title: string, intro?: string, fields: FieldSpec[], paths: string[] }} StepSpec
+ * @typedef {import("../types/bindings").PartyKind} PartyKind
+ */
+
+const ADDRESS = [
+  { path: "addresses[0].addressType", label: "field.addressType", type: "select", options: ["Home", "Work", "Mailing", "Business", "Other"] },
+  { path: "addresses[0].classification", label: "field.addressClassification", type: "select", options: ["Residential", "Business"] },
+  { path: "addresses[0].street1", label: "field.street1", autocomplete: "address-line1", width: "long" },
+  { path: "addresses[0].street2", label: "field.street2", autocomplete: "address-line2", width: "long" },
+  { path: "addresses[0].city", label: "field.city", autocomplete: "address-level2" },
+  { path: "addresses[0].state", label: "field.state", hint: "field.state.hint", width: "short" },
+  { path: "addresses[0].postalCode", label: "field.postalCode", hint: "field.postalCode.hint", width: "short" },
+  { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },
+  { path: "phones[0].phoneType", label: "field.phoneType", type: "select", options: ["Mobile", "Work", "Home"] },
+  { path: "phones[0].number", label: "field.phone", hint: "field.phone.hint", autocomplete: "tel" },
+  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", autocomplete: "email", width: "long" },
+];
+
+/** @type {FieldSpec[]} */
+const PERSON = [
+  { path: "name.prefix", label: "field.prefix", width: "short" },
+  { path: "name.first", label: "field.firstName", autocomplete: "given-name" },
+  { path: "name.middle", label: "field.middleName", autocomplete: "additional-name" },
+  { path: "name.last", label: "field.lastName", autocomplete: "family-name" },
+  { path: "name.suffix", label: "field.suffix", width: "short" },
+  { path: "name.preferred", label: "field.preferredName" },
+  { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "taxIds[0].number", label: "field.ssn", hint: "field.ssn.hint", sensitive: true, width: "short" },
+  { path: "person.citizenshipCountry", label: "field.citizenshipCountry", hint: "field.country.hint", width: "short" },
+  { path: "cos.riskRating", label: "field.riskRating", type: "select", options: ["Low", "Medium", "High"] },
+  { path: "cos.politicallyExposedPerson", label: "field.pep", type: "checkbox" },
+  { path: "cos.regO", label: "field.regO", type: "checkbox" },
+  { path: "cos.privacyOptOut", label: "field.privacyOptOut", type: "checkbox" },
+  { path: "cos.enableBackupWithholding", label: "field.backupWithholding", type: "checkbox" },
+  { path: "cos.backupWithholdingPercent", label: "field.backupWithholdingPercent", hint: "field.percent.hint", width: "short" },
+  { path: "cos.clientIdentifier", label: "field.clientIdentifier", hint: "field.clientIdentifier.hint" },
+];
+
+/** @type {FieldSpec[]} */
+const COMPANY = [
+  { path: "company.legalName", label: "field.legalName", width: "long" },
+  { path: "taxIds[0].number", label: "field.ein", hint: "field.ein.hint", sensitive: true, width: "short" },
+  { path: "company.dateFormed", label: "field.dateFormed", hint: "field.birthDate.hint", width: "short" },
+  { path: "company.entityType", label: "field.entityType", hint: "field.entityType.hint" },
+  { path: "company.ownershipType", label: "field.ownershipType", hint: "field.ownershipType.hint" },
+  { path: "cos.riskRating", label: "field.riskRating", type: "select", options: ["Low", "Medium", "High"] },
+  { path: "cos.clientIdentifier", label: "field.clientIdentifier", hint: "field.clientIdentifier.hint" },
+];
+
+/** @type {FieldSpec[]} */
+const IDENTITY = [
+  { path: "identityDocuments[0].idType", label: "field.idType", type: "select", options: ["DriversLicense", "Passport", "IdCard", "Other"] },
+  { path: "identityDocuments[0].number", label: "field.idNumber", sensitive: true },
+  { path: "identityDocuments[0].issuedDate", label: "field.issuedDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "identityDocuments[0].expiryDate", label: "field.expiryDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "identityDocuments[0].verifiedDate", label: "field.verifiedDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "identityDocuments[0].issuingAuthority", label: "field.issuingAuthority", hint: "field.issuingAuthority.hint" },
+  { path: "identityDocuments[0].issuingStateOrProvince", label: "field.issuingState", width: "short" },
+  { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const OWNERS = [
+  { path: "cos.primaryOwnerCustomerId", label: "field.primaryOwner", hint: "field.primaryOwner.hint", type: "select", options: [] },
+  { path: "cos.beneficialOwners[0].ownerCustomerId", label: "field.beneficialOwner", type: "select", options: [] },
+  { path: "cos.beneficialOwners[0].title", label: "field.ownerTitle", hint: "field.ownerTitle.hint" },
+  { path: "cos.beneficialOwners[0].ownershipPercentage", label: "field.ownershipPercentage", hint: "field.percent.hint", width: "short" },
+];
+
+/**
+ * The steps for a kind of customer. `paths` are the prefixes whose issues belong to the
+ * step, so the step list can say which step has errors.
+ * @param {PartyKind} kind
+ * @returns {StepSpec[]}
+ */
+export function stepsFor(kind) {
+  /** @type {StepSpec[]} */
+  const steps = [];
+  if (kind === "person") {
+    steps.push({ id: "customer", title: "step.customer", fields: PERSON, paths: ["name", "person", "taxIds", "cos.riskRating", "cos.regO", "cos.politicallyExposedPerson", "cos.privacyOptOut", "cos.enableBackupWithholding", "cos.backupWithholdingPercent", "cos.clientIdentifier"] });
+  } else {
+    steps.push({ id: "customer", title: "step.business", fields: COMPANY, paths: ["company", "taxIds", "cos.riskRating", "cos.clientIdentifier"] });
+    steps.push({ id: "owners", title: "step.owners", intro: "owners.intro", fields: OWNERS, paths: ["cos.primaryOwnerCustomerId", "cos.beneficialOwners"] });
+  }
+  steps.push({ id: "contact", title: "step.contact", fields: /** @type {FieldSpec[]} */ (ADDRESS), paths: ["addresses", "phones", "emails"] });
+  if (kind === "person") {
+    steps.push({ id: "identity", title: "step.identity", fields: IDENTITY, paths: ["identityDocuments"] });
+    steps.push({ id: "scans", title: "step.scans", intro: "scans.cos", fields: [], paths: [] });
+  }
+  steps.push({ id: "review", title: "step.review", intro: "review.intro", fields: [], paths: [] });
+  return steps;
+}
