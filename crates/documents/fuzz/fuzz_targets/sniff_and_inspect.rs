@@ -14,7 +14,9 @@ fuzz_target!(|data: &[u8]| {
         max_pixels: 2_000_000,
         ..CheckConfig::default()
     };
-    let Ok(mut file) = tempfile_in_tmp() else { return };
+    let Ok(mut file) = tempfile_in_tmp() else {
+        return;
+    };
     if file.1.write_all(data).is_err() {
         return;
     }
