@@ -28,19 +28,7 @@ pub fn run() -> Result<()> {
         // Re-run this same bench inside a virtual display with its own session bus.
         let me = std::env::current_exe()?;
         let me = me.to_string_lossy().into_owned();
-        let status = shell::command(
-            "xvfb-run",
-            &[
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-                &me,
-                "bench",
-            ],
-        )
-        .status()?;
+        let status = shell::isolated_session(true, &format!("exec '{me}' bench")).status()?;
         if !status.success() {
             bail!("the bench failed ({status})");
         }

@@ -58,18 +58,17 @@ fn run(extra: &[String]) -> Result<()> {
         .map(String::as_str)
         .collect();
     let status = if cfg!(target_os = "linux") && !has_display() {
+        // No desktop session: bring a virtual display, a session bus and a keyring of its
+        // own. That keyring lasts one run, so the data folder does too (a vault cannot be
+        // opened without the key it was made with).
         eprintln!("xtask: no display found; opening Branchdesk on a virtual display (Xvfb)");
-        let mut args = vec![
-            "-a",
-            "-s",
-            "-screen 0 1280x800x24",
-            "dbus-run-session",
-            "--",
-        ];
+        let mut script =
+            String::from("export BRANCHDESK_DATA_DIR=${BRANCHDESK_DATA_DIR:-$(mktemp -d)}; exec");
         let binary = binary.to_string_lossy().into_owned();
-        args.push(&binary);
-        args.extend(extra);
-        shell::command("xvfb-run", &args).status()?
+        for arg in std::iter::once(binary.as_str()).chain(extra) {
+            script.push_str(&format!(" '{}'", arg.replace('\'', "'\\''")));
+        }
+        shell::isolated_session(true, &script).status()?
     } else {
         shell::command(&binary.to_string_lossy(), &extra).status()?
     };

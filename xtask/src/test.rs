@@ -104,7 +104,7 @@ pub fn run() -> Result<()> {
     );
     tally.tests(
         "keyring against a real Secret Service",
-        &mut isolated_session(
+        &mut shell::isolated_session(
             false,
             // `--workspace` keeps the main run's feature set, so nothing is rebuilt.
             &format!("{cargo} test --locked --workspace --test secret_service -- --ignored"),
@@ -125,7 +125,7 @@ pub fn run() -> Result<()> {
         tally.record("end-to-end (app build)", 0, 1, started);
     } else {
         let app = target_dir().join("debug").join(exe("branchdesk"));
-        let mut e2e = isolated_session(
+        let mut e2e = shell::isolated_session(
             true,
             &format!(
                 "{cargo} test --locked --workspace --test journeys -- --ignored --test-threads=1"
@@ -163,41 +163,6 @@ fn finish(tally: Tally) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
-}
-
-/// Runs `script` in its own session bus with a fresh, unlocked gnome-keyring (a real Secret
-/// Service that is not the user's), optionally on a virtual display.
-fn isolated_session(display: bool, script: &str) -> Command {
-    let home = std::env::var("HOME").unwrap_or_default();
-    let inner = format!(
-        "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 \"$XDG_RUNTIME_DIR\"; \
-         eval \"$(printf %s branchdesk-test | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         {script}"
-    );
-    let mut command = if display {
-        shell::command(
-            "xvfb-run",
-            &[
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-                "bash",
-                "-c",
-                &inner,
-            ],
-        )
-    } else {
-        shell::command("dbus-run-session", &["--", "bash", "-c", &inner])
-    };
-    // The session gets its own HOME; cargo and rustup must still find the real toolchain.
-    for (var, default) in [("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")] {
-        if std::env::var_os(var).is_none() {
-            command.env(var, PathBuf::from(&home).join(default));
-        }
-    }
-    command
 }
 
 fn run_counting(command: &mut Command) -> (usize, usize, bool) {
