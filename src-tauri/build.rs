@@ -16,6 +16,7 @@ fn main() {
         "submission_status",
         "cos_customers",
         "queue_summary",
+        "activity",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

@@ -4,6 +4,7 @@
  * `{code, message, field?}` and are rethrown as CommandError naming the command.
  */
 
+/** @typedef {import("./types/bindings").Activity} Activity */
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
 /** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
@@ -119,3 +120,10 @@ export const cosCustomers = () => call("cos_customers");
 
 /** @returns {Promise<QueueSummary>} */
 export const queueSummary = () => call("queue_summary");
+
+/**
+ * @param {string} draft
+ * @param {string} outcome
+ * @returns {Promise<Activity>}
+ */
+export const activity = (draft, outcome) => call("activity", { draft, outcome });

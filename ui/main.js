@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "./api.js";
 import { t, translate } from "./i18n/index.js";
+import { renderActivity } from "./views/activity.js";
 import { renderDrafts } from "./views/drafts.js";
 import { renderOnboard } from "./views/onboard.js";
 import { renderPlaceholder, renderSettings } from "./views/other.js";
@@ -28,7 +29,7 @@ function show(view) {
   else if (view === "settings" && info) renderSettings(main, info);
   else if (view === "drafts") renderDrafts(main);
   else if (view === "review") renderPlaceholder(main, "nav.review", "placeholder.review");
-  else renderPlaceholder(main, "nav.activity", "placeholder.activity");
+  else renderActivity(main);
 }
 
 /** @returns {View} */

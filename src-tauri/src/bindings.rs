@@ -16,7 +16,8 @@ mod tests {
     };
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
-        CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, StepProblem, Submission,
+        Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
+        StepProblem, Submission,
     };
     use branchdesk_engine::{CosOutcome, Environment};
 
@@ -24,6 +25,8 @@ mod tests {
 
     fn render() -> String {
         let declarations = [
+            Activity::decl(),
+            ActivityEntry::decl(),
             Address::decl(),
             AppInfo::decl(),
             Associate::decl(),

@@ -4,7 +4,7 @@
 use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
-    CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
+    Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
 };
 use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
@@ -115,4 +115,15 @@ pub fn cos_customers(state: State<'_, AppState>) -> Answer<Vec<CosCustomer>> {
 #[tauri::command]
 pub fn queue_summary(state: State<'_, AppState>) -> Answer<QueueSummary> {
     Ok(state.desk.queue_summary()?)
+}
+
+#[tauri::command]
+pub fn activity(
+    state: State<'_, AppState>,
+    draft: Option<String>,
+    outcome: Option<String>,
+) -> Answer<Activity> {
+    Ok(state
+        .desk
+        .activity(draft.as_deref(), outcome.as_deref().unwrap_or(""))?)
 }

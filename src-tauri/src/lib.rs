@@ -34,6 +34,7 @@ pub fn run() {
             commands::submission_status,
             commands::cos_customers,
             commands::queue_summary,
+            commands::activity,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;

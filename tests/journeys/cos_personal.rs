@@ -90,6 +90,61 @@ async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> WebDriverRes
     Ok(())
 }
 
+/// Fills a Business customer owned by `owner` and stops on Review.
+async fn business(app: &App, owner: &str, beneficial: &str) -> WebDriverResult<()> {
+    app.click("a[data-view='onboard']").await?;
+    app.click("#new-company").await?;
+    app.wait_for_css(&format!("#{}", field_id("company.legalName")))
+        .await?;
+    app.fill(&[
+        ("company.legalName", "Pawtucket Brewery LLC"),
+        ("taxIds[0].number", "12-3456789"),
+        ("company.dateFormed", "2001-05-01"),
+        ("company.entityType", "LLC"),
+        ("company.ownershipType", "Private"),
+    ])
+    .await?;
+    app.click("#next").await?;
+    app.choose("cos.primaryOwnerCustomerId", owner).await?;
+    if beneficial == owner {
+        app.choose("cos.beneficialOwners[0].ownerCustomerId", beneficial)
+            .await?;
+    } else {
+        // A customer the picker still lists but Cross River no longer takes as an owner.
+        let select = app
+            .driver
+            .find(By::Id(field_id("cos.beneficialOwners[0].ownerCustomerId")))
+            .await?;
+        app.driver
+            .execute(
+                "const s = arguments[0]; const o = document.createElement('option'); \
+                 o.value = arguments[1]; o.textContent = 'stale'; s.append(o); s.value = arguments[1]; \
+                 s.dispatchEvent(new Event('change'));",
+                vec![select.to_json()?, serde_json::json!(beneficial)],
+            )
+            .await?;
+    }
+    app.fill(&[
+        ("cos.beneficialOwners[0].title", "Managing member"),
+        ("cos.beneficialOwners[0].ownershipPercentage", "100"),
+    ])
+    .await?;
+    app.click("#next").await?;
+    app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
+        .await?;
+    app.fill(&[
+        ("addresses[0].street1", "1 Brewery Rd"),
+        ("addresses[0].city", "Quahog"),
+        ("addresses[0].state", "RI"),
+        ("addresses[0].postalCode", "02860"),
+        ("phones[0].number", "401-555-0100"),
+    ])
+    .await?;
+    app.click("#next").await?;
+    app.wait_for_css("#submit").await?;
+    Ok(())
+}
+
 async fn submit_and_wait(app: &App) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     app.click("#submit").await?;
     let state = eventually(
@@ -291,39 +346,7 @@ async fn a_business_is_onboarded_with_its_owner() {
             personal(&app, "Peter", "Griffin", "119-98-8776").await?;
             let owner = submit_and_wait(&app).await?;
 
-            app.click("a[data-view='onboard']").await?;
-            app.click("#new-company").await?;
-            app.wait_for_css(&format!("#{}", field_id("company.legalName")))
-                .await?;
-            app.fill(&[
-                ("company.legalName", "Pawtucket Brewery LLC"),
-                ("taxIds[0].number", "12-3456789"),
-                ("company.dateFormed", "2001-05-01"),
-                ("company.entityType", "LLC"),
-                ("company.ownershipType", "Private"),
-            ])
-            .await?;
-            app.click("#next").await?;
-            app.choose("cos.primaryOwnerCustomerId", &owner).await?;
-            app.choose("cos.beneficialOwners[0].ownerCustomerId", &owner)
-                .await?;
-            app.fill(&[
-                ("cos.beneficialOwners[0].title", "Managing member"),
-                ("cos.beneficialOwners[0].ownershipPercentage", "100"),
-            ])
-            .await?;
-            app.click("#next").await?;
-            app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
-                .await?;
-            app.fill(&[
-                ("addresses[0].street1", "1 Brewery Rd"),
-                ("addresses[0].city", "Quahog"),
-                ("addresses[0].state", "RI"),
-                ("addresses[0].postalCode", "02860"),
-                ("phones[0].number", "401-555-0100"),
-            ])
-            .await?;
-            app.click("#next").await?;
+            business(&app, &owner, &owner).await?;
             let business = submit_and_wait(&app).await?;
             assert_ne!(business, owner);
             let held = get(&url, &format!("/core/v1/cm/customers/{business}")).await;
@@ -334,6 +357,68 @@ async fn a_business_is_onboarded_with_its_owner() {
             assert!(
                 owners["201"].as_u64().or(owners["200"].as_u64()) == Some(1),
                 "{stats}"
+            );
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn a_provider_rejection_lands_on_its_field_and_the_fix_completes_the_onboarding() {
+    App::journey("provider_rejection_mapped", |app| async move {
+        let outcome: Outcome = async {
+            let url = training_url(&app).await?;
+            personal(&app, "Peter", "Griffin", "119-98-8776").await?;
+            let owner = submit_and_wait(&app).await?;
+            let stranger = "0b8f9a52-3c1e-4d7a-9a0e-5f6c7d8e9f00";
+            business(&app, &owner, stranger).await?;
+            app.click("#submit").await?;
+
+            // Cross River refuses the beneficial owner; the window says so and offers the fix.
+            let error = app.wait_for_css("#submission-error").await?.text().await?;
+            assert!(!error.is_empty());
+            app.click("#fix-draft").await?;
+            let field = field_id("cos.beneficialOwners[0].ownerCustomerId");
+            let shown = eventually(
+                Duration::from_secs(10),
+                "the refusal under its field",
+                || async {
+                    let text = app.text_of(&format!("#{field}-error")).await.ok()?;
+                    (!text.is_empty()).then_some(text)
+                },
+            )
+            .await?;
+            assert_eq!(
+                shown, error,
+                "the provider's words, on the field they concern"
+            );
+            // Nothing typed was lost.
+            let title = app
+                .driver
+                .find(By::Id(field_id("cos.beneficialOwners[0].title")))
+                .await?;
+            assert_eq!(
+                title.prop("value").await?.as_deref(),
+                Some("Managing member")
+            );
+
+            app.choose("cos.beneficialOwners[0].ownerCustomerId", &owner)
+                .await?;
+            app.click("[data-step='review']").await?;
+            let business = submit_and_wait(&app).await?;
+            let stats = get(&url, "/_sandbox/stats").await;
+            assert_eq!(stats["duplicates"], 0, "{stats}");
+            assert_eq!(
+                stats["customers"]["cos"], 2,
+                "the business was created once: {stats}"
+            );
+            assert_eq!(
+                get(&url, &format!("/core/v1/cm/customers/{business}")).await["classification"],
+                "Business"
             );
             Ok(())
         }

@@ -30,20 +30,22 @@ fn env_path(name: &str) -> PathBuf {
     }))
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two distinct free ports: both are held until both are known, or the OS could hand
+/// out the same one twice.
+fn two_free_ports() -> (u16, u16) {
+    let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let b = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    (
+        a.local_addr().unwrap().port(),
+        b.local_addr().unwrap().port(),
+    )
 }
 
 impl App {
     pub async fn launch() -> App {
         let app = env_path("BRANCHDESK_APP");
         let data_dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let native_port = free_port();
+        let (port, native_port) = two_free_ports();
         let driver_process = Command::new(env_path("TAURI_DRIVER"))
             .args([
                 "--port",

@@ -1,5 +1,9 @@
 // Generated from the Rust types by `cargo xtask bindings`. Do not edit.
 
+export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked: bigint, problems: bigint, };
+
+export type ActivityEntry = { seq: bigint, at: string, draftId: string | null, draftName: string | null, actor: string, action: string, endpoint: string | null, status: number | null, outcome: string, };
+
 export type Address = { addressType: string, classification: string, isPrimary: boolean, street1: string, street2: string, 
 /**
  * Latin forms of the street lines when written in another script (Fin.com `_en`).

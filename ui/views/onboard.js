@@ -18,7 +18,9 @@ const AUTOSAVE_AFTER_MS = 700;
 /**
  * The draft being edited. It lives in Rust's encrypted store; this is only the copy on
  * screen, never put in localStorage or sessionStorage.
- * @type {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[] } | null}
+ * `provider` is the provider's refusal of the last submission, shown on its field until
+ * that field is changed.
+ * @type {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue } | null}
  */
 let current = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -30,20 +32,25 @@ export function fieldId(path) {
 }
 
 /**
- * Opens a stored draft in the wizard (from Drafts, or after a provider asked for a fix).
+ * Opens a stored draft in the wizard (from Drafts, or after a provider asked for a fix),
+ * on the step of the field the provider refused, with its message under it.
  * @param {string} id
- * @param {string} [focusPath]
+ * @param {import("../types/bindings").StepProblem | null} [problem]
  */
-export async function openDraft(id, focusPath) {
+export async function openDraft(id, problem) {
   const record = await api.getDraft(id);
   current = { id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
-  if (focusPath) {
-    current.touched.add(focusPath);
+  if (problem?.field) {
+    const field = problem.field;
+    current.provider = { field, code: problem.code, message: problem.message, severity: "error" };
+    current.issues = [current.provider];
+    current.touched.add(field);
     const steps = stepsFor(current.draft.kind);
-    const index = steps.findIndex((s) => s.paths.some((p) => focusPath.startsWith(p)));
+    const index = steps.findIndex((s) => s.paths.some((p) => field.startsWith(p)));
     if (index >= 0) current.step = index;
   }
-  location.hash = "#onboard";
+  if (location.hash === "#onboard") window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else location.hash = "#onboard";
 }
 
 /** @param {HTMLElement} main */
@@ -247,6 +254,7 @@ function fieldBlock(state, field) {
  */
 function change(state, path, value) {
   setPath(state.draft, path, value);
+  if (state.provider?.field === path) state.provider = undefined;
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
 }
@@ -264,7 +272,8 @@ async function save(state) {
 
 /** @param {NonNullable<typeof current>} state */
 async function validate(state) {
-  state.issues = await api.validateDraft(state.draft);
+  const local = await api.validateDraft(state.draft);
+  state.issues = state.provider ? [state.provider, ...local] : local;
   return state.issues;
 }
 

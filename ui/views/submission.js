@@ -133,7 +133,7 @@ function showAttention(main, result, submission, draftId) {
   const fix = el("button", { type: "button", id: "fix-draft" }, [t("submission.fix")]);
   fix.addEventListener("click", async () => {
     main.replaceChildren();
-    await openDraft(draftId, submission.error?.field);
+    await openDraft(draftId, submission.error);
   });
   result.replaceChildren(
     el("h2", {}, [t("submission.attentionTitle")]),

@@ -11,7 +11,8 @@ use branchdesk_domain::cos::{self as wire, CosStep};
 use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
-    DraftFilter, DraftId, DraftInput, DraftState, MaskedTaxId, NewStep, Provider, Step, Vault,
+    Actor, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput, DraftState,
+    MaskedTaxId, NewStep, Provider, Step, Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,32 @@ pub struct QueueSummary {
     pub waiting: u32,
     pub sending: u32,
     pub attention: u32,
+}
+
+/// One line of the Activity list. Audit entries hold no personal data; the draft's name is
+/// looked up for display only.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityEntry {
+    pub seq: u64,
+    pub at: String,
+    pub draft_id: Option<String>,
+    pub draft_name: Option<String>,
+    pub actor: String,
+    pub action: String,
+    pub endpoint: Option<String>,
+    pub status: Option<u16>,
+    pub outcome: String,
+}
+
+/// The Activity list and whether the log's hash chain is intact.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    pub entries: Vec<ActivityEntry>,
+    pub intact: bool,
+    pub checked: u64,
+    pub problems: u64,
 }
 
 pub struct Desk {
@@ -276,6 +303,16 @@ impl Desk {
         self.vault
             .save_draft(draft_id, &input_of(&draft, DraftState::Waiting)?)?;
         self.vault.create_plan(draft_id, Provider::Cos, &steps)?;
+        self.audit(AuditRecord {
+            draft_id: Some(draft_id),
+            actor: Actor::Staff(staff_member()),
+            action: "submit".to_owned(),
+            provider: Some(Provider::Cos),
+            endpoint: None,
+            status: None,
+            provider_ids: serde_json::json!({ "steps": steps.len() }),
+            outcome: AuditOutcome::Success,
+        });
         self.wake.notify_one();
         self.submission(id)
     }
@@ -398,10 +435,27 @@ impl Desk {
                         customer = Some(id.to_owned());
                     }
                     self.vault.mark_step_done(step.id, &ids)?;
+                    let mut audited = ids.clone();
+                    if let Some(map) = audited.as_object_mut() {
+                        // The statuses belong to the customer record, not to the audit trail.
+                        map.remove("outcome");
+                    }
+                    self.audit_step(draft, &step, None, audited, AuditOutcome::Success);
                 }
                 Err(Error::Provider(error)) if error.is_retryable() => {
                     // Stays `sent`: resent with the same key and bytes when the network is back.
                     self.vault.set_draft_state(draft, DraftState::Waiting)?;
+                    let status = match &error {
+                        ApiError::Unavailable { status, .. } => Some(*status),
+                        _ => None,
+                    };
+                    self.audit_step(
+                        draft,
+                        &step,
+                        status,
+                        serde_json::Value::Null,
+                        AuditOutcome::Unknown,
+                    );
                     return Err(Error::Provider(error));
                 }
                 Err(error) => {
@@ -457,6 +511,84 @@ impl Desk {
         Ok(serde_json::json!({ "id": record.get("id").cloned().unwrap_or_default() }))
     }
 
+    /// The audit log and its verification, newest first.
+    pub fn activity(&self, draft: Option<&str>, outcome: &str) -> Result<Activity> {
+        let filter = AuditFilter {
+            draft_id: draft.filter(|d| !d.is_empty()).map(draft_id).transpose()?,
+            outcome: outcome.parse::<AuditOutcome>().ok(),
+        };
+        let names: std::collections::HashMap<String, String> = self
+            .vault
+            .list_drafts(&DraftFilter::default())?
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.display_name))
+            .collect();
+        let mut entries: Vec<ActivityEntry> = self
+            .vault
+            .list_audit(&filter)?
+            .into_iter()
+            .map(|e| {
+                let draft_id = e.record.draft_id.map(|d| d.to_string());
+                ActivityEntry {
+                    seq: e.seq,
+                    at: e
+                        .at
+                        .with_timezone(&Local)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string(),
+                    draft_name: draft_id.as_ref().and_then(|d| names.get(d).cloned()),
+                    draft_id,
+                    actor: e.record.actor.as_str().to_owned(),
+                    action: e.record.action,
+                    endpoint: e.record.endpoint,
+                    status: e.record.status,
+                    outcome: e.record.outcome.to_string(),
+                }
+            })
+            .collect();
+        entries.reverse();
+        let report = self.vault.verify_audit()?;
+        Ok(Activity {
+            entries,
+            intact: report.is_intact(),
+            checked: report.entries,
+            problems: u64::try_from(report.problems.len()).unwrap_or(u64::MAX),
+        })
+    }
+
+    fn audit_step(
+        &self,
+        draft: DraftId,
+        step: &Step,
+        status: Option<u16>,
+        provider_ids: serde_json::Value,
+        outcome: AuditOutcome,
+    ) {
+        let kind = StepKind::parse(&step.kind).map(|(k, _)| k);
+        self.audit(AuditRecord {
+            draft_id: Some(draft),
+            actor: Actor::System,
+            // Named after the COS event the step corresponds to, as staff see in Activity.
+            action: kind
+                .map(StepKind::cos_event)
+                .unwrap_or("unknown")
+                .to_owned(),
+            provider: Some(Provider::Cos),
+            endpoint: kind.and_then(StepKind::cos_endpoint).map(str::to_owned),
+            status,
+            provider_ids,
+            outcome,
+        });
+    }
+
+    /// An audit write that fails must not lose the submission it describes: it is logged
+    /// loudly instead, and the chain's verification shows the gap.
+    fn audit(&self, record: AuditRecord) {
+        if let Err(error) = self.vault.append_audit(&record) {
+            tracing::error!(error = %error, action = %record.action, "audit entry not written");
+        }
+    }
+
     fn state_of(&self, id: DraftId) -> Result<DraftState> {
         Ok(self
             .vault
@@ -496,6 +628,15 @@ fn problem_of(error: &Error, step: &Step) -> StepProblem {
             field: None,
         },
     }
+}
+
+/// Who is at the keyboard, as the operating system knows them. Staff sign-in is a later
+/// addition; until then the OS account is what the audit log can name.
+fn staff_member() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "staff".to_owned())
 }
 
 fn to_value<T: Serialize>(record: T) -> serde_json::Value {

@@ -50,6 +50,19 @@ impl StepKind {
             .map(|(k, _)| (*k, index))
     }
 
+    /// The COS endpoint a step calls, as a template without ids (for the audit log).
+    pub fn cos_endpoint(self) -> Option<&'static str> {
+        Some(match self {
+            StepKind::CosCreateCustomer => "POST /core/v1/cm/customers",
+            StepKind::CosKnownCustomer => "GET /core/v1/cm/customers/{id}",
+            StepKind::CosAddress => "POST /core/v1/cm/customers/{id}/addresses",
+            StepKind::CosPhone => "POST /core/v1/cm/customers/{id}/phones",
+            StepKind::CosEmail => "POST /core/v1/cm/customers/{id}/emails",
+            StepKind::CosIdentification => "POST /core/v1/cm/customers/{id}/identifications",
+            StepKind::CosBeneficialOwner => "POST /core/v1/cm/customers/{id}/beneficial-owners",
+        })
+    }
+
     /// The COS webhook event a done step corresponds to, for the Activity list.
     pub fn cos_event(self) -> &'static str {
         match self {

@@ -1,0 +1,39 @@
+// @ts-check
+import * as api from "../api.js";
+import { t } from "../i18n/index.js";
+import { el } from "./dom.js";
+
+/** @param {HTMLElement} main */
+export function renderActivity(main) {
+  const outcome = el("select", { id: "activity-outcome" });
+  for (const value of ["", "success", "failure", "unknown"]) {
+    outcome.append(el("option", { value }, [value ? t(/** @type {any} */ (`outcome.${value}`)) : t("activity.all")]));
+  }
+  const chain = el("p", { id: "activity-chain", role: "status" });
+  const table = el("table", { class: "activity" });
+  main.append(
+    el("h1", {}, [t("nav.activity")]),
+    chain,
+    el("div", { class: "field" }, [el("label", { for: "activity-outcome" }, [t("activity.outcome")]), outcome]),
+    table,
+  );
+  const refresh = async () => {
+    const log = await api.activity("", outcome.value);
+    chain.textContent = log.intact
+      ? t("activity.intact", { count: String(log.checked) })
+      : t("activity.broken", { count: String(log.problems) });
+    chain.dataset.intact = String(log.intact);
+    const head = el("tr", {}, ["activity.time", "activity.draft", "activity.action", "activity.outcome"].map((k) => el("th", { scope: "col" }, [t(/** @type {any} */ (k))])));
+    const rows = log.entries.map((e) =>
+      el("tr", { "data-outcome": e.outcome }, [
+        el("td", {}, [e.at]),
+        el("td", {}, [e.draftName || (e.draftId ?? "").slice(0, 8)]),
+        el("td", {}, [e.action, e.endpoint ? el("span", { class: "muted small" }, [` ${e.endpoint}`]) : ""]),
+        el("td", {}, [t(/** @type {any} */ (`outcome.${e.outcome}`)) + (e.status ? ` (${e.status})` : "")]),
+      ]),
+    );
+    table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, rows));
+  };
+  outcome.addEventListener("change", refresh);
+  refresh();
+}
