@@ -1,5 +1,6 @@
-//! `branchdesk-cli`: the same core as the app, without a window. Runs the provider sandbox
-//! for Training and tests, and checks drafts from scripts.
+//! `branchdesk-cli`: the same core as the app, without a window: the provider sandbox,
+//! provider connections, drafts imported from files and their submission through the same
+//! vault and outbox as the app, and scripted checks.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -10,7 +11,10 @@ use branchdesk_domain::draft::Person;
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
+mod connection;
+mod onboarding;
 mod scan;
+mod store;
 
 #[derive(Parser)]
 #[command(name = "branchdesk-cli", version, about)]
@@ -40,16 +44,86 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         db: Option<PathBuf>,
     },
+    /// Provider connections (the secret is read from standard input, kept in the keyring).
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
     /// Work with onboarding drafts.
     #[command(subcommand)]
     Draft(DraftCommand),
+    /// Plan every ready draft into the outbox and send it to COS.
+    Submit {
+        /// Keep sending until every submission is done or needs a person.
+        #[arg(long)]
+        wait: bool,
+        /// How many drafts are sent side by side (one draft's steps always go in order).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
+    },
+    /// Where each draft is: state, steps done, COS ids and compliance checks.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Work with document scans.
     #[command(subcommand)]
     Scan(ScanCommand),
 }
 
 #[derive(Subcommand)]
+enum ConnectionCommand {
+    /// Add a provider connection, replacing that provider's previous one. The client
+    /// secret (BVNK: the Hawk key) is read from standard input.
+    Add {
+        #[arg(value_enum)]
+        provider: connection::ProviderArg,
+        #[arg(long, value_name = "URL")]
+        base_url: String,
+        /// Token URL (default: the provider's token path under --base-url).
+        #[arg(long, value_name = "URL")]
+        auth_url: Option<String>,
+        #[arg(long, value_name = "ID")]
+        client_id: Option<String>,
+        /// COS: the partner GUID.
+        #[arg(long, value_name = "GUID")]
+        partner_id: Option<String>,
+        /// BVNK: the Hawk id.
+        #[arg(long, value_name = "ID")]
+        hawk_id: Option<String>,
+        /// Required unless the URL is on this machine (then sandbox).
+        #[arg(long, value_enum)]
+        environment: Option<connection::EnvironmentArg>,
+    },
+    /// The configured connections (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a connection and its secret.
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the log's hash chain; exits 1 when it is broken.
+    Verify,
+}
+
+#[derive(Subcommand)]
 enum DraftCommand {
+    /// Store the drafts of a JSON file (one draft object or an array) in the vault. Drafts
+    /// the rules accept are ready to submit; exits 1 if any needs fixing first.
+    Import {
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+    },
+    /// The stored drafts, tax ids masked.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Check Personal-customer drafts (JSON) against the rules; `-` reads one per line
     /// from standard input. Exits 1 when any draft has an error.
     Check {
@@ -117,6 +191,51 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Draft(DraftCommand::Check { files }) => check(&files),
+        Command::Draft(DraftCommand::Import { file }) => {
+            onboarding::import(cli.data_dir.as_deref(), &file)
+        }
+        Command::Draft(DraftCommand::List { json }) => {
+            onboarding::list(cli.data_dir.as_deref(), json)
+        }
+        Command::Connection(ConnectionCommand::Add {
+            provider,
+            base_url,
+            auth_url,
+            client_id,
+            partner_id,
+            hawk_id,
+            environment,
+        }) => connection::add(
+            cli.data_dir.as_deref(),
+            &connection::Add {
+                provider,
+                environment,
+                base_url,
+                auth_url,
+                client_id,
+                partner_id,
+                hawk_id,
+            },
+        ),
+        Command::Connection(ConnectionCommand::List { json }) => {
+            connection::list(cli.data_dir.as_deref(), json)
+        }
+        Command::Connection(ConnectionCommand::Remove { id }) => {
+            connection::remove(cli.data_dir.as_deref(), &id)
+        }
+        Command::Submit { wait, concurrency } => {
+            let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
+            let desk = store::desk(vault, &secrets)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(onboarding::submit(&desk, wait, usize::from(concurrency)))
+        }
+        Command::Status { json } => {
+            let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
+            let desk = store::desk(vault, &secrets)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(onboarding::status(&desk, json))
+        }
+        Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
         Command::Scan(ScanCommand::Check {
             files,
             json,

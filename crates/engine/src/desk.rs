@@ -429,7 +429,16 @@ impl Desk {
         while let Some(step) = self.vault.next_pending_step(draft)? {
             self.vault.set_draft_state(draft, DraftState::Sending)?;
             self.vault.mark_step_sent(step.id)?;
-            match self.send(&step, customer.as_deref()).await {
+            failpoint::hit(failpoint::Point::BeforeSend);
+            let sent = if failpoint::armed(failpoint::Point::DuringSend) {
+                failpoint::during(self.send(&step, customer.as_deref())).await
+            } else {
+                self.send(&step, customer.as_deref()).await
+            };
+            if sent.is_ok() {
+                failpoint::hit(failpoint::Point::AfterProvider2xx);
+            }
+            match sent {
                 Ok(ids) => {
                     if let Some(id) = ids.get("customerId").and_then(|v| v.as_str()) {
                         customer = Some(id.to_owned());
@@ -722,6 +731,12 @@ fn input_of(draft: &Draft, state: DraftState) -> Result<DraftInput> {
     })
 }
 
+/// The vault's record of a draft: its body and the list columns (name, masked tax id) beside
+/// it, for callers that store drafts without a desk, such as an import.
+pub fn draft_input(draft: &Draft, state: DraftState) -> Result<DraftInput> {
+    input_of(draft, state)
+}
+
 /// A new draft with the rows the wizard shows already in place, set to the usual choices.
 pub fn template(kind: PartyKind) -> Draft {
     let json = match kind {
@@ -768,4 +783,87 @@ pub fn without_blank_rows(draft: &Draft) -> Draft {
         .beneficial_owners
         .retain(|o| !blank(&[&o.owner_customer_id, &o.title, &o.ownership_percentage]));
     d
+}
+
+/// Test hook for crash tests: `BRANCHDESK_FAILPOINT=<point>[@N]` aborts the process the Nth
+/// time (default the first) the runner reaches `<point>`:
+///
+/// - `before_send`: the step is marked sent, its request not yet made;
+/// - `during_send`: the request is on its way (aborts 50 ms into it, or as its answer
+///   arrives if that is sooner, before anything is recorded);
+/// - `after_provider_2xx`: the provider accepted the step, the vault does not know yet.
+///
+/// Always compiled in, so the binaries under test are the ones shipped; without the variable
+/// each check is one load of a value read once per process.
+pub mod failpoint {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::OnceLock;
+    use std::time::Duration;
+
+    pub const ENV: &str = "BRANCHDESK_FAILPOINT";
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Point {
+        BeforeSend,
+        DuringSend,
+        AfterProvider2xx,
+    }
+
+    struct Armed {
+        point: Point,
+        nth: u32,
+        reached: AtomicU32,
+    }
+
+    fn armed_point() -> Option<&'static Armed> {
+        static ARMED: OnceLock<Option<Armed>> = OnceLock::new();
+        ARMED
+            .get_or_init(|| {
+                let value = std::env::var(ENV).ok()?;
+                let (name, nth) = match value.split_once('@') {
+                    Some((name, nth)) => (name, nth.trim().parse().ok()?),
+                    None => (value.as_str(), 1),
+                };
+                let point = match name.trim() {
+                    "before_send" => Point::BeforeSend,
+                    "during_send" => Point::DuringSend,
+                    "after_provider_2xx" => Point::AfterProvider2xx,
+                    _ => return None,
+                };
+                Some(Armed {
+                    point,
+                    nth,
+                    reached: AtomicU32::new(0),
+                })
+            })
+            .as_ref()
+    }
+
+    pub fn armed(point: Point) -> bool {
+        armed_point().is_some_and(|a| a.point == point)
+    }
+
+    /// Aborts if `point` is armed and this is its Nth arrival. An abort, not a panic or an
+    /// exit: nothing unwinds, no destructor or buffered write runs, as in a power cut.
+    pub fn hit(point: Point) {
+        if let Some(armed) = armed_point().filter(|a| a.point == point) {
+            if armed.reached.fetch_add(1, Ordering::SeqCst) + 1 == armed.nth {
+                eprintln!("failpoint {point:?} reached: aborting");
+                std::process::abort();
+            }
+        }
+    }
+
+    /// Runs `request` and, on the armed arrival, aborts while it is in flight.
+    pub async fn during<T>(request: impl std::future::Future<Output = T>) -> T {
+        let Some(armed) = armed_point() else {
+            return request.await;
+        };
+        if armed.reached.fetch_add(1, Ordering::SeqCst) + 1 != armed.nth {
+            return request.await;
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(50), request).await;
+        eprintln!("failpoint DuringSend reached: aborting");
+        std::process::abort();
+    }
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("../migrations/0002_scans.sql")),
     (3, include_str!("../migrations/0003_outbox.sql")),
     (4, include_str!("../migrations/0004_audit.sql")),
+    (5, include_str!("../migrations/0005_connections.sql")),
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@
 //! scan files, whose keys live only in that keyring.
 
 mod audit;
+mod connections;
 mod db;
 mod drafts;
 mod error;
@@ -17,6 +18,7 @@ mod types;
 pub use audit::{
     Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
 };
+pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
 pub use error::{Error, Result};
@@ -26,5 +28,6 @@ pub use paths::{data_dir, DATA_DIR_ENV};
 pub use scans::{ScanInfo, ScanReader, SCANS_DIR};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive, SERVICE_PREFIX};
 pub use types::{
-    AuditOutcome, DraftId, DraftState, PartyKind, PlanId, Provider, ScanId, StepId, StepStatus,
+    AuditOutcome, ConnectionId, DraftId, DraftState, Environment, PartyKind, PlanId, Provider,
+    ScanId, StepId, StepStatus,
 };

@@ -53,6 +53,10 @@ uuid_id!(
     ScanId
 );
 uuid_id!(
+    /// A provider connection; its secret's keyring entry is named after it.
+    ConnectionId
+);
+uuid_id!(
     /// A submission plan.
     PlanId
 );
@@ -105,6 +109,11 @@ macro_rules! text_enum {
         }
     };
 }
+
+text_enum!(
+    /// Which of a provider's environments a connection reaches; always shown to staff.
+    Environment { Sandbox = "SANDBOX", Production = "PRODUCTION" }
+);
 
 text_enum!(
     /// Which provider a draft is for.
