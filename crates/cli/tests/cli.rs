@@ -159,3 +159,169 @@ fn scan_check_of_a_missing_file_is_a_refusal_not_a_panic() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("refused"), "{text}");
 }
+
+// What follows is refused before the vault or the keyring is touched, so it runs anywhere;
+// everything that opens the vault is in tests/secret_service.rs.
+
+#[test]
+fn connection_add_refuses_plain_http_to_another_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "connection",
+            "add",
+            "cos",
+            "--base-url",
+            "http://cos.example.com",
+            "--client-id",
+            "me",
+            "--partner-id",
+            "6e80b097-693c-4592-8440-02f345335bbf",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--base-url must be an https:// URL"), "{err}");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing was written"
+    );
+
+    let out = cli()
+        .args([
+            "connection",
+            "add",
+            "cos",
+            "--base-url",
+            "https://cos.example.com",
+        ])
+        .args([
+            "--client-id",
+            "me",
+            "--environment",
+            "sandbox",
+            "--partner-id",
+            "not-a-guid",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--partner-id `not-a-guid` is not a GUID"),
+        "{err}"
+    );
+
+    // A production URL must say which environment it is.
+    let out = cli()
+        .args([
+            "connection",
+            "add",
+            "bvnk",
+            "--base-url",
+            "https://api.bvnk.com",
+        ])
+        .args(["--hawk-id", "me"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--environment sandbox or --environment production"),
+        "{err}"
+    );
+}
+
+#[test]
+fn argument_mistakes_are_usage_errors() {
+    for args in [
+        &["submit", "--concurrency", "0"][..],
+        &["connection", "add", "cos", "--client-id", "x"],
+        &["connection", "add", "paypal", "--base-url", "https://x"],
+        &["draft", "import"],
+        &["audit"],
+    ] {
+        let out = cli().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("Usage") || err.contains("--help"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_malformed_import_file_is_a_clear_error_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cases = [
+        (
+            "broken.json",
+            r#"[{"kind": "person", "name": "#,
+            "is not JSON",
+        ),
+        (
+            "number.json",
+            r#"[{"kind": "person"}, 42]"#,
+            "draft 2 is not a JSON object",
+        ),
+        (
+            "kind.json",
+            r#"{"kind": "robot"}"#,
+            "draft 1 is not a draft",
+        ),
+        ("empty.json", "[]", "holds no drafts"),
+        (
+            "ref.json",
+            r#"[{"kind": "company", "cos": {"primaryOwnerCustomerId": "@lois"}}]"#,
+            "`@lois` names no draft in this file",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = cli()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["draft", "import"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(expected) && err.contains(name),
+            "{name}: {err}"
+        );
+    }
+    assert!(!data.exists(), "no vault was opened");
+}
+
+#[test]
+fn the_example_drafts_are_valid_json_drafts() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let path = entry.unwrap().path();
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in items {
+            let mut item = item;
+            item.as_object_mut().unwrap().remove("ref");
+            let _: branchdesk_domain::draft::Draft = serde_json::from_value(item).unwrap();
+            seen += 1;
+        }
+    }
+    assert!(seen >= 6, "{seen}");
+}
