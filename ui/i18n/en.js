@@ -21,7 +21,7 @@ export default {
   "field.lastName": "Last name",
   "field.birthDate": "Date of birth",
   "field.birthDate.hint": "YYYY-MM-DD, e.g. 1965-09-15",
-  "field.ssn": "Social Security number",
+  "field.ssn": "Tax id number",
   "field.ssn.hint": "9 digits, e.g. 123-45-6789",
   "field.citizenshipCountry": "Country of citizenship",
   "onboard.submit": "Submit to Cross River",
@@ -184,4 +184,7 @@ export default {
   "outcome.success": "Done",
   "outcome.failure": "Refused",
   "outcome.unknown": "No answer yet",
+  "field.taxIdType": "Tax id type",
+  "option.Ssn": "Social Security number (SSN)",
+  "option.Itin": "Individual Taxpayer Identification Number (ITIN)",
 };

@@ -21,7 +21,7 @@ export default {
   "field.lastName": "Apellido",
   "field.birthDate": "Fecha de nacimiento",
   "field.birthDate.hint": "AAAA-MM-DD, p. ej. 1965-09-15",
-  "field.ssn": "Número de Seguro Social",
+  "field.ssn": "Número de identificación fiscal",
   "field.ssn.hint": "9 dígitos, p. ej. 123-45-6789",
   "field.citizenshipCountry": "País de ciudadanía",
   "onboard.submit": "Enviar a Cross River",
@@ -184,4 +184,7 @@ export default {
   "outcome.success": "Hecho",
   "outcome.failure": "Rechazado",
   "outcome.unknown": "Aún sin respuesta",
+  "field.taxIdType": "Tipo de identificación fiscal",
+  "option.Ssn": "Número de Seguro Social (SSN)",
+  "option.Itin": "Número de identificación de contribuyente (ITIN)",
 };

@@ -42,6 +42,7 @@ const PERSON = [
   { path: "name.suffix", label: "field.suffix", width: "short" },
   { path: "name.preferred", label: "field.preferredName" },
   { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "taxIds[0].idType", label: "field.taxIdType", type: "select", options: ["Ssn", "Itin"] },
   { path: "taxIds[0].number", label: "field.ssn", hint: "field.ssn.hint", sensitive: true, width: "short" },
   { path: "person.citizenshipCountry", label: "field.citizenshipCountry", hint: "field.country.hint", width: "short" },
   { path: "cos.riskRating", label: "field.riskRating", type: "select", options: ["Low", "Medium", "High"] },
