@@ -17,6 +17,11 @@ fn main() {
         "cos_customers",
         "queue_summary",
         "activity",
+        "settings_get",
+        "connection_save",
+        "connection_remove",
+        "connection_test",
+        "training_set",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

@@ -6,6 +6,9 @@
 
 /** @typedef {import("./types/bindings").Activity} Activity */
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
+/** @typedef {import("./types/bindings").ConnectionCheck} ConnectionCheck */
+/** @typedef {import("./types/bindings").ConnectionInput} ConnectionInput */
+/** @typedef {import("./types/bindings").SettingsView} SettingsView */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
 /** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
 /** @typedef {import("./types/bindings").Draft} Draft */
@@ -127,3 +130,30 @@ export const queueSummary = () => call("queue_summary");
  * @returns {Promise<Activity>}
  */
 export const activity = (draft, outcome) => call("activity", { draft, outcome });
+
+/** @returns {Promise<SettingsView>} */
+export const settings = () => call("settings_get");
+
+/**
+ * @param {ConnectionInput} input
+ * @returns {Promise<SettingsView>}
+ */
+export const saveConnection = (input) => call("connection_save", { input });
+
+/**
+ * @param {string} id
+ * @returns {Promise<SettingsView>}
+ */
+export const removeConnection = (id) => call("connection_remove", { id });
+
+/**
+ * @param {string} id
+ * @returns {Promise<ConnectionCheck>}
+ */
+export const testConnection = (id) => call("connection_test", { id });
+
+/**
+ * @param {boolean} on
+ * @returns {Promise<SettingsView>}
+ */
+export const setTraining = (on) => call("training_set", { on });

@@ -44,7 +44,7 @@ function showEnvironment(environment) {
   const badge = /** @type {HTMLElement} */ (document.getElementById("env-badge"));
   badge.textContent = t(`env.${environment}`);
   badge.dataset.env = environment;
-  if (environment === "TRAINING") badge.title = t("env.TRAINING.title");
+  badge.title = environment === "TRAINING" ? t("env.TRAINING.title") : "";
 }
 
 async function refreshConnectivity() {
@@ -80,6 +80,11 @@ async function start() {
   info = await api.appInfo();
   showEnvironment(info.environment);
   window.addEventListener("hashchange", () => show(viewFromHash()));
+  window.addEventListener("environment-changed", async () => {
+    info = await api.appInfo();
+    showEnvironment(info.environment);
+    refreshConnectivity();
+  });
   // A click on the section already shown starts it afresh (e.g. Onboard after a submission).
   for (const link of document.querySelectorAll(".rail a")) {
     link.addEventListener("click", () => {

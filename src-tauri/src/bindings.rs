@@ -6,7 +6,7 @@
 mod tests {
     use ts_rs::TS;
 
-    use crate::commands::{AppInfo, Connectivity};
+    use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView};
     use crate::error::{ErrorCode, UiError};
     use branchdesk_domain::cos::ScanStatus;
     use branchdesk_domain::draft::{
@@ -19,6 +19,7 @@ mod tests {
         Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
         StepProblem, Submission,
     };
+    use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
     use branchdesk_engine::{CosOutcome, Environment};
 
     const COMMITTED: &str = "../ui/types/bindings.d.ts";
@@ -31,6 +32,9 @@ mod tests {
             AppInfo::decl(),
             Associate::decl(),
             CompanyDetails::decl(),
+            ConnectionCheck::decl(),
+            ConnectionInput::decl(),
+            ConnectionView::decl(),
             Connectivity::decl(),
             CosBeneficialOwner::decl(),
             CosCustomer::decl(),
@@ -54,6 +58,7 @@ mod tests {
             QueueSummary::decl(),
             Saved::decl(),
             ScanStatus::decl(),
+            SettingsView::decl(),
             Severity::decl(),
             StepProblem::decl(),
             Submission::decl(),

@@ -6,6 +6,7 @@ use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
 };
+use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};
 use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
 use tauri::State;
@@ -23,6 +24,8 @@ pub struct AppInfo {
     pub version: String,
     /// Where the built-in sandbox listens, in Training mode.
     pub training_url: Option<String>,
+    /// Why the configured connection is not in use, when Training was chosen instead.
+    pub problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -33,9 +36,10 @@ pub struct Connectivity {
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
-        environment: state.desk.environment(),
+        environment: state.desk().environment(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         training_url: state.training_url(),
+        problem: state.problem(),
     }
 }
 
@@ -52,23 +56,23 @@ pub fn ui_ready(state: State<'_, AppState>) {
 #[tauri::command]
 pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
     Ok(Connectivity {
-        online: connectivity::reachable(state.desk.cos_base_url()).await,
+        online: connectivity::reachable(state.desk().cos_base_url()).await,
     })
 }
 
 #[tauri::command]
 pub fn draft_create(state: State<'_, AppState>, kind: PartyKind) -> Answer<DraftRecord> {
-    Ok(state.desk.create_draft(kind)?)
+    Ok(state.desk().create_draft(kind)?)
 }
 
 #[tauri::command]
 pub fn draft_get(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
-    Ok(state.desk.get_draft(&id)?)
+    Ok(state.desk().get_draft(&id)?)
 }
 
 #[tauri::command]
 pub fn draft_save(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Saved> {
-    Ok(state.desk.save_draft(&id, &draft)?)
+    Ok(state.desk().save_draft(&id, &draft)?)
 }
 
 #[tauri::command]
@@ -78,43 +82,44 @@ pub fn draft_list(
     state_filter: Option<String>,
 ) -> Answer<Vec<DraftListItem>> {
     Ok(state
-        .desk
+        .desk()
         .list_drafts(&search, state_filter.as_deref().unwrap_or(""))?)
 }
 
 #[tauri::command]
 pub fn draft_duplicate(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
-    Ok(state.desk.duplicate_draft(&id)?)
+    Ok(state.desk().duplicate_draft(&id)?)
 }
 
 #[tauri::command]
 pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
-    Ok(state.desk.delete_draft(&id)?)
+    Ok(state.desk().delete_draft(&id)?)
 }
 
 #[tauri::command]
 pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Vec<Issue> {
-    state.desk.validate(&draft)
+    state.desk().validate(&draft)
 }
 
 #[tauri::command]
 pub fn draft_submit(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Submission> {
-    Ok(state.desk.submit(&id, &draft)?)
+    Ok(state.desk().submit(&id, &draft)?)
 }
 
 #[tauri::command]
 pub async fn submission_status(state: State<'_, AppState>, id: String) -> Answer<Submission> {
-    Ok(state.desk.submission_status(&id).await?)
+    let desk = state.desk();
+    Ok(desk.submission_status(&id).await?)
 }
 
 #[tauri::command]
 pub fn cos_customers(state: State<'_, AppState>) -> Answer<Vec<CosCustomer>> {
-    Ok(state.desk.cos_customers()?)
+    Ok(state.desk().cos_customers()?)
 }
 
 #[tauri::command]
 pub fn queue_summary(state: State<'_, AppState>) -> Answer<QueueSummary> {
-    Ok(state.desk.queue_summary()?)
+    Ok(state.desk().queue_summary()?)
 }
 
 #[tauri::command]
@@ -124,6 +129,75 @@ pub fn activity(
     outcome: Option<String>,
 ) -> Answer<Activity> {
     Ok(state
-        .desk
+        .desk()
         .activity(draft.as_deref(), outcome.as_deref().unwrap_or(""))?)
+}
+
+/// Settings as the Settings view shows them: no secret ever leaves Rust.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub training: bool,
+    pub environment: Environment,
+    pub connections: Vec<ConnectionView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConnectionCheck {
+    pub message: String,
+}
+
+fn settings_view(state: &AppState) -> Answer<SettingsView> {
+    Ok(SettingsView {
+        training: Settings::load(&state.data_dir).training,
+        environment: state.desk().environment(),
+        connections: state
+            .vault
+            .list_connections()
+            .map_err(branchdesk_engine::Error::from)?
+            .iter()
+            .map(ConnectionView::from)
+            .collect(),
+    })
+}
+
+#[tauri::command]
+pub fn settings_get(state: State<'_, AppState>) -> Answer<SettingsView> {
+    settings_view(&state)
+}
+
+#[tauri::command]
+pub fn connection_save(state: State<'_, AppState>, input: ConnectionInput) -> Answer<SettingsView> {
+    setup::add_connection(&state.vault, &state.secrets, &input)?;
+    settings_view(&state)
+}
+
+#[tauri::command]
+pub async fn connection_remove(state: State<'_, AppState>, id: String) -> Answer<SettingsView> {
+    let id = id.parse().map_err(|_| branchdesk_engine::Error::NotFound)?;
+    state
+        .vault
+        .remove_connection(id, &state.secrets)
+        .map_err(branchdesk_engine::Error::from)?;
+    // Without its connection the desk cannot stay on it: back to what the settings allow.
+    state.apply(&Settings::load(&state.data_dir)).await?;
+    settings_view(&state)
+}
+
+#[tauri::command]
+pub async fn connection_test(state: State<'_, AppState>, id: String) -> Answer<ConnectionCheck> {
+    let id = id.parse().map_err(|_| branchdesk_engine::Error::NotFound)?;
+    let connection = state
+        .vault
+        .get_connection(id)
+        .map_err(branchdesk_engine::Error::from)?
+        .ok_or(branchdesk_engine::Error::NotFound)?;
+    let message = setup::test_connection(&connection, &state.secrets).await?;
+    Ok(ConnectionCheck { message })
+}
+
+#[tauri::command]
+pub async fn training_set(state: State<'_, AppState>, on: bool) -> Answer<SettingsView> {
+    state.apply(&Settings { training: on }).await?;
+    settings_view(&state)
 }

@@ -21,6 +21,8 @@ pub enum ErrorCode {
     NotFound,
     /// The draft has been submitted and cannot change.
     Frozen,
+    /// Work is queued; the environment cannot change now.
+    QueueBusy,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -38,14 +40,16 @@ impl From<EngineError> for UiError {
     fn from(error: EngineError) -> Self {
         let message = error.to_string();
         match error {
-            EngineError::Invalid(issues) => UiError {
-                code: ErrorCode::Invalid,
-                message,
-                field: issues
-                    .iter()
-                    .find(|i| i.is_error())
-                    .map(|i| i.field.clone()),
-            },
+            EngineError::Invalid(issues) => {
+                // The first problem, in the rule's own words, on its field; the UI asks the
+                // rules again for the full list when it needs it.
+                let first = issues.iter().find(|i| i.is_error());
+                UiError {
+                    code: ErrorCode::Invalid,
+                    message: first.map(|i| i.message.clone()).unwrap_or(message),
+                    field: first.map(|i| i.field.clone()),
+                }
+            }
             EngineError::Provider(ApiError::Rejected { errors, .. }) => UiError {
                 code: ErrorCode::Rejected,
                 field: errors
@@ -66,6 +70,11 @@ impl From<EngineError> for UiError {
             },
             EngineError::NotFound => UiError {
                 code: ErrorCode::NotFound,
+                message,
+                field: None,
+            },
+            EngineError::QueueBusy => UiError {
+                code: ErrorCode::QueueBusy,
                 message,
                 field: None,
             },

@@ -35,6 +35,11 @@ pub fn run() {
             commands::cos_customers,
             commands::queue_summary,
             commands::activity,
+            commands::settings_get,
+            commands::connection_save,
+            commands::connection_remove,
+            commands::connection_test,
+            commands::training_set,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;

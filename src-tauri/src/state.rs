@@ -1,20 +1,12 @@
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use branchdesk_engine::setup::{self, Settings};
 use branchdesk_engine::training::Training;
-use branchdesk_engine::{cos_client, http_client, Desk, Environment};
+use branchdesk_engine::Desk;
 use branchdesk_vault::{KeyringStore, Vault};
-
-/// Everything the commands share. Training mode is the default: with no connection
-/// configured, the sandbox runs in-process and the desk points at it.
-pub struct AppState {
-    pub desk: Arc<Desk>,
-    pub data_dir: PathBuf,
-    pub started: Instant,
-    /// The in-process sandbox, kept for as long as the app runs in Training mode.
-    training: Option<Training>,
-}
+use tokio::task::JoinHandle;
 
 /// Keyring entries of development builds never mix with a production install's.
 const KEYRING_NAMESPACE: &str = if cfg!(debug_assertions) {
@@ -23,35 +15,99 @@ const KEYRING_NAMESPACE: &str = if cfg!(debug_assertions) {
     "production"
 };
 
+/// Everything the commands share. The desk can be swapped (Training on or off) while the
+/// app runs; commands take the current one for the length of their call.
+pub struct AppState {
+    /// The workstation's own vault: real drafts and the provider connections. Training's
+    /// drafts live in a vault of their own, behind the Training desk.
+    pub vault: Arc<Vault>,
+    pub secrets: KeyringStore,
+    pub data_dir: PathBuf,
+    pub started: Instant,
+    runtime: RwLock<Runtime>,
+}
+
+struct Runtime {
+    desk: Arc<Desk>,
+    /// The in-process sandbox, for as long as the app runs in Training mode.
+    training: Option<Training>,
+    problem: Option<String>,
+    runner: JoinHandle<()>,
+}
+
 impl AppState {
     pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
         let started = Instant::now();
         let data_dir = branchdesk_vault::data_dir(None)?;
-        let vault = Arc::new(Vault::open(
-            &data_dir,
-            &KeyringStore::new(KEYRING_NAMESPACE),
-        )?);
-        let training = Training::start(Default::default()).await?;
-        let connection = training.cos_connection();
-        let cos = cos_client(http_client()?, &connection)?;
-        let desk = Arc::new(Desk::new(
-            vault,
-            cos,
-            connection.partner_id.clone(),
-            Environment::Training,
-            connection.base_url.clone(),
-        ));
-        // Picks up whatever was queued when the app last closed, then waits for more.
-        tokio::spawn(Arc::clone(&desk).run());
+        let secrets = KeyringStore::new(KEYRING_NAMESPACE);
+        let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
+        let runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;
         Ok(Self {
-            desk,
+            vault,
+            secrets,
             data_dir,
             started,
-            training: Some(training),
+            runtime: RwLock::new(runtime),
         })
     }
 
+    async fn runtime(
+        vault: &Arc<Vault>,
+        secrets: &KeyringStore,
+        settings: &Settings,
+    ) -> branchdesk_engine::Result<Runtime> {
+        let data_dir = vault.data_dir().to_path_buf();
+        let started = setup::start(&data_dir, Arc::clone(vault), secrets, settings).await?;
+        // Picks up whatever was queued when the app last closed, then waits for more.
+        let runner = tokio::spawn(Arc::clone(&started.desk).run());
+        Ok(Runtime {
+            desk: started.desk,
+            training: started.training,
+            problem: started.problem,
+            runner,
+        })
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Runtime> {
+        // Swapping a runtime is a plain assignment: a panic cannot leave it half-made.
+        self.runtime
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn desk(&self) -> Arc<Desk> {
+        Arc::clone(&self.read().desk)
+    }
+
     pub fn training_url(&self) -> Option<String> {
-        self.training.as_ref().map(Training::url)
+        self.read().training.as_ref().map(Training::url)
+    }
+
+    pub fn problem(&self) -> Option<String> {
+        self.read().problem.clone()
+    }
+
+    /// Saves the settings and moves the desk onto what they now ask for. A step in flight
+    /// on the old desk is simply resent by the new one: its key and bytes are in the vault.
+    pub async fn apply(&self, settings: &Settings) -> branchdesk_engine::Result<()> {
+        // A plan is made for one provider environment; moving to another with work still
+        // queued could send practice to a real bank, or the reverse.
+        if !self.desk().vault().drafts_with_pending_work()?.is_empty() {
+            return Err(branchdesk_engine::Error::QueueBusy);
+        }
+        settings.save(&self.data_dir)?;
+        let fresh = Self::runtime(&self.vault, &self.secrets, settings).await?;
+        let old = {
+            let mut guard = self
+                .runtime
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::mem::replace(&mut *guard, fresh)
+        };
+        old.runner.abort();
+        if let Some(training) = old.training {
+            training.shutdown().await;
+        }
+        Ok(())
     }
 }

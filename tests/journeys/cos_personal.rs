@@ -44,12 +44,12 @@ async fn sandbox(url: &str, method: reqwest::Method, path: &str, body: Option<Va
     answer.json().await.unwrap_or(Value::Null)
 }
 
-async fn get(url: &str, path: &str) -> Value {
+pub(crate) async fn get(url: &str, path: &str) -> Value {
     sandbox(url, reqwest::Method::GET, path, None).await
 }
 
 /// Fills every step of a Personal customer and stops on Review.
-async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> WebDriverResult<()> {
+pub(crate) async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> WebDriverResult<()> {
     app.click("#new-person").await?;
     app.wait_for_css(&format!("#{}", field_id("name.first")))
         .await?;

@@ -14,7 +14,9 @@ pub type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 pub struct App {
     pub driver: WebDriver,
     driver_process: Child,
-    _data_dir: tempfile::TempDir,
+    /// The data folder, when this app owns it (a journey that restarts the app owns it
+    /// itself and launches each run in it).
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for App {
@@ -43,8 +45,15 @@ fn two_free_ports() -> (u16, u16) {
 
 impl App {
     pub async fn launch() -> App {
-        let app = env_path("BRANCHDESK_APP");
         let data_dir = tempfile::tempdir().unwrap();
+        let mut app = App::launch_in(data_dir.path()).await;
+        app._data_dir = Some(data_dir);
+        app
+    }
+
+    /// Launches the app on an existing data folder, as a restart would.
+    pub async fn launch_in(data_dir: &std::path::Path) -> App {
+        let app = env_path("BRANCHDESK_APP");
         let (port, native_port) = two_free_ports();
         let driver_process = Command::new(env_path("TAURI_DRIVER"))
             .args([
@@ -53,7 +62,7 @@ impl App {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("BRANCHDESK_DATA_DIR", data_dir.path())
+            .env("BRANCHDESK_DATA_DIR", data_dir)
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver starts");
@@ -71,7 +80,7 @@ impl App {
         let app = App {
             driver,
             driver_process,
-            _data_dir: data_dir,
+            _data_dir: None,
         };
         app.wait_for_css("body[data-ready='true']")
             .await
@@ -123,6 +132,12 @@ impl App {
     {
         let app = App::launch().await;
         let (app, outcome) = body(app).await;
+        app.finish(name, outcome).await;
+    }
+
+    /// Ends the session; on failure first saves a screenshot named after the journey.
+    pub async fn finish(self, name: &str, outcome: Outcome) {
+        let app = self;
         if let Err(error) = outcome {
             let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
             let _ = std::fs::create_dir_all(&dir);

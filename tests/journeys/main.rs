@@ -7,3 +7,4 @@
 
 mod cos_personal;
 mod harness;
+mod offline;

@@ -23,7 +23,11 @@ export type AppInfo = { environment: Environment, version: string,
 /**
  * Where the built-in sandbox listens, in Training mode.
  */
-trainingUrl: string | null, };
+trainingUrl: string | null, 
+/**
+ * Why the configured connection is not in use, when Training was chosen instead.
+ */
+problem: string | null, };
 
 export type Associate = { name: Names, 
 /**
@@ -56,6 +60,12 @@ ownershipType: string, description: string,
  * ISO 3166-1 alpha-2 country where the company is resident for tax.
  */
 taxResidenceCountry: string, };
+
+export type ConnectionCheck = { message: string, };
+
+export type ConnectionInput = { provider: string, environment: string, baseUrl: string, authUrl: string, clientId: string, partnerId: string, hawkId: string, secret: string, };
+
+export type ConnectionView = { id: string, provider: string, environment: string, baseUrl: string, authUrl: string | null, clientId: string | null, partnerId: string | null, hawkId: string | null, };
 
 export type Connectivity = { online: boolean, };
 
@@ -150,7 +160,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "internal";
 
 export type FinSection = { 
 /**
@@ -232,6 +242,8 @@ export type QueueSummary = { waiting: number, sending: number, attention: number
 export type Saved = { savedAt: string, };
 
 export type ScanStatus = "Pending" | "Clear" | "Failed" | "Positive" | "Reviewing";
+
+export type SettingsView = { training: boolean, environment: Environment, connections: Array<ConnectionView>, };
 
 export type Severity = "error" | "warning";
 

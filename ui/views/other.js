@@ -1,6 +1,10 @@
 // @ts-check
+import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
+
+/** @typedef {import("../types/bindings").SettingsView} SettingsView */
+/** @typedef {import("../types/bindings").ConnectionInput} ConnectionInput */
 
 /**
  * @param {HTMLElement} main
@@ -11,22 +15,172 @@ export function renderPlaceholder(main, title, body) {
   main.append(el("h1", {}, [t(title)]), el("p", { class: "muted" }, [t(body)]));
 }
 
+/** Tells the top bar that the environment may have changed. */
+function announceEnvironment() {
+  window.dispatchEvent(new CustomEvent("environment-changed"));
+}
+
 /**
+ * Settings: Training mode, and the provider connections (secrets go to the system keyring
+ * and are never shown again).
  * @param {HTMLElement} main
  * @param {import("../types/bindings").AppInfo} info
  */
-export function renderSettings(main, info) {
-  main.append(
-    el("h1", {}, [t("settings.title")]),
-    el("h2", {}, [t("settings.environment")]),
-    el("p", { id: "settings-environment" }, [t(`env.${info.environment}`)]),
-  );
-  if (info.trainingUrl) {
-    main.append(
-      el("p", { id: "settings-training-url", "data-url": info.trainingUrl }, [
-        t("settings.training", { url: info.trainingUrl }),
-      ]),
+export async function renderSettings(main, info) {
+  const status = el("p", { id: "settings-status", role: "status", "aria-live": "polite" });
+  main.append(el("h1", {}, [t("settings.title")]), status);
+  const section = el("section", { "aria-labelledby": "settings-env-title" });
+  main.append(section);
+  const connections = el("section", { "aria-labelledby": "settings-conn-title" });
+  main.append(connections);
+  main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
+
+  /** @param {SettingsView} view */
+  const draw = (view) => {
+    section.replaceChildren(
+      el("h2", { id: "settings-env-title" }, [t("settings.environment")]),
+      el("p", { id: "settings-environment" }, [t(`env.${view.environment}`)]),
+    );
+    const training = el("input", { id: "training-mode", type: "checkbox" });
+    training.checked = view.training;
+    training.addEventListener("change", async () => {
+      const cos = view.connections.find((c) => c.provider === "cos");
+      if (!training.checked && cos?.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
+        training.checked = true;
+        return;
+      }
+      try {
+        const next = await api.setTraining(training.checked);
+        status.textContent = t(next.training ? "settings.trainingOn" : "settings.trainingOff");
+        announceEnvironment();
+        draw(next);
+        await showTrainingUrl();
+      } catch (error) {
+        training.checked = !training.checked;
+        status.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+      }
+    });
+    section.append(
+      el("div", { class: "field checkbox" }, [training, el("label", { for: "training-mode" }, [t("settings.trainingMode")])]),
+      el("p", { class: "hint" }, [t("settings.trainingHint")]),
+    );
+    const trainingLine = el("p", { id: "settings-training-url" });
+    section.append(trainingLine);
+    const showTrainingUrl = async () => {
+      const now = await api.appInfo();
+      trainingLine.hidden = !now.trainingUrl;
+      if (now.trainingUrl) {
+        trainingLine.dataset.url = now.trainingUrl;
+        trainingLine.textContent = t("settings.training", { url: now.trainingUrl });
+      }
+      if (now.problem) status.textContent = t("settings.problem", { problem: now.problem });
+    };
+    showTrainingUrl();
+
+    connections.replaceChildren(el("h2", { id: "settings-conn-title" }, [t("settings.connections")]));
+    const list = el("ul", { id: "connections", class: "draft-list" });
+    if (view.connections.length === 0) list.append(el("li", { class: "muted" }, [t("settings.noConnections")]));
+    for (const c of view.connections) {
+      const test = el("button", { type: "button", class: "secondary small", "data-test": c.id }, [t("settings.test")]);
+      const result = el("span", { class: "muted", role: "status" });
+      test.addEventListener("click", async () => {
+        result.textContent = t("settings.testing");
+        try {
+          result.textContent = (await api.testConnection(c.id)).message;
+        } catch (error) {
+          result.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+        }
+      });
+      const remove = el("button", { type: "button", class: "danger small" }, [t("drafts.delete")]);
+      remove.addEventListener("click", async () => {
+        if (!window.confirm(t("settings.confirmRemove"))) return;
+        try {
+          draw(await api.removeConnection(c.id));
+          announceEnvironment();
+        } catch (error) {
+          status.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+        }
+      });
+      list.append(
+        el("li", { class: "connection-row", "data-provider": c.provider }, [
+          el("strong", {}, [t(/** @type {any} */ (`provider.${c.provider}`))]),
+          el("span", {}, [c.environment]),
+          el("span", { class: "muted" }, [c.baseUrl]),
+          el("span", { class: "muted" }, [c.clientId ?? c.hawkId ?? ""]),
+          test,
+          remove,
+          result,
+        ]),
+      );
+    }
+    connections.append(list, connectionForm(draw, status));
+  };
+  draw(await api.settings());
+}
+
+/**
+ * @param {(view: SettingsView) => void} draw
+ * @param {HTMLElement} status
+ */
+function connectionForm(draw, status) {
+  const form = el("form", { id: "connection-form", novalidate: "" });
+  /** @type {[keyof ConnectionInput, string, string[]?][]} */
+  const fields = [
+    ["provider", "settings.provider", ["cos", "fin", "bvnk"]],
+    ["environment", "settings.environmentField", ["SANDBOX", "PRODUCTION"]],
+    ["baseUrl", "settings.baseUrl"],
+    ["authUrl", "settings.authUrl"],
+    ["clientId", "settings.clientId"],
+    ["partnerId", "settings.partnerId"],
+    ["hawkId", "settings.hawkId"],
+    ["secret", "settings.secret"],
+  ];
+  form.append(el("h3", {}, [t("settings.addConnection")]));
+  for (const [name, label, options] of fields) {
+    const id = `conn-${name}`;
+    /** @type {HTMLInputElement | HTMLSelectElement} */
+    let input;
+    if (options) {
+      input = el("select", { id, name, "aria-describedby": `${id}-error` });
+      for (const o of options) {
+        input.append(el("option", { value: o }, [name === "provider" ? t(/** @type {any} */ (`provider.${o}`)) : o]));
+      }
+    } else {
+      input = el("input", {
+        id,
+        name,
+        type: name === "secret" ? "password" : "text",
+        autocomplete: "off",
+        spellcheck: "false",
+        "aria-describedby": `${id}-error`,
+      });
+    }
+    form.append(
+      el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (label))]), input, el("p", { class: "error", id: `${id}-error` })]),
     );
   }
-  main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
+  const save = el("button", { type: "submit", id: "connection-save" }, [t("settings.save")]);
+  form.append(el("div", { class: "actions" }, [save]));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const error of form.querySelectorAll(".error")) error.textContent = "";
+    /** @type {Record<string, string>} */
+    const input = {};
+    for (const [name] of fields) input[name] = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+    try {
+      const view = await api.saveConnection(/** @type {ConnectionInput} */ (/** @type {unknown} */ (input)));
+      status.textContent = t("settings.saved");
+      draw(view);
+    } catch (error) {
+      const e = /** @type {import("../api.js").CommandError} */ (error);
+      const target = e.field ? form.querySelector(`#conn-${e.field}-error`) : null;
+      if (target) target.textContent = e.detail;
+      else status.textContent = e.detail;
+      /** @type {HTMLElement | null} */ (form.querySelector(`#conn-${e.field}`))?.focus();
+    } finally {
+      // The secret is typed once; it never stays on screen.
+      /** @type {HTMLInputElement} */ (form.querySelector("#conn-secret")).value = "";
+    }
+  });
+  return form;
 }

@@ -12,6 +12,8 @@ pub enum Error {
     NotFound,
     #[error("this draft has been submitted and can no longer be changed; duplicate it to start a new one")]
     Frozen,
+    #[error("submissions are still queued: let them finish (or fix those that need attention) before switching environment")]
+    QueueBusy,
     #[error("the Training sandbox could not start: {0}")]
     Training(String),
     #[error("could not prepare the request: {0}")]

@@ -1,0 +1,428 @@
+//! Which provider connection the desk works on. Training mode (the built-in sandbox) is
+//! the default; a configured connection is used once staff turn Training off.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use branchdesk_vault::{Connection, Provider, SecretStore, Vault};
+use serde::{Deserialize, Serialize};
+
+use crate::training::Training;
+use crate::workstation::{cos_client, http_client, CosConnection, Environment};
+use crate::{Desk, Error, Result};
+
+/// The token endpoint a provider uses when the connection names none.
+pub fn default_auth_url(provider: Provider, base_url: &str) -> String {
+    let base = base_url.trim_end_matches('/');
+    match provider {
+        Provider::Fin => format!("{base}/v1/oauth/token"),
+        Provider::Cos | Provider::Bvnk => format!("{base}/connect/token"),
+    }
+}
+
+/// Workstation settings that are not secret, kept as a small file in the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub training: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { training: true }
+    }
+}
+
+const SETTINGS_FILE: &str = "settings.json";
+
+impl Settings {
+    fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(SETTINGS_FILE)
+    }
+
+    /// A missing or unreadable file means the defaults: Training, nothing at risk.
+    pub fn load(data_dir: &Path) -> Settings {
+        std::fs::read(Self::path(data_dir))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Written to a temporary file and renamed, so a crash never leaves half a file.
+    pub fn save(&self, data_dir: &Path) -> Result<()> {
+        let path = Self::path(data_dir);
+        let temporary = path.with_extension("json.new");
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode(e.to_string()))?;
+        std::fs::write(&temporary, bytes)
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .map_err(|e| Error::Encode(format!("saving settings: {e}")))
+    }
+}
+
+/// A desk and, in Training mode, the sandbox it talks to.
+pub struct Started {
+    pub desk: Arc<Desk>,
+    pub training: Option<Training>,
+    /// Why the configured connection could not be used, when Training was chosen instead.
+    pub problem: Option<String>,
+}
+
+/// Training keeps its drafts in a vault of its own, so nothing typed for practice can ever
+/// be submitted to a real provider, and nothing real is mixed into practice.
+pub const TRAINING_DIR: &str = "training";
+
+/// Builds the desk the settings ask for. A configured connection that cannot be used (its
+/// secret gone from the keyring, say) falls back to Training and says why, so staff are
+/// never left without a working screen and never sent to a provider by surprise.
+pub async fn start(
+    data_dir: &Path,
+    vault: Arc<Vault>,
+    secrets: &dyn SecretStore,
+    settings: &Settings,
+) -> Result<Started> {
+    let mut problem = None;
+    if !settings.training {
+        match vault.connection_for(Provider::Cos)? {
+            Some(connection) => match cos_desk(Arc::clone(&vault), secrets, &connection) {
+                Ok(desk) => {
+                    return Ok(Started {
+                        desk: Arc::new(desk),
+                        training: None,
+                        problem,
+                    })
+                }
+                Err(error) => problem = Some(error.to_string()),
+            },
+            None => problem = Some("no Cross River connection is configured".to_owned()),
+        }
+    }
+    let vault = Arc::new(Vault::open(&data_dir.join(TRAINING_DIR), secrets)?);
+    let training = Training::start(Default::default()).await?;
+    let connection = training.cos_connection();
+    let cos = cos_client(http_client()?, &connection)?;
+    let desk = Desk::new(
+        vault,
+        cos,
+        connection.partner_id.clone(),
+        Environment::Training,
+        connection.base_url.clone(),
+    );
+    Ok(Started {
+        desk: Arc::new(desk),
+        training: Some(training),
+        problem,
+    })
+}
+
+/// The COS connection as a client configuration, its secret read from the keyring.
+pub fn cos_connection(connection: &Connection, secrets: &dyn SecretStore) -> Result<CosConnection> {
+    let client_secret = connection.secret(secrets)?.ok_or_else(|| {
+        Error::Encode(
+            "the Cross River connection's secret is no longer in the keyring; enter it again in Settings"
+                .to_owned(),
+        )
+    })?;
+    Ok(CosConnection {
+        token_url: connection
+            .auth_url
+            .clone()
+            .unwrap_or_else(|| default_auth_url(Provider::Cos, &connection.base_url)),
+        base_url: connection.base_url.clone(),
+        client_id: connection.client_id.clone().unwrap_or_default(),
+        client_secret,
+        partner_id: connection.partner_id.clone().unwrap_or_default(),
+    })
+}
+
+fn cos_desk(vault: Arc<Vault>, secrets: &dyn SecretStore, connection: &Connection) -> Result<Desk> {
+    let cos = cos_connection(connection, secrets)?;
+    let client = cos_client(http_client()?, &cos)?;
+    let environment = match connection.environment {
+        branchdesk_vault::Environment::Sandbox => Environment::Sandbox,
+        branchdesk_vault::Environment::Production => Environment::Production,
+    };
+    Ok(Desk::new(
+        vault,
+        client,
+        cos.partner_id,
+        environment,
+        cos.base_url,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_default_to_training_and_survive_a_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Settings::load(dir.path()).training);
+        Settings { training: false }.save(dir.path()).unwrap();
+        assert!(!Settings::load(dir.path()).training);
+        std::fs::write(dir.path().join(SETTINGS_FILE), b"{not json").unwrap();
+        assert!(
+            Settings::load(dir.path()).training,
+            "a damaged file falls back to Training"
+        );
+    }
+
+    fn input() -> ConnectionInput {
+        ConnectionInput {
+            provider: "cos".into(),
+            environment: "SANDBOX".into(),
+            base_url: "https://sandbox.crbcos.com/".into(),
+            client_id: "branch-7".into(),
+            partner_id: "6e80b097-693c-4592-8440-02f345335bbf".into(),
+            secret: "s3cret-value".into(),
+            ..ConnectionInput::default()
+        }
+    }
+
+    #[test]
+    fn a_connection_form_is_checked_field_by_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = branchdesk_vault::MemoryStore::default();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let refused = |input: ConnectionInput| match add_connection(&vault, &secrets, &input) {
+            Err(Error::Invalid(issues)) => issues.into_iter().map(|i| i.field).collect::<Vec<_>>(),
+            other => panic!("expected refusal, got {other:?}"),
+        };
+        assert_eq!(
+            refused(ConnectionInput {
+                base_url: "http://sandbox.crbcos.com".into(),
+                ..input()
+            }),
+            ["baseUrl"]
+        );
+        assert_eq!(
+            refused(ConnectionInput {
+                partner_id: "partner".into(),
+                ..input()
+            }),
+            ["partnerId"]
+        );
+        assert_eq!(
+            refused(ConnectionInput {
+                secret: " ".into(),
+                ..input()
+            }),
+            ["secret"]
+        );
+        assert_eq!(
+            refused(ConnectionInput {
+                environment: "LIVE".into(),
+                ..input()
+            }),
+            ["environment"]
+        );
+        assert_eq!(
+            refused(ConnectionInput {
+                provider: "bvnk".into(),
+                partner_id: String::new(),
+                ..input()
+            }),
+            ["hawkId"]
+        );
+        assert!(
+            vault.list_connections().unwrap().is_empty(),
+            "nothing stored on refusal"
+        );
+    }
+
+    #[test]
+    fn a_new_connection_replaces_the_old_one_and_its_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = branchdesk_vault::MemoryStore::default();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let first = add_connection(&vault, &secrets, &input()).unwrap();
+        assert_eq!(first.base_url, "https://sandbox.crbcos.com");
+        let second = add_connection(
+            &vault,
+            &secrets,
+            &ConnectionInput {
+                secret: "other".into(),
+                ..input()
+            },
+        )
+        .unwrap();
+        let stored = vault.list_connections().unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].id.to_string(), second.id);
+        assert_eq!(
+            stored[0].secret(&secrets).unwrap().unwrap().expose(),
+            "other"
+        );
+        let first_id = first.id.parse().unwrap();
+        assert!(secrets
+            .get(&branchdesk_vault::secret_entry(first_id))
+            .unwrap()
+            .is_none());
+        let cos = cos_connection(&stored[0], &secrets).unwrap();
+        assert_eq!(cos.token_url, "https://sandbox.crbcos.com/connect/token");
+    }
+
+    #[test]
+    fn token_urls_default_per_provider() {
+        assert_eq!(
+            default_auth_url(Provider::Cos, "https://x/"),
+            "https://x/connect/token"
+        );
+        assert_eq!(
+            default_auth_url(Provider::Fin, "https://y"),
+            "https://y/v1/oauth/token"
+        );
+    }
+}
+
+/// A connection as Settings shows it: everything but the secret.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionView {
+    pub id: String,
+    pub provider: String,
+    pub environment: String,
+    pub base_url: String,
+    pub auth_url: Option<String>,
+    pub client_id: Option<String>,
+    pub partner_id: Option<String>,
+    pub hawk_id: Option<String>,
+}
+
+impl From<&Connection> for ConnectionView {
+    fn from(c: &Connection) -> Self {
+        Self {
+            id: c.id.to_string(),
+            provider: c.provider.to_string(),
+            environment: c.environment.to_string(),
+            base_url: c.base_url.clone(),
+            auth_url: c.auth_url.clone(),
+            client_id: c.client_id.clone(),
+            partner_id: c.partner_id.clone(),
+            hawk_id: c.hawk_id.clone(),
+        }
+    }
+}
+
+/// What staff type to add a connection. The secret is typed once, goes to the keyring,
+/// and is never shown again.
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConnectionInput {
+    pub provider: String,
+    pub environment: String,
+    pub base_url: String,
+    pub auth_url: String,
+    pub client_id: String,
+    pub partner_id: String,
+    pub hawk_id: String,
+    pub secret: String,
+}
+
+fn issue(field: &str, message: &str) -> branchdesk_domain::validate::Issue {
+    branchdesk_domain::validate::Issue {
+        field: field.to_owned(),
+        code: "connection".to_owned(),
+        message: message.to_owned(),
+        severity: branchdesk_domain::validate::Severity::Error,
+    }
+}
+
+/// Checks a connection form and stores it; the secret only in `secrets`.
+pub fn add_connection(
+    vault: &Vault,
+    secrets: &dyn SecretStore,
+    input: &ConnectionInput,
+) -> Result<ConnectionView> {
+    let mut issues = Vec::new();
+    let provider = input.provider.parse::<Provider>().ok();
+    if provider.is_none() {
+        issues.push(issue(
+            "provider",
+            "Choose the provider: Cross River, Fin.com or BVNK.",
+        ));
+    }
+    let environment = input
+        .environment
+        .parse::<branchdesk_vault::Environment>()
+        .ok();
+    if environment.is_none() {
+        issues.push(issue("environment", "Choose SANDBOX or PRODUCTION."));
+    }
+    let trimmed = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    for (field, value) in [
+        ("baseUrl", Some(input.base_url.as_str())),
+        ("authUrl", trimmed(&input.auth_url).as_deref()),
+    ] {
+        if let Some(value) = value {
+            if let Err(error) = branchdesk_api::check_base_url(value.trim()) {
+                issues.push(issue(field, &format!("{error}.")));
+            }
+        }
+    }
+    let missing_id = match provider {
+        Some(Provider::Bvnk) => trimmed(&input.hawk_id)
+            .is_none()
+            .then_some(("hawkId", "Enter the Hawk id BVNK gave you.")),
+        Some(Provider::Cos | Provider::Fin) => trimmed(&input.client_id)
+            .is_none()
+            .then_some(("clientId", "Enter the client id the provider gave you.")),
+        None => None,
+    };
+    if let Some((field, message)) = missing_id {
+        issues.push(issue(field, message));
+    }
+    if provider == Some(Provider::Cos)
+        && !branchdesk_domain::validate::is_guid(input.partner_id.trim())
+    {
+        issues.push(issue(
+            "partnerId",
+            "Enter Cross River's partner id: a GUID such as 6e80b097-693c-4592-8440-02f345335bbf.",
+        ));
+    }
+    if input.secret.trim().is_empty() {
+        issues.push(issue(
+            "secret",
+            "Enter the client secret (BVNK: the Hawk key). It is kept in the system keyring only.",
+        ));
+    }
+    let (Some(provider), Some(environment), true) = (provider, environment, issues.is_empty())
+    else {
+        return Err(Error::Invalid(issues));
+    };
+    let new = branchdesk_vault::NewConnection {
+        provider,
+        environment,
+        base_url: input.base_url.trim().trim_end_matches('/').to_owned(),
+        auth_url: trimmed(&input.auth_url),
+        client_id: trimmed(&input.client_id),
+        partner_id: trimmed(&input.partner_id),
+        hawk_id: trimmed(&input.hawk_id),
+    };
+    // One connection per provider: a new one replaces the old, secret included.
+    let previous = vault.connection_for(provider)?;
+    let added = vault.add_connection(
+        &new,
+        &branchdesk_vault::Sensitive::new(input.secret.trim().to_owned()),
+        secrets,
+    )?;
+    if let Some(previous) = previous {
+        vault.remove_connection(previous.id, secrets)?;
+    }
+    Ok(ConnectionView::from(&added))
+}
+
+/// Asks the provider for a token with the stored credentials and says plainly how it went.
+pub async fn test_connection(connection: &Connection, secrets: &dyn SecretStore) -> Result<String> {
+    match connection.provider {
+        Provider::Cos => {
+            let client = cos_client(http_client()?, &cos_connection(connection, secrets)?)?;
+            client.check_credentials().await?;
+            Ok("Cross River accepted the credentials and issued a token.".to_owned())
+        }
+        Provider::Fin | Provider::Bvnk => Err(Error::Encode(
+            "testing this provider's connection comes with its onboarding; the connection is saved"
+                .to_owned(),
+        )),
+    }
+}
