@@ -212,4 +212,5 @@ export default {
   "provider.cos": "Cross River",
   "provider.fin": "Fin.com",
   "provider.bvnk": "BVNK",
+  "activity.allDrafts": "Todos los clientes",
 };

@@ -9,16 +9,23 @@ export function renderActivity(main) {
   for (const value of ["", "success", "failure", "unknown"]) {
     outcome.append(el("option", { value }, [value ? t(/** @type {any} */ (`outcome.${value}`)) : t("activity.all")]));
   }
+  const draft = el("select", { id: "activity-draft" }, [el("option", { value: "" }, [t("activity.allDrafts")])]);
+  api.listDrafts("", "").then((drafts) => {
+    for (const d of drafts) draft.append(el("option", { value: d.id }, [d.displayName || t("drafts.unnamed")]));
+  });
   const chain = el("p", { id: "activity-chain", role: "status" });
   const table = el("table", { class: "activity" });
   main.append(
     el("h1", {}, [t("nav.activity")]),
     chain,
-    el("div", { class: "field" }, [el("label", { for: "activity-outcome" }, [t("activity.outcome")]), outcome]),
+    el("div", { class: "filters" }, [
+      el("div", { class: "field" }, [el("label", { for: "activity-draft" }, [t("activity.draft")]), draft]),
+      el("div", { class: "field" }, [el("label", { for: "activity-outcome" }, [t("activity.outcome")]), outcome]),
+    ]),
     table,
   );
   const refresh = async () => {
-    const log = await api.activity("", outcome.value);
+    const log = await api.activity(draft.value, outcome.value);
     chain.textContent = log.intact
       ? t("activity.intact", { count: String(log.checked) })
       : t("activity.broken", { count: String(log.problems) });
@@ -35,5 +42,6 @@ export function renderActivity(main) {
     table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, rows));
   };
   outcome.addEventListener("change", refresh);
+  draft.addEventListener("change", refresh);
   refresh();
 }

@@ -15,6 +15,7 @@ use branchdesk_vault::{
     MaskedTaxId, NewStep, Provider, Step, Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use ts_rs::TS;
@@ -22,6 +23,13 @@ use ts_rs::TS;
 use crate::plan::StepKind;
 use crate::workstation::{CosOutcome, Environment};
 use crate::{Error, Result};
+
+/// Drafts the app's runner sends at the same time.
+const RUNNER_CONCURRENCY: usize = 4;
+
+/// How long COS keeps an idempotency key. A request whose fate is unknown and whose key is
+/// older than this cannot be resent safely: COS would take it as new.
+pub const COS_KEY_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// How long the runner waits before retrying a provider it could not reach.
 const OFFLINE_RETRY: Duration = Duration::from_secs(5);
@@ -126,6 +134,7 @@ pub struct Desk {
     environment: Environment,
     cos_base_url: String,
     wake: Notify,
+    key_retention: Duration,
 }
 
 impl Desk {
@@ -143,6 +152,7 @@ impl Desk {
             environment,
             cos_base_url,
             wake: Notify::new(),
+            key_retention: COS_KEY_RETENTION,
         }
     }
 
@@ -402,8 +412,17 @@ impl Desk {
             let mut offline = false;
             match self.vault.drafts_with_pending_work() {
                 Ok(drafts) => {
-                    for draft in drafts {
-                        if let Err(error) = self.run_draft(draft).await {
+                    // Drafts go side by side, a few at a time; each draft's steps stay in order.
+                    let results: Vec<(DraftId, Result<()>)> = futures::stream::iter(drafts)
+                        .map(|draft| {
+                            let desk = Arc::clone(&self);
+                            async move { (draft, desk.run_draft(draft).await) }
+                        })
+                        .buffer_unordered(RUNNER_CONCURRENCY)
+                        .collect()
+                        .await;
+                    for (draft, result) in results {
+                        if let Err(error) = result {
                             offline |= matches!(error, Error::Provider(ref e) if e.is_retryable());
                             tracing::warn!(%draft, error = %error, "submission paused");
                         }
@@ -427,6 +446,9 @@ impl Desk {
             .latest_plan(draft)?
             .and_then(|p| customer_id_of(&p.steps));
         while let Some(step) = self.vault.next_pending_step(draft)? {
+            if step.status == branchdesk_vault::StepStatus::Sent && self.key_expired(&step) {
+                return self.park_unknown_outcome(draft, &step);
+            }
             self.vault.set_draft_state(draft, DraftState::Sending)?;
             self.vault.mark_step_sent(step.id)?;
             failpoint::hit(failpoint::Point::BeforeSend);
@@ -518,6 +540,43 @@ impl Desk {
             StepKind::CosCreateCustomer | StepKind::CosKnownCustomer => serde_json::Value::Null,
         };
         Ok(serde_json::json!({ "id": record.get("id").cloned().unwrap_or_default() }))
+    }
+
+    /// Whether the provider has forgotten this step's idempotency key by now.
+    fn key_expired(&self, step: &Step) -> bool {
+        let age = Utc::now().signed_duration_since(step.planned_at);
+        age.to_std().is_ok_and(|age| age >= self.key_retention)
+    }
+
+    /// A step that went out but whose answer never came, past the key's retention: resending
+    /// could create a second record, so a person checks the customer at the provider first.
+    fn park_unknown_outcome(&self, draft: DraftId, step: &Step) -> Result<()> {
+        let problem = StepProblem {
+            code: "unknown_outcome".to_owned(),
+            message: "This step was sent more than 7 days ago and Cross River never answered. \
+                      It no longer recognises the request, so Branchdesk will not resend it: \
+                      check the customer at Cross River, then resubmit."
+                .to_owned(),
+            field: None,
+        };
+        let text = serde_json::to_string(&problem).map_err(|e| Error::Encode(e.to_string()))?;
+        self.vault.mark_step_failed(step.id, &text)?;
+        self.vault
+            .set_draft_state(draft, DraftState::NeedsAttention)?;
+        self.audit_step(
+            draft,
+            step,
+            None,
+            serde_json::Value::Null,
+            AuditOutcome::Unknown,
+        );
+        Ok(())
+    }
+
+    /// Test hook: a shorter key retention, to exercise the stale-key rule without waiting.
+    pub fn with_key_retention(mut self, retention: Duration) -> Self {
+        self.key_retention = retention;
+        self
     }
 
     /// The audit log and its verification, newest first.

@@ -355,3 +355,53 @@ async fn token(world: &World) -> String {
         .unwrap();
     answer["access_token"].as_str().unwrap().to_owned()
 }
+
+#[tokio::test]
+async fn a_request_of_unknown_fate_is_not_resent_past_the_providers_key_retention() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&record.id, &peter()).unwrap();
+    // The create went out and the process died before any answer.
+    let plan = desk.vault().latest_plan(id_of(&record)).unwrap().unwrap();
+    desk.vault().mark_step_sent(plan.steps[0].id).unwrap();
+    drop(desk);
+
+    // Restarted after COS has forgotten the key (a zero retention stands in for 7 days).
+    let desk = world.desk().with_key_retention(Duration::ZERO);
+    desk.run_draft(id_of(&record)).await.unwrap();
+    let parked = desk.submission_status(&record.id).await.unwrap();
+    assert_eq!(parked.state, "needs_attention");
+    let problem = parked.error.unwrap();
+    assert_eq!(problem.code, "unknown_outcome");
+    assert!(
+        problem.message.contains("check the customer"),
+        "{}",
+        problem.message
+    );
+    let stats = world.stats().await;
+    assert!(
+        stats["requests"]
+            .get("POST /core/v1/cm/customers")
+            .is_none(),
+        "nothing resent: {stats}"
+    );
+
+    // Within the retention the same situation is simply resent under the same key.
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    let mut other = peter();
+    other.tax_ids[0].number = "219-09-9998".into();
+    desk.submit(&record.id, &other).unwrap();
+    let plan = desk.vault().latest_plan(id_of(&record)).unwrap().unwrap();
+    desk.vault().mark_step_sent(plan.steps[0].id).unwrap();
+    world.desk().run_draft(id_of(&record)).await.unwrap();
+    assert_eq!(
+        world
+            .desk()
+            .submission_status(&record.id)
+            .await
+            .unwrap()
+            .state,
+        "submitted"
+    );
+}
