@@ -153,6 +153,15 @@ impl App {
                 }
             );
         }
+        if std::env::var_os("BRANCHDESK_E2E_SHOTS").is_some() {
+            // Screenshots of passing journeys too, for a person to look at.
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = app
+                .driver
+                .screenshot(&dir.join(format!("{name}.ok.png")))
+                .await;
+        }
         let _ = app.driver.clone().quit().await;
     }
 }

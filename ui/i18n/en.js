@@ -213,4 +213,5 @@ export default {
   "provider.fin": "Fin.com",
   "provider.bvnk": "BVNK",
   "activity.allDrafts": "All customers",
+  "submission.done": "Onboarded at Cross River",
 };

@@ -213,4 +213,5 @@ export default {
   "provider.fin": "Fin.com",
   "provider.bvnk": "BVNK",
   "activity.allDrafts": "Todos los clientes",
+  "submission.done": "Alta realizada en Cross River",
 };

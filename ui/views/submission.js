@@ -56,6 +56,8 @@ async function follow(main, draftId, state, bar, result) {
     bar.value = submission.doneSteps;
     state.textContent = describe(submission);
     state.dataset.state = submission.state;
+    const title = main.querySelector("#submission-title");
+    if (title) title.textContent = t(submission.state === "submitted" ? "submission.done" : "submission.title");
     if (submission.outcome) showResult(result, submission);
     if (submission.state === "needs_attention") {
       showAttention(main, result, submission, draftId);
