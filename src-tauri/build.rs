@@ -22,6 +22,9 @@ fn main() {
         "connection_remove",
         "connection_test",
         "training_set",
+        "scan_choose",
+        "scan_remove",
+        "scan_thumbnail",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

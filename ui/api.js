@@ -9,6 +9,7 @@
 /** @typedef {import("./types/bindings").ConnectionCheck} ConnectionCheck */
 /** @typedef {import("./types/bindings").ConnectionInput} ConnectionInput */
 /** @typedef {import("./types/bindings").SettingsView} SettingsView */
+/** @typedef {import("./types/bindings").ScanSlot} ScanSlot */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
 /** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
 /** @typedef {import("./types/bindings").Draft} Draft */
@@ -157,3 +158,25 @@ export const testConnection = (id) => call("connection_test", { id });
  * @returns {Promise<SettingsView>}
  */
 export const setTraining = (on) => call("training_set", { on });
+
+/**
+ * Opens the system's file dialog for a slot; null when cancelled.
+ * @param {string} draftId
+ * @param {string} slot
+ * @returns {Promise<ScanSlot[] | null>}
+ */
+export const chooseScan = (draftId, slot) => call("scan_choose", { draftId, slot });
+
+/**
+ * @param {string} draftId
+ * @param {string} slot
+ * @returns {Promise<ScanSlot[]>}
+ */
+export const removeScan = (draftId, slot) => call("scan_remove", { draftId, slot });
+
+/**
+ * A scan's small thumbnail as a data: URL.
+ * @param {string} thumbnailId
+ * @returns {Promise<string>}
+ */
+export const scanThumbnail = (thumbnailId) => call("scan_thumbnail", { thumbnailId });

@@ -12,7 +12,7 @@ mod tests {
     use branchdesk_domain::draft::{
         Address, Associate, CompanyDetails, CosBeneficialOwner, CosSection, Draft, DueDiligence,
         Email, FinSection, IdentityDocument, LatinNames, Names, PartyKind, PersonDetails, Phone,
-        TaxId,
+        ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
@@ -57,6 +57,8 @@ mod tests {
             Phone::decl(),
             QueueSummary::decl(),
             Saved::decl(),
+            ScanCheck::decl(),
+            ScanSlot::decl(),
             ScanStatus::decl(),
             SettingsView::decl(),
             Severity::decl(),

@@ -1,7 +1,7 @@
 //! The commands the window may call. Each is thin: it hands over to the engine and turns
 //! the answer into the types the UI knows (see `ui/types/bindings.d.ts`).
 
-use branchdesk_domain::draft::{Draft, PartyKind};
+use branchdesk_domain::draft::{Draft, PartyKind, ScanSlot};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
@@ -200,4 +200,38 @@ pub async fn connection_test(state: State<'_, AppState>, id: String) -> Answer<C
 pub async fn training_set(state: State<'_, AppState>, on: bool) -> Answer<SettingsView> {
     state.apply(&Settings { training: on }).await?;
     settings_view(&state)
+}
+
+/// Opens the native file dialog for a slot and attaches the chosen file. `None` when staff
+/// cancel. The file is read, checked and encrypted in Rust; the page gets its thumbnail id.
+#[tauri::command]
+pub async fn scan_choose(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    draft_id: String,
+    slot: String,
+) -> Answer<Option<Vec<ScanSlot>>> {
+    let Some(path) = crate::dialog::pick_scan(&app).await else {
+        return Ok(None);
+    };
+    let desk = state.desk();
+    // Decoding and re-encoding a photo takes a moment: off the async workers.
+    let scans = tokio::task::spawn_blocking(move || desk.attach_scan(&draft_id, &slot, &path))
+        .await
+        .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))??;
+    Ok(Some(scans))
+}
+
+#[tauri::command]
+pub fn scan_remove(
+    state: State<'_, AppState>,
+    draft_id: String,
+    slot: String,
+) -> Answer<Vec<ScanSlot>> {
+    Ok(state.desk().remove_scan(&draft_id, &slot)?)
+}
+
+#[tauri::command]
+pub fn scan_thumbnail(state: State<'_, AppState>, thumbnail_id: String) -> Answer<String> {
+    Ok(state.desk().thumbnail(&thumbnail_id)?)
 }

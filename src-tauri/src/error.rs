@@ -23,6 +23,8 @@ pub enum ErrorCode {
     Frozen,
     /// Work is queued; the environment cannot change now.
     QueueBusy,
+    /// A scan file cannot be used; the message says why.
+    ScanRefused,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -70,6 +72,11 @@ impl From<EngineError> for UiError {
             },
             EngineError::NotFound => UiError {
                 code: ErrorCode::NotFound,
+                message,
+                field: None,
+            },
+            EngineError::ScanRefused(_) => UiError {
+                code: ErrorCode::ScanRefused,
                 message,
                 field: None,
             },

@@ -2,6 +2,7 @@
 
 mod bindings;
 mod commands;
+mod dialog;
 mod error;
 mod state;
 
@@ -19,6 +20,8 @@ pub fn run() {
         .init();
 
     let result = tauri::Builder::default()
+        // Used from Rust only: the page has no dialog permission and never sees a file.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::ui_ready,
@@ -40,6 +43,9 @@ pub fn run() {
             commands::connection_remove,
             commands::connection_test,
             commands::training_set,
+            commands::scan_choose,
+            commands::scan_remove,
+            commands::scan_thumbnail,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;

@@ -53,6 +53,14 @@ impl App {
 
     /// Launches the app on an existing data folder, as a restart would.
     pub async fn launch_in(data_dir: &std::path::Path) -> App {
+        App::launch_with(data_dir, &[]).await
+    }
+
+    /// Launches the app with extra environment (e.g. the test answers to file dialogs).
+    pub async fn launch_with(
+        data_dir: &std::path::Path,
+        env: &[(&str, std::ffi::OsString)],
+    ) -> App {
         let app = env_path("BRANCHDESK_APP");
         let (port, native_port) = two_free_ports();
         let driver_process = Command::new(env_path("TAURI_DRIVER"))
@@ -63,6 +71,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("BRANCHDESK_DATA_DIR", data_dir)
+            .envs(env.iter().map(|(k, v)| (*k, v)))
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver starts");

@@ -8,3 +8,4 @@
 mod cos_personal;
 mod harness;
 mod offline;
+mod scans;

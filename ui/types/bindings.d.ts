@@ -132,7 +132,12 @@ company: CompanyDetails, taxIds: Array<TaxId>, addresses: Array<Address>, phones
  * them inline (BVNK associates). COS takes owners as existing customers instead:
  * see [`CosSection::beneficial_owners`].
  */
-associates: Array<Associate>, cos: CosSection, fin: FinSection, };
+associates: Array<Associate>, cos: CosSection, fin: FinSection, 
+/**
+ * The scans attached to the draft, one per slot. Only ids and what the checks found:
+ * the images themselves live encrypted in the vault.
+ */
+scans: Array<ScanSlot>, };
 
 export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, };
 
@@ -160,7 +165,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "scan_refused" | "internal";
 
 export type FinSection = { 
 /**
@@ -240,6 +245,30 @@ country: string, };
 export type QueueSummary = { waiting: number, sending: number, attention: number, };
 
 export type Saved = { savedAt: string, };
+
+export type ScanCheck = { 
+/**
+ * `resolution`, `blur`, `too_dark`, `too_bright`, `glare`, …
+ */
+check: string, ok: boolean, message: string, };
+
+export type ScanSlot = { slot: string, scanId: string, thumbnailId: string, 
+/**
+ * The name of the file staff chose, for them to recognise it.
+ */
+fileName: string, 
+/**
+ * Size of what is stored (after normalisation).
+ */
+bytes: bigint, width: number | null, height: number | null, pages: number | null, 
+/**
+ * `JPEG`, `PNG` or `PDF`.
+ */
+format: string, 
+/**
+ * The quality checks' findings, one sentence each.
+ */
+checks: Array<ScanCheck>, };
 
 export type ScanStatus = "Pending" | "Clear" | "Failed" | "Positive" | "Reviewing";
 

@@ -3,6 +3,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { getPath, setPath } from "./paths.js";
+import { renderScans } from "./scans.js";
 import { renderSubmission } from "./submission.js";
 import { stepsFor } from "./steps.js";
 
@@ -113,7 +114,13 @@ function renderWizard(main, state) {
   const form = el("form", { id: "step-form", novalidate: "" });
   panel.append(form);
   if (step.id === "review") renderReview(form, state, main);
-  else for (const field of step.fields) form.append(fieldBlock(state, field));
+  else if (step.id === "scans") {
+    renderScans(form, state.id, state.draft, (scans) => {
+      // Rust stored the scans with the draft; keep the copy on screen in step.
+      state.draft.scans = scans;
+      goTo(main, state, state.step);
+    });
+  } else for (const field of step.fields) form.append(fieldBlock(state, field));
 
   const back = el("button", { type: "button", id: "back", class: "secondary" }, [t("onboard.back")]);
   back.disabled = state.step === 0;

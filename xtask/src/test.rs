@@ -120,7 +120,15 @@ pub fn run() -> Result<()> {
 
     eprintln!("\n==> building the app for the end-to-end tests");
     let started = Instant::now();
-    if let Err(error) = shell::cargo(&["build", "--locked", "--package", "branchdesk-app"]) {
+    if let Err(error) = shell::cargo(&[
+        "build",
+        "--locked",
+        "--package",
+        "branchdesk-app",
+        // Lets the journeys answer the native file dialog; release builds never have it.
+        "--features",
+        "e2e-hooks",
+    ]) {
         eprintln!("xtask: {error:#}");
         tally.record("end-to-end (app build)", 0, 1, started);
     } else {

@@ -93,6 +93,38 @@ pub struct Draft {
     pub associates: Vec<Associate>,
     pub cos: CosSection,
     pub fin: FinSection,
+    /// The scans attached to the draft, one per slot. Only ids and what the checks found:
+    /// the images themselves live encrypted in the vault.
+    pub scans: Vec<ScanSlot>,
+}
+
+/// One attached scan. `slot`: `FRONT`, `BACK`, `SELFIE` or `PROOF_OF_ADDRESS`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScanSlot {
+    pub slot: String,
+    pub scan_id: String,
+    pub thumbnail_id: String,
+    /// The name of the file staff chose, for them to recognise it.
+    pub file_name: String,
+    /// Size of what is stored (after normalisation).
+    pub bytes: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub pages: Option<u32>,
+    /// `JPEG`, `PNG` or `PDF`.
+    pub format: String,
+    /// The quality checks' findings, one sentence each.
+    pub checks: Vec<ScanCheck>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ScanCheck {
+    /// `resolution`, `blur`, `too_dark`, `too_bright`, `glare`, …
+    pub check: String,
+    pub ok: bool,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

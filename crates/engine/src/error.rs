@@ -8,6 +8,9 @@ pub enum Error {
     Provider(#[from] branchdesk_api::Error),
     #[error(transparent)]
     Vault(#[from] branchdesk_vault::Error),
+    /// The scan cannot be used; the message says why and what to do.
+    #[error("{0}")]
+    ScanRefused(String),
     #[error("that draft no longer exists")]
     NotFound,
     #[error("this draft has been submitted and can no longer be changed; duplicate it to start a new one")]

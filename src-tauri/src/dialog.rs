@@ -1,0 +1,51 @@
+//! The native file dialog for scans, opened from Rust so the page needs no dialog or file
+//! permission at all.
+
+use std::path::PathBuf;
+
+use tauri_plugin_dialog::DialogExt;
+
+/// The formats the scan checks accept or convert; anything else can still be picked via
+/// "All files" and is then refused with a reason.
+const SCAN_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "pdf", "tif", "tiff", "webp", "heic", "heif",
+];
+
+pub async fn pick_scan(app: &tauri::AppHandle) -> Option<PathBuf> {
+    #[cfg(feature = "e2e-hooks")]
+    if let Some(path) = e2e::next_pick() {
+        return Some(path);
+    }
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .add_filter("Scans and photos", SCAN_EXTENSIONS)
+        .add_filter("All files", &["*"])
+        .pick_file(move |picked| {
+            let _ = sender.send(picked.and_then(|p| p.into_path().ok()));
+        });
+    receiver.await.ok().flatten()
+}
+
+/// End-to-end tests cannot click a native dialog: with the `e2e-hooks` feature, the paths
+/// in `BRANCHDESK_E2E_PICKS` (separated by the platform's path-list separator) answer the
+/// dialogs in order.
+#[cfg(feature = "e2e-hooks")]
+mod e2e {
+    use std::collections::VecDeque;
+    use std::path::PathBuf;
+    use std::sync::{Mutex, OnceLock};
+
+    static PICKS: OnceLock<Mutex<VecDeque<PathBuf>>> = OnceLock::new();
+
+    pub fn next_pick() -> Option<PathBuf> {
+        let picks = PICKS.get_or_init(|| {
+            let list = std::env::var_os("BRANCHDESK_E2E_PICKS").unwrap_or_default();
+            Mutex::new(std::env::split_paths(&list).collect())
+        });
+        picks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop_front()
+    }
+}
