@@ -167,8 +167,16 @@ pub fn settings_get(state: State<'_, AppState>) -> Answer<SettingsView> {
 }
 
 #[tauri::command]
-pub fn connection_save(state: State<'_, AppState>, input: ConnectionInput) -> Answer<SettingsView> {
+pub async fn connection_save(
+    state: State<'_, AppState>,
+    input: ConnectionInput,
+) -> Answer<SettingsView> {
     setup::add_connection(&state.vault, &state.secrets, &input)?;
+    let settings = Settings::load(&state.data_dir);
+    if !settings.training {
+        // Out of Training the desk works on the connection itself: move it onto the new one.
+        state.apply(&settings).await?;
+    }
     settings_view(&state)
 }
 

@@ -167,8 +167,14 @@ function connectionForm(draw, status) {
     /** @type {Record<string, string>} */
     const input = {};
     for (const [name] of fields) input[name] = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+    const current = await api.settings();
+    if (!current.training && input.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
+      /** @type {HTMLInputElement} */ (form.querySelector("#conn-secret")).value = "";
+      return;
+    }
     try {
       const view = await api.saveConnection(/** @type {ConnectionInput} */ (/** @type {unknown} */ (input)));
+      announceEnvironment();
       status.textContent = t("settings.saved");
       draw(view);
     } catch (error) {
