@@ -42,14 +42,6 @@ pub struct Add {
     pub hawk_id: Option<String>,
 }
 
-pub fn default_auth_url(provider: Provider, base_url: &str) -> String {
-    let base = base_url.trim_end_matches('/');
-    match provider {
-        Provider::Fin => format!("{base}/v1/oauth/token"),
-        Provider::Cos | Provider::Bvnk => format!("{base}/connect/token"),
-    }
-}
-
 /// Credentials travel over these URLs: only https, except to this machine (the sandbox).
 /// Returns whether the host is this machine.
 fn check_url(flag: &str, text: &str) -> Result<bool> {
@@ -123,11 +115,9 @@ pub fn validate(add: &Add) -> Result<NewConnection> {
         base_url: add.base_url.trim_end_matches('/').to_owned(),
         auth_url: match provider {
             Provider::Bvnk => None,
-            _ => Some(
-                add.auth_url
-                    .clone()
-                    .unwrap_or_else(|| default_auth_url(provider, &add.base_url)),
-            ),
+            _ => Some(add.auth_url.clone().unwrap_or_else(|| {
+                branchdesk_engine::setup::default_auth_url(provider, &add.base_url)
+            })),
         },
         client_id: trimmed(&add.client_id),
         partner_id: trimmed(&add.partner_id),

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{anyhow, Context, Result};
-use branchdesk_engine::{cos_client, http_client, CosConnection, Desk, Environment};
+use anyhow::{anyhow, bail, Context, Result};
+use branchdesk_engine::Desk;
 use branchdesk_vault::{KeyringStore, Provider, Vault};
 
 /// The same namespace as the app's, so the CLI opens the app's vault: development builds
@@ -35,32 +35,14 @@ pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<Desk> {
     let connection = vault.connection_for(Provider::Cos)?.ok_or_else(|| {
         anyhow!("no COS connection is configured; add one first:\n  {ADD_COS_HINT}")
     })?;
-    let client_secret = connection.secret(secrets)?.ok_or_else(|| {
-        anyhow!(
+    if connection.secret(secrets)?.is_none() {
+        bail!(
             "the COS connection's client secret is missing from the keyring; add the connection again:\n  {ADD_COS_HINT}"
-        )
-    })?;
-    let base_url = connection.base_url.clone();
-    let cos = CosConnection {
-        token_url: connection
-            .auth_url
-            .clone()
-            .unwrap_or_else(|| crate::connection::default_auth_url(Provider::Cos, &base_url)),
-        base_url: base_url.clone(),
-        client_id: connection.client_id.clone().unwrap_or_default(),
-        client_secret,
-        partner_id: connection.partner_id.clone().unwrap_or_default(),
-    };
-    let client = cos_client(http_client()?, &cos)?;
-    let environment = match connection.environment {
-        branchdesk_vault::Environment::Sandbox => Environment::Sandbox,
-        branchdesk_vault::Environment::Production => Environment::Production,
-    };
-    Ok(Desk::new(
+        );
+    }
+    Ok(branchdesk_engine::setup::cos_desk(
         vault,
-        client,
-        cos.partner_id,
-        environment,
-        base_url,
-    ))
+        secrets,
+        &connection,
+    )?)
 }

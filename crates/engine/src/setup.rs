@@ -134,7 +134,12 @@ pub fn cos_connection(connection: &Connection, secrets: &dyn SecretStore) -> Res
     })
 }
 
-fn cos_desk(vault: Arc<Vault>, secrets: &dyn SecretStore, connection: &Connection) -> Result<Desk> {
+/// A desk on a configured COS connection (the app out of Training, and the CLI).
+pub fn cos_desk(
+    vault: Arc<Vault>,
+    secrets: &dyn SecretStore,
+    connection: &Connection,
+) -> Result<Desk> {
     let cos = cos_connection(connection, secrets)?;
     let client = cos_client(http_client()?, &cos)?;
     let environment = match connection.environment {
