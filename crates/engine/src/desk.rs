@@ -24,6 +24,9 @@ use crate::plan::StepKind;
 use crate::workstation::{CosOutcome, Environment};
 use crate::{Error, Result};
 
+/// How many drafts the Drafts list shows at once, newest first; search finds the rest.
+pub const DRAFT_LIST_PAGE: u32 = 100;
+
 /// Drafts the app's runner sends at the same time.
 const RUNNER_CONCURRENCY: usize = 4;
 
@@ -213,6 +216,7 @@ impl Desk {
         let filter = DraftFilter {
             name_contains: Some(search.trim().to_owned()).filter(|s| !s.is_empty()),
             states: state.parse::<DraftState>().ok().into_iter().collect(),
+            limit: Some(DRAFT_LIST_PAGE),
             ..DraftFilter::default()
         };
         Ok(self
@@ -445,11 +449,16 @@ impl Desk {
             .vault
             .latest_plan(draft)?
             .and_then(|p| customer_id_of(&p.steps));
+        let mut marked_sending = false;
         while let Some(step) = self.vault.next_pending_step(draft)? {
             if step.status == branchdesk_vault::StepStatus::Sent && self.key_expired(&step) {
                 return self.park_unknown_outcome(draft, &step);
             }
-            self.vault.set_draft_state(draft, DraftState::Sending)?;
+            // Once per run, not per step: every write here is a synchronous disk flush.
+            if !marked_sending {
+                self.vault.set_draft_state(draft, DraftState::Sending)?;
+                marked_sending = true;
+            }
             self.vault.mark_step_sent(step.id)?;
             failpoint::hit(failpoint::Point::BeforeSend);
             let sent = if failpoint::armed(failpoint::Point::DuringSend) {

@@ -88,6 +88,8 @@ pub struct DraftFilter {
     pub provider: Option<Provider>,
     /// Any of these states; empty means any state.
     pub states: Vec<DraftState>,
+    /// At most this many, newest first: a screen's worth. `None` means all.
+    pub limit: Option<u32>,
 }
 
 const SUMMARY_COLUMNS: &str =
@@ -194,10 +196,13 @@ impl Vault {
              WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
                AND (?2 IS NULL OR provider = ?2)
                AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
-             ORDER BY updated_at DESC, id"
+             ORDER BY updated_at DESC, id
+             LIMIT ?4"
         ))?;
+        // SQLite reads a negative LIMIT as "no limit".
+        let limit = filter.limit.map_or(-1, i64::from);
         let rows = statement.query_map(
-            params![name, filter.provider.map(Provider::as_str), states],
+            params![name, filter.provider.map(Provider::as_str), states, limit],
             summary_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -5,7 +5,9 @@
 
 mod common;
 
-use branchdesk_vault::{DraftFilter, DraftId, DraftState, Error, PartyKind, Provider};
+use branchdesk_vault::{
+    DraftFilter, DraftId, DraftInput, DraftState, Error, MemoryStore, PartyKind, Provider, Vault,
+};
 use common::{person, Fixture};
 
 #[test]
@@ -159,4 +161,32 @@ fn deleting_and_state_changes_survive_a_restart() {
     );
     assert!(vault.get_draft(gone).unwrap().is_none());
     assert_eq!(vault.list_drafts(&DraftFilter::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn a_limited_list_is_the_newest_drafts_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::open(dir.path(), &MemoryStore::default()).unwrap();
+    for n in 0..5 {
+        vault
+            .create_draft(&DraftInput {
+                provider: Provider::Cos,
+                kind: PartyKind::Person,
+                display_name: format!("Customer {n}"),
+                masked_tax_id: None,
+                state: DraftState::Draft,
+                body: serde_json::json!({}),
+            })
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let page = vault
+        .list_drafts(&DraftFilter {
+            limit: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+    let names: Vec<_> = page.iter().map(|d| d.display_name.as_str()).collect();
+    assert_eq!(names, ["Customer 4", "Customer 3"]);
+    assert_eq!(vault.list_drafts(&DraftFilter::default()).unwrap().len(), 5);
 }
