@@ -1,6 +1,9 @@
 //! `cargo xtask bench`: Branchdesk's cold start to a usable window, and its idle memory,
 //! as ratios against a bare Tauri window built from the same workspace and measured in the
-//! same run, on the same display. Results go to `bench/RESULTS.md`.
+//! same run, on the same display; the sandbox's create-customer throughput; and the outbox
+//! figures of `outbox.rs`. Results go to `bench/RESULTS.md`.
+
+mod outbox;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -45,8 +48,22 @@ pub fn run() -> Result<()> {
         "--package",
         "branchdesk-cli",
     ])?;
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "xtask",
+        "--features",
+        "outbox-bench",
+        "--bin",
+        "bench-outbox",
+    ])?;
     let release = target_dir().join("release");
-    let load = sandbox_load(&release.join(exe("branchdesk-cli")))?;
+    let cli = release.join(exe("branchdesk-cli"));
+    let load = sandbox_load(&cli)?;
+    let tool = outbox::tool_path(&release);
+    let drain = outbox::drain(&cli, &tool)?;
+    let listing = outbox::drafts_list(&tool)?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
 
@@ -109,6 +126,7 @@ pub fn run() -> Result<()> {
         start_ratio = app_start / bare_start,
         rss_ratio = app_rss / bare_rss,
     );
+    let report = report + &outbox::report(&drain, &listing);
     print!("{report}");
     let path = root().join("bench").join("RESULTS.md");
     std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;
@@ -124,9 +142,24 @@ struct Load {
     reference: f64,
 }
 
-/// Requests per second the sandbox sustains for create-customer, against its cheapest route.
-fn sandbox_load(cli: &Path) -> Result<Load> {
-    let mut sandbox = KillOnDrop(
+/// `branchdesk-cli sandbox` on a free port, stopped when dropped.
+struct Sandbox {
+    _process: KillOnDrop,
+    url: String,
+    ready: serde_json::Value,
+}
+
+impl Sandbox {
+    fn cos_field(&self, name: &str) -> String {
+        self.ready["credentials"]["cos"][name]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn start_sandbox(cli: &Path) -> Result<Sandbox> {
+    let mut process = KillOnDrop(
         Command::new(cli)
             .args(["sandbox", "--port", "0"])
             .stdout(Stdio::piped())
@@ -135,12 +168,22 @@ fn sandbox_load(cli: &Path) -> Result<Load> {
             .context("starting the sandbox")?,
     );
     let mut line = String::new();
-    BufReader::new(sandbox.0.stdout.take().context("no stdout")?).read_line(&mut line)?;
+    BufReader::new(process.0.stdout.take().context("no stdout")?).read_line(&mut line)?;
     let ready: serde_json::Value =
         serde_json::from_str(&line).context("the sandbox's ready line")?;
     let url = ready["url"].as_str().context("no url")?.to_owned();
-    let cos = &ready["credentials"]["cos"];
-    let field = |name: &str| cos[name].as_str().unwrap_or_default().to_owned();
+    Ok(Sandbox {
+        _process: process,
+        url,
+        ready,
+    })
+}
+
+/// Requests per second the sandbox sustains for create-customer, against its cheapest route.
+fn sandbox_load(cli: &Path) -> Result<Load> {
+    let sandbox = start_sandbox(cli)?;
+    let url = sandbox.url.clone();
+    let field = |name: &str| sandbox.cos_field(name);
     let token_answer = Command::new("curl")
         .args(["-sf", "-X", "POST", &format!("{url}/connect/token")])
         .args([

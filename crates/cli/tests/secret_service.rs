@@ -30,6 +30,24 @@ impl Sandbox {
         if let Some(faults) = faults {
             command.arg("--faults").arg(faults);
         }
+        Sandbox::spawn(command)
+    }
+
+    /// On `port` (0: a free one), its state kept in `db`, so a restart there is the same
+    /// sandbox.
+    fn start_on(port: u16, db: &Path) -> Sandbox {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_branchdesk-cli"));
+        command
+            .args(["sandbox", "--port", &port.to_string(), "--db"])
+            .arg(db);
+        Sandbox::spawn(command)
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    fn spawn(mut command: Command) -> Sandbox {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -537,4 +555,59 @@ fn a_scripted_session_works_and_leaves_no_secret_on_disk() {
             );
         }
     }
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn with_the_sandbox_down_for_a_while_the_queue_drains_by_itself_once_it_is_up() {
+    let root = tempfile::tempdir().unwrap();
+    let db = root.path().join("sandbox.sqlite");
+    // Up once, so the connection is added from the sandbox's own ready line, then down
+    // before anything is sent; it comes back on the same port with the same state.
+    let sandbox = Sandbox::start_on(0, &db);
+    let port = sandbox.port();
+    let desk = Desk::new();
+    desk.connect(&sandbox);
+    drop(sandbox);
+    desk.import(&people(5, 150));
+
+    let mut child = desk
+        .cli()
+        .args(["submit", "--wait", "--concurrency", "4"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for every draft to exhaust the client's own retries at least once.
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "submit --wait gave up while the sandbox was down: {:?}",
+        child.wait_with_output().unwrap()
+    );
+
+    let sandbox = Sandbox::start_on(port, &db);
+    let up = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if up.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("the queue was not drained 20 s after the sandbox came up");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    eprintln!("drained {:?} after the sandbox came up", up.elapsed());
+    assert!(
+        out.status.success(),
+        "{:?}\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("5 submitted, 0 waiting"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    desk.assert_all_sent_once(&sandbox, 5);
 }
