@@ -15,7 +15,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [-- ARGS]   install missing prerequisites, build, and open Branchdesk in Training mode
   test            every check CI runs; ends with `N passed, N failed`
-  bench           start-up and memory against a bare Tauri window; writes bench/RESULTS.md
+  bench           start-up, memory, sandbox and outbox figures as ratios; writes bench/RESULTS.md
   bindings        regenerate ui/types/bindings.d.ts from the Rust types";
 
 fn main() {

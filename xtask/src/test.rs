@@ -88,6 +88,24 @@ pub fn run() -> Result<()> {
             ],
         ),
     );
+    tally.check(
+        "cargo clippy (bench tools) -D warnings",
+        &mut shell::command(
+            &cargo,
+            &[
+                "clippy",
+                "--locked",
+                "-p",
+                "xtask",
+                "--all-targets",
+                "--features",
+                "outbox-bench",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
     tally.tests(
         "Rust tests",
         &mut shell::command(
