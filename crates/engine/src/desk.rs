@@ -759,7 +759,7 @@ fn jsons<T: Serialize>(values: &[T]) -> Result<Vec<Vec<u8>>> {
     values.iter().map(json).collect()
 }
 
-fn draft_id(id: &str) -> Result<DraftId> {
+pub(crate) fn draft_id(id: &str) -> Result<DraftId> {
     uuid::Uuid::parse_str(id)
         .map(DraftId)
         .map_err(|_| Error::NotFound)

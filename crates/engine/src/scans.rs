@@ -8,8 +8,9 @@ use std::path::Path;
 use base64::Engine as _;
 use branchdesk_documents::{CheckConfig, Outcome};
 use branchdesk_domain::draft::{ScanCheck, ScanSlot};
-use branchdesk_vault::{DraftId, ScanId};
+use branchdesk_vault::ScanId;
 
+use crate::desk::draft_id;
 use crate::{Desk, Error, Result};
 
 /// The slots a scan can fill.
@@ -23,7 +24,7 @@ impl Desk {
         if !SLOTS.contains(&slot) {
             return Err(Error::Encode(format!("{slot} is not a scan slot")));
         }
-        let id = parse_draft_id(draft)?;
+        let id = draft_id(draft)?;
         let normalised = branchdesk_documents::normalise(path, &CheckConfig::default())
             .map_err(|e| Error::ScanRefused(e.to_string()))?;
         let report = &normalised.report;
@@ -92,7 +93,6 @@ impl Desk {
         new: Option<ScanSlot>,
     ) -> Result<Vec<ScanSlot>> {
         let mut record = self.get_draft(draft)?;
-        let id = parse_draft_id(draft)?;
         for old in record.draft.scans.iter().filter(|s| s.slot == slot) {
             for file in [&old.scan_id, &old.thumbnail_id] {
                 if let Ok(uuid) = uuid::Uuid::parse_str(file) {
@@ -102,13 +102,7 @@ impl Desk {
         }
         record.draft.scans.retain(|s| s.slot != slot);
         record.draft.scans.extend(new);
-        self.save_draft(&id.to_string(), &record.draft)?;
+        self.save_draft(draft, &record.draft)?;
         Ok(record.draft.scans)
     }
-}
-
-fn parse_draft_id(id: &str) -> Result<DraftId> {
-    uuid::Uuid::parse_str(id)
-        .map(DraftId)
-        .map_err(|_| Error::NotFound)
 }
