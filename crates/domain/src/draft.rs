@@ -332,6 +332,10 @@ pub struct FinSection {
     pub purpose_id: String,
     pub source_of_fund_ids: Vec<String>,
     pub remarks: String,
+    /// What the proof-of-address scan is: `UTILITY_BILL`, `GOVERNMENT_LETTER` or
+    /// `BANK_STATEMENT`. Fin.com's attach needs it and no other provider names it.
+    #[serde(default)]
+    pub address_document_type: String,
 }
 
 #[cfg(test)]
