@@ -3,6 +3,7 @@
 
 pub mod cos;
 pub mod draft;
+pub mod fin;
 pub mod validate;
 
 mod error;
