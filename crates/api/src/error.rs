@@ -31,6 +31,54 @@ pub enum Error {
     /// Refused before sending: a malformed customer id or idempotency key.
     #[error("the request was not sent: {0}")]
     InvalidRequest(String),
+    /// The request may have reached the provider and been applied, or not. It has no
+    /// idempotency key, so sending it again could make a duplicate: look first.
+    #[error("it is not known whether the provider applied the request ({detail}); check before sending it again")]
+    OutcomeUnknown { detail: String },
+    #[error("the upload was cancelled")]
+    Cancelled,
+    /// A document to upload could not be read (or was not the length it was said to be).
+    #[error("a document could not be read for sending: {0}")]
+    Source(String),
+    /// The provider checked the request field by field and refused it; `fields` name where.
+    #[error("the provider found problems in the request (HTTP {status}): {}", fields_summary(.message, .fields))]
+    Invalid {
+        status: u16,
+        message: String,
+        fields: Vec<FieldProblem>,
+    },
+    /// Fin.com refused to attach documents: the customer is not in a state that allows it.
+    #[error("the documents cannot be attached: {0}")]
+    NotEligible(crate::fin::AttachPrecondition),
+    #[error("Fin.com does not offer RELIANCE verification to this client (HTTP 423: {message}); use STANDARD verification, or ask Fin.com to enable RELIANCE")]
+    RelianceUnavailable { message: String },
+    /// Fin.com is still processing an earlier attach for this customer, after waiting.
+    #[error("another document attach for this customer is still being processed; try again in a few minutes")]
+    AttachInFlight,
+    #[error("the provider has no such customer (HTTP 404)")]
+    NotFound,
+    /// A definite refusal without a more specific meaning (400, 413, …).
+    #[error("the provider refused the request (HTTP {status}): {message}")]
+    Refused { status: u16, message: String },
+}
+
+/// One problem the provider found, at a field path such as
+/// `identifying_documents.0.files.1.side` (the provider's own spelling).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub path: String,
+    pub message: String,
+}
+
+fn fields_summary(message: &str, fields: &[FieldProblem]) -> String {
+    if fields.is_empty() {
+        return message.to_owned();
+    }
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.path, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn summary(errors: &[ErrorItem]) -> String {

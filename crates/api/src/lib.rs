@@ -2,9 +2,10 @@
 //! header, which answers are worth retrying, and how its error bodies read.
 
 pub mod cos;
+pub mod fin;
 
 mod error;
 mod http;
 
-pub use error::{Error, Result};
+pub use error::{Error, FieldProblem, Result};
 pub use http::{check_base_url, RetryPolicy};
