@@ -25,6 +25,14 @@ fn main() {
         "scan_choose",
         "scan_remove",
         "scan_thumbnail",
+        "scan_rotate",
+        "scan_accept_warnings",
+        "scan_attach_drop",
+        "drops_watch",
+        "scanner_tray",
+        "scanner_folder_choose",
+        "scanner_folder_clear",
+        "scanner_assign",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

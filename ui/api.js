@@ -10,6 +10,9 @@
 /** @typedef {import("./types/bindings").ConnectionInput} ConnectionInput */
 /** @typedef {import("./types/bindings").SettingsView} SettingsView */
 /** @typedef {import("./types/bindings").ScanSlot} ScanSlot */
+/** @typedef {import("./types/bindings").TrayView} TrayView */
+/** @typedef {import("./types/bindings").DropEvent} DropEvent */
+/** @typedef {import("./types/bindings").AssignedScan} AssignedScan */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
 /** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
 /** @typedef {import("./types/bindings").Draft} Draft */
@@ -180,3 +183,65 @@ export const removeScan = (draftId, slot) => call("scan_remove", { draftId, slot
  * @returns {Promise<string>}
  */
 export const scanThumbnail = (thumbnailId) => call("scan_thumbnail", { thumbnailId });
+
+/**
+ * @param {string} draftId
+ * @param {string} slot
+ * @param {number} quarterTurns clockwise; negative turns anticlockwise
+ * @returns {Promise<ScanSlot[]>}
+ */
+export const rotateScan = (draftId, slot, quarterTurns) => call("scan_rotate", { draftId, slot, quarterTurns });
+
+/**
+ * @param {string} draftId
+ * @param {string} slot
+ * @param {string} reason
+ * @returns {Promise<ScanSlot[]>}
+ */
+export const acceptScanWarnings = (draftId, slot, reason) => call("scan_accept_warnings", { draftId, slot, reason });
+
+/**
+ * @param {string} draftId
+ * @param {string} slot
+ * @param {number} dropId
+ * @returns {Promise<ScanSlot[]>}
+ */
+export const attachDrop = (draftId, slot, dropId) => call("scan_attach_drop", { draftId, slot, dropId });
+
+/**
+ * Files dragged over and dropped onto the window arrive here (names and positions only).
+ * @param {(event: DropEvent) => void} listener
+ * @returns {Promise<void>}
+ */
+export function watchDrops(listener) {
+  /** @type {TauriChannel<DropEvent>} */
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = listener;
+  return call("drops_watch", { onEvent: channel });
+}
+
+/**
+ * The scanner tray now; later changes go to `listener`.
+ * @param {(view: TrayView) => void} listener
+ * @returns {Promise<TrayView>}
+ */
+export function scannerTray(listener) {
+  /** @type {TauriChannel<TrayView>} */
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = listener;
+  return call("scanner_tray", { onChange: channel });
+}
+
+/** @returns {Promise<TrayView | null>} null when staff cancel the folder dialog */
+export const chooseScannerFolder = () => call("scanner_folder_choose");
+
+/** @returns {Promise<TrayView>} */
+export const clearScannerFolder = () => call("scanner_folder_clear");
+
+/**
+ * @param {string} draftId
+ * @param {string} slot
+ * @param {string} name
+ * @returns {Promise<AssignedScan>}
+ */
+export const assignFromScanner = (draftId, slot, name) => call("scanner_assign", { draftId, slot, name });

@@ -8,17 +8,19 @@ mod tests {
 
     use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView};
     use crate::error::{ErrorCode, UiError};
+    use crate::intake::{DropEvent, TrayView};
     use branchdesk_domain::cos::ScanStatus;
     use branchdesk_domain::draft::{
         Address, Associate, CompanyDetails, CosBeneficialOwner, CosSection, Draft, DueDiligence,
         Email, FinSection, IdentityDocument, LatinNames, Names, PartyKind, PersonDetails, Phone,
-        ScanCheck, ScanSlot, TaxId,
+        ProviderChoice, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
         Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
         StepProblem, Submission,
     };
+    use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
     use branchdesk_engine::{CosOutcome, Environment};
 
@@ -29,6 +31,7 @@ mod tests {
             Activity::decl(),
             ActivityEntry::decl(),
             Address::decl(),
+            AssignedScan::decl(),
             AppInfo::decl(),
             Associate::decl(),
             CompanyDetails::decl(),
@@ -41,6 +44,7 @@ mod tests {
             CosOutcome::decl(),
             CosSection::decl(),
             Draft::decl(),
+            DropEvent::decl(),
             DraftListItem::decl(),
             DraftRecord::decl(),
             DueDiligence::decl(),
@@ -54,6 +58,7 @@ mod tests {
             Names::decl(),
             PartyKind::decl(),
             PersonDetails::decl(),
+            ProviderChoice::decl(),
             Phone::decl(),
             QueueSummary::decl(),
             Saved::decl(),
@@ -65,6 +70,8 @@ mod tests {
             StepProblem::decl(),
             Submission::decl(),
             TaxId::decl(),
+            TrayFile::decl(),
+            TrayView::decl(),
             UiError::decl(),
         ];
         let mut out = String::from(

@@ -6,12 +6,15 @@ use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
 };
+use branchdesk_engine::scanner::{self, AssignedScan};
 use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};
 use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 use ts_rs::TS;
 
+use crate::intake::{DropEvent, Drops, Scanner, TrayView};
 use crate::state::AppState;
 use crate::UiError;
 
@@ -140,6 +143,8 @@ pub struct SettingsView {
     pub training: bool,
     pub environment: Environment,
     pub connections: Vec<ConnectionView>,
+    /// The watched scanner folder, if one is set.
+    pub scanner_folder: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -148,8 +153,10 @@ pub struct ConnectionCheck {
 }
 
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
+    let settings = Settings::load(&state.data_dir);
     Ok(SettingsView {
-        training: Settings::load(&state.data_dir).training,
+        training: settings.training,
+        scanner_folder: settings.scanner_folder.map(|dir| dir.display().to_string()),
         environment: state.desk().environment(),
         connections: state
             .vault
@@ -206,7 +213,11 @@ pub async fn connection_test(state: State<'_, AppState>, id: String) -> Answer<C
 
 #[tauri::command]
 pub async fn training_set(state: State<'_, AppState>, on: bool) -> Answer<SettingsView> {
-    state.apply(&Settings { training: on }).await?;
+    let settings = Settings {
+        training: on,
+        ..Settings::load(&state.data_dir)
+    };
+    state.apply(&settings).await?;
     settings_view(&state)
 }
 
@@ -242,4 +253,114 @@ pub fn scan_remove(
 #[tauri::command]
 pub fn scan_thumbnail(state: State<'_, AppState>, thumbnail_id: String) -> Answer<String> {
     Ok(state.desk().thumbnail(&thumbnail_id)?)
+}
+
+/// Turns a scan a quarter (or more) and checks it again.
+#[tauri::command]
+pub async fn scan_rotate(
+    state: State<'_, AppState>,
+    draft_id: String,
+    slot: String,
+    quarter_turns: i32,
+) -> Answer<Vec<ScanSlot>> {
+    let desk = state.desk();
+    blocking(move || desk.rotate_scan(&draft_id, &slot, quarter_turns)).await
+}
+
+/// Keeps a scan despite its warnings, for the reason staff give (audited).
+#[tauri::command]
+pub fn scan_accept_warnings(
+    state: State<'_, AppState>,
+    draft_id: String,
+    slot: String,
+    reason: String,
+) -> Answer<Vec<ScanSlot>> {
+    Ok(state
+        .desk()
+        .accept_scan_warnings(&draft_id, &slot, &reason)?)
+}
+
+/// Attaches the file dropped onto `slot` (drop `drop_id`, as the drop event named it).
+#[tauri::command]
+pub async fn scan_attach_drop(
+    state: State<'_, AppState>,
+    drops: State<'_, Drops>,
+    draft_id: String,
+    slot: String,
+    drop_id: u32,
+) -> Answer<Vec<ScanSlot>> {
+    let path = drops.take(drop_id)?;
+    let desk = state.desk();
+    blocking(move || desk.attach_scan(&draft_id, &slot, &path)).await
+}
+
+/// Subscribes the page to files being dragged over and dropped onto the window.
+#[tauri::command]
+pub fn drops_watch(drops: State<'_, Drops>, on_event: Channel<DropEvent>) {
+    drops.subscribe(on_event);
+}
+
+/// The "From scanner" tray as it is now; later changes arrive on `on_change`.
+#[tauri::command]
+pub fn scanner_tray(scanner: State<'_, Scanner>, on_change: Channel<TrayView>) -> TrayView {
+    scanner.subscribe(on_change)
+}
+
+/// Chooses the scanner folder with the system's folder dialog and starts watching it.
+/// `None` when staff cancel.
+#[tauri::command]
+pub async fn scanner_folder_choose(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    scanner: State<'_, Scanner>,
+) -> Answer<Option<TrayView>> {
+    let Some(dir) = crate::dialog::pick_folder(&app).await else {
+        return Ok(None);
+    };
+    let settings = Settings {
+        scanner_folder: Some(dir.clone()),
+        ..Settings::load(&state.data_dir)
+    };
+    settings.save(&state.data_dir)?;
+    scanner.set_folder(Some(&dir));
+    Ok(Some(scanner.view()))
+}
+
+/// Stops watching the scanner folder (its files stay where they are).
+#[tauri::command]
+pub fn scanner_folder_clear(
+    state: State<'_, AppState>,
+    scanner: State<'_, Scanner>,
+) -> Answer<TrayView> {
+    let settings = Settings {
+        scanner_folder: None,
+        ..Settings::load(&state.data_dir)
+    };
+    settings.save(&state.data_dir)?;
+    scanner.set_folder(None);
+    Ok(scanner.view())
+}
+
+/// Attaches a file from the scanner tray to `slot`; it leaves the folder once it is stored
+/// encrypted in the draft.
+#[tauri::command]
+pub async fn scanner_assign(
+    state: State<'_, AppState>,
+    scanner: State<'_, Scanner>,
+    draft_id: String,
+    slot: String,
+    name: String,
+) -> Answer<AssignedScan> {
+    let path = scanner.with_folder(|folder| folder.path_of(&name))?;
+    let desk = state.desk();
+    blocking(move || scanner::assign(&desk, &draft_id, &slot, &path)).await
+}
+
+/// Decoding and re-encoding a photo takes a moment: off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> branchdesk_engine::Result<T> + Send + 'static,
+) -> Answer<T> {
+    Ok(tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))??)
 }

@@ -27,6 +27,21 @@ pub async fn pick_scan(app: &tauri::AppHandle) -> Option<PathBuf> {
     receiver.await.ok().flatten()
 }
 
+pub async fn pick_folder(app: &tauri::AppHandle) -> Option<PathBuf> {
+    #[cfg(feature = "e2e-hooks")]
+    if let Some(path) = e2e::next_pick() {
+        return Some(path);
+    }
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("The folder your scanner saves into")
+        .pick_folder(move |picked| {
+            let _ = sender.send(picked.and_then(|p| p.into_path().ok()));
+        });
+    receiver.await.ok().flatten()
+}
+
 /// End-to-end tests cannot click a native dialog: with the `e2e-hooks` feature, the paths
 /// in `BRANCHDESK_E2E_PICKS` (separated by the platform's path-list separator) answer the
 /// dialogs in order.

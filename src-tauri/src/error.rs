@@ -25,6 +25,8 @@ pub enum ErrorCode {
     QueueBusy,
     /// A scan file cannot be used; the message says why.
     ScanRefused,
+    /// The scanner folder is not set or cannot be watched; the message says what to do.
+    ScannerFolder,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -77,6 +79,11 @@ impl From<EngineError> for UiError {
             },
             EngineError::ScanRefused(_) => UiError {
                 code: ErrorCode::ScanRefused,
+                message,
+                field: None,
+            },
+            EngineError::Scanner(_) => UiError {
+                code: ErrorCode::ScannerFolder,
                 message,
                 field: None,
             },

@@ -4,9 +4,11 @@ mod bindings;
 mod commands;
 mod dialog;
 mod error;
+mod intake;
 mod state;
 
-use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+use branchdesk_engine::setup::Settings;
+use tauri::{DragDropEvent, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 pub use error::{ErrorCode, UiError};
 
@@ -46,24 +48,61 @@ pub fn run() {
             commands::scan_choose,
             commands::scan_remove,
             commands::scan_thumbnail,
+            commands::scan_rotate,
+            commands::scan_accept_warnings,
+            commands::scan_attach_drop,
+            commands::drops_watch,
+            commands::scanner_tray,
+            commands::scanner_folder_choose,
+            commands::scanner_folder_clear,
+            commands::scanner_assign,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;
             // The webview keeps its own storage under the data folder too, so a test's
             // BRANCHDESK_DATA_DIR isolates everything the app writes.
             let webview_dir = state.data_dir.join("webview");
+            let scanner = intake::Scanner::default();
+            scanner.set_folder(Settings::load(&state.data_dir).scanner_folder.as_deref());
             app.manage(state);
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
+            app.manage(scanner);
+            app.manage(intake::Drops::default());
+            let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
                 .title("Branchdesk")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(960.0, 640.0)
                 .data_directory(webview_dir)
                 .build()?;
+            let handle = app.handle().clone();
+            let scale = window.scale_factor().unwrap_or(1.0);
+            window.on_window_event(move |event| {
+                if let WindowEvent::DragDrop(drop) = event {
+                    forward_drop(&handle, drop, scale);
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "Branchdesk stopped with an error");
         std::process::exit(1);
+    }
+}
+
+/// Hands a drag over the window to the page, in CSS pixels; the dropped paths stay in Rust.
+fn forward_drop(app: &tauri::AppHandle, event: &DragDropEvent, scale: f64) {
+    let drops = app.state::<intake::Drops>();
+    let css = |p: &tauri::PhysicalPosition<f64>| (p.x / scale, p.y / scale);
+    match event {
+        DragDropEvent::Enter { position, .. } | DragDropEvent::Over { position } => {
+            let (x, y) = css(position);
+            drops.over(x, y);
+        }
+        DragDropEvent::Drop { paths, position } => {
+            let (x, y) = css(position);
+            drops.dropped(paths.clone(), x, y);
+        }
+        DragDropEvent::Leave => drops.leave(),
+        _ => {}
     }
 }

@@ -19,6 +19,13 @@ state: string, postalCode: string,
  */
 country: string, };
 
+export type AssignedScan = { scans: Array<ScanSlot>, 
+/**
+ * False when the file stayed in the folder (a read-only share, say): staff should
+ * delete it there themselves.
+ */
+removed: boolean, };
+
 export type AppInfo = { environment: Environment, version: string, 
 /**
  * Where the built-in sandbox listens, in Training mode.
@@ -113,7 +120,7 @@ primaryOwnerCustomerId: string,
  */
 beneficialOwners: Array<CosBeneficialOwner>, };
 
-export type Draft = { kind: PartyKind, 
+export type Draft = { provider: ProviderChoice, kind: PartyKind, 
 /**
  * The person's names; for a company, the names of the person staff deal with are
  * not here but in [`Draft::associates`].
@@ -138,6 +145,12 @@ associates: Array<Associate>, cos: CosSection, fin: FinSection,
  * the images themselves live encrypted in the vault.
  */
 scans: Array<ScanSlot>, };
+
+export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "leave" } | { "kind": "drop", id: number, x: number, y: number, 
+/**
+ * File names only; the paths stay in Rust.
+ */
+names: Array<string>, };
 
 export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, };
 
@@ -165,13 +178,18 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "scan_refused" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "scan_refused" | "scanner_folder" | "internal";
 
 export type FinSection = { 
 /**
  * `STANDARD` or `RELIANCE`.
  */
-verificationType: string, occupationId: string, purposeId: string, sourceOfFundIds: Array<string>, remarks: string, };
+verificationType: string, occupationId: string, purposeId: string, sourceOfFundIds: Array<string>, remarks: string, 
+/**
+ * What the proof-of-address scan is: `UTILITY_BILL`, `GOVERNMENT_LETTER` or
+ * `BANK_STATEMENT`. Fin.com's attach needs it and no other provider names it.
+ */
+addressDocumentType: string, };
 
 export type IdentityDocument = { idType: string, isPrimary: boolean, number: string, 
 /**
@@ -231,6 +249,8 @@ secondCitizenshipCountry: string,
  */
 gender: string, };
 
+export type ProviderChoice = "cos" | "fin" | "bvnk";
+
 export type Phone = { phoneType: string, isPrimary: boolean, 
 /**
  * As typed: `(201) 555-2345`, `+1 201 555 2345`, `201.555.2345`.
@@ -268,11 +288,20 @@ format: string,
 /**
  * The quality checks' findings, one sentence each.
  */
-checks: Array<ScanCheck>, };
+checks: Array<ScanCheck>, 
+/**
+ * Why staff kept the scan despite its warnings (recorded in the audit log too);
+ * empty while none was given. Cleared whenever the file changes.
+ */
+overrideReason: string, };
 
 export type ScanStatus = "Pending" | "Clear" | "Failed" | "Positive" | "Reviewing";
 
-export type SettingsView = { training: boolean, environment: Environment, connections: Array<ConnectionView>, };
+export type SettingsView = { training: boolean, environment: Environment, connections: Array<ConnectionView>, 
+/**
+ * The watched scanner folder, if one is set.
+ */
+scannerFolder: string | null, };
 
 export type Severity = "error" | "warning";
 
@@ -289,5 +318,26 @@ number: string,
  * ISO 3166-1 alpha-2 of the issuing country; `US` for SSN, EIN and ITIN.
  */
 country: string, };
+
+export type TrayFile = { 
+/**
+ * The file's name in the folder; it is only ever looked up among the folder's
+ * current files, so it cannot name anything outside it.
+ */
+name: string, bytes: bigint, 
+/**
+ * Seconds since the Unix epoch of its last change, newest first in the tray.
+ */
+modified: bigint, };
+
+export type TrayView = { 
+/**
+ * The watched folder, or none when no folder is set in Settings.
+ */
+folder: string | null, files: Array<TrayFile>, 
+/**
+ * Why the folder is not being watched, when it is set but cannot be.
+ */
+problem: string | null, };
 
 export type UiError = { code: ErrorCode, message: string, field?: string, };

@@ -31,6 +31,8 @@ export async function renderSettings(main, info) {
   main.append(el("h1", {}, [t("settings.title")]), status);
   const section = el("section", { "aria-labelledby": "settings-env-title" });
   main.append(section);
+  const scanner = el("section", { "aria-labelledby": "settings-scanner-title", id: "settings-scanner" });
+  main.append(scanner);
   const connections = el("section", { "aria-labelledby": "settings-conn-title" });
   main.append(connections);
   main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
@@ -77,6 +79,7 @@ export async function renderSettings(main, info) {
     };
     showTrainingUrl();
 
+    drawScanner(scanner, view.scannerFolder ?? null, status);
     connections.replaceChildren(el("h2", { id: "settings-conn-title" }, [t("settings.connections")]));
     const list = el("ul", { id: "connections", class: "draft-list" });
     if (view.connections.length === 0) list.append(el("li", { class: "muted" }, [t("settings.noConnections")]));
@@ -189,4 +192,36 @@ function connectionForm(draw, status) {
     }
   });
   return form;
+}
+
+/**
+ * The scanner folder: chosen with the system's folder dialog (from Rust), watched for new
+ * scans, which then appear in the scans step's "From scanner" tray.
+ * @param {HTMLElement} section
+ * @param {string | null} folder
+ * @param {HTMLElement} status
+ */
+function drawScanner(section, folder, status) {
+  const choose = el("button", { type: "button", id: "scanner-choose", class: "secondary" }, [t("settings.scannerChoose")]);
+  choose.addEventListener("click", async () => {
+    try {
+      const view = await api.chooseScannerFolder();
+      if (view) drawScanner(section, view.folder, status);
+      if (view?.problem) status.textContent = view.problem;
+    } catch (error) {
+      status.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+    }
+  });
+  const actions = el("div", { class: "actions" }, [choose]);
+  if (folder) {
+    const clear = el("button", { type: "button", id: "scanner-clear", class: "secondary" }, [t("settings.scannerClear")]);
+    clear.addEventListener("click", async () => drawScanner(section, (await api.clearScannerFolder()).folder, status));
+    actions.append(clear);
+  }
+  section.replaceChildren(
+    el("h2", { id: "settings-scanner-title" }, [t("settings.scanner")]),
+    el("p", { id: "scanner-folder", "data-folder": folder ?? "" }, [folder ? t("settings.scannerFolder", { folder }) : t("settings.scannerNone")]),
+    el("p", { class: "hint" }, [t("settings.scannerHint")]),
+    actions,
+  );
 }

@@ -5,14 +5,19 @@ import { el } from "./dom.js";
 
 /** @typedef {import("../types/bindings").ScanSlot} ScanSlot */
 /** @typedef {import("../types/bindings").Draft} Draft */
+/** @typedef {import("../types/bindings").TrayView} TrayView */
+/** @typedef {import("../types/bindings").DropEvent} DropEvent */
+
+/** The MIME-like type an in-page drag of a tray file carries. */
+const TRAY_DRAG = "application/x-branchdesk-tray";
 
 /**
  * The slots a document type needs, with the side printed on each.
  * @param {string} idType
  * @returns {[string, string][]} slot and its label's message key
  */
-function slotsFor(idType) {
-  const document = idType === "Passport" ? "passport" : idType === "IdCard" ? "idCard" : "licence";
+export function slotsFor(idType) {
+  const document = idType === "IdCard" ? "idCard" : idType === "ResidencePermit" ? "permit" : "licence";
   /** @type {[string, string][]} */
   const slots = idType === "Passport" ? [["FRONT", "scan.passportPage"]] : [["FRONT", `scan.front.${document}`], ["BACK", `scan.back.${document}`]];
   slots.push(["SELFIE", "scan.selfie"], ["PROOF_OF_ADDRESS", "scan.proofOfAddress"]);
@@ -24,9 +29,27 @@ function size(bytes) {
   return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
+/** @param {unknown} error */
+const detail = (error) => /** @type {import("../api.js").CommandError} */ (error).detail;
+
 /**
- * Renders the scan slots of a draft. Files are chosen with the system's dialog, checked
- * and encrypted in Rust; the page only ever shows their thumbnails.
+ * Where files dragged from the desktop go: the scans step that is on screen, if any. The
+ * channel is opened once per page; each render of the step takes it over.
+ * @type {((event: DropEvent) => void) | null}
+ */
+let dropHandler = null;
+let watchingDrops = false;
+
+function watchDrops() {
+  if (watchingDrops) return;
+  watchingDrops = true;
+  api.watchDrops((event) => dropHandler?.(event)).catch(() => (watchingDrops = false));
+}
+
+/**
+ * Renders the scan slots of a draft and the scanner tray. Files are chosen with the
+ * system's dialog, dropped from the desktop, or taken from the scanner folder; Rust checks
+ * and encrypts them, and the page only ever shows their thumbnails.
  * @param {HTMLElement} container
  * @param {string} draftId
  * @param {Draft} draft
@@ -34,52 +57,202 @@ function size(bytes) {
  */
 export function renderScans(container, draftId, draft, changed) {
   const idType = draft.identityDocuments[0]?.idType ?? "DriversLicense";
+  const slots = slotsFor(idType);
   const grid = el("div", { class: "slots" });
-  for (const [slot, label] of slotsFor(idType)) {
+  const status = el("p", { class: "muted", role: "status", "aria-live": "polite", id: "scan-status" });
+  /** @type {Map<string, {box: HTMLElement, error: HTMLElement}>} */
+  const boxes = new Map();
+
+  /**
+   * Runs one change of a slot, showing what it is doing and any refusal in the slot.
+   * @param {string} slot
+   * @param {() => Promise<ScanSlot[] | null>} work
+   */
+  const act = async (slot, work) => {
+    const target = boxes.get(slot);
+    if (!target) return;
+    target.error.textContent = "";
+    target.box.setAttribute("aria-busy", "true");
+    status.textContent = t("scan.checking");
+    try {
+      const scans = await work();
+      status.textContent = "";
+      if (scans) changed(scans);
+    } catch (e) {
+      status.textContent = "";
+      target.error.textContent = detail(e);
+    } finally {
+      target.box.removeAttribute("aria-busy");
+    }
+  };
+
+  for (const [slot, label] of slots) {
     const filled = draft.scans.find((s) => s.slot === slot);
     const box = el("section", { class: "slot", "data-slot": slot, "data-filled": String(Boolean(filled)), "aria-label": t(/** @type {any} */ (label)) });
     box.append(el("h3", {}, [t(/** @type {any} */ (label))]));
     const error = el("p", { class: "error", role: "alert" });
-    if (filled) {
-      const image = el("img", { class: "thumb", alt: t("scan.thumbnailOf", { name: filled.fileName }) });
-      if (filled.thumbnailId) api.scanThumbnail(filled.thumbnailId).then((url) => (image.src = url));
-      const pixels = filled.width && filled.height ? `${filled.width}×${filled.height} px` : filled.pages ? t("scan.pages", { pages: String(filled.pages) }) : "";
-      box.append(
-        image,
-        el("p", { class: "muted small" }, [[filled.fileName, filled.format, pixels, size(Number(filled.bytes))].filter(Boolean).join(" · ")]),
-        el(
-          "ul",
-          { class: "chips" },
-          filled.checks.map((c) => el("li", { "data-ok": String(c.ok), "data-check": c.check }, [`${c.ok ? "✓" : "⚠"} ${c.message}`])),
-        ),
-      );
-    } else {
-      box.append(el("p", { class: "muted" }, [t("scan.empty")]));
-    }
+    boxes.set(slot, { box, error });
+    if (filled) box.append(...describe(filled));
+    else box.append(el("p", { class: "muted" }, [t("scan.empty")]));
+
     const choose = el("button", { type: "button", class: filled ? "secondary" : "", "data-action": "choose" }, [t(filled ? "scan.replace" : "scan.choose")]);
-    choose.addEventListener("click", async () => {
-      error.textContent = "";
-      choose.disabled = true;
-      choose.textContent = t("scan.checking");
-      try {
-        const scans = await api.chooseScan(draftId, slot);
-        if (scans) changed(scans);
-        else choose.textContent = t(filled ? "scan.replace" : "scan.choose");
-      } catch (e) {
-        error.textContent = /** @type {import("../api.js").CommandError} */ (e).detail;
-        choose.textContent = t(filled ? "scan.replace" : "scan.choose");
-      } finally {
-        choose.disabled = false;
-      }
-    });
+    choose.addEventListener("click", () => act(slot, () => api.chooseScan(draftId, slot)));
     const actions = el("div", { class: "actions" }, [choose]);
+    if (filled && filled.format !== "PDF") {
+      for (const [turns, key] of /** @type {const} */ ([[-1, "scan.rotateLeft"], [1, "scan.rotateRight"]])) {
+        const rotate = el("button", { type: "button", class: "secondary small", "data-action": turns < 0 ? "rotate-left" : "rotate-right", title: t(key), "aria-label": t(key) }, [turns < 0 ? "↺" : "↻"]);
+        rotate.addEventListener("click", () => act(slot, () => api.rotateScan(draftId, slot, turns)));
+        actions.append(rotate);
+      }
+    }
     if (filled) {
       const remove = el("button", { type: "button", class: "danger small", "data-action": "remove" }, [t("scan.remove")]);
-      remove.addEventListener("click", async () => changed(await api.removeScan(draftId, slot)));
+      remove.addEventListener("click", () => act(slot, () => api.removeScan(draftId, slot)));
       actions.append(remove);
     }
-    box.append(actions, error);
+    box.append(actions);
+    if (filled && filled.checks.some((c) => !c.ok)) box.append(overrideBlock(filled, (reason) => act(slot, () => api.acceptScanWarnings(draftId, slot, reason))));
+    box.append(error);
+
+    // A file from the scanner tray dragged within the page.
+    box.addEventListener("dragover", (event) => {
+      if (event.dataTransfer?.types.includes(TRAY_DRAG)) {
+        event.preventDefault();
+        box.dataset.dropHover = "true";
+      }
+    });
+    box.addEventListener("dragleave", () => delete box.dataset.dropHover);
+    box.addEventListener("drop", (event) => {
+      const name = event.dataTransfer?.getData(TRAY_DRAG);
+      delete box.dataset.dropHover;
+      if (!name) return;
+      event.preventDefault();
+      act(slot, () => assign(draftId, slot, name, status));
+    });
     grid.append(box);
   }
-  container.append(grid);
+
+  /** @param {number} x @param {number} y */
+  const slotAt = (x, y) => /** @type {HTMLElement | null} */ (document.elementFromPoint(x, y)?.closest(".slot[data-slot]") ?? null);
+  dropHandler = (event) => {
+    if (!grid.isConnected) return;
+    for (const { box } of boxes.values()) delete box.dataset.dropHover;
+    if (event.kind === "leave") return;
+    const box = slotAt(event.x, event.y);
+    if (event.kind === "over") {
+      if (box) box.dataset.dropHover = "true";
+      return;
+    }
+    const slot = box?.dataset.slot;
+    if (!slot) {
+      status.textContent = t("scan.dropOnSlot");
+      return;
+    }
+    act(slot, () => api.attachDrop(draftId, slot, event.id));
+  };
+  watchDrops();
+
+  container.append(el("p", { class: "hint" }, [t("scan.hint")]), grid, status, tray(draftId, slots, status, act));
+}
+
+/**
+ * The thumbnail, the file's facts and what the checks found.
+ * @param {ScanSlot} filled
+ * @returns {HTMLElement[]}
+ */
+function describe(filled) {
+  const image = el("img", { class: "thumb", alt: t("scan.thumbnailOf", { name: filled.fileName }) });
+  if (filled.thumbnailId) api.scanThumbnail(filled.thumbnailId).then((url) => (image.src = url));
+  const pixels = filled.width && filled.height ? `${filled.width}×${filled.height} px` : "";
+  const pages = filled.pages ? t("scan.pages", { pages: String(filled.pages) }) : "";
+  return [
+    filled.thumbnailId ? image : el("div", { class: "thumb pdf-tile", "aria-hidden": "true" }, ["PDF"]),
+    el("p", { class: "muted small" }, [[filled.fileName, filled.format, pixels, pages, size(Number(filled.bytes))].filter(Boolean).join(" · ")]),
+    el(
+      "ul",
+      { class: "chips" },
+      filled.checks.map((c) => el("li", { "data-ok": String(c.ok), "data-check": c.check }, [`${c.ok ? "✓" : "⚠"} ${c.message}`])),
+    ),
+  ];
+}
+
+/**
+ * "Keep anyway": staff may accept a scan with warnings, saying why; the reason is audited.
+ * @param {ScanSlot} filled
+ * @param {(reason: string) => void} accept
+ */
+function overrideBlock(filled, accept) {
+  if (filled.overrideReason) {
+    return el("p", { class: "override", "data-overridden": "true" }, [t("scan.kept", { reason: filled.overrideReason })]);
+  }
+  const id = `override-${filled.slot}`;
+  const reason = el("input", { id, type: "text", maxlength: "200", autocomplete: "off" });
+  const keep = el("button", { type: "button", class: "secondary small", "data-action": "keep" }, [t("scan.keep")]);
+  const submit = () => accept(reason.value);
+  keep.addEventListener("click", submit);
+  reason.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      submit();
+    }
+  });
+  return el("div", { class: "field override" }, [el("label", { for: id }, [t("scan.keepReason")]), reason, keep]);
+}
+
+/**
+ * @param {string} draftId
+ * @param {string} slot
+ * @param {string} name
+ * @param {HTMLElement} status
+ */
+async function assign(draftId, slot, name, status) {
+  const answer = await api.assignFromScanner(draftId, slot, name);
+  if (!answer.removed) status.textContent = t("scan.notRemoved", { name });
+  return answer.scans;
+}
+
+/**
+ * The "From scanner" tray: files that appeared in the scanner folder, each assignable to a
+ * slot by keyboard (a list of slots) or by dragging it onto one.
+ * @param {string} draftId
+ * @param {[string, string][]} slots
+ * @param {HTMLElement} status
+ * @param {(slot: string, work: () => Promise<ScanSlot[] | null>) => Promise<void>} act
+ */
+function tray(draftId, slots, status, act) {
+  const section = el("section", { class: "tray", id: "scanner-tray", "aria-labelledby": "tray-title" });
+  /** @param {TrayView} view */
+  const draw = (view) => {
+    section.replaceChildren(el("h2", { id: "tray-title" }, [t("scan.tray")]));
+    if (!view.folder) {
+      section.append(el("p", { class: "muted" }, [t("scan.trayNoFolder")]));
+      return;
+    }
+    section.append(el("p", { class: "muted small" }, [t("scan.trayFolder", { folder: view.folder })]));
+    if (view.problem) section.append(el("p", { class: "error" }, [view.problem]));
+    if (view.files.length === 0) {
+      section.append(el("p", { class: "muted", "data-empty": "true" }, [t("scan.trayEmpty")]));
+      return;
+    }
+    const list = el("ul", { class: "tray-files" });
+    for (const file of view.files) {
+      const item = el("li", { draggable: "true", "data-name": file.name });
+      item.addEventListener("dragstart", (event) => event.dataTransfer?.setData(TRAY_DRAG, file.name));
+      const when = new Date(Number(file.modified) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      const selectId = `tray-slot-${list.children.length}`;
+      const target = el("select", { id: selectId, "aria-label": t("scan.assignTo", { name: file.name }) }, slots.map(([slot, label]) => el("option", { value: slot }, [t(/** @type {any} */ (label))])));
+      const go = el("button", { type: "button", class: "small", "data-action": "assign" }, [t("scan.assign")]);
+      go.addEventListener("click", () => act(target.value, () => assign(draftId, target.value, file.name, status)));
+      item.append(el("span", { class: "tray-name" }, [file.name]), el("span", { class: "muted small" }, [`${size(Number(file.bytes))} · ${when}`]), target, go);
+      list.append(item);
+    }
+    section.append(list, el("p", { class: "hint" }, [t("scan.trayHint")]));
+  };
+  api
+    .scannerTray((view) => {
+      if (section.isConnected) draw(view);
+    })
+    .then(draw)
+    .catch((e) => section.replaceChildren(el("p", { class: "error" }, [detail(e)])));
+  return section;
 }

@@ -69,10 +69,22 @@ pub enum PartyKind {
     Company,
 }
 
+/// The provider an onboarding goes to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ProviderChoice {
+    /// Drafts saved before the choice existed are COS drafts.
+    #[default]
+    Cos,
+    Fin,
+    Bvnk,
+}
+
 /// One onboarding, for any provider.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Draft {
+    pub provider: ProviderChoice,
     pub kind: PartyKind,
     /// The person's names; for a company, the names of the person staff deal with are
     /// not here but in [`Draft::associates`].
@@ -116,6 +128,9 @@ pub struct ScanSlot {
     pub format: String,
     /// The quality checks' findings, one sentence each.
     pub checks: Vec<ScanCheck>,
+    /// Why staff kept the scan despite its warnings (recorded in the audit log too);
+    /// empty while none was given. Cleared whenever the file changes.
+    pub override_reason: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use branchdesk_api::cos::CosClient;
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::cos::{self as wire, CosStep};
-use branchdesk_domain::draft::{Draft, PartyKind};
+use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
     Actor, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput, DraftState,
@@ -709,7 +709,7 @@ fn problem_of(error: &Error, step: &Step) -> StepProblem {
 
 /// Who is at the keyboard, as the operating system knows them. Staff sign-in is a later
 /// addition; until then the OS account is what the audit log can name.
-fn staff_member() -> String {
+pub(crate) fn staff_member() -> String {
     ["USER", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
@@ -787,7 +787,11 @@ fn input_of(draft: &Draft, state: DraftState) -> Result<DraftInput> {
         .map(|t| t.number.trim())
         .filter(|n| !n.is_empty());
     Ok(DraftInput {
-        provider: Provider::Cos,
+        provider: match draft.provider {
+            ProviderChoice::Cos => Provider::Cos,
+            ProviderChoice::Fin => Provider::Fin,
+            ProviderChoice::Bvnk => Provider::Bvnk,
+        },
         kind: match draft.kind {
             PartyKind::Person => branchdesk_vault::PartyKind::Person,
             PartyKind::Company => branchdesk_vault::PartyKind::Company,

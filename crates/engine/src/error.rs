@@ -11,6 +11,9 @@ pub enum Error {
     /// The scan cannot be used; the message says why and what to do.
     #[error("{0}")]
     ScanRefused(String),
+    /// The scanner folder cannot be watched; the message names the folder and what to do.
+    #[error("{0}")]
+    Scanner(String),
     #[error("that draft no longer exists")]
     NotFound,
     #[error("this draft has been submitted and can no longer be changed; duplicate it to start a new one")]

@@ -5,6 +5,7 @@
 pub mod connectivity;
 pub mod desk;
 pub mod plan;
+pub mod scanner;
 pub mod scans;
 pub mod setup;
 pub mod training;

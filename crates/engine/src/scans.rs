@@ -6,15 +6,33 @@ use std::io::Read;
 use std::path::Path;
 
 use base64::Engine as _;
-use branchdesk_documents::{CheckConfig, Outcome};
-use branchdesk_domain::draft::{ScanCheck, ScanSlot};
-use branchdesk_vault::ScanId;
+use branchdesk_documents::{CheckConfig, Normalised, Outcome};
+use branchdesk_domain::draft::{ProviderChoice, ScanCheck, ScanSlot};
+use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, ScanId};
 
-use crate::desk::draft_id;
+use crate::desk::{draft_id, staff_member};
 use crate::{Desk, Error, Result};
 
 /// The slots a scan can fill.
 pub const SLOTS: [&str; 4] = ["FRONT", "BACK", "SELFIE", "PROOF_OF_ADDRESS"];
+
+/// The largest file each provider takes, applied to what is uploaded (after conversion).
+/// Fin.com publishes no limit; 10 MB is the usual KYC figure and keeps uploads quick on a
+/// branch line. COS takes no scans; its drafts keep them for the bank's own records.
+pub fn upload_limit(provider: ProviderChoice) -> Option<u64> {
+    match provider {
+        ProviderChoice::Fin | ProviderChoice::Bvnk => Some(10 * 1024 * 1024),
+        ProviderChoice::Cos => None,
+    }
+}
+
+/// The checks' settings for a draft going to `provider`.
+pub fn check_config(provider: ProviderChoice) -> CheckConfig {
+    CheckConfig {
+        provider_limit_bytes: upload_limit(provider),
+        ..CheckConfig::default()
+    }
+}
 
 impl Desk {
     /// Checks the file at `path`, stores its normalised form and a thumbnail encrypted in
@@ -25,22 +43,127 @@ impl Desk {
             return Err(Error::Encode(format!("{slot} is not a scan slot")));
         }
         let id = draft_id(draft)?;
-        let normalised = branchdesk_documents::normalise(path, &CheckConfig::default())
+        let provider = self.get_draft(draft)?.draft.provider;
+        let normalised = branchdesk_documents::normalise(path, &check_config(provider))
             .map_err(|e| Error::ScanRefused(e.to_string()))?;
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let attached = self.store_scan(id, slot, file_name, &normalised)?;
+        self.replace_slot(draft, slot, Some(attached))
+    }
+
+    /// Turns the scan in `slot` by `quarter_turns` × 90° clockwise (negative: anticlockwise),
+    /// re-running the checks on the turned picture. A PDF cannot be turned.
+    pub fn rotate_scan(
+        &self,
+        draft: &str,
+        slot: &str,
+        quarter_turns: i32,
+    ) -> Result<Vec<ScanSlot>> {
+        let id = draft_id(draft)?;
+        let record = self.get_draft(draft)?;
+        let current = record
+            .draft
+            .scans
+            .iter()
+            .find(|s| s.slot == slot)
+            .ok_or(Error::NotFound)?;
+        if current.format == "PDF" {
+            return Err(Error::ScanRefused(
+                "A PDF cannot be turned here: rotate the pages in the scanner's software, or scan again the right way up."
+                    .into(),
+            ));
+        }
+        let scan = ScanId(uuid::Uuid::parse_str(&current.scan_id).map_err(|_| Error::NotFound)?);
+        let mut bytes = Vec::new();
+        self.vault()
+            .open_scan(scan)?
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::Encode(format!("reading the scan: {e}")))?;
+        let turned = branchdesk_documents::rotate(
+            &bytes,
+            quarter_turns,
+            &check_config(record.draft.provider),
+        )
+        .map_err(|e| Error::ScanRefused(e.to_string()))?;
+        let attached = self.store_scan(id, slot, current.file_name.clone(), &turned)?;
+        self.replace_slot(draft, slot, Some(attached))
+    }
+
+    /// Keeps a scan despite its warnings, for the reason staff give (the only copy the
+    /// customer has, say). The decision goes to the audit log with the checks it overrode.
+    pub fn accept_scan_warnings(
+        &self,
+        draft: &str,
+        slot: &str,
+        reason: &str,
+    ) -> Result<Vec<ScanSlot>> {
+        let id = draft_id(draft)?;
+        let reason = reason.trim();
+        if reason.chars().count() < 4 {
+            return Err(Error::Invalid(vec![branchdesk_domain::validate::Issue {
+                field: format!("scans.{slot}.overrideReason"),
+                code: "required".into(),
+                message: "Say in a few words why this scan is good enough despite its warnings."
+                    .into(),
+                severity: branchdesk_domain::validate::Severity::Error,
+            }]));
+        }
+        let mut record = self.get_draft(draft)?;
+        let scan = record
+            .draft
+            .scans
+            .iter_mut()
+            .find(|s| s.slot == slot)
+            .ok_or(Error::NotFound)?;
+        let overridden: Vec<String> = scan
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.check.clone())
+            .collect();
+        if overridden.is_empty() {
+            return Err(Error::ScanRefused(
+                "This scan has no warnings to accept.".into(),
+            ));
+        }
+        scan.override_reason = reason.to_owned();
+        self.save_draft(draft, &record.draft)?;
+        let entry = AuditRecord {
+            draft_id: Some(id),
+            actor: Actor::Staff(staff_member()),
+            action: "scan.warnings_accepted".into(),
+            provider: None,
+            endpoint: None,
+            status: None,
+            // The details of a staff decision: which slot, which checks, and why.
+            provider_ids: serde_json::json!({"slot": slot, "checks": overridden, "reason": reason}),
+            outcome: AuditOutcome::Success,
+        };
+        self.vault().append_audit(&entry)?;
+        Ok(record.draft.scans)
+    }
+
+    fn store_scan(
+        &self,
+        id: branchdesk_vault::DraftId,
+        slot: &str,
+        file_name: String,
+        normalised: &Normalised,
+    ) -> Result<ScanSlot> {
         let report = &normalised.report;
         let scan_id = self.vault().put_scan(id, normalised.bytes.as_slice())?;
         let thumbnail_id = match &normalised.thumbnail_jpeg {
             Some(jpeg) => self.vault().put_scan(id, jpeg.as_slice())?.to_string(),
             None => String::new(),
         };
-        let attached = ScanSlot {
+        Ok(ScanSlot {
             slot: slot.to_owned(),
             scan_id: scan_id.to_string(),
             thumbnail_id,
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file_name,
             bytes: u64::try_from(normalised.bytes.len()).unwrap_or(u64::MAX),
             width: normalised.width,
             height: normalised.height,
@@ -62,8 +185,8 @@ impl Desk {
                     message: c.message.clone(),
                 })
                 .collect(),
-        };
-        self.replace_slot(draft, slot, Some(attached))
+            override_reason: String::new(),
+        })
     }
 
     /// Empties a slot and wipes its files.

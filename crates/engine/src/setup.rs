@@ -25,11 +25,16 @@ pub fn default_auth_url(provider: Provider, base_url: &str) -> String {
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     pub training: bool,
+    /// The folder the branch's scanner saves into, watched for new scans; none by default.
+    pub scanner_folder: Option<PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { training: true }
+        Self {
+            training: true,
+            scanner_folder: None,
+        }
     }
 }
 
@@ -163,7 +168,12 @@ mod tests {
     fn settings_default_to_training_and_survive_a_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         assert!(Settings::load(dir.path()).training);
-        Settings { training: false }.save(dir.path()).unwrap();
+        Settings {
+            training: false,
+            ..Settings::default()
+        }
+        .save(dir.path())
+        .unwrap();
         assert!(!Settings::load(dir.path()).training);
         std::fs::write(dir.path().join(SETTINGS_FILE), b"{not json").unwrap();
         assert!(

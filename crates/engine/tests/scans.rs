@@ -130,3 +130,144 @@ fn a_file_that_is_not_a_document_is_refused_with_a_reason() {
         Err(Error::Encode(_))
     ));
 }
+
+/// A picture wider than tall, so a quarter turn shows in its size.
+fn landscape(path: &std::path::Path) {
+    let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
+        if (x / 40 + y / 40) % 2 == 0 {
+            image::Rgb([20, 20, 20])
+        } else {
+            image::Rgb([235, 235, 235])
+        }
+    });
+    image.save(path).unwrap();
+}
+
+#[test]
+fn a_scan_turned_a_quarter_is_stored_turned_and_the_old_file_wiped() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let desk = desk(dir.path(), &secrets);
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("front.png");
+    landscape(&path);
+    let before = desk.attach_scan(&record.id, "FRONT", &path).unwrap();
+    assert_eq!((before[0].width, before[0].height), (Some(1600), Some(1000)));
+
+    let after = desk.rotate_scan(&record.id, "FRONT", 1).unwrap();
+    assert_eq!((after[0].width, after[0].height), (Some(1000), Some(1600)));
+    assert_eq!(after[0].file_name, "front.png");
+    let draft: DraftId = record.id.parse().unwrap();
+    let stored = desk.vault().list_scans(draft).unwrap();
+    assert_eq!(stored.len(), 2, "the turned scan and its thumbnail, nothing left over");
+    assert!(stored.iter().all(|s| s.id.to_string() != before[0].scan_id));
+
+    let back = desk.rotate_scan(&record.id, "FRONT", -1).unwrap();
+    assert_eq!((back[0].width, back[0].height), (Some(1600), Some(1000)));
+    assert!(matches!(
+        desk.rotate_scan(&record.id, "BACK", 1),
+        Err(Error::NotFound)
+    ));
+}
+
+#[test]
+fn warnings_are_kept_only_with_a_reason_and_the_decision_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let desk = desk(dir.path(), &secrets);
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let (sharp, blurred) = (files.path().join("a.png"), files.path().join("b.png"));
+    picture(&sharp, true);
+    picture(&blurred, false);
+    desk.attach_scan(&record.id, "FRONT", &sharp).unwrap();
+    desk.attach_scan(&record.id, "BACK", &blurred).unwrap();
+
+    match desk.accept_scan_warnings(&record.id, "BACK", "  ") {
+        Err(Error::Invalid(issues)) => assert_eq!(issues[0].field, "scans.BACK.overrideReason"),
+        other => panic!("a blank reason must be refused, got {other:?}"),
+    }
+    assert!(
+        matches!(
+            desk.accept_scan_warnings(&record.id, "FRONT", "looks fine"),
+            Err(Error::ScanRefused(_))
+        ),
+        "a scan without warnings has nothing to accept"
+    );
+    let scans = desk
+        .accept_scan_warnings(&record.id, "BACK", "customer's only copy")
+        .unwrap();
+    let back = scans.iter().find(|s| s.slot == "BACK").unwrap();
+    assert_eq!(back.override_reason, "customer's only copy");
+    assert_eq!(
+        desk.get_draft(&record.id).unwrap().draft.scans,
+        scans,
+        "the decision is saved with the draft"
+    );
+
+    let activity = desk.activity(Some(&record.id), "").unwrap();
+    let entry = activity
+        .entries
+        .iter()
+        .find(|e| e.action == "scan.warnings_accepted")
+        .expect("the decision is in the audit log");
+    assert_ne!(entry.actor, "system");
+    let audit = desk
+        .vault()
+        .list_audit(&branchdesk_vault::AuditFilter::default())
+        .unwrap();
+    let details = &audit
+        .iter()
+        .find(|e| e.record.action == "scan.warnings_accepted")
+        .unwrap()
+        .record
+        .provider_ids;
+    assert_eq!(details["slot"], "BACK");
+    assert!(details["checks"].as_array().unwrap().iter().any(|c| c == "blur"));
+    assert_eq!(details["reason"], "customer's only copy");
+    assert!(desk.vault().verify_audit().unwrap().is_intact());
+
+    // A new file in the slot is a new decision.
+    let scans = desk.attach_scan(&record.id, "BACK", &blurred).unwrap();
+    assert!(scans.iter().all(|s| s.override_reason.is_empty()));
+}
+
+#[test]
+fn a_fin_draft_keeps_its_scans_within_the_upload_limit() {
+    use branchdesk_domain::draft::ProviderChoice;
+    use branchdesk_engine::scans::upload_limit;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let desk = desk(dir.path(), &secrets);
+    // Noise barely compresses: a phone-sized photo of it is well over 10 MB as JPEG.
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("noisy.jpg");
+    let mut seed = 0x2545_f491_u32;
+    let noise = image::RgbImage::from_fn(3000, 2000, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let [r, g, b, _] = seed.to_le_bytes();
+        image::Rgb([r, g, b])
+    });
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 98)
+        .encode_image(&noise)
+        .unwrap();
+    drop(out);
+    let limit = upload_limit(ProviderChoice::Fin).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > limit);
+
+    let cos = desk.create_draft(PartyKind::Person).unwrap();
+    let kept = desk.attach_scan(&cos.id, "FRONT", &path).unwrap();
+    assert!(kept[0].bytes > limit, "COS takes no scans: nothing to fit");
+
+    let fin = desk.create_draft(PartyKind::Person).unwrap();
+    let mut draft = fin.draft.clone();
+    draft.provider = ProviderChoice::Fin;
+    desk.save_draft(&fin.id, &draft).unwrap();
+    let fitted = desk.attach_scan(&fin.id, "FRONT", &path).unwrap();
+    assert!(fitted[0].bytes <= limit, "{} > {limit}", fitted[0].bytes);
+    assert!(fitted[0].width.unwrap().max(fitted[0].height.unwrap()) >= 1000, "still legible");
+}
