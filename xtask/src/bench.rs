@@ -4,6 +4,7 @@
 //! figures of `outbox.rs`. Results go to `bench/RESULTS.md`.
 
 mod outbox;
+mod upload;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -64,6 +65,7 @@ pub fn run() -> Result<()> {
     let tool = outbox::tool_path(&release);
     let drain = outbox::drain(&cli, &tool)?;
     let listing = outbox::drafts_list(&tool)?;
+    let upload = upload::run()?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
 
@@ -127,6 +129,7 @@ pub fn run() -> Result<()> {
         rss_ratio = app_rss / bare_rss,
     );
     let report = report + &outbox::report(&drain, &listing);
+    let report = report + &upload::report(&upload);
     print!("{report}");
     let path = root().join("bench").join("RESULTS.md");
     std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;
