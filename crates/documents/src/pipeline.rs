@@ -1,6 +1,5 @@
 use std::io::Cursor;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::error::LimitErrorKind;
 use image::imageops::FilterType;
@@ -493,19 +492,41 @@ fn flatten(image: &DynamicImage) -> DynamicImage {
     }
 }
 
+/// jpeg-encoder rather than `image`'s own encoder: on a 12-megapixel photo it is
+/// several times faster (SIMD colour conversion and DCT), and the upload re-encode
+/// is the largest single cost of normalising a phone photo.
 fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    let encoder = JpegEncoder::new_with_quality(&mut out, quality);
-    let res = match image {
-        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => {
-            image.write_with_encoder(encoder)
-        }
+    use jpeg_encoder::{ColorType, Encoder};
+
+    let flattened;
+    let image = match image {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image,
         DynamicImage::ImageLumaA8(_) => {
-            DynamicImage::ImageLuma8(flatten(image).to_luma8()).write_with_encoder(encoder)
+            flattened = DynamicImage::ImageLuma8(flatten(image).to_luma8());
+            &flattened
         }
-        _ => DynamicImage::ImageRgb8(flatten(image).to_rgb8()).write_with_encoder(encoder),
+        _ => {
+            flattened = DynamicImage::ImageRgb8(flatten(image).to_rgb8());
+            &flattened
+        }
     };
-    res.map_err(|e| Error::Encode(e.to_string()))?;
+    let color = match image {
+        DynamicImage::ImageLuma8(_) => ColorType::Luma,
+        _ => ColorType::Rgb,
+    };
+    let too_large = || {
+        Error::Encode(format!(
+            "{} × {} px is beyond what a JPEG can hold",
+            image.width(),
+            image.height()
+        ))
+    };
+    let width = u16::try_from(image.width()).map_err(|_| too_large())?;
+    let height = u16::try_from(image.height()).map_err(|_| too_large())?;
+    let mut out = Vec::new();
+    Encoder::new(&mut out, quality.clamp(1, 100))
+        .encode(image.as_bytes(), width, height, color)
+        .map_err(|e| Error::Encode(e.to_string()))?;
     Ok(out)
 }
 
