@@ -10,6 +10,7 @@ import { stepsFor } from "./steps.js";
 /** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").Issue} Issue */
 /** @typedef {import("../types/bindings").PartyKind} PartyKind */
+/** @typedef {import("../types/bindings").ProviderChoice} ProviderChoice */
 /** @typedef {import("./steps.js").FieldSpec} FieldSpec */
 /** @typedef {import("./steps.js").StepSpec} StepSpec */
 
@@ -20,8 +21,10 @@ const AUTOSAVE_AFTER_MS = 700;
  * The draft being edited. It lives in Rust's encrypted store; this is only the copy on
  * screen, never put in localStorage or sessionStorage.
  * `provider` is the provider's refusal of the last submission, shown on its field until
- * that field is changed.
- * @type {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue } | null}
+ * that field is changed; `reasons` are what Fin.com asked to have replaced, each shown on
+ * its field or scan slot until that is changed.
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[] }} Editing
+ * @type {Editing | null}
  */
 let current = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -32,22 +35,36 @@ export function fieldId(path) {
   return `f-${path.replace(/[[\].]+/g, "-").replace(/-$/, "")}`;
 }
 
+/** @param {Draft} draft */
+const stepsOf = (draft) => stepsFor(draft.kind, draft.provider);
+
 /**
  * Opens a stored draft in the wizard (from Drafts, or after a provider asked for a fix),
- * on the step of the field the provider refused, with its message under it.
+ * on the step of the field the provider refused, with its message under it. Fin.com's
+ * requests to replace documents open on `step` with each reason on its slot or field.
  * @param {string} id
  * @param {import("../types/bindings").StepProblem | null} [problem]
+ * @param {{ step?: string, reasons?: Issue[] }} [options]
  */
-export async function openDraft(id, problem) {
+export async function openDraft(id, problem, options = {}) {
   const record = await api.getDraft(id);
   current = { id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
+  const steps = stepsOf(current.draft);
   if (problem?.field) {
     const field = problem.field;
     current.provider = { field, code: problem.code, message: problem.message, severity: "error" };
     current.issues = [current.provider];
     current.touched.add(field);
-    const steps = stepsFor(current.draft.kind);
     const index = steps.findIndex((s) => s.paths.some((p) => field.startsWith(p)));
+    if (index >= 0) current.step = index;
+  }
+  if (options.reasons?.length) {
+    current.reasons = options.reasons.map((r) => ({ ...r, severity: "error" }));
+    current.issues = [...current.issues, ...current.reasons];
+    for (const reason of current.reasons) current.touched.add(reason.field);
+  }
+  if (options.step) {
+    const index = steps.findIndex((s) => s.id === options.step);
     if (index >= 0) current.step = index;
   }
   if (location.hash === "#onboard") window.dispatchEvent(new HashChangeEvent("hashchange"));
@@ -67,29 +84,35 @@ export function renderOnboard(main) {
 function renderStart(main) {
   const person = el("button", { type: "button", id: "new-person", title: t("onboard.newPerson.title") }, [t("onboard.newPerson")]);
   const company = el("button", { type: "button", id: "new-company", class: "secondary" }, [t("onboard.newCompany")]);
-  /** @param {PartyKind} kind */
-  const start = async (kind) => {
-    const record = await api.createDraft(kind);
+  const finPerson = el("button", { type: "button", id: "new-fin-person", class: "secondary", title: t("onboard.newFinPerson.title") }, [t("onboard.newFinPerson")]);
+  /**
+   * @param {PartyKind} kind
+   * @param {ProviderChoice} [provider]
+   */
+  const start = async (kind, provider) => {
+    const record = await api.createDraft(kind, provider);
     current = { id: record.id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
     main.replaceChildren();
     renderWizard(main, current);
   };
   person.addEventListener("click", () => start("person"));
   company.addEventListener("click", () => start("company"));
+  finPerson.addEventListener("click", () => start("person", "fin"));
   main.append(
     el("h1", {}, [t("onboard.title")]),
     el("p", { class: "muted" }, [t("onboard.choose")]),
-    el("div", { class: "actions" }, [person, company]),
+    el("div", { class: "actions" }, [person, company, finPerson]),
   );
   person.focus();
 }
 
 /**
  * @param {HTMLElement} main
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  */
 function renderWizard(main, state) {
-  const steps = stepsFor(state.draft.kind);
+  const fin = state.draft.provider === "fin";
+  const steps = stepsOf(state.draft);
   const step = steps[state.step];
   const list = el("ol", { class: "steps", "aria-label": t("onboard.steps") });
   steps.forEach((s, i) => {
@@ -105,7 +128,7 @@ function renderWizard(main, state) {
   });
 
   const panel = el("section", { class: "step-panel", "aria-labelledby": "step-title" });
-  const kindTitle = state.draft.kind === "person" ? "onboard.personTitle" : "onboard.companyTitle";
+  const kindTitle = fin ? "onboard.finPersonTitle" : state.draft.kind === "person" ? "onboard.personTitle" : "onboard.companyTitle";
   panel.append(
     el("p", { class: "muted" }, [t(kindTitle)]),
     el("h1", { id: "step-title", tabindex: "-1" }, [t(/** @type {any} */ (step.title))]),
@@ -115,11 +138,22 @@ function renderWizard(main, state) {
   panel.append(form);
   if (step.id === "review") renderReview(form, state, main);
   else if (step.id === "scans") {
-    renderScans(form, state.id, state.draft, (scans) => {
-      // Rust stored the scans with the draft; keep the copy on screen in step.
-      state.draft.scans = scans;
-      goTo(main, state, state.step);
-    });
+    renderScans(
+      form,
+      state.id,
+      state.draft,
+      (scans) => {
+        // A replaced file answers Fin.com's request for it: its reason no longer applies.
+        const before = new Map(state.draft.scans.map((s) => [s.slot, s.scanId]));
+        const changed = scans.filter((s) => before.get(s.slot) !== s.scanId).map((s) => `scans.${s.slot}`);
+        for (const slot of before.keys()) if (!scans.some((s) => s.slot === slot)) changed.push(`scans.${slot}`);
+        if (state.reasons) state.reasons = state.reasons.filter((r) => !changed.includes(r.field));
+        // Rust stored the scans with the draft; keep the copy on screen in step.
+        state.draft.scans = scans;
+        goTo(main, state, state.step);
+      },
+      state.reasons ?? [],
+    );
   } else for (const field of step.fields) form.append(fieldBlock(state, field));
 
   const back = el("button", { type: "button", id: "back", class: "secondary" }, [t("onboard.back")]);
@@ -127,7 +161,7 @@ function renderWizard(main, state) {
   back.addEventListener("click", () => goTo(main, state, state.step - 1));
   const next =
     step.id === "review"
-      ? el("button", { type: "submit", id: "submit", title: t("onboard.submit.title") }, [t("onboard.submit")])
+      ? el("button", { type: "submit", id: "submit", title: t("onboard.submit.title") }, [t(fin ? "onboard.submit.fin" : "onboard.submit")])
       : el("button", { type: "submit", id: "next" }, [t("onboard.next")]);
   const saved = el("span", { id: "saved", class: "muted", role: "status", "aria-live": "polite" });
   const status = el("p", { id: "form-status", role: "alert" });
@@ -157,31 +191,31 @@ function renderWizard(main, state) {
 }
 
 /**
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {StepSpec} step
  * @returns {"done" | "errors" | "new"}
  */
 function stepStatus(state, step) {
   const belongs = (/** @type {string} */ field) => step.paths.some((p) => field.startsWith(p));
   const touched = [...state.touched].some(belongs);
-  if (state.issues.some((i) => i.severity === "error" && belongs(i.field) && state.touched.has(i.field))) return "errors";
+  if (state.issues.some((i) => i.severity === "error" && belongs(i.field) && isTouched(state, i.field))) return "errors";
   return touched ? "done" : "new";
 }
 
 /**
  * @param {HTMLElement} main
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {number} index
  */
 function goTo(main, state, index) {
-  state.step = Math.max(0, Math.min(index, stepsFor(state.draft.kind).length - 1));
+  state.step = Math.max(0, Math.min(index, stepsOf(state.draft).length - 1));
   main.replaceChildren();
   renderWizard(main, state);
 }
 
 /**
  * @param {HTMLElement} main
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {StepSpec} step
  * @param {HTMLElement} status
  */
@@ -200,7 +234,7 @@ async function nextStep(main, state, step, status) {
 }
 
 /**
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {FieldSpec} field
  */
 function fieldBlock(state, field) {
@@ -229,6 +263,20 @@ function fieldBlock(state, field) {
     input.value = value ?? "";
     const select = input;
     select.addEventListener("change", () => change(state, field.path, select.value));
+  } else if (field.list) {
+    const text = el("input", { id, type: "text", "data-path": field.path, "data-list": "true", autocomplete: "off", spellcheck: "false", "aria-describedby": describedBy });
+    text.value = Array.isArray(value) ? value.join(", ") : "";
+    text.addEventListener("input", () =>
+      change(
+        state,
+        field.path,
+        text.value
+          .split(",")
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    );
+    input = text;
   } else {
     const text = el("input", {
       id,
@@ -255,18 +303,19 @@ function fieldBlock(state, field) {
 }
 
 /**
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {string} path
  * @param {unknown} value
  */
 function change(state, path, value) {
   setPath(state.draft, path, value);
   if (state.provider?.field === path) state.provider = undefined;
+  if (state.reasons) state.reasons = state.reasons.filter((r) => !under(r.field, path));
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
 }
 
-/** @param {NonNullable<typeof current>} state */
+/** @param {Editing} state */
 async function save(state) {
   const saved = document.getElementById("saved");
   try {
@@ -277,21 +326,39 @@ async function save(state) {
   }
 }
 
-/** @param {NonNullable<typeof current>} state */
+/** @param {Editing} state */
 async function validate(state) {
   const local = await api.validateDraft(state.draft);
-  state.issues = state.provider ? [state.provider, ...local] : local;
+  state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local];
   return state.issues;
 }
 
 /**
+ * Whether an issue's field is the field at `path` or one of its items
+ * (`fin.sourceOfFundIds[1]` under `fin.sourceOfFundIds`).
+ * @param {string} field
+ * @param {string} path
+ */
+function under(field, path) {
+  return field === path || field.startsWith(`${path}[`);
+}
+
+/**
+ * @param {Editing} state
+ * @param {string} field
+ */
+function isTouched(state, field) {
+  return [...state.touched].some((path) => under(field, path));
+}
+
+/**
  * @param {HTMLElement} form
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  */
 function showIssues(form, state) {
   for (const input of form.querySelectorAll("[data-path]")) {
     const path = /** @type {HTMLElement} */ (input).dataset.path ?? "";
-    const issue = state.issues.find((i) => i.field === path && state.touched.has(path));
+    const issue = state.issues.find((i) => under(i.field, path) && state.touched.has(path));
     const error = form.querySelector(`#${fieldId(path)}-error`);
     if (error) error.textContent = issue ? issue.message : "";
     if (issue?.severity === "error") input.setAttribute("aria-invalid", "true");
@@ -309,17 +376,18 @@ function focusField(form, path) {
 
 /**
  * @param {HTMLElement} form
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {HTMLElement} main
  */
 function renderReview(form, state, main) {
-  const steps = stepsFor(state.draft.kind);
+  const steps = stepsOf(state.draft);
   const list = el("dl", { class: "facts review" });
   for (const step of steps) {
     for (const field of step.fields) {
       const value = getPath(state.draft, field.path);
       if (value === "" || value == null || value === false) continue;
-      const shown = field.sensitive ? mask(String(value)) : field.type === "checkbox" ? t("review.yes") : String(value);
+      if (Array.isArray(value) && value.length === 0) continue;
+      const shown = field.sensitive ? mask(String(value)) : field.type === "checkbox" ? t("review.yes") : Array.isArray(value) ? value.join(", ") : String(value);
       list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), el("dd", {}, [shown]));
     }
   }
@@ -351,7 +419,7 @@ function mask(value) {
 
 /**
  * @param {HTMLElement} main
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  * @param {HTMLElement} status
  */
 async function submit(main, state, status) {
@@ -365,19 +433,29 @@ async function submit(main, state, status) {
   try {
     await api.submitDraft(state.id, state.draft);
     const id = state.id;
+    const provider = state.draft.provider;
     current = null;
     main.replaceChildren();
-    renderSubmission(main, id);
+    renderSubmission(main, id, provider);
   } catch (error) {
     const e = /** @type {import("../api.js").CommandError} */ (error);
     status.textContent = e.detail;
+    // Rules checked only at Submit (which scans a document needs, say) name their field:
+    // keep it on the field, like a provider's refusal, until it is changed.
+    if (e.field) {
+      state.provider = { field: e.field, code: e.code, message: e.detail, severity: "error" };
+      state.touched.add(e.field);
+      goTo(main, state, state.step);
+      const shown = document.getElementById("form-status");
+      if (shown) shown.textContent = e.detail;
+    }
   }
 }
 
 /**
  * Existing Personal customers at Cross River, for the owner pickers.
  * @param {HTMLElement} form
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  */
 async function loadOwners(form, state) {
   state.owners = await api.cosCustomers();
@@ -386,7 +464,7 @@ async function loadOwners(form, state) {
 
 /**
  * @param {HTMLElement} form
- * @param {NonNullable<typeof current>} state
+ * @param {Editing} state
  */
 function fillOwnerOptions(form, state) {
   for (const select of form.querySelectorAll("select[data-path^='cos.primaryOwner'], select[data-path^='cos.beneficialOwners'][data-path$='ownerCustomerId']")) {

@@ -12,15 +12,17 @@ import { el } from "./dom.js";
 const TRAY_DRAG = "application/x-branchdesk-tray";
 
 /**
- * The slots a document type needs, with the side printed on each.
+ * The slots a document type needs, with the side printed on each. Fin.com needs the
+ * proof of address, which other providers leave optional.
  * @param {string} idType
+ * @param {import("../types/bindings").ProviderChoice} [provider]
  * @returns {[string, string][]} slot and its label's message key
  */
-export function slotsFor(idType) {
+export function slotsFor(idType, provider = "cos") {
   const document = idType === "IdCard" ? "idCard" : idType === "ResidencePermit" ? "permit" : "licence";
   /** @type {[string, string][]} */
   const slots = idType === "Passport" ? [["FRONT", "scan.passportPage"]] : [["FRONT", `scan.front.${document}`], ["BACK", `scan.back.${document}`]];
-  slots.push(["SELFIE", "scan.selfie"], ["PROOF_OF_ADDRESS", "scan.proofOfAddress"]);
+  slots.push(["SELFIE", "scan.selfie"], ["PROOF_OF_ADDRESS", provider === "fin" ? "scan.proofOfAddress.fin" : "scan.proofOfAddress"]);
   return slots;
 }
 
@@ -54,10 +56,12 @@ function watchDrops() {
  * @param {string} draftId
  * @param {Draft} draft
  * @param {(scans: ScanSlot[]) => void} changed
+ * @param {import("../types/bindings").Issue[]} [requests] what the provider asked to have
+ *   replaced, shown on the slot it concerns (`scans.FRONT`)
  */
-export function renderScans(container, draftId, draft, changed) {
+export function renderScans(container, draftId, draft, changed, requests = []) {
   const idType = draft.identityDocuments[0]?.idType ?? "DriversLicense";
-  const slots = slotsFor(idType);
+  const slots = slotsFor(idType, draft.provider);
   const grid = el("div", { class: "slots" });
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite", id: "scan-status" });
   /** @type {Map<string, {box: HTMLElement, error: HTMLElement}>} */
@@ -92,6 +96,11 @@ export function renderScans(container, draftId, draft, changed) {
     box.append(el("h3", {}, [t(/** @type {any} */ (label))]));
     const error = el("p", { class: "error", role: "alert" });
     boxes.set(slot, { box, error });
+    const asked = requests.filter((r) => r.field === `scans.${slot}`);
+    if (asked.length > 0) {
+      box.dataset.requested = "true";
+      box.append(el("ul", { class: "requests", "aria-label": t("scan.requested") }, asked.map((r) => el("li", {}, [r.message]))));
+    }
     if (filled) box.append(...describe(filled));
     else box.append(el("p", { class: "muted" }, [t("scan.empty")]));
 

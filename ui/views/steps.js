@@ -14,9 +14,13 @@
  *   sensitive?: boolean,
  *   autocomplete?: string,
  *   width?: "short" | "long",
+ *   list?: boolean,
  * }} FieldSpec
  * @typedef {{ id: string, title: string, intro?: string, fields: FieldSpec[], paths: string[] }} StepSpec
  * @typedef {import("../types/bindings").PartyKind} PartyKind
+ * @typedef {import("../types/bindings").ProviderChoice} ProviderChoice
+ *
+ * `list` fields hold an array of strings on the draft, typed comma-separated.
  */
 
 const ADDRESS = [
@@ -85,13 +89,82 @@ const OWNERS = [
   { path: "cos.beneficialOwners[0].ownershipPercentage", label: "field.ownershipPercentage", hint: "field.percent.hint", width: "short" },
 ];
 
+/*
+ * Fin.com: the fields its Create Individual Customer and Attach Documents take. Each
+ * name and street line has a Latin (`_en`) form beside it, which Fin.com needs only when
+ * the customer's own is written in another script.
+ */
+
+/** @type {FieldSpec[]} */
+const FIN_BASIC = [
+  { path: "name.first", label: "field.firstName", autocomplete: "given-name" },
+  { path: "name.latin.first", label: "field.firstNameLatin", hint: "field.latin.hint" },
+  { path: "name.middle", label: "field.middleName", autocomplete: "additional-name" },
+  { path: "name.latin.middle", label: "field.middleNameLatin", hint: "field.latin.hint" },
+  { path: "name.last", label: "field.lastName", autocomplete: "family-name" },
+  { path: "name.latin.last", label: "field.lastNameLatin", hint: "field.latin.hint" },
+  { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "person.gender", label: "field.gender", type: "select", options: ["FEMALE", "MALE"] },
+  { path: "person.citizenshipCountry", label: "field.nationality", hint: "field.country.hint", width: "short" },
+  { path: "person.secondCitizenshipCountry", label: "field.secondNationality", hint: "field.secondNationality.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const FIN_CONTACT = [
+  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", autocomplete: "email", width: "long" },
+  { path: "phones[0].number", label: "field.phone", hint: "field.phone.fin.hint", autocomplete: "tel" },
+];
+
+/** @type {FieldSpec[]} */
+const FIN_ADDRESS = [
+  { path: "addresses[0].street1", label: "field.street1", autocomplete: "address-line1", width: "long" },
+  { path: "addresses[0].street1Latin", label: "field.street1Latin", hint: "field.latin.hint", width: "long" },
+  { path: "addresses[0].street2", label: "field.street2", autocomplete: "address-line2", width: "long" },
+  { path: "addresses[0].street2Latin", label: "field.street2Latin", hint: "field.latin.hint", width: "long" },
+  { path: "addresses[0].city", label: "field.city", autocomplete: "address-level2" },
+  { path: "addresses[0].state", label: "field.region", hint: "field.region.hint", width: "short" },
+  { path: "addresses[0].postalCode", label: "field.postalCodeAny", width: "short" },
+  { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const FIN_TAX = [
+  { path: "taxIds[0].idType", label: "field.taxIdType", type: "select", options: ["Ssn", "Itin", "Foreign"] },
+  { path: "taxIds[0].number", label: "field.taxIdNumber", hint: "field.taxIdNumber.hint", sensitive: true, width: "short" },
+  { path: "taxIds[0].country", label: "field.taxCountry", hint: "field.country.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const FIN_IDENTITY = [
+  { path: "identityDocuments[0].idType", label: "field.idType", type: "select", options: ["DriversLicense", "Passport", "IdCard", "ResidencePermit"] },
+  { path: "identityDocuments[0].number", label: "field.idNumber", sensitive: true },
+  { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
+  { path: "identityDocuments[0].expiryDate", label: "field.expiryDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "identityDocuments[0].issuedDate", label: "field.issuedDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "identityDocuments[0].issuingStateOrProvince", label: "field.licenceState", hint: "field.licenceState.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const FIN_PROFILE = [
+  { path: "fin.verificationType", label: "field.verificationType", hint: "field.verificationType.hint", type: "select", options: ["STANDARD", "RELIANCE"] },
+  { path: "dueDiligence.employmentStatus", label: "field.employmentStatus", type: "select", options: ["EMPLOYED", "SELF_EMPLOYED", "RETIRED", "STUDENT", "UNEMPLOYED"] },
+  { path: "dueDiligence.expectedMonthlyVolume", label: "field.monthlyVolume", hint: "field.monthlyVolume.hint", width: "short" },
+  { path: "fin.occupationId", label: "field.occupationId", hint: "field.finId.hint", width: "short" },
+  { path: "fin.purposeId", label: "field.purposeId", hint: "field.finId.hint", width: "short" },
+  { path: "fin.sourceOfFundIds", label: "field.sourceOfFundIds", hint: "field.sourceOfFundIds.hint", list: true },
+  { path: "fin.remarks", label: "field.remarks", width: "long" },
+  { path: "fin.addressDocumentType", label: "field.addressDocumentType", hint: "field.addressDocumentType.hint", type: "select", options: ["UTILITY_BILL", "GOVERNMENT_LETTER", "BANK_STATEMENT"] },
+];
+
 /**
- * The steps for a kind of customer. `paths` are the prefixes whose issues belong to the
- * step, so the step list can say which step has errors.
+ * The steps for a kind of customer and the provider it goes to. `paths` are the prefixes
+ * whose issues belong to the step, so the step list can say which step has errors.
  * @param {PartyKind} kind
+ * @param {ProviderChoice} [provider]
  * @returns {StepSpec[]}
  */
-export function stepsFor(kind) {
+export function stepsFor(kind, provider = "cos") {
+  if (provider === "fin") return finSteps();
   /** @type {StepSpec[]} */
   const steps = [];
   if (kind === "person") {
@@ -107,4 +180,21 @@ export function stepsFor(kind) {
   }
   steps.push({ id: "review", title: "step.review", intro: "review.intro", fields: [], paths: [] });
   return steps;
+}
+
+/**
+ * Fin.com onboards individuals only, so there is one list of steps.
+ * @returns {StepSpec[]}
+ */
+function finSteps() {
+  return [
+    { id: "customer", title: "step.basic", intro: "fin.basic.intro", fields: FIN_BASIC, paths: ["name", "person", "kind"] },
+    { id: "contact", title: "step.contact", fields: FIN_CONTACT, paths: ["emails", "phones"] },
+    { id: "address", title: "step.address", fields: FIN_ADDRESS, paths: ["addresses"] },
+    { id: "tax", title: "step.tax", fields: FIN_TAX, paths: ["taxIds"] },
+    { id: "identity", title: "step.identity", fields: FIN_IDENTITY, paths: ["identityDocuments"] },
+    { id: "financial", title: "step.financial", intro: "fin.financial.intro", fields: FIN_PROFILE, paths: ["fin", "dueDiligence"] },
+    { id: "scans", title: "step.scans", intro: "scans.fin", fields: [], paths: ["scans"] },
+    { id: "review", title: "step.review", intro: "review.fin.intro", fields: [], paths: [] },
+  ];
 }
