@@ -414,12 +414,15 @@ fn list(count: usize, runs: usize) -> Result<Value> {
 }
 
 /// The vault's drafts, row for row (timestamps included), in an unencrypted SQLite file with
-/// the vault's own drafts schema.
+/// the vault's own drafts schema, its list index included.
 fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
     let mut plain = rusqlite::Connection::open(path)?;
     plain.pragma_update(None, "journal_mode", "WAL")?;
     plain.execute_batch(include_str!(
         "../../crates/vault/migrations/0001_drafts.sql"
+    ))?;
+    plain.execute_batch(include_str!(
+        "../../crates/vault/migrations/0006_drafts_list_index.sql"
     ))?;
     let tx = plain.transaction()?;
     for summary in vault.list_drafts(&DraftFilter::default())? {

@@ -8,11 +8,11 @@ use std::time::Duration;
 use branchdesk_api::cos::CosClient;
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::cos::{self as wire, CosStep};
-use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
+use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
-    Actor, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput, DraftState,
-    MaskedTaxId, NewStep, Provider, Step, Vault,
+    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput,
+    DraftState, MaskedTaxId, NewStep, Provider, Step, StepFailure, Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use futures::StreamExt;
@@ -449,17 +449,24 @@ impl Desk {
             .vault
             .latest_plan(draft)?
             .and_then(|p| customer_id_of(&p.steps));
-        let mut marked_sending = false;
-        while let Some(step) = self.vault.next_pending_step(draft)? {
-            if step.status == branchdesk_vault::StepStatus::Sent && self.key_expired(&step) {
-                return self.park_unknown_outcome(draft, &step);
-            }
-            // Once per run, not per step: every write here is a synchronous disk flush.
-            if !marked_sending {
-                self.vault.set_draft_state(draft, DraftState::Sending)?;
-                marked_sending = true;
-            }
-            self.vault.mark_step_sent(step.id)?;
+        // Each step's outcome commits with its audit entry and the next step's `sent` mark
+        // (one synchronous disk flush a step), so the next step comes back already marked.
+        let mut claimed: Option<Step> = None;
+        loop {
+            let step = match claimed.take() {
+                Some(step) => step,
+                None => {
+                    let Some(step) = self.vault.next_pending_step(draft)? else {
+                        break;
+                    };
+                    if step.status == branchdesk_vault::StepStatus::Sent && self.key_expired(&step)
+                    {
+                        return self.park_unknown_outcome(draft, &step);
+                    }
+                    self.write(move |v| v.start_step(step.id, DraftState::Sending))
+                        .await?
+                }
+            };
             failpoint::hit(failpoint::Point::BeforeSend);
             let sent = if failpoint::armed(failpoint::Point::DuringSend) {
                 failpoint::during(self.send(&step, customer.as_deref())).await
@@ -474,43 +481,87 @@ impl Desk {
                     if let Some(id) = ids.get("customerId").and_then(|v| v.as_str()) {
                         customer = Some(id.to_owned());
                     }
-                    self.vault.mark_step_done(step.id, &ids)?;
                     let mut audited = ids.clone();
                     if let Some(map) = audited.as_object_mut() {
                         // The statuses belong to the customer record, not to the audit trail.
                         map.remove("outcome");
                     }
-                    self.audit_step(draft, &step, None, audited, AuditOutcome::Success);
+                    let audit = step_audit(draft, &step, None, audited, AuditOutcome::Success);
+                    let after = self
+                        .write(move |v| {
+                            v.complete_step(step.id, &ids, &audit, DraftState::Submitted)
+                        })
+                        .await?;
+                    match after {
+                        AfterStep::Send(next) => claimed = Some(*next),
+                        AfterStep::Finished => return Ok(()),
+                        AfterStep::Held => {}
+                    }
                 }
                 Err(Error::Provider(error)) if error.is_retryable() => {
                     // Stays `sent`: resent with the same key and bytes when the network is back.
-                    self.vault.set_draft_state(draft, DraftState::Waiting)?;
                     let status = match &error {
                         ApiError::Unavailable { status, .. } => Some(*status),
                         _ => None,
                     };
-                    self.audit_step(
+                    let audit = step_audit(
                         draft,
                         &step,
                         status,
                         serde_json::Value::Null,
                         AuditOutcome::Unknown,
                     );
+                    self.write(move |v| {
+                        v.fail_step_with_audit(
+                            step.id,
+                            StepFailure::Retryable,
+                            Some(&audit),
+                            DraftState::Waiting,
+                        )
+                    })
+                    .await?;
                     return Err(Error::Provider(error));
                 }
                 Err(error) => {
                     let problem = problem_of(&error, &step);
                     let text = serde_json::to_string(&problem)
                         .map_err(|e| Error::Encode(e.to_string()))?;
-                    self.vault.mark_step_failed(step.id, &text)?;
-                    self.vault
-                        .set_draft_state(draft, DraftState::NeedsAttention)?;
+                    self.write(move |v| {
+                        v.fail_step_with_audit(
+                            step.id,
+                            StepFailure::Failed(text),
+                            None,
+                            DraftState::NeedsAttention,
+                        )
+                    })
+                    .await?;
                     return Err(error);
                 }
             }
         }
         self.vault.set_draft_state(draft, DraftState::Submitted)?;
         Ok(())
+    }
+
+    /// A runner write, on a blocking thread: the other drafts' requests go on while it waits
+    /// for the disk, and writes that wait together share one commit.
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Vault) -> branchdesk_vault::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let vault = Arc::clone(&self.vault);
+        match tokio::task::spawn_blocking(move || work(&vault)).await {
+            Ok(result) => Ok(result?),
+            Err(join) => match join.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Only when the runtime shuts down, and then nobody is waiting for this.
+                Err(_) => Err(Error::Vault(branchdesk_vault::Error::Io {
+                    action: "writing",
+                    path: self.vault.database_path().to_path_buf(),
+                    source: std::io::Error::other("the runtime shut down"),
+                })),
+            },
+        }
     }
 
     async fn send(&self, step: &Step, customer: Option<&str>) -> Result<serde_json::Value> {
@@ -569,16 +620,19 @@ impl Desk {
             field: None,
         };
         let text = serde_json::to_string(&problem).map_err(|e| Error::Encode(e.to_string()))?;
-        self.vault.mark_step_failed(step.id, &text)?;
-        self.vault
-            .set_draft_state(draft, DraftState::NeedsAttention)?;
-        self.audit_step(
+        let audit = step_audit(
             draft,
             step,
             None,
             serde_json::Value::Null,
             AuditOutcome::Unknown,
         );
+        self.vault.fail_step_with_audit(
+            step.id,
+            StepFailure::Failed(text),
+            Some(&audit),
+            DraftState::NeedsAttention,
+        )?;
         Ok(())
     }
 
@@ -633,31 +687,6 @@ impl Desk {
         })
     }
 
-    fn audit_step(
-        &self,
-        draft: DraftId,
-        step: &Step,
-        status: Option<u16>,
-        provider_ids: serde_json::Value,
-        outcome: AuditOutcome,
-    ) {
-        let kind = StepKind::parse(&step.kind).map(|(k, _)| k);
-        self.audit(AuditRecord {
-            draft_id: Some(draft),
-            actor: Actor::System,
-            // Named after the COS event the step corresponds to, as staff see in Activity.
-            action: kind
-                .map(StepKind::cos_event)
-                .unwrap_or("unknown")
-                .to_owned(),
-            provider: Some(Provider::Cos),
-            endpoint: kind.and_then(StepKind::cos_endpoint).map(str::to_owned),
-            status,
-            provider_ids,
-            outcome,
-        });
-    }
-
     /// An audit write that fails must not lose the submission it describes: it is logged
     /// loudly instead, and the chain's verification shows the gap.
     fn audit(&self, record: AuditRecord) {
@@ -673,6 +702,31 @@ impl Desk {
             .ok_or(Error::NotFound)?
             .summary
             .state)
+    }
+}
+
+/// A step's audit entry, recorded in the same commit as the step's outcome.
+fn step_audit(
+    draft: DraftId,
+    step: &Step,
+    status: Option<u16>,
+    provider_ids: serde_json::Value,
+    outcome: AuditOutcome,
+) -> AuditRecord {
+    let kind = StepKind::parse(&step.kind).map(|(k, _)| k);
+    AuditRecord {
+        draft_id: Some(draft),
+        actor: Actor::System,
+        // Named after the COS event the step corresponds to, as staff see in Activity.
+        action: kind
+            .map(StepKind::cos_event)
+            .unwrap_or("unknown")
+            .to_owned(),
+        provider: Some(Provider::Cos),
+        endpoint: kind.and_then(StepKind::cos_endpoint).map(str::to_owned),
+        status,
+        provider_ids,
+        outcome,
     }
 }
 
@@ -709,7 +763,7 @@ fn problem_of(error: &Error, step: &Step) -> StepProblem {
 
 /// Who is at the keyboard, as the operating system knows them. Staff sign-in is a later
 /// addition; until then the OS account is what the audit log can name.
-pub(crate) fn staff_member() -> String {
+fn staff_member() -> String {
     ["USER", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
@@ -787,11 +841,7 @@ fn input_of(draft: &Draft, state: DraftState) -> Result<DraftInput> {
         .map(|t| t.number.trim())
         .filter(|n| !n.is_empty());
     Ok(DraftInput {
-        provider: match draft.provider {
-            ProviderChoice::Cos => Provider::Cos,
-            ProviderChoice::Fin => Provider::Fin,
-            ProviderChoice::Bvnk => Provider::Bvnk,
-        },
+        provider: Provider::Cos,
         kind: match draft.kind {
             PartyKind::Person => branchdesk_vault::PartyKind::Person,
             PartyKind::Company => branchdesk_vault::PartyKind::Company,

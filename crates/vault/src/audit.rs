@@ -4,7 +4,7 @@
 //! nothing, and providers' answers only by their opaque ids.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -232,68 +232,76 @@ fn entry_from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
+/// Appends an entry inside the caller's transaction, which must hold the write lock
+/// (IMMEDIATE or a write already made) so that two appends never chain to the same
+/// predecessor.
+pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEntry> {
+    if record.action.trim().is_empty() {
+        return Err(Error::InvalidInput("an audit entry needs an action".into()));
+    }
+    if record.endpoint.as_deref().is_some_and(|e| e.contains('?')) {
+        return Err(Error::InvalidInput(
+            "an audited endpoint must be a path without its query string".into(),
+        ));
+    }
+    let last: Option<(i64, Vec<u8>)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_vec()));
+    let raw = RawEntry {
+        seq: prev_seq + 1,
+        at: timestamp(Utc::now()),
+        draft_id: record.draft_id.map(|d| d.to_string()),
+        actor: record.actor.as_str().to_owned(),
+        action: record.action.clone(),
+        provider: record.provider.map(|p| p.as_str().to_owned()),
+        endpoint: record.endpoint.clone(),
+        status: record.status.map(i64::from),
+        provider_ids: serde_json::to_string(&record.provider_ids)?,
+        outcome: record.outcome.as_str().to_owned(),
+    };
+    let hash = raw.chain_hash(&prev_hash);
+    tx.execute(
+        &format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        params![
+            raw.seq,
+            raw.at,
+            raw.draft_id,
+            raw.actor,
+            raw.action,
+            raw.provider,
+            raw.endpoint,
+            raw.status,
+            raw.provider_ids,
+            raw.outcome,
+            prev_hash,
+            hash.as_slice(),
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![raw.seq, hash.as_slice()],
+    )?;
+    let entry = tx.query_row(
+        &format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"),
+        [raw.seq],
+        entry_from_row,
+    )?;
+    Ok(entry)
+}
+
 impl Vault {
     /// Appends an entry, chained to the last one.
     pub fn append_audit(&self, record: &AuditRecord) -> Result<AuditEntry> {
-        if record.action.trim().is_empty() {
-            return Err(Error::InvalidInput("an audit entry needs an action".into()));
-        }
-        if record.endpoint.as_deref().is_some_and(|e| e.contains('?')) {
-            return Err(Error::InvalidInput(
-                "an audited endpoint must be a path without its query string".into(),
-            ));
-        }
         let mut conn = self.conn();
         // IMMEDIATE: two appends must not both chain to the same predecessor.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let last: Option<(i64, Vec<u8>)> = tx
-            .query_row(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_vec()));
-        let raw = RawEntry {
-            seq: prev_seq + 1,
-            at: timestamp(Utc::now()),
-            draft_id: record.draft_id.map(|d| d.to_string()),
-            actor: record.actor.as_str().to_owned(),
-            action: record.action.clone(),
-            provider: record.provider.map(|p| p.as_str().to_owned()),
-            endpoint: record.endpoint.clone(),
-            status: record.status.map(i64::from),
-            provider_ids: serde_json::to_string(&record.provider_ids)?,
-            outcome: record.outcome.as_str().to_owned(),
-        };
-        let hash = raw.chain_hash(&prev_hash);
-        tx.execute(
-            &format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-            params![
-                raw.seq,
-                raw.at,
-                raw.draft_id,
-                raw.actor,
-                raw.action,
-                raw.provider,
-                raw.endpoint,
-                raw.status,
-                raw.provider_ids,
-                raw.outcome,
-                prev_hash,
-                hash.as_slice(),
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
-             ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            params![raw.seq, hash.as_slice()],
-        )?;
-        let entry = tx.query_row(
-            &format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"),
-            [raw.seq],
-            entry_from_row,
-        )?;
+        let entry = append_in(&tx, record)?;
         tx.commit()?;
         Ok(entry)
     }

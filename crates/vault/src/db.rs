@@ -1,6 +1,7 @@
 //! The encrypted database: opening it with its key, and the schema migrations.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
@@ -19,6 +20,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_outbox.sql")),
     (4, include_str!("../migrations/0004_audit.sql")),
     (5, include_str!("../migrations/0005_connections.sql")),
+    (6, include_str!("../migrations/0006_drafts_list_index.sql")),
 ];
 
 /// The schema version this build writes.
@@ -32,6 +34,8 @@ pub struct Vault {
     pub(crate) dir: PathBuf,
     pub(crate) db_path: PathBuf,
     conn: Mutex<Connection>,
+    /// Writes waiting for the next group commit; see [`Vault::write_grouped`].
+    queued: Mutex<Vec<Box<dyn GroupedWrite>>>,
     pub(crate) scan_key: Key,
 }
 
@@ -84,6 +88,7 @@ impl Vault {
             dir,
             db_path,
             conn: Mutex::new(conn),
+            queued: Mutex::new(Vec::new()),
             scan_key,
         };
         vault.sweep_scans()?;
@@ -108,10 +113,119 @@ impl Vault {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Runs `work` in a transaction shared with the other threads' grouped writes waiting
+    /// at the same time, and returns once that transaction is committed: with
+    /// synchronous=FULL a commit is one fsync, so writers that queue up behind a commit in
+    /// progress share the next one instead of each paying their own. Nothing is returned
+    /// before its commit, and a write that fails is rolled back alone (a savepoint each),
+    /// leaving the others in the group to commit.
+    pub(crate) fn write_grouped<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (sender, receiver) = sync_channel(1);
+        self.queue().push(Box::new(Queued {
+            work: Some(work),
+            result: None,
+            sender,
+        }));
+        {
+            // Whoever holds the connection next commits everything queued by then. If an
+            // earlier holder took this write, it was committed and answered before the
+            // lock came free.
+            let mut conn = self.conn();
+            let group = std::mem::take(&mut *self.queue());
+            if !group.is_empty() {
+                commit_group(&mut conn, group);
+            }
+        }
+        receiver.recv().map_err(|_| {
+            Error::Corrupt("a grouped write was dropped without an answer".to_owned())
+        })?
+    }
+
+    fn queue(&self) -> MutexGuard<'_, Vec<Box<dyn GroupedWrite>>> {
+        self.queued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Raw SQL access for tests that tamper with the database behind the API's back.
     #[cfg(test)]
     pub(crate) fn raw(&self) -> MutexGuard<'_, Connection> {
         self.conn()
+    }
+}
+
+/// A write queued for a group commit, its result type erased.
+trait GroupedWrite: Send {
+    /// Runs the write inside the group's transaction; `false` if it failed.
+    fn run(&mut self, conn: &Connection) -> bool;
+    /// Answers the caller once the group's fate is known.
+    fn answer(self: Box<Self>, commit: std::result::Result<(), &rusqlite::Error>);
+}
+
+struct Queued<T, F> {
+    work: Option<F>,
+    result: Option<Result<T>>,
+    sender: SyncSender<Result<T>>,
+}
+
+impl<T, F> GroupedWrite for Queued<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> Result<T> + Send,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let result = match self.work.take() {
+            Some(work) => work(conn),
+            None => Err(Error::Corrupt("a grouped write ran twice".to_owned())),
+        };
+        let ok = result.is_ok();
+        self.result = Some(result);
+        ok
+    }
+
+    fn answer(self: Box<Self>, commit: std::result::Result<(), &rusqlite::Error>) {
+        let answer = match (commit, self.result) {
+            (Ok(()), Some(result)) => result,
+            (Ok(()), None) => Err(Error::Corrupt("a grouped write never ran".to_owned())),
+            (Err(error), _) => Err(Error::Database(copy_error(error))),
+        };
+        // The caller is blocked on the other end until this arrives.
+        let _ = self.sender.send(answer);
+    }
+}
+
+fn commit_group(conn: &mut Connection, mut group: Vec<Box<dyn GroupedWrite>>) {
+    let outcome = run_group(conn, &mut group);
+    for write in group {
+        write.answer(outcome.as_ref().copied());
+    }
+}
+
+fn run_group(conn: &mut Connection, group: &mut [Box<dyn GroupedWrite>]) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for write in group {
+        tx.execute_batch("SAVEPOINT grouped_write")?;
+        if !write.run(&tx) {
+            tx.execute_batch("ROLLBACK TO grouped_write")?;
+        }
+        tx.execute_batch("RELEASE grouped_write")?;
+    }
+    tx.commit()
+}
+
+/// The same failure for each write of a group that did not commit.
+fn copy_error(error: &rusqlite::Error) -> rusqlite::Error {
+    match error {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            rusqlite::Error::SqliteFailure(*code, message.clone())
+        }
+        other => rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(other.to_string()),
+        ),
     }
 }
 

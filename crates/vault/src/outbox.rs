@@ -3,11 +3,15 @@
 //! engine's business.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 
+use crate::audit::append_in;
+use crate::drafts::set_state_in;
 use crate::types::{column, time_column, timestamp};
-use crate::{DraftId, Error, PlanId, Provider, Result, StepId, StepStatus, Vault};
+use crate::{
+    AuditRecord, DraftId, DraftState, Error, PlanId, Provider, Result, StepId, StepStatus, Vault,
+};
 
 /// A step as planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +54,28 @@ pub struct Plan {
     pub planned_at: DateTime<Utc>,
     /// In step order.
     pub steps: Vec<Step>,
+}
+
+/// What [`Vault::complete_step`] left to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AfterStep {
+    /// The plan's next step, marked sent in the same commit: its request goes out next.
+    Send(Box<Step>),
+    /// Every step of the plan is done and the draft has taken the state it was given.
+    Finished,
+    /// The plan's next unfinished step is not a fresh one: it failed, or it went out before
+    /// and should be looked at as after a restart ([`Vault::next_pending_step`]).
+    Held,
+}
+
+/// How a step that went out ended, when not done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepFailure {
+    /// No definite answer (the provider was unreachable or asked to come back later): the
+    /// step stays `sent` and is resent under its key.
+    Retryable,
+    /// A definite answer that needs a person; the text is kept as the step's last error.
+    Failed(String),
 }
 
 const STEP_COLUMNS: &str = "id, plan_id, draft_id, provider, step_index, kind, idempotency_key,
@@ -215,52 +241,102 @@ impl Vault {
     /// Records that the step's request is about to go out, before it does: after a crash a
     /// `sent` step may or may not have reached the provider, and is resent, never skipped.
     pub fn mark_step_sent(&self, step: StepId) -> Result<Step> {
-        self.transition(
-            step,
-            StepStatus::Sent,
-            &[StepStatus::Pending, StepStatus::Sent],
-            |tx, now| {
-                tx.execute(
-                    "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
-                     WHERE id = ?1",
-                    params![step.0, now],
-                )
-            },
-        )
+        self.in_transaction(|tx| mark_sent_in(tx, step))
     }
 
     /// Records the provider's success and the ids it returned.
     pub fn mark_step_done(&self, step: StepId, provider_ids: &serde_json::Value) -> Result<Step> {
-        let ids = serde_json::to_string(provider_ids)?;
-        self.transition(
-            step,
-            StepStatus::Done,
-            &[StepStatus::Pending, StepStatus::Sent],
-            |tx, now| {
-                tx.execute(
-                    "UPDATE steps SET status = 'done', provider_ids = ?2, last_error = NULL,
-                                      updated_at = ?3
-                     WHERE id = ?1",
-                    params![step.0, ids, now],
-                )
-            },
-        )
+        self.in_transaction(|tx| mark_done_in(tx, step, provider_ids))
     }
 
     /// Records a failure that needs a person (a retryable one stays `sent` and is resent).
     pub fn mark_step_failed(&self, step: StepId, error: &str) -> Result<Step> {
-        self.transition(
-            step,
-            StepStatus::Failed,
-            &[StepStatus::Pending, StepStatus::Sent],
-            |tx, now| {
-                tx.execute(
-                    "UPDATE steps SET status = 'failed', last_error = ?2, updated_at = ?3
-                     WHERE id = ?1",
-                    params![step.0, error, now],
-                )
-            },
-        )
+        self.in_transaction(|tx| mark_failed_in(tx, step, error))
+    }
+
+    /// Marks the step sent, as [`Vault::mark_step_sent`] does, and its draft `draft_state`
+    /// in the same commit. Shares its commit with concurrent runner writes (see
+    /// [`Vault::complete_step`]).
+    pub fn start_step(&self, step: StepId, draft_state: DraftState) -> Result<Step> {
+        self.write_grouped(move |tx| {
+            let sent = mark_sent_in(tx, step)?;
+            set_state_in(tx, sent.draft_id, draft_state)?;
+            Ok(sent)
+        })
+    }
+
+    /// Records the provider's success, the ids it returned and the step's audit entry in one
+    /// commit: after a crash both are there or neither is (the step is then still `sent`,
+    /// and resent under its key). The same commit moves the plan on: the next step is marked
+    /// sent, its request going out next, or, when every step is done, the draft takes
+    /// `finished`. So a step costs the runner one commit, and the `sent` mark is still on
+    /// disk before its request leaves.
+    ///
+    /// Calls made at the same time from several threads share one commit, and each returns
+    /// only once that commit is on disk. Audit entries are chained in the order the group
+    /// runs them, inside its one transaction.
+    pub fn complete_step(
+        &self,
+        step: StepId,
+        provider_ids: &serde_json::Value,
+        audit: &AuditRecord,
+        finished: DraftState,
+    ) -> Result<AfterStep> {
+        let (provider_ids, audit) = (provider_ids.clone(), audit.clone());
+        self.write_grouped(move |tx| {
+            let done = mark_done_in(tx, step, &provider_ids)?;
+            append_in(tx, &audit)?;
+            let next = tx
+                .prepare_cached(&format!(
+                    "SELECT {STEP_COLUMNS} FROM steps WHERE plan_id = ?1 AND status != 'done'
+                     ORDER BY step_index LIMIT 1"
+                ))?
+                .query_row([done.plan_id.to_string()], step_from_row)
+                .optional()?;
+            match next {
+                None => {
+                    set_state_in(tx, done.draft_id, finished)?;
+                    Ok(AfterStep::Finished)
+                }
+                Some(next) if next.status == StepStatus::Pending => {
+                    Ok(AfterStep::Send(Box::new(mark_sent_in(tx, next.id)?)))
+                }
+                Some(_) => Ok(AfterStep::Held),
+            }
+        })
+    }
+
+    /// Records a step that went out but did not end done, its draft's new state and, if
+    /// given, its audit entry, in one commit (shared as [`Vault::complete_step`]'s is).
+    pub fn fail_step_with_audit(
+        &self,
+        step: StepId,
+        failure: StepFailure,
+        audit: Option<&AuditRecord>,
+        draft_state: DraftState,
+    ) -> Result<Step> {
+        let audit = audit.cloned();
+        self.write_grouped(move |tx| {
+            let step = match failure {
+                StepFailure::Retryable => {
+                    let current = get_step(tx, step)?;
+                    if current.status != StepStatus::Sent {
+                        return Err(Error::StepTransition {
+                            step,
+                            from: current.status,
+                            to: StepStatus::Sent,
+                        });
+                    }
+                    current
+                }
+                StepFailure::Failed(error) => mark_failed_in(tx, step, &error)?,
+            };
+            if let Some(audit) = &audit {
+                append_in(tx, audit)?;
+            }
+            set_state_in(tx, step.draft_id, draft_state)?;
+            Ok(step)
+        })
     }
 
     /// Puts a failed step back in line, with its frozen body and idempotency key.
@@ -269,8 +345,8 @@ impl Vault {
             step,
             StepStatus::Pending,
             &[StepStatus::Failed],
-            |tx, now| {
-                tx.execute(
+            |conn, now| {
+                conn.execute(
                     "UPDATE steps SET status = 'pending', updated_at = ?2 WHERE id = ?1",
                     params![step.0, now],
                 )
@@ -299,31 +375,93 @@ impl Vault {
         Ok(ready)
     }
 
+    fn in_transaction<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done = work(&tx)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
     fn transition(
         &self,
         step: StepId,
         to: StepStatus,
         from: &[StepStatus],
-        update: impl FnOnce(&Transaction<'_>, &str) -> rusqlite::Result<usize>,
+        update: impl FnOnce(&Connection, &str) -> rusqlite::Result<usize>,
     ) -> Result<Step> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let current = get_step(&tx, step)?;
-        if !from.contains(&current.status) {
-            return Err(Error::StepTransition {
-                step,
-                from: current.status,
-                to,
-            });
-        }
-        let now = timestamp(Utc::now());
-        update(&tx, &now)?;
-        tx.execute(
-            "UPDATE plans SET updated_at = ?2 WHERE id = ?1",
-            params![current.plan_id.to_string(), now],
-        )?;
-        let updated = get_step(&tx, step)?;
-        tx.commit()?;
-        Ok(updated)
+        self.in_transaction(|tx| transition_in(tx, step, to, from, update))
     }
+}
+
+fn transition_in(
+    conn: &Connection,
+    step: StepId,
+    to: StepStatus,
+    from: &[StepStatus],
+    update: impl FnOnce(&Connection, &str) -> rusqlite::Result<usize>,
+) -> Result<Step> {
+    let current = get_step(conn, step)?;
+    if !from.contains(&current.status) {
+        return Err(Error::StepTransition {
+            step,
+            from: current.status,
+            to,
+        });
+    }
+    let now = timestamp(Utc::now());
+    update(conn, &now)?;
+    conn.prepare_cached("UPDATE plans SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![current.plan_id.to_string(), now])?;
+    get_step(conn, step)
+}
+
+fn mark_sent_in(conn: &Connection, step: StepId) -> Result<Step> {
+    transition_in(
+        conn,
+        step,
+        StepStatus::Sent,
+        &[StepStatus::Pending, StepStatus::Sent],
+        |conn, now| {
+            conn.prepare_cached(
+                "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![step.0, now])
+        },
+    )
+}
+
+fn mark_done_in(conn: &Connection, step: StepId, provider_ids: &serde_json::Value) -> Result<Step> {
+    let ids = serde_json::to_string(provider_ids)?;
+    transition_in(
+        conn,
+        step,
+        StepStatus::Done,
+        &[StepStatus::Pending, StepStatus::Sent],
+        |conn, now| {
+            conn.prepare_cached(
+                "UPDATE steps SET status = 'done', provider_ids = ?2, last_error = NULL,
+                                  updated_at = ?3
+                 WHERE id = ?1",
+            )?
+            .execute(params![step.0, ids, now])
+        },
+    )
+}
+
+fn mark_failed_in(conn: &Connection, step: StepId, error: &str) -> Result<Step> {
+    transition_in(
+        conn,
+        step,
+        StepStatus::Failed,
+        &[StepStatus::Pending, StepStatus::Sent],
+        |conn, now| {
+            conn.prepare_cached(
+                "UPDATE steps SET status = 'failed', last_error = ?2, updated_at = ?3
+                 WHERE id = ?1",
+            )?
+            .execute(params![step.0, error, now])
+        },
+    )
 }

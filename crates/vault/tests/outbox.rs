@@ -5,7 +5,12 @@
 
 mod common;
 
-use branchdesk_vault::{DraftId, Error, NewStep, Provider, StepStatus};
+use std::sync::Arc;
+
+use branchdesk_vault::{
+    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, DraftId, DraftState, Error, NewStep,
+    Provider, StepFailure, StepStatus, Vault,
+};
 use common::{person, Fixture};
 
 fn steps(n: usize) -> Vec<NewStep> {
@@ -166,4 +171,293 @@ fn pending_work_is_listed_per_draft_and_goes_with_the_draft() {
     vault.delete_draft(a).unwrap();
     assert_eq!(vault.drafts_with_pending_work().unwrap(), vec![b]);
     assert!(vault.latest_plan(a).unwrap().is_none());
+}
+
+fn audit(draft: DraftId, action: &str, outcome: AuditOutcome) -> AuditRecord {
+    AuditRecord {
+        draft_id: Some(draft),
+        actor: Actor::System,
+        action: action.to_owned(),
+        provider: Some(Provider::Cos),
+        endpoint: Some("POST /core/v1/cm/customers".to_owned()),
+        status: None,
+        provider_ids: serde_json::json!({"customerId": "c-1"}),
+        outcome,
+    }
+}
+
+fn audit_count(vault: &Vault, draft: DraftId) -> usize {
+    vault
+        .list_audit(&AuditFilter {
+            draft_id: Some(draft),
+            ..Default::default()
+        })
+        .unwrap()
+        .len()
+}
+
+/// A draft with a plan of `n` steps, its first step started as the runner starts it.
+fn started(vault: &Vault, n: usize) -> (DraftId, branchdesk_vault::Step) {
+    let draft = vault
+        .create_draft(&person("Ada", Provider::Cos))
+        .unwrap()
+        .id;
+    vault.create_plan(draft, Provider::Cos, &steps(n)).unwrap();
+    let first = vault.next_pending_step(draft).unwrap().unwrap();
+    let sent = vault.start_step(first.id, DraftState::Sending).unwrap();
+    (draft, sent)
+}
+
+#[test]
+fn a_completed_step_commits_with_its_audit_entry_and_hands_out_the_next_step_marked_sent() {
+    let fx = Fixture::new();
+    let draft;
+    {
+        let vault = fx.open();
+        let (d, first) = started(&vault, 3);
+        draft = d;
+        assert_eq!((first.status, first.attempts), (StepStatus::Sent, 1));
+        let stored = vault.get_draft(draft).unwrap().unwrap();
+        assert_eq!(stored.summary.state, DraftState::Sending);
+
+        let ids = serde_json::json!({"customerId": "c-1"});
+        let second = match vault
+            .complete_step(
+                first.id,
+                &ids,
+                &audit(draft, "cos.create_customer", AuditOutcome::Success),
+                DraftState::Submitted,
+            )
+            .unwrap()
+        {
+            AfterStep::Send(step) => *step,
+            other => panic!("expected the next step, got {other:?}"),
+        };
+        assert_eq!(
+            (second.index, second.status, second.attempts),
+            (1, StepStatus::Sent, 1)
+        );
+        let plan = vault.latest_plan(draft).unwrap().unwrap();
+        assert_eq!(plan.steps[0].status, StepStatus::Done);
+        assert_eq!(plan.steps[0].provider_ids, ids);
+        assert_eq!(audit_count(&vault, draft), 1);
+        // The process dies here: the second step's mark is on disk before its request left.
+    }
+
+    let vault = fx.open();
+    let resumed = vault.next_pending_step(draft).unwrap().unwrap();
+    assert_eq!((resumed.index, resumed.status), (1, StepStatus::Sent));
+    let mut next = resumed;
+    loop {
+        match vault
+            .complete_step(
+                next.id,
+                &serde_json::json!({"id": next.index}),
+                &audit(draft, "cos.add_address", AuditOutcome::Success),
+                DraftState::Submitted,
+            )
+            .unwrap()
+        {
+            AfterStep::Send(step) => next = *step,
+            AfterStep::Finished => break,
+            AfterStep::Held => panic!("nothing holds this plan back"),
+        }
+    }
+    let plan = vault.latest_plan(draft).unwrap().unwrap();
+    assert!(plan.steps.iter().all(|s| s.status == StepStatus::Done));
+    let stored = vault.get_draft(draft).unwrap().unwrap();
+    assert_eq!(stored.summary.state, DraftState::Submitted);
+    assert_eq!(audit_count(&vault, draft), 3);
+    let report = vault.verify_audit().unwrap();
+    assert_eq!((report.entries, report.is_intact()), (3, true));
+}
+
+#[test]
+fn a_step_and_its_audit_entry_are_both_recorded_or_neither_is() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let (draft, first) = started(&vault, 2);
+
+    // The audit entry is refused: the step stays sent, the next one untouched.
+    let mut leaky = audit(draft, "cos.create_customer", AuditOutcome::Success);
+    leaky.endpoint = Some("GET /customers?ssn=123456789".to_owned());
+    assert!(matches!(
+        vault.complete_step(
+            first.id,
+            &serde_json::json!({"customerId": "c-1"}),
+            &leaky,
+            DraftState::Submitted
+        ),
+        Err(Error::InvalidInput(_))
+    ));
+    let plan = vault.latest_plan(draft).unwrap().unwrap();
+    assert_eq!(
+        (plan.steps[0].status, plan.steps[1].status),
+        (StepStatus::Sent, StepStatus::Pending)
+    );
+    assert_eq!(plan.steps[0].provider_ids, serde_json::json!({}));
+    assert_eq!(audit_count(&vault, draft), 0);
+
+    // The step is refused: no audit entry either.
+    vault
+        .fail_step_with_audit(
+            first.id,
+            StepFailure::Failed("422".to_owned()),
+            None,
+            DraftState::NeedsAttention,
+        )
+        .unwrap();
+    assert!(matches!(
+        vault.complete_step(
+            first.id,
+            &serde_json::json!({}),
+            &audit(draft, "cos.create_customer", AuditOutcome::Success),
+            DraftState::Submitted
+        ),
+        Err(Error::StepTransition {
+            from: StepStatus::Failed,
+            ..
+        })
+    ));
+    assert_eq!(audit_count(&vault, draft), 0);
+    assert!(vault.verify_audit().unwrap().is_intact());
+    let stored = vault.get_draft(draft).unwrap().unwrap();
+    assert_eq!(stored.summary.state, DraftState::NeedsAttention);
+}
+
+#[test]
+fn failures_are_recorded_with_their_audit_entry_and_the_drafts_state() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let (draft, first) = started(&vault, 2);
+
+    // No definite answer: the step stays sent, to be resent under its key.
+    let kept = vault
+        .fail_step_with_audit(
+            first.id,
+            StepFailure::Retryable,
+            Some(&audit(draft, "cos.create_customer", AuditOutcome::Unknown)),
+            DraftState::Waiting,
+        )
+        .unwrap();
+    assert_eq!((kept.status, kept.attempts), (StepStatus::Sent, 1));
+    assert_eq!(
+        vault.get_draft(draft).unwrap().unwrap().summary.state,
+        DraftState::Waiting
+    );
+    assert_eq!(
+        vault.next_pending_step(draft).unwrap().unwrap().id,
+        first.id
+    );
+    assert_eq!(audit_count(&vault, draft), 1);
+
+    // Only a step that went out can be waiting for an answer.
+    let second = vault.latest_plan(draft).unwrap().unwrap().steps[1].clone();
+    assert!(matches!(
+        vault.fail_step_with_audit(
+            second.id,
+            StepFailure::Retryable,
+            Some(&audit(draft, "cos.add_address", AuditOutcome::Unknown)),
+            DraftState::Waiting,
+        ),
+        Err(Error::StepTransition { .. })
+    ));
+    assert_eq!(audit_count(&vault, draft), 1);
+
+    let failed = vault
+        .fail_step_with_audit(
+            first.id,
+            StepFailure::Failed("unknown outcome".to_owned()),
+            Some(&audit(draft, "cos.create_customer", AuditOutcome::Unknown)),
+            DraftState::NeedsAttention,
+        )
+        .unwrap();
+    assert_eq!(failed.status, StepStatus::Failed);
+    assert_eq!(failed.last_error.as_deref(), Some("unknown outcome"));
+    assert_eq!(
+        vault.get_draft(draft).unwrap().unwrap().summary.state,
+        DraftState::NeedsAttention
+    );
+    assert!(vault.next_pending_step(draft).unwrap().is_none());
+    assert_eq!(audit_count(&vault, draft), 2);
+    assert!(vault.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn a_next_step_that_went_out_before_is_not_claimed() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let (draft, first) = started(&vault, 2);
+    let second = vault.latest_plan(draft).unwrap().unwrap().steps[1].clone();
+    vault.mark_step_sent(second.id).unwrap();
+    assert_eq!(
+        vault
+            .complete_step(
+                first.id,
+                &serde_json::json!({}),
+                &audit(draft, "cos.create_customer", AuditOutcome::Success),
+                DraftState::Submitted,
+            )
+            .unwrap(),
+        AfterStep::Held
+    );
+    // Left as it was, for the runner to look at as after a restart.
+    let held = vault.next_pending_step(draft).unwrap().unwrap();
+    assert_eq!((held.id, held.attempts), (second.id, 1));
+}
+
+#[test]
+fn concurrent_completions_share_commits_and_keep_the_audit_chain_intact() {
+    const DRAFTS: usize = 8;
+    const STEPS: usize = 6;
+    let fx = Fixture::new();
+    let vault = Arc::new(fx.open());
+    let firsts: Vec<_> = (0..DRAFTS).map(|_| started(&vault, STEPS)).collect();
+    let threads: Vec<_> = firsts
+        .into_iter()
+        .enumerate()
+        .map(|(n, (draft, first))| {
+            let vault = Arc::clone(&vault);
+            std::thread::spawn(move || {
+                let mut step = first;
+                let mut refused = 0;
+                loop {
+                    // One draft's entries now and then are refused: only that write is
+                    // rolled back, whoever it shared a commit with.
+                    let mut record = audit(draft, "cos.add_phone", AuditOutcome::Success);
+                    if n % 3 == 0 && refused < 2 {
+                        refused += 1;
+                        record.action = " ".to_owned();
+                    }
+                    match vault.complete_step(
+                        step.id,
+                        &serde_json::json!({"id": step.index}),
+                        &record,
+                        DraftState::Submitted,
+                    ) {
+                        Ok(AfterStep::Send(next)) => step = *next,
+                        Ok(AfterStep::Finished) => return draft,
+                        Ok(AfterStep::Held) => panic!("nothing holds this plan back"),
+                        Err(Error::InvalidInput(_)) => {}
+                        Err(error) => panic!("{error}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    let drafts: Vec<DraftId> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    for draft in &drafts {
+        assert_eq!(audit_count(&vault, *draft), STEPS);
+        let plan = vault.latest_plan(*draft).unwrap().unwrap();
+        assert!(plan.steps.iter().all(|s| s.status == StepStatus::Done));
+        assert_eq!(
+            vault.get_draft(*draft).unwrap().unwrap().summary.state,
+            DraftState::Submitted
+        );
+    }
+    let report = vault.verify_audit().unwrap();
+    assert_eq!(
+        (report.entries, report.is_intact()),
+        ((DRAFTS * STEPS) as u64, true)
+    );
 }
