@@ -33,6 +33,11 @@ fn main() {
         "scanner_folder_choose",
         "scanner_folder_clear",
         "scanner_assign",
+        "fin_terms",
+        "fin_terms_open",
+        "fin_terms_confirm",
+        "upload_cancel",
+        "uploads_watch",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

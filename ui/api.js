@@ -13,6 +13,9 @@
 /** @typedef {import("./types/bindings").TrayView} TrayView */
 /** @typedef {import("./types/bindings").DropEvent} DropEvent */
 /** @typedef {import("./types/bindings").AssignedScan} AssignedScan */
+/** @typedef {import("./types/bindings").Terms} Terms */
+/** @typedef {import("./types/bindings").UploadView} UploadView */
+/** @typedef {import("./types/bindings").ProviderChoice} ProviderChoice */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
 /** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
 /** @typedef {import("./types/bindings").Draft} Draft */
@@ -67,9 +70,10 @@ export const connectivity = () => call("connectivity");
 
 /**
  * @param {import("./types/bindings").PartyKind} kind
+ * @param {ProviderChoice} [provider] COS when not given
  * @returns {Promise<DraftRecord>}
  */
-export const createDraft = (kind) => call("draft_create", { kind });
+export const createDraft = (kind, provider = "cos") => call("draft_create", { kind, provider });
 
 /**
  * @param {string} id
@@ -245,3 +249,43 @@ export const clearScannerFolder = () => call("scanner_folder_clear");
  * @returns {Promise<AssignedScan>}
  */
 export const assignFromScanner = (draftId, slot, name) => call("scanner_assign", { draftId, slot, name });
+
+/**
+ * Fin.com's terms for the draft's customer: link, QR code, accepted. Null until the customer exists.
+ * @param {string} draftId
+ * @returns {Promise<Terms | null>}
+ */
+export const finTerms = (draftId) => call("fin_terms", { draftId });
+
+/**
+ * Opens the terms page in the system browser (Rust opens only the link Fin.com gave).
+ * @param {string} draftId
+ * @returns {Promise<void>}
+ */
+export const openFinTerms = (draftId) => call("fin_terms_open", { draftId });
+
+/**
+ * Records that the customer accepted the terms; the submission goes on.
+ * @param {string} draftId
+ * @returns {Promise<Terms | null>}
+ */
+export const confirmFinTerms = (draftId) => call("fin_terms_confirm", { draftId });
+
+/**
+ * Stops the upload in flight for a draft. True when one was running.
+ * @param {string} draftId
+ * @returns {Promise<boolean>}
+ */
+export const cancelUpload = (draftId) => call("upload_cancel", { draftId });
+
+/**
+ * Upload progress of every draft, as it happens (running totals).
+ * @param {(view: UploadView) => void} listener
+ * @returns {Promise<void>}
+ */
+export function watchUploads(listener) {
+  /** @type {TauriChannel<UploadView>} */
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = listener;
+  return call("uploads_watch", { onProgress: channel });
+}

@@ -20,6 +20,7 @@ mod tests {
         Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
         StepProblem, Submission,
     };
+    use branchdesk_engine::fin::{FinOutcome, Terms, UploadView};
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
     use branchdesk_engine::{CosOutcome, Environment};
@@ -51,6 +52,7 @@ mod tests {
             Email::decl(),
             Environment::decl(),
             ErrorCode::decl(),
+            FinOutcome::decl(),
             FinSection::decl(),
             IdentityDocument::decl(),
             Issue::decl(),
@@ -70,9 +72,11 @@ mod tests {
             StepProblem::decl(),
             Submission::decl(),
             TaxId::decl(),
+            Terms::decl(),
             TrayFile::decl(),
             TrayView::decl(),
             UiError::decl(),
+            UploadView::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n\n",

@@ -1,11 +1,12 @@
 //! The commands the window may call. Each is thin: it hands over to the engine and turns
 //! the answer into the types the UI knows (see `ui/types/bindings.d.ts`).
 
-use branchdesk_domain::draft::{Draft, PartyKind, ScanSlot};
+use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
 };
+use branchdesk_engine::fin::{Terms, UploadView};
 use branchdesk_engine::scanner::{self, AssignedScan};
 use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};
 use branchdesk_engine::{connectivity, Environment};
@@ -64,8 +65,14 @@ pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
 }
 
 #[tauri::command]
-pub fn draft_create(state: State<'_, AppState>, kind: PartyKind) -> Answer<DraftRecord> {
-    Ok(state.desk().create_draft(kind)?)
+pub fn draft_create(
+    state: State<'_, AppState>,
+    kind: PartyKind,
+    provider: Option<ProviderChoice>,
+) -> Answer<DraftRecord> {
+    Ok(state
+        .desk()
+        .create_draft_for(kind, provider.unwrap_or_default())?)
 }
 
 #[tauri::command]
@@ -363,4 +370,68 @@ async fn blocking<T: Send + 'static>(
     Ok(tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))??)
+}
+
+/// Fin.com's terms for the customer of a draft: the link, its QR code, and whether the
+/// acceptance is recorded. `None` until Fin.com has created the customer.
+#[tauri::command]
+pub fn fin_terms(state: State<'_, AppState>, draft_id: String) -> Answer<Option<Terms>> {
+    Ok(state.desk().terms(&draft_id)?)
+}
+
+/// Opens the draft's terms page in the system browser, for the customer to read on the
+/// counter's screen. Only the link Fin.com gave for this draft is ever opened.
+#[tauri::command]
+pub fn fin_terms_open(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    draft_id: String,
+) -> Answer<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let terms = state
+        .desk()
+        .terms(&draft_id)?
+        .ok_or(branchdesk_engine::Error::NotFound)?;
+    app.opener()
+        .open_url(terms.url, None::<&str>)
+        .map_err(|e| {
+            branchdesk_engine::Error::Encode(format!("the browser could not be opened: {e}"))
+        })?;
+    Ok(())
+}
+
+/// Records that the customer accepted the terms (staff confirm, by their OS account) and
+/// lets the submission go on.
+#[tauri::command]
+pub fn fin_terms_confirm(state: State<'_, AppState>, draft_id: String) -> Answer<Option<Terms>> {
+    let desk = state.desk();
+    desk.confirm_terms(&draft_id, "")?;
+    Ok(desk.terms(&draft_id)?)
+}
+
+/// Stops the upload in flight for a draft; it then needs attention and can be sent again.
+#[tauri::command]
+pub fn upload_cancel(state: State<'_, AppState>, draft_id: String) -> Answer<bool> {
+    Ok(state.desk().cancel_upload(&draft_id)?)
+}
+
+/// Subscribes the page to upload progress (running totals, throttled by the client).
+#[tauri::command]
+pub fn uploads_watch(state: State<'_, AppState>, on_progress: Channel<UploadView>) {
+    let mut progress = state.desk().upload_progress();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match progress.recv().await {
+                Ok(view) => {
+                    // The page went away (reload, closed): stop forwarding.
+                    if on_progress.send(view).is_err() {
+                        return;
+                    }
+                }
+                // Fell behind: the next report carries the running total anyway.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
 }

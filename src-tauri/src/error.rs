@@ -62,7 +62,20 @@ impl From<EngineError> for UiError {
                     .map(str::to_owned),
                 message,
             },
-            EngineError::Provider(ApiError::Network(_) | ApiError::Unavailable { .. }) => UiError {
+            EngineError::Provider(
+                ApiError::Invalid { .. }
+                | ApiError::NotEligible(_)
+                | ApiError::RelianceUnavailable { .. }
+                | ApiError::Refused { .. }
+                | ApiError::NotFound,
+            ) => UiError {
+                code: ErrorCode::Rejected,
+                message,
+                field: None,
+            },
+            EngineError::Provider(
+                ApiError::Network(_) | ApiError::Unavailable { .. } | ApiError::AttachInFlight,
+            ) => UiError {
                 code: ErrorCode::Unreachable,
                 message,
                 field: None,
@@ -98,6 +111,7 @@ impl From<EngineError> for UiError {
                 field: None,
             },
             EngineError::Provider(_)
+            | EngineError::AwaitingTerms
             | EngineError::Vault(_)
             | EngineError::Training(_)
             | EngineError::Encode(_) => UiError {

@@ -24,6 +24,8 @@ pub fn run() {
     let result = tauri::Builder::default()
         // Used from Rust only: the page has no dialog permission and never sees a file.
         .plugin(tauri_plugin_dialog::init())
+        // Used from Rust only, to open Fin.com's terms page for the customer.
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::ui_ready,
@@ -56,6 +58,11 @@ pub fn run() {
             commands::scanner_folder_choose,
             commands::scanner_folder_clear,
             commands::scanner_assign,
+            commands::fin_terms,
+            commands::fin_terms_open,
+            commands::fin_terms_confirm,
+            commands::upload_cancel,
+            commands::uploads_watch,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;

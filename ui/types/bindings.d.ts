@@ -180,6 +180,20 @@ export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
 export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "scan_refused" | "scanner_folder" | "internal";
 
+export type FinOutcome = { customerId: string, 
+/**
+ * The page where the customer reads and accepts the terms.
+ */
+tosUrl: string | null, termsAccepted: boolean, 
+/**
+ * Fin.com's `customer_status` as last read (INCOMPLETE until documents are attached).
+ */
+status: string, 
+/**
+ * Why Fin.com wants something changed, placed on the draft's fields and scan slots.
+ */
+reasons: Array<Issue>, };
+
 export type FinSection = { 
 /**
  * `STANDARD` or `RELIANCE`.
@@ -307,7 +321,11 @@ export type Severity = "error" | "warning";
 
 export type StepProblem = { code: string, message: string, field?: string, };
 
-export type Submission = { state: string, doneSteps: number, totalSteps: number, outcome: CosOutcome | null, error: StepProblem | null, };
+export type Submission = { state: string, doneSteps: number, totalSteps: number, outcome: CosOutcome | null, 
+/**
+ * For a Fin.com onboarding: the customer, the terms, and Fin.com's status.
+ */
+fin: FinOutcome | null, error: StepProblem | null, };
 
 export type TaxId = { idType: string, 
 /**
@@ -318,6 +336,12 @@ number: string,
  * ISO 3166-1 alpha-2 of the issuing country; `US` for SSN, EIN and ITIN.
  */
 country: string, };
+
+export type Terms = { url: string, 
+/**
+ * An SVG `data:` URL of the link as a QR code.
+ */
+qr: string, accepted: boolean, };
 
 export type TrayFile = { 
 /**
@@ -341,3 +365,9 @@ folder: string | null, files: Array<TrayFile>,
 problem: string | null, };
 
 export type UiError = { code: ErrorCode, message: string, field?: string, };
+
+export type UploadView = { draftId: string, slot: string, sent: bigint, total: bigint, 
+/**
+ * 1 for the first try; a retry starts again from 0 bytes.
+ */
+attempt: number, };

@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::fin::{FinDesk, FinOutcome};
 use branchdesk_api::cos::CosClient;
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::cos::{self as wire, CosStep};
-use branchdesk_domain::draft::{Draft, PartyKind};
+use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
     Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput,
@@ -84,6 +85,8 @@ pub struct Submission {
     pub done_steps: u32,
     pub total_steps: u32,
     pub outcome: Option<CosOutcome>,
+    /// For a Fin.com onboarding: the customer, the terms, and Fin.com's status.
+    pub fin: Option<FinOutcome>,
     pub error: Option<StepProblem>,
 }
 
@@ -130,6 +133,9 @@ pub struct Activity {
     pub problems: u64,
 }
 
+/// A Fin.com submission's state while the customer has not yet accepted the terms.
+pub const AWAITING_TERMS: &str = "awaiting_terms";
+
 pub struct Desk {
     vault: Arc<Vault>,
     cos: CosClient,
@@ -138,6 +144,7 @@ pub struct Desk {
     cos_base_url: String,
     wake: Notify,
     key_retention: Duration,
+    pub(crate) fin: FinDesk,
 }
 
 impl Desk {
@@ -156,7 +163,22 @@ impl Desk {
             cos_base_url,
             wake: Notify::new(),
             key_retention: COS_KEY_RETENTION,
+            fin: FinDesk::default(),
         }
+    }
+
+    /// The desk with a Fin.com connection, for drafts whose provider is Fin.com.
+    pub fn with_fin(mut self, fin: FinDesk) -> Self {
+        self.fin = fin;
+        self
+    }
+
+    pub(crate) fn vault_arc(&self) -> Arc<Vault> {
+        Arc::clone(&self.vault)
+    }
+
+    pub(crate) fn wake_runner(&self) {
+        self.wake.notify_one();
     }
 
     pub fn environment(&self) -> Environment {
@@ -172,7 +194,17 @@ impl Desk {
     }
 
     pub fn create_draft(&self, kind: PartyKind) -> Result<DraftRecord> {
-        let draft = template(kind);
+        self.create_draft_for(kind, ProviderChoice::Cos)
+    }
+
+    /// A new draft for `provider`, with the rows the wizard shows already in place.
+    pub fn create_draft_for(
+        &self,
+        kind: PartyKind,
+        provider: ProviderChoice,
+    ) -> Result<DraftRecord> {
+        let mut draft = template(kind);
+        draft.provider = provider;
         let summary = self
             .vault
             .create_draft(&input_of(&draft, DraftState::Draft)?)?;
@@ -248,8 +280,18 @@ impl Desk {
     }
 
     /// The rules' verdict on a draft as staff see it (blank optional rows ignored).
+    /// The draft against the rules of the provider it goes to, plus the scans' own
+    /// findings: a warning not yet kept with a reason holds the submission back.
     pub fn validate(&self, draft: &Draft) -> Vec<Issue> {
-        validate::cos_on(&without_blank_rows(draft), today())
+        let draft = without_blank_rows(draft);
+        match draft.provider {
+            ProviderChoice::Fin => {
+                let mut issues = branchdesk_domain::fin::fin_on(&draft, today());
+                issues.extend(crate::scans::unresolved_warnings(&draft));
+                issues
+            }
+            _ => validate::cos_on(&draft, today()),
+        }
     }
 
     /// Freezes the draft into a plan of COS steps in one transaction and wakes the runner.
@@ -265,8 +307,12 @@ impl Desk {
             return Err(Error::Frozen);
         }
         let draft = without_blank_rows(draft);
-        let onboarding = wire::onboarding(&self.partner_id, &draft, today())?;
         let previous = self.vault.latest_plan(draft_id)?;
+        if draft.provider == ProviderChoice::Fin {
+            let steps = self.plan_fin(&draft, previous.as_ref())?;
+            return self.freeze(id, draft_id, &draft, Provider::Fin, &steps);
+        }
+        let onboarding = wire::onboarding(&self.partner_id, &draft, today())?;
         let known_customer = previous
             .as_ref()
             .and_then(|plan| customer_id_of(&plan.steps));
@@ -314,14 +360,26 @@ impl Desk {
                 }
             }
         }
+        self.freeze(id, draft_id, &draft, Provider::Cos, &steps)
+    }
+
+    /// Stores the draft as submitted and its plan, and wakes the runner.
+    fn freeze(
+        &self,
+        id: &str,
+        draft_id: DraftId,
+        draft: &Draft,
+        provider: Provider,
+        steps: &[NewStep],
+    ) -> Result<Submission> {
         self.vault
-            .save_draft(draft_id, &input_of(&draft, DraftState::Waiting)?)?;
-        self.vault.create_plan(draft_id, Provider::Cos, &steps)?;
+            .save_draft(draft_id, &input_of(draft, DraftState::Waiting)?)?;
+        self.vault.create_plan(draft_id, provider, steps)?;
         self.audit(AuditRecord {
             draft_id: Some(draft_id),
             actor: Actor::Staff(staff_member()),
             action: "submit".to_owned(),
-            provider: Some(Provider::Cos),
+            provider: Some(provider),
             endpoint: None,
             status: None,
             provider_ids: serde_json::json!({ "steps": steps.len() }),
@@ -335,6 +393,20 @@ impl Desk {
     /// reports them now (the desktop stand-in for COS's webhooks).
     pub async fn submission_status(&self, id: &str) -> Result<Submission> {
         let mut submission = self.submission(id)?;
+        if let Some(outcome) = submission.fin.take() {
+            let draft = draft_id(id)?;
+            let mut live = None;
+            if let Some(plan) = self.vault.latest_plan(draft)? {
+                let state = self.state_of(draft)?;
+                live = Some(self.follow_fin(draft, &plan, state, outcome).await?);
+            }
+            // The status may have moved the draft on (approved, back to staff).
+            let mut fresh = self.submission(id)?;
+            if live.is_some() {
+                fresh.fin = live;
+            }
+            return Ok(fresh);
+        }
         if let Some(outcome) = submission.outcome.as_mut() {
             if !outcome.settled && submission.state == DraftState::Submitted.as_str() {
                 if let Ok(customer) = self.cos.get_customer(&outcome.customer_id).await {
@@ -349,6 +421,10 @@ impl Desk {
         let draft_id = draft_id(id)?;
         let state = self.state_of(draft_id)?;
         let plan = self.vault.latest_plan(draft_id)?;
+        let fin = match &plan {
+            Some(plan) if plan.provider == Provider::Fin => self.fin_outcome(draft_id, plan)?,
+            _ => None,
+        };
         let steps = plan.map(|p| p.steps).unwrap_or_default();
         let done = steps
             .iter()
@@ -362,11 +438,19 @@ impl Desk {
             .find(|s| s.status == branchdesk_vault::StepStatus::Failed)
             .and_then(|s| s.last_error.as_deref())
             .and_then(|e| serde_json::from_str(e).ok());
+        let waits_for_terms =
+            fin.as_ref().is_some_and(|f| !f.terms_accepted) && state == DraftState::Waiting;
         Ok(Submission {
-            state: state.to_string(),
+            // Waiting on the customer, not on the network: staff have something to do.
+            state: if waits_for_terms {
+                AWAITING_TERMS.to_owned()
+            } else {
+                state.to_string()
+            },
             done_steps: u32::try_from(done).unwrap_or(u32::MAX),
             total_steps: u32::try_from(steps.len()).unwrap_or(u32::MAX),
             outcome,
+            fin,
             error,
         })
     }
@@ -459,7 +543,9 @@ impl Desk {
                     let Some(step) = self.vault.next_pending_step(draft)? else {
                         break;
                     };
-                    if step.status == branchdesk_vault::StepStatus::Sent && self.key_expired(&step)
+                    if step.status == branchdesk_vault::StepStatus::Sent
+                        && step.provider == Provider::Cos
+                        && self.key_expired(&step)
                     {
                         return self.park_unknown_outcome(draft, &step);
                     }
@@ -497,6 +583,11 @@ impl Desk {
                         AfterStep::Finished => return Ok(()),
                         AfterStep::Held => {}
                     }
+                }
+                Err(Error::AwaitingTerms) => {
+                    // Not a failure: the plan waits here until staff confirm the terms.
+                    self.vault.set_draft_state(draft, DraftState::Waiting)?;
+                    return Ok(());
                 }
                 Err(Error::Provider(error)) if error.is_retryable() => {
                     // Stays `sent`: resent with the same key and bytes when the network is back.
@@ -567,6 +658,11 @@ impl Desk {
     async fn send(&self, step: &Step, customer: Option<&str>) -> Result<serde_json::Value> {
         let (kind, _) = StepKind::parse(&step.kind)
             .ok_or_else(|| Error::Encode(format!("unknown step {}", step.kind)))?;
+        if kind.provider() == Provider::Fin {
+            let plan = self.vault.latest_plan(step.draft_id)?;
+            let steps = plan.map(|p| p.steps).unwrap_or_default();
+            return self.send_fin(kind, step, &steps).await;
+        }
         if kind == StepKind::CosKnownCustomer {
             let id = String::from_utf8_lossy(&step.body).into_owned();
             let customer = self.cos.get_customer(&id).await?;
@@ -597,7 +693,8 @@ impl Desk {
             StepKind::CosBeneficialOwner => {
                 to_value(self.cos.add_beneficial_owner(customer, body, key).await?)
             }
-            StepKind::CosCreateCustomer | StepKind::CosKnownCustomer => serde_json::Value::Null,
+            // Sent above, or by `send_fin`.
+            _ => serde_json::Value::Null,
         };
         Ok(serde_json::json!({ "id": record.get("id").cloned().unwrap_or_default() }))
     }
@@ -717,13 +814,10 @@ fn step_audit(
     AuditRecord {
         draft_id: Some(draft),
         actor: Actor::System,
-        // Named after the COS event the step corresponds to, as staff see in Activity.
-        action: kind
-            .map(StepKind::cos_event)
-            .unwrap_or("unknown")
-            .to_owned(),
-        provider: Some(Provider::Cos),
-        endpoint: kind.and_then(StepKind::cos_endpoint).map(str::to_owned),
+        // Named after the event the step corresponds to, as staff see in Activity.
+        action: kind.map(StepKind::event).unwrap_or("unknown").to_owned(),
+        provider: Some(kind.map(StepKind::provider).unwrap_or(step.provider)),
+        endpoint: kind.and_then(StepKind::endpoint).map(str::to_owned),
         status,
         provider_ids,
         outcome,
@@ -731,6 +825,19 @@ fn step_audit(
 }
 
 fn problem_of(error: &Error, step: &Step) -> StepProblem {
+    if let Error::Invalid(issues) = error {
+        let first = issues.iter().find(|i| i.is_error()).or(issues.first());
+        return StepProblem {
+            code: "rejected".to_owned(),
+            message: first
+                .map(|i| i.message.clone())
+                .unwrap_or_else(|| error.to_string()),
+            field: first.map(|i| i.field.clone()).filter(|f| !f.is_empty()),
+        };
+    }
+    if let Some(problem) = crate::fin::problem_of_fin(error) {
+        return problem;
+    }
     let index = StepKind::parse(&step.kind).map(|(_, i)| i).unwrap_or(0);
     let cos_step = match StepKind::parse(&step.kind).map(|(k, _)| k) {
         Some(StepKind::CosAddress) => CosStep::Address(index),
@@ -763,7 +870,7 @@ fn problem_of(error: &Error, step: &Step) -> StepProblem {
 
 /// Who is at the keyboard, as the operating system knows them. Staff sign-in is a later
 /// addition; until then the OS account is what the audit log can name.
-fn staff_member() -> String {
+pub(crate) fn staff_member() -> String {
     ["USER", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
@@ -819,7 +926,7 @@ pub(crate) fn draft_id(id: &str) -> Result<DraftId> {
         .map_err(|_| Error::NotFound)
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
@@ -841,7 +948,11 @@ fn input_of(draft: &Draft, state: DraftState) -> Result<DraftInput> {
         .map(|t| t.number.trim())
         .filter(|n| !n.is_empty());
     Ok(DraftInput {
-        provider: Provider::Cos,
+        provider: match draft.provider {
+            ProviderChoice::Cos => Provider::Cos,
+            ProviderChoice::Fin => Provider::Fin,
+            ProviderChoice::Bvnk => Provider::Bvnk,
+        },
         kind: match draft.kind {
             PartyKind::Person => branchdesk_vault::PartyKind::Person,
             PartyKind::Company => branchdesk_vault::PartyKind::Company,

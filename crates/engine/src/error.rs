@@ -14,6 +14,9 @@ pub enum Error {
     /// The scanner folder cannot be watched; the message names the folder and what to do.
     #[error("{0}")]
     Scanner(String),
+    /// A Fin.com plan waits for the customer to accept the terms; not a failure.
+    #[error("the customer has not yet accepted Fin.com's terms")]
+    AwaitingTerms,
     #[error("that draft no longer exists")]
     NotFound,
     #[error("this draft has been submitted and can no longer be changed; duplicate it to start a new one")]

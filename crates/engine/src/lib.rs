@@ -4,6 +4,7 @@
 
 pub mod connectivity;
 pub mod desk;
+pub mod fin;
 pub mod plan;
 pub mod scanner;
 pub mod scans;

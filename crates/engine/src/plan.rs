@@ -16,9 +16,22 @@ pub enum StepKind {
     CosEmail,
     CosIdentification,
     CosBeneficialOwner,
+    /// Fin.com `POST /v2/customers/individual`.
+    FinCreateIndividual,
+    /// A resubmission whose customer Fin.com already created: nothing is sent.
+    FinKnownCustomer,
+    /// The customer accepts Fin.com's terms; staff confirm it. Nothing is sent: the step
+    /// waits until the confirmation is in the audit log.
+    FinTerms,
+    /// Fin.com `POST /v1/customers/upload` of one scan slot.
+    FinUpload,
+    /// A scan uploaded by an earlier plan and unchanged since: its URI is reused.
+    FinUploaded,
+    /// Fin.com `POST /v2/customers/{id}/individual/attach`.
+    FinAttach,
 }
 
-const NAMES: [(StepKind, &str); 7] = [
+const NAMES: [(StepKind, &str); 13] = [
     (StepKind::CosCreateCustomer, "cos.create_customer"),
     (StepKind::CosKnownCustomer, "cos.known_customer"),
     (StepKind::CosAddress, "cos.address"),
@@ -26,6 +39,12 @@ const NAMES: [(StepKind, &str); 7] = [
     (StepKind::CosEmail, "cos.email"),
     (StepKind::CosIdentification, "cos.identification"),
     (StepKind::CosBeneficialOwner, "cos.beneficial_owner"),
+    (StepKind::FinCreateIndividual, "fin.create_individual"),
+    (StepKind::FinKnownCustomer, "fin.known_customer"),
+    (StepKind::FinTerms, "fin.terms"),
+    (StepKind::FinUpload, "fin.upload"),
+    (StepKind::FinUploaded, "fin.uploaded"),
+    (StepKind::FinAttach, "fin.attach"),
 ];
 
 impl StepKind {
@@ -50,6 +69,51 @@ impl StepKind {
             .map(|(k, _)| (*k, index))
     }
 
+    /// The provider a step belongs to.
+    pub fn provider(self) -> branchdesk_vault::Provider {
+        match self {
+            StepKind::FinCreateIndividual
+            | StepKind::FinKnownCustomer
+            | StepKind::FinTerms
+            | StepKind::FinUpload
+            | StepKind::FinUploaded
+            | StepKind::FinAttach => branchdesk_vault::Provider::Fin,
+            _ => branchdesk_vault::Provider::Cos,
+        }
+    }
+
+    /// Whether the step waits on a person rather than a provider.
+    pub fn is_local(self) -> bool {
+        matches!(
+            self,
+            StepKind::FinKnownCustomer | StepKind::FinTerms | StepKind::FinUploaded
+        )
+    }
+
+    /// The endpoint a step calls, as a template without ids (for the audit log); `None`
+    /// for steps that call nothing.
+    pub fn endpoint(self) -> Option<&'static str> {
+        match self {
+            StepKind::FinCreateIndividual => Some("POST /v2/customers/individual"),
+            StepKind::FinUpload => Some("POST /v1/customers/upload"),
+            StepKind::FinAttach => Some("POST /v2/customers/{id}/individual/attach"),
+            StepKind::FinKnownCustomer | StepKind::FinTerms | StepKind::FinUploaded => None,
+            _ => self.cos_endpoint(),
+        }
+    }
+
+    /// What a done step is called in the Activity list: COS's webhook event names, and
+    /// plain names for Fin.com's steps.
+    pub fn event(self) -> &'static str {
+        match self {
+            StepKind::FinCreateIndividual | StepKind::FinKnownCustomer => "fin.customer_created",
+            StepKind::FinTerms => "fin.terms_accepted",
+            StepKind::FinUpload | StepKind::FinUploaded => "fin.document_uploaded",
+            StepKind::FinAttach => "fin.documents_attached",
+            _ => self.cos_event(),
+        }
+    }
+
     /// The COS endpoint a step calls, as a template without ids (for the audit log).
     pub fn cos_endpoint(self) -> Option<&'static str> {
         Some(match self {
@@ -60,6 +124,7 @@ impl StepKind {
             StepKind::CosEmail => "POST /core/v1/cm/customers/{id}/emails",
             StepKind::CosIdentification => "POST /core/v1/cm/customers/{id}/identifications",
             StepKind::CosBeneficialOwner => "POST /core/v1/cm/customers/{id}/beneficial-owners",
+            _ => return None,
         })
     }
 
@@ -72,6 +137,7 @@ impl StepKind {
             StepKind::CosEmail => "Core.Customer.Email.Added",
             StepKind::CosIdentification => "Core.Customer.Identification.Added",
             StepKind::CosBeneficialOwner => "Core.Customer.BeneficialOwner.Added",
+            _ => "unknown",
         }
     }
 }
@@ -91,7 +157,11 @@ mod tests {
             }
         }
         assert_eq!(StepKind::parse("cos.address"), None);
-        assert_eq!(StepKind::parse("fin.upload[0]"), None);
+        assert_eq!(
+            StepKind::parse("fin.upload[2]"),
+            Some((StepKind::FinUpload, 2))
+        );
+        assert_eq!(StepKind::parse("fin.download[0]"), None);
         assert_eq!(StepKind::parse("cos.phone[x]"), None);
     }
 }

@@ -34,6 +34,27 @@ pub fn check_config(provider: ProviderChoice) -> CheckConfig {
     }
 }
 
+/// A scan whose checks warned and that staff have not kept with a reason: it would likely
+/// come back from the provider, so it is held here first.
+pub fn unresolved_warnings(
+    draft: &branchdesk_domain::draft::Draft,
+) -> Vec<branchdesk_domain::validate::Issue> {
+    draft
+        .scans
+        .iter()
+        .filter(|s| s.override_reason.trim().is_empty() && s.checks.iter().any(|c| !c.ok))
+        .map(|s| branchdesk_domain::validate::Issue {
+            field: format!("scans.{}", s.slot),
+            code: "scan_warning".to_owned(),
+            message: format!(
+                "The {} scan has warnings: scan it again, or keep it and say why.",
+                s.slot.replace('_', " ").to_lowercase()
+            ),
+            severity: branchdesk_domain::validate::Severity::Error,
+        })
+        .collect()
+}
+
 impl Desk {
     /// Checks the file at `path`, stores its normalised form and a thumbnail encrypted in
     /// the vault, and puts it in `slot` of the stored draft (replacing and wiping what was

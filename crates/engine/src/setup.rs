@@ -8,7 +8,9 @@ use branchdesk_vault::{Connection, Provider, SecretStore, Vault};
 use serde::{Deserialize, Serialize};
 
 use crate::training::Training;
-use crate::workstation::{cos_client, http_client, CosConnection, Environment};
+use crate::fin::FinDesk;
+use crate::workstation::{cos_client, fin_client, http_client, CosConnection, Environment};
+use branchdesk_domain::fin::FinAttachConfig;
 use crate::{Desk, Error, Result};
 
 /// The token endpoint a provider uses when the connection names none.
@@ -89,7 +91,14 @@ pub async fn start(
     if !settings.training {
         match vault.connection_for(Provider::Cos)? {
             Some(connection) => match cos_desk(Arc::clone(&vault), secrets, &connection) {
-                Ok(desk) => {
+                Ok(mut desk) => {
+                    // Fin.com drafts go out on its connection when one is configured.
+                    if let Some(fin) = vault.connection_for(Provider::Fin)? {
+                        match fin_desk(&fin, secrets) {
+                            Ok(fin) => desk = desk.with_fin(fin),
+                            Err(error) => problem = Some(error.to_string()),
+                        }
+                    }
                     return Ok(Started {
                         desk: Arc::new(desk),
                         training: None,
@@ -104,19 +113,38 @@ pub async fn start(
     let vault = Arc::new(Vault::open(&data_dir.join(TRAINING_DIR), secrets)?);
     let training = Training::start(Default::default()).await?;
     let connection = training.cos_connection();
-    let cos = cos_client(http_client()?, &connection)?;
+    let http = http_client()?;
+    let cos = cos_client(http.clone(), &connection)?;
     let desk = Desk::new(
         vault,
         cos,
         connection.partner_id.clone(),
         Environment::Training,
         connection.base_url.clone(),
-    );
+    )
+    .with_fin(training.fin_desk(http)?);
     Ok(Started {
         desk: Arc::new(desk),
         training: Some(training),
         problem,
     })
+}
+
+/// Fin.com on a configured connection, its secret read from the keyring.
+pub fn fin_desk(connection: &Connection, secrets: &dyn SecretStore) -> Result<FinDesk> {
+    let secret = connection.secret(secrets)?.ok_or_else(|| {
+        Error::Encode(
+            "the Fin.com connection's secret is no longer in the keyring; enter it again in Settings"
+                .to_owned(),
+        )
+    })?;
+    let client = fin_client(
+        http_client()?,
+        &connection.base_url,
+        connection.client_id.as_deref().unwrap_or_default(),
+        secret,
+    )?;
+    Ok(FinDesk::new(client, FinAttachConfig::default()))
 }
 
 /// The COS connection as a client configuration, its secret read from the keyring.
@@ -435,7 +463,14 @@ pub async fn test_connection(connection: &Connection, secrets: &dyn SecretStore)
             client.check_credentials().await?;
             Ok("Cross River accepted the credentials and issued a token.".to_owned())
         }
-        Provider::Fin | Provider::Bvnk => Err(Error::Encode(
+        Provider::Fin => {
+            fin_desk(connection, secrets)?
+                .client()?
+                .check_credentials()
+                .await?;
+            Ok("Fin.com accepted the credentials and issued a token.".to_owned())
+        }
+        Provider::Bvnk => Err(Error::Encode(
             "testing this provider's connection comes with its onboarding; the connection is saved"
                 .to_owned(),
         )),

@@ -8,15 +8,21 @@ use crate::{Error, Result};
 
 pub struct Training {
     sandbox: Sandbox,
+    /// Whether the sandbox's Fin.com asks for a selfie with every attach.
+    fin_selfie_required: bool,
 }
 
 impl Training {
     pub async fn start(config: SandboxConfig) -> Result<Self> {
+        let fin_selfie_required = config.fin_selfie_required;
         let sandbox = Sandbox::start(config)
             .await
             .map_err(|e| Error::Training(e.to_string()))?;
         tracing::info!(url = %sandbox.url(), "Training sandbox listening");
-        Ok(Self { sandbox })
+        Ok(Self {
+            sandbox,
+            fin_selfie_required,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -32,6 +38,21 @@ impl Training {
             client_secret: branchdesk_domain::Sensitive::new(credentials.client_secret.clone()),
             partner_id: credentials.partner_id.clone(),
         }
+    }
+
+    /// Fin.com in the sandbox, with the sandbox's own client configuration.
+    pub fn fin_desk(&self, http: reqwest::Client) -> Result<crate::fin::FinDesk> {
+        let credentials = &self.sandbox.credentials().fin;
+        let client = crate::workstation::fin_client(
+            http,
+            &self.sandbox.url(),
+            &credentials.client_id,
+            branchdesk_domain::Sensitive::new(credentials.client_secret.clone()),
+        )?;
+        let attach = branchdesk_domain::fin::FinAttachConfig {
+            selfie_required: self.fin_selfie_required,
+        };
+        Ok(crate::fin::FinDesk::new(client, attach))
     }
 
     pub async fn shutdown(self) {

@@ -79,3 +79,16 @@ pub fn http_client() -> Result<reqwest::Client> {
         .build()
         .map_err(|e| Error::Encode(format!("HTTP client: {e}")))
 }
+
+/// A Fin.com client for a connection, on the app's one HTTP client.
+pub fn fin_client(
+    http: reqwest::Client,
+    base_url: &str,
+    client_id: &str,
+    client_secret: Sensitive<String>,
+) -> Result<branchdesk_api::fin::FinClient> {
+    Ok(branchdesk_api::fin::FinClient::new(
+        http,
+        branchdesk_api::fin::FinConfig::new(base_url, client_id, client_secret),
+    )?)
+}

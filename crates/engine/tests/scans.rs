@@ -153,14 +153,21 @@ fn a_scan_turned_a_quarter_is_stored_turned_and_the_old_file_wiped() {
     let path = files.path().join("front.png");
     landscape(&path);
     let before = desk.attach_scan(&record.id, "FRONT", &path).unwrap();
-    assert_eq!((before[0].width, before[0].height), (Some(1600), Some(1000)));
+    assert_eq!(
+        (before[0].width, before[0].height),
+        (Some(1600), Some(1000))
+    );
 
     let after = desk.rotate_scan(&record.id, "FRONT", 1).unwrap();
     assert_eq!((after[0].width, after[0].height), (Some(1000), Some(1600)));
     assert_eq!(after[0].file_name, "front.png");
     let draft: DraftId = record.id.parse().unwrap();
     let stored = desk.vault().list_scans(draft).unwrap();
-    assert_eq!(stored.len(), 2, "the turned scan and its thumbnail, nothing left over");
+    assert_eq!(
+        stored.len(),
+        2,
+        "the turned scan and its thumbnail, nothing left over"
+    );
     assert!(stored.iter().all(|s| s.id.to_string() != before[0].scan_id));
 
     let back = desk.rotate_scan(&record.id, "FRONT", -1).unwrap();
@@ -224,7 +231,11 @@ fn warnings_are_kept_only_with_a_reason_and_the_decision_is_audited() {
         .record
         .provider_ids;
     assert_eq!(details["slot"], "BACK");
-    assert!(details["checks"].as_array().unwrap().iter().any(|c| c == "blur"));
+    assert!(details["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "blur"));
     assert_eq!(details["reason"], "customer's only copy");
     assert!(desk.vault().verify_audit().unwrap().is_intact());
 
@@ -269,5 +280,8 @@ fn a_fin_draft_keeps_its_scans_within_the_upload_limit() {
     desk.save_draft(&fin.id, &draft).unwrap();
     let fitted = desk.attach_scan(&fin.id, "FRONT", &path).unwrap();
     assert!(fitted[0].bytes <= limit, "{} > {limit}", fitted[0].bytes);
-    assert!(fitted[0].width.unwrap().max(fitted[0].height.unwrap()) >= 1000, "still legible");
+    assert!(
+        fitted[0].width.unwrap().max(fitted[0].height.unwrap()) >= 1000,
+        "still legible"
+    );
 }

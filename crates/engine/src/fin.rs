@@ -1,0 +1,765 @@
+//! Fin.com individual onboarding as an outbox plan: create the customer → the customer
+//! accepts Fin.com's terms (staff confirm) → upload each scan → attach the documents; then
+//! the customer's status is followed to APPROVED, ACTION_REQUIRED or REJECTED.
+//!
+//! Fin.com has no idempotency key, so a create whose answer never came is not resent
+//! blindly: it is parked for a person to check. Everything after the create is safe to
+//! resume: an upload whose URI is stored is never repeated, and the attach is rebuilt
+//! byte for byte from what the plan stored, and sent only while Fin.com still takes
+//! documents.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use branchdesk_api::fin::{CustomerStatus, FinClient, UploadFile, UploadProgress, UploadReader};
+use branchdesk_api::Error as ApiError;
+use branchdesk_domain::draft::{Draft, ScanSlot};
+use branchdesk_domain::fin::{self as wire, FinAttachConfig};
+use branchdesk_domain::validate::Issue;
+use branchdesk_vault::{
+    Actor, AuditFilter, AuditOutcome, AuditRecord, DraftId, DraftState, NewStep, Plan, Provider,
+    ScanId, Step, StepStatus,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::desk::{draft_id, staff_member, today};
+use crate::plan::StepKind;
+use crate::{Desk, Error, Result};
+
+/// The audit action that records the customer's acceptance of Fin.com's terms.
+pub const TERMS_CONFIRMED: &str = "fin.terms_confirmed";
+
+/// Where a Fin.com onboarding is, for staff.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FinOutcome {
+    pub customer_id: String,
+    /// The page where the customer reads and accepts the terms.
+    pub tos_url: Option<String>,
+    pub terms_accepted: bool,
+    /// Fin.com's `customer_status` as last read (INCOMPLETE until documents are attached).
+    pub status: String,
+    /// Why Fin.com wants something changed, placed on the draft's fields and scan slots.
+    pub reasons: Vec<Issue>,
+}
+
+/// Fin.com's terms for a customer: the page, as a link and a QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Terms {
+    pub url: String,
+    /// An SVG `data:` URL of the link as a QR code.
+    pub qr: String,
+    pub accepted: bool,
+}
+
+/// An upload's progress, as the window shows it: running totals for one scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadView {
+    pub draft_id: String,
+    pub slot: String,
+    pub sent: u64,
+    pub total: u64,
+    /// 1 for the first try; a retry starts again from 0 bytes.
+    pub attempt: u32,
+}
+
+/// The Fin.com side of a desk: its client, its configuration, and the uploads in flight.
+pub struct FinDesk {
+    client: Option<FinClient>,
+    attach: FinAttachConfig,
+    progress: broadcast::Sender<UploadView>,
+    cancels: Mutex<HashMap<DraftId, CancellationToken>>,
+}
+
+impl Default for FinDesk {
+    fn default() -> Self {
+        Self {
+            client: None,
+            attach: FinAttachConfig::default(),
+            progress: broadcast::channel(64).0,
+            cancels: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl FinDesk {
+    pub fn new(client: FinClient, attach: FinAttachConfig) -> Self {
+        Self {
+            client: Some(client),
+            attach,
+            ..Self::default()
+        }
+    }
+
+    pub fn client(&self) -> Result<&FinClient> {
+        self.client.as_ref().ok_or_else(|| {
+            Error::Encode(
+                "no Fin.com connection is configured: add one in Settings, or use Training"
+                    .to_owned(),
+            )
+        })
+    }
+}
+
+/// What an upload step stores: which scan, so a retry opens the same encrypted file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadBody {
+    slot: String,
+    scan_id: String,
+    file_name: String,
+    mime: String,
+    bytes: u64,
+}
+
+/// What a known-customer step stores: the customer an earlier plan created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KnownCustomer {
+    customer_id: String,
+    tos_policies_url: Option<String>,
+}
+
+/// What an uploaded step stores: a URI an earlier plan received for the same scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Uploaded {
+    slot: String,
+    scan_id: String,
+    uri: String,
+}
+
+impl Desk {
+    /// The steps of a Fin.com submission. After an earlier plan, the customer it created is
+    /// reused, and every scan it uploaded and that has not changed keeps its URI.
+    pub(crate) fn plan_fin(&self, draft: &Draft, previous: Option<&Plan>) -> Result<Vec<NewStep>> {
+        let issues: Vec<Issue> = self
+            .validate(draft)
+            .into_iter()
+            .filter(Issue::is_error)
+            .collect();
+        if !issues.is_empty() {
+            return Err(Error::Invalid(issues));
+        }
+        // The attach's own rules (which scans each document needs, its state, …) are
+        // checked now with stand-in URIs, so a missing BACK is caught before the customer
+        // is created, not after the uploads.
+        let stand_ins: BTreeMap<String, String> = sorted_scans(draft)
+            .iter()
+            .map(|s| (s.slot.clone(), format!("/pending/{}", s.slot)))
+            .collect();
+        wire::attach_documents(
+            draft,
+            &stand_ins,
+            self.fin.attach,
+            "INCOMPLETE",
+            "pending",
+            today(),
+        )
+        .map_err(Error::Invalid)?;
+        let mut steps = Vec::new();
+        let known = previous.and_then(|plan| known_customer(&plan.steps));
+        match known {
+            Some(known) => steps.push(step(StepKind::FinKnownCustomer, 0, json(&known)?)),
+            None => {
+                let body = wire::create_individual(draft, today())?;
+                steps.push(step(StepKind::FinCreateIndividual, 0, json(&body)?));
+            }
+        }
+        steps.push(step(StepKind::FinTerms, 0, Vec::new()));
+        let earlier = previous
+            .map(|p| uploaded_scans(&p.steps))
+            .unwrap_or_default();
+        for (index, scan) in sorted_scans(draft).into_iter().enumerate() {
+            match earlier.get(&scan.scan_id) {
+                Some(uri) => steps.push(step(
+                    StepKind::FinUploaded,
+                    index,
+                    json(&Uploaded {
+                        slot: scan.slot.clone(),
+                        scan_id: scan.scan_id.clone(),
+                        uri: uri.clone(),
+                    })?,
+                )),
+                None => steps.push(step(StepKind::FinUpload, index, json(&upload_body(scan))?)),
+            }
+        }
+        // The attach is rebuilt from this frozen draft and the URIs the plan stores, so a
+        // resend after a restart is the same request.
+        steps.push(step(StepKind::FinAttach, 0, json(draft)?));
+        Ok(steps)
+    }
+
+    /// Sends one Fin.com step. `plan` is the plan as stored, for the ids earlier steps got.
+    pub(crate) async fn send_fin(
+        &self,
+        kind: StepKind,
+        step: &Step,
+        plan: &[Step],
+    ) -> Result<serde_json::Value> {
+        match kind {
+            StepKind::FinCreateIndividual => {
+                let created = match self
+                    .fin
+                    .client()?
+                    .create_individual(&RawJson(&step.body))
+                    .await
+                {
+                    Ok(created) => created,
+                    Err(error) => {
+                        let draft = frozen_draft(plan).unwrap_or_default();
+                        return Err(placed(error.into(), &draft, wire::FinStep::Create));
+                    }
+                };
+                Ok(serde_json::json!({
+                    "customerId": created.customer_id,
+                    "tosPoliciesUrl": created.tos_policies_url,
+                }))
+            }
+            StepKind::FinKnownCustomer => {
+                let known: KnownCustomer = parse(&step.body)?;
+                Ok(serde_json::json!({
+                    "customerId": known.customer_id,
+                    "tosPoliciesUrl": known.tos_policies_url,
+                }))
+            }
+            StepKind::FinTerms => {
+                let (by, at) = self
+                    .terms_confirmation(step.draft_id)?
+                    .ok_or(Error::AwaitingTerms)?;
+                Ok(serde_json::json!({ "acceptedBy": by, "acceptedAt": at }))
+            }
+            StepKind::FinUploaded => {
+                let uploaded: Uploaded = parse(&step.body)?;
+                Ok(serde_json::json!({
+                    "slot": uploaded.slot,
+                    "scanId": uploaded.scan_id,
+                    "uri": uploaded.uri,
+                }))
+            }
+            StepKind::FinUpload => self.upload(step, plan).await,
+            StepKind::FinAttach => self.attach(step, plan).await,
+            _ => Err(Error::Encode(format!(
+                "{} is not a Fin.com step",
+                step.kind
+            ))),
+        }
+    }
+
+    async fn upload(&self, step: &Step, plan: &[Step]) -> Result<serde_json::Value> {
+        let body: UploadBody = parse(&step.body)?;
+        let customer = customer_of(plan)
+            .ok_or_else(|| Error::Encode("no Fin.com customer for an upload".to_owned()))?;
+        let scan = ScanId(uuid::Uuid::parse_str(&body.scan_id).map_err(|_| Error::NotFound)?);
+        let vault = self.vault_arc();
+        let file = UploadFile::new(
+            body.file_name.clone(),
+            body.mime.clone(),
+            body.bytes,
+            move || {
+                let vault = Arc::clone(&vault);
+                async move { open_scan(vault, scan) }
+            },
+        );
+        let cancel = CancellationToken::new();
+        self.fin
+            .cancels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(step.draft_id, cancel.clone());
+        let progress = self.fin.progress.clone();
+        let (draft, slot) = (step.draft_id.to_string(), body.slot.clone());
+        let report = Arc::new(move |p: UploadProgress| {
+            // Nobody listening is fine: the window may be on another page.
+            let _ = progress.send(UploadView {
+                draft_id: draft.clone(),
+                slot: slot.clone(),
+                sent: p.sent,
+                total: p.total,
+                attempt: p.attempt,
+            });
+        });
+        let sent = self
+            .fin
+            .client()?
+            .upload(&customer, &[file], report, &cancel)
+            .await;
+        self.fin
+            .cancels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&step.draft_id);
+        let uri = sent?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Encode("Fin.com answered the upload without a URI".to_owned()))?;
+        Ok(serde_json::json!({ "slot": body.slot, "scanId": body.scan_id, "uri": uri }))
+    }
+
+    async fn attach(&self, step: &Step, plan: &[Step]) -> Result<serde_json::Value> {
+        let draft: Draft = parse(&step.body)?;
+        let customer = customer_of(plan)
+            .ok_or_else(|| Error::Encode("no Fin.com customer to attach to".to_owned()))?;
+        let client = self.fin.client()?;
+        let current = client.get_customer(&customer).await?;
+        if step.status == StepStatus::Sent
+            && step.attempts > 1
+            && !current.customer_status.allows_attach()
+        {
+            // An attach that went out before a restart and was taken: Fin.com moved on.
+            return Ok(
+                serde_json::json!({ "customerId": customer, "status": current.customer_status.as_str() }),
+            );
+        }
+        let uploaded = uris_of(plan);
+        let tos = tos_url_of(plan)
+            .and_then(|url| wire::tos_policies_value(&url))
+            .unwrap_or_default();
+        let body = wire::attach_documents(
+            &draft,
+            &uploaded,
+            self.fin.attach,
+            current.customer_status.as_str(),
+            &tos,
+            today(),
+        )
+        .map_err(Error::Invalid)?;
+        if let Err(error) = client.attach_documents(&customer, &body).await {
+            let answered = wire::FinStep::Attach {
+                body: &body,
+                uploaded: &uploaded,
+            };
+            return Err(placed(error.into(), &draft, answered));
+        }
+        Ok(serde_json::json!({ "customerId": customer, "status": "PROCESSING" }))
+    }
+
+    /// Records that the customer accepted Fin.com's terms, confirmed by `staff`, and lets
+    /// the plan go on. Only a draft waiting for exactly that can be confirmed.
+    pub fn confirm_terms(&self, id: &str, staff: &str) -> Result<()> {
+        let draft = draft_id(id)?;
+        let plan = self.vault().latest_plan(draft)?.ok_or(Error::NotFound)?;
+        if plan.provider != Provider::Fin {
+            return Err(Error::Encode(
+                "only Fin.com onboardings have terms to accept".to_owned(),
+            ));
+        }
+        let customer = customer_of(&plan.steps).ok_or_else(|| {
+            Error::Encode(
+                "Fin.com has not created the customer yet: the terms come with it".to_owned(),
+            )
+        })?;
+        if self.terms_confirmation(draft)?.is_some() {
+            return Ok(());
+        }
+        let staff = staff.trim();
+        let actor = if staff.is_empty() {
+            staff_member()
+        } else {
+            staff.to_owned()
+        };
+        let value = tos_url_of(&plan.steps).and_then(|url| wire::tos_policies_value(&url));
+        self.vault().append_audit(&AuditRecord {
+            draft_id: Some(draft),
+            actor: Actor::Staff(actor),
+            action: TERMS_CONFIRMED.to_owned(),
+            provider: Some(Provider::Fin),
+            endpoint: None,
+            status: None,
+            provider_ids: serde_json::json!({ "customerId": customer, "tosPoliciesValue": value }),
+            outcome: AuditOutcome::Success,
+        })?;
+        self.wake_runner();
+        Ok(())
+    }
+
+    /// The terms page of a Fin.com draft whose customer exists, and whether the customer's
+    /// acceptance is recorded. `None` before Fin.com has created the customer.
+    pub fn terms(&self, id: &str) -> Result<Option<Terms>> {
+        let draft = draft_id(id)?;
+        let Some(plan) = self.vault().latest_plan(draft)? else {
+            return Ok(None);
+        };
+        let Some(url) = tos_url_of(&plan.steps) else {
+            return Ok(None);
+        };
+        Ok(Some(Terms {
+            qr: terms_qr(&url)?,
+            url,
+            accepted: self.terms_confirmation(draft)?.is_some(),
+        }))
+    }
+
+    /// Who confirmed the terms for this draft, and when, from the audit log.
+    fn terms_confirmation(&self, draft: DraftId) -> Result<Option<(String, String)>> {
+        let filter = AuditFilter {
+            draft_id: Some(draft),
+            outcome: None,
+        };
+        Ok(self
+            .vault()
+            .list_audit(&filter)?
+            .into_iter()
+            .find(|e| e.record.action == TERMS_CONFIRMED)
+            .map(|e| (e.record.actor.as_str().to_owned(), e.at.to_rfc3339())))
+    }
+
+    /// Stops the upload in flight for this draft, if any. The draft then needs attention;
+    /// submitting it again re-opens the file and uploads it afresh.
+    pub fn cancel_upload(&self, id: &str) -> Result<bool> {
+        let draft = draft_id(id)?;
+        Ok(self
+            .fin
+            .cancels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&draft)
+            .map(CancellationToken::cancel)
+            .is_some())
+    }
+
+    /// Upload progress of every draft, as it happens.
+    pub fn upload_progress(&self) -> broadcast::Receiver<UploadView> {
+        self.fin.progress.subscribe()
+    }
+
+    /// The Fin.com side of a submission as the plan stored it: the customer, the terms, and
+    /// whether documents are attached. No request is made.
+    pub(crate) fn fin_outcome(&self, draft: DraftId, plan: &Plan) -> Result<Option<FinOutcome>> {
+        let Some(customer) = customer_of(&plan.steps) else {
+            return Ok(None);
+        };
+        let attached = plan
+            .steps
+            .iter()
+            .any(|s| s.kind.starts_with("fin.attach") && s.status == StepStatus::Done);
+        Ok(Some(FinOutcome {
+            customer_id: customer,
+            tos_url: tos_url_of(&plan.steps),
+            terms_accepted: self.terms_confirmation(draft)?.is_some(),
+            status: if attached { "PROCESSING" } else { "INCOMPLETE" }.to_owned(),
+            reasons: Vec::new(),
+        }))
+    }
+
+    /// Once documents are attached, the status Fin.com reports now, with its reasons. A
+    /// decided status moves the draft on: ACTION_REQUIRED back to staff (to replace
+    /// documents and submit again), APPROVED and REJECTED to their end states.
+    pub(crate) async fn follow_fin(
+        &self,
+        draft: DraftId,
+        plan: &Plan,
+        state: DraftState,
+        mut outcome: FinOutcome,
+    ) -> Result<FinOutcome> {
+        let attached = outcome.status != "INCOMPLETE";
+        let settled = matches!(state, DraftState::Approved | DraftState::Rejected);
+        if !attached || settled {
+            return Ok(outcome);
+        }
+        let customer = outcome.customer_id.clone();
+        let Ok(client) = self.fin.client() else {
+            return Ok(outcome);
+        };
+        // Offline, the last known state stands; the next look tries again.
+        let Ok(details) = client.get_customer(&customer).await else {
+            return Ok(outcome);
+        };
+        outcome.status = details.customer_status.as_str().to_owned();
+        if let Ok(detail) = serde_json::to_value(&details)
+            .and_then(serde_json::from_value::<wire::FinCustomerDetail>)
+        {
+            let record = frozen_draft(&plan.steps).unwrap_or_default();
+            outcome.reasons = wire::rejection_issues(&detail, &uris_of(&plan.steps), &record);
+        }
+        let next = match details.customer_status {
+            CustomerStatus::Approved => Some(DraftState::Approved),
+            CustomerStatus::Rejected => Some(DraftState::Rejected),
+            CustomerStatus::ActionRequired => Some(DraftState::NeedsAttention),
+            _ => None,
+        };
+        if let Some(next) = next.filter(|n| *n != state) {
+            self.vault().set_draft_state(draft, next)?;
+            self.vault().append_audit(&AuditRecord {
+                draft_id: Some(draft),
+                actor: Actor::System,
+                action: "fin.status".to_owned(),
+                provider: Some(Provider::Fin),
+                endpoint: Some("GET /v2/customers/{id}".to_owned()),
+                status: Some(200),
+                provider_ids: serde_json::json!({
+                    "customerId": customer,
+                    "customerStatus": details.customer_status.as_str(),
+                }),
+                outcome: AuditOutcome::Success,
+            })?;
+        }
+        Ok(outcome)
+    }
+}
+
+/// Reads a scan out of the vault on a thread of its own, decrypting it chunk by chunk into
+/// a small channel, so an upload never holds the whole file.
+fn open_scan(vault: Arc<branchdesk_vault::Vault>, scan: ScanId) -> std::io::Result<UploadReader> {
+    use std::io::Read;
+    let mut reader = vault
+        .open_scan(scan)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    std::thread::Builder::new()
+        .name("scan-upload".into())
+        .spawn(move || {
+            let mut buffer = vec![0u8; 64 * 1024];
+            loop {
+                match reader.read(&mut buffer) {
+                    Ok(0) => return,
+                    Ok(n) => {
+                        let chunk = bytes::Bytes::copy_from_slice(&buffer[..n]);
+                        // The upload stopped (cancelled, failed): stop reading.
+                        if sender.blocking_send(Ok(chunk)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(error) => {
+                        let _ = sender.blocking_send(Err(error));
+                        return;
+                    }
+                }
+            }
+        })?;
+    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    Ok(Box::new(tokio_util::io::StreamReader::new(Box::pin(
+        stream,
+    ))))
+}
+
+/// A step body that is already JSON, sent as it is.
+struct RawJson<'a>(&'a [u8]);
+
+impl Serialize for RawJson<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        let value: serde_json::Value =
+            serde_json::from_slice(self.0).map_err(serde::ser::Error::custom)?;
+        value.serialize(serializer)
+    }
+}
+
+fn step(kind: StepKind, index: usize, body: Vec<u8>) -> NewStep {
+    NewStep {
+        kind: kind.with_index(index),
+        // Fin.com takes no idempotency key; the id only names the step in logs.
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        body,
+    }
+}
+
+fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::Encode(e.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| Error::Encode(format!("a stored step: {e}")))
+}
+
+/// The draft's scans in a fixed order, so a plan's step indexes do not depend on the
+/// order staff attached them.
+fn sorted_scans(draft: &Draft) -> Vec<&ScanSlot> {
+    const ORDER: [&str; 4] = [
+        wire::FRONT,
+        wire::BACK,
+        wire::SELFIE,
+        wire::PROOF_OF_ADDRESS,
+    ];
+    let mut scans: Vec<&ScanSlot> = draft
+        .scans
+        .iter()
+        .filter(|s| !s.scan_id.is_empty())
+        .collect();
+    scans.sort_by_key(|s| {
+        ORDER
+            .iter()
+            .position(|o| *o == s.slot)
+            .unwrap_or(ORDER.len())
+    });
+    scans
+}
+
+fn upload_body(scan: &ScanSlot) -> UploadBody {
+    let mime = match scan.format.as_str() {
+        "PDF" => "application/pdf",
+        "PNG" => "image/png",
+        _ => "image/jpeg",
+    };
+    UploadBody {
+        slot: scan.slot.clone(),
+        scan_id: scan.scan_id.clone(),
+        file_name: scan.file_name.clone(),
+        mime: mime.to_owned(),
+        bytes: scan.bytes,
+    }
+}
+
+fn done(steps: &[Step]) -> impl Iterator<Item = &Step> {
+    steps.iter().filter(|s| s.status == StepStatus::Done)
+}
+
+/// The draft as the plan froze it (the attach step's body).
+fn frozen_draft(steps: &[Step]) -> Option<Draft> {
+    steps
+        .iter()
+        .find(|s| s.kind.starts_with("fin.attach"))
+        .and_then(|s| serde_json::from_slice(&s.body).ok())
+}
+
+fn customer_of(steps: &[Step]) -> Option<String> {
+    done(steps).find_map(|s| {
+        s.provider_ids
+            .get("customerId")?
+            .as_str()
+            .map(str::to_owned)
+    })
+}
+
+fn tos_url_of(steps: &[Step]) -> Option<String> {
+    done(steps).find_map(|s| {
+        s.provider_ids
+            .get("tosPoliciesUrl")?
+            .as_str()
+            .map(str::to_owned)
+    })
+}
+
+fn known_customer(steps: &[Step]) -> Option<KnownCustomer> {
+    Some(KnownCustomer {
+        customer_id: customer_of(steps)?,
+        tos_policies_url: tos_url_of(steps),
+    })
+}
+
+/// Slot → URI of the scans this plan has uploaded (or reused).
+fn uris_of(steps: &[Step]) -> BTreeMap<String, String> {
+    done(steps)
+        .filter(|s| s.kind.starts_with("fin.upload"))
+        .filter_map(|s| {
+            Some((
+                s.provider_ids.get("slot")?.as_str()?.to_owned(),
+                s.provider_ids.get("uri")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// Scan id → URI of everything a plan uploaded, for the next plan to reuse.
+fn uploaded_scans(steps: &[Step]) -> HashMap<String, String> {
+    done(steps)
+        .filter(|s| s.kind.starts_with("fin.upload"))
+        .filter_map(|s| {
+            Some((
+                s.provider_ids.get("scanId")?.as_str()?.to_owned(),
+                s.provider_ids.get("uri")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// A problem Fin.com answered, in the words staff need, placed on the draft when it can be.
+/// `None` for errors the shared mapping already words well.
+pub(crate) fn problem_of_fin(error: &Error) -> Option<crate::desk::StepProblem> {
+    let Error::Provider(api) = error else {
+        return None;
+    };
+    let (code, message) = match api {
+        ApiError::NotEligible(_) => ("not_eligible", error.to_string()),
+        ApiError::RelianceUnavailable { .. } => ("reliance_unavailable", error.to_string()),
+        ApiError::AttachInFlight => ("attach_in_flight", error.to_string()),
+        ApiError::Cancelled => (
+            "cancelled",
+            "The upload was cancelled. Submit again to upload the file afresh.".to_owned(),
+        ),
+        ApiError::OutcomeUnknown { .. } => (
+            "unknown_outcome",
+            "Fin.com did not answer whether it created the customer, and sending it again could create a second one. Check the customer at Fin.com before submitting again."
+                .to_owned(),
+        ),
+        ApiError::Invalid { .. } => ("rejected", error.to_string()),
+        _ => return None,
+    };
+    Some(crate::desk::StepProblem {
+        code: code.to_owned(),
+        message,
+        field: None,
+    })
+}
+
+/// A Fin.com 422 as issues on the draft: each problem on the field (or scan slot) it names,
+/// so staff see it where they fix it.
+fn placed(error: Error, draft: &Draft, step: wire::FinStep<'_>) -> Error {
+    let Error::Provider(ApiError::Invalid {
+        fields, message, ..
+    }) = &error
+    else {
+        return error;
+    };
+    let mut issues: Vec<Issue> = fields
+        .iter()
+        .map(|f| Issue {
+            field: wire::draft_field_of_fin_error(&f.path, &f.message, step, draft)
+                .unwrap_or_default(),
+            code: "rejected".to_owned(),
+            message: format!("Fin.com: {}", f.message),
+            severity: branchdesk_domain::validate::Severity::Error,
+        })
+        .collect();
+    if issues.is_empty() {
+        issues.push(Issue {
+            field: String::new(),
+            code: "rejected".to_owned(),
+            message: format!("Fin.com: {message}"),
+            severity: branchdesk_domain::validate::Severity::Error,
+        });
+    }
+    Error::Invalid(issues)
+}
+
+/// The terms page as a QR code (an SVG `data:` URL) for the customer to open on their own
+/// phone at the counter.
+pub fn terms_qr(url: &str) -> Result<String> {
+    use base64::Engine as _;
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|e| Error::Encode(format!("the terms link cannot be drawn as a QR code: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_terms_qr_code_is_an_svg_data_url() {
+        let qr = terms_qr("https://example.test/tos?tos_policies_value=abc").unwrap();
+        assert!(qr.starts_with("data:image/svg+xml;base64,"));
+        use base64::Engine as _;
+        let svg = base64::engine::general_purpose::STANDARD
+            .decode(qr.trim_start_matches("data:image/svg+xml;base64,"))
+            .unwrap();
+        assert!(String::from_utf8(svg).unwrap().contains("<svg"));
+    }
+}
