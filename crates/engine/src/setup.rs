@@ -7,11 +7,11 @@ use std::sync::Arc;
 use branchdesk_vault::{Connection, Provider, SecretStore, Vault};
 use serde::{Deserialize, Serialize};
 
-use crate::training::Training;
 use crate::fin::FinDesk;
+use crate::training::Training;
 use crate::workstation::{cos_client, fin_client, http_client, CosConnection, Environment};
-use branchdesk_domain::fin::FinAttachConfig;
 use crate::{Desk, Error, Result};
+use branchdesk_domain::fin::FinAttachConfig;
 
 /// The token endpoint a provider uses when the connection names none.
 pub fn default_auth_url(provider: Provider, base_url: &str) -> String {
@@ -103,7 +103,7 @@ pub async fn start(
                         desk: Arc::new(desk),
                         training: None,
                         problem,
-                    })
+                    });
                 }
                 Err(error) => problem = Some(error.to_string()),
             },
