@@ -2,7 +2,7 @@
 //! reviewer may still read a slightly blurred ID, so they warn the employee,
 //! who can retake the photo while the customer is still at the desk.
 
-use image::{imageops::FilterType, DynamicImage, GrayImage};
+use image::{DynamicImage, GrayImage};
 
 use crate::config::CheckConfig;
 use crate::report::{Check, CheckResult, Outcome};
@@ -34,17 +34,17 @@ pub fn measure(img: &DynamicImage, cfg: &CheckConfig) -> Measures {
 }
 
 fn analysis_copy(img: &DynamicImage, long_side: u32) -> GrayImage {
-    let (w, h) = (img.width(), img.height());
-    if w.max(h) > long_side {
-        // Triangle is cheap and, unlike nearest, averages noise the same way a
-        // smaller sensor would, which keeps the blur measure comparable.
-        // Grey first: the filter then runs over one channel instead of three,
-        // which on a 12-megapixel photo is most of the cost of the checks.
-        DynamicImage::ImageLuma8(img.to_luma8())
-            .resize(long_side, long_side, FilterType::Triangle)
+    let grey = img.to_luma8();
+    if grey.width().max(grey.height()) > long_side {
+        // Each output pixel is the mean of the input pixels it covers, as a smaller
+        // sensor would have recorded them, which keeps the blur measure comparable
+        // across resolutions; it is also far cheaper on a 12-megapixel photo than a
+        // filtered resize.
+        DynamicImage::ImageLuma8(grey)
+            .thumbnail(long_side, long_side)
             .into_luma8()
     } else {
-        img.to_luma8()
+        grey
     }
 }
 
