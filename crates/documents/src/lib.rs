@@ -73,3 +73,32 @@ pub fn rotate(bytes: &[u8], quarter_turns: i32, cfg: &CheckConfig) -> Result<Nor
     };
     pipeline::run(input, cfg, job).into_normalised()
 }
+
+/// Entry points for the libFuzzer targets in `fuzz/`, which need the stages
+/// below `normalise` on their own to reach them with arbitrary bytes. Not part
+/// of the API: names and shapes may change with the fuzz targets.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::report::Format;
+    use crate::sniff::{self, Completeness, HEADER_BYTES};
+
+    /// What the header says the bytes are, as `inspect` decides it.
+    pub fn sniff(bytes: &[u8]) -> Format {
+        sniff::sniff(&bytes[..bytes.len().min(HEADER_BYTES)]).format
+    }
+
+    /// `Some(true)` complete, `Some(false)` truncated, `None` when the
+    /// structure cannot be walked.
+    pub fn completeness(format: Format, bytes: &[u8]) -> Option<bool> {
+        match sniff::completeness(format, bytes) {
+            Completeness::Complete => Some(true),
+            Completeness::Truncated => Some(false),
+            Completeness::Unknown => None,
+        }
+    }
+
+    /// Page count of a PDF as `inspect` reads it, or why it is refused.
+    pub fn pdf_pages(bytes: &[u8]) -> crate::Result<u32> {
+        crate::pdf::examine(bytes).map(|info| info.pages)
+    }
+}
