@@ -4,6 +4,7 @@
 //! figures of `outbox.rs`. Results go to `bench/RESULTS.md`.
 
 mod outbox;
+pub mod thumbnail;
 mod upload;
 
 use std::io::{BufRead, BufReader};
@@ -66,6 +67,7 @@ pub fn run() -> Result<()> {
     let drain = outbox::drain(&cli, &tool)?;
     let listing = outbox::drafts_list(&tool)?;
     let upload = upload::run()?;
+    let thumbnail = thumbnail::run()?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
 
@@ -130,6 +132,7 @@ pub fn run() -> Result<()> {
     );
     let report = report + &outbox::report(&drain, &listing);
     let report = report + &upload::report(&upload);
+    let report = report + &thumbnail::report(&thumbnail);
     print!("{report}");
     let path = root().join("bench").join("RESULTS.md");
     std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;

@@ -1,4 +1,4 @@
-//! `cargo xtask run | test | bench | bindings`: the project's commands, prerequisites
+//! `cargo xtask run | test | bench | fuzz | bindings`: the project's commands, prerequisites
 //! included, so they work from a fresh clone on a new machine.
 
 mod bench;
@@ -16,6 +16,10 @@ commands:
   run [-- ARGS]   install missing prerequisites, build, and open Branchdesk in Training mode
   test            every check CI runs; ends with `N passed, N failed`
   bench           start-up, memory, sandbox and outbox figures as ratios; writes bench/RESULTS.md
+  bench thumbnail only the scan thumbnail figures (vs vipsthumbnail), printed
+  fuzz [TARGET] [SECONDS]
+                  run the document fuzz targets (sniff, decode, pdf; default all) for
+                  SECONDS each (default 300); a crash's input lands in crates/documents/fuzz/artifacts
   bindings        regenerate ui/types/bindings.d.ts from the Rust types";
 
 fn main() {
@@ -23,7 +27,11 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test::run(),
+        Some("bench") if args.get(1).is_some_and(|a| a == "thumbnail") => {
+            bench::thumbnail::standalone()
+        }
         Some("bench") => bench::run(),
+        Some("fuzz") => test::fuzz(&args[1..]),
         Some("bindings") => bindings(),
         _ => {
             eprintln!("{USAGE}");

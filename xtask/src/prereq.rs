@@ -36,7 +36,15 @@ const TEST: &[&str] = &[
     "npm",
 ];
 const RUN: &[&str] = &["xvfb", "xauth", "dbus-daemon"];
-const BENCH: &[&str] = &["xvfb", "xauth", "dbus-daemon", "curl", "wrk"];
+/// libvips-tools brings `vipsthumbnail`, the reference for the scan thumbnail figures.
+const BENCH: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "dbus-daemon",
+    "curl",
+    "wrk",
+    "libvips-tools",
+];
 
 pub fn ensure(purpose: Purpose) -> Result<()> {
     if !cfg!(target_os = "linux") {
@@ -121,6 +129,24 @@ pub fn tauri_driver() -> Result<PathBuf> {
             "--root",
             &root,
             "tauri-driver@^2",
+        ])?;
+    }
+    Ok(path)
+}
+
+/// cargo-fuzz, which builds and runs the libFuzzer targets of crates/documents/fuzz.
+pub fn cargo_fuzz() -> Result<PathBuf> {
+    let path = tools_dir().join("bin").join(exe("cargo-fuzz"));
+    if !path.is_file() {
+        eprintln!("xtask: installing cargo-fuzz into .tools/");
+        let root = tools_dir().to_string_lossy().into_owned();
+        shell::cargo(&[
+            "install",
+            "--locked",
+            "--quiet",
+            "--root",
+            &root,
+            "cargo-fuzz@^0.13",
         ])?;
     }
     Ok(path)

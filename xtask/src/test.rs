@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 
 use crate::prereq::{self, Purpose};
 use crate::shell;
-use crate::{exe, target_dir};
+use crate::{exe, root, target_dir};
 
 #[derive(Default)]
 struct Tally {
@@ -136,6 +136,8 @@ pub fn run() -> Result<()> {
         ),
     );
 
+    fuzz_briefly(&mut tally);
+
     eprintln!("\n==> building the app for the end-to-end tests");
     let started = Instant::now();
     if let Err(error) = shell::cargo(&[
@@ -177,6 +179,173 @@ pub fn run() -> Result<()> {
     );
 
     finish(tally)
+}
+
+/// The libFuzzer targets of crates/documents/fuzz, in the order they run.
+pub const FUZZ_TARGETS: &[&str] = &["sniff", "decode", "pdf"];
+/// Per target in `cargo xtask test`: enough to get from the seeds into mutated structure
+/// (a few hundred thousand inputs for `sniff`), while the three targets and their build
+/// stay near two minutes. Longer runs are `cargo xtask fuzz`.
+const FUZZ_TEST_SECONDS: u64 = 20;
+
+/// Each fuzz target counts as one test; not being able to build them counts as one failure.
+fn fuzz_briefly(tally: &mut Tally) {
+    eprintln!("\n==> fuzzing crates/documents ({FUZZ_TEST_SECONDS} s a target)");
+    let started = Instant::now();
+    let cargo_fuzz = match prepare_fuzzing() {
+        Ok(path) => path,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            tally.record("fuzz (build)", 0, 1, started);
+            return;
+        }
+    };
+    for target in FUZZ_TARGETS {
+        let started = Instant::now();
+        let run = fuzz_target(&cargo_fuzz, target, FUZZ_TEST_SECONDS, false);
+        let name = match run.runs {
+            Some(runs) => format!("fuzz {target} ({runs} inputs)"),
+            None => format!("fuzz {target}"),
+        };
+        tally.record(&name, usize::from(run.ok), usize::from(!run.ok), started);
+    }
+}
+
+/// `cargo xtask fuzz [TARGET|all] [SECONDS]`: the same targets for as long as wanted, with
+/// libFuzzer's progress shown. A crash leaves its input in crates/documents/fuzz/artifacts.
+pub fn fuzz(args: &[String]) -> Result<()> {
+    let mut targets: Vec<&str> = FUZZ_TARGETS.to_vec();
+    let mut seconds = 300;
+    for arg in args {
+        if let Ok(n) = arg.parse() {
+            seconds = n;
+        } else if FUZZ_TARGETS.contains(&arg.as_str()) {
+            targets = vec![arg.as_str()];
+        } else if arg != "all" {
+            bail!(
+                "unknown fuzz target {arg:?}; the targets are {}",
+                FUZZ_TARGETS.join(", ")
+            );
+        }
+    }
+    let cargo_fuzz = prepare_fuzzing()?;
+    let mut failed = Vec::new();
+    for target in &targets {
+        eprintln!("\n==> fuzz {target} for {seconds} s");
+        let run = fuzz_target(&cargo_fuzz, target, seconds, true);
+        let runs = run.runs.map_or("?".to_owned(), |n| n.to_string());
+        eprintln!(
+            "fuzz {target}: {} after {runs} inputs",
+            if run.ok { "no crash" } else { "FAILED" }
+        );
+        if !run.ok {
+            failed.push(*target);
+        }
+    }
+    if !failed.is_empty() {
+        bail!(
+            "fuzzing failed: {} (inputs in crates/documents/fuzz/artifacts)",
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn fuzz_crate() -> PathBuf {
+    root().join("crates").join("documents")
+}
+
+/// Installs cargo-fuzz if needed, writes the seed corpora and builds every target.
+fn prepare_fuzzing() -> Result<PathBuf> {
+    let cargo_fuzz = prereq::cargo_fuzz()?;
+    let corpus = fuzz_crate().join("fuzz").join("corpus");
+    let corpus = corpus.to_string_lossy().into_owned();
+    shell::cargo(&[
+        "run",
+        "--locked",
+        "--quiet",
+        "--package",
+        "branchdesk-documents",
+        "--example",
+        "fuzz_seeds",
+        "--",
+        &corpus,
+    ])?;
+    let status = fuzz_command(&cargo_fuzz, "build")
+        .status()
+        .context("running cargo-fuzz")?;
+    if !status.success() {
+        bail!("cargo fuzz build failed ({status})");
+    }
+    Ok(cargo_fuzz)
+}
+
+/// cargo-fuzz asks for nightly-only compiler flags (sanitizer, coverage instrumentation);
+/// RUSTC_BOOTSTRAP lets the pinned stable toolchain accept them, so CI needs no nightly.
+fn fuzz_command(cargo_fuzz: &std::path::Path, subcommand: &str) -> Command {
+    let mut command = Command::new(cargo_fuzz);
+    command
+        .args(["fuzz", subcommand, "--target-dir"])
+        .arg(target_dir().join("fuzz"))
+        .current_dir(fuzz_crate())
+        .env("RUSTC_BOOTSTRAP", "1");
+    command
+}
+
+struct FuzzRun {
+    ok: bool,
+    /// Inputs tried, from libFuzzer's closing `Done N runs` line.
+    runs: Option<u64>,
+}
+
+fn fuzz_target(
+    cargo_fuzz: &std::path::Path,
+    target: &str,
+    seconds: u64,
+    progress: bool,
+) -> FuzzRun {
+    let mut command = fuzz_command(cargo_fuzz, "run");
+    command.args([
+        target,
+        "--",
+        &format!("-max_total_time={seconds}"),
+        // Decoding is capped at 64 MiB a picture by the target's limits; more is a leak
+        // or a limit that does not hold.
+        "-rss_limit_mb=1024",
+        // A picture within the target's limits takes well under a second even under
+        // ASan; far longer is a hang, not a slow input.
+        "-timeout=30",
+    ]);
+    let child = command.stderr(Stdio::piped()).spawn();
+    let Ok(mut child) = child else {
+        return FuzzRun {
+            ok: false,
+            runs: None,
+        };
+    };
+    let mut runs = None;
+    if let Some(stderr) = child.stderr.take() {
+        for line in BufReader::new(stderr)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
+            // libFuzzer reports every new coverage point on a `#N NEW` line; only its
+            // periodic `pulse` lines are worth a person's attention, and none in CI logs.
+            let status_line = line.starts_with('#');
+            if !status_line || (progress && line.contains("pulse")) {
+                eprintln!("{line}");
+            }
+            if let Some(n) = line
+                .strip_prefix("Done ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|n| n.parse().ok())
+            {
+                runs = Some(n);
+            }
+        }
+    }
+    let ok = child.wait().is_ok_and(|s| s.success());
+    FuzzRun { ok, runs }
 }
 
 fn finish(tally: Tally) -> Result<()> {

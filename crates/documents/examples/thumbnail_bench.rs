@@ -1,0 +1,148 @@
+//! The scan figures of `cargo xtask bench` (xtask/src/bench/thumbnail.rs), built in
+//! release by the bench itself. Each run is its own process, timed from spawn to exit
+//! by the bench, as `vipsthumbnail` is.
+//!
+//! - `photo FILE`: a deterministic 4000 × 3000 phone-like JPEG (4:2:0, quality 90,
+//!   EXIF orientation 6 as a phone held upright writes it): soft light, shapes, a
+//!   card with glyph rows, and sensor noise, so it compresses like a photo.
+//! - `normalise FILE THUMB`: what the app does with a scan, `documents::normalise`
+//!   (checks, upright upload bytes, thumbnail); writes the thumbnail to THUMB.
+//! - `stages FILE`: one in-process run of each stage, in milliseconds, as JSON.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::time::Instant;
+
+use branchdesk_documents::{normalise, CheckConfig};
+use image::{DynamicImage, RgbImage};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["photo", file] => photo(Path::new(file)),
+        ["normalise", file, thumb] => run_normalise(Path::new(file), Path::new(thumb)),
+        ["stages", file] => stages(Path::new(file)),
+        _ => {
+            Err("usage: thumbnail_bench photo FILE | normalise FILE THUMB | stages FILE".to_owned())
+        }
+    };
+    if let Err(error) = result {
+        eprintln!("thumbnail_bench: {error}");
+        std::process::exit(1);
+    }
+}
+
+fn run_normalise(file: &Path, thumb: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let doc = normalise(file, &CheckConfig::default()).map_err(|e| e.to_string())?;
+    let thumbnail = doc.thumbnail_jpeg.ok_or("no thumbnail")?;
+    std::fs::write(thumb, thumbnail).map_err(|e| e.to_string())?;
+    println!(
+        "{{\"seconds\":{},\"width\":{},\"height\":{},\"bytes\":{}}}",
+        started.elapsed().as_secs_f64(),
+        doc.width.unwrap_or(0),
+        doc.height.unwrap_or(0),
+        doc.bytes.len()
+    );
+    Ok(())
+}
+
+/// The pipeline's steps redone with the same library calls, each timed in CPU time, to show where a
+/// normalise spends its time; the figures are indicative, the pipeline is what is measured.
+fn stages(file: &Path) -> Result<(), String> {
+    use image::imageops::FilterType;
+    use image::ImageDecoder;
+    let mut times: Vec<(&str, f64)> = Vec::new();
+    let mut lap = cpu_ms();
+    let mut tick = |name: &'static str, times: &mut Vec<(&str, f64)>| {
+        let now = cpu_ms();
+        times.push((name, now - lap));
+        lap = now;
+    };
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    tick("read", &mut times);
+    let mut decoder = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_decoder()
+        .map_err(|e| e.to_string())?;
+    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    tick("decode", &mut times);
+    img.apply_orientation(orientation);
+    tick("orient", &mut times);
+    let grey = DynamicImage::ImageLuma8(img.to_luma8())
+        .resize(1000, 1000, FilterType::Triangle)
+        .into_luma8();
+    tick("analysis copy", &mut times);
+    std::hint::black_box(grey);
+    let (w, h) = (img.width() as u16, img.height() as u16);
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 92)
+        .encode(img.as_bytes(), w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| e.to_string())?;
+    tick("encode upload", &mut times);
+    let small = img.thumbnail(320, 320);
+    tick("thumbnail scale", &mut times);
+    let mut thumb = Vec::new();
+    small
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut thumb, 80,
+        ))
+        .map_err(|e| e.to_string())?;
+    tick("thumbnail encode", &mut times);
+    let fields: Vec<String> = times
+        .iter()
+        .map(|(name, ms)| format!("\"{name}\":{ms:.1}"))
+        .collect();
+    println!("{{{}}}", fields.join(","));
+    Ok(())
+}
+
+/// This thread's CPU time: on a loaded machine wall time per step says more about the
+/// neighbours than about the step. Linux reports it in ns; elsewhere wall time stands in.
+fn cpu_ms() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map(|ns| ns / 1e6)
+        .unwrap_or_else(|| START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0)
+}
+
+const WIDTH: u32 = 4000;
+const HEIGHT: u32 = 3000;
+
+fn photo(file: &Path) -> Result<(), String> {
+    let card = common::card(1600, 1000);
+    let mut rng = common::Lcg::new(12);
+    let img = RgbImage::from_fn(WIDTH, HEIGHT, |x, y| {
+        let (fx, fy) = (x as f32 / WIDTH as f32, y as f32 / HEIGHT as f32);
+        // A desk lit from the top left: a warm gradient with a soft vignette.
+        let light = 1.0 - 0.35 * ((fx - 0.3).powi(2) + (fy - 0.25).powi(2)).sqrt();
+        let grain = ((x / 7 + y / 11) % 13) as f32 * 1.5;
+        let mut rgb = [
+            (150.0 + 60.0 * fx + grain) * light,
+            (120.0 + 40.0 * fy + grain) * light,
+            (90.0 + 30.0 * (1.0 - fx)) * light,
+        ];
+        // A round object (a mug) casting a darker disc.
+        let (dx, dy) = (x as f32 - 3200.0, y as f32 - 700.0);
+        if dx * dx + dy * dy < 420.0 * 420.0 {
+            rgb = [rgb[0] * 0.45, rgb[1] * 0.5, rgb[2] * 0.7];
+        }
+        // The ID card itself, slightly brighter than the desk.
+        let (cx, cy) = (x.wrapping_sub(1100), y.wrapping_sub(1000));
+        if cx < card.width() && cy < card.height() {
+            let p = card.get_pixel(cx, cy).0;
+            rgb = [f32::from(p[0]), f32::from(p[1]), f32::from(p[2])];
+        }
+        let noise = rng.range(0, 17) as f32 - 8.0;
+        image::Rgb(rgb.map(|c| (c + noise).clamp(0.0, 255.0) as u8))
+    });
+    let jpeg = common::jpeg(&DynamicImage::ImageRgb8(img), 90);
+    let jpeg = common::jpeg_with_exif(&jpeg, 6, false);
+    std::fs::write(file, jpeg).map_err(|e| e.to_string())
+}
