@@ -372,10 +372,7 @@ impl Desk {
         provider: Provider,
         steps: &[NewStep],
     ) -> Result<Submission> {
-        self.vault
-            .save_draft(draft_id, &input_of(draft, DraftState::Waiting)?)?;
-        self.vault.create_plan(draft_id, provider, steps)?;
-        self.audit(AuditRecord {
+        let audit = AuditRecord {
             draft_id: Some(draft_id),
             actor: Actor::Staff(staff_member()),
             action: "submit".to_owned(),
@@ -384,7 +381,10 @@ impl Desk {
             status: None,
             provider_ids: serde_json::json!({ "steps": steps.len() }),
             outcome: AuditOutcome::Success,
-        });
+        };
+        let mut input = input_of(draft, DraftState::Waiting)?;
+        input.provider = provider;
+        self.vault.submit_plan(draft_id, &input, steps, &audit)?;
         self.wake.notify_one();
         self.submission(id)
     }
@@ -782,14 +782,6 @@ impl Desk {
             checked: report.entries,
             problems: u64::try_from(report.problems.len()).unwrap_or(u64::MAX),
         })
-    }
-
-    /// An audit write that fails must not lose the submission it describes: it is logged
-    /// loudly instead, and the chain's verification shows the gap.
-    fn audit(&self, record: AuditRecord) {
-        if let Err(error) = self.vault.append_audit(&record) {
-            tracing::error!(error = %error, action = %record.action, "audit entry not written");
-        }
     }
 
     fn state_of(&self, id: DraftId) -> Result<DraftState> {

@@ -122,6 +122,48 @@ pub(crate) fn set_state_in(conn: &Connection, id: DraftId, state: DraftState) ->
     Ok(())
 }
 
+/// Writes a draft on `conn`, creating it if `id` is new; part of the caller's transaction
+/// when there is one.
+pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Result<DraftSummary> {
+    let body = serde_json::to_string(&input.body)?;
+    let now = timestamp(Utc::now());
+    let mut statement = conn.prepare_cached(
+        "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
+                             state, body, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+         ON CONFLICT (id) DO UPDATE SET
+             provider = excluded.provider, kind = excluded.kind,
+             display_name = excluded.display_name, name_folded = excluded.name_folded,
+             masked_tax_id = excluded.masked_tax_id, state = excluded.state,
+             body = excluded.body, updated_at = excluded.updated_at
+         RETURNING created_at, updated_at",
+    )?;
+    let (created_at, updated_at) = statement.query_row(
+        params![
+            id.to_string(),
+            input.provider.as_str(),
+            input.kind.as_str(),
+            input.display_name,
+            fold(&input.display_name),
+            input.masked_tax_id.as_ref().map(MaskedTaxId::as_str),
+            input.state.as_str(),
+            body,
+            now,
+        ],
+        |row| Ok((time_column(row, 0)?, time_column(row, 1)?)),
+    )?;
+    Ok(DraftSummary {
+        id,
+        provider: input.provider,
+        kind: input.kind,
+        display_name: input.display_name.clone(),
+        masked_tax_id: input.masked_tax_id.clone(),
+        state: input.state,
+        created_at,
+        updated_at,
+    })
+}
+
 /// The Drafts list's query. Every column it reads is in the `drafts_list` index, in its
 /// order, so it never reads the table's rows (each carries a whole draft body).
 fn list_sql() -> String {
@@ -147,44 +189,7 @@ impl Vault {
 
     /// Writes a draft, creating it if `id` is new (autosave): one statement, one fsync.
     pub fn save_draft(&self, id: DraftId, input: &DraftInput) -> Result<DraftSummary> {
-        let body = serde_json::to_string(&input.body)?;
-        let now = timestamp(Utc::now());
-        let conn = self.conn();
-        let mut statement = conn.prepare_cached(
-            "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
-                                 state, body, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-             ON CONFLICT (id) DO UPDATE SET
-                 provider = excluded.provider, kind = excluded.kind,
-                 display_name = excluded.display_name, name_folded = excluded.name_folded,
-                 masked_tax_id = excluded.masked_tax_id, state = excluded.state,
-                 body = excluded.body, updated_at = excluded.updated_at
-             RETURNING created_at, updated_at",
-        )?;
-        let (created_at, updated_at) = statement.query_row(
-            params![
-                id.to_string(),
-                input.provider.as_str(),
-                input.kind.as_str(),
-                input.display_name,
-                fold(&input.display_name),
-                input.masked_tax_id.as_ref().map(MaskedTaxId::as_str),
-                input.state.as_str(),
-                body,
-                now,
-            ],
-            |row| Ok((time_column(row, 0)?, time_column(row, 1)?)),
-        )?;
-        Ok(DraftSummary {
-            id,
-            provider: input.provider,
-            kind: input.kind,
-            display_name: input.display_name.clone(),
-            masked_tax_id: input.masked_tax_id.clone(),
-            state: input.state,
-            created_at,
-            updated_at,
-        })
+        save_in(&self.conn(), id, input)
     }
 
     pub fn get_draft(&self, id: DraftId) -> Result<Option<Draft>> {

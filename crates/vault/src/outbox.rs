@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::audit::append_in;
 use crate::drafts::set_state_in;
 use crate::types::{column, time_column, timestamp};
+use crate::DraftInput;
 use crate::{
     AuditRecord, DraftId, DraftState, Error, PlanId, Provider, Result, StepId, StepStatus, Vault,
 };
@@ -165,6 +166,61 @@ fn next_step_in(conn: &Connection, draft: DraftId) -> Result<Option<Step>> {
     Ok(next.filter(|s| matches!(s.status, StepStatus::Pending | StepStatus::Sent)))
 }
 
+/// Stores a plan and its steps, as `pending`, within the caller's transaction.
+fn create_plan_in(
+    tx: &Connection,
+    draft: DraftId,
+    provider: Provider,
+    steps: &[NewStep],
+) -> Result<Plan> {
+    if steps.is_empty() {
+        return Err(Error::InvalidInput("a plan needs at least one step".into()));
+    }
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)",
+        [draft.to_string()],
+        |row| row.get(0),
+    )?;
+    if !exists {
+        return Err(Error::DraftNotFound(draft));
+    }
+    if let Some(busy) = next_step_in(tx, draft)? {
+        return Err(Error::PlanInProgress {
+            draft,
+            plan: busy.plan_id,
+        });
+    }
+    let id = PlanId::new();
+    let now = timestamp(Utc::now());
+    tx.execute(
+        "INSERT INTO plans (id, draft_id, provider, planned_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![id.to_string(), draft.to_string(), provider.as_str(), now],
+    )?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO steps (plan_id, draft_id, provider, step_index, kind,
+                                idempotency_key, body, planned_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?;
+        for (index, step) in steps.iter().enumerate() {
+            insert.execute(params![
+                id.to_string(),
+                draft.to_string(),
+                provider.as_str(),
+                index,
+                step.kind,
+                step.idempotency_key,
+                step.body,
+                now,
+            ])?;
+        }
+    }
+    let plan = latest_plan_in(tx, draft)?
+        .ok_or_else(|| Error::Corrupt("a plan vanished as it was written".into()))?;
+    Ok(plan)
+}
+
 impl Vault {
     /// Stores a plan and all its steps in one transaction, as `pending`. Refused while the
     /// draft's previous plan still has a step to send, so a draft is never submitted twice
@@ -175,53 +231,28 @@ impl Vault {
         provider: Provider,
         steps: &[NewStep],
     ) -> Result<Plan> {
-        if steps.is_empty() {
-            return Err(Error::InvalidInput("a plan needs at least one step".into()));
-        }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)",
-            [draft.to_string()],
-            |row| row.get(0),
-        )?;
-        if !exists {
-            return Err(Error::DraftNotFound(draft));
-        }
-        if let Some(busy) = next_step_in(&tx, draft)? {
-            return Err(Error::PlanInProgress {
-                draft,
-                plan: busy.plan_id,
-            });
-        }
-        let id = PlanId::new();
-        let now = timestamp(Utc::now());
-        tx.execute(
-            "INSERT INTO plans (id, draft_id, provider, planned_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![id.to_string(), draft.to_string(), provider.as_str(), now],
-        )?;
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO steps (plan_id, draft_id, provider, step_index, kind,
-                                    idempotency_key, body, planned_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            )?;
-            for (index, step) in steps.iter().enumerate() {
-                insert.execute(params![
-                    id.to_string(),
-                    draft.to_string(),
-                    provider.as_str(),
-                    index,
-                    step.kind,
-                    step.idempotency_key,
-                    step.body,
-                    now,
-                ])?;
-            }
-        }
-        let plan = latest_plan_in(&tx, draft)?
-            .ok_or_else(|| Error::Corrupt("a plan vanished as it was written".into()))?;
+        let plan = create_plan_in(&tx, draft, provider, steps)?;
+        tx.commit()?;
+        Ok(plan)
+    }
+
+    /// A submission in one transaction, so one disk flush: the draft as submitted, its
+    /// plan, and the audit entry saying who submitted it. Either all of it is stored or
+    /// none of it.
+    pub fn submit_plan(
+        &self,
+        draft: DraftId,
+        input: &DraftInput,
+        steps: &[NewStep],
+        audit: &AuditRecord,
+    ) -> Result<Plan> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        crate::drafts::save_in(&tx, draft, input)?;
+        let plan = create_plan_in(&tx, draft, input.provider, steps)?;
+        crate::audit::append_in(&tx, audit)?;
         tx.commit()?;
         Ok(plan)
     }

@@ -461,3 +461,41 @@ fn concurrent_completions_share_commits_and_keep_the_audit_chain_intact() {
         ((DRAFTS * STEPS) as u64, true)
     );
 }
+
+#[test]
+fn a_submission_stores_the_draft_its_plan_and_its_audit_entry_together_or_nothing() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let draft = vault
+        .create_draft(&person("Ada", Provider::Cos))
+        .unwrap()
+        .id;
+    let mut submitted = person("Ada Lovelace", Provider::Cos);
+    submitted.state = DraftState::Waiting;
+
+    // An audit entry the log refuses: nothing of the submission may remain.
+    let refused = audit(draft, " ", AuditOutcome::Success);
+    assert!(vault
+        .submit_plan(draft, &submitted, &steps(2), &refused)
+        .is_err());
+    assert!(vault.latest_plan(draft).unwrap().is_none());
+    let stored = vault.get_draft(draft).unwrap().unwrap();
+    assert_eq!(stored.summary.state, DraftState::Draft);
+    assert_eq!(stored.summary.display_name, "Ada");
+    assert_eq!(audit_count(&vault, draft), 0);
+
+    let plan = vault
+        .submit_plan(
+            draft,
+            &submitted,
+            &steps(2),
+            &audit(draft, "submit", AuditOutcome::Success),
+        )
+        .unwrap();
+    assert_eq!(plan.steps.len(), 2);
+    let stored = vault.get_draft(draft).unwrap().unwrap();
+    assert_eq!(stored.summary.state, DraftState::Waiting);
+    assert_eq!(stored.summary.display_name, "Ada Lovelace");
+    assert_eq!(audit_count(&vault, draft), 1);
+    assert!(vault.verify_audit().unwrap().is_intact());
+}
