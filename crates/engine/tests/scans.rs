@@ -131,18 +131,6 @@ fn a_file_that_is_not_a_document_is_refused_with_a_reason() {
     ));
 }
 
-/// A picture wider than tall, so a quarter turn shows in its size.
-fn landscape(path: &std::path::Path) {
-    let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
-        if (x / 40 + y / 40) % 2 == 0 {
-            image::Rgb([20, 20, 20])
-        } else {
-            image::Rgb([235, 235, 235])
-        }
-    });
-    image.save(path).unwrap();
-}
-
 #[test]
 fn a_scan_turned_a_quarter_is_stored_turned_and_the_old_file_wiped() {
     let dir = tempfile::tempdir().unwrap();
@@ -150,8 +138,9 @@ fn a_scan_turned_a_quarter_is_stored_turned_and_the_old_file_wiped() {
     let desk = desk(dir.path(), &secrets);
     let record = desk.create_draft(PartyKind::Person).unwrap();
     let files = tempfile::tempdir().unwrap();
+    // Wider than tall, so a quarter turn shows in its size.
     let path = files.path().join("front.png");
-    landscape(&path);
+    picture(&path, true);
     let before = desk.attach_scan(&record.id, "FRONT", &path).unwrap();
     assert_eq!(
         (before[0].width, before[0].height),
