@@ -50,7 +50,7 @@ enum Command {
     /// Work with onboarding drafts.
     #[command(subcommand)]
     Draft(DraftCommand),
-    /// Plan every ready draft into the outbox and send it to COS.
+    /// Plan every ready draft into the outbox and send it to its provider (COS or Fin.com).
     Submit {
         /// Keep sending until every submission is done or needs a person.
         #[arg(long)]
@@ -59,11 +59,15 @@ enum Command {
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
     },
-    /// Where each draft is: state, steps done, COS ids and compliance checks.
+    /// Where each draft is: state, steps done, COS ids and compliance checks; for Fin.com the
+    /// customer, its status, the terms to show the customer, and Fin.com's reasons.
     Status {
         #[arg(long)]
         json: bool,
     },
+    /// Fin.com's terms of service.
+    #[command(subcommand)]
+    Tos(TosCommand),
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -103,6 +107,19 @@ enum ConnectionCommand {
     },
     /// Remove a connection and its secret.
     Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum TosCommand {
+    /// Record that the customer has read and accepted Fin.com's terms (the link `status`
+    /// shows), so the submission goes on to send the documents.
+    Confirm {
+        #[arg(value_name = "DRAFT_ID")]
+        draft: String,
+        /// Who at the branch saw the customer accept, for the audit log.
+        #[arg(long, value_name = "NAME")]
+        staff: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -225,15 +242,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Submit { wait, concurrency } => {
             let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
-            let desk = store::desk(vault, &secrets)?;
+            let (desk, reach) = store::desk(vault, &secrets)?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(onboarding::submit(&desk, wait, usize::from(concurrency)))
+            runtime.block_on(onboarding::submit(
+                &desk,
+                reach,
+                wait,
+                usize::from(concurrency),
+            ))
         }
         Command::Status { json } => {
             let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
-            let desk = store::desk(vault, &secrets)?;
+            let (desk, _) = store::desk(vault, &secrets)?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(onboarding::status(&desk, json))
+        }
+        Command::Tos(TosCommand::Confirm { draft, staff }) => {
+            onboarding::confirm_terms(cli.data_dir.as_deref(), &draft, &staff)
         }
         Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
         Command::Scan(ScanCommand::Check {

@@ -1,17 +1,22 @@
 //! Drafts from files, their submission through the desk's outbox, and where they are.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use branchdesk_domain::draft::Draft;
-use branchdesk_domain::validate::{self, Issue};
-use branchdesk_engine::desk::{draft_input, without_blank_rows};
+use branchdesk_domain::draft::{Draft, ProviderChoice};
+use branchdesk_domain::validate::{Issue, Severity};
+use branchdesk_engine::desk::{draft_input, Submission, AWAITING_TERMS};
+use branchdesk_engine::fin::TERMS_CONFIRMED;
 use branchdesk_engine::{Desk, Error as EngineError};
-use branchdesk_vault::{DraftFilter, DraftId, DraftState, StepStatus, Vault};
+use branchdesk_vault::{
+    AuditFilter, DraftFilter, DraftId, DraftState, Provider, StepStatus, Vault,
+};
+
+use crate::store::Reach;
 use futures::StreamExt;
 
 /// How an import file names a draft in the same file, e.g. `"primaryOwnerCustomerId":
@@ -23,9 +28,14 @@ const DRAFT_PREFIX: &str = "draft:";
 /// problems are reported.
 const PLACEHOLDER_GUID: &str = "00000000-0000-4000-8000-000000000000";
 
+/// The import field naming scan files by slot: `"scanFiles": {"FRONT": "front.jpg"}`.
+const SCAN_FILES: &str = "scanFiles";
+
 struct Imported {
     reference: Option<String>,
     draft: Draft,
+    /// Slot → file, resolved against the import file's folder, each already checked.
+    scans: BTreeMap<String, PathBuf>,
 }
 
 /// Reads and checks the whole file before anything is stored, so a bad file stores nothing.
@@ -66,9 +76,18 @@ fn read_import(file: &Path) -> Result<Vec<Imported>> {
             }
             Some(_) => bail!("{at}: `ref` must be a non-empty string"),
         };
+        let scan_files = object.remove(SCAN_FILES);
         let draft: Draft =
             serde_json::from_value(item).with_context(|| format!("{at} is not a draft"))?;
-        drafts.push(Imported { reference, draft });
+        if !draft.scans.is_empty() {
+            bail!("{at}: `scans` is filled in by Branchdesk; name the files in `{SCAN_FILES}` instead");
+        }
+        let scans = scan_files_of(&at, file, scan_files, draft.provider)?;
+        drafts.push(Imported {
+            reference,
+            draft,
+            scans,
+        });
     }
     for (n, imported) in drafts.iter().enumerate() {
         for owner in owner_ids(&imported.draft) {
@@ -84,6 +103,49 @@ fn read_import(file: &Path) -> Result<Vec<Imported>> {
         }
     }
     Ok(drafts)
+}
+
+/// Reads `scanFiles` and checks each file as attaching would, so a file that would be
+/// refused stops the import before anything is stored.
+fn scan_files_of(
+    at: &str,
+    file: &Path,
+    value: Option<serde_json::Value>,
+    provider: ProviderChoice,
+) -> Result<BTreeMap<String, PathBuf>> {
+    let entries = match value {
+        None | Some(serde_json::Value::Null) => return Ok(BTreeMap::new()),
+        Some(serde_json::Value::Object(entries)) => entries,
+        Some(_) => bail!(
+            "{at}: `{SCAN_FILES}` must map scan slots to files, e.g. {{\"FRONT\": \"front.jpg\"}}"
+        ),
+    };
+    let folder = file.parent().unwrap_or(Path::new(""));
+    let config = branchdesk_engine::scans::check_config(provider);
+    let mut scans = BTreeMap::new();
+    for (slot, path) in entries {
+        if !branchdesk_engine::scans::SLOTS.contains(&slot.as_str()) {
+            bail!(
+                "{at}: `{slot}` is not a scan slot (use {})",
+                branchdesk_engine::scans::SLOTS.join(", ")
+            );
+        }
+        let Some(path) = path.as_str().filter(|p| !p.trim().is_empty()) else {
+            bail!("{at}: the {slot} scan must be a file path");
+        };
+        // Relative to the JSON file, so a folder of drafts and scans imports from anywhere.
+        let path = folder.join(path);
+        let refused =
+            |why: String| anyhow::anyhow!("{at}: the {slot} scan {}: {why}", path.display());
+        let report =
+            branchdesk_documents::inspect(&path, &config).map_err(|e| refused(e.to_string()))?;
+        if !report.acceptable {
+            let why: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+            return Err(refused(why.join("; ")));
+        }
+        scans.insert(slot, path);
+    }
+    Ok(scans)
 }
 
 fn owner_ids(draft: &Draft) -> Vec<&str> {
@@ -112,26 +174,51 @@ fn map_owner_ids(draft: &mut Draft, mut f: impl FnMut(&str) -> Option<String>) {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-/// The rules' errors on a draft, owners still to be resolved counting as valid.
-fn problems(draft: &Draft) -> Vec<Issue> {
-    let mut checked = without_blank_rows(draft);
+/// The rules' errors on a draft, for the provider it goes to, owners still to be resolved
+/// counting as valid. A Fin.com draft also needs the scans its attach will carry: without
+/// them the customer would be created at Fin.com and then stall at the attach.
+fn problems(desk: &Desk, draft: &Draft) -> Vec<Issue> {
+    let mut checked = draft.clone();
     map_owner_ids(&mut checked, |id| {
         id.starts_with(DRAFT_PREFIX)
             .then(|| PLACEHOLDER_GUID.to_owned())
     });
-    validate::cos_on(&checked, today())
+    let mut issues: Vec<Issue> = desk
+        .validate(&checked)
         .into_iter()
         .filter(Issue::is_error)
+        .collect();
+    if draft.provider == ProviderChoice::Fin {
+        issues.extend(missing_fin_scans(draft));
+    }
+    issues
+}
+
+fn missing_fin_scans(draft: &Draft) -> Vec<Issue> {
+    use branchdesk_domain::fin;
+    let Some(document) = fin::fin_identity_document_index(draft) else {
+        return Vec::new();
+    };
+    let id_type = &draft.identity_documents[document].id_type;
+    fin::slot_needs(id_type, fin::FinAttachConfig::default())
+        .into_iter()
+        .filter(|need| need.required && !draft.scans.iter().any(|s| s.slot == need.slot))
+        .map(|need| Issue {
+            field: fin::scan_field(&need.slot),
+            code: "required".to_owned(),
+            message: format!(
+                "Fin.com needs the {} scan: name its file in `{SCAN_FILES}`.",
+                need.slot
+            ),
+            severity: Severity::Error,
+        })
         .collect()
 }
 
 pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     let drafts = read_import(file)?;
     let (vault, _) = crate::store::open(data_dir)?;
+    let desk = crate::store::local_desk(vault)?;
     // Ids first, so a reference may point forwards in the file.
     let ids: Vec<DraftId> = drafts.iter().map(|_| DraftId::new()).collect();
     let by_ref: HashMap<&str, DraftId> = drafts
@@ -139,31 +226,29 @@ pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
         .zip(&ids)
         .filter_map(|(d, id)| d.reference.as_deref().map(|r| (r, *id)))
         .collect();
+    let mut stored = Vec::new();
+    let mut lines = Vec::new();
+    for (imported, id) in drafts.iter().zip(&ids) {
+        match store_one(&desk, imported, *id, &by_ref, &mut stored) {
+            Ok(line) => lines.push(line),
+            Err(error) => {
+                // A file imports whole or not at all: half of it would leave owners without
+                // their businesses, or a draft without the scans it was sent with.
+                for id in stored {
+                    desk.vault().delete_draft(id)?;
+                }
+                return Err(error);
+            }
+        }
+    }
     let mut out = std::io::stdout().lock();
     let mut all_ready = true;
-    for (imported, id) in drafts.iter().zip(&ids) {
-        let mut draft = imported.draft.clone();
-        map_owner_ids(&mut draft, |owner| {
-            let name = owner.strip_prefix(REF_PREFIX)?;
-            by_ref.get(name).map(|id| format!("{DRAFT_PREFIX}{id}"))
-        });
-        let issues = problems(&draft);
-        let state = if issues.is_empty() {
-            DraftState::Ready
-        } else {
-            all_ready = false;
-            DraftState::Draft
-        };
-        let input = draft_input(&draft, state)?;
-        let summary = vault.save_draft(*id, &input)?;
-        write!(
-            out,
-            "{}  {}  {}",
-            summary.id, summary.state, summary.display_name
-        )?;
+    for (line, issues) in lines {
+        write!(out, "{line}")?;
         if issues.is_empty() {
             writeln!(out)?;
         } else {
+            all_ready = false;
             writeln!(out, "  ({} to fix before it can be sent)", issues.len())?;
             for issue in issues {
                 writeln!(out, "    {}: {}", issue.field, issue.message)?;
@@ -175,6 +260,45 @@ pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Stores one draft, attaches its scans, and marks it ready if nothing is left to fix.
+/// `stored` collects what has been written, for the caller to undo on failure.
+fn store_one(
+    desk: &Desk,
+    imported: &Imported,
+    id: DraftId,
+    by_ref: &HashMap<&str, DraftId>,
+    stored: &mut Vec<DraftId>,
+) -> Result<(String, Vec<Issue>)> {
+    let vault = desk.vault();
+    let mut draft = imported.draft.clone();
+    map_owner_ids(&mut draft, |owner| {
+        let name = owner.strip_prefix(REF_PREFIX)?;
+        by_ref.get(name).map(|id| format!("{DRAFT_PREFIX}{id}"))
+    });
+    vault.save_draft(id, &draft_input(&draft, DraftState::Draft)?)?;
+    stored.push(id);
+    for (slot, path) in &imported.scans {
+        // Checked, normalised and stored encrypted; the file itself is only read.
+        let scans = desk
+            .attach_scan(&id.to_string(), slot, path)
+            .with_context(|| format!("the {slot} scan {}", path.display()))?;
+        draft.scans = scans;
+    }
+    let issues = problems(desk, &draft);
+    if issues.is_empty() {
+        vault.set_draft_state(id, DraftState::Ready)?;
+    }
+    let summary = vault
+        .get_draft(id)?
+        .context("an imported draft vanished")?
+        .summary;
+    let line = format!(
+        "{}  {}  {}",
+        summary.id, summary.state, summary.display_name
+    );
+    Ok((line, issues))
 }
 
 pub fn list(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
@@ -263,9 +387,12 @@ fn resolve_owners(vault: &Vault, draft: &mut Draft) -> Result<std::result::Resul
     Ok(Ok(()))
 }
 
-fn plan(desk: &Desk, id: DraftId) -> Result<Planned> {
+fn plan(desk: &Desk, reach: Reach, id: DraftId) -> Result<Planned> {
     let record = desk.get_draft(&id.to_string())?;
     let mut draft = record.draft;
+    if let Some(why) = reach.refusal(draft.provider) {
+        return Ok(Planned::Refused(why));
+    }
     if let Err(planned) = resolve_owners(desk.vault(), &mut draft)? {
         return Ok(planned);
     }
@@ -295,12 +422,44 @@ fn drafts_in(vault: &Vault, states: &[DraftState]) -> Result<Vec<DraftId>> {
         .collect())
 }
 
+/// Whether staff have confirmed that the customer accepted Fin.com's terms for this draft.
+fn terms_confirmed(vault: &Vault, id: DraftId) -> Result<bool> {
+    let filter = AuditFilter {
+        draft_id: Some(id),
+        outcome: None,
+    };
+    Ok(vault
+        .list_audit(&filter)?
+        .iter()
+        .any(|e| e.record.action == TERMS_CONFIRMED))
+}
+
+/// Whether a Fin.com plan stands at the customer's terms: Fin.com has created the customer
+/// and nobody has confirmed the customer's acceptance yet.
+fn awaits_terms(vault: &Vault, id: DraftId) -> Result<bool> {
+    let Some(plan) = vault.latest_plan(id)? else {
+        return Ok(false);
+    };
+    let created = plan
+        .steps
+        .iter()
+        .any(|s| s.status == StepStatus::Done && s.provider_ids.get("customerId").is_some());
+    Ok(plan.provider == Provider::Fin && created && !terms_confirmed(vault, id)?)
+}
+
 /// Drafts the runner should look at: those with a step to send, and those whose every step
-/// is done but which a crash stopped before they were marked submitted.
+/// is done but which a crash stopped before they were marked submitted. A draft waiting for
+/// the customer's terms is left alone until they are confirmed: running it would only find
+/// it waiting again, and `--wait` would never end.
 fn runnable(vault: &Vault) -> Result<Vec<DraftId>> {
-    let mut drafts = vault.drafts_with_pending_work()?;
+    let mut drafts = Vec::new();
+    for id in vault.drafts_with_pending_work()? {
+        if !awaits_terms(vault, id)? {
+            drafts.push(id);
+        }
+    }
     for id in drafts_in(vault, &[DraftState::Waiting, DraftState::Sending])? {
-        if drafts.contains(&id) {
+        if drafts.contains(&id) || awaits_terms(vault, id)? {
             continue;
         }
         let finished = vault
@@ -324,7 +483,7 @@ fn recover_unplanned(vault: &Vault) -> Result<()> {
     Ok(())
 }
 
-pub async fn submit(desk: &Desk, wait: bool, concurrency: usize) -> Result<ExitCode> {
+pub async fn submit(desk: &Desk, reach: Reach, wait: bool, concurrency: usize) -> Result<ExitCode> {
     let vault = desk.vault();
     let concurrency = concurrency.max(1);
     let mut refused: HashMap<DraftId, String> = HashMap::new();
@@ -337,7 +496,7 @@ pub async fn submit(desk: &Desk, wait: bool, concurrency: usize) -> Result<ExitC
             if refused.contains_key(&id) {
                 continue;
             }
-            match plan(desk, id)? {
+            match plan(desk, reach, id)? {
                 Planned::Queued => planned += 1,
                 Planned::Deferred => deferred += 1,
                 Planned::Refused(why) => {
@@ -375,19 +534,38 @@ pub async fn submit(desk: &Desk, wait: bool, concurrency: usize) -> Result<ExitC
             pause = Duration::from_millis(100);
         }
     }
-    summary(vault, &refused)
+    let mut awaiting = 0usize;
+    for id in drafts_in(vault, &[DraftState::Waiting])? {
+        if awaits_terms(vault, id)? {
+            awaiting += 1;
+            let url = desk
+                .terms(&id.to_string())?
+                .map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url);
+            eprintln!(
+                "{id}: waits for the customer to accept Fin.com's terms at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
+            );
+        }
+    }
+    summary(vault, &refused, awaiting)
 }
 
-fn summary(vault: &Vault, refused: &HashMap<DraftId, String>) -> Result<ExitCode> {
+/// `awaiting`: drafts waiting for the customer's terms, which the vault counts as waiting.
+fn summary(vault: &Vault, refused: &HashMap<DraftId, String>, awaiting: usize) -> Result<ExitCode> {
     let mut counts: HashMap<DraftState, usize> = HashMap::new();
     for d in vault.list_drafts(&DraftFilter::default())? {
         *counts.entry(d.state).or_default() += 1;
     }
     let count = |s| counts.get(&s).copied().unwrap_or(0);
+    let awaiting_terms = match awaiting {
+        0 => String::new(),
+        n => format!(", {n} awaiting the customer's terms"),
+    };
     println!(
-        "{} submitted, {} waiting to be sent, {} need attention, {} not ready",
+        "{} submitted, {} waiting to be sent, {} need attention, {} not ready{awaiting_terms}",
         count(DraftState::Submitted) + count(DraftState::Approved),
-        count(DraftState::Waiting) + count(DraftState::Sending) + count(DraftState::Ready)
+        (count(DraftState::Waiting) - awaiting.min(count(DraftState::Waiting)))
+            + count(DraftState::Sending)
+            + count(DraftState::Ready)
             - refused.len().min(count(DraftState::Ready)),
         count(DraftState::NeedsAttention),
         count(DraftState::Draft) + refused.len(),
@@ -406,23 +584,7 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
     let rows: Vec<serde_json::Value> = futures::stream::iter(drafts)
         .map(|d| async move {
             let submission = desk.submission_status(&d.id.to_string()).await?;
-            let outcome = submission.outcome.as_ref();
-            Ok::<_, anyhow::Error>(serde_json::json!({
-                "id": d.id,
-                "name": d.display_name,
-                "kind": d.kind.as_str(),
-                "maskedTaxId": d.masked_tax_id,
-                "state": submission.state,
-                "doneSteps": submission.done_steps,
-                "totalSteps": submission.total_steps,
-                "customerId": outcome.map(|o| &o.customer_id),
-                "cifNumber": outcome.and_then(|o| o.cif_number.as_ref()),
-                "ofac": outcome.and_then(|o| o.ofac),
-                "pepScan": outcome.and_then(|o| o.pep_scan),
-                "internalList": outcome.and_then(|o| o.internal_list),
-                "settled": outcome.map(|o| o.settled),
-                "error": submission.error,
-            }))
+            Ok::<_, anyhow::Error>(status_row(&d, &submission))
         })
         .buffered(8)
         .collect::<Vec<_>>()
@@ -440,24 +602,138 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
         other => other.to_string(),
     };
     for r in rows {
-        writeln!(
-            out,
-            "{}  {:<15} {}/{}  customer {}  CIF {}  OFAC {}  PEP {}  internal {}  {}",
-            text(&r["id"]),
-            text(&r["state"]),
-            r["doneSteps"],
-            r["totalSteps"],
-            text(&r["customerId"]),
-            text(&r["cifNumber"]),
-            text(&r["ofac"]),
-            text(&r["pepScan"]),
-            text(&r["internalList"]),
-            text(&r["name"]),
-        )?;
+        let fin = &r["fin"];
+        if fin.is_object() {
+            writeln!(
+                out,
+                "{}  {:<15} {}/{}  Fin.com customer {}  status {}  {}",
+                text(&r["id"]),
+                text(&r["state"]),
+                r["doneSteps"],
+                r["totalSteps"],
+                text(&fin["customerId"]),
+                text(&fin["status"]),
+                text(&r["name"]),
+            )?;
+            if r["state"] == AWAITING_TERMS {
+                writeln!(
+                    out,
+                    "    show the customer Fin.com's terms: {}\n    once accepted: branchdesk-cli tos confirm {} --staff NAME",
+                    text(&fin["tosUrl"]),
+                    text(&r["id"]),
+                )?;
+            }
+            for reason in fin["reasons"].as_array().into_iter().flatten() {
+                match reason["field"].as_str().filter(|f| !f.is_empty()) {
+                    Some(field) => writeln!(out, "    {field}: {}", text(&reason["message"]))?,
+                    None => writeln!(out, "    {}", text(&reason["message"]))?,
+                }
+            }
+        } else {
+            writeln!(
+                out,
+                "{}  {:<15} {}/{}  customer {}  CIF {}  OFAC {}  PEP {}  internal {}  {}",
+                text(&r["id"]),
+                text(&r["state"]),
+                r["doneSteps"],
+                r["totalSteps"],
+                text(&r["customerId"]),
+                text(&r["cifNumber"]),
+                text(&r["ofac"]),
+                text(&r["pepScan"]),
+                text(&r["internalList"]),
+                text(&r["name"]),
+            )?;
+        }
         if let Some(message) = r["error"]["message"].as_str() {
             writeln!(out, "    {message}")?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status_row(d: &branchdesk_vault::DraftSummary, submission: &Submission) -> serde_json::Value {
+    let outcome = submission.outcome.as_ref();
+    let fin = submission.fin.as_ref();
+    serde_json::json!({
+        "id": d.id,
+        "name": d.display_name,
+        "kind": d.kind.as_str(),
+        "provider": d.provider,
+        "maskedTaxId": d.masked_tax_id,
+        "state": submission.state,
+        "doneSteps": submission.done_steps,
+        "totalSteps": submission.total_steps,
+        "customerId": outcome.map(|o| &o.customer_id).or(fin.map(|f| &f.customer_id)),
+        "cifNumber": outcome.and_then(|o| o.cif_number.as_ref()),
+        "ofac": outcome.and_then(|o| o.ofac),
+        "pepScan": outcome.and_then(|o| o.pep_scan),
+        "internalList": outcome.and_then(|o| o.internal_list),
+        "settled": outcome.map(|o| o.settled),
+        // Only while the customer has the terms to accept: after that the link is history.
+        "fin": fin.map(|f| serde_json::json!({
+            "customerId": f.customer_id,
+            "status": fin_status(&submission.state, &f.status),
+            "termsAccepted": f.terms_accepted,
+            "tosUrl": (submission.state == AWAITING_TERMS)
+                .then_some(f.tos_url.as_ref())
+                .flatten(),
+            "reasons": if f.status == "ACTION_REQUIRED" { f.reasons.as_slice() } else { &[] },
+        })),
+        "error": submission.error,
+    })
+}
+
+/// Once Fin.com's decision is recorded as the draft's state, the desk stops asking Fin.com
+/// and reports what the plan alone knows (PROCESSING); the decision is the better answer.
+fn fin_status<'a>(state: &str, status: &'a str) -> &'a str {
+    if state == DraftState::Approved.as_str() {
+        "APPROVED"
+    } else if state == DraftState::Rejected.as_str() {
+        "REJECTED"
+    } else {
+        status
+    }
+}
+
+/// `tos confirm`: the customer has read and accepted Fin.com's terms, as `staff` confirm.
+pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<ExitCode> {
+    if staff.trim().is_empty() {
+        bail!("say who confirms the customer's acceptance: --staff NAME");
+    }
+    let draft: DraftId = id
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{id}` is not a draft id (see `draft list`)"))?;
+    let id = &draft.to_string();
+    let (vault, _) = crate::store::open(data_dir)?;
+    // Recording the acceptance asks no provider anything.
+    let desk = crate::store::local_desk(vault)?;
+    let Some(stored) = desk.vault().get_draft(draft)? else {
+        bail!("there is no draft {id} (see `draft list`)");
+    };
+    let state = stored.summary.state;
+    if !awaits_terms(desk.vault(), draft)? {
+        let why = if terms_confirmed(desk.vault(), draft)? {
+            "its terms were already confirmed".to_owned()
+        } else if stored.summary.provider != Provider::Fin {
+            format!(
+                "it goes to {}, which has no terms to accept",
+                stored.summary.provider
+            )
+        } else if state == DraftState::Waiting || state == DraftState::Sending {
+            "Fin.com has not created the customer yet: run `submit`, the terms come with it"
+                .to_owned()
+        } else {
+            format!("it is {state}; a Fin.com draft waits for them once `submit` has created the customer")
+        };
+        bail!("draft {id} is not waiting for the customer to accept Fin.com's terms: {why}");
+    }
+    desk.confirm_terms(id, staff)?;
+    println!(
+        "{id}: the customer's acceptance of Fin.com's terms is recorded (confirmed by {}); `submit` sends the documents",
+        staff.trim()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{anyhow, bail, Context, Result};
-use branchdesk_engine::Desk;
+use anyhow::{bail, Context, Result};
+use branchdesk_domain::Sensitive;
+use branchdesk_engine::{cos_client, http_client, CosConnection, Desk, Environment};
 use branchdesk_vault::{KeyringStore, Provider, Vault};
 
 /// The same namespace as the app's, so the CLI opens the app's vault: development builds
@@ -30,19 +31,91 @@ pub fn open(data_dir: Option<&Path>) -> Result<(Arc<Vault>, KeyringStore)> {
 pub const ADD_COS_HINT: &str = "branchdesk-cli connection add cos --base-url URL --client-id ID \
      --partner-id GUID [--auth-url URL]   (the client secret on standard input)";
 
-/// A desk on the configured COS connection, as the app builds it.
-pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<Desk> {
-    let connection = vault.connection_for(Provider::Cos)?.ok_or_else(|| {
-        anyhow!("no COS connection is configured; add one first:\n  {ADD_COS_HINT}")
-    })?;
-    if connection.secret(secrets)?.is_none() {
+pub const ADD_FIN_HINT: &str = "branchdesk-cli connection add fin --base-url URL --client-id ID   \
+     (the client secret on standard input)";
+
+/// Which providers the desk can reach, so a draft for one that is not configured is
+/// refused at planning with the command that fixes it, rather than failing in the outbox.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    pub cos: bool,
+    pub fin: bool,
+}
+
+impl Reach {
+    /// Why a draft for `provider` cannot be sent from here, if it cannot.
+    pub fn refusal(self, provider: branchdesk_domain::draft::ProviderChoice) -> Option<String> {
+        use branchdesk_domain::draft::ProviderChoice;
+        match provider {
+            ProviderChoice::Cos if !self.cos => Some(format!(
+                "no COS connection is configured; add one first:\n  {ADD_COS_HINT}"
+            )),
+            ProviderChoice::Fin if !self.fin => Some(format!(
+                "no Fin.com connection is configured; add one first:\n  {ADD_FIN_HINT}"
+            )),
+            ProviderChoice::Bvnk => Some("BVNK onboarding is not available yet".to_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// A desk on the configured connections, as the app builds it: COS, and Fin.com when a
+/// Fin.com connection is configured. At least one of them is needed.
+pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<(Desk, Reach)> {
+    let cos = vault.connection_for(Provider::Cos)?;
+    let fin = vault.connection_for(Provider::Fin)?;
+    if cos.is_none() && fin.is_none() {
         bail!(
-            "the COS connection's client secret is missing from the keyring; add the connection again:\n  {ADD_COS_HINT}"
+            "no provider connection is configured; add one first:\n  {ADD_COS_HINT}\n  {ADD_FIN_HINT}"
         );
     }
-    Ok(branchdesk_engine::setup::cos_desk(
+    let reach = Reach {
+        cos: cos.is_some(),
+        fin: fin.is_some(),
+    };
+    let desk = match &cos {
+        Some(connection) => {
+            if connection.secret(secrets)?.is_none() {
+                bail!(
+                    "the COS connection's client secret is missing from the keyring; add the connection again:\n  {ADD_COS_HINT}"
+                );
+            }
+            branchdesk_engine::setup::cos_desk(Arc::clone(&vault), secrets, connection)?
+        }
+        None => local_desk(vault)?,
+    };
+    Ok(match &fin {
+        Some(connection) => {
+            if connection.secret(secrets)?.is_none() {
+                bail!(
+                    "the Fin.com connection's client secret is missing from the keyring; add the connection again:\n  {ADD_FIN_HINT}"
+                );
+            }
+            let fin = branchdesk_engine::setup::fin_desk(connection, secrets)?;
+            (desk.with_fin(fin), reach)
+        }
+        None => (desk, reach),
+    })
+}
+
+/// A desk for work that asks no provider anything (attaching scans on import, recording the
+/// terms), and the COS side of a desk with only a Fin.com connection. `Desk` always holds a
+/// COS client; this one points at a reserved name that never resolves, so a request made by
+/// mistake fails instead of reaching anyone.
+pub fn local_desk(vault: Arc<Vault>) -> Result<Desk> {
+    let nowhere = CosConnection {
+        base_url: "https://cos.invalid".to_owned(),
+        token_url: "https://cos.invalid/connect/token".to_owned(),
+        client_id: String::new(),
+        client_secret: Sensitive::new(String::new()),
+        partner_id: String::new(),
+    };
+    let cos = cos_client(http_client()?, &nowhere)?;
+    Ok(Desk::new(
         vault,
-        secrets,
-        &connection,
-    )?)
+        cos,
+        String::new(),
+        Environment::Sandbox,
+        nowhere.base_url,
+    ))
 }

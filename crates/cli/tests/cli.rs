@@ -304,12 +304,18 @@ fn a_malformed_import_file_is_a_clear_error_and_stores_nothing() {
     assert!(!data.exists(), "no vault was opened");
 }
 
+fn examples() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts")
+}
+
 #[test]
 fn the_example_drafts_are_valid_json_drafts() {
-    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
     let mut seen = 0;
-    for entry in std::fs::read_dir(&examples).unwrap() {
+    for entry in std::fs::read_dir(examples()).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
         let value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let items = match value {
@@ -318,10 +324,176 @@ fn the_example_drafts_are_valid_json_drafts() {
         };
         for item in items {
             let mut item = item;
-            item.as_object_mut().unwrap().remove("ref");
+            let object = item.as_object_mut().unwrap();
+            object.remove("ref");
+            // Every scan an example names is committed beside it.
+            if let Some(files) = object.remove("scanFiles") {
+                for file in files.as_object().unwrap().values() {
+                    let scan = path.parent().unwrap().join(file.as_str().unwrap());
+                    assert!(scan.is_file(), "{}: {}", path.display(), scan.display());
+                }
+            }
             let _: branchdesk_domain::draft::Draft = serde_json::from_value(item).unwrap();
             seen += 1;
         }
     }
-    assert!(seen >= 6, "{seen}");
+    assert!(seen >= 9, "{seen}");
+}
+
+/// The scans the Fin.com examples name, by example file.
+fn fin_example_scans() -> Vec<(String, Vec<std::path::PathBuf>)> {
+    [
+        "fin-drivers-licence.json",
+        "fin-passport.json",
+        "fin-national-id.json",
+    ]
+    .iter()
+    .map(|name| {
+        let path = examples().join(name);
+        let draft: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(draft["provider"], "fin", "{name}");
+        let scans = draft["scanFiles"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|f| examples().join(f.as_str().unwrap()))
+            .collect();
+        ((*name).to_owned(), scans)
+    })
+    .collect()
+}
+
+#[test]
+fn the_fin_example_scans_pass_every_check_small_and_without_a_warning() {
+    for (example, scans) in fin_example_scans() {
+        assert!(scans.len() >= 3, "{example}");
+        for scan in scans {
+            assert!(
+                std::fs::metadata(&scan).unwrap().len() < 200 * 1024,
+                "{}",
+                scan.display()
+            );
+            let out = cli()
+                .args(["scan", "check", "--json", "--provider", "fin"])
+                .arg(&scan)
+                .output()
+                .unwrap();
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert!(out.status.success(), "{report}");
+            assert_eq!(report["acceptable"], true, "{report}");
+            // A warning would hold the Fin.com submission back until kept with a reason.
+            for check in report["checks"].as_array().unwrap() {
+                assert_eq!(check["outcome"], "ok", "{}: {check}", scan.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn an_import_naming_a_missing_or_hostile_scan_is_refused_with_the_file_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::write(
+        dir.path().join("front.jpg"),
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00rest-of-a-zip",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.pdf"), b"").unwrap();
+    let good = examples().join("scans/dl-back.jpg");
+    let draft = |files: serde_json::Value| {
+        let mut draft: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(examples().join("fin-drivers-licence.json")).unwrap(),
+        )
+        .unwrap();
+        draft["scanFiles"] = files;
+        draft
+    };
+    let cases = [
+        (
+            serde_json::json!({"FRONT": good, "BACK": "missing-back.jpg"}),
+            "missing-back.jpg",
+        ),
+        (
+            serde_json::json!({"FRONT": "front.jpg", "BACK": good}),
+            "front.jpg",
+        ),
+        (
+            serde_json::json!({"FRONT": good, "PROOF_OF_ADDRESS": "empty.pdf"}),
+            "empty.pdf",
+        ),
+        (
+            serde_json::json!({"FRONT": good, "BACK": dir.path()}),
+            "BACK scan",
+        ),
+        (
+            serde_json::json!({"SIDE": good}),
+            "`SIDE` is not a scan slot",
+        ),
+        (
+            serde_json::json!(["front.jpg"]),
+            "must map scan slots to files",
+        ),
+    ];
+    for (n, (files, expected)) in cases.into_iter().enumerate() {
+        let file = dir.path().join(format!("draft-{n}.json"));
+        // The refused draft comes second: the first, good one must not be stored either.
+        let good_draft = draft(serde_json::json!({}));
+        std::fs::write(
+            &file,
+            serde_json::json!([good_draft, draft(files)]).to_string(),
+        )
+        .unwrap();
+        let out = cli()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["draft", "import"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "case {n}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(expected) && err.contains("draft 2"),
+            "case {n}: {err}"
+        );
+    }
+    assert!(!data.exists(), "no vault was opened");
+}
+
+#[test]
+fn tos_confirm_needs_a_draft_id_and_a_name_before_touching_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for (args, expected) in [
+        (
+            &["tos", "confirm", "not-a-draft", "--staff", "Ann"][..],
+            "`not-a-draft` is not a draft id",
+        ),
+        (
+            &[
+                "tos",
+                "confirm",
+                "6e80b097-693c-4592-8440-02f345335bbf",
+                "--staff",
+                " ",
+            ],
+            "--staff NAME",
+        ),
+        (
+            &["tos", "confirm", "6e80b097-693c-4592-8440-02f345335bbf"],
+            "--staff <NAME>",
+        ),
+    ] {
+        let out = cli()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert!(!data.exists(), "no vault was opened");
 }

@@ -183,6 +183,35 @@ impl Desk {
         assert!(!text.contains(&sandbox.secret()), "echoed: {text}");
     }
 
+    /// A Fin.com connection to the sandbox, its secret on standard input.
+    fn connect_fin(&self, sandbox: &Sandbox) {
+        let fin = &sandbox.ready["credentials"]["fin"];
+        let mut child = self
+            .cli()
+            .args(["connection", "add", "fin", "--base-url", &sandbox.url])
+            .args(["--client-id", fin["client_id"].as_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(fin["client_secret"].as_str().unwrap().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    /// A command expected to fail with exit code 2; its standard error.
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
     fn import(&self, drafts: &Value) {
         let file = self
             .root
@@ -610,4 +639,127 @@ fn with_the_sandbox_down_for_a_while_the_queue_drains_by_itself_once_it_is_up() 
         String::from_utf8_lossy(&out.stdout)
     );
     desk.assert_all_sent_once(&sandbox, 5);
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn fin_examples_import_with_their_scans_wait_for_the_terms_and_reach_fin_com() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    let files = [
+        "fin-drivers-licence.json",
+        "fin-passport.json",
+        "fin-national-id.json",
+    ];
+    let scans: Vec<PathBuf> = std::fs::read_dir(examples.join("scans"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let before: Vec<Vec<u8>> = scans.iter().map(|p| std::fs::read(p).unwrap()).collect();
+
+    // Only a Fin.com connection: Fin.com drafts need nothing of COS.
+    desk.connect_fin(&sandbox);
+    for file in files {
+        let out = desk.ok(&["draft", "import", examples.join(file).to_str().unwrap()]);
+        assert!(out.contains("  ready  "), "{file}: {out}");
+    }
+    let after: Vec<Vec<u8>> = scans.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert!(before == after, "the original scans were not touched");
+
+    // A draft naming a scan that is not there is refused, and nothing of it is stored.
+    let broken = desk.root.path().join("broken.json");
+    let mut draft: Value =
+        serde_json::from_str(&std::fs::read_to_string(examples.join(files[0])).unwrap()).unwrap();
+    draft["scanFiles"]["BACK"] = json!("nowhere/back.jpg");
+    std::fs::write(&broken, draft.to_string()).unwrap();
+    let err = desk.refused(&["draft", "import", broken.to_str().unwrap()]);
+    assert!(err.contains("nowhere/back.jpg"), "{err}");
+    let status = desk.status();
+    assert_eq!(status.len(), 3, "{status:?}");
+
+    // Not yet submitted: there are no terms to confirm.
+    let first = status[0]["id"].as_str().unwrap().to_owned();
+    let err = desk.refused(&["tos", "confirm", &first, "--staff", "Ann Teller"]);
+    assert!(
+        err.contains("not waiting for the customer to accept Fin.com's terms")
+            && err.contains("it is ready"),
+        "{err}"
+    );
+
+    // The customers are created, then each waits for its terms; `--wait` does not hang.
+    let out = desk.run(&["submit", "--wait"]);
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("tos confirm"), "{stderr}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("3 awaiting the customer's terms"),
+        "{stderr}"
+    );
+    let status = desk.status();
+    for draft in &status {
+        assert_eq!(draft["state"], "awaiting_terms", "{draft}");
+        assert_eq!(draft["provider"], "fin", "{draft}");
+        assert_eq!(draft["fin"]["status"], "INCOMPLETE", "{draft}");
+        assert_eq!(draft["fin"]["termsAccepted"], false, "{draft}");
+        assert!(draft["fin"]["customerId"].is_string(), "{draft}");
+        let url = draft["fin"]["tosUrl"].as_str().unwrap();
+        assert!(url.contains("tos_policies_value="), "{url}");
+    }
+    let text = desk.ok(&["status"]);
+    assert!(
+        text.contains("show the customer Fin.com's terms: http://127.0.0.1:")
+            && text.contains("Fin.com customer "),
+        "{text}"
+    );
+
+    for draft in &status {
+        let id = draft["id"].as_str().unwrap();
+        let out = desk.ok(&["tos", "confirm", id, "--staff", "Ann Teller"]);
+        assert!(out.contains("recorded"), "{out}");
+    }
+    let err = desk.refused(&["tos", "confirm", &first, "--staff", "Ann Teller"]);
+    assert!(err.contains("already confirmed"), "{err}");
+
+    desk.finish();
+    let started = Instant::now();
+    loop {
+        let status = desk.status();
+        assert_eq!(status.len(), 3);
+        for draft in &status {
+            assert!(
+                ["submitted", "approved"].contains(&draft["state"].as_str().unwrap()),
+                "{draft}"
+            );
+            assert_eq!(draft["doneSteps"], draft["totalSteps"], "{draft}");
+            assert_eq!(draft["fin"]["termsAccepted"], true, "{draft}");
+            assert!(draft["fin"]["tosUrl"].is_null(), "{draft}");
+            let fin = draft["fin"]["status"].as_str().unwrap();
+            assert!(
+                ["PROCESSING", "REVIEWING", "APPROVED"].contains(&fin),
+                "{draft}"
+            );
+        }
+        if status.iter().all(|d| d["state"] == "approved") {
+            assert!(status.iter().all(|d| d["fin"]["status"] == "APPROVED"));
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not approved: {status:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    // Asked again once decided, the answer stands.
+    for draft in desk.status() {
+        assert_eq!(draft["fin"]["status"], "APPROVED", "{draft}");
+    }
+    let text = desk.ok(&["status"]);
+    assert_eq!(text.matches("status APPROVED").count(), 3, "{text}");
+    let stats = sandbox.stats();
+    assert_eq!(stats["customers"]["fin"], 3, "{stats}");
+    assert_eq!(stats["duplicates"], 0, "{stats}");
+    desk.ok(&["audit", "verify"]);
 }

@@ -1,0 +1,128 @@
+#!/bin/sh
+# Regenerates the specimen scans beside it (ImageMagick 6, the DejaVu fonts, python3). They are
+# drawn, not photographed: flat colours and crisp type keep them small and pass the blur,
+# light and glare checks, so importing the example drafts needs no warning kept by hand.
+set -eu
+cd "$(dirname "$0")"
+
+card() { # out title colour: the common card: tinted ground, border, guilloche lines
+  convert -size 1200x800 "xc:$3" \
+    -stroke '#8aa0b8' -strokewidth 2 -fill none \
+    -draw 'path "M 0,700 C 300,600 900,800 1200,690"' \
+    -draw 'path "M 0,740 C 300,640 900,840 1200,730"' \
+    -draw 'path "M 0,780 C 300,680 900,880 1200,770"' \
+    -stroke '#1d3557' -strokewidth 8 -draw 'rectangle 12,12 1188,788' \
+    -stroke none -fill '#1d3557' -draw 'rectangle 12,12 1188,120' \
+    -font DejaVu-Sans-Bold -pointsize 46 -fill white -annotate +40+88 "$2" \
+    -font DejaVu-Sans-Bold -pointsize 30 -fill '#b00020' -annotate +820+770 'SPECIMEN' \
+    "$1"
+}
+
+portrait() { # in: a drawn head-and-shoulders in a frame at 50,160
+  convert "$1" \
+    -fill '#9fb3c8' -stroke '#1d3557' -strokewidth 4 -draw 'rectangle 50,160 370,600' \
+    -fill '#5c4033' -stroke black -strokewidth 3 -draw 'circle 210,320 210,230' \
+    -fill '#3a506b' -draw 'ellipse 210,560 130,110 180,360' \
+    "$1"
+}
+
+fields() { # in x y line…: dark type, one line every 56 px
+  file=$1 x=$2 y=$3; shift 3
+  for line in "$@"; do
+    convert "$file" -font DejaVu-Sans-Mono-Bold -pointsize 36 -fill '#111111' \
+      -annotate "+$x+$y" "$line" "$file"
+    y=$((y + 56))
+  done
+}
+
+barcode() { # in y: black bars of varied width
+  file=$1 y=$2 x=60 i=0 draw=''
+  while [ $x -lt 1140 ]; do
+    w=$(( (i * 7 % 5) + 3 ))
+    draw="$draw rectangle $x,$y $((x + w)),$((y + 150))"
+    x=$((x + w + (i * 3 % 4) + 4)); i=$((i + 1))
+  done
+  convert "$file" -fill black -stroke none -draw "$draw" "$file"
+}
+
+# Rhode Island driver's licence, front and back.
+card dl-front.png 'RHODE ISLAND  DRIVER LICENSE' '#d7e3ee'
+portrait dl-front.png
+fields dl-front.png 420 200 'DL  W3021987' 'LN  WHITFIELD' 'FN  DANA MARIE' 'DOB 1986-02-11' \
+  'ISS 2022-05-03' 'EXP 2030-02-11' '45 BENEFIT ST' 'PROVIDENCE RI 02903'
+card dl-back.png 'RHODE ISLAND  DRIVER LICENSE' '#d7e3ee'
+barcode dl-back.png 180
+fields dl-back.png 60 400 'CLASS D   END NONE   REST NONE' 'DD 20220503RI0147' \
+  'ORGAN DONOR  NO' 'VETERAN  NO'
+
+# US passport photo page, and the customer's selfie.
+card passport.png 'UNITED STATES OF AMERICA  PASSPORT' '#dde3d0'
+portrait passport.png
+fields passport.png 420 200 'TYPE P   CODE USA' 'NO  584736291' 'SURNAME  OKAFOR' \
+  'GIVEN  SAMUEL ADE' 'DOB 1979-09-30' 'ISS 2021-08-17' 'EXP 2031-08-16'
+convert passport.png -font DejaVu-Sans-Mono-Bold -pointsize 34 -fill '#111111' \
+  -annotate +40+668 'P<USAOKAFOR<<SAMUEL<ADE<<<<<<<<<<<<<<<<<<<' \
+  -annotate +40+716 '5847362914USA7909306M3108169<<<<<<<<<<<<<<' passport.png
+convert -size 1200x800 'xc:#b8c4a8' \
+  -fill '#6b8e23' -stroke '#223311' -strokewidth 4 -draw 'rectangle 0,520 1200,800' \
+  -fill '#5c4033' -stroke black -strokewidth 4 -draw 'circle 600,330 600,170' \
+  -fill white -draw 'circle 545,300 545,280' -draw 'circle 655,300 655,280' \
+  -fill black -draw 'circle 545,300 545,290' -draw 'circle 655,300 655,290' \
+  -fill none -strokewidth 8 -draw 'arc 530,340 670,420 20,160' \
+  -fill '#3a506b' -strokewidth 4 -draw 'ellipse 600,800 300,300 180,360' \
+  -font DejaVu-Sans-Bold -pointsize 30 -fill '#b00020' -stroke none \
+  -annotate +40+60 'SPECIMEN SELFIE  SAMUEL OKAFOR' selfie.png
+
+# Mexican national id (INE), front and back.
+card id-front.png 'MEXICO  CREDENCIAL PARA VOTAR' '#e6dcea'
+portrait id-front.png
+fields id-front.png 420 200 'NOMBRE' 'RAMIREZ SOTO' 'LUCIA' 'CLAVE RASL900725MDFMTC08' \
+  'EMISION 2023-01-20' 'VIGENCIA 2033-01-20' 'NO  IDMEX2841736'
+card id-back.png 'MEXICO  CREDENCIAL PARA VOTAR' '#e6dcea'
+barcode id-back.png 180
+convert id-back.png -font DejaVu-Sans-Mono-Bold -pointsize 34 -fill '#111111' \
+  -annotate +40+430 'IDMEX2841736<<0147239845612' \
+  -annotate +40+480 '9007254M3301209MEX<02<<12345<4' \
+  -annotate +40+530 'RAMIREZ<SOTO<<LUCIA<<<<<<<<<<<' id-back.png
+
+for f in dl-front dl-back passport id-front id-back selfie; do
+  convert $f.png -strip -quality 85 $f.jpg && rm $f.png
+done
+
+# One-page proofs of address: plain PDF text, written by hand so each is a few hundred bytes.
+pdf() { # out line…
+  out=$1; shift
+  python3 - "$out" "$@" <<'PY'
+import sys
+out, lines = sys.argv[1], sys.argv[2:]
+esc = lambda s: s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+text = "BT /F1 14 Tf 72 720 Td 20 TL " + " ".join(f"({esc(l)}) '" for l in lines) + " ET"
+objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+    "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+    f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+]
+body, offsets = b"%PDF-1.4\n", []
+for n, obj in enumerate(objects, 1):
+    offsets.append(len(body))
+    body += f"{n} 0 obj\n{obj}\nendobj\n".encode()
+xref = len(body)
+body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+body += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+open(out, "wb").write(body)
+PY
+}
+
+pdf utility-bill.pdf 'NARRAGANSETT ELECTRIC  -  SPECIMEN' '' 'Statement date: 2026-10-05' \
+  'Account: 4471 0093 22' '' 'DANA M WHITFIELD' '45 BENEFIT STREET' 'PROVIDENCE RI 02903' '' \
+  'Electricity, 2026-09-01 to 2026-09-30: 612 kWh' 'Amount due: USD 94.18'
+pdf bank-statement.pdf 'FIRST OCEAN BANK  -  SPECIMEN' '' 'Statement date: 2026-10-31' \
+  'Account ending 7731' '' 'SAMUEL A OKAFOR' '2200 OCEAN AVENUE APT 12' 'BROOKLYN NY 11229' '' \
+  'Opening balance: USD 3,120.44' 'Closing balance: USD 2,871.90'
+pdf government-letter.pdf 'COUNTY OF LOS ANGELES  -  SPECIMEN' '' 'Date: 2026-09-14' '' \
+  'LUCIA RAMIREZ SOTO' '1810 W SUNSET BLVD' 'LOS ANGELES CA 90026' '' \
+  'Your property tax assessment notice for 2026-2027 is enclosed.'
