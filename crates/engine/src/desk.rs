@@ -287,6 +287,7 @@ impl Desk {
         match draft.provider {
             ProviderChoice::Fin => {
                 let mut issues = branchdesk_domain::fin::fin_on(&draft, today());
+                issues.extend(self.fin_document_issues(&draft));
                 issues.extend(crate::scans::unresolved_warnings(&draft));
                 issues
             }
@@ -422,7 +423,9 @@ impl Desk {
         let state = self.state_of(draft_id)?;
         let plan = self.vault.latest_plan(draft_id)?;
         let fin = match &plan {
-            Some(plan) if plan.provider == Provider::Fin => self.fin_outcome(draft_id, plan)?,
+            Some(plan) if plan.provider == Provider::Fin => {
+                self.fin_outcome(draft_id, plan, state)?
+            }
             _ => None,
         };
         let steps = plan.map(|p| p.steps).unwrap_or_default();

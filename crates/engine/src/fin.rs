@@ -146,22 +146,6 @@ impl Desk {
         if !issues.is_empty() {
             return Err(Error::Invalid(issues));
         }
-        // The attach's own rules (which scans each document needs, its state, …) are
-        // checked now with stand-in URIs, so a missing BACK is caught before the customer
-        // is created, not after the uploads.
-        let stand_ins: BTreeMap<String, String> = sorted_scans(draft)
-            .iter()
-            .map(|s| (s.slot.clone(), format!("/pending/{}", s.slot)))
-            .collect();
-        wire::attach_documents(
-            draft,
-            &stand_ins,
-            self.fin.attach,
-            "INCOMPLETE",
-            "pending",
-            today(),
-        )
-        .map_err(Error::Invalid)?;
         let mut steps = Vec::new();
         let known = previous.and_then(|plan| known_customer(&plan.steps));
         match known {
@@ -343,7 +327,12 @@ impl Desk {
     /// the plan go on. Only a draft waiting for exactly that can be confirmed.
     pub fn confirm_terms(&self, id: &str, staff: &str) -> Result<()> {
         let draft = draft_id(id)?;
-        let plan = self.vault().latest_plan(draft)?.ok_or(Error::NotFound)?;
+        let plan = self.vault().latest_plan(draft)?.ok_or_else(|| {
+            Error::Encode(
+                "this draft has not been submitted yet: the terms come once Fin.com has created the customer"
+                    .to_owned(),
+            )
+        })?;
         if plan.provider != Provider::Fin {
             return Err(Error::Encode(
                 "only Fin.com onboardings have terms to accept".to_owned(),
@@ -395,6 +384,42 @@ impl Desk {
         }))
     }
 
+    /// The attach's own rules (which scans each document needs, the licence's state, …)
+    /// checked before anything is sent, with stand-in URIs, so a missing BACK is caught
+    /// before the customer is created rather than after the uploads.
+    pub(crate) fn fin_document_issues(&self, draft: &Draft) -> Vec<Issue> {
+        let stand_ins: BTreeMap<String, String> = sorted_scans(draft)
+            .iter()
+            .map(|s| (s.slot.clone(), format!("/pending/{}", s.slot)))
+            .collect();
+        wire::attach_documents(
+            draft,
+            &stand_ins,
+            self.fin.attach,
+            "INCOMPLETE",
+            "pending",
+            today(),
+        )
+        .err()
+        .unwrap_or_default()
+    }
+
+    /// Whether the draft's submission is stopped at Fin.com's terms, waiting for the
+    /// customer to accept them.
+    pub fn awaits_terms(&self, id: &str) -> Result<bool> {
+        let draft = draft_id(id)?;
+        let Some(plan) = self.vault().latest_plan(draft)? else {
+            return Ok(false);
+        };
+        let terms_open = plan
+            .steps
+            .iter()
+            .any(|s| s.kind.starts_with("fin.terms") && s.status != StepStatus::Done);
+        Ok(terms_open
+            && customer_of(&plan.steps).is_some()
+            && self.terms_confirmation(draft)?.is_none())
+    }
+
     /// Who confirmed the terms for this draft, and when, from the audit log.
     fn terms_confirmation(&self, draft: DraftId) -> Result<Option<(String, String)>> {
         let filter = AuditFilter {
@@ -430,7 +455,12 @@ impl Desk {
 
     /// The Fin.com side of a submission as the plan stored it: the customer, the terms, and
     /// whether documents are attached. No request is made.
-    pub(crate) fn fin_outcome(&self, draft: DraftId, plan: &Plan) -> Result<Option<FinOutcome>> {
+    pub(crate) fn fin_outcome(
+        &self,
+        draft: DraftId,
+        plan: &Plan,
+        state: DraftState,
+    ) -> Result<Option<FinOutcome>> {
         let Some(customer) = customer_of(&plan.steps) else {
             return Ok(None);
         };
@@ -442,7 +472,14 @@ impl Desk {
             customer_id: customer,
             tos_url: tos_url_of(&plan.steps),
             terms_accepted: self.terms_confirmation(draft)?.is_some(),
-            status: if attached { "PROCESSING" } else { "INCOMPLETE" }.to_owned(),
+            // A decision is kept in the draft's state; until then, what the plan knows.
+            status: match state {
+                DraftState::Approved => "APPROVED",
+                DraftState::Rejected => "REJECTED",
+                _ if attached => "PROCESSING",
+                _ => "INCOMPLETE",
+            }
+            .to_owned(),
             reasons: Vec::new(),
         }))
     }

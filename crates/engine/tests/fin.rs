@@ -259,7 +259,9 @@ async fn a_licence_goes_through_terms_uploads_and_attach_to_approved() {
         "still waiting"
     );
 
+    assert!(desk.awaits_terms(&draft).unwrap());
     desk.confirm_terms(&draft, "Dana Reyes").unwrap();
+    assert!(!desk.awaits_terms(&draft).unwrap());
     let audit = desk
         .vault()
         .list_audit(&AuditFilter {
@@ -279,6 +281,8 @@ async fn a_licence_goes_through_terms_uploads_and_attach_to_approved() {
     let approved = decided(&desk, &draft).await;
     assert_eq!(approved.fin.unwrap().status, "APPROVED");
     assert_eq!(approved.state, "approved");
+    let again = desk.submission_status(&draft).await.unwrap();
+    assert_eq!(again.fin.unwrap().status, "APPROVED", "a decision stays shown");
     assert!(desk.vault().verify_audit().unwrap().is_intact());
 }
 
@@ -361,6 +365,8 @@ async fn documents_are_checked_before_anything_is_sent() {
     // Only the FRONT of the licence, and no proof of address.
     let front = world.picture("front.png", 10);
     body.scans = desk.attach_scan(&record.id, "FRONT", &front).unwrap();
+    let shown = desk.validate(&body);
+    assert!(shown.iter().any(|i| i.field == "scans.BACK"), "{shown:?}");
     match desk.submit(&record.id, &body) {
         Err(Error::Invalid(issues)) => {
             let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
