@@ -138,6 +138,8 @@ impl Desk {
     /// The steps of a Fin.com submission. After an earlier plan, the customer it created is
     /// reused, and every scan it uploaded and that has not changed keeps its URI.
     pub(crate) fn plan_fin(&self, draft: &Draft, previous: Option<&Plan>) -> Result<Vec<NewStep>> {
+        // Without a Fin.com connection nothing could be sent: say so now, not from the queue.
+        self.fin.client()?;
         let issues: Vec<Issue> = self
             .validate(draft)
             .into_iter()
