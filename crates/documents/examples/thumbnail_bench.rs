@@ -52,7 +52,6 @@ fn run_normalise(file: &Path, thumb: &Path) -> Result<(), String> {
 /// The pipeline's steps redone with the same library calls, each timed in CPU time, to show where a
 /// normalise spends its time; the figures are indicative, the pipeline is what is measured.
 fn stages(file: &Path) -> Result<(), String> {
-    use image::imageops::FilterType;
     use image::ImageDecoder;
     let mut times: Vec<(&str, f64)> = Vec::new();
     let mut lap = cpu_ms();
@@ -74,7 +73,7 @@ fn stages(file: &Path) -> Result<(), String> {
     img.apply_orientation(orientation);
     tick("orient", &mut times);
     let grey = DynamicImage::ImageLuma8(img.to_luma8())
-        .resize(1000, 1000, FilterType::Triangle)
+        .thumbnail(1000, 1000)
         .into_luma8();
     tick("analysis copy", &mut times);
     std::hint::black_box(grey);
