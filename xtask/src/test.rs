@@ -329,9 +329,10 @@ fn fuzz_target(
             .lines()
             .map_while(std::result::Result::ok)
         {
-            // libFuzzer reports every new coverage point on a `#N NEW` line; only its
-            // periodic `pulse` lines are worth a person's attention, and none in CI logs.
-            let status_line = line.starts_with('#');
+            // libFuzzer reports every new coverage point on a `#N NEW` line and ends with
+            // a suggested dictionary (`"…" # Uses: N`); only its periodic `pulse` lines are
+            // worth a person's attention, and none in CI logs.
+            let status_line = line.starts_with('#') || line.starts_with('"');
             if !status_line || (progress && line.contains("pulse")) {
                 eprintln!("{line}");
             }
