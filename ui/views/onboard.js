@@ -59,7 +59,9 @@ export async function openDraft(id, problem, options = {}) {
     if (index >= 0) current.step = index;
   }
   if (options.reasons?.length) {
-    current.reasons = options.reasons.map((r) => ({ ...r, severity: "error" }));
+    // Guidance, not a rule: Fin.com reviews again whatever is sent, so its requests never
+    // hold Submit back; they stay listed until what they concern is changed.
+    current.reasons = options.reasons.map((r) => ({ ...r, severity: "warning" }));
     current.issues = [...current.issues, ...current.reasons];
     for (const reason of current.reasons) current.touched.add(reason.field);
   }
@@ -147,7 +149,8 @@ function renderWizard(main, state) {
         const before = new Map(state.draft.scans.map((s) => [s.slot, s.scanId]));
         const changed = scans.filter((s) => before.get(s.slot) !== s.scanId).map((s) => `scans.${s.slot}`);
         for (const slot of before.keys()) if (!scans.some((s) => s.slot === slot)) changed.push(`scans.${slot}`);
-        if (state.reasons) state.reasons = state.reasons.filter((r) => !changed.includes(r.field));
+        // Fin.com's remarks on the applicant as a whole name no field; a replaced scan answers them too.
+        if (state.reasons && changed.length > 0) state.reasons = state.reasons.filter((r) => r.field !== "" && !changed.includes(r.field));
         // Rust stored the scans with the draft; keep the copy on screen in step.
         state.draft.scans = scans;
         goTo(main, state, state.step);
@@ -257,8 +260,7 @@ function fieldBlock(state, field) {
     input = el("select", { id, "data-path": field.path, "aria-describedby": describedBy });
     const options = field.options ?? [];
     for (const option of ["", ...options]) {
-      const label = option === "" ? t("field.choose") : t(/** @type {any} */ (`option.${option}`));
-      input.append(el("option", { value: option }, [label === `option.${option}` ? option : label]));
+      input.append(el("option", { value: option }, [option === "" ? t("field.choose") : optionLabel(option)]));
     }
     input.value = value ?? "";
     const select = input;
@@ -387,7 +389,15 @@ function renderReview(form, state, main) {
       const value = getPath(state.draft, field.path);
       if (value === "" || value == null || value === false) continue;
       if (Array.isArray(value) && value.length === 0) continue;
-      const shown = field.sensitive ? mask(String(value)) : field.type === "checkbox" ? t("review.yes") : Array.isArray(value) ? value.join(", ") : String(value);
+      const shown = field.sensitive
+        ? mask(String(value))
+        : field.type === "checkbox"
+          ? t("review.yes")
+          : field.type === "select" && field.options?.length
+            ? optionLabel(String(value))
+            : Array.isArray(value)
+              ? value.join(", ")
+              : String(value);
       list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), el("dd", {}, [shown]));
     }
   }
@@ -409,6 +419,15 @@ function renderReview(form, state, main) {
       problems.append(el("li", { "data-severity": issue.severity }, [go]));
     }
   });
+}
+
+/**
+ * An option's words, or the value itself when the catalogue has none.
+ * @param {string} option
+ */
+function optionLabel(option) {
+  const label = t(/** @type {any} */ (`option.${option}`));
+  return label === `option.${option}` ? option : label;
 }
 
 /** @param {string} value */
