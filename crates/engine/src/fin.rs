@@ -148,6 +148,9 @@ impl Desk {
         if !issues.is_empty() {
             return Err(Error::Invalid(issues));
         }
+        if let Some(previous) = previous {
+            self.forget_cancel(previous.draft_id);
+        }
         let mut steps = Vec::new();
         let known = previous.and_then(|plan| known_customer(&plan.steps));
         match known {
@@ -252,12 +255,15 @@ impl Desk {
                 async move { open_scan(vault, scan) }
             },
         );
-        let cancel = CancellationToken::new();
-        self.fin
+        // The draft's token, which a Cancel pressed between two uploads has already set.
+        let cancel = self
+            .fin
             .cancels
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(step.draft_id, cancel.clone());
+            .entry(step.draft_id)
+            .or_default()
+            .clone();
         let progress = self.fin.progress.clone();
         let (draft, slot) = (step.draft_id.to_string(), body.slot.clone());
         let report = Arc::new(move |p: UploadProgress| {
@@ -275,11 +281,10 @@ impl Desk {
             .client()?
             .upload(&customer, &[file], report, &cancel)
             .await;
-        self.fin
-            .cancels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&step.draft_id);
+        if matches!(sent, Err(ApiError::Cancelled)) {
+            // Spent: submitting again uploads afresh.
+            self.forget_cancel(step.draft_id);
+        }
         let uri = sent?
             .into_iter()
             .next()
@@ -322,6 +327,7 @@ impl Desk {
             };
             return Err(placed(error.into(), &draft, answered));
         }
+        self.forget_cancel(step.draft_id);
         Ok(serde_json::json!({ "customerId": customer, "status": "PROCESSING" }))
     }
 
@@ -438,16 +444,34 @@ impl Desk {
 
     /// Stops the upload in flight for this draft, if any. The draft then needs attention;
     /// submitting it again re-opens the file and uploads it afresh.
+    /// True when the draft had uploads left to stop: the one in flight stops at once, and
+    /// one about to start does not start.
     pub fn cancel_upload(&self, id: &str) -> Result<bool> {
         let draft = draft_id(id)?;
-        Ok(self
-            .fin
+        let uploads_left = self.vault().latest_plan(draft)?.is_some_and(|plan| {
+            plan.steps
+                .iter()
+                .any(|s| s.kind.starts_with("fin.upload[") && s.status != StepStatus::Done)
+        });
+        if uploads_left {
+            self.fin
+                .cancels
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(draft)
+                .or_default()
+                .cancel();
+        }
+        Ok(uploads_left)
+    }
+
+    /// A Cancel belongs to the uploads of one submission, never to the next.
+    fn forget_cancel(&self, draft: DraftId) {
+        self.fin
             .cancels
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&draft)
-            .map(CancellationToken::cancel)
-            .is_some())
+            .remove(&draft);
     }
 
     /// Upload progress of every draft, as it happens.

@@ -282,7 +282,11 @@ async fn a_licence_goes_through_terms_uploads_and_attach_to_approved() {
     assert_eq!(approved.fin.unwrap().status, "APPROVED");
     assert_eq!(approved.state, "approved");
     let again = desk.submission_status(&draft).await.unwrap();
-    assert_eq!(again.fin.unwrap().status, "APPROVED", "a decision stays shown");
+    assert_eq!(
+        again.fin.unwrap().status,
+        "APPROVED",
+        "a decision stays shown"
+    );
     assert!(desk.vault().verify_audit().unwrap().is_intact());
 }
 
@@ -394,4 +398,33 @@ async fn documents_are_checked_before_anything_is_sent() {
         !issues.iter().any(|i| i.code == "scan_warning"),
         "{issues:?}"
     );
+}
+
+#[tokio::test]
+async fn cancelled_uploads_park_the_draft_and_a_new_submission_uploads_afresh() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let (draft, body) = world.licence_draft(&desk, "Silva");
+    assert!(
+        !desk.cancel_upload(&draft).unwrap(),
+        "nothing to cancel yet"
+    );
+    desk.submit(&draft, &body).unwrap();
+    desk.run_draft(id(&draft)).await.unwrap();
+    desk.confirm_terms(&draft, "Dana Reyes").unwrap();
+
+    // Pressed before the next upload starts: it does not start.
+    assert!(desk.cancel_upload(&draft).unwrap());
+    assert!(desk.run_draft(id(&draft)).await.is_err());
+    let parked = desk.submission_status(&draft).await.unwrap();
+    assert_eq!(parked.state, "needs_attention");
+    assert_eq!(parked.error.unwrap().code, "cancelled");
+    assert_eq!(world.successes("/v1/customers/upload").await, 0);
+
+    let body = desk.get_draft(&draft).unwrap().draft;
+    desk.submit(&draft, &body).unwrap();
+    desk.run_draft(id(&draft)).await.unwrap();
+    assert_eq!(world.successes("/v1/customers/upload").await, 3);
+    assert_eq!(world.successes("/v2/customers/individual").await, 1);
+    assert_eq!(decided(&desk, &draft).await.fin.unwrap().status, "APPROVED");
 }
