@@ -11,7 +11,7 @@ use crate::harness::{eventually, field_id, App, Outcome};
 /// each file a different pattern, so no two are the same scan.
 fn picture(path: &std::path::Path, cell: u32) {
     let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
-        if (x / cell + y / cell) % 2 == 0 {
+        if (x / cell + y / cell).is_multiple_of(2) {
             image::Rgb([20, 20, 20])
         } else {
             image::Rgb([235, 235, 235])
