@@ -671,6 +671,12 @@ fn fin_examples_import_with_their_scans_wait_for_the_terms_and_reach_fin_com() {
     let broken = desk.root.path().join("broken.json");
     let mut draft: Value =
         serde_json::from_str(&std::fs::read_to_string(examples.join(files[0])).unwrap()).unwrap();
+    // The other scans stay found (the copy is in another folder, so their paths are made
+    // absolute): only the missing one can be named, whatever order they are checked in.
+    for (_, path) in draft["scanFiles"].as_object_mut().unwrap().iter_mut() {
+        let absolute = examples.join(path.as_str().unwrap());
+        *path = json!(absolute.to_str().unwrap());
+    }
     draft["scanFiles"]["BACK"] = json!("nowhere/back.jpg");
     std::fs::write(&broken, draft.to_string()).unwrap();
     let err = desk.refused(&["draft", "import", broken.to_str().unwrap()]);
