@@ -28,10 +28,6 @@ pub const AUDIENCE: &str = "https://api.crbcos.com/";
 /// A token is renewed this long before it expires, so a request never races its expiry.
 const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
 
-/// The longest `Retry-After` obeyed: a longer one would leave staff looking at a spinner,
-/// so the attempt goes ahead and COS can say again.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-
 /// How to reach one COS partner account.
 #[derive(Debug, Clone)]
 pub struct CosConfig {
@@ -226,13 +222,7 @@ impl CosClient {
         attempt
             .retry(self.config.retry.backoff())
             .when(Error::is_retryable)
-            .adjust(|error, delay| match error {
-                Error::Unavailable {
-                    retry_after: Some(wait),
-                    ..
-                } => Some((*wait).min(MAX_RETRY_AFTER)),
-                _ => delay,
-            })
+            .adjust(crate::http::next_delay)
             .notify(|error, delay| {
                 tracing::warn!(%path, ?delay, error = %error, "COS request will be retried");
             })

@@ -39,9 +39,6 @@ pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 10 * 1024 * 1024;
 /// a request never races its expiry.
 const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
 
-/// The longest `Retry-After` obeyed: a longer one would leave staff looking at a spinner.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-
 /// How much of a document is read from its source at a time: the most of it held in
 /// memory per file, give or take what the HTTP stack has in flight.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -643,13 +640,7 @@ impl FinClient {
             .when(|error| {
                 error.is_retryable() || (op == Op::Attach && matches!(error, Error::AttachInFlight))
             })
-            .adjust(|error, delay| match error {
-                Error::Unavailable {
-                    retry_after: Some(wait),
-                    ..
-                } => Some((*wait).min(MAX_RETRY_AFTER)),
-                _ => delay,
-            })
+            .adjust(crate::http::next_delay)
             .notify(|error, delay| {
                 tracing::warn!(%path, ?delay, error = %error, "Fin.com request will be retried");
             })

@@ -73,6 +73,22 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
         .map(Duration::from_secs)
 }
 
+/// The longest `Retry-After` obeyed: a longer one would leave staff looking at a spinner,
+/// so the attempt goes ahead and the provider can say again.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// The wait before the next attempt: the provider's `Retry-After` when it gave one (up to
+/// [`MAX_RETRY_AFTER`]), else the backoff's own delay.
+pub(crate) fn next_delay(error: &Error, backoff: Option<Duration>) -> Option<Duration> {
+    match error {
+        Error::Unavailable {
+            retry_after: Some(wait),
+            ..
+        } => Some((*wait).min(MAX_RETRY_AFTER)),
+        _ => backoff,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
