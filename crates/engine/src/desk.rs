@@ -393,21 +393,15 @@ impl Desk {
     /// The submission's progress; once the customer exists, its compliance statuses as COS
     /// reports them now (the desktop stand-in for COS's webhooks).
     pub async fn submission_status(&self, id: &str) -> Result<Submission> {
-        let mut submission = self.submission(id)?;
-        if let Some(outcome) = submission.fin.take() {
-            let draft = draft_id(id)?;
-            let mut live = None;
-            if let Some(plan) = self.vault.latest_plan(draft)? {
-                let state = self.state_of(draft)?;
-                live = Some(self.follow_fin(draft, &plan, state, outcome).await?);
-            }
-            // The status may have moved the draft on (approved, back to staff).
-            let mut fresh = self.submission(id)?;
-            if live.is_some() {
-                fresh.fin = live;
-            }
-            return Ok(fresh);
+        let draft = draft_id(id)?;
+        let (mut state, plan, mut fin) = self.read_submission(draft)?;
+        if let (Some(plan), Some(outcome)) = (&plan, fin.take()) {
+            // The status may move the draft on (approved, back to staff).
+            let (live, now) = self.follow_fin(draft, plan, state, outcome).await?;
+            fin = Some(live);
+            state = now;
         }
+        let mut submission = submission_of(state, plan, fin);
         if let Some(outcome) = submission.outcome.as_mut() {
             if !outcome.settled && submission.state == DraftState::Submitted.as_str() {
                 if let Ok(customer) = self.cos.get_customer(&outcome.customer_id).await {
@@ -419,43 +413,27 @@ impl Desk {
     }
 
     fn submission(&self, id: &str) -> Result<Submission> {
-        let draft_id = draft_id(id)?;
-        let state = self.state_of(draft_id)?;
-        let plan = self.vault.latest_plan(draft_id)?;
+        let (state, plan, fin) = self.read_submission(draft_id(id)?)?;
+        Ok(submission_of(state, plan, fin))
+    }
+
+    /// What a submission is made of, as stored: the draft's state, its latest plan, and for
+    /// Fin.com the customer and terms.
+    fn read_submission(
+        &self,
+        draft: DraftId,
+    ) -> Result<(
+        DraftState,
+        Option<branchdesk_vault::Plan>,
+        Option<FinOutcome>,
+    )> {
+        let state = self.state_of(draft)?;
+        let plan = self.vault.latest_plan(draft)?;
         let fin = match &plan {
-            Some(plan) if plan.provider == Provider::Fin => {
-                self.fin_outcome(draft_id, plan, state)?
-            }
+            Some(plan) if plan.provider == Provider::Fin => self.fin_outcome(draft, plan, state)?,
             _ => None,
         };
-        let steps = plan.map(|p| p.steps).unwrap_or_default();
-        let done = steps
-            .iter()
-            .filter(|s| s.status == branchdesk_vault::StepStatus::Done)
-            .count();
-        let outcome = steps.iter().find_map(|s| {
-            serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
-        });
-        let error = steps
-            .iter()
-            .find(|s| s.status == branchdesk_vault::StepStatus::Failed)
-            .and_then(|s| s.last_error.as_deref())
-            .and_then(|e| serde_json::from_str(e).ok());
-        let waits_for_terms =
-            fin.as_ref().is_some_and(|f| !f.terms_accepted) && state == DraftState::Waiting;
-        Ok(Submission {
-            // Waiting on the customer, not on the network: staff have something to do.
-            state: if waits_for_terms {
-                AWAITING_TERMS.to_owned()
-            } else {
-                state.to_string()
-            },
-            done_steps: u32::try_from(done).unwrap_or(u32::MAX),
-            total_steps: u32::try_from(steps.len()).unwrap_or(u32::MAX),
-            outcome,
-            fin,
-            error,
-        })
+        Ok((state, plan, fin))
     }
 
     pub fn cos_customers(&self) -> Result<Vec<CosCustomer>> {
@@ -794,6 +772,42 @@ impl Desk {
             .ok_or(Error::NotFound)?
             .summary
             .state)
+    }
+}
+
+/// A submission as staff see it, from what is stored (and, for Fin.com, its latest look).
+fn submission_of(
+    state: DraftState,
+    plan: Option<branchdesk_vault::Plan>,
+    fin: Option<FinOutcome>,
+) -> Submission {
+    let steps = plan.map(|p| p.steps).unwrap_or_default();
+    let done = steps
+        .iter()
+        .filter(|s| s.status == branchdesk_vault::StepStatus::Done)
+        .count();
+    let outcome = steps.iter().find_map(|s| {
+        serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
+    });
+    let error = steps
+        .iter()
+        .find(|s| s.status == branchdesk_vault::StepStatus::Failed)
+        .and_then(|s| s.last_error.as_deref())
+        .and_then(|e| serde_json::from_str(e).ok());
+    let waits_for_terms =
+        fin.as_ref().is_some_and(|f| !f.terms_accepted) && state == DraftState::Waiting;
+    Submission {
+        // Waiting on the customer, not on the network: staff have something to do.
+        state: if waits_for_terms {
+            AWAITING_TERMS.to_owned()
+        } else {
+            state.to_string()
+        },
+        done_steps: u32::try_from(done).unwrap_or(u32::MAX),
+        total_steps: u32::try_from(steps.len()).unwrap_or(u32::MAX),
+        outcome,
+        fin,
+        error,
     }
 }
 

@@ -510,8 +510,8 @@ impl Desk {
         }))
     }
 
-    /// Once documents are attached, the status Fin.com reports now, with its reasons. A
-    /// decided status moves the draft on: ACTION_REQUIRED back to staff (to replace
+    /// Once documents are attached, the status Fin.com reports now, with its reasons, and
+    /// the draft's state after it. A decided status moves the draft on: ACTION_REQUIRED back to staff (to replace
     /// documents and submit again), APPROVED and REJECTED to their end states.
     pub(crate) async fn follow_fin(
         &self,
@@ -519,19 +519,19 @@ impl Desk {
         plan: &Plan,
         state: DraftState,
         mut outcome: FinOutcome,
-    ) -> Result<FinOutcome> {
+    ) -> Result<(FinOutcome, DraftState)> {
         let attached = outcome.status != "INCOMPLETE";
         let settled = matches!(state, DraftState::Approved | DraftState::Rejected);
         if !attached || settled {
-            return Ok(outcome);
+            return Ok((outcome, state));
         }
         let customer = outcome.customer_id.clone();
         let Ok(client) = self.fin.client() else {
-            return Ok(outcome);
+            return Ok((outcome, state));
         };
         // Offline, the last known state stands; the next look tries again.
         let Ok(details) = client.get_customer(&customer).await else {
-            return Ok(outcome);
+            return Ok((outcome, state));
         };
         outcome.status = details.customer_status.as_str().to_owned();
         if let Ok(detail) = serde_json::to_value(&details)
@@ -546,7 +546,10 @@ impl Desk {
             CustomerStatus::ActionRequired => Some(DraftState::NeedsAttention),
             _ => None,
         };
-        if let Some(next) = next.filter(|n| *n != state) {
+        let Some(next) = next.filter(|n| *n != state) else {
+            return Ok((outcome, state));
+        };
+        {
             self.vault().set_draft_state(draft, next)?;
             self.vault().append_audit(&AuditRecord {
                 draft_id: Some(draft),
@@ -562,7 +565,7 @@ impl Desk {
                 outcome: AuditOutcome::Success,
             })?;
         }
-        Ok(outcome)
+        Ok((outcome, next))
     }
 }
 
