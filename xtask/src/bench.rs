@@ -4,7 +4,7 @@
 //! figures of `outbox.rs`. Results go to `bench/RESULTS.md`.
 
 mod outbox;
-pub mod thumbnail;
+mod thumbnail;
 mod upload;
 
 use std::io::{BufRead, BufReader};
@@ -23,6 +23,41 @@ const RUNS: usize = 7;
 /// How long the window sits idle before its memory is read.
 const SETTLE: Duration = Duration::from_secs(3);
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `cargo xtask bench SECTION`: one section's figures, printed; bench/RESULTS.md is left to
+/// the full run, so it always holds figures from one run of one build.
+pub fn section(name: &str) -> Result<()> {
+    prereq::ensure(Purpose::Bench)?;
+    let report = match name {
+        "drain" => {
+            shell::cargo(&["build", "--release", "--package", "branchdesk-cli"])?;
+            build_outbox_tool()?;
+            let release = target_dir().join("release");
+            let tool = outbox::tool_path(&release);
+            let drain = outbox::drain(&release.join(exe("branchdesk-cli")), &tool)?;
+            let listing = outbox::drafts_list(&tool)?;
+            outbox::report(&drain, &listing)
+        }
+        "upload" => upload::report(&upload::run()?),
+        "thumbnail" => thumbnail::report(&thumbnail::run()?),
+        other => bail!("no bench section {other:?}: drain, upload or thumbnail"),
+    };
+    print!("{report}");
+    Ok(())
+}
+
+fn build_outbox_tool() -> Result<()> {
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "xtask",
+        "--features",
+        "outbox-bench",
+        "--bin",
+        "bench-outbox",
+    ])
+}
 
 pub fn run() -> Result<()> {
     if !cfg!(target_os = "linux") {
@@ -50,16 +85,7 @@ pub fn run() -> Result<()> {
         "--package",
         "branchdesk-cli",
     ])?;
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--package",
-        "xtask",
-        "--features",
-        "outbox-bench",
-        "--bin",
-        "bench-outbox",
-    ])?;
+    build_outbox_tool()?;
     let release = target_dir().join("release");
     let cli = release.join(exe("branchdesk-cli"));
     let load = sandbox_load(&cli)?;

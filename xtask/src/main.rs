@@ -16,7 +16,9 @@ commands:
   run [-- ARGS]   install missing prerequisites, build, and open Branchdesk in Training mode
   test            every check CI runs; ends with `N passed, N failed`
   bench           start-up, memory, sandbox and outbox figures as ratios; writes bench/RESULTS.md
-  bench thumbnail only the scan thumbnail figures (vs vipsthumbnail), printed
+  bench SECTION   one section alone, printed (bench/RESULTS.md is left to the full run):
+                  drain (outbox drain and draft list), upload (25 MB scan vs curl -F),
+                  thumbnail (12 MP scan vs vipsthumbnail)
   fuzz [TARGET] [SECONDS]
                   run the document fuzz targets (sniff, decode, pdf; default all) for
                   SECONDS each (default 300); a crash's input lands in crates/documents/fuzz/artifacts
@@ -27,10 +29,10 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test::run(),
-        Some("bench") if args.get(1).is_some_and(|a| a == "thumbnail") => {
-            bench::thumbnail::standalone()
-        }
-        Some("bench") => bench::run(),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            None => bench::run(),
+            Some(section) => bench::section(section),
+        },
         Some("fuzz") => test::fuzz(&args[1..]),
         Some("bindings") => bindings(),
         _ => {

@@ -49,6 +49,36 @@ impl Tally {
     }
 }
 
+/// What a run from an empty target folder writes (debug builds, test binaries, the fuzz
+/// build, cargo-fuzz's own build), measured on a clean clone, with some margin.
+const DISK_NEEDED_GIB: f64 = 8.0;
+
+/// A full disk fails the run half-way with "No space left on device" from whichever step
+/// was writing; saying so up front tells the reader why.
+fn warn_if_disk_is_short() {
+    let target = crate::target_dir();
+    let probe = if target.exists() { target } else { crate::root() };
+    let Ok(out) = std::process::Command::new("df").arg("-Pk").arg(&probe).output() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let free_kib = text
+        .lines()
+        .nth(1)
+        .and_then(|line| line.split_whitespace().nth(3))
+        .and_then(|field| field.parse::<f64>().ok());
+    if let Some(free) = free_kib.map(|kib| kib / (1024.0 * 1024.0)) {
+        if free < DISK_NEEDED_GIB {
+            eprintln!(
+                "xtask: warning: only {free:.1} GiB free where {} lives; a run from an empty \
+                 target folder writes about {DISK_NEEDED_GIB:.0} GiB. Free some space or point \
+                 CARGO_TARGET_DIR at a larger disk.",
+                probe.display()
+            );
+        }
+    }
+}
+
 pub fn run() -> Result<()> {
     let mut tally = Tally::default();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
@@ -67,6 +97,7 @@ pub fn run() -> Result<()> {
             return finish(tally);
         }
     };
+    warn_if_disk_is_short();
     let app_data_before = app_data_stamps();
 
     tally.check(

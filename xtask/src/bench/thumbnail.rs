@@ -54,15 +54,6 @@ pub fn run() -> Result<Thumbnail> {
     result
 }
 
-/// `cargo xtask bench thumbnail`: this section alone, printed; bench/RESULTS.md is left
-/// to the full run.
-pub fn standalone() -> Result<()> {
-    crate::prereq::ensure(crate::prereq::Purpose::Bench)?;
-    let figures = run()?;
-    print!("{}", report(&figures));
-    Ok(())
-}
-
 fn measure(tool: &Path, work: &Path) -> Result<Thumbnail> {
     let photo = work.join("photo.jpg");
     let made = Command::new(tool).arg("photo").arg(&photo).status()?;
