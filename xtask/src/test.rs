@@ -57,8 +57,16 @@ const DISK_NEEDED_GIB: f64 = 8.0;
 /// was writing; saying so up front tells the reader why.
 fn warn_if_disk_is_short() {
     let target = crate::target_dir();
-    let probe = if target.exists() { target } else { crate::root() };
-    let Ok(out) = std::process::Command::new("df").arg("-Pk").arg(&probe).output() else {
+    let probe = if target.exists() {
+        target
+    } else {
+        crate::root()
+    };
+    let Ok(out) = std::process::Command::new("df")
+        .arg("-Pk")
+        .arg(&probe)
+        .output()
+    else {
         return;
     };
     let text = String::from_utf8_lossy(&out.stdout);
