@@ -11,6 +11,7 @@
 /** @typedef {import("./types/bindings").SettingsView} SettingsView */
 /** @typedef {import("./types/bindings").ScanSlot} ScanSlot */
 /** @typedef {import("./types/bindings").TrayView} TrayView */
+/** @typedef {import("./types/bindings").ScanPreview} ScanPreview */
 /** @typedef {import("./types/bindings").DropEvent} DropEvent */
 /** @typedef {import("./types/bindings").AssignedScan} AssignedScan */
 /** @typedef {import("./types/bindings").Terms} Terms */
@@ -167,12 +168,26 @@ export const testConnection = (id) => call("connection_test", { id });
 export const setTraining = (on) => call("training_set", { on });
 
 /**
+ * A channel for one attach: the checks and the thumbnail arrive on it while the upload copy
+ * is still being made.
+ * @param {(preview: ScanPreview) => void} onPreview
+ * @returns {TauriChannel<ScanPreview>}
+ */
+function previewChannel(onPreview) {
+  /** @type {TauriChannel<ScanPreview>} */
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = onPreview;
+  return channel;
+}
+
+/**
  * Opens the system's file dialog for a slot; null when cancelled.
  * @param {string} draftId
  * @param {string} slot
+ * @param {(preview: ScanPreview) => void} onPreview
  * @returns {Promise<ScanSlot[] | null>}
  */
-export const chooseScan = (draftId, slot) => call("scan_choose", { draftId, slot });
+export const chooseScan = (draftId, slot, onPreview) => call("scan_choose", { draftId, slot, onPreview: previewChannel(onPreview) });
 
 /**
  * @param {string} draftId
@@ -208,9 +223,10 @@ export const acceptScanWarnings = (draftId, slot, reason) => call("scan_accept_w
  * @param {string} draftId
  * @param {string} slot
  * @param {number} dropId
+ * @param {(preview: ScanPreview) => void} onPreview
  * @returns {Promise<ScanSlot[]>}
  */
-export const attachDrop = (draftId, slot, dropId) => call("scan_attach_drop", { draftId, slot, dropId });
+export const attachDrop = (draftId, slot, dropId, onPreview) => call("scan_attach_drop", { draftId, slot, dropId, onPreview: previewChannel(onPreview) });
 
 /**
  * Files dragged over and dropped onto the window arrive here (names and positions only).
@@ -246,9 +262,10 @@ export const clearScannerFolder = () => call("scanner_folder_clear");
  * @param {string} draftId
  * @param {string} slot
  * @param {string} name
+ * @param {(preview: ScanPreview) => void} onPreview
  * @returns {Promise<AssignedScan>}
  */
-export const assignFromScanner = (draftId, slot, name) => call("scanner_assign", { draftId, slot, name });
+export const assignFromScanner = (draftId, slot, name, onPreview) => call("scanner_assign", { draftId, slot, name, onPreview: previewChannel(onPreview) });
 
 /**
  * Fin.com's terms for the draft's customer: link, QR code, accepted. Null until the customer exists.

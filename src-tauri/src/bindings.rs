@@ -22,6 +22,7 @@ mod tests {
     };
     use branchdesk_engine::fin::{FinOutcome, Terms, UploadView};
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
+    use branchdesk_engine::scans::ScanPreview;
     use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
     use branchdesk_engine::{CosOutcome, Environment};
 
@@ -65,6 +66,7 @@ mod tests {
             QueueSummary::decl(),
             Saved::decl(),
             ScanCheck::decl(),
+            ScanPreview::decl(),
             ScanSlot::decl(),
             ScanStatus::decl(),
             SettingsView::decl(),

@@ -8,6 +8,7 @@ use branchdesk_engine::desk::{
 };
 use branchdesk_engine::fin::{Terms, UploadView};
 use branchdesk_engine::scanner::{self, AssignedScan};
+use branchdesk_engine::scans::ScanPreview;
 use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};
 use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
@@ -229,23 +230,31 @@ pub async fn training_set(state: State<'_, AppState>, on: bool) -> Answer<Settin
 }
 
 /// Opens the native file dialog for a slot and attaches the chosen file. `None` when staff
-/// cancel. The file is read, checked and encrypted in Rust; the page gets its thumbnail id.
+/// cancel. The file is read, checked and encrypted in Rust; the page gets the checks and a
+/// thumbnail on `on_preview` while the upload copy is made, then the stored slots.
 #[tauri::command]
 pub async fn scan_choose(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     draft_id: String,
     slot: String,
+    on_preview: Channel<ScanPreview>,
 ) -> Answer<Option<Vec<ScanSlot>>> {
     let Some(path) = crate::dialog::pick_scan(&app).await else {
         return Ok(None);
     };
     let desk = state.desk();
-    // Decoding and re-encoding a photo takes a moment: off the async workers.
-    let scans = tokio::task::spawn_blocking(move || desk.attach_scan(&draft_id, &slot, &path))
-        .await
-        .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))??;
+    let scans =
+        blocking(move || desk.attach_scan_with(&draft_id, &slot, &path, &mut forward(&on_preview)))
+            .await?;
     Ok(Some(scans))
+}
+
+/// Hands a preview to the page; a page that went away (reload) simply misses it.
+fn forward(channel: &Channel<ScanPreview>) -> impl FnMut(ScanPreview) + '_ {
+    move |preview| {
+        let _ = channel.send(preview);
+    }
 }
 
 #[tauri::command]
@@ -295,10 +304,12 @@ pub async fn scan_attach_drop(
     draft_id: String,
     slot: String,
     drop_id: u32,
+    on_preview: Channel<ScanPreview>,
 ) -> Answer<Vec<ScanSlot>> {
     let path = drops.take(drop_id)?;
     let desk = state.desk();
-    blocking(move || desk.attach_scan(&draft_id, &slot, &path)).await
+    blocking(move || desk.attach_scan_with(&draft_id, &slot, &path, &mut forward(&on_preview)))
+        .await
 }
 
 /// Subscribes the page to files being dragged over and dropped onto the window.
@@ -357,10 +368,12 @@ pub async fn scanner_assign(
     draft_id: String,
     slot: String,
     name: String,
+    on_preview: Channel<ScanPreview>,
 ) -> Answer<AssignedScan> {
     let path = scanner.with_folder(|folder| folder.path_of(&name))?;
     let desk = state.desk();
-    blocking(move || scanner::assign(&desk, &draft_id, &slot, &path)).await
+    blocking(move || scanner::assign(&desk, &draft_id, &slot, &path, &mut forward(&on_preview)))
+        .await
 }
 
 /// Decoding and re-encoding a photo takes a moment: off the async workers.

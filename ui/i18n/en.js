@@ -226,6 +226,7 @@ export default {
   "scan.replace": "Replace…",
   "scan.remove": "Remove",
   "scan.checking": "Checking…",
+  "scan.preparing": "Checked {name}; preparing it for upload…",
   "scan.thumbnailOf": "Thumbnail of {name}",
   "scan.pages": "{pages} page(s)",
   "scan.front.permit": "FRONT of the residence permit",

@@ -226,6 +226,7 @@ export default {
   "scan.replace": "Sustituir…",
   "scan.remove": "Quitar",
   "scan.checking": "Comprobando…",
+  "scan.preparing": "{name} comprobado; preparándolo para el envío…",
   "scan.thumbnailOf": "Miniatura de {name}",
   "scan.pages": "{pages} página(s)",
   "scan.front.permit": "ANVERSO del permiso de residencia",

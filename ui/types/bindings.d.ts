@@ -286,6 +286,20 @@ export type ScanCheck = {
  */
 check: string, ok: boolean, message: string, };
 
+export type ScanPreview = { slot: string, fileName: string, 
+/**
+ * Upright pixel size; none for a PDF.
+ */
+width: number | null, height: number | null, pages: number | null, 
+/**
+ * The file's own type as detected (`JPEG`, `PNG`, `TIFF`, `WEBP`, `PDF`).
+ */
+format: string, checks: Array<ScanCheck>, 
+/**
+ * The thumbnail as a `data:` URL (at most a few tens of KB); empty for a PDF.
+ */
+thumbnail: string, };
+
 export type ScanSlot = { slot: string, scanId: string, thumbnailId: string, 
 /**
  * The name of the file staff chose, for them to recognise it.

@@ -7,6 +7,8 @@ import { el } from "./dom.js";
 /** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").TrayView} TrayView */
 /** @typedef {import("../types/bindings").DropEvent} DropEvent */
+/** @typedef {import("../types/bindings").ScanPreview} ScanPreview */
+/** @typedef {(preview: ScanPreview) => void} OnPreview */
 
 /** The MIME-like type an in-page drag of a tray file carries. */
 const TRAY_DRAG = "application/x-branchdesk-tray";
@@ -64,13 +66,15 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
   const slots = slotsFor(idType, draft.provider);
   const grid = el("div", { class: "slots" });
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite", id: "scan-status" });
-  /** @type {Map<string, {box: HTMLElement, error: HTMLElement}>} */
+  /** @type {Map<string, {box: HTMLElement, body: HTMLElement, error: HTMLElement}>} */
   const boxes = new Map();
 
   /**
-   * Runs one change of a slot, showing what it is doing and any refusal in the slot.
+   * Runs one change of a slot, showing what it is doing and any refusal in the slot. A new
+   * file's checks and thumbnail are shown as soon as they are known, while its upload copy
+   * is still being made.
    * @param {string} slot
-   * @param {() => Promise<ScanSlot[] | null>} work
+   * @param {(onPreview: OnPreview) => Promise<ScanSlot[] | null>} work
    */
   const act = async (slot, work) => {
     const target = boxes.get(slot);
@@ -78,8 +82,15 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
     target.error.textContent = "";
     target.box.setAttribute("aria-busy", "true");
     status.textContent = t("scan.checking");
+    /** @type {OnPreview} */
+    const onPreview = (preview) => {
+      if (!target.box.isConnected) return;
+      target.body.replaceChildren(...describe(preview, preview.thumbnail));
+      target.body.dataset.preview = "true";
+      status.textContent = t("scan.preparing", { name: preview.fileName });
+    };
     try {
-      const scans = await work();
+      const scans = await work(onPreview);
       status.textContent = "";
       if (scans) changed(scans);
     } catch (e) {
@@ -95,17 +106,19 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
     const box = el("section", { class: "slot", "data-slot": slot, "data-filled": String(Boolean(filled)), "aria-label": t(/** @type {any} */ (label)) });
     box.append(el("h3", {}, [t(/** @type {any} */ (label))]));
     const error = el("p", { class: "error", role: "alert" });
-    boxes.set(slot, { box, error });
+    const body = el("div", { class: "slot-body" });
+    boxes.set(slot, { box, body, error });
     const asked = requests.filter((r) => r.field === `scans.${slot}`);
     if (asked.length > 0) {
       box.dataset.requested = "true";
       box.append(el("ul", { class: "requests", "aria-label": t("scan.requested") }, asked.map((r) => el("li", {}, [r.message]))));
     }
-    if (filled) box.append(...describe(filled));
-    else box.append(el("p", { class: "muted" }, [t("scan.empty")]));
+    if (filled) body.append(...describe(filled, null, filled.thumbnailId));
+    else body.append(el("p", { class: "muted" }, [t("scan.empty")]));
+    box.append(body);
 
     const choose = el("button", { type: "button", class: filled ? "secondary" : "", "data-action": "choose" }, [t(filled ? "scan.replace" : "scan.choose")]);
-    choose.addEventListener("click", () => act(slot, () => api.chooseScan(draftId, slot)));
+    choose.addEventListener("click", () => act(slot, (onPreview) => api.chooseScan(draftId, slot, onPreview)));
     const actions = el("div", { class: "actions" }, [choose]);
     if (filled && filled.format !== "PDF") {
       for (const [turns, key] of /** @type {const} */ ([[-1, "scan.rotateLeft"], [1, "scan.rotateRight"]])) {
@@ -136,7 +149,7 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
       delete box.dataset.dropHover;
       if (!name) return;
       event.preventDefault();
-      act(slot, () => assign(draftId, slot, name, status));
+      act(slot, (onPreview) => assign(draftId, slot, name, status, onPreview));
     });
     grid.append(box);
   }
@@ -157,7 +170,7 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
       status.textContent = t("scan.dropOnSlot");
       return;
     }
-    act(slot, () => api.attachDrop(draftId, slot, event.id));
+    act(slot, (onPreview) => api.attachDrop(draftId, slot, event.id, onPreview));
   };
   watchDrops();
 
@@ -165,18 +178,23 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
 }
 
 /**
- * The thumbnail, the file's facts and what the checks found.
- * @param {ScanSlot} filled
+ * The thumbnail, the file's facts and what the checks found: of a stored scan (its
+ * thumbnail fetched by id) or of a preview (its thumbnail given, its size not known yet).
+ * @param {ScanSlot | ScanPreview} filled
+ * @param {string | null} thumbnail a data: URL
+ * @param {string} [thumbnailId]
  * @returns {HTMLElement[]}
  */
-function describe(filled) {
+function describe(filled, thumbnail, thumbnailId = "") {
   const image = el("img", { class: "thumb", alt: t("scan.thumbnailOf", { name: filled.fileName }) });
-  if (filled.thumbnailId) api.scanThumbnail(filled.thumbnailId).then((url) => (image.src = url));
+  if (thumbnail) image.src = thumbnail;
+  else if (thumbnailId) api.scanThumbnail(thumbnailId).then((url) => (image.src = url));
   const pixels = filled.width && filled.height ? `${filled.width}×${filled.height} px` : "";
   const pages = filled.pages ? t("scan.pages", { pages: String(filled.pages) }) : "";
+  const bytes = "bytes" in filled ? size(Number(filled.bytes)) : "";
   return [
-    filled.thumbnailId ? image : el("div", { class: "thumb pdf-tile", "aria-hidden": "true" }, ["PDF"]),
-    el("p", { class: "muted small" }, [[filled.fileName, filled.format, pixels, pages, size(Number(filled.bytes))].filter(Boolean).join(" · ")]),
+    thumbnail || thumbnailId ? image : el("div", { class: "thumb pdf-tile", "aria-hidden": "true" }, ["PDF"]),
+    el("p", { class: "muted small" }, [[filled.fileName, filled.format, pixels, pages, bytes].filter(Boolean).join(" · ")]),
     el(
       "ul",
       { class: "chips" },
@@ -213,9 +231,10 @@ function overrideBlock(filled, accept) {
  * @param {string} slot
  * @param {string} name
  * @param {HTMLElement} status
+ * @param {OnPreview} onPreview
  */
-async function assign(draftId, slot, name, status) {
-  const answer = await api.assignFromScanner(draftId, slot, name);
+async function assign(draftId, slot, name, status, onPreview) {
+  const answer = await api.assignFromScanner(draftId, slot, name, onPreview);
   if (!answer.removed) status.textContent = t("scan.notRemoved", { name });
   return answer.scans;
 }
@@ -226,7 +245,7 @@ async function assign(draftId, slot, name, status) {
  * @param {string} draftId
  * @param {[string, string][]} slots
  * @param {HTMLElement} status
- * @param {(slot: string, work: () => Promise<ScanSlot[] | null>) => Promise<void>} act
+ * @param {(slot: string, work: (onPreview: OnPreview) => Promise<ScanSlot[] | null>) => Promise<void>} act
  */
 function tray(draftId, slots, status, act) {
   const section = el("section", { class: "tray", id: "scanner-tray", "aria-labelledby": "tray-title" });
@@ -251,7 +270,7 @@ function tray(draftId, slots, status, act) {
       const selectId = `tray-slot-${list.children.length}`;
       const target = el("select", { id: selectId, "aria-label": t("scan.assignTo", { name: file.name }) }, slots.map(([slot, label]) => el("option", { value: slot }, [t(/** @type {any} */ (label))])));
       const go = el("button", { type: "button", class: "small", "data-action": "assign" }, [t("scan.assign")]);
-      go.addEventListener("click", () => act(target.value, () => assign(draftId, target.value, file.name, status)));
+      go.addEventListener("click", () => act(target.value, (onPreview) => assign(draftId, target.value, file.name, status, onPreview)));
       item.append(el("span", { class: "tray-name" }, [file.name]), el("span", { class: "muted small" }, [`${size(Number(file.bytes))} · ${when}`]), target, go);
       list.append(item);
     }

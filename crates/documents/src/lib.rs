@@ -12,6 +12,7 @@ mod input;
 mod pdf;
 mod pipeline;
 mod quality;
+mod reduce;
 mod report;
 mod sniff;
 
@@ -38,6 +39,15 @@ pub struct Normalised {
     pub report: Report,
 }
 
+/// What staff need to judge a scan: the checks (in `report`) and the thumbnail. It is
+/// ready before the upload copy is encoded, which for a phone photo is the slowest step.
+#[derive(Debug)]
+pub struct Preview<'a> {
+    /// Format, pages, upright pixel size and checks; the plan is not final yet.
+    pub report: &'a Report,
+    pub thumbnail_jpeg: Option<&'a [u8]>,
+}
+
 /// Checks a file and says what normalisation would do, without producing it.
 ///
 /// Refusals are reported in [`Report::errors`] with `acceptable: false`; only a
@@ -48,17 +58,28 @@ pub fn inspect(path: &Path, cfg: &CheckConfig) -> Result<Report> {
         quarter_turns: 0,
         thumbnail: false,
     };
-    Ok(pipeline::run(input, cfg, job).report)
+    Ok(pipeline::run(input, cfg, job, &mut |_| {}).report)
 }
 
 /// Produces the bytes to store or upload, or the reason the file is refused.
 pub fn normalise(path: &Path, cfg: &CheckConfig) -> Result<Normalised> {
+    normalise_with(path, cfg, &mut |_| {})
+}
+
+/// [`normalise`], calling `on_preview` as soon as the checks and the thumbnail are known
+/// so they can be shown while the upload copy is still being made. Not called when the
+/// file is refused.
+pub fn normalise_with(
+    path: &Path,
+    cfg: &CheckConfig,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
+) -> Result<Normalised> {
     let input = input::Input::from_path(path, cfg)?;
     let job = pipeline::Job {
         quarter_turns: 0,
         thumbnail: true,
     };
-    pipeline::run(input, cfg, job).into_normalised()
+    pipeline::run(input, cfg, job, on_preview).into_normalised()
 }
 
 /// Rotates a picture by `quarter_turns` × 90° clockwise (negative turns rotate
@@ -71,7 +92,7 @@ pub fn rotate(bytes: &[u8], quarter_turns: i32, cfg: &CheckConfig) -> Result<Nor
         quarter_turns: turns,
         thumbnail: true,
     };
-    pipeline::run(input, cfg, job).into_normalised()
+    pipeline::run(input, cfg, job, &mut |_| {}).into_normalised()
 }
 
 /// Entry points for the libFuzzer targets in `fuzz/`, which need the stages

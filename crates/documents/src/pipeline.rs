@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::input::{sha256_hex, Input};
 use crate::report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem, Report, Step};
 use crate::sniff::{self, Completeness};
-use crate::{pdf, quality, Normalised};
+use crate::{pdf, quality, reduce, Normalised, Preview};
 
 /// What the caller wants beyond the checks.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +55,14 @@ impl Run {
 /// naming them in the message explains why "the .jpg" does not open.
 const ACCEPTED_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "pdf", "tif", "tiff", "webp"];
 
-pub fn run(input: Input, cfg: &CheckConfig, job: Job) -> Run {
+/// `on_preview` is called once the checks and the thumbnail are known, before the upload
+/// copy is encoded; it is not called for a refused file.
+pub fn run(
+    input: Input,
+    cfg: &CheckConfig,
+    job: Job,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
+) -> Run {
     let mut report = Report::new(input.file_name.clone(), input.file_bytes);
     let sniffed = sniff::sniff(&input.header);
     report.format = sniffed.format;
@@ -69,6 +76,7 @@ pub fn run(input: Input, cfg: &CheckConfig, job: Job) -> Run {
         cfg,
         job,
         &mut report,
+        on_preview,
     );
     match &result {
         Ok(p) => {
@@ -100,6 +108,7 @@ fn produce(
     cfg: &CheckConfig,
     job: Job,
     report: &mut Report,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
 ) -> Result<Produced> {
     if input.file_bytes == 0 {
         return Err(Error::Empty);
@@ -136,12 +145,17 @@ fn produce(
                 detail: "PDF pages cannot be rotated here".to_owned(),
             });
         }
-        return produce_pdf(bytes, cfg, report);
+        return produce_pdf(bytes, cfg, report, on_preview);
     }
-    produce_image(bytes, format, cfg, job, report)
+    produce_image(bytes, format, cfg, job, report, on_preview)
 }
 
-fn produce_pdf(bytes: &[u8], cfg: &CheckConfig, report: &mut Report) -> Result<Produced> {
+fn produce_pdf(
+    bytes: &[u8],
+    cfg: &CheckConfig,
+    report: &mut Report,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
+) -> Result<Produced> {
     let info = pdf::examine(bytes)?;
     report.pages = Some(info.pages);
     if info.repaired {
@@ -160,6 +174,10 @@ fn produce_pdf(bytes: &[u8], cfg: &CheckConfig, report: &mut Report) -> Result<P
         }
     }
     report.plan.push(Step::KeepAsIs);
+    on_preview(&Preview {
+        report,
+        thumbnail_jpeg: None,
+    });
     Ok(Produced {
         bytes: bytes.to_vec(),
         format: Format::Pdf,
@@ -326,16 +344,14 @@ fn produce_image(
     cfg: &CheckConfig,
     job: Job,
     report: &mut Report,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
 ) -> Result<Produced> {
     let tiff_page_count = if format == Format::Tiff {
         Some(tiff_pages(bytes)?)
     } else {
         None
     };
-    let Decoded {
-        mut image,
-        orientation,
-    } = decode(bytes, format, cfg)?;
+    let Decoded { image, orientation } = decode(bytes, format, cfg)?;
 
     let target = match format {
         Format::Png => Format::Png,
@@ -362,29 +378,37 @@ fn produce_image(
             exif_value: orientation.to_exif(),
             description: describe_orientation(orientation).to_owned(),
         });
-        image.apply_orientation(orientation);
     }
     if job.quarter_turns != 0 {
         report.plan.push(Step::Rotate {
             degrees_clockwise: u16::from(job.quarter_turns) * 90,
         });
-        image = match job.quarter_turns {
-            1 => image.rotate90(),
-            2 => image.rotate180(),
-            _ => image.rotate270(),
-        };
     }
 
-    image = to_8bit(image, report);
+    let mut image = to_8bit(image, report);
     image = drop_opaque_alpha(image);
     if target == Format::Jpeg && image.color().has_alpha() {
         report.plan.push(Step::FlattenTransparency);
         image = flatten(&image);
     }
-    report.width = Some(image.width());
-    report.height = Some(image.height());
+    let turn = Turn {
+        orientation,
+        quarter_turns: job.quarter_turns,
+    };
+    let (width, height) = turn.dimensions(image.width(), image.height());
+    report.width = Some(width);
+    report.height = Some(height);
 
-    let measures = quality::measure(&image, cfg);
+    // Checks and thumbnail come from one small copy of the picture as decoded: blur,
+    // brightness and glare do not change when it is turned upright, and turning the
+    // small copy instead of the full picture puts them in front of staff before the
+    // full-size work below.
+    let small = reduce::reduce(
+        &image,
+        cfg.analysis_long_side_px.max(cfg.thumbnail_long_side_px),
+    );
+    let analysis = reduce::reduce(&small, cfg.analysis_long_side_px);
+    let measures = quality::measure(width.max(height), &reduce::grey(&analysis), cfg);
     report.checks.extend(quality::judge(&measures, cfg));
 
     if target != format {
@@ -396,12 +420,19 @@ fn produce_image(
     }
     report.plan.push(Step::StripMetadata);
 
-    let (bytes_out, out_format, image) = fit(image, target, cfg, report)?;
     let thumbnail = if job.thumbnail {
-        Some(thumbnail(&image, cfg)?)
+        Some(thumbnail(&small, turn, cfg)?)
     } else {
         None
     };
+    on_preview(&Preview {
+        report,
+        thumbnail_jpeg: thumbnail.as_deref(),
+    });
+    drop(small);
+    drop(analysis);
+
+    let (bytes_out, out_format, image) = fit(turn.apply(image), target, cfg, report)?;
     Ok(Produced {
         sha256: sha256_hex(&bytes_out),
         bytes: bytes_out,
@@ -410,6 +441,43 @@ fn produce_image(
         height: Some(image.height()),
         thumbnail,
     })
+}
+
+/// How a decoded picture is turned upright: its EXIF orientation, then staff's turns.
+#[derive(Debug, Clone, Copy)]
+struct Turn {
+    orientation: Orientation,
+    /// Clockwise quarter turns (0–3).
+    quarter_turns: u8,
+}
+
+impl Turn {
+    fn dimensions(self, width: u32, height: u32) -> (u32, u32) {
+        let exif_transposes = matches!(
+            self.orientation,
+            Orientation::Rotate90
+                | Orientation::Rotate270
+                | Orientation::Rotate90FlipH
+                | Orientation::Rotate270FlipH
+        );
+        if exif_transposes != (self.quarter_turns % 2 == 1) {
+            (height, width)
+        } else {
+            (width, height)
+        }
+    }
+
+    fn apply(self, mut image: DynamicImage) -> DynamicImage {
+        if self.orientation != Orientation::NoTransforms {
+            image.apply_orientation(self.orientation);
+        }
+        match self.quarter_turns % 4 {
+            0 => image,
+            1 => image.rotate90(),
+            2 => image.rotate180(),
+            _ => image.rotate270(),
+        }
+    }
 }
 
 fn describe_orientation(o: Orientation) -> &'static str {
@@ -643,12 +711,13 @@ fn fit(
     }
 }
 
-fn thumbnail(image: &DynamicImage, cfg: &CheckConfig) -> Result<Vec<u8>> {
+/// `small` is the picture as decoded, already reduced to at least the thumbnail's size.
+fn thumbnail(small: &DynamicImage, turn: Turn, cfg: &CheckConfig) -> Result<Vec<u8>> {
     let side = cfg.thumbnail_long_side_px.max(1);
-    let small = if image.width().max(image.height()) > side {
-        image.thumbnail(side, side)
+    let thumb = if small.width().max(small.height()) > side {
+        small.thumbnail(side, side)
     } else {
-        image.clone()
+        small.clone()
     };
-    encode_jpeg(&small, cfg.thumbnail_quality)
+    encode_jpeg(&turn.apply(thumb), cfg.thumbnail_quality)
 }

@@ -2,7 +2,7 @@
 //! reviewer may still read a slightly blurred ID, so they warn the employee,
 //! who can retake the photo while the customer is still at the desk.
 
-use image::{DynamicImage, GrayImage};
+use image::GrayImage;
 
 use crate::config::CheckConfig;
 use crate::report::{Check, CheckResult, Outcome};
@@ -19,32 +19,17 @@ pub struct Measures {
     pub blown_out_share: f64,
 }
 
-pub fn measure(img: &DynamicImage, cfg: &CheckConfig) -> Measures {
-    let long_side = img.width().max(img.height());
-    let grey = analysis_copy(img, cfg.analysis_long_side_px);
-    let (mean, std_dev, median, blown) = luminance_stats(&grey, cfg.glare_level);
+/// `long_side` is the picture's own; `grey` is its analysis copy (see
+/// [`CheckConfig::analysis_long_side_px`]), which only blur, brightness and glare look at.
+pub fn measure(long_side: u32, grey: &GrayImage, cfg: &CheckConfig) -> Measures {
+    let (mean, std_dev, median, blown) = luminance_stats(grey, cfg.glare_level);
     Measures {
         long_side,
-        laplacian_variance: laplacian_variance(&grey),
+        laplacian_variance: laplacian_variance(grey),
         mean,
         std_dev,
         median,
         blown_out_share: blown,
-    }
-}
-
-fn analysis_copy(img: &DynamicImage, long_side: u32) -> GrayImage {
-    let grey = img.to_luma8();
-    if grey.width().max(grey.height()) > long_side {
-        // Each output pixel is the mean of the input pixels it covers, as a smaller
-        // sensor would have recorded them, which keeps the blur measure comparable
-        // across resolutions; it is also far cheaper on a 12-megapixel photo than a
-        // filtered resize.
-        DynamicImage::ImageLuma8(grey)
-            .thumbnail(long_side, long_side)
-            .into_luma8()
-    } else {
-        grey
     }
 }
 

@@ -7,7 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use branchdesk_documents::{inspect, normalise, rotate, Check, CheckConfig, Format, Outcome, Step};
+use branchdesk_documents::{
+    inspect, normalise, normalise_with, rotate, Check, CheckConfig, Format, Outcome, Step,
+};
 use common::*;
 use image::{DynamicImage, ImageDecoder, ImageReader, Rgb, RgbImage};
 
@@ -34,6 +36,54 @@ fn exif_of(bytes: &[u8], fmt: image::ImageFormat) -> Option<Vec<u8>> {
         .into_decoder()
         .expect("decoder");
     dec.exif_metadata().expect("exif read")
+}
+
+/// The preview staff see first is the verdict the stored scan carries: same checks, same
+/// upright size, and a thumbnail already turned upright (the marker top-right).
+#[test]
+fn the_preview_comes_first_upright_and_agrees_with_the_result() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(
+        dir.path(),
+        "phone.jpg",
+        &jpeg_with_exif(&jpeg_rgb(&card(1200, 800)), 6, false),
+    );
+    let mut previews = Vec::new();
+    let n = normalise_with(&path, &CheckConfig::default(), &mut |p| {
+        let thumb = decode(p.thumbnail_jpeg.expect("a thumbnail"));
+        previews.push((
+            p.report.width,
+            p.report.height,
+            p.report.checks.clone(),
+            thumb,
+        ));
+    })
+    .expect("accepted");
+    assert_eq!(previews.len(), 1, "one preview per file");
+    let (width, height, checks, thumb) = previews.remove(0);
+    assert_eq!((width, height), (n.width, n.height));
+    assert_eq!((width, height), (Some(800), Some(1200)));
+    assert_eq!(checks, n.report.checks);
+    assert_eq!(thumb.dimensions(), (213, 320), "portrait, 320 px long side");
+    assert!(
+        is_marker_red(thumb.get_pixel(thumb.width() - 6, 6)),
+        "marker top-right"
+    );
+    assert!(!is_marker_red(thumb.get_pixel(6, 6)));
+    assert_eq!(
+        thumb.dimensions(),
+        decode(n.thumbnail_jpeg.as_deref().expect("kept")).dimensions()
+    );
+
+    // A refused file has no preview: nothing to show but the refusal.
+    let zip = write(
+        dir.path(),
+        "zip.jpg",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00not a picture",
+    );
+    let mut called = false;
+    assert!(normalise_with(&zip, &CheckConfig::default(), &mut |_| called = true).is_err());
+    assert!(!called);
 }
 
 #[test]

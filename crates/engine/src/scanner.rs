@@ -115,9 +115,15 @@ impl ScannerFolder {
 
 /// Checks the scanner-folder file at `path`, stores it encrypted in `slot` of the draft, and
 /// removes it from the folder. A refused file stays in the folder so staff can see which it
-/// was.
-pub fn assign(desk: &Desk, draft: &str, slot: &str, path: &Path) -> Result<AssignedScan> {
-    let scans = desk.attach_scan(draft, slot, path)?;
+/// was. `on_preview` as in [`Desk::attach_scan_with`].
+pub fn assign(
+    desk: &Desk,
+    draft: &str,
+    slot: &str,
+    path: &Path,
+    on_preview: &mut dyn FnMut(crate::scans::ScanPreview),
+) -> Result<AssignedScan> {
+    let scans = desk.attach_scan_with(draft, slot, path, on_preview)?;
     let removed = std::fs::remove_file(path).is_ok();
     if !removed {
         tracing::warn!("a scanner file was attached but could not be removed from the folder");

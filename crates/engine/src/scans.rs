@@ -6,9 +6,11 @@ use std::io::Read;
 use std::path::Path;
 
 use base64::Engine as _;
-use branchdesk_documents::{CheckConfig, Normalised, Outcome};
+use branchdesk_documents::{CheckConfig, Normalised, Outcome, Preview, Report};
 use branchdesk_domain::draft::{ProviderChoice, ScanCheck, ScanSlot};
 use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, ScanId};
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::desk::{draft_id, staff_member};
 use crate::{Desk, Error, Result};
@@ -55,22 +57,88 @@ pub fn unresolved_warnings(
         .collect()
 }
 
+/// What the checks found in a scan being attached, and its thumbnail, sent while the
+/// upload copy is still being made so staff can read the verdict at once. Nothing is
+/// stored yet: the attach's own answer follows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanPreview {
+    pub slot: String,
+    pub file_name: String,
+    /// Upright pixel size; none for a PDF.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub pages: Option<u32>,
+    /// The file's own type as detected (`JPEG`, `PNG`, `TIFF`, `WEBP`, `PDF`).
+    pub format: String,
+    pub checks: Vec<ScanCheck>,
+    /// The thumbnail as a `data:` URL (at most a few tens of KB); empty for a PDF.
+    pub thumbnail: String,
+}
+
+fn checks_of(report: &Report) -> Vec<ScanCheck> {
+    report
+        .checks
+        .iter()
+        .map(|c| ScanCheck {
+            check: serde_json::to_value(c.check)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            ok: c.outcome == Outcome::Ok,
+            message: c.message.clone(),
+        })
+        .collect()
+}
+
+fn jpeg_data_url(jpeg: &[u8]) -> String {
+    format!(
+        "data:image/jpeg;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(jpeg)
+    )
+}
+
 impl Desk {
     /// Checks the file at `path`, stores its normalised form and a thumbnail encrypted in
     /// the vault, and puts it in `slot` of the stored draft (replacing and wiping what was
     /// there). Returns the draft's scans as they now are.
     pub fn attach_scan(&self, draft: &str, slot: &str, path: &Path) -> Result<Vec<ScanSlot>> {
+        self.attach_scan_with(draft, slot, path, &mut |_| {})
+    }
+
+    /// [`Desk::attach_scan`], handing `on_preview` the checks and the thumbnail as soon as
+    /// they are known, before the upload copy is encoded and stored.
+    pub fn attach_scan_with(
+        &self,
+        draft: &str,
+        slot: &str,
+        path: &Path,
+        on_preview: &mut dyn FnMut(ScanPreview),
+    ) -> Result<Vec<ScanSlot>> {
         if !SLOTS.contains(&slot) {
             return Err(Error::Encode(format!("{slot} is not a scan slot")));
         }
         let id = draft_id(draft)?;
         let provider = self.get_draft(draft)?.draft.provider;
-        let normalised = branchdesk_documents::normalise(path, &check_config(provider))
-            .map_err(|e| Error::ScanRefused(e.to_string()))?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let mut preview = |p: &Preview<'_>| {
+            on_preview(ScanPreview {
+                slot: slot.to_owned(),
+                file_name: file_name.clone(),
+                width: p.report.width,
+                height: p.report.height,
+                pages: p.report.pages,
+                format: p.report.format.to_string().to_uppercase(),
+                checks: checks_of(p.report),
+                thumbnail: p.thumbnail_jpeg.map(jpeg_data_url).unwrap_or_default(),
+            });
+        };
+        let normalised =
+            branchdesk_documents::normalise_with(path, &check_config(provider), &mut preview)
+                .map_err(|e| Error::ScanRefused(e.to_string()))?;
         let attached = self.store_scan(id, slot, file_name, &normalised)?;
         self.replace_slot(draft, slot, Some(attached))
     }
@@ -194,18 +262,7 @@ impl Desk {
                 .trim_start_matches("image/")
                 .trim_start_matches("application/")
                 .to_uppercase(),
-            checks: report
-                .checks
-                .iter()
-                .map(|c| ScanCheck {
-                    check: serde_json::to_value(c.check)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    ok: c.outcome == Outcome::Ok,
-                    message: c.message.clone(),
-                })
-                .collect(),
+            checks: checks_of(report),
             override_reason: String::new(),
         })
     }
@@ -224,10 +281,7 @@ impl Desk {
             .open_scan(id)?
             .read_to_end(&mut jpeg)
             .map_err(|e| Error::Encode(format!("reading the thumbnail: {e}")))?;
-        Ok(format!(
-            "data:image/jpeg;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(jpeg)
-        ))
+        Ok(jpeg_data_url(&jpeg))
     }
 
     fn replace_slot(

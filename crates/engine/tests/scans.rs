@@ -111,6 +111,53 @@ fn a_scan_is_checked_stored_encrypted_and_replaced_cleanly() {
     assert!(desk.vault().list_scans(draft_id).unwrap().is_empty());
 }
 
+/// Staff see the checks and the thumbnail before the upload copy is made and stored, and
+/// the stored slot says the same.
+#[test]
+fn the_preview_arrives_before_anything_is_stored_and_matches_the_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let desk = desk(dir.path(), &secrets);
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    let draft_id = DraftId(uuid::Uuid::parse_str(&record.id).unwrap());
+    let files = tempfile::tempdir().unwrap();
+    let blurred = files.path().join("licence-back.png");
+    picture(&blurred, false);
+
+    let mut previews = Vec::new();
+    let scans = desk
+        .attach_scan_with(&record.id, "BACK", &blurred, &mut |preview| {
+            let stored = desk.vault().list_scans(draft_id).unwrap().len();
+            previews.push((preview, stored));
+        })
+        .unwrap();
+    assert_eq!(previews.len(), 1);
+    let (preview, stored_then) = &previews[0];
+    assert_eq!(
+        *stored_then, 0,
+        "the preview comes before the scan is stored"
+    );
+    assert_eq!(
+        (
+            preview.slot.as_str(),
+            preview.file_name.as_str(),
+            preview.format.as_str()
+        ),
+        ("BACK", "licence-back.png", "PNG")
+    );
+    assert_eq!(
+        (preview.width, preview.height),
+        (scans[0].width, scans[0].height)
+    );
+    assert_eq!(preview.checks, scans[0].checks);
+    assert!(preview.checks.iter().any(|c| c.check == "blur" && !c.ok));
+    assert!(preview.thumbnail.starts_with("data:image/jpeg;base64,"));
+    assert!(
+        preview.thumbnail.len() < 60_000,
+        "a small thumbnail, not the scan"
+    );
+}
+
 #[test]
 fn a_file_that_is_not_a_document_is_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
