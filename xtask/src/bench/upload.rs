@@ -2,6 +2,11 @@
 //! `FinClient::upload` (streamed multipart) against `curl -F` of the same file to the same
 //! standalone sandbox, in the same run, alternated; and how much the uploading process's
 //! resident memory grew while it sent the file.
+//!
+//! Both sides time the same span, from connecting to the sandbox to its answer: curl by its
+//! own `time_total`, the client inside its process on a fresh connection, after start-up
+//! and the token. Starting a process costs more than sending 25 MB over loopback, so timing
+//! whole processes would measure start-up instead.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,19 +15,58 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::Value;
 
-use super::{median, start_sandbox, Sandbox};
+use super::{start_sandbox, Sandbox};
 use crate::{exe, shell, target_dir};
 
 const SCAN_BYTES: usize = 25 * 1024 * 1024;
-const RUNS: usize = 5;
+/// An upload takes some 20 ms, so one stray compile step on the other core moves a single
+/// run by half: many runs, and the spread beside the median.
+const RUNS: usize = 31;
+/// Runs made first and not counted: the first ones pay for cold caches on both sides.
+const WARM_UP: usize = 2;
 const TIME_GOAL: f64 = 1.2;
 const MEMORY_GOAL_MIB: f64 = 16.0;
 
+/// Lowest, quartiles, median and highest of a set of runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Spread {
+    min: f64,
+    q1: f64,
+    median: f64,
+    q3: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(mut values: Vec<f64>) -> Self {
+        values.sort_by(f64::total_cmp);
+        Self {
+            min: quantile(&values, 0.0),
+            q1: quantile(&values, 0.25),
+            median: quantile(&values, 0.5),
+            q3: quantile(&values, 0.75),
+            max: quantile(&values, 1.0),
+        }
+    }
+}
+
+/// Linear interpolation between the two nearest ranks of sorted values.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    let at = p * last as f64;
+    let (low, high) = (at.floor() as usize, at.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (at - low as f64)
+}
+
 pub struct Upload {
-    client_s: f64,
-    curl_s: f64,
-    growth_mib: f64,
-    worst_growth_mib: f64,
+    /// Seconds.
+    client: Spread,
+    curl: Spread,
+    /// Each client run over the curl run made beside it, in the same conditions.
+    paired_ratio: Spread,
+    growth_mib: Spread,
 }
 
 /// Builds the measuring example (release) and measures.
@@ -50,41 +94,71 @@ fn measure(tool: &Path) -> Result<Upload> {
     let token = token(&sandbox)?;
     let customer = create_customer(&sandbox, &token)?;
     let (mut client, mut curl, mut growth) = (Vec::new(), Vec::new(), Vec::new());
-    for run in 0..RUNS {
-        eprintln!("bench: upload {}/{RUNS}", run + 1);
-        curl.push(curl_upload(&sandbox, &token, &customer, &scan)?);
-        let answer = client_upload(tool, &sandbox, &customer, &scan)?;
+    for run in 0..WARM_UP + RUNS {
+        eprintln!("bench: upload {}/{}", run + 1, WARM_UP + RUNS);
+        // Each side goes first in turn, so neither always follows the other's leftovers.
+        let (curl_s, answer) = if run % 2 == 0 {
+            let curl_s = curl_upload(&sandbox, &token, &customer, &scan)?;
+            (curl_s, client_upload(tool, &sandbox, &customer, &scan)?)
+        } else {
+            let answer = client_upload(tool, &sandbox, &customer, &scan)?;
+            (curl_upload(&sandbox, &token, &customer, &scan)?, answer)
+        };
+        if run < WARM_UP {
+            continue;
+        }
+        curl.push(curl_s);
         client.push(answer["seconds"].as_f64().context("no seconds")?);
         growth.push(answer["rss_growth_kib"].as_f64().context("no growth")? / 1024.0);
     }
     let _ = std::fs::remove_file(&scan);
     drop(sandbox);
+    let paired_ratio = client.iter().zip(&curl).map(|(c, r)| c / r).collect();
     Ok(Upload {
-        client_s: median(client),
-        curl_s: median(curl),
-        worst_growth_mib: growth.iter().copied().fold(0.0, f64::max),
-        growth_mib: median(growth),
+        client: Spread::of(client),
+        curl: Spread::of(curl),
+        paired_ratio: Spread::of(paired_ratio),
+        growth_mib: Spread::of(growth),
     })
 }
 
 pub fn report(upload: &Upload) -> String {
-    let ratio = upload.client_s / upload.curl_s;
+    let ms = |s: f64| s * 1000.0;
+    let (client, curl, ratio) = (&upload.client, &upload.curl, &upload.paired_ratio);
     format!(
         "\n## Document upload (Fin.com)\n\n\
          A {mib} MB scan (incompressible) to the sandbox's `POST /v1/customers/upload` on\n\
-         loopback, median of {RUNS} alternated runs: `FinClient::upload` (streamed multipart,\n\
-         read in 64 KiB chunks, token obtained before the clock starts) against\n\
-         `curl -F` of the same file (curl's own `time_total`).\n\n\
+         loopback, {RUNS} runs of each side after {WARM_UP} uncounted, alternated, each side\n\
+         going first in turn. Both time the same span, from connecting to the sandbox to its\n\
+         answer, on a fresh connection with the token already obtained:\n\
+         `FinClient::upload` (streamed multipart, read in 64 KiB chunks) timed inside its\n\
+         process, and `curl -F` of the same file by its own `time_total`. The ratio under\n\
+         spread is that of each client run to the curl run beside it.\n\n\
          | measure | FinClient | curl -F | ratio | goal |\n\
          |---|---:|---:|---:|---:|\n\
-         | wall time (ms) | {client:.0} | {curl:.0} | {ratio:.2}× | ≤ {TIME_GOAL:.1}× |\n\n\
+         | wall time, median (ms) | {c:.1} | {r:.1} | {median_ratio:.2}× | ≤ {TIME_GOAL:.1}× |\n\
+         | spread, quartiles (ms) | {c1:.1}–{c3:.1} | {r1:.1}–{r3:.1} | {p1:.2}–{p3:.2}× | |\n\
+         | spread, fastest–slowest (ms) | {cmin:.1}–{cmax:.1} | {rmin:.1}–{rmax:.1} | {pmin:.2}–{pmax:.2}× | |\n\n\
          Resident memory growth of the uploading process during the upload (peak minus\n\
          before): median {growth:.1} MiB, worst {worst:.1} MiB (goal ≤ {MEMORY_GOAL_MIB:.0} MiB).\n",
         mib = SCAN_BYTES / (1024 * 1024),
-        client = upload.client_s * 1000.0,
-        curl = upload.curl_s * 1000.0,
-        growth = upload.growth_mib,
-        worst = upload.worst_growth_mib,
+        c = ms(client.median),
+        r = ms(curl.median),
+        median_ratio = client.median / curl.median,
+        c1 = ms(client.q1),
+        c3 = ms(client.q3),
+        r1 = ms(curl.q1),
+        r3 = ms(curl.q3),
+        p1 = ratio.q1,
+        p3 = ratio.q3,
+        cmin = ms(client.min),
+        cmax = ms(client.max),
+        rmin = ms(curl.min),
+        rmax = ms(curl.max),
+        pmin = ratio.min,
+        pmax = ratio.max,
+        growth = upload.growth_mib.median,
+        worst = upload.growth_mib.max,
     )
 }
 
@@ -173,8 +247,9 @@ fn create_customer(sandbox: &Sandbox, token: &str) -> Result<String> {
         .to_owned())
 }
 
-/// Seconds curl reports for the whole exchange. `Expect:` is turned off so curl does not
-/// wait for a `100 Continue` the reference would otherwise pay for.
+/// Seconds curl reports for the whole exchange, its connection included. `Expect:` is
+/// turned off so curl does not wait for a `100 Continue` the reference would otherwise pay
+/// for.
 fn curl_upload(sandbox: &Sandbox, token: &str, customer: &str, scan: &Path) -> Result<f64> {
     let output = Command::new("curl")
         .args(["-sS", "-f", "-o", "/dev/null", "-w", "%{time_total}"])
