@@ -75,51 +75,48 @@ fn rebuild<P: image::Pixel<Subpixel = u8>, const C: usize>(
 /// Averages `src` (`w × h` pixels of `C` interleaved channels) into `nw × nh` pixels,
 /// `nw ≤ w` and `nh ≤ h`: output pixel `(ox, oy)` is the mean of the input pixels whose
 /// `x * nw / w == ox` and `y * nh / h == oy`.
+///
+/// The rows of a block are first added sample by sample into one wide row (a straight
+/// loop the compiler vectorises), and only that row is summed across, once per output row.
 fn box_average<const C: usize>(src: &[u8], w: usize, h: usize, nw: usize, nh: usize) -> Vec<u8> {
     // Input column where each output column starts, plus the end.
     let starts: Vec<usize> = (0..=nw).map(|ox| (ox * w).div_ceil(nw)).collect();
-    // At most 12 000 / 1 columns times as many rows of 255: far below u32::MAX.
-    let mut acc = vec![0u32; nw * C];
+    // A block is at most 12 000 rows of 255: far below u32::MAX.
+    let mut columns = vec![0u32; w * C];
     let mut out = Vec::with_capacity(nw * nh * C);
     let mut rows = 0u32;
     let mut current = 0usize;
-    let flush = |acc: &mut [u32], out: &mut Vec<u8>, rows: u32| {
+    let flush = |columns: &mut [u32], out: &mut Vec<u8>, rows: u32| {
         for ox in 0..nw {
-            let count = rows
-                * u32::try_from(starts[ox + 1] - starts[ox])
-                    .unwrap_or(1)
-                    .max(1);
-            let half = count / 2;
-            for c in 0..C {
-                let sum = acc[ox * C + c];
-                out.push(u8::try_from((sum + half) / count).unwrap_or(u8::MAX));
+            let span = &columns[starts[ox] * C..starts[ox + 1] * C];
+            let count = rows * u32::try_from(span.len() / C).unwrap_or(1).max(1);
+            let mut sums = [0u32; C];
+            for px in span.chunks_exact(C) {
+                for c in 0..C {
+                    sums[c] += px[c];
+                }
             }
+            out.extend(
+                sums.iter()
+                    .map(|sum| u8::try_from((sum + count / 2) / count).unwrap_or(u8::MAX)),
+            );
         }
-        acc.fill(0);
+        columns.fill(0);
     };
     for (y, row) in src.chunks_exact(w * C).take(h).enumerate() {
         let oy = y * nh / h;
         if oy != current {
-            flush(&mut acc, &mut out, rows);
+            flush(&mut columns, &mut out, rows);
             rows = 0;
             current = oy;
         }
         rows += 1;
-        for ox in 0..nw {
-            let span = &row[starts[ox] * C..starts[ox + 1] * C];
-            let mut sums = [0u32; C];
-            for px in span.chunks_exact(C) {
-                for c in 0..C {
-                    sums[c] += u32::from(px[c]);
-                }
-            }
-            for c in 0..C {
-                acc[ox * C + c] += sums[c];
-            }
+        for (sum, sample) in columns.iter_mut().zip(row) {
+            *sum += u32::from(*sample);
         }
     }
     if rows > 0 {
-        flush(&mut acc, &mut out, rows);
+        flush(&mut columns, &mut out, rows);
     }
     out
 }

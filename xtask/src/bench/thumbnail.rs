@@ -179,7 +179,7 @@ pub fn report(t: &Thumbnail) -> String {
            where the process writes the thumbnail and exits: sniff, completeness walk, full\n\
            decode, one box-averaged small copy, quality checks on its 1000 px grey version,\n\
            and the {THUMBNAIL_PX} px thumbnail turned upright, at quality 80. The app shows the\n\
-           slot at this point (the `scan-preview` message) and finishes the upload copy after.\n\
+           slot at this point (the attach commands' `onPreview` channel) and finishes the upload copy after.\n\
          - **Branchdesk, whole normalise**: the same run to the end, adding the full picture\n\
            turned upright and the upload JPEG at quality 92 ({upload_mb:.1} MB): the time until\n\
            the scan is stored and can be sent.\n\
