@@ -121,5 +121,6 @@ fn describe(step: &Step) -> String {
         }
         Step::Recompress { quality } => format!("recompress as JPEG quality {quality}"),
         Step::KeepAsIs => "use the file as it is".to_owned(),
+        Step::KeepCompressed => "keep the JPEG picture as it is, without re-encoding".to_owned(),
     }
 }

@@ -432,6 +432,17 @@ fn produce_image(
     drop(small);
     drop(analysis);
 
+    if let Some(kept) = keep_compressed(bytes, format, turn, &image, cfg) {
+        report.plan.push(Step::KeepCompressed);
+        return Ok(Produced {
+            sha256: sha256_hex(&kept),
+            bytes: kept,
+            format: Format::Jpeg,
+            width: Some(width),
+            height: Some(height),
+            thumbnail,
+        });
+    }
     let (bytes_out, out_format, image) = fit(turn.apply(image), target, cfg, report)?;
     Ok(Produced {
         sha256: sha256_hex(&bytes_out),
@@ -441,6 +452,29 @@ fn produce_image(
         height: Some(image.height()),
         thumbnail,
     })
+}
+
+/// An upright JPEG that fits the limit is sent as it came, minus its metadata: decoding and
+/// re-encoding it would cost time and some of the detail a reviewer reads, for nothing.
+fn keep_compressed(
+    bytes: &[u8],
+    format: Format,
+    turn: Turn,
+    image: &DynamicImage,
+    cfg: &CheckConfig,
+) -> Option<Vec<u8>> {
+    let upright = turn.orientation == Orientation::NoTransforms && turn.quarter_turns == 0;
+    let plain = matches!(
+        image,
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_)
+    );
+    if format != Format::Jpeg || !upright || !plain {
+        return None;
+    }
+    let kept = sniff::strip_jpeg_metadata(bytes)?;
+    cfg.provider_limit_bytes
+        .is_none_or(|limit| kept.len() as u64 <= limit)
+        .then_some(kept)
 }
 
 /// How a decoded picture is turned upright: its EXIF orientation, then staff's turns.

@@ -136,6 +136,9 @@ pub enum Step {
     },
     /// The file is used byte for byte (PDFs are not rewritten).
     KeepAsIs,
+    /// An upright JPEG within the limit keeps its compressed picture byte for byte: no
+    /// re-encoding, so no quality is lost; only its metadata is left out.
+    KeepCompressed,
 }
 
 /// The result of normalisation, as far as a report needs it.

@@ -1,5 +1,7 @@
 //! Deciding what a file is from its first bytes, and whether it is complete.
 
+use std::ops::Range;
+
 use crate::report::Format;
 
 /// How many leading bytes are enough to recognise every format we care about
@@ -105,9 +107,18 @@ pub fn completeness(format: Format, bytes: &[u8]) -> Completeness {
 }
 
 fn jpeg_completeness(b: &[u8]) -> Completeness {
+    walk_jpeg(b, |_, _| {})
+}
+
+/// Walks a JPEG's segments in file order, handing `visit` each marker and the byte range
+/// it spans: from its 0xFF to the end of its segment, entropy-coded data included for a
+/// start of scan. Fill bytes between segments belong to none. Ends at the end-of-image
+/// marker (visited too); what follows it is never visited.
+pub(crate) fn walk_jpeg(b: &[u8], mut visit: impl FnMut(u8, Range<usize>)) -> Completeness {
     if !b.starts_with(&[0xFF, 0xD8]) {
         return Completeness::Unknown;
     }
+    visit(0xD8, 0..2);
     let mut i = 2;
     loop {
         if i >= b.len() {
@@ -117,16 +128,21 @@ fn jpeg_completeness(b: &[u8]) -> Completeness {
             return Completeness::Unknown;
         }
         // Any number of 0xFF fill bytes may precede a marker.
-        while i < b.len() && b[i] == 0xFF {
+        while i + 1 < b.len() && b[i + 1] == 0xFF {
             i += 1;
         }
+        let start = i;
+        i += 1;
         let Some(&marker) = b.get(i) else {
             return Completeness::Truncated;
         };
         i += 1;
         match marker {
-            0xD9 => return Completeness::Complete,
-            0xD0..=0xD7 | 0x01 => {}
+            0xD9 => {
+                visit(marker, start..i);
+                return Completeness::Complete;
+            }
+            0xD0..=0xD7 | 0x01 => visit(marker, start..i),
             _ => {
                 let Some(len) = b.get(i..i + 2) else {
                     return Completeness::Truncated;
@@ -148,10 +164,45 @@ fn jpeg_completeness(b: &[u8]) -> Completeness {
                             Some(_) => i += 1,
                         }
                     }
+                } else if i > b.len() {
+                    return Completeness::Truncated;
                 }
+                visit(marker, start..i);
             }
         }
     }
+}
+
+/// The JPEG with its metadata left out and its compressed picture untouched: EXIF (and
+/// GPS), XMP, ICC, IPTC, comments, maker segments and anything after the end of the image
+/// go; the frame, tables and scans stay byte for byte. `None` when the picture cannot be
+/// kept that way: an unreadable structure, or not 1 or 3 colour components (CMYK is
+/// converted instead, since providers' viewers often show it inverted).
+pub fn strip_jpeg_metadata(b: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut frames = 0u32;
+    let mut plain_colour = true;
+    let walked = walk_jpeg(b, |marker, range| {
+        let segment = &b[range];
+        let keep = match marker {
+            // JFIF's header says how to read the colours; kept only without its thumbnail.
+            0xE0 => segment.get(4..9) == Some(b"JFIF\0") && segment.get(16..18) == Some(&[0, 0]),
+            // Adobe's says whether the three components are RGB or YCbCr.
+            0xEE => segment.get(4..9) == Some(b"Adobe"),
+            0xE1..=0xED | 0xEF | 0xFE => false,
+            // Frame headers (not DHT, JPG, DAC, which share the range).
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                frames += 1;
+                plain_colour &= matches!(segment.get(9), Some(1 | 3));
+                true
+            }
+            _ => true,
+        };
+        if keep {
+            out.extend_from_slice(segment);
+        }
+    });
+    (walked == Completeness::Complete && frames == 1 && plain_colour).then_some(out)
 }
 
 fn png_completeness(b: &[u8]) -> Completeness {
@@ -219,6 +270,28 @@ mod tests {
         ];
         assert_eq!(jpeg_completeness(&b), Completeness::Complete);
         assert_eq!(jpeg_completeness(&b[..13]), Completeness::Truncated);
+    }
+
+    #[test]
+    fn metadata_segments_and_trailing_bytes_are_left_out() {
+        let mut b = vec![0xFF, 0xD8];
+        b.extend_from_slice(&[0xFF, 0xE1, 0x00, 0x08, b'E', b'x', b'i', b'f', 0, 0]);
+        b.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x05, b'h', b'i', b'!']);
+        let frame = [0xFF, 0xC0, 0x00, 0x0B, 8, 0, 1, 0, 1, 1, 1, 0x11, 0];
+        b.extend_from_slice(&frame);
+        let scan = [0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD9];
+        b.extend_from_slice(&scan);
+        b.extend_from_slice(b"appended secrets");
+        let mut expected = vec![0xFF, 0xD8];
+        expected.extend_from_slice(&frame);
+        expected.extend_from_slice(&scan);
+        assert_eq!(strip_jpeg_metadata(&b), Some(expected));
+        // Four components (CMYK) are not kept as they are.
+        let mut four = b.clone();
+        let at = b.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap_or(0) + 9;
+        four[at] = 4;
+        assert_eq!(strip_jpeg_metadata(&four), None);
+        assert_eq!(strip_jpeg_metadata(&b[..b.len() - 20]), None, "truncated");
     }
 
     #[test]

@@ -86,6 +86,60 @@ fn the_preview_comes_first_upright_and_agrees_with_the_result() {
     assert!(!called);
 }
 
+/// An upright JPEG keeps its compressed picture byte for byte: the same pixels come out,
+/// without a second round of JPEG loss, and without its EXIF, GPS, comment or anything
+/// hidden after the end of the image.
+#[test]
+fn an_upright_jpeg_keeps_its_picture_and_loses_its_metadata() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = jpeg_rgb(&card(1200, 800));
+    let mut file = jpeg_with_exif(&plain, 1, true);
+    // A comment segment right after SOI, and bytes appended after the end of the image.
+    file.splice(
+        2..2,
+        [0xFF, 0xFE, 0x00, 0x0E].into_iter().chain(*b"customer 42!"),
+    );
+    file.extend_from_slice(b"APPENDED-AFTER-EOI");
+    assert!(contains(&file, GPS_MARKER) && contains(&file, b"customer 42!"));
+
+    let path = write(dir.path(), "scanner.jpg", &file);
+    let n = normalise(&path, &CheckConfig::default()).expect("accepted");
+    assert!(
+        n.report.plan.contains(&Step::KeepCompressed),
+        "{:?}",
+        n.report.plan
+    );
+    assert!(!n
+        .report
+        .plan
+        .iter()
+        .any(|s| matches!(s, Step::Recompress { .. })));
+    assert_eq!(decode(&n.bytes), decode(&plain), "the very same pixels");
+    assert!(n.bytes.len() <= plain.len());
+    for secret in [GPS_MARKER, b"Exif".as_slice(), b"customer 42!", b"APPENDED"] {
+        assert!(
+            !contains(&n.bytes, secret),
+            "{:?} survived",
+            String::from_utf8_lossy(secret)
+        );
+    }
+    assert_eq!((n.width, n.height), (Some(1200), Some(800)));
+
+    // Over a provider's limit it is re-encoded to fit like any other picture.
+    let cfg = CheckConfig {
+        provider_limit_bytes: Some(n.bytes.len() as u64 - 1),
+        min_fit_long_side_px: 200,
+        ..CheckConfig::default()
+    };
+    let fitted = normalise(&path, &cfg).expect("fits");
+    assert!(fitted
+        .report
+        .plan
+        .iter()
+        .any(|s| matches!(s, Step::Recompress { .. })));
+    assert!(fitted.bytes.len() < n.bytes.len());
+}
+
 #[test]
 fn exif_orientation_is_applied_and_gps_is_stripped() {
     let dir = tempfile::tempdir().expect("tempdir");
