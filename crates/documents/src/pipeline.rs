@@ -443,13 +443,13 @@ fn produce_image(
             thumbnail,
         });
     }
-    let (bytes_out, out_format, image) = fit(turn.apply(image), target, cfg, report)?;
+    let (bytes_out, out_format, width, height) = fit(image, turn, target, cfg, report)?;
     Ok(Produced {
         sha256: sha256_hex(&bytes_out),
         bytes: bytes_out,
         format: out_format,
-        width: Some(image.width()),
-        height: Some(image.height()),
+        width: Some(width),
+        height: Some(height),
         thumbnail,
     })
 }
@@ -499,6 +499,49 @@ impl Turn {
         } else {
             (width, height)
         }
+    }
+
+    fn is_identity(self) -> bool {
+        self.orientation == Orientation::NoTransforms && self.quarter_turns % 4 == 0
+    }
+
+    /// Where each pixel of the turned picture comes from in a `width × height` picture: the
+    /// source column and row of turned pixel `(x, y)` are `(ax·x + bx·y + cx, ay·x + by·y + cy)`.
+    fn source_map(self, width: u32, height: u32) -> Affine {
+        let (w, h) = (i64::from(width), i64::from(height));
+        // Each elementary step maps a destination pixel back into the picture it was made
+        // from, whose size is (w, h) before the step.
+        let rot90 = |w: i64, h: i64| (Affine::new(0, 1, 0, -1, 0, h - 1), (h, w));
+        let rot180 = |w: i64, h: i64| (Affine::new(-1, 0, w - 1, 0, -1, h - 1), (w, h));
+        let rot270 = |w: i64, h: i64| (Affine::new(0, -1, w - 1, 1, 0, 0), (h, w));
+        let fliph = |w: i64, h: i64| (Affine::new(-1, 0, w - 1, 0, 1, 0), (w, h));
+        let flipv = |w: i64, h: i64| (Affine::new(1, 0, 0, 0, -1, h - 1), (w, h));
+        type Step = fn(i64, i64) -> (Affine, (i64, i64));
+        let mut steps: Vec<Step> = match self.orientation {
+            Orientation::NoTransforms => vec![],
+            Orientation::Rotate90 => vec![rot90],
+            Orientation::Rotate180 => vec![rot180],
+            Orientation::Rotate270 => vec![rot270],
+            Orientation::FlipHorizontal => vec![fliph],
+            Orientation::FlipVertical => vec![flipv],
+            Orientation::Rotate90FlipH => vec![rot90, fliph],
+            Orientation::Rotate270FlipH => vec![rot270, fliph],
+        };
+        match self.quarter_turns % 4 {
+            1 => steps.push(rot90),
+            2 => steps.push(rot180),
+            3 => steps.push(rot270),
+            _ => {}
+        }
+        let mut map = Affine::new(1, 0, 0, 0, 1, 0);
+        let mut size = (w, h);
+        for step in steps {
+            let (back, next) = step(size.0, size.1);
+            // Turned → previous picture, then previous picture → decoded.
+            map = map.after(back);
+            size = next;
+        }
+        map
     }
 
     fn apply(self, mut image: DynamicImage) -> DynamicImage {
@@ -597,7 +640,10 @@ fn flatten(image: &DynamicImage) -> DynamicImage {
 /// jpeg-encoder rather than `image`'s own encoder: on a 12-megapixel photo it is
 /// several times faster (SIMD colour conversion and DCT), and the upload re-encode
 /// is the largest single cost of normalising a phone photo.
-fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
+/// Encodes `image` turned by `turn`. The turn is read straight from the decoded pixels
+/// row by row as the encoder asks for them, so a phone photo is never copied whole just to
+/// stand it upright.
+fn encode_jpeg(image: &DynamicImage, turn: Turn, quality: u8) -> Result<Vec<u8>> {
     use jpeg_encoder::{ColorType, Encoder};
 
     let flattened;
@@ -623,12 +669,21 @@ fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>> {
             image.height()
         ))
     };
-    let width = u16::try_from(image.width()).map_err(|_| too_large())?;
-    let height = u16::try_from(image.height()).map_err(|_| too_large())?;
+    let (upright_w, upright_h) = turn.dimensions(image.width(), image.height());
+    let width = u16::try_from(upright_w).map_err(|_| too_large())?;
+    let height = u16::try_from(upright_h).map_err(|_| too_large())?;
     let mut out = Vec::new();
-    Encoder::new(&mut out, quality.clamp(1, 100))
-        .encode(image.as_bytes(), width, height, color)
-        .map_err(|e| Error::Encode(e.to_string()))?;
+    let mut encoder = Encoder::new(&mut out, quality.clamp(1, 100));
+    // Colour at half resolution, as cameras write it: the text a reviewer reads is in the
+    // brightness, which keeps every pixel, and the encoder above quality 90 would
+    // otherwise keep full-resolution colour at twice the work and a third more bytes.
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    let written = if turn.is_identity() {
+        encoder.encode(image.as_bytes(), width, height, color)
+    } else {
+        encoder.encode_image(TurnedView::new(image, turn, color == ColorType::Luma))
+    };
+    written.map_err(|e| Error::Encode(e.to_string()))?;
     Ok(out)
 }
 
@@ -642,10 +697,11 @@ fn encode_png(image: &DynamicImage) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>> {
+fn encode(image: &DynamicImage, turn: Turn, format: Format, quality: u8) -> Result<Vec<u8>> {
     match format {
-        Format::Png => encode_png(image),
-        _ => encode_jpeg(image, quality),
+        Format::Png if turn.is_identity() => encode_png(image),
+        Format::Png => encode_png(&turn.apply(image.clone())),
+        _ => encode_jpeg(image, turn, quality),
     }
 }
 
@@ -664,13 +720,16 @@ fn quality_steps(cfg: &CheckConfig) -> Vec<u8> {
 /// Encodes the image, shrinking it only as far as the provider limit demands:
 /// first lower JPEG quality at full size, then smaller sizes, never below the
 /// legibility floor.
+/// `image` is the picture as decoded; `turn` is applied as it is encoded. Returns the bytes,
+/// their format and their upright pixel size.
 fn fit(
     image: DynamicImage,
+    turn: Turn,
     target: Format,
     cfg: &CheckConfig,
     report: &mut Report,
-) -> Result<(Vec<u8>, Format, DynamicImage)> {
-    let first = encode(&image, target, cfg.jpeg_quality)?;
+) -> Result<(Vec<u8>, Format, u32, u32)> {
+    let first = encode(&image, turn, target, cfg.jpeg_quality)?;
     let fits = |len: usize| cfg.provider_limit_bytes.is_none_or(|l| len as u64 <= l);
     if fits(first.len()) {
         if target == Format::Jpeg {
@@ -678,7 +737,8 @@ fn fit(
                 quality: cfg.jpeg_quality,
             });
         }
-        return Ok((first, target, image));
+        let (width, height) = turn.dimensions(image.width(), image.height());
+        return Ok((first, target, width, height));
     }
     let limit = cfg.provider_limit_bytes.unwrap_or(u64::MAX);
 
@@ -691,27 +751,30 @@ fn fit(
     }
     let qualities = quality_steps(cfg);
     let lowest = *qualities.last().unwrap_or(&cfg.min_jpeg_quality);
-    let (w0, h0) = (image.width(), image.height());
+    let (w0, h0) = turn.dimensions(image.width(), image.height());
     let long0 = w0.max(h0);
     let floor = cfg.min_fit_long_side_px.min(long0).max(1);
 
     let mut long = long0;
     loop {
+        let resized;
         let scaled = if long == long0 {
-            image.clone()
+            &image
         } else {
-            image.resize(long, long, FilterType::CatmullRom)
+            resized = image.resize(long, long, FilterType::CatmullRom);
+            &resized
         };
+        let (width, height) = turn.dimensions(scaled.width(), scaled.height());
         // Quality is the cheaper loss, so it is exhausted at each size before
         // shrinking; trying the lowest first skips sizes that cannot fit at all.
-        let at_lowest = encode_jpeg(&scaled, lowest)?;
+        let at_lowest = encode_jpeg(scaled, turn, lowest)?;
         if fits(at_lowest.len()) {
             let mut chosen = (at_lowest, lowest);
             for &q in &qualities {
                 if q == lowest {
                     break;
                 }
-                let attempt = encode_jpeg(&scaled, q)?;
+                let attempt = encode_jpeg(scaled, turn, q)?;
                 if fits(attempt.len()) {
                     chosen = (attempt, q);
                     break;
@@ -721,19 +784,19 @@ fn fit(
                 report.plan.push(Step::Downscale {
                     from_width: w0,
                     from_height: h0,
-                    to_width: scaled.width(),
-                    to_height: scaled.height(),
+                    to_width: width,
+                    to_height: height,
                 });
             }
             report.plan.push(Step::Recompress { quality: chosen.1 });
-            return Ok((chosen.0, Format::Jpeg, scaled));
+            return Ok((chosen.0, Format::Jpeg, width, height));
         }
         if long <= floor {
             return Err(Error::CannotFit {
                 smallest_bytes: at_lowest.len() as u64,
                 limit,
-                width: scaled.width(),
-                height: scaled.height(),
+                width,
+                height,
                 quality: lowest,
             });
         }
@@ -745,6 +808,118 @@ fn fit(
     }
 }
 
+/// An integer affine map of pixel coordinates: `(x, y) ↦ (ax·x + bx·y + cx, ay·x + by·y + cy)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Affine {
+    ax: i64,
+    bx: i64,
+    cx: i64,
+    ay: i64,
+    by: i64,
+    cy: i64,
+}
+
+impl Affine {
+    const fn new(ax: i64, bx: i64, cx: i64, ay: i64, by: i64, cy: i64) -> Self {
+        Self {
+            ax,
+            bx,
+            cx,
+            ay,
+            by,
+            cy,
+        }
+    }
+
+    /// `self ∘ inner`: first `inner`, then `self`.
+    fn after(self, inner: Affine) -> Affine {
+        Affine {
+            ax: self.ax * inner.ax + self.bx * inner.ay,
+            bx: self.ax * inner.bx + self.bx * inner.by,
+            cx: self.ax * inner.cx + self.bx * inner.cy + self.cx,
+            ay: self.ay * inner.ax + self.by * inner.ay,
+            by: self.ay * inner.bx + self.by * inner.by,
+            cy: self.ay * inner.cx + self.by * inner.cy + self.cy,
+        }
+    }
+}
+
+/// A decoded 8-bit grey or RGB picture seen turned, for the JPEG encoder to read row by row.
+struct TurnedView<'a> {
+    samples: &'a [u8],
+    channels: usize,
+    /// Row length of the decoded picture, in pixels.
+    stride: i64,
+    width: u16,
+    height: u16,
+    map: Affine,
+    grey: bool,
+}
+
+impl<'a> TurnedView<'a> {
+    /// `image` is 8-bit grey or RGB (`encode_jpeg` flattens anything else first) and its
+    /// turned size fits a JPEG (checked by the caller).
+    fn new(image: &'a DynamicImage, turn: Turn, grey: bool) -> Self {
+        let (w, h) = turn.dimensions(image.width(), image.height());
+        Self {
+            samples: image.as_bytes(),
+            channels: if grey { 1 } else { 3 },
+            stride: i64::from(image.width()),
+            width: u16::try_from(w).unwrap_or(u16::MAX),
+            height: u16::try_from(h).unwrap_or(u16::MAX),
+            map: turn.source_map(image.width(), image.height()),
+            grey,
+        }
+    }
+}
+
+impl jpeg_encoder::ImageBuffer for TurnedView<'_> {
+    fn get_jpeg_color_type(&self) -> jpeg_encoder::JpegColorType {
+        if self.grey {
+            jpeg_encoder::JpegColorType::Luma
+        } else {
+            jpeg_encoder::JpegColorType::Ycbcr
+        }
+    }
+
+    fn width(&self) -> u16 {
+        self.width
+    }
+
+    fn height(&self) -> u16 {
+        self.height
+    }
+
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let m = self.map;
+        let y = i64::from(y);
+        // Along a turned row the source position moves by a fixed step.
+        let first = (m.by * y + m.cy) * self.stride + (m.bx * y + m.cx);
+        let step = m.ay * self.stride + m.ax;
+        let c = self.channels;
+        for x in 0..i64::from(self.width) {
+            let at = usize::try_from(first + step * x).unwrap_or(0) * c;
+            let Some(px) = self.samples.get(at..at + c) else {
+                // Unreachable for a map built by `source_map`; a grey pixel beats a panic.
+                buffers[0].push(128);
+                if !self.grey {
+                    buffers[1].push(128);
+                    buffers[2].push(128);
+                }
+                continue;
+            };
+            if self.grey {
+                buffers[0].push(px[0]);
+            } else {
+                let (luma, cb, cr) = jpeg_encoder::rgb_to_ycbcr(px[0], px[1], px[2]);
+                buffers[0].push(luma);
+                buffers[1].push(cb);
+                buffers[2].push(cr);
+            }
+        }
+    }
+}
+
 /// `small` is the picture as decoded, already reduced to at least the thumbnail's size.
 fn thumbnail(small: &DynamicImage, turn: Turn, cfg: &CheckConfig) -> Result<Vec<u8>> {
     let side = cfg.thumbnail_long_side_px.max(1);
@@ -753,5 +928,89 @@ fn thumbnail(small: &DynamicImage, turn: Turn, cfg: &CheckConfig) -> Result<Vec<
     } else {
         small.clone()
     };
-    encode_jpeg(&turn.apply(thumb), cfg.thumbnail_quality)
+    encode_jpeg(&thumb, turn, cfg.thumbnail_quality)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jpeg_encoder::ImageBuffer as _;
+
+    const ORIENTATIONS: [Orientation; 8] = [
+        Orientation::NoTransforms,
+        Orientation::Rotate90,
+        Orientation::Rotate180,
+        Orientation::Rotate270,
+        Orientation::FlipHorizontal,
+        Orientation::FlipVertical,
+        Orientation::Rotate90FlipH,
+        Orientation::Rotate270FlipH,
+    ];
+
+    /// Every EXIF orientation with every staff turn: the encoder's view of the decoded
+    /// pixels is the picture `image` itself would have turned.
+    #[test]
+    fn the_turned_view_is_the_turned_picture() {
+        let grey = image::GrayImage::from_fn(7, 5, |x, y| image::Luma([(y * 7 + x) as u8]));
+        let source = DynamicImage::ImageLuma8(grey);
+        for orientation in ORIENTATIONS {
+            for quarter_turns in 0..4 {
+                let turn = Turn {
+                    orientation,
+                    quarter_turns,
+                };
+                let expected = turn.apply(source.clone()).into_luma8();
+                let view = TurnedView::new(&source, turn, true);
+                assert_eq!(
+                    (u32::from(view.width()), u32::from(view.height())),
+                    expected.dimensions(),
+                    "{orientation:?} + {quarter_turns}"
+                );
+                for y in 0..view.height() {
+                    let mut buffers: [Vec<u8>; 4] = Default::default();
+                    view.fill_buffers(y, &mut buffers);
+                    let row: Vec<u8> = (0..expected.width())
+                        .map(|x| expected.get_pixel(x, u32::from(y)).0[0])
+                        .collect();
+                    assert_eq!(
+                        buffers[0], row,
+                        "{orientation:?} + {quarter_turns}, row {y}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_turned_encode_matches_encoding_the_turned_picture() {
+        let rgb = image::RgbImage::from_fn(64, 40, |x, y| {
+            image::Rgb([(x * 4) as u8, (y * 6) as u8, ((x + y) * 2) as u8])
+        });
+        let source = DynamicImage::ImageRgb8(rgb);
+        let turn = Turn {
+            orientation: Orientation::Rotate90FlipH,
+            quarter_turns: 2,
+        };
+        let direct = encode_jpeg(&source, turn, 90).unwrap();
+        let turned = turn.apply(source.clone());
+        let reference = encode_jpeg(
+            &turned,
+            Turn {
+                orientation: Orientation::NoTransforms,
+                quarter_turns: 0,
+            },
+            90,
+        )
+        .unwrap();
+        let a = image::load_from_memory(&direct).unwrap().into_rgb8();
+        let b = image::load_from_memory(&reference).unwrap().into_rgb8();
+        assert_eq!(a.dimensions(), (40, 64));
+        let worst = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(p, q)| p.abs_diff(*q))
+            .max();
+        assert!(worst <= Some(3), "largest difference {worst:?}");
+    }
 }
