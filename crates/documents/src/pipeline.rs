@@ -502,7 +502,7 @@ impl Turn {
     }
 
     fn is_identity(self) -> bool {
-        self.orientation == Orientation::NoTransforms && self.quarter_turns % 4 == 0
+        self.orientation == Orientation::NoTransforms && self.quarter_turns.is_multiple_of(4)
     }
 
     /// Where each pixel of the turned picture comes from in a `width × height` picture: the
