@@ -65,6 +65,9 @@ pub struct FinConfig {
     pub retry: RetryPolicy,
     /// Largest document `upload` sends; larger ones are refused before sending.
     pub upload_limit_bytes: u64,
+    /// Where tokens are issued, when not at `v1/oauth/token` under the base URL (an
+    /// authentication host of its own); the refresh is its sibling `refresh-token`.
+    pub token_url: Option<String>,
 }
 
 impl FinConfig {
@@ -79,6 +82,7 @@ impl FinConfig {
             client_secret,
             retry: RetryPolicy::default(),
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
+            token_url: None,
         }
     }
 }
@@ -580,6 +584,8 @@ struct Answer {
 pub struct FinClient {
     http: reqwest::Client,
     base: Url,
+    token_url: Url,
+    refresh_url: Url,
     config: FinConfig,
     tokens: Mutex<Option<Tokens>>,
 }
@@ -587,9 +593,21 @@ pub struct FinClient {
 impl FinClient {
     pub fn new(http: reqwest::Client, config: FinConfig) -> Result<Self> {
         let base = check_base_url(&config.base_url)?;
+        let token_url = match config.token_url.as_deref().map(str::trim) {
+            // The secret travels to it: the same https-only rule as the base URL.
+            Some(url) if !url.is_empty() => check_base_url(url)?,
+            _ => base
+                .join("v1/oauth/token")
+                .map_err(|_| Error::BadUrl(config.base_url.clone()))?,
+        };
+        let refresh_url = token_url
+            .join("refresh-token")
+            .map_err(|_| Error::BadUrl(token_url.to_string()))?;
         Ok(Self {
             http,
             base,
+            token_url,
+            refresh_url,
             config,
             tokens: Mutex::new(None),
         })
@@ -921,19 +939,16 @@ impl FinClient {
             "client_id": self.config.client_id,
             "client_secret": self.config.client_secret.expose(),
         });
-        self.token_request("v1/oauth/token", &body).await
+        self.token_request(self.token_url.clone(), &body).await
     }
 
     async fn refresh(&self, refresh: &Sensitive<String>) -> Result<Tokens> {
         let body = serde_json::json!({ "refresh_token": refresh.expose() });
-        self.token_request("v1/oauth/refresh-token", &body).await
+        self.token_request(self.refresh_url.clone(), &body).await
     }
 
-    async fn token_request(&self, path: &str, body: &Value) -> Result<Tokens> {
-        let url = self
-            .base
-            .join(path)
-            .map_err(|_| Error::BadUrl(path.to_owned()))?;
+    async fn token_request(&self, url: Url, body: &Value) -> Result<Tokens> {
+        let path = url.path().to_owned();
         let response = self
             .http
             .post(url)

@@ -396,6 +396,37 @@ async fn wrong_credentials_are_an_auth_error() {
     good.check_credentials().await.unwrap();
 }
 
+/// A connection whose tokens come from an authentication host of its own asks that host,
+/// never the API's, and the secret is never sent there over plain HTTP.
+#[tokio::test]
+async fn a_custom_token_url_is_where_tokens_are_asked_for() {
+    logs();
+    let sandbox = Sandbox::start(quick()).await.unwrap();
+    let credentials = sandbox.credentials().fin.clone();
+    let with_token_url = |token_url: &str| {
+        let mut config = FinConfig::new(
+            sandbox.url(),
+            credentials.client_id.clone(),
+            Sensitive::new(credentials.client_secret.clone()),
+        );
+        config.token_url = Some(token_url.to_owned());
+        config.retry = fast_retry();
+        FinClient::new(reqwest::Client::new(), config)
+    };
+    // The API host is up, but the token host named is not: no token.
+    let elsewhere = with_token_url("http://127.0.0.1:9/auth/v1/oauth/token").unwrap();
+    assert!(matches!(
+        elsewhere.check_credentials().await,
+        Err(Error::Network(_) | Error::Unavailable { .. })
+    ));
+    let explicit = with_token_url(&format!("{}/v1/oauth/token", sandbox.url())).unwrap();
+    explicit.check_credentials().await.unwrap();
+    assert!(matches!(
+        with_token_url("http://auth.example.com/v1/oauth/token"),
+        Err(Error::InsecureUrl(_))
+    ));
+}
+
 #[tokio::test]
 async fn the_token_is_renewed_with_the_refresh_token_before_it_expires() {
     let (sandbox, client) = start(SandboxConfig {

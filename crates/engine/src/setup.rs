@@ -141,6 +141,7 @@ pub fn fin_desk(connection: &Connection, secrets: &dyn SecretStore) -> Result<Fi
     let client = fin_client(
         http_client()?,
         &connection.base_url,
+        connection.auth_url.as_deref(),
         connection.client_id.as_deref().unwrap_or_default(),
         secret,
     )?;

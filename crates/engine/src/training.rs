@@ -46,6 +46,7 @@ impl Training {
         let client = crate::workstation::fin_client(
             http,
             &self.sandbox.url(),
+            None,
             &credentials.client_id,
             branchdesk_domain::Sensitive::new(credentials.client_secret.clone()),
         )?;

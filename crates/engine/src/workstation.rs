@@ -80,15 +80,16 @@ pub fn http_client() -> Result<reqwest::Client> {
         .map_err(|e| Error::Encode(format!("HTTP client: {e}")))
 }
 
-/// A Fin.com client for a connection, on the app's one HTTP client.
+/// A Fin.com client for a connection, on the app's one HTTP client. `token_url`: the
+/// connection's own token address, when tokens do not come from the API's host.
 pub fn fin_client(
     http: reqwest::Client,
     base_url: &str,
+    token_url: Option<&str>,
     client_id: &str,
     client_secret: Sensitive<String>,
 ) -> Result<branchdesk_api::fin::FinClient> {
-    Ok(branchdesk_api::fin::FinClient::new(
-        http,
-        branchdesk_api::fin::FinConfig::new(base_url, client_id, client_secret),
-    )?)
+    let mut config = branchdesk_api::fin::FinConfig::new(base_url, client_id, client_secret);
+    config.token_url = token_url.map(str::to_owned);
+    Ok(branchdesk_api::fin::FinClient::new(http, config)?)
 }
