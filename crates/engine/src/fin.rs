@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use branchdesk_api::fin::{CustomerStatus, FinClient, UploadFile, UploadProgress, UploadReader};
+use branchdesk_api::fin::{CustomerStatus, FinClient, UploadChunks, UploadFile, UploadProgress};
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::draft::{Draft, ScanSlot};
 use branchdesk_domain::fin::{self as wire, FinAttachConfig};
@@ -246,7 +246,7 @@ impl Desk {
             .ok_or_else(|| Error::Encode("no Fin.com customer for an upload".to_owned()))?;
         let scan = ScanId(uuid::Uuid::parse_str(&body.scan_id).map_err(|_| Error::NotFound)?);
         let vault = self.vault_arc();
-        let file = UploadFile::new(
+        let file = UploadFile::from_chunks(
             body.file_name.clone(),
             body.mime.clone(),
             body.bytes,
@@ -569,41 +569,51 @@ impl Desk {
     }
 }
 
-/// Reads a scan out of the vault on a thread of its own, decrypting it chunk by chunk into
-/// a small channel, so an upload never holds the whole file.
-fn open_scan(vault: Arc<branchdesk_vault::Vault>, scan: ScanId) -> std::io::Result<UploadReader> {
+/// Bytes handed to the connection at a time: few enough hand-overs for a 25 MB scan, and
+/// at most [`UPLOAD_AHEAD`] of them in memory.
+const UPLOAD_CHUNK: usize = 256 * 1024;
+const UPLOAD_AHEAD: usize = 4;
+
+/// Reads a scan out of the vault on a thread of its own, decrypting it into chunks that go
+/// to the connection as they are (no copy), a few ahead, so an upload never holds the whole
+/// file.
+fn open_scan(vault: Arc<branchdesk_vault::Vault>, scan: ScanId) -> std::io::Result<UploadChunks> {
     use std::io::Read;
     let mut reader = vault
         .open_scan(scan)
         .map_err(|e| std::io::Error::other(e.to_string()))?;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    let (sender, receiver) =
+        tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(UPLOAD_AHEAD);
     std::thread::Builder::new()
         .name("scan-upload".into())
-        .spawn(move || {
-            let mut buffer = vec![0u8; 64 * 1024];
-            loop {
-                match reader.read(&mut buffer) {
-                    Ok(0) => return,
-                    Ok(n) => {
-                        let chunk = bytes::Bytes::copy_from_slice(&buffer[..n]);
-                        // The upload stopped (cancelled, failed): stop reading.
-                        if sender.blocking_send(Ok(chunk)).is_err() {
-                            return;
-                        }
-                    }
+        .spawn(move || loop {
+            let mut chunk = vec![0u8; UPLOAD_CHUNK];
+            let mut filled = 0;
+            // The decrypting reader yields its own record size; filling the chunk keeps the
+            // hand-overs few.
+            while filled < chunk.len() {
+                match reader.read(&mut chunk[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
                     Err(error) => {
                         let _ = sender.blocking_send(Err(error));
                         return;
                     }
                 }
             }
+            if filled == 0 {
+                return;
+            }
+            chunk.truncate(filled);
+            // The upload stopped (cancelled, failed): stop reading.
+            if sender.blocking_send(Ok(bytes::Bytes::from(chunk))).is_err() {
+                return;
+            }
         })?;
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
-    });
-    Ok(Box::new(tokio_util::io::StreamReader::new(Box::pin(
-        stream,
-    ))))
+    Ok(Box::pin(futures::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+    )))
 }
 
 /// A step body that is already JSON, sent as it is.
@@ -817,6 +827,47 @@ pub fn terms_qr(url: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stored scan leaves the vault decrypted, whole and in order, in chunks no larger
+    /// than the hand-over size, and only a few of them ahead of the connection.
+    #[tokio::test]
+    async fn a_scan_is_read_out_of_the_vault_in_bounded_chunks() {
+        use futures::StreamExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Arc::new(
+            branchdesk_vault::Vault::open(dir.path(), &branchdesk_vault::MemoryStore::default())
+                .unwrap(),
+        );
+        let draft = vault
+            .create_draft(&branchdesk_vault::DraftInput {
+                provider: branchdesk_vault::Provider::Fin,
+                kind: branchdesk_vault::PartyKind::Person,
+                display_name: "Chunk Test".into(),
+                masked_tax_id: None,
+                state: branchdesk_vault::DraftState::Draft,
+                body: serde_json::json!({}),
+            })
+            .unwrap()
+            .id;
+        let scan: Vec<u8> = (0..(UPLOAD_CHUNK * 3 + 12_345))
+            .map(|i| (i * 31 % 251) as u8)
+            .collect();
+        let id = vault.put_scan(draft, scan.as_slice()).unwrap();
+
+        let mut chunks = open_scan(Arc::clone(&vault), id).unwrap();
+        let mut read = Vec::new();
+        let mut sizes = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.unwrap();
+            sizes.push(chunk.len());
+            read.extend_from_slice(&chunk);
+        }
+        assert!(read == scan, "the scan came back altered");
+        assert_eq!(
+            sizes,
+            vec![UPLOAD_CHUNK, UPLOAD_CHUNK, UPLOAD_CHUNK, 12_345]
+        );
+    }
 
     #[test]
     fn the_terms_qr_code_is_an_svg_data_url() {
