@@ -118,6 +118,12 @@ pub mod fuzzing {
         }
     }
 
+    /// The JPEG as it is stored when kept without re-encoding; `None` when it would be
+    /// re-encoded instead.
+    pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+        sniff::strip_jpeg_metadata(bytes)
+    }
+
     /// Page count of a PDF as `inspect` reads it, or why it is refused.
     pub fn pdf_pages(bytes: &[u8]) -> crate::Result<u32> {
         crate::pdf::examine(bytes).map(|info| info.pages)
