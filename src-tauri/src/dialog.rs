@@ -12,33 +12,38 @@ const SCAN_EXTENSIONS: &[&str] = &[
 ];
 
 pub async fn pick_scan(app: &tauri::AppHandle) -> Option<PathBuf> {
-    #[cfg(feature = "e2e-hooks")]
-    if let Some(path) = e2e::next_pick() {
-        return Some(path);
-    }
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .add_filter("Scans and photos", SCAN_EXTENSIONS)
-        .add_filter("All files", &["*"])
-        .pick_file(move |picked| {
-            let _ = sender.send(picked.and_then(|p| p.into_path().ok()));
-        });
-    receiver.await.ok().flatten()
+    pick(app, Pick::Scan).await
 }
 
 pub async fn pick_folder(app: &tauri::AppHandle) -> Option<PathBuf> {
+    pick(app, Pick::Folder).await
+}
+
+enum Pick {
+    Scan,
+    Folder,
+}
+
+/// Opens the dialog and waits for staff's answer; `None` when they cancel.
+async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
     #[cfg(feature = "e2e-hooks")]
     if let Some(path) = e2e::next_pick() {
         return Some(path);
     }
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("The folder your scanner saves into")
-        .pick_folder(move |picked| {
-            let _ = sender.send(picked.and_then(|p| p.into_path().ok()));
-        });
+    let answer = move |picked: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = sender.send(picked.and_then(|p| p.into_path().ok()));
+    };
+    let dialog = app.dialog().file();
+    match what {
+        Pick::Scan => dialog
+            .add_filter("Scans and photos", SCAN_EXTENSIONS)
+            .add_filter("All files", &["*"])
+            .pick_file(answer),
+        Pick::Folder => dialog
+            .set_title("The folder your scanner saves into")
+            .pick_folder(answer),
+    }
     receiver.await.ok().flatten()
 }
 
