@@ -9,6 +9,7 @@
 //! documents.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use branchdesk_api::fin::{CustomerStatus, FinClient, UploadChunks, UploadFile, UploadProgress};
@@ -671,15 +672,22 @@ fn sorted_scans(draft: &Draft) -> Vec<&ScanSlot> {
 }
 
 fn upload_body(scan: &ScanSlot) -> UploadBody {
-    let mime = match scan.format.as_str() {
-        "PDF" => "application/pdf",
-        "PNG" => "image/png",
-        _ => "image/jpeg",
+    let (mime, extension) = match scan.format.as_str() {
+        "PDF" => ("application/pdf", "pdf"),
+        "PNG" => ("image/png", "png"),
+        _ => ("image/jpeg", "jpg"),
     };
+    // The stored file may have been converted (a TIFF, a WebP, an oversized PNG): the name
+    // sent says what the bytes are, so the provider's type check agrees with it.
+    let stem = Path::new(&scan.file_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| scan.slot.to_lowercase());
     UploadBody {
         slot: scan.slot.clone(),
         scan_id: scan.scan_id.clone(),
-        file_name: scan.file_name.clone(),
+        file_name: format!("{stem}.{extension}"),
         mime: mime.to_owned(),
         bytes: scan.bytes,
     }
@@ -827,6 +835,37 @@ pub fn terms_qr(url: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upload_is_named_for_what_its_bytes_are() {
+        let slot = |file_name: &str, format: &str| ScanSlot {
+            slot: "FRONT".into(),
+            file_name: file_name.into(),
+            format: format.into(),
+            ..ScanSlot::default()
+        };
+        let named = |file_name: &str, format: &str| {
+            let body = upload_body(&slot(file_name, format));
+            (body.file_name, body.mime)
+        };
+        assert_eq!(
+            named("licence.png", "JPEG"),
+            ("licence.jpg".into(), "image/jpeg".into())
+        );
+        assert_eq!(
+            named("scan 3.tiff", "JPEG"),
+            ("scan 3.jpg".into(), "image/jpeg".into())
+        );
+        assert_eq!(
+            named("bill.PDF", "PDF"),
+            ("bill.pdf".into(), "application/pdf".into())
+        );
+        assert_eq!(
+            named("id.png", "PNG"),
+            ("id.png".into(), "image/png".into())
+        );
+        assert_eq!(named("", "JPEG"), ("front.jpg".into(), "image/jpeg".into()));
+    }
 
     /// A stored scan leaves the vault decrypted, whole and in order, in chunks no larger
     /// than the hand-over size, and only a few of them ahead of the connection.
