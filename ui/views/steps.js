@@ -141,7 +141,6 @@ const FIN_IDENTITY = [
   { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
   { path: "identityDocuments[0].expiryDate", label: "field.expiryDate", hint: "field.birthDate.hint", width: "short" },
   { path: "identityDocuments[0].issuedDate", label: "field.issuedDate", hint: "field.birthDate.hint", width: "short" },
-  { path: "identityDocuments[0].issuingAuthority", label: "field.issuingAuthority", hint: "field.issuingAuthority.hint" },
   { path: "identityDocuments[0].issuingStateOrProvince", label: "field.licenceState", hint: "field.licenceState.hint", width: "short" },
 ];
 

@@ -1761,6 +1761,18 @@ mod tests {
         assert_eq!(back, body);
     }
 
+    /// Fin.com's documents carry no issuer, so staff are not made to type one; COS, which
+    /// sends it, still asks.
+    #[test]
+    fn the_issuing_authority_is_asked_only_where_it_is_sent() {
+        let mut d = maria();
+        d.identity_documents[0].issuing_authority = String::new();
+        assert_eq!(fin_on(&d, today()), vec![]);
+        assert!(crate::validate::cos_on(&d, today())
+            .iter()
+            .any(|i| i.field == "identityDocuments[0].issuingAuthority" && i.code == "required"));
+    }
+
     // ---- create rules ----
 
     #[test]

@@ -929,10 +929,11 @@ fn document_rules(r: &mut Rules, path: &str, d: &IdentityDocument, today: NaiveD
             );
         }
     }
-    r.required(
+    // Required by COS only (see `cos_on`): Fin.com's documents carry no issuer.
+    r.max_len(
         &field("issuingAuthority"),
         &d.issuing_authority,
-        "who issued the document (e.g. New York DMV)",
+        "who issued the document",
         100,
     );
     r.max_len(
@@ -1082,6 +1083,15 @@ pub fn cos_on(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
                 "cos.backupWithholdingPercent",
                 &c.backup_withholding_percent,
                 true,
+            );
+        }
+    }
+    for (i, document) in draft.identity_documents.iter().enumerate() {
+        if document.issuing_authority.trim().is_empty() {
+            r.error(
+                &format!("identityDocuments[{i}].issuingAuthority"),
+                "required",
+                "Enter who issued the document (e.g. New York DMV).",
             );
         }
     }
