@@ -72,33 +72,53 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
   /**
    * Runs one change of a slot, showing what it is doing and any refusal in the slot. A new
    * file's checks and thumbnail are shown as soon as they are known, while its upload copy
-   * is still being made.
+   * is still being made. Another slot's change finishing redraws the step; the slot's
+   * state lives in `pending` so the redraw keeps it.
    * @param {string} slot
    * @param {(onPreview: OnPreview) => Promise<ScanSlot[] | null>} work
    */
   const act = async (slot, work) => {
-    const target = boxes.get(slot);
-    if (!target) return;
-    target.error.textContent = "";
-    target.box.setAttribute("aria-busy", "true");
+    const key = `${draftId}:${slot}`;
+    const first = boxes.get(slot);
+    if (!first || pending.has(key)) return;
+    const before = [...first.body.childNodes];
+    first.error.textContent = "";
+    pending.set(key, null);
+    first.box.setAttribute("aria-busy", "true");
     status.textContent = t("scan.checking");
+    /** The slot's box as the step is drawn now. */
+    const current = () => {
+      const box = /** @type {HTMLElement | null} */ (grid.querySelector(`.slot[data-slot="${slot}"]`));
+      return box?.isConnected ? box : null;
+    };
     /** @type {OnPreview} */
     const onPreview = (preview) => {
-      if (!target.box.isConnected) return;
-      target.body.replaceChildren(...describe(preview, preview.thumbnail));
-      target.body.dataset.preview = "true";
+      pending.set(key, preview);
+      const body = /** @type {HTMLElement | null} */ (current()?.querySelector(".slot-body") ?? null);
+      if (body) showPreview(body, preview);
       status.textContent = t("scan.preparing", { name: preview.fileName });
     };
+    /** @type {ScanSlot[] | null} */
+    let scans = null;
     try {
-      const scans = await work(onPreview);
+      scans = await work(onPreview);
       status.textContent = "";
-      if (scans) changed(scans);
     } catch (e) {
       status.textContent = "";
-      target.error.textContent = detail(e);
+      const box = current();
+      const body = box?.querySelector(".slot-body");
+      // The preview was of a file that is not attached after all.
+      if (body instanceof HTMLElement && body.dataset.preview) {
+        body.replaceChildren(...before);
+        delete body.dataset.preview;
+      }
+      const error = box?.querySelector(".error");
+      if (error) error.textContent = detail(e);
     } finally {
-      target.box.removeAttribute("aria-busy");
+      pending.delete(key);
+      current()?.removeAttribute("aria-busy");
     }
+    if (scans) changed(scans);
   };
 
   for (const [slot, label] of slots) {
@@ -116,6 +136,11 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
     if (filled) body.append(...describe(filled, null, filled.thumbnailId));
     else body.append(el("p", { class: "muted" }, [t("scan.empty")]));
     box.append(body);
+    const inFlight = pending.get(`${draftId}:${slot}`);
+    if (inFlight !== undefined) {
+      box.setAttribute("aria-busy", "true");
+      if (inFlight) showPreview(body, inFlight);
+    }
 
     const choose = el("button", { type: "button", class: filled ? "secondary" : "", "data-action": "choose" }, [t(filled ? "scan.replace" : "scan.choose")]);
     choose.addEventListener("click", () => act(slot, (onPreview) => api.chooseScan(draftId, slot, onPreview)));
@@ -175,6 +200,22 @@ export function renderScans(container, draftId, draft, changed, requests = []) {
   watchDrops();
 
   container.append(el("p", { class: "hint" }, [t("scan.hint")]), grid, status, tray(draftId, slots, status, act));
+}
+
+/**
+ * Changes of slots still under way, kept across redraws of the step: `draftId:slot` → the
+ * new file's preview, or null until it comes.
+ * @type {Map<string, ScanPreview | null>}
+ */
+const pending = new Map();
+
+/**
+ * @param {HTMLElement} body
+ * @param {ScanPreview} preview
+ */
+function showPreview(body, preview) {
+  body.replaceChildren(...describe(preview, preview.thumbnail));
+  body.dataset.preview = "true";
 }
 
 /**
