@@ -207,11 +207,13 @@ fn commit_group(conn: &mut Connection, mut group: Vec<Box<dyn GroupedWrite>>) {
 fn run_group(conn: &mut Connection, group: &mut [Box<dyn GroupedWrite>]) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for write in group {
-        tx.execute_batch("SAVEPOINT grouped_write")?;
+        // Prepared once and kept: a group commit runs these for every write it carries.
+        tx.prepare_cached("SAVEPOINT grouped_write")?.execute([])?;
         if !write.run(&tx) {
-            tx.execute_batch("ROLLBACK TO grouped_write")?;
+            tx.prepare_cached("ROLLBACK TO grouped_write")?
+                .execute([])?;
         }
-        tx.execute_batch("RELEASE grouped_write")?;
+        tx.prepare_cached("RELEASE grouped_write")?.execute([])?;
     }
     tx.commit()
 }

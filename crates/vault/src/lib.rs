@@ -23,7 +23,7 @@ pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
 pub use error::{Error, Result};
 pub use keys::{DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
-pub use outbox::{AfterStep, NewStep, Plan, Step, StepFailure};
+pub use outbox::{AfterStep, NewStep, Plan, PlannedSubmission, Step, StepFailure};
 pub use paths::{data_dir, DATA_DIR_ENV};
 pub use scans::{ScanInfo, ScanReader, SCANS_DIR};
 pub use secrets::{KeyringStore, MemoryStore, SecretStore, Sensitive, SERVICE_PREFIX};

@@ -24,6 +24,17 @@ pub struct NewStep {
     pub body: Vec<u8>,
 }
 
+/// One draft's submission, as [`Vault::submit_plans`] stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedSubmission {
+    pub draft: DraftId,
+    /// The draft as submitted.
+    pub input: DraftInput,
+    pub steps: Vec<NewStep>,
+    /// Who submitted it.
+    pub audit: AuditRecord,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
@@ -104,30 +115,28 @@ fn step_from_row(row: &Row<'_>) -> rusqlite::Result<Step> {
     })
 }
 
+// The runner's statements are prepared once per connection and kept: parsing them again
+// on every step cost more than running them.
 fn get_step(conn: &Connection, id: StepId) -> Result<Step> {
-    conn.query_row(
-        &format!("SELECT {STEP_COLUMNS} FROM steps WHERE id = ?1"),
-        [id.0],
-        step_from_row,
-    )
-    .optional()?
-    .ok_or(Error::StepNotFound(id))
+    conn.prepare_cached(&format!("SELECT {STEP_COLUMNS} FROM steps WHERE id = ?1"))?
+        .query_row([id.0], step_from_row)
+        .optional()?
+        .ok_or(Error::StepNotFound(id))
 }
 
 fn latest_plan_in(conn: &Connection, draft: DraftId) -> Result<Option<Plan>> {
     let head = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, provider, planned_at FROM plans WHERE draft_id = ?1
              ORDER BY planned_at DESC, rowid DESC LIMIT 1",
-            [draft.to_string()],
-            |row| {
-                Ok((
-                    column::<PlanId>(row, 0)?,
-                    column::<Provider>(row, 1)?,
-                    time_column(row, 2)?,
-                ))
-            },
-        )
+        )?
+        .query_row([draft.to_string()], |row| {
+            Ok((
+                column::<PlanId>(row, 0)?,
+                column::<Provider>(row, 1)?,
+                time_column(row, 2)?,
+            ))
+        })
         .optional()?;
     let Some((id, provider, planned_at)) = head else {
         return Ok(None);
@@ -151,17 +160,14 @@ fn latest_plan_in(conn: &Connection, draft: DraftId) -> Result<Option<Plan>> {
 /// so a failed step holds back the ones after it until it is retried.
 fn next_step_in(conn: &Connection, draft: DraftId) -> Result<Option<Step>> {
     let next = conn
-        .query_row(
-            &format!(
-                "SELECT {STEP_COLUMNS} FROM steps
-                 WHERE plan_id = (SELECT id FROM plans WHERE draft_id = ?1
-                                  ORDER BY planned_at DESC, rowid DESC LIMIT 1)
-                   AND status != 'done'
-                 ORDER BY step_index LIMIT 1"
-            ),
-            [draft.to_string()],
-            step_from_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {STEP_COLUMNS} FROM steps
+             WHERE plan_id = (SELECT id FROM plans WHERE draft_id = ?1
+                              ORDER BY planned_at DESC, rowid DESC LIMIT 1)
+               AND status != 'done'
+             ORDER BY step_index LIMIT 1"
+        ))?
+        .query_row([draft.to_string()], step_from_row)
         .optional()?;
     Ok(next.filter(|s| matches!(s.status, StepStatus::Pending | StepStatus::Sent)))
 }
@@ -173,14 +179,38 @@ fn create_plan_in(
     provider: Provider,
     steps: &[NewStep],
 ) -> Result<Plan> {
+    insert_plan_in(tx, draft, provider, steps)?;
+    latest_plan_in(tx, draft)?
+        .ok_or_else(|| Error::Corrupt("a plan vanished as it was written".into()))
+}
+
+/// One submission within the caller's transaction: the draft as submitted, its plan, and
+/// the audit entry.
+fn submit_in(tx: &Connection, submission: &PlannedSubmission) -> Result<PlanId> {
+    crate::drafts::save_in(tx, submission.draft, &submission.input)?;
+    let plan = insert_plan_in(
+        tx,
+        submission.draft,
+        submission.input.provider,
+        &submission.steps,
+    )?;
+    append_in(tx, &submission.audit)?;
+    Ok(plan)
+}
+
+/// [`create_plan_in`] without reading the plan back.
+fn insert_plan_in(
+    tx: &Connection,
+    draft: DraftId,
+    provider: Provider,
+    steps: &[NewStep],
+) -> Result<PlanId> {
     if steps.is_empty() {
         return Err(Error::InvalidInput("a plan needs at least one step".into()));
     }
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)",
-        [draft.to_string()],
-        |row| row.get(0),
-    )?;
+    let exists: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)")?
+        .query_row([draft.to_string()], |row| row.get(0))?;
     if !exists {
         return Err(Error::DraftNotFound(draft));
     }
@@ -192,33 +222,34 @@ fn create_plan_in(
     }
     let id = PlanId::new();
     let now = timestamp(Utc::now());
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO plans (id, draft_id, provider, planned_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![id.to_string(), draft.to_string(), provider.as_str(), now],
+    )?
+    .execute(params![
+        id.to_string(),
+        draft.to_string(),
+        provider.as_str(),
+        now
+    ])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO steps (plan_id, draft_id, provider, step_index, kind,
+                            idempotency_key, body, planned_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
     )?;
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO steps (plan_id, draft_id, provider, step_index, kind,
-                                idempotency_key, body, planned_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        )?;
-        for (index, step) in steps.iter().enumerate() {
-            insert.execute(params![
-                id.to_string(),
-                draft.to_string(),
-                provider.as_str(),
-                index,
-                step.kind,
-                step.idempotency_key,
-                step.body,
-                now,
-            ])?;
-        }
+    for (index, step) in steps.iter().enumerate() {
+        insert.execute(params![
+            id.to_string(),
+            draft.to_string(),
+            provider.as_str(),
+            index,
+            step.kind,
+            step.idempotency_key,
+            step.body,
+            now,
+        ])?;
     }
-    let plan = latest_plan_in(tx, draft)?
-        .ok_or_else(|| Error::Corrupt("a plan vanished as it was written".into()))?;
-    Ok(plan)
+    Ok(id)
 }
 
 impl Vault {
@@ -255,6 +286,29 @@ impl Vault {
         crate::audit::append_in(&tx, audit)?;
         tx.commit()?;
         Ok(plan)
+    }
+
+    /// Several submissions, each as [`Vault::submit_plan`] stores it, in one transaction:
+    /// one disk flush for all of them instead of one each. Each is still whole or nothing on
+    /// its own (a savepoint each), so one refused (its draft gone, a plan still in
+    /// progress, an audit entry the log refuses) leaves the others to commit. Answers once
+    /// the transaction is on disk, with each submission's outcome in order; `Err` when it
+    /// could not be committed, and then none of them is stored.
+    pub fn submit_plans(&self, submissions: &[PlannedSubmission]) -> Result<Vec<Result<PlanId>>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(submissions.len());
+        for submission in submissions {
+            tx.prepare_cached("SAVEPOINT submission")?.execute([])?;
+            let outcome = submit_in(&tx, submission);
+            if outcome.is_err() {
+                tx.prepare_cached("ROLLBACK TO submission")?.execute([])?;
+            }
+            tx.prepare_cached("RELEASE submission")?.execute([])?;
+            outcomes.push(outcome);
+        }
+        tx.commit()?;
+        Ok(outcomes)
     }
 
     /// The draft's most recent plan with all its steps.
@@ -495,4 +549,114 @@ fn mark_failed_in(conn: &Connection, step: StepId, error: &str) -> Result<Step> 
             .execute(params![step.0, error, now])
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    // Tests state their expectations with unwrap: a failure's panic is the report.
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::{Actor, AuditFilter, AuditOutcome, MaskedTaxId, MemoryStore, PartyKind};
+
+    fn person(name: &str, state: DraftState) -> DraftInput {
+        DraftInput {
+            provider: Provider::Cos,
+            kind: PartyKind::Person,
+            display_name: name.to_owned(),
+            masked_tax_id: Some(MaskedTaxId::from_full("123-45-6789")),
+            state,
+            body: serde_json::json!({ "person": { "firstName": name } }),
+        }
+    }
+
+    fn submission(draft: DraftId, name: &str, action: &str) -> PlannedSubmission {
+        PlannedSubmission {
+            draft,
+            input: person(name, DraftState::Waiting),
+            steps: (0..3)
+                .map(|i| NewStep {
+                    kind: format!("cos.step{i}"),
+                    idempotency_key: uuid::Uuid::new_v4().to_string(),
+                    body: format!("{{\"step\":{i}}}").into_bytes(),
+                })
+                .collect(),
+            audit: AuditRecord {
+                draft_id: Some(draft),
+                actor: Actor::Staff("ada".to_owned()),
+                action: action.to_owned(),
+                provider: Some(Provider::Cos),
+                endpoint: None,
+                status: None,
+                provider_ids: serde_json::json!({ "steps": 3 }),
+                outcome: AuditOutcome::Success,
+            },
+        }
+    }
+
+    #[test]
+    fn submissions_planned_together_are_each_whole_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(dir.path(), &MemoryStore::default()).unwrap();
+        let drafts: Vec<DraftId> = ["Ada", "Grace", "Edsger", "Barbara"]
+            .iter()
+            .map(|name| {
+                vault
+                    .create_draft(&person(name, DraftState::Ready))
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        // Already submitted, its plan not yet sent: a second plan must be refused.
+        vault
+            .submit_plans(&[submission(drafts[3], "Barbara", "submit")])
+            .unwrap()
+            .into_iter()
+            .for_each(|outcome| assert!(outcome.is_ok()));
+
+        let outcomes = vault
+            .submit_plans(&[
+                submission(drafts[0], "Ada Lovelace", "submit"),
+                // An audit entry the log refuses: nothing of this one may remain.
+                submission(drafts[1], "Grace Hopper", " "),
+                submission(drafts[2], "Edsger Dijkstra", "submit"),
+                submission(drafts[3], "Barbara Liskov", "submit"),
+            ])
+            .unwrap();
+        assert!(outcomes[0].is_ok() && outcomes[2].is_ok());
+        assert!(matches!(outcomes[1], Err(Error::InvalidInput(_))));
+        assert!(matches!(outcomes[3], Err(Error::PlanInProgress { .. })));
+
+        let audited = |draft: DraftId| {
+            vault
+                .list_audit(&AuditFilter {
+                    draft_id: Some(draft),
+                    outcome: None,
+                })
+                .unwrap()
+                .len()
+        };
+        for (draft, name) in [(drafts[0], "Ada Lovelace"), (drafts[2], "Edsger Dijkstra")] {
+            let stored = vault.get_draft(draft).unwrap().unwrap().summary;
+            assert_eq!(
+                (stored.state, stored.display_name.as_str()),
+                (DraftState::Waiting, name)
+            );
+            let plan = vault.latest_plan(draft).unwrap().unwrap();
+            assert_eq!(plan.steps.len(), 3);
+            assert!(plan.steps.iter().all(|s| s.status == StepStatus::Pending));
+            assert_eq!(audited(draft), 1);
+        }
+        let refused = vault.get_draft(drafts[1]).unwrap().unwrap().summary;
+        assert_eq!(
+            (refused.state, refused.display_name.as_str()),
+            (DraftState::Ready, "Grace")
+        );
+        assert!(vault.latest_plan(drafts[1]).unwrap().is_none());
+        assert_eq!(audited(drafts[1]), 0);
+        let unchanged = vault.get_draft(drafts[3]).unwrap().unwrap().summary;
+        assert_eq!(unchanged.display_name, "Barbara");
+        assert_eq!(audited(drafts[3]), 1);
+        assert!(vault.verify_audit().unwrap().is_intact());
+    }
 }
