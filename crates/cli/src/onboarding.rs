@@ -387,26 +387,48 @@ fn resolve_owners(vault: &Vault, draft: &mut Draft) -> Result<std::result::Resul
     Ok(Ok(()))
 }
 
-fn plan(desk: &Desk, reach: Reach, id: DraftId) -> Result<Planned> {
+/// How many drafts are planned in one transaction: one disk flush each batch instead of one
+/// a draft, while the vault is never held for long by one submit.
+const PLAN_BATCH: usize = 100;
+
+/// A ready draft, read and with its owners resolved, unless it cannot be sent yet.
+fn prepare(desk: &Desk, reach: Reach, id: DraftId) -> Result<std::result::Result<Draft, Planned>> {
     let record = desk.get_draft(&id.to_string())?;
     let mut draft = record.draft;
     if let Some(why) = reach.refusal(draft.provider) {
-        return Ok(Planned::Refused(why));
+        return Ok(Err(Planned::Refused(why)));
     }
     if let Err(planned) = resolve_owners(desk.vault(), &mut draft)? {
-        return Ok(planned);
+        return Ok(Err(planned));
     }
-    match desk.submit(&id.to_string(), &draft) {
-        Ok(_) => Ok(Planned::Queued),
-        Err(EngineError::Invalid(issues)) => Ok(Planned::Refused(
+    Ok(Ok(draft))
+}
+
+/// Plans the drafts of `batch` together (see [`Desk::submit_all`]) and empties it.
+fn plan_batch(desk: &Desk, batch: &mut Vec<(DraftId, Draft)>) -> Result<Vec<(DraftId, Planned)>> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let outcomes = desk.submit_all(batch)?;
+    Ok(batch
+        .drain(..)
+        .zip(outcomes)
+        .map(|((id, _), outcome)| (id, planned(outcome)))
+        .collect())
+}
+
+fn planned(outcome: branchdesk_engine::Result<()>) -> Planned {
+    match outcome {
+        Ok(()) => Planned::Queued,
+        Err(EngineError::Invalid(issues)) => Planned::Refused(
             issues
                 .iter()
                 .filter(|i| i.is_error())
                 .map(|i| format!("{}: {}", i.field, i.message))
                 .collect::<Vec<_>>()
                 .join("; "),
-        )),
-        Err(error) => Ok(Planned::Refused(error.to_string())),
+        ),
+        Err(error) => Planned::Refused(error.to_string()),
     }
 }
 
@@ -492,11 +514,23 @@ pub async fn submit(desk: &Desk, reach: Reach, wait: bool, concurrency: usize) -
         recover_unplanned(vault)?;
         let mut planned = 0usize;
         let mut deferred = 0usize;
+        let mut outcomes = Vec::new();
+        let mut batch = Vec::new();
         for id in drafts_in(vault, &[DraftState::Ready])? {
             if refused.contains_key(&id) {
                 continue;
             }
-            match plan(desk, reach, id)? {
+            match prepare(desk, reach, id)? {
+                Ok(draft) => batch.push((id, draft)),
+                Err(outcome) => outcomes.push((id, outcome)),
+            }
+            if batch.len() == PLAN_BATCH {
+                outcomes.extend(plan_batch(desk, &mut batch)?);
+            }
+        }
+        outcomes.extend(plan_batch(desk, &mut batch)?);
+        for (id, outcome) in outcomes {
+            match outcome {
                 Planned::Queued => planned += 1,
                 Planned::Deferred => deferred += 1,
                 Planned::Refused(why) => {
