@@ -13,7 +13,8 @@ use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
     Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput,
-    DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step, StepFailure, Vault,
+    DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step, StepFailure, StepId,
+    Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use futures::StreamExt;
@@ -529,10 +530,13 @@ impl Desk {
 
     /// Sends one draft's steps in order until done, a definite rejection, or no network.
     pub async fn run_draft(&self, draft: DraftId) -> Result<()> {
-        let mut customer: Option<String> = self
-            .vault
-            .latest_plan(draft)?
-            .and_then(|p| customer_id_of(&p.steps));
+        let plan = self.vault.latest_plan(draft)?;
+        let mut customer: Option<String> = plan.as_ref().and_then(|p| customer_id_of(&p.steps));
+        if let Some(plan) = plan.filter(|p| p.provider == Provider::Cos) {
+            if self.run_cos_plan(draft, plan, &mut customer).await? {
+                return Ok(());
+            }
+        }
         // Each step's outcome commits with its audit entry and the next step's `sent` mark
         // (one synchronous disk flush a step), so the next step comes back already marked.
         let mut claimed: Option<Step> = None;
@@ -553,26 +557,13 @@ impl Desk {
                         .await?
                 }
             };
-            failpoint::hit(failpoint::Point::BeforeSend);
-            let sent = if failpoint::armed(failpoint::Point::DuringSend) {
-                failpoint::during(self.send(&step, customer.as_deref())).await
-            } else {
-                self.send(&step, customer.as_deref()).await
-            };
-            if sent.is_ok() {
-                failpoint::hit(failpoint::Point::AfterProvider2xx);
-            }
+            let sent = self.send_step(&step, customer.as_deref()).await;
             match sent {
                 Ok(ids) => {
                     if let Some(id) = ids.get("customerId").and_then(|v| v.as_str()) {
                         customer = Some(id.to_owned());
                     }
-                    let mut audited = ids.clone();
-                    if let Some(map) = audited.as_object_mut() {
-                        // The statuses belong to the customer record, not to the audit trail.
-                        map.remove("outcome");
-                    }
-                    let audit = step_audit(draft, &step, None, audited, AuditOutcome::Success);
+                    let audit = success_audit(draft, &step, &ids);
                     let after = self
                         .write(move |v| {
                             v.complete_step(step.id, &ids, &audit, DraftState::Submitted)
@@ -584,54 +575,157 @@ impl Desk {
                         AfterStep::Held => {}
                     }
                 }
-                Err(Error::AwaitingTerms) => {
-                    // Not a failure: the plan waits here until staff confirm the terms.
-                    self.vault.set_draft_state(draft, DraftState::Waiting)?;
-                    return Ok(());
-                }
-                Err(Error::Provider(error)) if error.is_retryable() => {
-                    // Stays `sent`: resent with the same key and bytes when the network is back.
-                    let status = match &error {
-                        ApiError::Unavailable { status, .. } => Some(*status),
-                        _ => None,
-                    };
-                    let audit = step_audit(
-                        draft,
-                        &step,
-                        status,
-                        serde_json::Value::Null,
-                        AuditOutcome::Unknown,
-                    );
-                    self.write(move |v| {
-                        v.fail_step_with_audit(
-                            step.id,
-                            StepFailure::Retryable,
-                            Some(&audit),
-                            DraftState::Waiting,
-                        )
-                    })
-                    .await?;
-                    return Err(Error::Provider(error));
-                }
-                Err(error) => {
-                    let problem = problem_of(&error, &step);
-                    let text = serde_json::to_string(&problem)
-                        .map_err(|e| Error::Encode(e.to_string()))?;
-                    self.write(move |v| {
-                        v.fail_step_with_audit(
-                            step.id,
-                            StepFailure::Failed(text),
-                            None,
-                            DraftState::NeedsAttention,
-                        )
-                    })
-                    .await?;
-                    return Err(error);
-                }
+                Err(error) => return self.step_went_wrong(draft, step, error).await,
             }
         }
         self.vault.set_draft_state(draft, DraftState::Submitted)?;
         Ok(())
+    }
+
+    /// A COS plan's unfinished steps, in order, with one step marked `sent` ahead of the one
+    /// going out: each answer's commit (its outcome, its audit entry, and the `sent` mark of
+    /// the step after next) is written while the next request is out, instead of that
+    /// request waiting for the disk. A request still leaves only once its own `sent` mark is
+    /// on disk, and the draft is submitted only once its last step's commit is. The price is
+    /// that a crash may leave one more step marked sent that never went: like any `sent`
+    /// step, it is resent under its key. `Ok(true)` when the draft is settled; `Ok(false)`
+    /// leaves what remains to the one-step-at-a-time loop.
+    async fn run_cos_plan(
+        &self,
+        draft: DraftId,
+        plan: branchdesk_vault::Plan,
+        customer: &mut Option<String>,
+    ) -> Result<bool> {
+        use branchdesk_vault::StepStatus;
+        let Some(first) = self.vault.next_pending_step(draft)? else {
+            return Ok(false);
+        };
+        // As the plan stands before this run: a step already `sent` went out in an earlier
+        // one, and is resent only within its key's retention.
+        let queue: Vec<Step> = plan
+            .steps
+            .into_iter()
+            .filter(|s| s.plan_id == first.plan_id && s.index >= first.index)
+            .take_while(|s| matches!(s.status, StepStatus::Pending | StepStatus::Sent))
+            .collect();
+        if queue.first().map(|s| s.id) != Some(first.id) {
+            return Ok(false);
+        }
+        let stale = |step: &Step| {
+            step.status == StepStatus::Sent
+                && step.provider == Provider::Cos
+                && self.key_expired(step)
+        };
+        if stale(&queue[0]) {
+            self.park_unknown_outcome(draft, &queue[0])?;
+            return Ok(true);
+        }
+        let marks: Vec<StepId> = queue.iter().take(2).map(|s| s.id).collect();
+        self.write(move |v| v.start_steps(marks, DraftState::Sending))
+            .await?;
+        // The previous answer's commit, still on its way to disk.
+        let mut recording: Option<Recording> = None;
+        for (i, step) in queue.iter().enumerate() {
+            if i > 0 && stale(step) {
+                if let Some(previous) = recording.take() {
+                    previous.await?;
+                }
+                self.park_unknown_outcome(draft, step)?;
+                return Ok(true);
+            }
+            let sent = self.send_step(step, customer.as_deref()).await;
+            // Answers are recorded in order, and this one's commit marks the step after
+            // next: the previous commit, which marked the next step, must be on disk first.
+            if let Some(previous) = recording.take() {
+                previous.await?;
+            }
+            match sent {
+                Ok(ids) => {
+                    if let Some(id) = ids.get("customerId").and_then(|v| v.as_str()) {
+                        *customer = Some(id.to_owned());
+                    }
+                    let audit = success_audit(draft, step, &ids);
+                    let (id, ahead) = (step.id, queue.get(i + 2).map(|s| s.id));
+                    let commit = self.write_started(move |v| {
+                        v.complete_step_marking(id, &ids, &audit, ahead, DraftState::Submitted)
+                    });
+                    if i + 1 == queue.len() {
+                        return commit.await;
+                    }
+                    recording = Some(Box::pin(async move { commit.await.map(|_| ()) }));
+                }
+                Err(error) => {
+                    self.step_went_wrong(draft, step.clone(), error).await?;
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// Sends a step marked `sent`, through the crash-test failpoints.
+    async fn send_step(&self, step: &Step, customer: Option<&str>) -> Result<serde_json::Value> {
+        failpoint::hit(failpoint::Point::BeforeSend);
+        let sent = if failpoint::armed(failpoint::Point::DuringSend) {
+            failpoint::during(self.send(step, customer)).await
+        } else {
+            self.send(step, customer).await
+        };
+        if sent.is_ok() {
+            failpoint::hit(failpoint::Point::AfterProvider2xx);
+        }
+        sent
+    }
+
+    /// Records a step that did not end done, and what the runner makes of it: `Ok` when the
+    /// plan waits for the customer's terms, the error otherwise.
+    async fn step_went_wrong(&self, draft: DraftId, step: Step, error: Error) -> Result<()> {
+        match error {
+            Error::AwaitingTerms => {
+                // Not a failure: the plan waits here until staff confirm the terms.
+                self.vault.set_draft_state(draft, DraftState::Waiting)?;
+                Ok(())
+            }
+            Error::Provider(error) if error.is_retryable() => {
+                // Stays `sent`: resent with the same key and bytes when the network is back.
+                let status = match &error {
+                    ApiError::Unavailable { status, .. } => Some(*status),
+                    _ => None,
+                };
+                let audit = step_audit(
+                    draft,
+                    &step,
+                    status,
+                    serde_json::Value::Null,
+                    AuditOutcome::Unknown,
+                );
+                self.write(move |v| {
+                    v.fail_step_with_audit(
+                        step.id,
+                        StepFailure::Retryable,
+                        Some(&audit),
+                        DraftState::Waiting,
+                    )
+                })
+                .await?;
+                Err(Error::Provider(error))
+            }
+            error => {
+                let problem = problem_of(&error, &step);
+                let text =
+                    serde_json::to_string(&problem).map_err(|e| Error::Encode(e.to_string()))?;
+                self.write(move |v| {
+                    v.fail_step_with_audit(
+                        step.id,
+                        StepFailure::Failed(text),
+                        None,
+                        DraftState::NeedsAttention,
+                    )
+                })
+                .await?;
+                Err(error)
+            }
+        }
     }
 
     /// A runner write, on a blocking thread: the other drafts' requests go on while it waits
@@ -640,18 +734,31 @@ impl Desk {
         &self,
         work: impl FnOnce(&Vault) -> branchdesk_vault::Result<T> + Send + 'static,
     ) -> Result<T> {
+        self.write_started(work).await
+    }
+
+    /// [`Desk::write`], begun now rather than when first awaited, so the caller can send a
+    /// request while it is on its way to disk.
+    fn write_started<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Vault) -> branchdesk_vault::Result<T> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T>> + Send + 'static {
         let vault = Arc::clone(&self.vault);
-        match tokio::task::spawn_blocking(move || work(&vault)).await {
-            Ok(result) => Ok(result?),
-            Err(join) => match join.try_into_panic() {
-                Ok(panic) => std::panic::resume_unwind(panic),
-                // Only when the runtime shuts down, and then nobody is waiting for this.
-                Err(_) => Err(Error::Vault(branchdesk_vault::Error::Io {
-                    action: "writing",
-                    path: self.vault.database_path().to_path_buf(),
-                    source: std::io::Error::other("the runtime shut down"),
-                })),
-            },
+        let path = self.vault.database_path().to_path_buf();
+        let handle = tokio::task::spawn_blocking(move || work(&vault));
+        async move {
+            match handle.await {
+                Ok(result) => Ok(result?),
+                Err(join) => match join.try_into_panic() {
+                    Ok(panic) => std::panic::resume_unwind(panic),
+                    // Only when the runtime shuts down, and then nobody is waiting for this.
+                    Err(_) => Err(Error::Vault(branchdesk_vault::Error::Io {
+                        action: "writing",
+                        path,
+                        source: std::io::Error::other("the runtime shut down"),
+                    })),
+                },
+            }
         }
     }
 
@@ -855,6 +962,19 @@ fn submission_of(
         fin,
         error,
     }
+}
+
+/// A runner commit on its way to disk, awaited before the next one is made.
+type Recording = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>;
+
+/// A successful step's audit entry: the provider's ids, without the customer's statuses.
+fn success_audit(draft: DraftId, step: &Step, ids: &serde_json::Value) -> AuditRecord {
+    let mut audited = ids.clone();
+    if let Some(map) = audited.as_object_mut() {
+        // The statuses belong to the customer record, not to the audit trail.
+        map.remove("outcome");
+    }
+    step_audit(draft, step, None, audited, AuditOutcome::Success)
 }
 
 /// A step's audit entry, recorded in the same commit as the step's outcome.

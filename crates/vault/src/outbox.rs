@@ -391,6 +391,55 @@ impl Vault {
         })
     }
 
+    /// Marks `steps` sent, as [`Vault::mark_step_sent`] does, and their draft `draft_state`,
+    /// in one commit shared as [`Vault::complete_step`]'s is. For a runner that keeps the
+    /// step after the one going out already marked (see [`Vault::complete_step_marking`]).
+    pub fn start_steps(&self, steps: Vec<StepId>, draft_state: DraftState) -> Result<Vec<Step>> {
+        self.write_grouped(move |tx| {
+            let sent = steps
+                .into_iter()
+                .map(|step| mark_sent_in(tx, step))
+                .collect::<Result<Vec<_>>>()?;
+            if let Some(first) = sent.first() {
+                set_state_in(tx, first.draft_id, draft_state)?;
+            }
+            Ok(sent)
+        })
+    }
+
+    /// Records the provider's success, the ids it returned and the step's audit entry in one
+    /// commit, as [`Vault::complete_step`] does, and marks `ahead` sent in the same commit,
+    /// chosen by the caller: a runner that keeps one step marked ahead of the one going out
+    /// sends that step as soon as this answer is in, while this commit is still on its way
+    /// to disk, and waits for it only before sending `ahead`. When every step of the plan is
+    /// done, the draft takes `finished`; returns whether it did.
+    pub fn complete_step_marking(
+        &self,
+        step: StepId,
+        provider_ids: &serde_json::Value,
+        audit: &AuditRecord,
+        ahead: Option<StepId>,
+        finished: DraftState,
+    ) -> Result<bool> {
+        let (provider_ids, audit) = (provider_ids.clone(), audit.clone());
+        self.write_grouped(move |tx| {
+            let done = mark_done_in(tx, step, &provider_ids)?;
+            append_in(tx, &audit)?;
+            if let Some(ahead) = ahead {
+                mark_sent_in(tx, ahead)?;
+            }
+            let unfinished: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM steps WHERE plan_id = ?1 AND status != 'done')",
+                )?
+                .query_row([done.plan_id.to_string()], |row| row.get(0))?;
+            if !unfinished {
+                set_state_in(tx, done.draft_id, finished)?;
+            }
+            Ok(!unfinished)
+        })
+    }
+
     /// Records a step that went out but did not end done, its draft's new state and, if
     /// given, its audit entry, in one commit (shared as [`Vault::complete_step`]'s is).
     pub fn fail_step_with_audit(
