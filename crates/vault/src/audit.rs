@@ -244,12 +244,10 @@ pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEn
             "an audited endpoint must be a path without its query string".into(),
         ));
     }
+    // Every submission step appends here: the statements are parsed once per connection.
     let last: Option<(i64, Vec<u8>)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_vec()));
     let raw = RawEntry {
@@ -265,9 +263,8 @@ pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEn
         outcome: record.outcome.as_str().to_owned(),
     };
     let hash = raw.chain_hash(&prev_hash);
-    tx.execute(
-        &format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-        params![
+    tx.prepare_cached(&format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"))?
+        .execute(params![
             raw.seq,
             raw.at,
             raw.draft_id,
@@ -280,18 +277,17 @@ pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEn
             raw.outcome,
             prev_hash,
             hash.as_slice(),
-        ],
-    )?;
-    tx.execute(
+        ])?;
+    tx.prepare_cached(
         "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        params![raw.seq, hash.as_slice()],
-    )?;
-    let entry = tx.query_row(
-        &format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"),
-        [raw.seq],
-        entry_from_row,
-    )?;
+    )?
+    .execute(params![raw.seq, hash.as_slice()])?;
+    let entry = tx
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"
+        ))?
+        .query_row([raw.seq], entry_from_row)?;
     Ok(entry)
 }
 
