@@ -86,31 +86,46 @@ fn run_normalise(file: &Path, thumb: &Path) -> Result<(), String> {
 /// Where a normalise spends its time, in CPU ms: reading and decoding alone (the same
 /// library call the pipeline makes), then the pipeline itself up to the preview and to
 /// the end. Checks and thumbnail are preview − read − decode; the upload copy (turning
-/// the full picture upright, encoding, hashing) is the rest.
+/// the full picture upright, encoding, hashing) is the rest. Each figure is the median of
+/// [`STAGE_RUNS`] runs, since the differences are small beside a busy machine's noise.
 fn stages(file: &Path) -> Result<(), String> {
-    let started = cpu_ms();
-    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
-    let read = cpu_ms();
-    let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?;
-    let decoded = cpu_ms();
-    std::hint::black_box(img);
-    let begin = cpu_ms();
-    let mut preview_at = f64::NAN;
-    normalise_with(file, &CheckConfig::default(), &mut |_| {
-        preview_at = cpu_ms()
-    })
-    .map_err(|e| e.to_string())?;
-    let end = cpu_ms();
-    let (read, decode) = (read - started, decoded - read);
-    let preview = preview_at - begin;
+    let mut runs: Vec<[f64; 4]> = Vec::new();
+    for _ in 0..STAGE_RUNS {
+        let started = cpu_ms();
+        let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+        let read = cpu_ms();
+        let img = image::load_from_memory(&bytes).map_err(|e| e.to_string())?;
+        let decoded = cpu_ms();
+        std::hint::black_box(img);
+        let begin = cpu_ms();
+        let mut preview_at = f64::NAN;
+        normalise_with(file, &CheckConfig::default(), &mut |_| {
+            preview_at = cpu_ms()
+        })
+        .map_err(|e| e.to_string())?;
+        let end = cpu_ms();
+        runs.push([
+            read - started,
+            decoded - read,
+            preview_at - begin,
+            end - begin,
+        ]);
+    }
+    let median = |i: usize| {
+        let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (read, decode, preview, normalise) = (median(0), median(1), median(2), median(3));
     println!(
-        "{{\"read\":{read:.1},\"decode\":{decode:.1},\"checks and thumbnail\":{:.1},\"preview\":{preview:.1},\"upload copy\":{:.1},\"normalise\":{:.1}}}",
-        preview - read - decode,
-        end - preview_at,
-        end - begin
+        "{{\"read\":{read:.1},\"decode\":{decode:.1},\"checks and thumbnail\":{:.1},\"preview\":{preview:.1},\"upload copy\":{:.1},\"normalise\":{normalise:.1}}}",
+        (preview - read - decode).max(0.0),
+        normalise - preview
     );
     Ok(())
 }
+
+const STAGE_RUNS: usize = 7;
 
 /// This thread's CPU time: on a loaded machine wall time per step says more about the
 /// neighbours than about the step. Linux reports it in ns; elsewhere wall time stands in.

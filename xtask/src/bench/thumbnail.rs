@@ -192,7 +192,7 @@ pub fn report(t: &Thumbnail) -> String {
          | preview, CPU time (ms) | {ours_cpu:.0} | {vips_cpu:.0} | {cpu_ratio:.2}× | |\n\
          | whole normalise, wall time (ms) | {whole:.0} | {vips_ms:.0} | {whole_ratio:.2}× | |\n\
          | whole normalise, CPU time (ms) | {whole_cpu:.0} | {vips_cpu:.0} | {whole_cpu_ratio:.2}× | |\n\n\
-         Where the time goes (CPU ms of one in-process run): read {read:.0}, full decode\n\
+         Where the time goes (CPU ms, medians of 7 in-process runs): read {read:.0}, full decode\n\
          {decode:.0}, checks and thumbnail {checks:.0}, so preview {preview:.0}; then the upload copy\n\
          (upright full picture, encode, hash) {upload:.0}, whole normalise {normalise:.0}. The full-size\n\
          decode and the upload copy are work vipsthumbnail does not do: the upload keeps every\n\
