@@ -179,6 +179,14 @@ pub(crate) fn walk_jpeg(b: &[u8], mut visit: impl FnMut(u8, Range<usize>)) -> Co
 /// kept that way: an unreadable structure, or not 1 or 3 colour components (CMYK is
 /// converted instead, since providers' viewers often show it inverted).
 pub fn strip_jpeg_metadata(b: &[u8]) -> Option<Vec<u8>> {
+    let out = strip_once(b)?;
+    // A crafted file can walk differently once segments around fill bytes are gone; what is
+    // stored must be read the way it was checked, so only a result that stripping leaves
+    // unchanged is kept (the caller re-encodes otherwise).
+    (strip_once(&out).as_deref() == Some(out.as_slice())).then_some(out)
+}
+
+fn strip_once(b: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(b.len());
     let mut frames = 0u32;
     let mut plain_colour = true;
@@ -292,6 +300,15 @@ mod tests {
         four[at] = 4;
         assert_eq!(strip_jpeg_metadata(&four), None);
         assert_eq!(strip_jpeg_metadata(&b[..b.len() - 20]), None, "truncated");
+    }
+
+    /// Found by the sniff fuzz target: a file whose stripped form walks differently (a run
+    /// of fill bytes changes sides). It is not kept as it is.
+    #[test]
+    fn a_strip_that_would_read_differently_is_refused() {
+        let found = include_bytes!("../tests/data/strip-fill-bytes.bin");
+        assert!(strip_once(found).is_some(), "the first pass alone keeps it");
+        assert_eq!(strip_jpeg_metadata(found), None);
     }
 
     #[test]
