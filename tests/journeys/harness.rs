@@ -83,9 +83,20 @@ impl App {
             "tauri:options".into(),
             json!({ "application": app.to_string_lossy() }),
         );
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)
-            .await
-            .expect("a WebDriver session with the app");
+        // tauri-driver listens before the native driver behind it does: on a busy machine
+        // the first session request can meet a closed connection, so it is asked again.
+        let mut attempt = 0;
+        let driver = loop {
+            attempt += 1;
+            match WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities.clone()).await {
+                Ok(driver) => break driver,
+                Err(error) if attempt < 5 => {
+                    eprintln!("no WebDriver session yet ({error}); asking again");
+                    tokio::time::sleep(std::time::Duration::from_millis(500 * attempt)).await;
+                }
+                Err(error) => panic!("a WebDriver session with the app: {error}"),
+            }
+        };
         let app = App {
             driver,
             driver_process,
