@@ -407,8 +407,14 @@ fn produce_image(
         &image,
         cfg.analysis_long_side_px.max(cfg.thumbnail_long_side_px),
     );
-    let analysis = reduce::reduce(&small, cfg.analysis_long_side_px);
-    let measures = quality::measure(width.max(height), &reduce::grey(&analysis), cfg);
+    // The small copy is the analysis copy unless the thumbnail asked for a larger one.
+    let grey = if small.width().max(small.height()) > cfg.analysis_long_side_px {
+        reduce::reduce(&small, cfg.analysis_long_side_px).into_luma8()
+    } else {
+        small.to_luma8()
+    };
+    let measures = quality::measure(width.max(height), &grey, cfg);
+    drop(grey);
     report.checks.extend(quality::judge(&measures, cfg));
 
     if target != format {
@@ -430,7 +436,6 @@ fn produce_image(
         thumbnail_jpeg: thumbnail.as_deref(),
     });
     drop(small);
-    drop(analysis);
 
     if let Some(kept) = keep_compressed(bytes, format, turn, &image, cfg) {
         report.plan.push(Step::KeepCompressed);

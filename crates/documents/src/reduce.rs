@@ -8,7 +8,7 @@
 //! it was: each small pixel is the mean of the pixels it covers, as a smaller sensor
 //! would have recorded them.
 
-use image::{DynamicImage, GrayImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
+use image::{DynamicImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
 
 /// The size `width × height` takes when its long side is brought down to `long`,
 /// keeping its proportions (never below one pixel); unchanged when already smaller.
@@ -47,15 +47,6 @@ pub fn reduce(image: &DynamicImage, long: u32) -> DynamicImage {
             DynamicImage::ImageRgba8(rebuild::<Rgba<u8>, 4>(b.as_raw(), w, h, nw, nh))
         }
         other => other.thumbnail(nw, nh),
-    }
-}
-
-/// Grey levels of an 8-bit image with `image`'s own weights (Rec. 709), so the quality
-/// thresholds keep their meaning.
-pub fn grey(image: &DynamicImage) -> GrayImage {
-    match image {
-        DynamicImage::ImageLuma8(b) => b.clone(),
-        other => other.to_luma8(),
     }
 }
 
