@@ -1,14 +1,15 @@
-//! `/_sandbox/*`: statistics, fault settings and the COS event log, for tests and trainers.
+//! `/_sandbox/*`: statistics, fault settings, the COS event log and Fin.com customer marks,
+//! for tests and trainers.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, put};
 use axum::Router;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::faults::Faults;
 use crate::state::App;
@@ -19,6 +20,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/faults", get(get_faults).put(put_faults))
         .route("/_sandbox/events", get(events))
+        .route(
+            "/_sandbox/fin/customers/{customer_id}",
+            put(mark_fin_customer),
+        )
 }
 
 async fn stats(State(app): State<Arc<App>>) -> Response {
@@ -48,4 +53,62 @@ async fn put_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
             json!({ "message": err.to_string() }),
         ),
     }
+}
+
+fn bad_request(text: &str) -> Response {
+    util::json(StatusCode::BAD_REQUEST, json!({ "message": text }))
+}
+
+/// Marks a Fin.com customer as of another `customer_type` (e.g. BUSINESS) or `api_version`
+/// (v1), which Create Individual V2 never makes, so the attach's 403 for them can be met.
+async fn mark_fin_customer(
+    State(app): State<Arc<App>>,
+    Path(customer_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Ok(Value::Object(marks)) = serde_json::from_slice::<Value>(&body) else {
+        return bad_request("expected a JSON object with customer_type and/or api_version");
+    };
+    let mut customer_type = None;
+    let mut api_version = None;
+    for (key, value) in &marks {
+        let allowed: &[&str] = match key.as_str() {
+            "customer_type" => &["INDIVIDUAL", "BUSINESS"],
+            "api_version" => &["v1", "v2"],
+            _ => return bad_request(&format!("unknown field {key}")),
+        };
+        let Some(text) = value.as_str().filter(|t| allowed.contains(t)) else {
+            return bad_request(&format!("{key} must be one of {}", allowed.join(", ")));
+        };
+        if key == "customer_type" {
+            customer_type = Some(text.to_string());
+        } else {
+            api_version = Some(text.to_string());
+        }
+    }
+    let mut store = app.store();
+    let Some(customer) = store
+        .fin_customers
+        .get_mut(&customer_id.to_ascii_lowercase())
+    else {
+        return util::json(
+            StatusCode::NOT_FOUND,
+            json!({ "message": "Customer not found" }),
+        );
+    };
+    if let Some(kind) = customer_type {
+        customer.customer_type = kind;
+    }
+    if let Some(version) = api_version {
+        customer.api_version = version;
+    }
+    util::json(
+        StatusCode::OK,
+        json!({
+            "customer_id": customer.customer_id,
+            "customer_type": customer.customer_type,
+            "api_version": customer.api_version,
+            "customer_status": customer.status,
+        }),
+    )
 }

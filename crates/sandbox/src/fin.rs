@@ -761,7 +761,9 @@ fn check_attach(
                 if kind == "SELFIE" {
                     selfies += 1;
                     // A SELFIE carries only type and files; anything else is ignored.
-                    files_of(&mut c, doc, &p, true);
+                    if files_of(&mut c, doc, &p, true).len() > 1 {
+                        c.push(format!("{p}.files"), "SELFIE takes exactly 1 file");
+                    }
                     continue;
                 }
                 primary += 1;

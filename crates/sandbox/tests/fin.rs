@@ -150,6 +150,16 @@ fn attach_body(uris: &[String], tos: &str) -> Value {
     })
 }
 
+/// The paths a Fin.com 422 names, in order: `errors` is a list of `{"<path>": "<problem>"}`.
+fn error_paths(e: &Value) -> Vec<String> {
+    e["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|item| item.as_object().unwrap().keys().cloned())
+        .collect()
+}
+
 #[tokio::test]
 async fn token_and_refresh_use_the_documented_time_format() {
     let sb = start().await;
@@ -587,144 +597,236 @@ async fn every_attach_rule_answers_422_and_changes_nothing() {
     let u = fin.upload(&id, 5).await;
     let base = attach_body(&u, &tos);
     type Edit = fn(&mut Value, &[String]);
-    let cases: Vec<(&str, Edit)> = vec![
-        ("two primary documents", |b, u| {
-            let passport = json!({"type": "PASSPORT", "number": "P1", "expiry_date": "2099-01-01", "files": [{"uri": u[3]}]});
-            b["identifying_documents"]
-                .as_array_mut()
-                .unwrap()
-                .push(passport);
-        }),
-        ("licence with one file", |b, _| {
-            b["identifying_documents"][0]["files"]
-                .as_array_mut()
-                .unwrap()
-                .pop();
-        }),
-        ("licence with two FRONT sides", |b, _| {
-            b["identifying_documents"][0]["files"][1]["side"] = json!("FRONT")
-        }),
-        ("licence without sides", |b, _| {
-            for f in b["identifying_documents"][0]["files"]
-                .as_array_mut()
-                .unwrap()
-            {
-                f.as_object_mut().unwrap().remove("side");
-            }
-        }),
-        ("national id with one side", |b, _| {
-            b["identifying_documents"][0]["type"] = json!("NATIONAL_ID");
-            b["identifying_documents"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("state");
-            b["identifying_documents"][0]["files"]
-                .as_array_mut()
-                .unwrap()
-                .pop();
-        }),
-        ("residence permit with three files", |b, u| {
-            b["identifying_documents"][0]["type"] = json!("RESIDENCE_PERMIT");
-            b["identifying_documents"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("state");
-            b["identifying_documents"][0]["files"]
-                .as_array_mut()
-                .unwrap()
-                .push(json!({"side": "BACK", "uri": u[3]}));
-        }),
-        ("passport with two files", |b, _| {
-            b["identifying_documents"][0]["type"] = json!("PASSPORT");
-            b["identifying_documents"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("state");
-        }),
-        ("unknown side", |b, _| {
-            b["identifying_documents"][0]["files"][1]["side"] = json!("REAR")
-        }),
-        ("US licence without state", |b, _| {
-            b["identifying_documents"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("state");
-        }),
-        ("passport with state", |b, u| {
-            b["identifying_documents"][0] = json!({"type": "PASSPORT", "number": "P1", "country": "USA", "state": "US-CA", "expiry_date": "2099-01-01", "files": [{"uri": u[0]}]});
-        }),
-        ("state over 64 characters", |b, _| {
-            b["identifying_documents"][0]["country"] = json!("MEX");
-            b["identifying_documents"][0]["state"] = json!("x".repeat(65));
-        }),
-        ("no number", |b, _| {
+    // Each case names the paths Fin.com's 422 points at, as Branchdesk maps them back
+    // onto the draft (`draft_field_of_fin_error` in the domain crate).
+    let cases: Vec<(&str, &[&str], Edit)> = vec![
+        (
+            "two primary documents",
+            &["identifying_documents"],
+            |b, u| {
+                let passport = json!({"type": "PASSPORT", "number": "P1", "expiry_date": "2099-01-01", "files": [{"uri": u[3]}]});
+                b["identifying_documents"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(passport);
+            },
+        ),
+        (
+            "licence with one file",
+            &["identifying_documents.0.files"],
+            |b, _| {
+                b["identifying_documents"][0]["files"]
+                    .as_array_mut()
+                    .unwrap()
+                    .pop();
+            },
+        ),
+        (
+            "licence with two FRONT sides",
+            &["identifying_documents.0.files"],
+            |b, _| b["identifying_documents"][0]["files"][1]["side"] = json!("FRONT"),
+        ),
+        (
+            "licence without sides",
+            &["identifying_documents.0.files"],
+            |b, _| {
+                for f in b["identifying_documents"][0]["files"]
+                    .as_array_mut()
+                    .unwrap()
+                {
+                    f.as_object_mut().unwrap().remove("side");
+                }
+            },
+        ),
+        (
+            "national id with one side",
+            &["identifying_documents.0.files"],
+            |b, _| {
+                b["identifying_documents"][0]["type"] = json!("NATIONAL_ID");
+                b["identifying_documents"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("state");
+                b["identifying_documents"][0]["files"]
+                    .as_array_mut()
+                    .unwrap()
+                    .pop();
+            },
+        ),
+        (
+            "residence permit with three files",
+            &["identifying_documents.0.files"],
+            |b, u| {
+                b["identifying_documents"][0]["type"] = json!("RESIDENCE_PERMIT");
+                b["identifying_documents"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("state");
+                b["identifying_documents"][0]["files"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"side": "BACK", "uri": u[3]}));
+            },
+        ),
+        (
+            "passport with two files",
+            &["identifying_documents.0.files"],
+            |b, _| {
+                b["identifying_documents"][0]["type"] = json!("PASSPORT");
+                b["identifying_documents"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("state");
+            },
+        ),
+        (
+            "unknown side",
+            &[
+                "identifying_documents.0.files.1.side",
+                "identifying_documents.0.files",
+            ],
+            |b, _| b["identifying_documents"][0]["files"][1]["side"] = json!("REAR"),
+        ),
+        (
+            "US licence without state",
+            &["identifying_documents.0.state"],
+            |b, _| {
+                b["identifying_documents"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("state");
+            },
+        ),
+        (
+            "passport with state",
+            &["identifying_documents.0.state"],
+            |b, u| {
+                b["identifying_documents"][0] = json!({"type": "PASSPORT", "number": "P1", "country": "USA", "state": "US-CA", "expiry_date": "2099-01-01", "files": [{"uri": u[0]}]});
+            },
+        ),
+        (
+            "national id with state",
+            &["identifying_documents.0.state"],
+            |b, _| b["identifying_documents"][0]["type"] = json!("NATIONAL_ID"),
+        ),
+        (
+            "residence permit with state",
+            &["identifying_documents.0.state"],
+            |b, _| b["identifying_documents"][0]["type"] = json!("RESIDENCE_PERMIT"),
+        ),
+        (
+            "state over 64 characters",
+            &["identifying_documents.0.state"],
+            |b, _| {
+                b["identifying_documents"][0]["country"] = json!("MEX");
+                b["identifying_documents"][0]["state"] = json!("x".repeat(65));
+            },
+        ),
+        ("no number", &["identifying_documents.0.number"], |b, _| {
             b["identifying_documents"][0]
                 .as_object_mut()
                 .unwrap()
                 .remove("number");
         }),
-        ("no expiry", |b, _| {
-            b["identifying_documents"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("expiry_date");
-        }),
-        ("expired", |b, _| {
-            b["identifying_documents"][0]["expiry_date"] = json!("2020-01-01")
-        }),
-        ("expiry before issue", |b, _| {
-            b["identifying_documents"][0]["issue_date"] = json!("2099-07-01")
-        }),
-        ("unknown identity type", |b, _| {
-            b["identifying_documents"][0]["type"] = json!("VISA")
-        }),
-        ("no identifying documents", |b, _| {
-            b["identifying_documents"] = json!([])
-        }),
-        ("two selfies", |b, u| {
+        (
+            "no expiry",
+            &["identifying_documents.0.expiry_date"],
+            |b, _| {
+                b["identifying_documents"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("expiry_date");
+            },
+        ),
+        (
+            "expired",
+            &["identifying_documents.0.expiry_date"],
+            |b, _| b["identifying_documents"][0]["expiry_date"] = json!("2020-01-01"),
+        ),
+        (
+            "expiry before issue",
+            &["identifying_documents.0.expiry_date"],
+            |b, _| b["identifying_documents"][0]["issue_date"] = json!("2099-07-01"),
+        ),
+        (
+            "unknown identity type",
+            &["identifying_documents.0.type"],
+            |b, _| b["identifying_documents"][0]["type"] = json!("VISA"),
+        ),
+        (
+            "no identifying documents",
+            &["identifying_documents"],
+            |b, _| b["identifying_documents"] = json!([]),
+        ),
+        ("two selfies", &["identifying_documents"], |b, u| {
             let docs = b["identifying_documents"].as_array_mut().unwrap();
             docs.push(json!({"type": "SELFIE", "files": [{"uri": u[3]}]}));
             docs.push(json!({"type": "SELFIE", "files": [{"uri": u[4]}]}));
         }),
-        ("no address document", |b, _| {
+        (
+            "selfie with two files",
+            &["identifying_documents.1.files"],
+            |b, u| {
+                let selfie = json!({"type": "SELFIE", "files": [{"uri": u[3]}, {"uri": u[4]}]});
+                b["identifying_documents"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(selfie);
+            },
+        ),
+        ("no address document", &["address_documents"], |b, _| {
             b["address_documents"] = json!([])
         }),
-        ("two address documents", |b, u| {
+        ("two address documents", &["address_documents"], |b, u| {
             let extra = json!({"type": "UTILITY_BILL", "country": "USA", "files": [{"uri": u[3]}]});
             b["address_documents"].as_array_mut().unwrap().push(extra);
         }),
-        ("address document with two files", |b, u| {
-            b["address_documents"][0]["files"]
-                .as_array_mut()
-                .unwrap()
-                .push(json!({"uri": u[3]}));
-        }),
-        ("address document of another country", |b, _| {
-            b["address_documents"][0]["country"] = json!("MEX")
-        }),
-        ("address document type", |b, _| {
-            b["address_documents"][0]["type"] = json!("LEASE")
-        }),
-        ("address document without country", |b, _| {
-            b["address_documents"][0]
-                .as_object_mut()
-                .unwrap()
-                .remove("country");
-        }),
-        ("same uri twice", |b, u| {
-            b["address_documents"][0]["files"][0]["uri"] = json!(u[0])
-        }),
-        ("wrong tos value", |b, _| {
+        (
+            "address document with two files",
+            &["address_documents.0.files"],
+            |b, u| {
+                b["address_documents"][0]["files"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"uri": u[3]}));
+            },
+        ),
+        (
+            "address document of another country",
+            &["address_documents.0.country"],
+            |b, _| b["address_documents"][0]["country"] = json!("MEX"),
+        ),
+        (
+            "address document type",
+            &["address_documents.0.type"],
+            |b, _| b["address_documents"][0]["type"] = json!("LEASE"),
+        ),
+        (
+            "address document without country",
+            &["address_documents.0.country"],
+            |b, _| {
+                b["address_documents"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("country");
+            },
+        ),
+        (
+            "same uri twice",
+            &["address_documents.0.files.0.uri"],
+            |b, u| b["address_documents"][0]["files"][0]["uri"] = json!(u[0]),
+        ),
+        ("wrong tos value", &["tos_policies_value"], |b, _| {
             b["tos_policies_value"] = json!(uuid::Uuid::new_v4().to_string())
         }),
-        ("no tos value", |b, _| {
+        ("no tos value", &["tos_policies_value"], |b, _| {
             b.as_object_mut().unwrap().remove("tos_policies_value");
         }),
-        ("never uploaded uri", |b, _| {
+        ("never uploaded uri", &["files"], |b, _| {
             b["address_documents"][0]["files"][0]["uri"] = json!("/AbCdEfGh_missing.pdf")
         }),
     ];
-    for (what, edit) in cases {
+    for (what, paths, edit) in cases {
         let mut body = base.clone();
         edit(&mut body, &u);
         let (s, e) = fin.attach(&id, &body).await;
@@ -733,7 +835,19 @@ async fn every_attach_rule_answers_422_and_changes_nothing() {
             e["message"].is_string() && e["errors"].is_array(),
             "{what}: {e}"
         );
+        assert_eq!(error_paths(&e), paths, "{what}: {e}");
+        // The summary names the first problem's path too.
+        let first = e["message"].as_str().unwrap();
+        assert!(first.starts_with(&format!("{}: ", paths[0])), "{what}: {e}");
     }
+    // A URI never uploaded is named in the problem, which is how it finds its scan again.
+    let mut body = base.clone();
+    body["address_documents"][0]["files"][0]["uri"] = json!("/AbCdEfGh_missing.pdf");
+    let (_, e) = fin.attach(&id, &body).await;
+    assert_eq!(
+        e["errors"][0]["files"],
+        "/AbCdEfGh_missing.pdf was not uploaded"
+    );
     assert_eq!(fin.status(&id).await["customer_status"], "INCOMPLETE");
     // A SELFIE may reuse a file of the primary document: uniqueness excludes SELFIE files.
     let mut ok = base.clone();
@@ -742,6 +856,97 @@ async fn every_attach_rule_answers_422_and_changes_nothing() {
         .unwrap()
         .push(json!({"type": "SELFIE", "files": [{"uri": u[0]}]}));
     assert_eq!(fin.attach(&id, &ok).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_licence_issued_outside_the_usa_needs_no_state() {
+    let fin = Fin::new().await;
+    let (id, tos) = fin.customer(|_| {}).await;
+    let u = fin.upload(&id, 3).await;
+    let mut body = attach_body(&u, &tos);
+    body["identifying_documents"][0]["country"] = json!("MEX");
+    body["identifying_documents"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("state");
+    let (s, e) = fin.attach(&id, &body).await;
+    assert_eq!(s, 200, "{e}");
+}
+
+impl Fin {
+    /// Marks a customer through the sandbox's control route; answers status and body.
+    async fn mark(&self, customer: &str, marks: Value) -> (u16, Value) {
+        send(
+            client()
+                .put(self.url(&format!("/_sandbox/fin/customers/{customer}")))
+                .json(&marks),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn attach_refuses_a_business_or_v1_customer_with_403() {
+    let fin = Fin::new().await;
+    let eligible_only = json!({"error": {
+        "code": "forbidden",
+        "message": "Customer is not eligible for this operation",
+    }});
+    for (n, marks) in [
+        json!({"customer_type": "BUSINESS"}),
+        json!({"api_version": "v1"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (id, tos) = fin
+            .customer(|b| b["basic_info"]["tax_info"][0]["document_id"] = json!(format!("{n}")))
+            .await;
+        let u = fin.upload(&id, 3).await;
+        let (s, marked) = fin.mark(&id, marks.clone()).await;
+        assert_eq!(s, 200, "{marked}");
+        let (key, value) = marks.as_object().unwrap().iter().next().unwrap();
+        assert_eq!(&marked[key], value, "{marked}");
+        assert_eq!(marked["customer_status"], "INCOMPLETE");
+
+        let body = attach_body(&u, &tos);
+        let (s, e) = fin.attach(&id, &body).await;
+        assert_eq!((s, &e), (403, &eligible_only), "{marks}");
+        let got = fin.status(&id).await;
+        assert_eq!(got["customer_status"], "INCOMPLETE", "nothing changed");
+        let kind = if key == "customer_type" {
+            "BUSINESS"
+        } else {
+            "INDIVIDUAL"
+        };
+        assert_eq!(got["type"], kind);
+
+        // Marked back, the same attach goes through: the mark was the only reason.
+        let back = json!({"customer_type": "INDIVIDUAL", "api_version": "v2"});
+        assert_eq!(fin.mark(&id, back).await.0, 200);
+        assert_eq!(fin.attach(&id, &body).await.0, 200, "{marks}");
+    }
+
+    let (id, _) = fin
+        .customer(|b| b["basic_info"]["tax_info"][0]["document_id"] = json!("2"))
+        .await;
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let (s, e) = fin.mark(&unknown, json!({"api_version": "v1"})).await;
+    assert_eq!(
+        (s, e["message"].as_str()),
+        (404, Some("Customer not found"))
+    );
+    for bad in [
+        json!({"customer_type": "COMPANY"}),
+        json!({"api_version": "v3"}),
+        json!({"type": "BUSINESS"}),
+        json!(["BUSINESS"]),
+    ] {
+        let (s, e) = fin.mark(&id, bad.clone()).await;
+        assert_eq!(s, 400, "{bad}: {e}");
+        assert!(e["message"].is_string(), "{bad}: {e}");
+    }
+    assert_eq!(fin.status(&id).await["type"], "INDIVIDUAL");
 }
 
 #[tokio::test]
@@ -798,6 +1003,18 @@ async fn selfie_configuration_is_enforced() {
         .unwrap()
         .push(json!({"type": "SELFIE", "files": []}));
     assert_eq!(fin.attach(&id, &empty_selfie).await.0, 422);
+    let mut two_files = body.clone();
+    two_files["identifying_documents"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"type": "SELFIE", "files": [{"uri": u[3]}, {"uri": u[0]}]}));
+    let (s, e) = fin.attach(&id, &two_files).await;
+    assert_eq!(s, 422, "a selfie is one file: {e}");
+    assert_eq!(error_paths(&e), ["identifying_documents.1.files"], "{e}");
+    assert_eq!(
+        e["errors"][0]["identifying_documents.1.files"],
+        "SELFIE takes exactly 1 file"
+    );
     let mut with = body.clone();
     with["identifying_documents"]
         .as_array_mut()
