@@ -834,6 +834,77 @@ async fn refusals_say_what_to_do() {
     drop(sandbox);
 }
 
+/// Marks a sandbox customer as Create Individual V2 never makes one (BUSINESS, v1).
+async fn mark(sandbox: &Sandbox, customer_id: &str, marks: Value) {
+    let answer = reqwest::Client::new()
+        .put(format!(
+            "{}/_sandbox/fin/customers/{customer_id}",
+            sandbox.url()
+        ))
+        .json(&marks)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer.status().is_success(),
+        "{}",
+        answer.text().await.unwrap()
+    );
+}
+
+/// Fin.com answers every refused precondition with the same 403 text ("Customer is not
+/// eligible for this operation"). The customer's record tells a business apart; it shows
+/// no API version, so a v1 customer is explained together with another client's customer.
+#[tokio::test]
+async fn a_business_or_v1_customer_is_refused_in_plain_words() {
+    let (sandbox, client) = start(quick()).await;
+
+    let (business, body) = ready_to_attach(&client, "Garcia").await;
+    mark(&sandbox, &business, json!({"customer_type": "BUSINESS"})).await;
+    let Err(error) = client.attach_documents(&business, &body).await else {
+        panic!("a business customer was attached to");
+    };
+    assert!(
+        matches!(
+            &error,
+            Error::NotEligible(AttachPrecondition::NotIndividual(kind)) if kind == "BUSINESS"
+        ),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("type BUSINESS") && text.contains("INDIVIDUAL customers only"),
+        "{text}"
+    );
+
+    let (v1, body) = ready_to_attach(&client, "Garcia").await;
+    mark(&sandbox, &v1, json!({"api_version": "v1"})).await;
+    let Err(error) = client.attach_documents(&v1, &body).await else {
+        panic!("a v1 customer was attached to");
+    };
+    assert!(
+        matches!(
+            error,
+            Error::NotEligible(AttachPrecondition::ApiVersionOrOwner)
+        ),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("v2 API") && text.contains("another client account"),
+        "{text}"
+    );
+
+    // A refusal is definite: each attach was sent once, and neither customer changed.
+    let endpoint = "POST /v2/customers/{id}/individual/attach";
+    assert_eq!(answered(&sandbox, endpoint, "403").await, 2);
+    assert_eq!(answered(&sandbox, endpoint, "200").await, 0);
+    for id in [&business, &v1] {
+        let customer = client.get_customer(id).await.unwrap();
+        assert_eq!(customer.customer_status, CustomerStatus::Incomplete);
+    }
+}
+
 #[tokio::test]
 async fn reject_comes_back_action_required_with_reasons() {
     let (_sandbox, client) = start(quick()).await;
