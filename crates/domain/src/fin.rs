@@ -583,9 +583,13 @@ impl Rules {
 /// permits, which the shared list of document kinds does not.
 fn overridden_by_fin(draft: &Draft, issue: &Issue) -> bool {
     draft.identity_documents.iter().enumerate().any(|(i, d)| {
-        issue.field == format!("identityDocuments[{i}].idType")
+        let kind = fin_document_type(&d.id_type);
+        (issue.field == format!("identityDocuments[{i}].idType")
             && issue.code == "not_allowed"
-            && fin_document_type(&d.id_type) == Some(IdentifyingDocumentType::ResidencePermit)
+            && kind == Some(IdentifyingDocumentType::ResidencePermit))
+            // Only a licence has an issuing state for Fin.com; on other types it is not sent.
+            || (issue.field == format!("identityDocuments[{i}].issuingStateOrProvince")
+                && kind.is_some_and(|k| k != IdentifyingDocumentType::DriversLicense))
     })
 }
 
@@ -1188,8 +1192,9 @@ fn identity_document(
 
     let state_typed = d.issuing_state_or_province.trim();
     let us = d.issuing_country.trim().eq_ignore_ascii_case("US");
-    // Fin.com forbids a state on passports, id cards and residence permits; one staff
-    // typed for COS is simply not sent.
+    // Only a driver's licence has an issuing state: Fin.com forbids one on passports, id
+    // cards and residence permits. A state left from a licence (the type was switched) is
+    // not kept and not held against staff, as the field is for licences only.
     let state = match document_type {
         IdentifyingDocumentType::DriversLicense if us => {
             let code = state_typed.to_uppercase();
@@ -2216,17 +2221,27 @@ mod tests {
 
     #[test]
     fn other_documents_never_carry_a_state() {
-        for id_type in ["Passport", "IdCard", "ResidencePermit"] {
-            let mut d = maria();
-            d.identity_documents[0].id_type = id_type.into();
-            d.identity_documents[0].issuing_state_or_province = "CA".into();
-            if id_type == "Passport" {
-                d.scans.retain(|s| s.slot != BACK);
+        let field = "identityDocuments[0].issuingStateOrProvince";
+        // A state left from a licence, even one no licence could carry, is dropped
+        // without a word: the field is for licences only.
+        for state in ["CA".to_owned(), "x".repeat(70)] {
+            for id_type in ["Passport", "IdCard", "ResidencePermit"] {
+                let mut d = maria();
+                d.identity_documents[0].id_type = id_type.into();
+                d.identity_documents[0].issuing_state_or_province = state.clone();
+                if id_type == "Passport" {
+                    d.scans.retain(|s| s.slot != BACK);
+                }
+                assert_eq!(codes(&d, field), Vec::<String>::new(), "{id_type}");
+                let body = attach(&d, &uploaded(), FinAttachConfig::default()).unwrap();
+                let json = serde_json::to_value(&body.identifying_documents[1]).unwrap();
+                assert!(json.get("state").is_none(), "{id_type}: {json}");
             }
-            let body = attach(&d, &uploaded(), FinAttachConfig::default()).unwrap();
-            let json = serde_json::to_value(&body.identifying_documents[1]).unwrap();
-            assert!(json.get("state").is_none(), "{id_type}: {json}");
         }
+        // On a licence the same state is checked.
+        let mut d = maria();
+        d.identity_documents[0].issuing_state_or_province = "x".repeat(70);
+        assert!(!codes(&d, field).is_empty());
     }
 
     #[test]
@@ -2506,6 +2521,20 @@ mod tests {
         assert_eq!(
             field("identifying_documents.1.files", "").as_deref(),
             Some("scans.FRONT")
+        );
+        // A SELFIE of more than one file, a second primary document, a second address
+        // document: as the sandbox names them.
+        assert_eq!(
+            field("identifying_documents.0.files", "").as_deref(),
+            Some("scans.SELFIE")
+        );
+        assert_eq!(
+            field("identifying_documents", "").as_deref(),
+            Some("identityDocuments")
+        );
+        assert_eq!(
+            field("address_documents", "").as_deref(),
+            Some("scans.PROOF_OF_ADDRESS")
         );
         assert_eq!(
             field("address_documents.0.files.0.uri", "").as_deref(),
