@@ -245,7 +245,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (desk, reach) = store::desk(vault, &secrets)?;
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(onboarding::submit(
-                &desk,
+                std::sync::Arc::new(desk),
                 reach,
                 wait,
                 usize::from(concurrency),

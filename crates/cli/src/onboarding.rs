@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -404,6 +405,42 @@ fn prepare(desk: &Desk, reach: Reach, id: DraftId) -> Result<std::result::Result
     Ok(Ok(draft))
 }
 
+/// Plans the `ready` drafts a batch at a time and hands each planned draft to `queue` as
+/// soon as its batch is on disk. The first batch is as large as the drafts sent at once,
+/// so sending starts at once; later ones grow to [`PLAN_BATCH`].
+fn plan_ready(
+    desk: &Desk,
+    reach: Reach,
+    ready: Vec<DraftId>,
+    first_batch: usize,
+    queue: tokio::sync::mpsc::UnboundedSender<DraftId>,
+) -> Result<Vec<(DraftId, Planned)>> {
+    let mut outcomes = Vec::new();
+    let mut batch = Vec::new();
+    let mut size = first_batch.clamp(1, PLAN_BATCH);
+    let hand_over = |planned: Vec<(DraftId, Planned)>, outcomes: &mut Vec<_>| {
+        for (id, outcome) in planned {
+            if matches!(outcome, Planned::Queued) {
+                // The runner reads until this sender is dropped.
+                let _ = queue.send(id);
+            }
+            outcomes.push((id, outcome));
+        }
+    };
+    for id in ready {
+        match prepare(desk, reach, id)? {
+            Ok(draft) => batch.push((id, draft)),
+            Err(outcome) => outcomes.push((id, outcome)),
+        }
+        if batch.len() >= size {
+            hand_over(plan_batch(desk, &mut batch)?, &mut outcomes);
+            size = (size * 2).min(PLAN_BATCH);
+        }
+    }
+    hand_over(plan_batch(desk, &mut batch)?, &mut outcomes);
+    Ok(outcomes)
+}
+
 /// Plans the drafts of `batch` together (see [`Desk::submit_all`]) and empties it.
 fn plan_batch(desk: &Desk, batch: &mut Vec<(DraftId, Draft)>) -> Result<Vec<(DraftId, Planned)>> {
     if batch.is_empty() {
@@ -505,30 +542,40 @@ fn recover_unplanned(vault: &Vault) -> Result<()> {
     Ok(())
 }
 
-pub async fn submit(desk: &Desk, reach: Reach, wait: bool, concurrency: usize) -> Result<ExitCode> {
+pub async fn submit(
+    desk: Arc<Desk>,
+    reach: Reach,
+    wait: bool,
+    concurrency: usize,
+) -> Result<ExitCode> {
     let vault = desk.vault();
     let concurrency = concurrency.max(1);
     let mut refused: HashMap<DraftId, String> = HashMap::new();
     let mut pause = Duration::from_millis(100);
     loop {
         recover_unplanned(vault)?;
-        let mut planned = 0usize;
-        let mut deferred = 0usize;
-        let mut outcomes = Vec::new();
-        let mut batch = Vec::new();
-        for id in drafts_in(vault, &[DraftState::Ready])? {
-            if refused.contains_key(&id) {
-                continue;
-            }
-            match prepare(desk, reach, id)? {
-                Ok(draft) => batch.push((id, draft)),
-                Err(outcome) => outcomes.push((id, outcome)),
-            }
-            if batch.len() == PLAN_BATCH {
-                outcomes.extend(plan_batch(desk, &mut batch)?);
-            }
+        // Drafts with work left from an earlier run go first; ready drafts follow as soon
+        // as their batch's plans are on disk, so sending starts while the rest are planned.
+        let (queue, queued) = tokio::sync::mpsc::unbounded_channel();
+        for id in runnable(vault)? {
+            // The receiver is below, alive until every draft has run.
+            let _ = queue.send(id);
         }
-        outcomes.extend(plan_batch(desk, &mut batch)?);
+        let ready: Vec<DraftId> = drafts_in(vault, &[DraftState::Ready])?
+            .into_iter()
+            .filter(|id| !refused.contains_key(id))
+            .collect();
+        let planner = {
+            let desk = Arc::clone(&desk);
+            tokio::task::spawn_blocking(move || plan_ready(&desk, reach, ready, concurrency, queue))
+        };
+        let drafts = futures::stream::unfold(queued, |mut queued| async move {
+            queued.recv().await.map(|id| (id, queued))
+        });
+        let results = desk.run_drafts(drafts, concurrency).await;
+        let outcomes = planner.await.context("planning the drafts stopped")??;
+        let ran = results.len();
+        let (mut planned, mut deferred) = (0usize, 0usize);
         for (id, outcome) in outcomes {
             match outcome {
                 Planned::Queued => planned += 1,
@@ -539,14 +586,6 @@ pub async fn submit(desk: &Desk, reach: Reach, wait: bool, concurrency: usize) -
                 }
             }
         }
-        let drafts = runnable(vault)?;
-        let ran = drafts.len();
-        // Drafts run side by side; each draft's steps run in order inside `run_draft`.
-        let results: Vec<(DraftId, branchdesk_engine::Result<()>)> = futures::stream::iter(drafts)
-            .map(|id| async move { (id, desk.run_draft(id).await) })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
         let mut offline = 0usize;
         for (id, result) in results {
             match result {

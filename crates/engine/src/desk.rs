@@ -2,7 +2,7 @@
 //! runner that sends each plan's steps in order until the provider gives a definite answer.
 //! Everything the runner needs is in the vault, so a restart resumes where it stopped.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::fin::{FinDesk, FinOutcome};
@@ -12,8 +12,8 @@ use branchdesk_domain::cos::{self as wire, CosStep};
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
-    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput,
-    DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step, StepFailure, StepId,
+    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, Committer, DraftFilter, DraftId,
+    DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step, StepFailure,
     Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
@@ -145,6 +145,7 @@ pub struct Desk {
     cos_base_url: String,
     wake: Notify,
     key_retention: Duration,
+    committer: OnceLock<Committer>,
     pub(crate) fin: FinDesk,
 }
 
@@ -164,6 +165,7 @@ impl Desk {
             cos_base_url,
             wake: Notify::new(),
             key_retention: COS_KEY_RETENTION,
+            committer: OnceLock::new(),
             fin: FinDesk::default(),
         }
     }
@@ -502,13 +504,8 @@ impl Desk {
             match self.vault.drafts_with_pending_work() {
                 Ok(drafts) => {
                     // Drafts go side by side, a few at a time; each draft's steps stay in order.
-                    let results: Vec<(DraftId, Result<()>)> = futures::stream::iter(drafts)
-                        .map(|draft| {
-                            let desk = Arc::clone(&self);
-                            async move { (draft, desk.run_draft(draft).await) }
-                        })
-                        .buffer_unordered(RUNNER_CONCURRENCY)
-                        .collect()
+                    let results = self
+                        .run_drafts(futures::stream::iter(drafts), RUNNER_CONCURRENCY)
                         .await;
                     for (draft, result) in results {
                         if let Err(error) = result {
@@ -528,15 +525,61 @@ impl Desk {
         }
     }
 
-    /// Sends one draft's steps in order until done, a definite rejection, or no network.
+    /// Sends one draft's steps in order until done, a definite rejection, or no network,
+    /// and returns once what it recorded is on disk.
     pub async fn run_draft(&self, draft: DraftId) -> Result<()> {
+        self.start_draft(draft).await?.await
+    }
+
+    /// Runs `drafts` as they come, `concurrency` at a time, each draft's steps in order.
+    /// A draft leaves its place to the next one as soon as its last answer is in, while that
+    /// answer's commit is still on its way to disk; each result is returned once the draft's
+    /// records are on disk.
+    pub async fn run_drafts(
+        &self,
+        drafts: impl futures::Stream<Item = DraftId>,
+        concurrency: usize,
+    ) -> Vec<(DraftId, Result<()>)> {
+        drafts
+            .map(|draft| async move { (draft, self.start_draft(draft).await) })
+            .buffer_unordered(concurrency.max(1))
+            .map(|(draft, started)| async move {
+                match started {
+                    Ok(settling) => (draft, settling.await),
+                    Err(error) => (draft, Err(error)),
+                }
+            })
+            // Settling only waits for the committer: any number may wait at once.
+            .buffer_unordered(usize::MAX)
+            .collect()
+            .await
+    }
+
+    /// Sends a draft's steps; what it returns is ready once the draft's records are on disk.
+    async fn start_draft(&self, draft: DraftId) -> Result<Settling<'_>> {
         let plan = self.vault.latest_plan(draft)?;
         let mut customer: Option<String> = plan.as_ref().and_then(|p| customer_id_of(&p.steps));
         if let Some(plan) = plan.filter(|p| p.provider == Provider::Cos) {
-            if self.run_cos_plan(draft, plan, &mut customer).await? {
-                return Ok(());
+            match self.run_cos_plan(draft, plan, &mut customer).await? {
+                CosRun::Settled => return Ok(Box::pin(std::future::ready(Ok(())))),
+                CosRun::Recording(last) => {
+                    return Ok(Box::pin(async move {
+                        if last.await? {
+                            return Ok(());
+                        }
+                        self.run_steps(draft, customer).await
+                    }))
+                }
+                CosRun::Unfinished => {}
             }
         }
+        let ran = self.run_steps(draft, customer).await;
+        Ok(Box::pin(std::future::ready(ran)))
+    }
+
+    /// Sends a draft's unfinished steps one at a time, each after the previous one's
+    /// outcome is on disk.
+    async fn run_steps(&self, draft: DraftId, mut customer: Option<String>) -> Result<()> {
         // Each step's outcome commits with its audit entry and the next step's `sent` mark
         // (one synchronous disk flush a step), so the next step comes back already marked.
         let mut claimed: Option<Step> = None;
@@ -582,23 +625,23 @@ impl Desk {
         Ok(())
     }
 
-    /// A COS plan's unfinished steps, in order, with one step marked `sent` ahead of the one
-    /// going out: each answer's commit (its outcome, its audit entry, and the `sent` mark of
-    /// the step after next) is written while the next request is out, instead of that
-    /// request waiting for the disk. A request still leaves only once its own `sent` mark is
-    /// on disk, and the draft is submitted only once its last step's commit is. The price is
-    /// that a crash may leave one more step marked sent that never went: like any `sent`
-    /// step, it is resent under its key. `Ok(true)` when the draft is settled; `Ok(false)`
-    /// leaves what remains to the one-step-at-a-time loop.
+    /// A COS plan's unfinished steps, in order, without waiting for the disk between them:
+    /// the steps' `sent` marks and each answer's commit (its outcome and its audit entry)
+    /// go to the committer while the next request is out, and the draft is settled only
+    /// once the last of them is on disk. Every step goes out with the key and body frozen
+    /// when it was planned, so a crash costs nothing but resending, under the same keys,
+    /// the steps whose answers were not yet on disk: COS answers a repeated key with its
+    /// first answer. Because a step may have gone out before its `sent` mark was written,
+    /// every unfinished step counts as possibly sent for the key-retention rule.
     async fn run_cos_plan(
         &self,
         draft: DraftId,
         plan: branchdesk_vault::Plan,
         customer: &mut Option<String>,
-    ) -> Result<bool> {
+    ) -> Result<CosRun> {
         use branchdesk_vault::StepStatus;
         let Some(first) = self.vault.next_pending_step(draft)? else {
-            return Ok(false);
+            return Ok(CosRun::Unfinished);
         };
         // As the plan stands before this run: a step already `sent` went out in an earlier
         // one, and is resent only within its key's retention.
@@ -609,58 +652,59 @@ impl Desk {
             .take_while(|s| matches!(s.status, StepStatus::Pending | StepStatus::Sent))
             .collect();
         if queue.first().map(|s| s.id) != Some(first.id) {
-            return Ok(false);
+            return Ok(CosRun::Unfinished);
         }
-        let stale = |step: &Step| {
-            step.status == StepStatus::Sent
-                && step.provider == Provider::Cos
-                && self.key_expired(step)
-        };
-        if stale(&queue[0]) {
+        // The plan's steps were planned together: if the first is within its key's
+        // retention, so are the rest.
+        if self.key_expired(&queue[0]) {
             self.park_unknown_outcome(draft, &queue[0])?;
-            return Ok(true);
+            return Ok(CosRun::Settled);
         }
-        let marks: Vec<StepId> = queue.iter().take(2).map(|s| s.id).collect();
-        self.write(move |v| v.start_steps(marks, DraftState::Sending))
-            .await?;
-        // The previous answer's commit, still on its way to disk.
-        let mut recording: Option<Recording> = None;
-        for (i, step) in queue.iter().enumerate() {
-            if i > 0 && stale(step) {
-                if let Some(previous) = recording.take() {
-                    previous.await?;
-                }
-                self.park_unknown_outcome(draft, step)?;
-                return Ok(true);
-            }
-            let sent = self.send_step(step, customer.as_deref()).await;
-            // Answers are recorded in order, and this one's commit marks the step after
-            // next: the previous commit, which marked the next step, must be on disk first.
-            if let Some(previous) = recording.take() {
-                previous.await?;
-            }
-            match sent {
+        let committer = self.committer()?;
+        let (answer, marked) = on_disk();
+        committer.start_steps(
+            queue.iter().map(|s| s.id).collect(),
+            DraftState::Sending,
+            answer,
+        );
+        // The last answer's commit, still on its way to disk; the committer writes them in
+        // the order they were handed over, so it stands for every earlier one too.
+        let mut recorded: Option<OnDisk<bool>> = None;
+        for step in &queue {
+            match self.send_step(step, customer.as_deref()).await {
                 Ok(ids) => {
                     if let Some(id) = ids.get("customerId").and_then(|v| v.as_str()) {
                         *customer = Some(id.to_owned());
                     }
                     let audit = success_audit(draft, step, &ids);
-                    let (id, ahead) = (step.id, queue.get(i + 2).map(|s| s.id));
-                    let commit = self.write_started(move |v| {
-                        v.complete_step_marking(id, &ids, &audit, ahead, DraftState::Submitted)
-                    });
-                    if i + 1 == queue.len() {
-                        return commit.await;
-                    }
-                    recording = Some(Box::pin(async move { commit.await.map(|_| ()) }));
+                    let (answer, recording) = on_disk();
+                    committer.complete_step(step.id, ids, audit, DraftState::Submitted, answer);
+                    recorded = Some(recording);
                 }
                 Err(error) => {
+                    // Recorded after every earlier write: the committer's queue is the
+                    // vault's one queue of grouped writes.
                     self.step_went_wrong(draft, step.clone(), error).await?;
-                    return Ok(true);
+                    return Ok(CosRun::Settled);
                 }
             }
         }
-        Ok(false)
+        Ok(CosRun::Recording(Box::pin(async move {
+            marked.await?;
+            match recorded {
+                Some(last) => last.await,
+                None => Ok(false),
+            }
+        })))
+    }
+
+    /// The committer for the runner's writes, started with the first run.
+    fn committer(&self) -> Result<&Committer> {
+        if let Some(committer) = self.committer.get() {
+            return Ok(committer);
+        }
+        let started = Committer::start(Arc::clone(&self.vault))?;
+        Ok(self.committer.get_or_init(|| started))
     }
 
     /// Sends a step marked `sent`, through the crash-test failpoints.
@@ -734,31 +778,19 @@ impl Desk {
         &self,
         work: impl FnOnce(&Vault) -> branchdesk_vault::Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.write_started(work).await
-    }
-
-    /// [`Desk::write`], begun now rather than when first awaited, so the caller can send a
-    /// request while it is on its way to disk.
-    fn write_started<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Vault) -> branchdesk_vault::Result<T> + Send + 'static,
-    ) -> impl std::future::Future<Output = Result<T>> + Send + 'static {
         let vault = Arc::clone(&self.vault);
         let path = self.vault.database_path().to_path_buf();
-        let handle = tokio::task::spawn_blocking(move || work(&vault));
-        async move {
-            match handle.await {
-                Ok(result) => Ok(result?),
-                Err(join) => match join.try_into_panic() {
-                    Ok(panic) => std::panic::resume_unwind(panic),
-                    // Only when the runtime shuts down, and then nobody is waiting for this.
-                    Err(_) => Err(Error::Vault(branchdesk_vault::Error::Io {
-                        action: "writing",
-                        path,
-                        source: std::io::Error::other("the runtime shut down"),
-                    })),
-                },
-            }
+        match tokio::task::spawn_blocking(move || work(&vault)).await {
+            Ok(result) => Ok(result?),
+            Err(join) => match join.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Only when the runtime shuts down, and then nobody is waiting for this.
+                Err(_) => Err(Error::Vault(branchdesk_vault::Error::Io {
+                    action: "writing",
+                    path,
+                    source: std::io::Error::other("the runtime shut down"),
+                })),
+            },
         }
     }
 
@@ -817,9 +849,10 @@ impl Desk {
     fn park_unknown_outcome(&self, draft: DraftId, step: &Step) -> Result<()> {
         let problem = StepProblem {
             code: "unknown_outcome".to_owned(),
-            message: "This step was sent more than 7 days ago and Cross River never answered. \
-                      It no longer recognises the request, so Branchdesk will not resend it: \
-                      check the customer at Cross River, then resubmit."
+            message: "This step was submitted more than 7 days ago and Cross River's answer \
+                      was never recorded. Cross River no longer recognises the request, so \
+                      Branchdesk will not resend it: check the customer at Cross River, then \
+                      resubmit."
                 .to_owned(),
             field: None,
         };
@@ -964,8 +997,42 @@ fn submission_of(
     }
 }
 
-/// A runner commit on its way to disk, awaited before the next one is made.
-type Recording = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>;
+/// A draft's run, ready once what it recorded is on disk.
+type Settling<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>>;
+
+/// How a COS plan's run ended.
+enum CosRun {
+    /// Nothing left to send, or what is left waits for staff or the network.
+    Settled,
+    /// Every step went out; the last answer's commit, whether it finished the plan.
+    Recording(OnDisk<bool>),
+    /// Left to the one-step-at-a-time loop.
+    Unfinished,
+}
+
+/// A write handed to the committer, ready once its commit is on disk.
+type OnDisk<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>;
+
+/// The answer to give the committer with a write, and the future that has it.
+fn on_disk<T: Send + 'static>() -> (
+    impl FnOnce(branchdesk_vault::Result<T>) + Send + 'static,
+    OnDisk<T>,
+) {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let answer = move |result| {
+        // Nobody waits for it any more only when the run was abandoned.
+        let _ = sender.send(result);
+    };
+    let answered = Box::pin(async move {
+        match receiver.await {
+            Ok(result) => Ok(result?),
+            Err(_) => Err(Error::Vault(branchdesk_vault::Error::Corrupt(
+                "the committer stopped without answering a write".to_owned(),
+            ))),
+        }
+    });
+    (answer, answered)
+}
 
 /// A successful step's audit entry: the provider's ids, without the customer's statuses.
 fn success_audit(draft: DraftId, step: &Step, ids: &serde_json::Value) -> AuditRecord {

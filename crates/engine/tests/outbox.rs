@@ -405,3 +405,29 @@ async fn a_request_of_unknown_fate_is_not_resent_past_the_providers_key_retentio
         "submitted"
     );
 }
+
+#[tokio::test]
+async fn a_step_whose_sent_mark_never_reached_the_disk_counts_as_possibly_sent() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&record.id, &peter()).unwrap();
+    // The runner sends without waiting for a step's `sent` mark: a crash can leave a step
+    // that went out still `pending` on disk, as this one is.
+    let plan = desk.vault().latest_plan(id_of(&record)).unwrap().unwrap();
+    assert_eq!(plan.steps[0].status, StepStatus::Pending);
+    drop(desk);
+
+    let desk = world.desk().with_key_retention(Duration::ZERO);
+    desk.run_draft(id_of(&record)).await.unwrap();
+    let parked = desk.submission_status(&record.id).await.unwrap();
+    assert_eq!(parked.state, "needs_attention");
+    assert_eq!(parked.error.unwrap().code, "unknown_outcome");
+    let stats = world.stats().await;
+    assert!(
+        stats["requests"]
+            .get("POST /core/v1/cm/customers")
+            .is_none(),
+        "nothing sent past the key's retention: {stats}"
+    );
+}

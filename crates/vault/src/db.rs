@@ -1,7 +1,7 @@
 //! The encrypted database: opening it with its key, and the schema migrations.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::sync_channel;
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
@@ -34,6 +34,10 @@ pub struct Vault {
     pub(crate) dir: PathBuf,
     pub(crate) db_path: PathBuf,
     conn: Mutex<Connection>,
+    /// A second connection for the outbox runner's reads: in WAL mode it reads the last
+    /// commit while the writer holds `conn` for the next one, so starting a draft never
+    /// waits for another's disk flush or a batch of plans being written.
+    reader: Mutex<Connection>,
     /// Writes waiting for the next group commit; see [`Vault::write_grouped`].
     queued: Mutex<Vec<Box<dyn GroupedWrite>>>,
     pub(crate) scan_key: Key,
@@ -69,6 +73,7 @@ impl Vault {
         };
         let mut conn = connect(&db_path, exists, &key)?;
         migrate(&mut conn, &db_path)?;
+        let reader = connect(&db_path, true, &key)?;
 
         let scan_key = match keys::load(secrets, SCAN_KEY_ENTRY)? {
             Some(key) => key,
@@ -88,6 +93,7 @@ impl Vault {
             dir,
             db_path,
             conn: Mutex::new(conn),
+            reader: Mutex::new(reader),
             queued: Mutex::new(Vec::new()),
             scan_key,
         };
@@ -113,6 +119,14 @@ impl Vault {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The connection for reads that need not wait for a write in progress: they see the
+    /// database as of the last commit.
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Runs `work` in a transaction shared with the other threads' grouped writes waiting
     /// at the same time, and returns once that transaction is committed: with
     /// synchronous=FULL a commit is one fsync, so writers that queue up behind a commit in
@@ -124,11 +138,10 @@ impl Vault {
         work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let (sender, receiver) = sync_channel(1);
-        self.queue().push(Box::new(Queued {
-            work: Some(work),
-            result: None,
-            sender,
-        }));
+        self.enqueue(work, move |answer| {
+            // The caller is blocked on the other end until this arrives.
+            let _ = sender.send(answer);
+        });
         {
             // Whoever holds the connection next commits everything queued by then. If an
             // earlier holder took this write, it was committed and answered before the
@@ -142,6 +155,32 @@ impl Vault {
         receiver.recv().map_err(|_| {
             Error::Corrupt("a grouped write was dropped without an answer".to_owned())
         })?
+    }
+
+    /// Queues `work` for the next group commit; `answer` is called with its result once
+    /// that commit is on disk, or has failed. Whoever next holds the connection commits it.
+    pub(crate) fn enqueue<T, F, A>(&self, work: F, answer: A)
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        A: FnOnce(Result<T>) + Send + 'static,
+    {
+        self.queue().push(Box::new(Queued {
+            work: Some(work),
+            result: None,
+            answer: Some(answer),
+        }));
+    }
+
+    /// Commits every write queued so far in one transaction; how many it carried.
+    pub(crate) fn commit_queued(&self) -> usize {
+        let mut conn = self.conn();
+        let group = std::mem::take(&mut *self.queue());
+        let carried = group.len();
+        if carried > 0 {
+            commit_group(&mut conn, group);
+        }
+        carried
     }
 
     fn queue(&self) -> MutexGuard<'_, Vec<Box<dyn GroupedWrite>>> {
@@ -165,16 +204,17 @@ trait GroupedWrite: Send {
     fn answer(self: Box<Self>, commit: std::result::Result<(), &rusqlite::Error>);
 }
 
-struct Queued<T, F> {
+struct Queued<T, F, A> {
     work: Option<F>,
     result: Option<Result<T>>,
-    sender: SyncSender<Result<T>>,
+    answer: Option<A>,
 }
 
-impl<T, F> GroupedWrite for Queued<T, F>
+impl<T, F, A> GroupedWrite for Queued<T, F, A>
 where
     T: Send,
     F: FnOnce(&Connection) -> Result<T> + Send,
+    A: FnOnce(Result<T>) + Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
         let result = match self.work.take() {
@@ -187,13 +227,15 @@ where
     }
 
     fn answer(self: Box<Self>, commit: std::result::Result<(), &rusqlite::Error>) {
-        let answer = match (commit, self.result) {
+        let Queued { result, answer, .. } = *self;
+        let result = match (commit, result) {
             (Ok(()), Some(result)) => result,
             (Ok(()), None) => Err(Error::Corrupt("a grouped write never ran".to_owned())),
             (Err(error), _) => Err(Error::Database(copy_error(error))),
         };
-        // The caller is blocked on the other end until this arrives.
-        let _ = self.sender.send(answer);
+        if let Some(answer) = answer {
+            answer(result);
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod paths;
 mod scans;
 mod secrets;
 mod types;
+mod writer;
 
 pub use audit::{
     Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
@@ -31,3 +32,4 @@ pub use types::{
     AuditOutcome, ConnectionId, DraftId, DraftState, Environment, PartyKind, PlanId, Provider,
     ScanId, StepId, StepStatus,
 };
+pub use writer::Committer;

@@ -313,14 +313,17 @@ impl Vault {
 
     /// The draft's most recent plan with all its steps.
     pub fn latest_plan(&self, draft: DraftId) -> Result<Option<Plan>> {
-        latest_plan_in(&self.conn(), draft)
+        let reader = self.reader();
+        // One snapshot for the plan and its steps.
+        let tx = reader.unchecked_transaction()?;
+        latest_plan_in(&tx, draft)
     }
 
     /// The step to send next for a draft: `pending`, or `sent` without an answer (resend it
     /// under its idempotency key). `None` when the plan is finished, held back by a failed
     /// step, or there is none.
     pub fn next_pending_step(&self, draft: DraftId) -> Result<Option<Step>> {
-        next_step_in(&self.conn(), draft)
+        next_step_in(&self.reader(), draft)
     }
 
     /// Records that the step's request is about to go out, before it does: after a crash a
@@ -395,16 +398,7 @@ impl Vault {
     /// in one commit shared as [`Vault::complete_step`]'s is. For a runner that keeps the
     /// step after the one going out already marked (see [`Vault::complete_step_marking`]).
     pub fn start_steps(&self, steps: Vec<StepId>, draft_state: DraftState) -> Result<Vec<Step>> {
-        self.write_grouped(move |tx| {
-            let sent = steps
-                .into_iter()
-                .map(|step| mark_sent_in(tx, step))
-                .collect::<Result<Vec<_>>>()?;
-            if let Some(first) = sent.first() {
-                set_state_in(tx, first.draft_id, draft_state)?;
-            }
-            Ok(sent)
-        })
+        self.write_grouped(move |tx| start_steps_in(tx, &steps, draft_state))
     }
 
     /// Records the provider's success, the ids it returned and the step's audit entry in one
@@ -423,20 +417,7 @@ impl Vault {
     ) -> Result<bool> {
         let (provider_ids, audit) = (provider_ids.clone(), audit.clone());
         self.write_grouped(move |tx| {
-            let done = mark_done_in(tx, step, &provider_ids)?;
-            append_in(tx, &audit)?;
-            if let Some(ahead) = ahead {
-                mark_sent_in(tx, ahead)?;
-            }
-            let unfinished: bool = tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM steps WHERE plan_id = ?1 AND status != 'done')",
-                )?
-                .query_row([done.plan_id.to_string()], |row| row.get(0))?;
-            if !unfinished {
-                set_state_in(tx, done.draft_id, finished)?;
-            }
-            Ok(!unfinished)
+            complete_step_in(tx, step, &provider_ids, &audit, ahead, finished)
         })
     }
 
@@ -548,6 +529,125 @@ fn transition_in(
     conn.prepare_cached("UPDATE plans SET updated_at = ?2 WHERE id = ?1")?
         .execute(params![current.plan_id.to_string(), now])?;
     get_step(conn, step)
+}
+
+/// Marks `steps` of one plan sent and their draft `draft_state`, as [`start_steps_in`]
+/// does, without reading the steps back: for the committer, whose caller has them.
+pub(crate) fn mark_steps_sent_in(
+    tx: &Connection,
+    steps: &[StepId],
+    draft_state: DraftState,
+) -> Result<()> {
+    let Some(first) = steps.first() else {
+        return Ok(());
+    };
+    let now = timestamp(Utc::now());
+    let mut mark = tx.prepare_cached(
+        "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
+         WHERE id = ?1 AND status IN ('pending', 'sent')",
+    )?;
+    for step in steps {
+        if mark.execute(params![step.0, now])? != 1 {
+            // Read only to say what was wrong.
+            let current = get_step(tx, *step)?;
+            return Err(Error::StepTransition {
+                step: *step,
+                from: current.status,
+                to: StepStatus::Sent,
+            });
+        }
+    }
+    let (plan, draft): (String, DraftId) = tx
+        .prepare_cached("SELECT plan_id, draft_id FROM steps WHERE id = ?1")?
+        .query_row([first.0], |row| Ok((row.get(0)?, column(row, 1)?)))?;
+    tx.prepare_cached("UPDATE plans SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![plan, now])?;
+    set_state_in(tx, draft, draft_state)
+}
+
+/// Records a step's success, as [`complete_step_in`] does without `ahead`, reading back
+/// only what it needs.
+pub(crate) fn finish_step_in(
+    tx: &Connection,
+    step: StepId,
+    provider_ids: &serde_json::Value,
+    audit: &AuditRecord,
+    finished: DraftState,
+) -> Result<bool> {
+    let now = timestamp(Utc::now());
+    let ids = serde_json::to_string(provider_ids)?;
+    let updated: Option<(String, DraftId)> = tx
+        .prepare_cached(
+            "UPDATE steps SET status = 'done', provider_ids = ?2, last_error = NULL,
+                              updated_at = ?3
+             WHERE id = ?1 AND status IN ('pending', 'sent')
+             RETURNING plan_id, draft_id",
+        )?
+        .query_row(params![step.0, ids, now], |row| {
+            Ok((row.get(0)?, column(row, 1)?))
+        })
+        .optional()?;
+    let Some((plan, draft)) = updated else {
+        let current = get_step(tx, step)?;
+        return Err(Error::StepTransition {
+            step,
+            from: current.status,
+            to: StepStatus::Done,
+        });
+    };
+    tx.prepare_cached("UPDATE plans SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![plan, now])?;
+    append_in(tx, audit)?;
+    let unfinished: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM steps WHERE plan_id = ?1 AND status != 'done')",
+        )?
+        .query_row([&plan], |row| row.get(0))?;
+    if !unfinished {
+        set_state_in(tx, draft, finished)?;
+    }
+    Ok(!unfinished)
+}
+
+/// See [`Vault::start_steps`].
+pub(crate) fn start_steps_in(
+    tx: &Connection,
+    steps: &[StepId],
+    draft_state: DraftState,
+) -> Result<Vec<Step>> {
+    let sent = steps
+        .iter()
+        .map(|step| mark_sent_in(tx, *step))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(first) = sent.first() {
+        set_state_in(tx, first.draft_id, draft_state)?;
+    }
+    Ok(sent)
+}
+
+/// See [`Vault::complete_step_marking`].
+pub(crate) fn complete_step_in(
+    tx: &Connection,
+    step: StepId,
+    provider_ids: &serde_json::Value,
+    audit: &AuditRecord,
+    ahead: Option<StepId>,
+    finished: DraftState,
+) -> Result<bool> {
+    let done = mark_done_in(tx, step, provider_ids)?;
+    append_in(tx, audit)?;
+    if let Some(ahead) = ahead {
+        mark_sent_in(tx, ahead)?;
+    }
+    let unfinished: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM steps WHERE plan_id = ?1 AND status != 'done')",
+        )?
+        .query_row([done.plan_id.to_string()], |row| row.get(0))?;
+    if !unfinished {
+        set_state_in(tx, done.draft_id, finished)?;
+    }
+    Ok(!unfinished)
 }
 
 fn mark_sent_in(conn: &Connection, step: StepId) -> Result<Step> {
