@@ -209,6 +209,8 @@ export default {
   "settings.secret": "Client secret (stored in the system keyring, never shown again)",
   "settings.save": "Save connection",
   "settings.saved": "Connection saved. Its secret is in the system keyring.",
+  "settings.finSelfieRequired": "Fin.com asks for a selfie with every document set",
+  "settings.finSelfieOn": "selfie with every document set",
   "provider.cos": "Cross River",
   "provider.fin": "Fin.com",
   "provider.bvnk": "BVNK",

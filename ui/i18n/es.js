@@ -209,6 +209,8 @@ export default {
   "settings.secret": "Secreto del cliente (se guarda en el llavero del sistema y no se vuelve a mostrar)",
   "settings.save": "Guardar la conexión",
   "settings.saved": "Conexión guardada. Su secreto está en el llavero del sistema.",
+  "settings.finSelfieRequired": "Fin.com pide un selfi con cada juego de documentos",
+  "settings.finSelfieOn": "selfi con cada juego de documentos",
   "provider.cos": "Cross River",
   "provider.fin": "Fin.com",
   "provider.bvnk": "BVNK",

@@ -70,9 +70,17 @@ taxResidenceCountry: string, };
 
 export type ConnectionCheck = { message: string, };
 
-export type ConnectionInput = { provider: string, environment: string, baseUrl: string, authUrl: string, clientId: string, partnerId: string, hawkId: string, secret: string, };
+export type ConnectionInput = { provider: string, environment: string, baseUrl: string, authUrl: string, clientId: string, partnerId: string, hawkId: string, secret: string, 
+/**
+ * Fin.com only: its client configuration asks for a selfie with every set of documents.
+ */
+finSelfieRequired: boolean, };
 
-export type ConnectionView = { id: string, provider: string, environment: string, baseUrl: string, authUrl: string | null, clientId: string | null, partnerId: string | null, hawkId: string | null, };
+export type ConnectionView = { id: string, provider: string, environment: string, baseUrl: string, authUrl: string | null, clientId: string | null, partnerId: string | null, hawkId: string | null, 
+/**
+ * Fin.com asks for a selfie with every set of documents.
+ */
+finSelfieRequired: boolean, };
 
 export type Connectivity = { online: boolean, };
 

@@ -110,6 +110,7 @@ export async function renderSettings(main, info) {
           el("span", {}, [c.environment]),
           el("span", { class: "muted" }, [c.baseUrl]),
           el("span", { class: "muted" }, [c.clientId ?? c.hawkId ?? ""]),
+          ...(c.finSelfieRequired ? [el("span", { class: "muted", "data-selfie": "required" }, [t("settings.finSelfieOn")])] : []),
           test,
           remove,
           result,
@@ -162,21 +163,38 @@ function connectionForm(draw, status) {
       el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (label))]), input, el("p", { class: "error", id: `${id}-error` })]),
     );
   }
+  // Fin.com's client configuration; the other providers have no such setting. (The wrapper
+  // is what hides: `.field.checkbox` sets its own display.)
+  const selfie = el("input", { id: "conn-finSelfieRequired", name: "finSelfieRequired", type: "checkbox" });
+  const selfieField = el("div", { id: "conn-finSelfieRequired-field" }, [
+    el("div", { class: "field checkbox" }, [selfie, el("label", { for: "conn-finSelfieRequired" }, [t("settings.finSelfieRequired")])]),
+  ]);
+  const provider = /** @type {HTMLSelectElement} */ (form.querySelector("#conn-provider"));
+  const showSelfie = () => (selfieField.hidden = provider.value !== "fin");
+  provider.addEventListener("change", showSelfie);
+  showSelfie();
+  form.append(selfieField);
   const save = el("button", { type: "submit", id: "connection-save" }, [t("settings.save")]);
   form.append(el("div", { class: "actions" }, [save]));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     for (const error of form.querySelectorAll(".error")) error.textContent = "";
     /** @type {Record<string, string>} */
-    const input = {};
-    for (const [name] of fields) input[name] = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+    const typed = {};
+    for (const [name] of fields) typed[name] = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+    /** @type {ConnectionInput} */
+    const input = {
+      .../** @type {ConnectionInput} */ (/** @type {unknown} */ (typed)),
+      // A box ticked before another provider was chosen is hidden, and not sent.
+      finSelfieRequired: typed.provider === "fin" && selfie.checked,
+    };
     const current = await api.settings();
     if (!current.training && input.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
       /** @type {HTMLInputElement} */ (form.querySelector("#conn-secret")).value = "";
       return;
     }
     try {
-      const view = await api.saveConnection(/** @type {ConnectionInput} */ (/** @type {unknown} */ (input)));
+      const view = await api.saveConnection(input);
       announceEnvironment();
       status.textContent = t("settings.saved");
       draw(view);

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use branchdesk_vault::{Environment, NewConnection, Provider, Sensitive};
+use branchdesk_vault::{Connection, Environment, NewConnection, Provider, Sensitive};
 use clap::ValueEnum;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -40,6 +40,8 @@ pub struct Add {
     pub client_id: Option<String>,
     pub partner_id: Option<String>,
     pub hawk_id: Option<String>,
+    /// Fin.com only: a selfie goes with every set of documents.
+    pub selfie_required: bool,
 }
 
 /// Credentials travel over these URLs: only https, except to this machine (the sandbox).
@@ -108,6 +110,9 @@ pub fn validate(add: &Add) -> Result<NewConnection> {
     } else if add.partner_id.is_some() {
         bail!("--partner-id is for COS connections only");
     }
+    if add.selfie_required && provider != Provider::Fin {
+        bail!("--selfie-required is for Fin.com connections only");
+    }
     let trimmed = |v: &Option<String>| v.as_deref().map(|s| s.trim().to_owned());
     Ok(NewConnection {
         provider,
@@ -122,6 +127,7 @@ pub fn validate(add: &Add) -> Result<NewConnection> {
         client_id: trimmed(&add.client_id),
         partner_id: trimmed(&add.partner_id),
         hawk_id: trimmed(&add.hawk_id),
+        fin_selfie_required: add.selfie_required,
     })
 }
 
@@ -159,8 +165,12 @@ pub fn add(data_dir: Option<&Path>, add: &Add) -> Result<ExitCode> {
         }
     }
     println!(
-        "{} connection {} added ({}, {}); its secret is in the keyring",
-        added.provider, added.id, added.environment, added.base_url
+        "{} connection {} added ({}, {}{}); its secret is in the keyring",
+        added.provider,
+        added.id,
+        added.environment,
+        added.base_url,
+        selfie_note(&added)
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -194,11 +204,26 @@ pub fn list(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
             .unwrap_or_default();
         writeln!(
             out,
-            "{}  {:<4} {:<10} {}  {}{}",
-            c.id, c.provider, c.environment, c.base_url, who, partner
+            "{}  {:<4} {:<10} {}  {}{}{}",
+            c.id,
+            c.provider,
+            c.environment,
+            c.base_url,
+            who,
+            partner,
+            selfie_note(&c)
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Said beside a Fin.com connection that asks for a selfie with every set of documents.
+fn selfie_note(connection: &Connection) -> &'static str {
+    if connection.fin_selfie_required {
+        ", selfie required"
+    } else {
+        ""
+    }
 }
 
 pub fn remove(data_dir: Option<&Path>, id: &str) -> Result<ExitCode> {

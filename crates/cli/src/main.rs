@@ -99,6 +99,9 @@ enum ConnectionCommand {
         /// Required unless the URL is on this machine (then sandbox).
         #[arg(long, value_enum)]
         environment: Option<connection::EnvironmentArg>,
+        /// Fin.com: its client configuration asks for a selfie with every set of documents.
+        #[arg(long)]
+        selfie_required: bool,
     },
     /// The configured connections (never their secrets).
     List {
@@ -222,6 +225,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             partner_id,
             hawk_id,
             environment,
+            selfie_required,
         }) => connection::add(
             cli.data_dir.as_deref(),
             &connection::Add {
@@ -232,6 +236,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 client_id,
                 partner_id,
                 hawk_id,
+                selfie_required,
             },
         ),
         Command::Connection(ConnectionCommand::List { json }) => {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use branchdesk_domain::draft::{Draft, ProviderChoice};
+use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::validate::{Issue, Severity};
 use branchdesk_engine::desk::{draft_input, Submission, AWAITING_TERMS};
 use branchdesk_engine::fin::TERMS_CONFIRMED;
@@ -177,8 +178,9 @@ fn map_owner_ids(draft: &mut Draft, mut f: impl FnMut(&str) -> Option<String>) {
 
 /// The rules' errors on a draft, for the provider it goes to, owners still to be resolved
 /// counting as valid. A Fin.com draft also needs the scans its attach will carry: without
-/// them the customer would be created at Fin.com and then stall at the attach.
-fn problems(desk: &Desk, draft: &Draft) -> Vec<Issue> {
+/// them the customer would be created at Fin.com and then stall at the attach. `fin_attach`
+/// is the configured Fin.com connection's setting (a selfie with every set, or not).
+fn problems(desk: &Desk, draft: &Draft, fin_attach: FinAttachConfig) -> Vec<Issue> {
     let mut checked = draft.clone();
     map_owner_ids(&mut checked, |id| {
         id.starts_with(DRAFT_PREFIX)
@@ -190,18 +192,18 @@ fn problems(desk: &Desk, draft: &Draft) -> Vec<Issue> {
         .filter(Issue::is_error)
         .collect();
     if draft.provider == ProviderChoice::Fin {
-        issues.extend(missing_fin_scans(draft));
+        issues.extend(missing_fin_scans(draft, fin_attach));
     }
     issues
 }
 
-fn missing_fin_scans(draft: &Draft) -> Vec<Issue> {
+fn missing_fin_scans(draft: &Draft, config: FinAttachConfig) -> Vec<Issue> {
     use branchdesk_domain::fin;
     let Some(document) = fin::fin_identity_document_index(draft) else {
         return Vec::new();
     };
     let id_type = &draft.identity_documents[document].id_type;
-    fin::slot_needs(id_type, fin::FinAttachConfig::default())
+    fin::slot_needs(id_type, config)
         .into_iter()
         .filter(|need| need.required && !draft.scans.iter().any(|s| s.slot == need.slot))
         .map(|need| Issue {
@@ -219,6 +221,10 @@ fn missing_fin_scans(draft: &Draft) -> Vec<Issue> {
 pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     let drafts = read_import(file)?;
     let (vault, _) = crate::store::open(data_dir)?;
+    let fin_attach = vault
+        .connection_for(Provider::Fin)?
+        .map(|c| branchdesk_engine::setup::fin_attach_config(&c))
+        .unwrap_or_default();
     let desk = crate::store::local_desk(vault)?;
     // Ids first, so a reference may point forwards in the file.
     let ids: Vec<DraftId> = drafts.iter().map(|_| DraftId::new()).collect();
@@ -230,7 +236,7 @@ pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     let mut stored = Vec::new();
     let mut lines = Vec::new();
     for (imported, id) in drafts.iter().zip(&ids) {
-        match store_one(&desk, imported, *id, &by_ref, &mut stored) {
+        match store_one(&desk, imported, *id, &by_ref, fin_attach, &mut stored) {
             Ok(line) => lines.push(line),
             Err(error) => {
                 // A file imports whole or not at all: half of it would leave owners without
@@ -270,6 +276,7 @@ fn store_one(
     imported: &Imported,
     id: DraftId,
     by_ref: &HashMap<&str, DraftId>,
+    fin_attach: FinAttachConfig,
     stored: &mut Vec<DraftId>,
 ) -> Result<(String, Vec<Issue>)> {
     let vault = desk.vault();
@@ -287,7 +294,7 @@ fn store_one(
             .with_context(|| format!("the {slot} scan {}", path.display()))?;
         draft.scans = scans;
     }
-    let issues = problems(desk, &draft);
+    let issues = problems(desk, &draft, fin_attach);
     if issues.is_empty() {
         vault.set_draft_state(id, DraftState::Ready)?;
     }

@@ -239,6 +239,41 @@ fn connection_add_refuses_plain_http_to_another_machine() {
 }
 
 #[test]
+fn only_a_fin_connection_can_require_a_selfie() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "connection",
+            "add",
+            "cos",
+            "--base-url",
+            "https://cos.example.com",
+            "--environment",
+            "sandbox",
+            "--client-id",
+            "me",
+            "--partner-id",
+            "6e80b097-693c-4592-8440-02f345335bbf",
+            "--selfie-required",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--selfie-required is for Fin.com connections only"),
+        "{err}"
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing was written"
+    );
+}
+
+#[test]
 fn argument_mistakes_are_usage_errors() {
     for args in [
         &["submit", "--concurrency", "0"][..],

@@ -145,7 +145,14 @@ pub fn fin_desk(connection: &Connection, secrets: &dyn SecretStore) -> Result<Fi
         connection.client_id.as_deref().unwrap_or_default(),
         secret,
     )?;
-    Ok(FinDesk::new(client, FinAttachConfig::default()))
+    Ok(FinDesk::new(client, fin_attach_config(connection)))
+}
+
+/// What Fin.com has configured for the bank as a client, as the connection records it.
+pub fn fin_attach_config(connection: &Connection) -> FinAttachConfig {
+    FinAttachConfig {
+        selfie_required: connection.fin_selfie_required,
+    }
 }
 
 /// The COS connection as a client configuration, its secret read from the keyring.
@@ -307,6 +314,42 @@ mod tests {
     }
 
     #[test]
+    fn a_fin_connection_keeps_its_selfie_setting_and_others_never_have_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = branchdesk_vault::MemoryStore::default();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let fin = |selfie| ConnectionInput {
+            provider: "fin".into(),
+            environment: "SANDBOX".into(),
+            base_url: "https://sandbox.fin.example".into(),
+            client_id: "branch-7".into(),
+            secret: "s3cret-value".into(),
+            fin_selfie_required: selfie,
+            ..ConnectionInput::default()
+        };
+        let shown = add_connection(&vault, &secrets, &fin(true)).unwrap();
+        assert!(shown.fin_selfie_required);
+        let stored = vault.connection_for(Provider::Fin).unwrap().unwrap();
+        assert!(fin_attach_config(&stored).selfie_required);
+        let shown = add_connection(&vault, &secrets, &fin(false)).unwrap();
+        assert!(!shown.fin_selfie_required);
+        let stored = vault.connection_for(Provider::Fin).unwrap().unwrap();
+        assert_eq!(fin_attach_config(&stored), FinAttachConfig::default());
+
+        // A box left ticked on the form before choosing another provider is not kept.
+        let cos = add_connection(
+            &vault,
+            &secrets,
+            &ConnectionInput {
+                fin_selfie_required: true,
+                ..input()
+            },
+        )
+        .unwrap();
+        assert!(!cos.fin_selfie_required);
+    }
+
+    #[test]
     fn token_urls_default_per_provider() {
         assert_eq!(
             default_auth_url(Provider::Cos, "https://x/"),
@@ -331,6 +374,8 @@ pub struct ConnectionView {
     pub client_id: Option<String>,
     pub partner_id: Option<String>,
     pub hawk_id: Option<String>,
+    /// Fin.com asks for a selfie with every set of documents.
+    pub fin_selfie_required: bool,
 }
 
 impl From<&Connection> for ConnectionView {
@@ -344,6 +389,7 @@ impl From<&Connection> for ConnectionView {
             client_id: c.client_id.clone(),
             partner_id: c.partner_id.clone(),
             hawk_id: c.hawk_id.clone(),
+            fin_selfie_required: c.fin_selfie_required,
         }
     }
 }
@@ -361,6 +407,8 @@ pub struct ConnectionInput {
     pub partner_id: String,
     pub hawk_id: String,
     pub secret: String,
+    /// Fin.com only: its client configuration asks for a selfie with every set of documents.
+    pub fin_selfie_required: bool,
 }
 
 fn issue(field: &str, message: &str) -> branchdesk_domain::validate::Issue {
@@ -442,6 +490,8 @@ pub fn add_connection(
         client_id: trimmed(&input.client_id),
         partner_id: trimmed(&input.partner_id),
         hawk_id: trimmed(&input.hawk_id),
+        // A setting of Fin.com's alone: the form shows it only for Fin.com.
+        fin_selfie_required: provider == Provider::Fin && input.fin_selfie_required,
     };
     // One connection per provider: a new one replaces the old, secret included.
     let previous = vault.connection_for(provider)?;

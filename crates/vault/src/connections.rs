@@ -21,6 +21,8 @@ pub struct NewConnection {
     pub partner_id: Option<String>,
     /// BVNK only: the Hawk id whose key is the secret.
     pub hawk_id: Option<String>,
+    /// Fin.com only: its client configuration asks for a SELFIE with every set of documents.
+    pub fin_selfie_required: bool,
 }
 
 /// A stored connection. It has no secret field, so printing or serialising one can never
@@ -36,6 +38,7 @@ pub struct Connection {
     pub client_id: Option<String>,
     pub partner_id: Option<String>,
     pub hawk_id: Option<String>,
+    pub fin_selfie_required: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -46,7 +49,7 @@ pub fn secret_entry(id: ConnectionId) -> String {
 }
 
 const COLUMNS: &str = "id, provider, environment, base_url, auth_url, client_id, partner_id,
-     hawk_id, created_at, updated_at";
+     hawk_id, fin_selfie_required, created_at, updated_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Connection> {
     Ok(Connection {
@@ -58,8 +61,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Connection> {
         client_id: row.get(5)?,
         partner_id: row.get(6)?,
         hawk_id: row.get(7)?,
-        created_at: time_column(row, 8)?,
-        updated_at: time_column(row, 9)?,
+        fin_selfie_required: row.get(8)?,
+        created_at: time_column(row, 9)?,
+        updated_at: time_column(row, 10)?,
     })
 }
 
@@ -78,8 +82,9 @@ impl Vault {
         let now = timestamp(Utc::now());
         let inserted = self.conn().execute(
             "INSERT INTO connections (id, provider, environment, base_url, auth_url, client_id,
-                                      partner_id, hawk_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                                      partner_id, hawk_id, fin_selfie_required, created_at,
+                                      updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
             params![
                 id.to_string(),
                 new.provider.as_str(),
@@ -89,6 +94,7 @@ impl Vault {
                 new.client_id,
                 new.partner_id,
                 new.hawk_id,
+                new.fin_selfie_required,
                 now
             ],
         );
@@ -167,6 +173,20 @@ mod tests {
             client_id: Some("client".into()),
             partner_id: Some("6e80b097-693c-4592-8440-02f345335bbf".into()),
             hawk_id: None,
+            fin_selfie_required: false,
+        }
+    }
+
+    fn fin(selfie_required: bool) -> NewConnection {
+        NewConnection {
+            provider: Provider::Fin,
+            environment: Environment::Sandbox,
+            base_url: "https://fin.example".into(),
+            auth_url: Some("https://fin.example/v1/oauth/token".into()),
+            client_id: Some("client".into()),
+            partner_id: None,
+            hawk_id: None,
+            fin_selfie_required: selfie_required,
         }
     }
 
@@ -217,5 +237,80 @@ mod tests {
         assert!(!vault.remove_connection(first.id, &secrets).unwrap());
         assert!(first.secret(&secrets).unwrap().is_none());
         assert_eq!(vault.list_connections().unwrap(), vec![second]);
+    }
+
+    #[test]
+    fn a_fin_connection_keeps_whether_a_selfie_is_required() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = MemoryStore::default();
+        let secret = Sensitive::new("s3cr3t-value".to_owned());
+        let (asks, does_not) = {
+            let vault = Vault::open(dir.path(), &secrets).unwrap();
+            let asks = vault.add_connection(&fin(true), &secret, &secrets).unwrap();
+            let does_not = vault
+                .add_connection(&fin(false), &secret, &secrets)
+                .unwrap();
+            (asks, does_not)
+        };
+        assert!(asks.fin_selfie_required);
+        assert!(!does_not.fin_selfie_required);
+
+        // After a restart, from the database.
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        assert_eq!(vault.get_connection(asks.id).unwrap().as_ref(), Some(&asks));
+        assert_eq!(
+            vault.list_connections().unwrap(),
+            vec![asks.clone(), does_not.clone()]
+        );
+        assert_eq!(
+            vault.connection_for(Provider::Fin).unwrap().as_ref(),
+            Some(&does_not)
+        );
+        let json = serde_json::to_value(&asks).unwrap();
+        assert_eq!(json["finSelfieRequired"], true);
+    }
+
+    #[test]
+    fn only_a_fin_connection_can_require_a_selfie() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = MemoryStore::default();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let refused = vault.add_connection(
+            &NewConnection {
+                fin_selfie_required: true,
+                ..cos("https://a.example")
+            },
+            &Sensitive::new("s3cr3t-value".to_owned()),
+            &secrets,
+        );
+        assert!(refused.is_err());
+        assert!(vault.list_connections().unwrap().is_empty());
+    }
+
+    #[test]
+    fn connections_made_before_the_selfie_setting_read_as_not_required() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = MemoryStore::default();
+        let secret = Sensitive::new("s3cr3t-value".to_owned());
+        let id = {
+            let vault = Vault::open(dir.path(), &secrets).unwrap();
+            let id = vault
+                .add_connection(&fin(true), &secret, &secrets)
+                .unwrap()
+                .id;
+            // The database as the release before the setting left it.
+            vault
+                .raw()
+                .execute_batch(
+                    "ALTER TABLE connections DROP COLUMN fin_selfie_required;
+                     PRAGMA user_version = 6;",
+                )
+                .unwrap();
+            id
+        };
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        let upgraded = vault.get_connection(id).unwrap().unwrap();
+        assert!(!upgraded.fin_selfie_required);
+        assert_eq!(upgraded.client_id.as_deref(), Some("client"));
     }
 }

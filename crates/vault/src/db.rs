@@ -21,6 +21,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../migrations/0004_audit.sql")),
     (5, include_str!("../migrations/0005_connections.sql")),
     (6, include_str!("../migrations/0006_drafts_list_index.sql")),
+    (7, include_str!("../migrations/0007_fin_selfie.sql")),
 ];
 
 /// The schema version this build writes.
