@@ -27,6 +27,7 @@
 /** @typedef {import("./types/bindings").Saved} Saved */
 /** @typedef {import("./types/bindings").Submission} Submission */
 /** @typedef {import("./types/bindings").UiError} UiError */
+/** @typedef {import("./types/bindings").Validation} Validation */
 
 export class CommandError extends Error {
   /**
@@ -109,8 +110,9 @@ export const duplicateDraft = (id) => call("draft_duplicate", { id });
 export const deleteDraft = (id) => call("draft_delete", { id });
 
 /**
+ * The rules' issues with a draft, and the Latin forms to offer beside its `_en` fields.
  * @param {Draft} draft
- * @returns {Promise<Issue[]>}
+ * @returns {Promise<Validation>}
  */
 export const validateDraft = (draft) => call("draft_validate", { draft });
 

@@ -6,7 +6,7 @@
 mod tests {
     use ts_rs::TS;
 
-    use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView};
+    use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView, Validation};
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
     use branchdesk_domain::cos::ScanStatus;
@@ -15,6 +15,7 @@ mod tests {
         Email, FinSection, IdentityDocument, LatinNames, Names, PartyKind, PersonDetails, Phone,
         ProviderChoice, ScanCheck, ScanSlot, TaxId,
     };
+    use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
         Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
@@ -58,6 +59,7 @@ mod tests {
             IdentityDocument::decl(),
             Issue::decl(),
             LatinNames::decl(),
+            LatinSuggestion::decl(),
             Names::decl(),
             PartyKind::decl(),
             PersonDetails::decl(),
@@ -79,6 +81,7 @@ mod tests {
             TrayView::decl(),
             UiError::decl(),
             UploadView::decl(),
+            Validation::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n\n",

@@ -2,6 +2,7 @@
 //! the answer into the types the UI knows (see `ui/types/bindings.d.ts`).
 
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
+use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
@@ -107,9 +108,20 @@ pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
     Ok(state.desk().delete_draft(&id)?)
 }
 
+/// The rules' verdict on a draft as staff type it, and the Latin forms the form offers
+/// beside the `_en` fields Fin.com needs.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Validation {
+    pub issues: Vec<Issue>,
+    pub suggestions: Vec<LatinSuggestion>,
+}
+
 #[tauri::command]
-pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Vec<Issue> {
-    state.desk().validate(&draft)
+pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
+    Validation {
+        issues: state.desk().validate(&draft),
+        suggestions: latin_suggestions(&draft),
+    }
 }
 
 #[tauri::command]

@@ -268,6 +268,8 @@ export default {
   "field.middleNameLatin": "Middle name in Latin letters",
   "field.lastNameLatin": "Last name in Latin letters",
   "field.latin.hint": "Only when the field above has accents or another script: plain A–Z letters, e.g. Jose for José",
+  "field.latin.use": "Use «{value}»",
+  "field.latin.use.title": "Fill in this Latin form, then check it against the customer's document",
   "field.gender": "Gender",
   "option.FEMALE": "Female",
   "option.MALE": "Male",

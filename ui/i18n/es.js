@@ -268,6 +268,8 @@ export default {
   "field.middleNameLatin": "Segundo nombre en letras latinas",
   "field.lastNameLatin": "Apellido en letras latinas",
   "field.latin.hint": "Solo si el campo de arriba tiene acentos u otra escritura: letras A–Z sin acentos, p. ej. Jose para José",
+  "field.latin.use": "Usar «{value}»",
+  "field.latin.use.title": "Rellenar con esta forma latina; compruébela después con el documento del cliente",
   "field.gender": "Sexo",
   "option.FEMALE": "Mujer",
   "option.MALE": "Hombre",

@@ -244,6 +244,16 @@ export type Issue = { field: string, code: string, message: string, severity: Se
 
 export type LatinNames = { first: string, middle: string, last: string, };
 
+export type LatinSuggestion = { 
+/**
+ * The `_en` field's path, e.g. `name.latin.first` or `addresses[0].street1Latin`.
+ */
+field: string, 
+/**
+ * [`latin_suggestion`] of the customer's own value.
+ */
+value: string, };
+
 export type Names = { prefix: string, first: string, middle: string, last: string, suffix: string, preferred: string, 
 /**
  * Latin-script forms of names written in another script (Fin.com's `_en` fields);
@@ -393,3 +403,5 @@ export type UploadView = { draftId: string, slot: string, sent: bigint, total: b
  * 1 for the first try; a retry starts again from 0 bytes.
  */
 attempt: number, };
+
+export type Validation = { issues: Array<Issue>, suggestions: Array<LatinSuggestion>, };

@@ -9,6 +9,7 @@ import { stepsFor } from "./steps.js";
 
 /** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").Issue} Issue */
+/** @typedef {import("../types/bindings").LatinSuggestion} LatinSuggestion */
 /** @typedef {import("../types/bindings").PartyKind} PartyKind */
 /** @typedef {import("../types/bindings").ProviderChoice} ProviderChoice */
 /** @typedef {import("./steps.js").FieldSpec} FieldSpec */
@@ -22,8 +23,9 @@ const AUTOSAVE_AFTER_MS = 700;
  * screen, never put in localStorage or sessionStorage.
  * `provider` is the provider's refusal of the last submission, shown on its field until
  * that field is changed; `reasons` are what Fin.com asked to have replaced, each shown on
- * its field or scan slot until that is changed.
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[] }} Editing
+ * its field or scan slot until that is changed. `suggestions` are the Latin forms offered
+ * beside empty `_en` fields, from the last check.
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[] }} Editing
  * @type {Editing | null}
  */
 let current = null;
@@ -331,7 +333,8 @@ async function save(state) {
 /** @param {Editing} state */
 async function validate(state) {
   const local = await api.validateDraft(state.draft);
-  state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local];
+  state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local.issues];
+  state.suggestions = local.suggestions;
   return state.issues;
 }
 
@@ -365,7 +368,36 @@ function showIssues(form, state) {
     if (error) error.textContent = issue ? issue.message : "";
     if (issue?.severity === "error") input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
+    if (input instanceof HTMLInputElement) offerLatin(state, input, path);
   }
+}
+
+/**
+ * Beside an empty Latin (`_en`) field whose customer's own value is in another script, a
+ * button that fills in the suggested Latin form, for staff to take and correct if need be.
+ * Nothing is filled in without them.
+ * @param {Editing} state
+ * @param {HTMLInputElement} input
+ * @param {string} path
+ */
+function offerLatin(state, input, path) {
+  const id = `${fieldId(path)}-latin`;
+  const shown = document.getElementById(id);
+  const suggestion = input.value.trim() === "" ? state.suggestions?.find((s) => s.field === path) : undefined;
+  // Left in place when unchanged, so a click already under way is not lost.
+  if (shown && shown.dataset.value === suggestion?.value) return;
+  shown?.remove();
+  if (!suggestion) return;
+  const use = el("button", { type: "button", id, class: "secondary small", title: t("field.latin.use.title"), "data-value": suggestion.value }, [
+    t("field.latin.use", { value: suggestion.value }),
+  ]);
+  use.addEventListener("click", () => {
+    input.value = suggestion.value;
+    change(state, path, suggestion.value);
+    use.remove();
+    input.focus();
+  });
+  input.after(use);
 }
 
 /**

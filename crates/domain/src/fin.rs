@@ -312,6 +312,58 @@ pub fn latin_suggestion(value: &str) -> String {
     ascii.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether Fin.com needs an `_en` form that is still empty: the customer's own value is not
+/// plain ASCII.
+fn needs_latin(value: &str, latin: &str) -> bool {
+    !value.trim().is_ascii() && latin.trim().is_empty()
+}
+
+/// A Latin form the form offers beside an empty `_en` field, for staff to take or correct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LatinSuggestion {
+    /// The `_en` field's path, e.g. `name.latin.first` or `addresses[0].street1Latin`.
+    pub field: String,
+    /// [`latin_suggestion`] of the customer's own value.
+    pub value: String,
+}
+
+/// For a Fin.com draft, a suggestion for each name and street line of the address sent
+/// whose `_en` form Fin.com needs and staff have not typed. Only offered: nothing here is
+/// ever put in the draft without staff taking it.
+pub fn latin_suggestions(draft: &Draft) -> Vec<LatinSuggestion> {
+    if draft.provider != draft::ProviderChoice::Fin {
+        return Vec::new();
+    }
+    let n = &draft.name;
+    let mut fields = vec![
+        ("name.latin.first".to_owned(), &n.first, &n.latin.first),
+        ("name.latin.middle".to_owned(), &n.middle, &n.latin.middle),
+        ("name.latin.last".to_owned(), &n.last, &n.latin.last),
+    ];
+    if let Some(i) = fin_address_index(draft) {
+        let a = &draft.addresses[i];
+        fields.push((
+            format!("addresses[{i}].street1Latin"),
+            &a.street1,
+            &a.street1_latin,
+        ));
+        fields.push((
+            format!("addresses[{i}].street2Latin"),
+            &a.street2,
+            &a.street2_latin,
+        ));
+    }
+    fields
+        .into_iter()
+        .filter(|(_, value, latin)| needs_latin(value, latin))
+        .map(|(field, value, _)| LatinSuggestion {
+            field,
+            value: latin_suggestion(value),
+        })
+        .filter(|s| !s.value.is_empty())
+        .collect()
+}
+
 /// Fin.com's identity document type for the draft's `idType` (or Fin.com's own spelling).
 /// `None` for documents Fin.com does not take as identity (Social Security card, other).
 pub fn fin_document_type(id_type: &str) -> Option<IdentifyingDocumentType> {
@@ -532,7 +584,7 @@ impl Rules {
     /// Fin.com wants an `_en` form in plain ASCII beside any value that is not ASCII.
     fn latin(&mut self, field: &str, value: &str, latin: &str, what: &str) {
         let (value, latin) = (value.trim(), latin.trim());
-        if !value.is_ascii() && latin.is_empty() {
+        if needs_latin(value, latin) {
             self.error(
                 field,
                 "latin_required",
@@ -1846,6 +1898,52 @@ mod tests {
         assert_eq!(latin_suggestion("Peter"), "Peter");
         let chinese = latin_suggestion("王小明");
         assert!(!chinese.is_empty() && chinese.is_ascii(), "{chinese}");
+    }
+
+    #[test]
+    fn names_and_streets_not_in_ascii_are_offered_a_latin_form() {
+        let offered = |d: &Draft| -> Vec<(String, String)> {
+            latin_suggestions(d)
+                .into_iter()
+                .map(|s| (s.field, s.value))
+                .collect()
+        };
+        let mut d = Draft {
+            provider: draft::ProviderChoice::Fin,
+            ..maria()
+        };
+        assert!(offered(&d).is_empty(), "ASCII needs no Latin form");
+        d.name.first = "José".into();
+        d.name.middle = "Иван".into();
+        d.addresses[0].street1 = "Friedrichstraße 43".into();
+        let pair = |field: &str, value: &str| (field.to_owned(), value.to_owned());
+        assert_eq!(
+            offered(&d),
+            [
+                pair("name.latin.first", "Jose"),
+                pair("name.latin.middle", "Ivan"),
+                pair("addresses[0].street1Latin", "Friedrichstrasse 43"),
+            ]
+        );
+        // Each is offered beside the field the rules ask to fill.
+        for s in latin_suggestions(&d) {
+            assert_eq!(codes(&d, &s.field), ["latin_required"], "{}", s.field);
+        }
+        // A Latin form staff typed, even a different one, is theirs: nothing is offered.
+        d.name.latin.first = "Joseph".into();
+        d.name.latin.middle = " ".into();
+        assert_eq!(
+            offered(&d),
+            [
+                pair("name.latin.middle", "Ivan"),
+                pair("addresses[0].street1Latin", "Friedrichstrasse 43"),
+            ]
+        );
+        // Never filled in on its own.
+        assert_eq!(d.addresses[0].street1_latin, "");
+        // Only Fin.com takes `_en` forms.
+        d.provider = draft::ProviderChoice::Cos;
+        assert!(offered(&d).is_empty());
     }
 
     #[test]
