@@ -327,6 +327,10 @@ fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
         conn.pragma_update(None, "checkpoint_fullfsync", "ON")?;
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement and savepoint journals, sorts and temporary tables stay in memory: no page
+    // of the database ever goes to a temporary file, and a grouped write's savepoint costs
+    // no file writes.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }
@@ -397,5 +401,9 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
+        let temp: i64 = conn
+            .pragma_query_value(None, "temp_store", |r| r.get(0))
+            .unwrap();
+        assert_eq!(temp, 2, "MEMORY");
     }
 }
