@@ -303,7 +303,24 @@ function fieldBlock(state, field) {
   const block = el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (field.label))]), input]);
   if (field.hint) block.append(el("p", { class: "hint", id: hintId }, [t(/** @type {any} */ (field.hint))]));
   block.append(el("p", { class: "error", id: errorId }));
+  if (field.shownWhen) {
+    block.dataset.shownWhenPath = field.shownWhen.path;
+    block.dataset.shownWhenEquals = field.shownWhen.equals;
+    block.hidden = getPath(state.draft, field.shownWhen.path) !== field.shownWhen.equals;
+  }
   return block;
+}
+
+/**
+ * Shows or hides the fields that only apply when `path` has a given value.
+ * @param {string} path
+ * @param {unknown} value
+ */
+function showDependents(path, value) {
+  for (const block of document.querySelectorAll(".field[data-shown-when-path]")) {
+    if (!(block instanceof HTMLElement) || block.dataset.shownWhenPath !== path) continue;
+    block.hidden = value !== block.dataset.shownWhenEquals;
+  }
 }
 
 /**
@@ -313,6 +330,7 @@ function fieldBlock(state, field) {
  */
 function change(state, path, value) {
   setPath(state.draft, path, value);
+  showDependents(path, value);
   if (state.provider?.field === path) state.provider = undefined;
   if (state.reasons) state.reasons = state.reasons.filter((r) => !under(r.field, path));
   clearTimeout(saveTimer);

@@ -15,12 +15,14 @@
  *   autocomplete?: string,
  *   width?: "short" | "long",
  *   list?: boolean,
+ *   shownWhen?: { path: string, equals: string },
  * }} FieldSpec
  * @typedef {{ id: string, title: string, intro?: string, fields: FieldSpec[], paths: string[] }} StepSpec
  * @typedef {import("../types/bindings").PartyKind} PartyKind
  * @typedef {import("../types/bindings").ProviderChoice} ProviderChoice
  *
- * `list` fields hold an array of strings on the draft, typed comma-separated.
+ * `list` fields hold an array of strings on the draft, typed comma-separated. A field with
+ * `shownWhen` is shown only while the draft's value at that path equals the given one.
  */
 
 const ADDRESS = [
@@ -141,7 +143,14 @@ const FIN_IDENTITY = [
   { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
   { path: "identityDocuments[0].expiryDate", label: "field.expiryDate", hint: "field.birthDate.hint", width: "short" },
   { path: "identityDocuments[0].issuedDate", label: "field.issuedDate", hint: "field.birthDate.hint", width: "short" },
-  { path: "identityDocuments[0].issuingStateOrProvince", label: "field.licenceState", hint: "field.licenceState.hint", width: "short" },
+  // Only a driver's licence has an issuing state; Fin.com refuses one on other documents.
+  {
+    path: "identityDocuments[0].issuingStateOrProvince",
+    label: "field.licenceState",
+    hint: "field.licenceState.hint",
+    width: "short",
+    shownWhen: { path: "identityDocuments[0].idType", equals: "DriversLicense" },
+  },
 ];
 
 /** @type {FieldSpec[]} */

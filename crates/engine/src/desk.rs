@@ -17,6 +17,7 @@ use branchdesk_vault::{
     Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
+use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -537,22 +538,38 @@ impl Desk {
     /// records are on disk.
     pub async fn run_drafts(
         &self,
-        drafts: impl futures::Stream<Item = DraftId>,
+        drafts: impl futures::Stream<Item = DraftId> + Send,
         concurrency: usize,
     ) -> Vec<(DraftId, Result<()>)> {
-        drafts
-            .map(|draft| async move { (draft, self.start_draft(draft).await) })
-            .buffer_unordered(concurrency.max(1))
-            .map(|(draft, started)| async move {
-                match started {
-                    Ok(settling) => (draft, settling.await),
-                    Err(error) => (draft, Err(error)),
-                }
-            })
-            // Settling only waits for the committer: any number may wait at once.
-            .buffer_unordered(usize::MAX)
-            .collect()
-            .await
+        // Boxed, named futures rather than combinator closures: the runner's future must be
+        // `Send` for the app to spawn it, which closures returning borrowing futures defeat.
+        type Running<'a, T> =
+            std::pin::Pin<Box<dyn std::future::Future<Output = (DraftId, T)> + Send + 'a>>;
+        let concurrency = concurrency.max(1);
+        let mut drafts = std::pin::pin!(drafts.fuse());
+        let mut sending: FuturesUnordered<Running<'_, Result<Settling<'_>>>> =
+            FuturesUnordered::new();
+        // Settling only waits for the committer: any number may wait at once.
+        let mut settling: FuturesUnordered<Running<'_, Result<()>>> = FuturesUnordered::new();
+        let mut results = Vec::new();
+        let mut more = true;
+        loop {
+            tokio::select! {
+                next = drafts.next(), if more && sending.len() < concurrency => match next {
+                    Some(draft) => sending.push(Box::pin(async move {
+                        (draft, self.start_draft(draft).await)
+                    })),
+                    None => more = false,
+                },
+                Some((draft, started)) = sending.next(), if !sending.is_empty() => match started {
+                    Ok(settle) => settling.push(Box::pin(async move { (draft, settle.await) })),
+                    Err(error) => results.push((draft, Err(error))),
+                },
+                Some(settled) = settling.next(), if !settling.is_empty() => results.push(settled),
+                else => break,
+            }
+        }
+        results
     }
 
     /// Sends a draft's steps; what it returns is ready once the draft's records are on disk.
