@@ -37,6 +37,9 @@ const RUNNER_CONCURRENCY: usize = 4;
 /// older than this cannot be resent safely: COS would take it as new.
 pub const COS_KEY_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
+/// How often the runner asks Fin.com about customers it has not decided on yet.
+const FIN_FOLLOW_INTERVAL: Duration = Duration::from_secs(20);
+
 /// How long the runner waits before retrying a provider it could not reach.
 const OFFLINE_RETRY: Duration = Duration::from_secs(5);
 
@@ -147,6 +150,7 @@ pub struct Desk {
     wake: Notify,
     key_retention: Duration,
     committer: OnceLock<Committer>,
+    follow_interval: Duration,
     pub(crate) fin: FinDesk,
 }
 
@@ -167,6 +171,7 @@ impl Desk {
             wake: Notify::new(),
             key_retention: COS_KEY_RETENTION,
             committer: OnceLock::new(),
+            follow_interval: FIN_FOLLOW_INTERVAL,
             fin: FinDesk::default(),
         }
     }
@@ -517,13 +522,53 @@ impl Desk {
                 }
                 Err(error) => tracing::error!(error = %error, "the outbox could not be read"),
             }
+            // Fin.com decides after the attach, in its own time: each undecided customer is
+            // followed here too, so the decision reaches the Drafts list (approved, or
+            // back to staff) with nobody looking at the submission.
+            let undecided = self.follow_undecided().await;
             let wait = if offline {
                 OFFLINE_RETRY
+            } else if undecided > 0 {
+                self.follow_interval
             } else {
                 Duration::from_secs(60)
             };
             let _ = tokio::time::timeout(wait, self.wake.notified()).await;
         }
+    }
+
+    /// Asks Fin.com about every submitted Fin.com customer it has not decided on yet, and
+    /// records each decision as the status page would; how many are still undecided.
+    async fn follow_undecided(&self) -> usize {
+        let filter = DraftFilter {
+            provider: Some(Provider::Fin),
+            states: vec![DraftState::Submitted],
+            ..DraftFilter::default()
+        };
+        let drafts = match self.vault.list_drafts(&filter) {
+            Ok(drafts) => drafts,
+            Err(error) => {
+                tracing::error!(error = %error, "the drafts could not be read");
+                return 0;
+            }
+        };
+        let mut undecided = 0;
+        for draft in drafts {
+            match self.submission_status(&draft.id.to_string()).await {
+                Ok(now) if now.state == DraftState::Submitted.as_str() => undecided += 1,
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(draft = %draft.id, error = %error, "status not followed")
+                }
+            }
+        }
+        undecided
+    }
+
+    /// Test hook: how often the runner asks Fin.com about undecided customers.
+    pub fn with_follow_interval(mut self, interval: Duration) -> Self {
+        self.follow_interval = interval;
+        self
     }
 
     /// Sends one draft's steps in order until done, a definite rejection, or no network,

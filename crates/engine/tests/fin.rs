@@ -428,3 +428,48 @@ async fn cancelled_uploads_park_the_draft_and_a_new_submission_uploads_afresh() 
     assert_eq!(world.successes("/v2/customers/individual").await, 1);
     assert_eq!(decided(&desk, &draft).await.fin.unwrap().status, "APPROVED");
 }
+
+#[tokio::test]
+async fn the_runner_follows_fin_com_to_its_decision_with_nobody_looking() {
+    let world = World::new().await;
+    let desk = Arc::new(world.desk().with_follow_interval(Duration::from_millis(50)));
+    let (draft, body) = world.licence_draft(&desk, "Okafor");
+    let runner = tokio::spawn(Arc::clone(&desk).run());
+    desk.submit(&draft, &body).unwrap();
+    let state = || {
+        desk.vault()
+            .get_draft(id(&draft))
+            .unwrap()
+            .unwrap()
+            .summary
+            .state
+    };
+    let mut waited = 0;
+    while !desk.awaits_terms(&draft).unwrap() {
+        assert!(waited < 100, "the customer was never created");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    desk.confirm_terms(&draft, "Dana Reyes").unwrap();
+    // Only the vault is read from here on: no status page asks Fin.com for the runner.
+    let mut waited = 0;
+    while state() != branchdesk_vault::DraftState::Approved {
+        assert!(waited < 200, "never approved: {:?}", state());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    runner.abort();
+    assert_eq!(world.successes("/individual/attach").await, 1);
+    let decided = desk
+        .vault()
+        .list_audit(&AuditFilter {
+            draft_id: Some(id(&draft)),
+            outcome: None,
+        })
+        .unwrap();
+    assert!(
+        decided.iter().any(|e| e.record.action == "fin.status"
+            && e.record.provider_ids["customerStatus"] == "APPROVED"),
+        "the decision is in the audit log: {decided:?}"
+    );
+}
