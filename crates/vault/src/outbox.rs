@@ -394,33 +394,6 @@ impl Vault {
         })
     }
 
-    /// Marks `steps` sent, as [`Vault::mark_step_sent`] does, and their draft `draft_state`,
-    /// in one commit shared as [`Vault::complete_step`]'s is. For a runner that keeps the
-    /// step after the one going out already marked (see [`Vault::complete_step_marking`]).
-    pub fn start_steps(&self, steps: Vec<StepId>, draft_state: DraftState) -> Result<Vec<Step>> {
-        self.write_grouped(move |tx| start_steps_in(tx, &steps, draft_state))
-    }
-
-    /// Records the provider's success, the ids it returned and the step's audit entry in one
-    /// commit, as [`Vault::complete_step`] does, and marks `ahead` sent in the same commit,
-    /// chosen by the caller: a runner that keeps one step marked ahead of the one going out
-    /// sends that step as soon as this answer is in, while this commit is still on its way
-    /// to disk, and waits for it only before sending `ahead`. When every step of the plan is
-    /// done, the draft takes `finished`; returns whether it did.
-    pub fn complete_step_marking(
-        &self,
-        step: StepId,
-        provider_ids: &serde_json::Value,
-        audit: &AuditRecord,
-        ahead: Option<StepId>,
-        finished: DraftState,
-    ) -> Result<bool> {
-        let (provider_ids, audit) = (provider_ids.clone(), audit.clone());
-        self.write_grouped(move |tx| {
-            complete_step_in(tx, step, &provider_ids, &audit, ahead, finished)
-        })
-    }
-
     /// Records a step that went out but did not end done, its draft's new state and, if
     /// given, its audit entry, in one commit (shared as [`Vault::complete_step`]'s is).
     pub fn fail_step_with_audit(
@@ -531,8 +504,8 @@ fn transition_in(
     get_step(conn, step)
 }
 
-/// Marks `steps` of one plan sent and their draft `draft_state`, as [`start_steps_in`]
-/// does, without reading the steps back: for the committer, whose caller has them.
+/// Marks `steps` of one plan sent, as [`Vault::mark_step_sent`] does, and their draft
+/// `draft_state`, without reading the steps back: for the committer, whose caller has them.
 pub(crate) fn mark_steps_sent_in(
     tx: &Connection,
     steps: &[StepId],
@@ -565,8 +538,9 @@ pub(crate) fn mark_steps_sent_in(
     set_state_in(tx, draft, draft_state)
 }
 
-/// Records a step's success, as [`complete_step_in`] does without `ahead`, reading back
-/// only what it needs.
+/// Records a step's success and its audit entry, as [`Vault::complete_step`] does, and
+/// whether the plan is finished (the draft then takes `finished`), reading back only what
+/// it needs.
 pub(crate) fn finish_step_in(
     tx: &Connection,
     step: StepId,
@@ -605,47 +579,6 @@ pub(crate) fn finish_step_in(
         .query_row([&plan], |row| row.get(0))?;
     if !unfinished {
         set_state_in(tx, draft, finished)?;
-    }
-    Ok(!unfinished)
-}
-
-/// See [`Vault::start_steps`].
-pub(crate) fn start_steps_in(
-    tx: &Connection,
-    steps: &[StepId],
-    draft_state: DraftState,
-) -> Result<Vec<Step>> {
-    let sent = steps
-        .iter()
-        .map(|step| mark_sent_in(tx, *step))
-        .collect::<Result<Vec<_>>>()?;
-    if let Some(first) = sent.first() {
-        set_state_in(tx, first.draft_id, draft_state)?;
-    }
-    Ok(sent)
-}
-
-/// See [`Vault::complete_step_marking`].
-pub(crate) fn complete_step_in(
-    tx: &Connection,
-    step: StepId,
-    provider_ids: &serde_json::Value,
-    audit: &AuditRecord,
-    ahead: Option<StepId>,
-    finished: DraftState,
-) -> Result<bool> {
-    let done = mark_done_in(tx, step, provider_ids)?;
-    append_in(tx, audit)?;
-    if let Some(ahead) = ahead {
-        mark_sent_in(tx, ahead)?;
-    }
-    let unfinished: bool = tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM steps WHERE plan_id = ?1 AND status != 'done')",
-        )?
-        .query_row([done.plan_id.to_string()], |row| row.get(0))?;
-    if !unfinished {
-        set_state_in(tx, done.draft_id, finished)?;
     }
     Ok(!unfinished)
 }

@@ -55,8 +55,8 @@ impl Committer {
         })
     }
 
-    /// Marks `steps` (of one plan) sent and their draft `draft_state`, as
-    /// [`Vault::start_steps`] does; `answer` is called once the commit is on disk.
+    /// Marks `steps` (of one plan) sent, as [`Vault::mark_step_sent`] does, and their draft
+    /// `draft_state`; `answer` is called once the commit is on disk.
     pub fn start_steps(
         &self,
         steps: Vec<StepId>,
@@ -70,8 +70,8 @@ impl Committer {
         self.kick();
     }
 
-    /// Records a step's success, as [`Vault::complete_step_marking`] does; `answer` is
-    /// called with whether the plan is finished once the commit is on disk.
+    /// Records a step's success and its audit entry, as [`Vault::complete_step`] does;
+    /// `answer` is called with whether the plan is finished once the commit is on disk.
     pub fn complete_step(
         &self,
         step: StepId,
