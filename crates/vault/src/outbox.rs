@@ -88,6 +88,10 @@ pub enum StepFailure {
     Retryable,
     /// A definite answer that needs a person; the text is kept as the step's last error.
     Failed(String),
+    /// The request surely never reached the provider (no connection was made, or it was
+    /// turned away unread): the step goes back to `pending`, so a `sent` step found later is
+    /// known to be one that may have arrived. For providers without idempotency keys.
+    NotSent,
 }
 
 const STEP_COLUMNS: &str = "id, plan_id, draft_id, provider, step_index, kind, idempotency_key,
@@ -418,6 +422,18 @@ impl Vault {
                     current
                 }
                 StepFailure::Failed(error) => mark_failed_in(tx, step, &error)?,
+                StepFailure::NotSent => transition_in(
+                    tx,
+                    step,
+                    StepStatus::Pending,
+                    &[StepStatus::Sent],
+                    |conn, now| {
+                        conn.prepare_cached(
+                            "UPDATE steps SET status = 'pending', updated_at = ?2 WHERE id = ?1",
+                        )?
+                        .execute(params![step.0, now])
+                    },
+                )?,
             };
             if let Some(audit) = &audit {
                 append_in(tx, audit)?;

@@ -407,6 +407,42 @@ fn a_next_step_that_went_out_before_is_not_claimed() {
 }
 
 #[test]
+fn a_request_that_never_left_puts_its_step_back_in_line() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let (draft, first) = started(&vault, 2);
+    let back = vault
+        .fail_step_with_audit(
+            first.id,
+            StepFailure::NotSent,
+            Some(&audit(draft, "cos.create_customer", AuditOutcome::Unknown)),
+            DraftState::Waiting,
+        )
+        .unwrap();
+    // Pending, not sent: a `sent` step found later is one that may have arrived.
+    assert_eq!((back.status, back.attempts), (StepStatus::Pending, 1));
+    let next = vault.next_pending_step(draft).unwrap().unwrap();
+    assert_eq!((next.id, next.status), (first.id, StepStatus::Pending));
+    assert_eq!(
+        vault.get_draft(draft).unwrap().unwrap().summary.state,
+        DraftState::Waiting
+    );
+    assert_eq!(audit_count(&vault, draft), 1);
+    // Only a step that went out can be put back.
+    assert!(matches!(
+        vault.fail_step_with_audit(first.id, StepFailure::NotSent, None, DraftState::Waiting),
+        Err(Error::StepTransition { .. })
+    ));
+    assert_eq!(
+        vault
+            .start_step(first.id, DraftState::Sending)
+            .unwrap()
+            .attempts,
+        2
+    );
+}
+
+#[test]
 fn concurrent_completions_share_commits_and_keep_the_audit_chain_intact() {
     const DRAFTS: usize = 8;
     const STEPS: usize = 6;
