@@ -75,8 +75,31 @@ pub struct FinCreateIndividual {
     pub basic_info: FinBasicInfo,
     pub address: FinAddress,
     pub financial_profile: FinFinancialProfile,
+    /// Free-form data Fin.com keeps with the customer. Branchdesk puts a unique
+    /// `reference` here (see [`FinCreateIndividual::with_reference`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The key under `meta_data` that carries the create's own reference.
+pub const REFERENCE: &str = "reference";
+
+impl FinCreateIndividual {
+    /// The body with `meta_data.reference` set to `reference`. Fin.com takes no idempotency
+    /// key, so when a create's answer is lost this unique value, chosen when the request is
+    /// planned and holding nothing about the customer, is what a person quotes to Fin.com to
+    /// find out whether the customer was created.
+    pub fn with_reference(mut self, reference: &str) -> Self {
+        self.meta_data
+            .get_or_insert_with(serde_json::Map::new)
+            .insert(REFERENCE.to_owned(), serde_json::Value::from(reference));
+        self
+    }
+
+    /// The `meta_data.reference` the body carries, if any.
+    pub fn reference(&self) -> Option<&str> {
+        self.meta_data.as_ref()?.get(REFERENCE)?.as_str()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1797,7 +1820,10 @@ mod tests {
     #[test]
     fn the_documented_customer_maps_to_the_golden_create_body() {
         assert_eq!(fin_on(&maria(), today()), vec![]);
-        let body = create_individual(&maria(), today()).unwrap();
+        let bare = create_individual(&maria(), today()).unwrap();
+        assert_eq!(bare.meta_data, None, "the draft alone sets no reference");
+        let body = bare.with_reference("client-ref-abc-001");
+        assert_eq!(body.reference(), Some("client-ref-abc-001"));
         assert_eq!(
             serde_json::to_value(&body).unwrap(),
             fixture("fin_create_individual.json")
