@@ -658,6 +658,13 @@ impl Desk {
                     {
                         return self.park_unknown_outcome(draft, &step);
                     }
+                    // Went out in an earlier run and may have arrived: never resent.
+                    if step.status == branchdesk_vault::StepStatus::Sent
+                        && crate::fin::resend_may_duplicate(&step)
+                    {
+                        let lost = crate::fin::answer_lost_with_the_process();
+                        return self.step_went_wrong(draft, step, lost).await;
+                    }
                     self.write(move |v| v.start_step(step.id, DraftState::Sending))
                         .await?
                 }
@@ -805,13 +812,15 @@ impl Desk {
                     serde_json::Value::Null,
                     AuditOutcome::Unknown,
                 );
+                // A create without a key is answered retryable only when it surely never
+                // arrived: back to pending, so a `sent` one found later is known to be suspect.
+                let failure = if crate::fin::resend_may_duplicate(&step) {
+                    StepFailure::NotSent
+                } else {
+                    StepFailure::Retryable
+                };
                 self.write(move |v| {
-                    v.fail_step_with_audit(
-                        step.id,
-                        StepFailure::Retryable,
-                        Some(&audit),
-                        DraftState::Waiting,
-                    )
+                    v.fail_step_with_audit(step.id, failure, Some(&audit), DraftState::Waiting)
                 })
                 .await?;
                 Err(Error::Provider(error))
@@ -820,11 +829,17 @@ impl Desk {
                 let problem = problem_of(&error, &step);
                 let text =
                     serde_json::to_string(&problem).map_err(|e| Error::Encode(e.to_string()))?;
+                // A request that may have arrived is logged, as one that timed out is.
+                let audit =
+                    matches!(error, Error::Provider(ApiError::OutcomeUnknown { .. })).then(|| {
+                        let none = serde_json::Value::Null;
+                        step_audit(draft, &step, None, none, AuditOutcome::Unknown)
+                    });
                 self.write(move |v| {
                     v.fail_step_with_audit(
                         step.id,
                         StepFailure::Failed(text),
-                        None,
+                        audit.as_ref(),
                         DraftState::NeedsAttention,
                     )
                 })
@@ -1139,7 +1154,7 @@ fn problem_of(error: &Error, step: &Step) -> StepProblem {
             field: first.map(|i| i.field.clone()).filter(|f| !f.is_empty()),
         };
     }
-    if let Some(problem) = crate::fin::problem_of_fin(error) {
+    if let Some(problem) = crate::fin::problem_of_fin(error, step) {
         return problem;
     }
     let index = StepKind::parse(&step.kind).map(|(_, i)| i).unwrap_or(0);
@@ -1325,7 +1340,8 @@ pub fn without_blank_rows(draft: &Draft) -> Draft {
 /// Test hook for crash tests: `BRANCHDESK_FAILPOINT=<point>[@N]` aborts the process the Nth
 /// time (default the first) the runner reaches `<point>`:
 ///
-/// - `before_send`: the step is marked sent, its request not yet made;
+/// - `before_send`: just before the step's request leaves (its `sent` mark may not be on
+///   disk yet);
 /// - `during_send`: the request is on its way (aborts 50 ms into it, or as its answer
 ///   arrives if that is sooner, before anything is recorded);
 /// - `after_provider_2xx`: the provider accepted the step, the vault does not know yet.

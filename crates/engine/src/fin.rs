@@ -2,21 +2,25 @@
 //! accepts Fin.com's terms (staff confirm) → upload each scan → attach the documents; then
 //! the customer's status is followed to APPROVED, ACTION_REQUIRED or REJECTED.
 //!
-//! Fin.com has no idempotency key, so a create whose answer never came is not resent
-//! blindly: it is parked for a person to check. Everything after the create is safe to
-//! resume: an upload whose URI is stored is never repeated, and the attach is rebuilt
-//! byte for byte from what the plan stored, and sent only while Fin.com still takes
-//! documents.
+//! Fin.com has no idempotency key, so a create whose answer never came — a lost answer, or
+//! a create found `sent` after a crash — is never resent: it is parked for a person to check
+//! at Fin.com, by the unique `meta_data.reference` the create carries, and to say what they
+//! found ([`Desk::resolve_unknown_fin_customer`]). Everything after the create is safe to
+//! resume: an upload whose URI is stored is never repeated, and the attach is rebuilt byte
+//! for byte from what the plan stored, and sent only while Fin.com still takes documents;
+//! one whose answer was lost counts as attached once Fin.com has moved on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use branchdesk_api::fin::{CustomerStatus, FinClient, UploadChunks, UploadFile, UploadProgress};
+use branchdesk_api::fin::{
+    AttachPrecondition, CustomerStatus, FinClient, UploadChunks, UploadFile, UploadProgress,
+};
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::draft::{Draft, ScanSlot};
 use branchdesk_domain::fin::{self as wire, FinAttachConfig};
-use branchdesk_domain::validate::Issue;
+use branchdesk_domain::validate::{Issue, Severity};
 use branchdesk_vault::{
     Actor, AuditFilter, AuditOutcome, AuditRecord, DraftId, DraftState, NewStep, Plan, Provider,
     ScanId, Step, StepStatus,
@@ -26,12 +30,19 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::desk::{draft_id, staff_member, today};
+use crate::desk::{draft_id, staff_member, today, StepProblem, Submission};
 use crate::plan::StepKind;
 use crate::{Desk, Error, Result};
 
 /// The audit action that records the customer's acceptance of Fin.com's terms.
 pub const TERMS_CONFIRMED: &str = "fin.terms_confirmed";
+
+/// The audit action that records what staff found at Fin.com about a customer whose
+/// creation went unanswered: the customer's id, or that it was not created.
+pub const CUSTOMER_CHECKED: &str = "fin.customer_checked";
+
+/// The problem code of a create whose outcome is unknown.
+pub const UNKNOWN_OUTCOME: &str = "unknown_outcome";
 
 /// Where a Fin.com onboarding is, for staff.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -126,6 +137,13 @@ struct KnownCustomer {
     tos_policies_url: Option<String>,
 }
 
+/// What staff found at Fin.com after a create whose answer was lost.
+struct Checked {
+    /// `None`: the customer was not created.
+    customer_id: Option<String>,
+    tos_policies_url: Option<String>,
+}
+
 /// What an uploaded step stores: a URI an earlier plan received for the same scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -141,6 +159,23 @@ impl Desk {
     pub(crate) fn plan_fin(&self, draft: &Draft, previous: Option<&Plan>) -> Result<Vec<NewStep>> {
         // Without a Fin.com connection nothing could be sent: say so now, not from the queue.
         self.fin.client()?;
+        let mut known = previous.and_then(|plan| known_customer(&plan.steps));
+        if let Some(lost) = previous.and_then(|plan| unresolved_create(&plan.steps)) {
+            // The customer may exist: only what a person found at Fin.com decides.
+            match self.customer_checked(lost)? {
+                Some(Checked {
+                    customer_id: Some(customer_id),
+                    tos_policies_url,
+                }) => {
+                    known = Some(KnownCustomer {
+                        customer_id,
+                        tos_policies_url,
+                    })
+                }
+                Some(_) => {}
+                None => return Err(Error::Invalid(vec![check_first(lost)])),
+            }
+        }
         let issues: Vec<Issue> = self
             .validate(draft)
             .into_iter()
@@ -153,12 +188,16 @@ impl Desk {
             self.forget_cancel(previous.draft_id);
         }
         let mut steps = Vec::new();
-        let known = previous.and_then(|plan| known_customer(&plan.steps));
         match known {
             Some(known) => steps.push(step(StepKind::FinKnownCustomer, 0, json(&known)?)),
             None => {
-                let body = wire::create_individual(draft, today())?;
-                steps.push(step(StepKind::FinCreateIndividual, 0, json(&body)?));
+                // The create's key is its reference at Fin.com: unique, fixed now, and
+                // nothing about the customer.
+                let mut create = step(StepKind::FinCreateIndividual, 0, Vec::new());
+                let body = wire::create_individual(draft, today())?
+                    .with_reference(&create.idempotency_key);
+                create.body = json(&body)?;
+                steps.push(create);
             }
         }
         steps.push(step(StepKind::FinTerms, 0, Vec::new()));
@@ -322,6 +361,20 @@ impl Desk {
         )
         .map_err(Error::Invalid)?;
         if let Err(error) = client.attach_documents(&customer, &body).await {
+            if answer_may_be_lost(&error) {
+                // The attach may have gone through with its answer lost: the client's retry
+                // then meets 409 (ours is being processed) or 403 (Fin.com has moved on).
+                // Fin.com took documents a moment ago; if it takes none now, ours arrived.
+                if let Ok(now) = client.get_customer(&customer).await {
+                    if !now.customer_status.allows_attach() {
+                        self.forget_cancel(step.draft_id);
+                        return Ok(serde_json::json!({
+                            "customerId": customer,
+                            "status": now.customer_status.as_str(),
+                        }));
+                    }
+                }
+            }
             let answered = wire::FinStep::Attach {
                 body: &body,
                 uploaded: &uploaded,
@@ -330,6 +383,127 @@ impl Desk {
         }
         self.forget_cancel(step.draft_id);
         Ok(serde_json::json!({ "customerId": customer, "status": "PROCESSING" }))
+    }
+
+    /// What staff found at Fin.com about a customer whose creation went unanswered (the
+    /// draft needs attention with [`UNKNOWN_OUTCOME`]), recorded in the audit log as
+    /// `staff`'s decision, and the draft submitted again as stored: with `customer_id`, the
+    /// customer Fin.com has (checked there first), the plan going on from it as a
+    /// resubmission does; without, the customer was not created, and the create is sent
+    /// again. Until this is said, submitting the draft again is refused.
+    pub async fn resolve_unknown_fin_customer(
+        &self,
+        id: &str,
+        customer_id: Option<&str>,
+        staff: &str,
+    ) -> Result<Submission> {
+        let draft = draft_id(id)?;
+        let plan = self.vault().latest_plan(draft)?;
+        let Some(lost) = plan
+            .as_ref()
+            .filter(|p| p.provider == Provider::Fin)
+            .and_then(|p| unresolved_create(&p.steps))
+        else {
+            return Err(Error::Encode(
+                "this draft is not waiting for a check at Fin.com: only a Fin.com customer whose creation went unanswered is"
+                    .to_owned(),
+            ));
+        };
+        let reference = reference_of(lost);
+        let customer_id = customer_id.map(str::trim).filter(|c| !c.is_empty());
+        let mut tos_policies_url = None;
+        if let Some(customer) = customer_id {
+            let refused = |message: String| {
+                Error::Invalid(vec![Issue {
+                    field: "customerId".to_owned(),
+                    code: "customer_id".to_owned(),
+                    message,
+                    severity: Severity::Error,
+                }])
+            };
+            if !branchdesk_domain::validate::is_guid(customer) {
+                return Err(refused(format!(
+                    "{customer} is not a Fin.com customer id: those look like 56c41b8e-e650-4f55-94f6-26a888a9b64d"
+                )));
+            }
+            let found = match self.fin.client()?.get_customer(customer).await {
+                Ok(found) => found,
+                Err(ApiError::NotFound) => {
+                    return Err(refused(format!(
+                        "Fin.com has no customer {customer}: check the id"
+                    )))
+                }
+                Err(error) => return Err(error.into()),
+            };
+            if let Some(kind) = found
+                .customer_type
+                .as_deref()
+                .filter(|t| !t.eq_ignore_ascii_case("INDIVIDUAL"))
+            {
+                return Err(refused(format!(
+                    "Fin.com's customer {customer} is of type {kind}, not an individual"
+                )));
+            }
+            tos_policies_url = found.tos_policies_url;
+        }
+        let staff = staff.trim();
+        let actor = if staff.is_empty() {
+            staff_member()
+        } else {
+            staff.to_owned()
+        };
+        self.vault().append_audit(&AuditRecord {
+            draft_id: Some(draft),
+            actor: Actor::Staff(actor),
+            action: CUSTOMER_CHECKED.to_owned(),
+            provider: Some(Provider::Fin),
+            endpoint: None,
+            status: None,
+            provider_ids: serde_json::json!({
+                "reference": reference,
+                "created": customer_id.is_some(),
+                "customerId": customer_id,
+                "tosPoliciesUrl": tos_policies_url,
+            }),
+            outcome: AuditOutcome::Success,
+        })?;
+        let stored = self.get_draft(id)?;
+        self.submit(id, &stored.draft)
+    }
+
+    /// What staff recorded about the create `step`, if anything: the latest word counts.
+    fn customer_checked(&self, step: &Step) -> Result<Option<Checked>> {
+        let reference = reference_of(step);
+        let filter = AuditFilter {
+            draft_id: Some(step.draft_id),
+            outcome: None,
+        };
+        Ok(self
+            .vault()
+            .list_audit(&filter)?
+            .into_iter()
+            .rev()
+            .find(|e| {
+                e.record.action == CUSTOMER_CHECKED
+                    && e.record
+                        .provider_ids
+                        .get("reference")
+                        .and_then(|r| r.as_str())
+                        == Some(reference.as_str())
+            })
+            .map(|e| {
+                let text = |key: &str| {
+                    e.record
+                        .provider_ids
+                        .get(key)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                };
+                Checked {
+                    customer_id: text("customerId"),
+                    tos_policies_url: text("tosPoliciesUrl"),
+                }
+            }))
     }
 
     /// Records that the customer accepted Fin.com's terms, confirmed by `staff`, and lets
@@ -634,7 +808,8 @@ impl Serialize for RawJson<'_> {
 fn step(kind: StepKind, index: usize, body: Vec<u8>) -> NewStep {
     NewStep {
         kind: kind.with_index(index),
-        // Fin.com takes no idempotency key; the id only names the step in logs.
+        // Fin.com takes no idempotency key; the id names the step in logs, and the create
+        // carries its own as its `meta_data.reference`.
         idempotency_key: uuid::Uuid::new_v4().to_string(),
         body,
     }
@@ -758,7 +933,7 @@ fn uploaded_scans(steps: &[Step]) -> HashMap<String, String> {
 
 /// A problem Fin.com answered, in the words staff need, placed on the draft when it can be.
 /// `None` for errors the shared mapping already words well.
-pub(crate) fn problem_of_fin(error: &Error) -> Option<crate::desk::StepProblem> {
+pub(crate) fn problem_of_fin(error: &Error, step: &Step) -> Option<StepProblem> {
     let Error::Provider(api) = error else {
         return None;
     };
@@ -770,19 +945,106 @@ pub(crate) fn problem_of_fin(error: &Error) -> Option<crate::desk::StepProblem> 
             "cancelled",
             "The upload was cancelled. Submit again to upload the file afresh.".to_owned(),
         ),
-        ApiError::OutcomeUnknown { .. } => (
-            "unknown_outcome",
-            "Fin.com did not answer whether it created the customer, and sending it again could create a second one. Check the customer at Fin.com before submitting again."
-                .to_owned(),
-        ),
+        ApiError::OutcomeUnknown { .. } => (UNKNOWN_OUTCOME, unknown_outcome_message(step)),
         ApiError::Invalid { .. } => ("rejected", error.to_string()),
         _ => return None,
     };
-    Some(crate::desk::StepProblem {
+    Some(StepProblem {
         code: code.to_owned(),
         message,
         field: None,
     })
+}
+
+/// What staff are told about a create whose outcome is unknown: what to look for at
+/// Fin.com, and the two answers they can give.
+fn unknown_outcome_message(step: &Step) -> String {
+    format!(
+        "Fin.com may have created this customer, but its answer never arrived, and sending the \
+         request again could create a second one. Check at Fin.com for {}: if it is there, \
+         continue with its Fin.com customer id; if it is not, say it was not created and the \
+         request is sent again.",
+        look_for(step)
+    )
+}
+
+/// What staff look for at Fin.com: the create's reference, when it carries one.
+fn look_for(step: &Step) -> String {
+    match body_reference(step) {
+        Some(reference) => format!("the customer with reference {reference}"),
+        None => "this customer".to_owned(),
+    }
+}
+
+/// Whether resending `step` could make a second record at Fin.com: its create takes no
+/// idempotency key. Such a step found `sent` when a run picks it up went out in an earlier
+/// run (a crash, a stop) and may have arrived, so it is never resent.
+pub(crate) fn resend_may_duplicate(step: &Step) -> bool {
+    matches!(
+        StepKind::parse(&step.kind),
+        Some((StepKind::FinCreateIndividual, _))
+    )
+}
+
+/// The error a create found `sent` after a crash or stop stands for: its answer, if any, was
+/// lost with the process.
+pub(crate) fn answer_lost_with_the_process() -> Error {
+    Error::Provider(ApiError::OutcomeUnknown {
+        detail: "the create went out before Branchdesk stopped, and no answer was recorded"
+            .to_owned(),
+    })
+}
+
+/// An attach error that can follow an attach whose answer was lost: a retry meeting the
+/// first attempt's work (409), Fin.com having moved on (403), or no answer at all.
+fn answer_may_be_lost(error: &ApiError) -> bool {
+    error.is_retryable()
+        || matches!(
+            error,
+            ApiError::AttachInFlight | ApiError::NotEligible(AttachPrecondition::CustomerStatus(_))
+        )
+}
+
+/// The latest plan's create, when it failed with its outcome unknown.
+fn unresolved_create(steps: &[Step]) -> Option<&Step> {
+    steps.iter().find(|s| {
+        resend_may_duplicate(s)
+            && s.status == StepStatus::Failed
+            && s.last_error
+                .as_deref()
+                .and_then(|e| serde_json::from_str::<StepProblem>(e).ok())
+                .is_some_and(|p| p.code == UNKNOWN_OUTCOME)
+    })
+}
+
+/// The `meta_data.reference` a create step's body carries (plans made before the
+/// reference was added carry none).
+fn body_reference(step: &Step) -> Option<String> {
+    let body: serde_json::Value = serde_json::from_slice(&step.body).ok()?;
+    body.get("meta_data")?
+        .get(wire::REFERENCE)?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// What names a create in staff's decision about it: its reference, else its key.
+fn reference_of(step: &Step) -> String {
+    body_reference(step).unwrap_or_else(|| step.idempotency_key.clone())
+}
+
+/// Why a draft whose customer may exist at Fin.com is not submitted again yet.
+fn check_first(step: &Step) -> Issue {
+    Issue {
+        field: String::new(),
+        code: UNKNOWN_OUTCOME.to_owned(),
+        message: format!(
+            "Fin.com may already have this customer: its creation went unanswered. Check at \
+             Fin.com for {} and say what you found (its customer id, or that it was not \
+             created) before this draft is sent again.",
+            look_for(step)
+        ),
+        severity: Severity::Error,
+    }
 }
 
 /// A Fin.com 422 as issues on the draft: each problem on the field (or scan slot) it names,
