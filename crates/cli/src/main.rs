@@ -68,6 +68,9 @@ enum Command {
     /// Fin.com's terms of service.
     #[command(subcommand)]
     Tos(TosCommand),
+    /// Fin.com onboardings that need a person.
+    #[command(subcommand)]
+    Fin(FinCommand),
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -120,6 +123,24 @@ enum TosCommand {
         #[arg(value_name = "DRAFT_ID")]
         draft: String,
         /// Who at the branch saw the customer accept, for the audit log.
+        #[arg(long, value_name = "NAME")]
+        staff: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum FinCommand {
+    /// Say what you found at Fin.com about a customer whose creation went unanswered (the
+    /// draft needs attention with `unknown_outcome`; `status` shows the reference to look
+    /// for): its customer id, and the onboarding goes on with that customer; or, without
+    /// --customer-id, that it was not created, and `submit` sends the request again.
+    Resolve {
+        #[arg(value_name = "DRAFT_ID")]
+        draft: String,
+        /// The customer's id at Fin.com, when it was created.
+        #[arg(long, value_name = "ID")]
+        customer_id: Option<String>,
+        /// Who checked at Fin.com, for the audit log.
         #[arg(long, value_name = "NAME")]
         staff: String,
     },
@@ -264,6 +285,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Tos(TosCommand::Confirm { draft, staff }) => {
             onboarding::confirm_terms(cli.data_dir.as_deref(), &draft, &staff)
+        }
+        Command::Fin(FinCommand::Resolve {
+            draft,
+            customer_id,
+            staff,
+        }) => {
+            let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
+            let (desk, reach) = store::desk(vault, &secrets)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(onboarding::resolve_fin_customer(
+                &desk,
+                reach,
+                &draft,
+                customer_id.as_deref(),
+                &staff,
+            ))
         }
         Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
         Command::Scan(ScanCommand::Check {

@@ -769,3 +769,128 @@ fn fin_examples_import_with_their_scans_wait_for_the_terms_and_reach_fin_com() {
     assert_eq!(stats["duplicates"], 0, "{stats}");
     desk.ok(&["audit", "verify"]);
 }
+
+/// A Fin.com example draft imported on a desk connected to Fin.com only; its id.
+fn fin_draft(desk: &Desk, sandbox: &Sandbox) -> String {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    desk.connect_fin(sandbox);
+    desk.ok(&[
+        "draft",
+        "import",
+        examples.join("fin-drivers-licence.json").to_str().unwrap(),
+    ]);
+    desk.status()[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// `submit --wait` killed at `point` of the first Fin.com request, the create.
+fn crash_at_the_create(desk: &Desk, point: &str) {
+    let out = desk
+        .cli()
+        .args(["submit", "--wait"])
+        .env("BRANCHDESK_FAILPOINT", point)
+        .output()
+        .unwrap();
+    assert!(
+        killed_by_abort(&out.status),
+        "{point}: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The next `submit` leaves the create alone: the draft needs a person, told what to look
+/// for at Fin.com. Answers the reference.
+fn parked_for_a_check(desk: &Desk, draft: &str) -> String {
+    let out = desk.run(&["submit", "--wait"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a draft needs attention: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = desk.status();
+    assert_eq!(status[0]["state"], "needs_attention", "{status:?}");
+    assert_eq!(status[0]["error"]["code"], "unknown_outcome", "{status:?}");
+    let message = status[0]["error"]["message"].as_str().unwrap();
+    let reference = message
+        .split("reference ")
+        .nth(1)
+        .and_then(|rest| rest.get(..36))
+        .unwrap_or_else(|| panic!("no reference to quote: {message}"));
+    assert!(uuid::Uuid::parse_str(reference).is_ok(), "{message}");
+    let text = desk.ok(&["status"]);
+    assert!(
+        text.contains(&format!("branchdesk-cli fin resolve {draft} --staff NAME")),
+        "{text}"
+    );
+    reference.to_owned()
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn a_crash_after_fin_com_created_the_customer_never_creates_it_again() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    let draft = fin_draft(&desk, &sandbox);
+    // Fin.com has created the customer; the process dies before the answer is recorded.
+    crash_at_the_create(&desk, "after_provider_2xx");
+    assert_eq!(sandbox.stats()["customers"]["fin"], 1);
+
+    parked_for_a_check(&desk, &draft);
+    let stats = sandbox.stats();
+    assert_eq!(stats["customers"]["fin"], 1, "not created again: {stats}");
+    assert_eq!(stats["duplicates"], 0, "{stats}");
+    // Submitting again changes nothing until someone says what Fin.com has.
+    let out = desk.run(&["submit", "--wait"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(sandbox.stats()["customers"]["fin"], 1);
+
+    // An id Fin.com does not know is refused, and nothing is recorded.
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let err = desk.refused(&[
+        "fin",
+        "resolve",
+        &draft,
+        "--customer-id",
+        &unknown,
+        "--staff",
+        "Ann Teller",
+    ]);
+    assert!(err.contains("Fin.com has no customer"), "{err}");
+    let err = desk.refused(&["fin", "resolve", &draft, "--staff", " "]);
+    assert!(err.contains("--staff NAME"), "{err}");
+    assert_eq!(desk.status()[0]["state"], "needs_attention");
+    assert_eq!(sandbox.stats()["customers"]["fin"], 1);
+    desk.ok(&["audit", "verify"]);
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn a_crash_before_the_create_left_sends_it_once_staff_find_no_customer() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    let draft = fin_draft(&desk, &sandbox);
+    // Marked sent, the request never made: the next run cannot tell, so a person checks.
+    crash_at_the_create(&desk, "before_send");
+    parked_for_a_check(&desk, &draft);
+    let stats = sandbox.stats();
+    assert_eq!(
+        stats["customers"]["fin"].as_u64().unwrap_or(0),
+        0,
+        "{stats}"
+    );
+
+    let out = desk.ok(&["fin", "resolve", &draft, "--staff", "Ann Teller"]);
+    assert!(out.contains("did not create the customer"), "{out}");
+    let out = desk.run(&["submit", "--wait"]);
+    assert!(out.status.success(), "{out:?}");
+    let status = desk.status();
+    assert_eq!(status[0]["state"], "awaiting_terms", "{status:?}");
+    let stats = sandbox.stats();
+    assert_eq!(stats["customers"]["fin"], 1, "{stats}");
+    assert_eq!(stats["duplicates"], 0, "{stats}");
+    // Decided and acted on: there is nothing left to resolve.
+    let err = desk.refused(&["fin", "resolve", &draft, "--staff", "Ann Teller"]);
+    assert!(err.contains("not waiting for a check at Fin.com"), "{err}");
+    desk.ok(&["audit", "verify"]);
+}
