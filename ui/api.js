@@ -291,6 +291,16 @@ export const openFinTerms = (draftId) => call("fin_terms_open", { draftId });
 export const confirmFinTerms = (draftId) => call("fin_terms_confirm", { draftId });
 
 /**
+ * What staff found at Fin.com about a customer whose creation went unanswered: its Fin.com
+ * customer id (the onboarding goes on with it), or null when it was not created (the request
+ * is sent again).
+ * @param {string} draftId
+ * @param {string | null} customerId
+ * @returns {Promise<Submission>}
+ */
+export const resolveFinCustomer = (draftId, customerId) => call("fin_customer_resolve", { draftId, customerId });
+
+/**
  * Stops the upload in flight for a draft. True when one was running.
  * @param {string} draftId
  * @returns {Promise<boolean>}

@@ -434,6 +434,21 @@ pub fn fin_terms_confirm(state: State<'_, AppState>, draft_id: String) -> Answer
     Ok(desk.terms(&draft_id)?)
 }
 
+/// What staff found at Fin.com about a customer whose creation went unanswered: its Fin.com
+/// customer id (the submission goes on with that customer), or none (it was not created:
+/// the request is sent again). Recorded as the staff member's decision (their OS account).
+#[tauri::command]
+pub async fn fin_customer_resolve(
+    state: State<'_, AppState>,
+    draft_id: String,
+    customer_id: Option<String>,
+) -> Answer<Submission> {
+    let desk = state.desk();
+    Ok(desk
+        .resolve_unknown_fin_customer(&draft_id, customer_id.as_deref(), "")
+        .await?)
+}
+
 /// Stops the upload in flight for a draft; it then needs attention and can be sent again.
 #[tauri::command]
 pub fn upload_cancel(state: State<'_, AppState>, draft_id: String) -> Answer<bool> {

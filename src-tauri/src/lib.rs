@@ -61,6 +61,7 @@ pub fn run() {
             commands::fin_terms,
             commands::fin_terms_open,
             commands::fin_terms_confirm,
+            commands::fin_customer_resolve,
             commands::upload_cancel,
             commands::uploads_watch,
         ])

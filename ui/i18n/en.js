@@ -359,4 +359,10 @@ export default {
   "fin.actionExplain": "Replace what is listed, then submit again: only what changed is sent.",
   "fin.rejectedTitle": "Fin.com rejected this customer",
   "fin.rejectedExplain": "Do not open accounts for this customer at Fin.com, and tell your compliance officer.",
+  "finCheck.title": "Check this customer at Fin.com",
+  "finCheck.customerId": "Customer id at Fin.com",
+  "finCheck.hint": "Found the customer at Fin.com? Give its customer id to carry on with that customer. Not there? Say so and the request is sent again.",
+  "finCheck.found": "Continue with this customer",
+  "finCheck.notCreated": "It was not created — send again",
+  "finCheck.needId": "Enter the customer id you found at Fin.com.",
 };

@@ -359,4 +359,10 @@ export default {
   "fin.actionExplain": "Sustituya lo indicado y vuelva a enviar: solo se manda lo que haya cambiado.",
   "fin.rejectedTitle": "Fin.com ha rechazado a este cliente",
   "fin.rejectedExplain": "No abra cuentas para este cliente en Fin.com y avise a su responsable de cumplimiento.",
+  "finCheck.title": "Compruebe este cliente en Fin.com",
+  "finCheck.customerId": "Id del cliente en Fin.com",
+  "finCheck.hint": "¿Ha encontrado al cliente en Fin.com? Indique su id de cliente para seguir con él. ¿No está? Indíquelo y la solicitud se envía de nuevo.",
+  "finCheck.found": "Seguir con este cliente",
+  "finCheck.notCreated": "No se creó — enviar de nuevo",
+  "finCheck.needId": "Escriba el id de cliente que ha encontrado en Fin.com.",
 };

@@ -164,6 +164,10 @@ function showResult(result, submission) {
  * @param {ProviderChoice} [provider]
  */
 function showAttention(main, result, submission, draftId, provider = "cos") {
+  if (provider === "fin" && submission.error?.code === "unknown_outcome") {
+    showUnknownCustomer(main, result, submission, draftId);
+    return;
+  }
   const fix = el("button", { type: "button", id: "fix-draft" }, [t("submission.fix")]);
   fix.addEventListener("click", async () => {
     main.replaceChildren();
@@ -176,6 +180,58 @@ function showAttention(main, result, submission, draftId, provider = "cos") {
     el("h2", {}, [t(provider === "fin" ? "submission.fin.attentionTitle" : "submission.attentionTitle")]),
     el("p", { id: "submission-error", role: "alert" }, [submission.error?.message ?? ""]),
     fix,
+  );
+  result.hidden = false;
+}
+
+/**
+ * Fin.com may have created the customer but its answer never came: sending again could make
+ * a second one. Staff look the customer up at Fin.com by the reference in the message, then
+ * either give its customer id (the onboarding goes on with it) or say it was not created
+ * (the request is sent again). Either answer is recorded as theirs.
+ * @param {HTMLElement} main
+ * @param {HTMLElement} result
+ * @param {Submission} submission
+ * @param {string} draftId
+ */
+function showUnknownCustomer(main, result, submission, draftId) {
+  const input = el("input", { id: "fin-customer-id", type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": "fin-customer-id-hint fin-customer-id-error" });
+  const problem = el("p", { id: "fin-customer-id-error", class: "error", role: "alert" });
+  const found = el("button", { type: "button", id: "fin-customer-found" }, [t("finCheck.found")]);
+  const notCreated = el("button", { type: "button", id: "fin-customer-not-created", class: "secondary" }, [t("finCheck.notCreated")]);
+  /** @param {string | null} customerId */
+  const resolve = async (customerId) => {
+    problem.textContent = "";
+    found.disabled = notCreated.disabled = true;
+    try {
+      await api.resolveFinCustomer(draftId, customerId);
+      main.replaceChildren();
+      renderSubmission(main, draftId, "fin");
+    } catch (e) {
+      problem.textContent = /** @type {import("../api.js").CommandError} */ (e).detail;
+      found.disabled = notCreated.disabled = false;
+    }
+  };
+  found.addEventListener("click", () => {
+    const id = /** @type {HTMLInputElement} */ (input).value.trim();
+    if (!id) {
+      problem.textContent = t("finCheck.needId");
+      input.focus();
+      return;
+    }
+    resolve(id);
+  });
+  notCreated.addEventListener("click", () => resolve(null));
+  result.replaceChildren(
+    el("h2", {}, [t("finCheck.title")]),
+    el("p", { id: "submission-error", role: "alert" }, [submission.error?.message ?? ""]),
+    el("div", { class: "field" }, [
+      el("label", { for: "fin-customer-id" }, [t("finCheck.customerId")]),
+      input,
+      el("p", { id: "fin-customer-id-hint", class: "hint" }, [t("finCheck.hint")]),
+      problem,
+    ]),
+    el("div", { class: "actions" }, [found, notCreated]),
   );
   result.hidden = false;
 }
