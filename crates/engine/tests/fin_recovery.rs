@@ -6,248 +6,17 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
-use branchdesk_api::fin::{FinClient, FinConfig};
 use branchdesk_api::RetryPolicy;
-use branchdesk_domain::draft::{
-    Address, Draft, DueDiligence, Email, FinSection, IdentityDocument, Names, PartyKind,
-    PersonDetails, Phone, ProviderChoice, TaxId,
-};
-use branchdesk_domain::fin::FinAttachConfig;
-use branchdesk_domain::Sensitive;
 use branchdesk_engine::desk::Submission;
-use branchdesk_engine::fin::{FinDesk, CUSTOMER_CHECKED};
-use branchdesk_engine::{Desk, Environment, Error};
-use branchdesk_sandbox::{Sandbox, SandboxConfig};
-use branchdesk_vault::{
-    AuditEntry, AuditFilter, AuditOutcome, DraftId, DraftState, MemoryStore, Step, StepStatus,
-    Vault,
-};
+use branchdesk_engine::fin::CUSTOMER_CHECKED;
+use branchdesk_engine::{Desk, Error};
+use branchdesk_vault::{AuditEntry, AuditFilter, AuditOutcome, DraftState, Step, StepStatus};
 use serde_json::{json, Value};
 
-struct World {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
-    files: tempfile::TempDir,
-    secrets: MemoryStore,
-}
-
-fn quick() -> RetryPolicy {
-    RetryPolicy {
-        min_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_attempts: 3,
-    }
-}
-
-impl World {
-    /// The sandbox decides `compliance_delay` after an attach (REVIEWING half way).
-    async fn new(compliance_delay: Duration) -> World {
-        let sandbox = Sandbox::start(SandboxConfig {
-            compliance_delay,
-            ..SandboxConfig::default()
-        })
-        .await
-        .unwrap();
-        World {
-            sandbox,
-            dir: tempfile::tempdir().unwrap(),
-            files: tempfile::tempdir().unwrap(),
-            secrets: MemoryStore::default(),
-        }
-    }
-
-    fn fin_client(&self, retry: RetryPolicy) -> FinClient {
-        let credentials = self.sandbox.credentials().clone();
-        let mut config = FinConfig::new(
-            self.sandbox.url(),
-            credentials.fin.client_id,
-            Sensitive::new(credentials.fin.client_secret),
-        );
-        config.retry = retry;
-        FinClient::new(reqwest::Client::new(), config).unwrap()
-    }
-
-    /// A desk on the world's vault, as the app builds it at start-up: dropping it and
-    /// building another is a restart.
-    fn desk(&self) -> Desk {
-        self.desk_retrying(quick())
-    }
-
-    fn desk_retrying(&self, retry: RetryPolicy) -> Desk {
-        let vault = Arc::new(Vault::open(self.dir.path(), &self.secrets).unwrap());
-        let credentials = self.sandbox.credentials().clone();
-        let cos = CosClient::new(
-            reqwest::Client::new(),
-            CosConfig {
-                base_url: self.sandbox.url(),
-                token_url: format!("{}/connect/token", self.sandbox.url()),
-                client_id: credentials.cos.client_id,
-                client_secret: Sensitive::new(credentials.cos.client_secret),
-                audience: AUDIENCE.to_owned(),
-                retry: quick(),
-            },
-        )
-        .unwrap();
-        Desk::new(
-            vault,
-            cos,
-            credentials.cos.partner_id,
-            Environment::Training,
-            self.sandbox.url(),
-        )
-        .with_fin(FinDesk::new(
-            self.fin_client(retry),
-            FinAttachConfig::default(),
-        ))
-    }
-
-    async fn faults(&self, rules: Value) {
-        let answer = reqwest::Client::new()
-            .put(format!("{}/_sandbox/faults", self.sandbox.url()))
-            .json(&json!({ "rules": rules }))
-            .send()
-            .await
-            .unwrap();
-        assert!(answer.status().is_success());
-    }
-
-    async fn stats(&self) -> Value {
-        reqwest::get(format!("{}/_sandbox/stats", self.sandbox.url()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    /// Customers Fin.com holds, and how many of them repeat another.
-    async fn fin_customers(&self) -> (u64, u64) {
-        let stats = self.stats().await;
-        (
-            stats["customers"]["fin"].as_u64().unwrap_or(0),
-            stats["duplicates"].as_u64().unwrap_or(0),
-        )
-    }
-
-    /// Requests the sandbox answered 2xx on endpoints ending with `suffix`.
-    async fn successes(&self, suffix: &str) -> u64 {
-        let stats = self.stats().await;
-        stats["requests"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .filter(|(endpoint, _)| endpoint.ends_with(suffix))
-            .flat_map(|(_, statuses)| statuses.as_object().unwrap().iter())
-            .filter(|(status, _)| status.starts_with('2'))
-            .map(|(_, n)| n.as_u64().unwrap())
-            .sum()
-    }
-
-    /// A card-sized picture with sharp edges: no quality warning.
-    fn picture(&self, name: &str, shade: u8) -> std::path::PathBuf {
-        let path = self.files.path().join(name);
-        let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
-            if (x / 40 + y / 40) % 2 == 0 {
-                image::Rgb([20, 20, shade])
-            } else {
-                image::Rgb([235, 235, 235])
-            }
-        });
-        image.save(&path).unwrap();
-        path
-    }
-
-    /// A draft with its licence scans attached, ready to submit.
-    fn licence_draft(&self, desk: &Desk, last_name: &str) -> (String, Draft) {
-        let record = desk.create_draft(PartyKind::Person).unwrap();
-        desk.save_draft(&record.id, &customer(last_name)).unwrap();
-        for (slot, shade) in [("FRONT", 10), ("BACK", 60), ("PROOF_OF_ADDRESS", 110)] {
-            let file = self.picture(&format!("{slot}-{last_name}.png"), shade);
-            desk.attach_scan(&record.id, slot, &file).unwrap();
-        }
-        let draft = desk.get_draft(&record.id).unwrap().draft;
-        (record.id, draft)
-    }
-}
-
-/// A customer as staff type her in, going to Fin.com with a US driver's licence.
-fn customer(last_name: &str) -> Draft {
-    Draft {
-        provider: ProviderChoice::Fin,
-        kind: PartyKind::Person,
-        name: Names {
-            first: "Maria".into(),
-            last: last_name.into(),
-            ..Names::default()
-        },
-        person: PersonDetails {
-            birth_date: "1990-04-15".into(),
-            citizenship_country: "US".into(),
-            gender: "FEMALE".into(),
-            ..PersonDetails::default()
-        },
-        tax_ids: vec![TaxId {
-            id_type: "Ssn".into(),
-            number: "123456789".into(),
-            country: "US".into(),
-        }],
-        addresses: vec![Address {
-            address_type: "Home".into(),
-            classification: "Residential".into(),
-            is_primary: true,
-            street1: "123 Market Street".into(),
-            city: "San Francisco".into(),
-            state: "CA".into(),
-            postal_code: "94103".into(),
-            country: "US".into(),
-            ..Address::default()
-        }],
-        phones: vec![Phone {
-            phone_type: "Mobile".into(),
-            is_primary: true,
-            number: "(415) 555-2671".into(),
-            ..Phone::default()
-        }],
-        emails: vec![Email {
-            email_type: "Personal".into(),
-            is_primary: true,
-            address: "maria@example.com".into(),
-        }],
-        identity_documents: vec![IdentityDocument {
-            id_type: "DriversLicense".into(),
-            is_primary: true,
-            number: "DL987654321".into(),
-            issued_date: "2019-06-01".into(),
-            expiry_date: "2031-06-01".into(),
-            issuing_authority: "California DMV".into(),
-            issuing_state_or_province: "CA".into(),
-            issuing_country: "US".into(),
-            ..IdentityDocument::default()
-        }],
-        due_diligence: DueDiligence {
-            employment_status: "EMPLOYED".into(),
-            expected_monthly_volume: "5000".into(),
-            ..Default::default()
-        },
-        fin: FinSection {
-            verification_type: "STANDARD".into(),
-            occupation_id: "42".into(),
-            purpose_id: "3".into(),
-            source_of_fund_ids: vec!["1".into()],
-            address_document_type: "UTILITY_BILL".into(),
-            ..FinSection::default()
-        },
-        ..Draft::default()
-    }
-}
-
-fn id(text: &str) -> DraftId {
-    DraftId(uuid::Uuid::parse_str(text).unwrap())
-}
+mod common;
+use common::{id, quick, World};
 
 /// The latest plan's first step: the create (or the known customer).
 fn first_step(desk: &Desk, draft: &str) -> Step {
@@ -307,7 +76,7 @@ async fn assert_parked(desk: &Desk, draft: &str, reference: &str) {
 /// The create is planned with a unique reference and nothing about the customer in it.
 #[tokio::test]
 async fn the_create_carries_the_plans_own_reference() {
-    let world = World::new(Duration::from_millis(200)).await;
+    let world = World::delayed(Duration::from_millis(200)).await;
     let desk = world.desk();
     let (first, body) = world.licence_draft(&desk, "Garcia");
     desk.submit(&first, &body).unwrap();
@@ -327,7 +96,7 @@ async fn the_create_carries_the_plans_own_reference() {
 /// person, who finds the customer at Fin.com by its reference and continues with it.
 #[tokio::test]
 async fn a_create_found_sent_after_a_crash_is_not_resent_and_continues_from_the_customer_found() {
-    let world = World::new(Duration::from_millis(200)).await;
+    let world = World::delayed(Duration::from_millis(200)).await;
     let (draft, body, reference, created) = {
         let desk = world.desk();
         let (draft, body) = world.licence_draft(&desk, "Garcia");
@@ -435,7 +204,7 @@ async fn a_create_found_sent_after_a_crash_is_not_resent_and_continues_from_the_
 /// no such customer at Fin.com, says so, and the create is sent.
 #[tokio::test]
 async fn a_customer_not_found_at_fin_com_is_created_once_staff_say_so() {
-    let world = World::new(Duration::from_millis(200)).await;
+    let world = World::delayed(Duration::from_millis(200)).await;
     let (draft, reference) = {
         let desk = world.desk();
         let (draft, body) = world.licence_draft(&desk, "Nguyen");
@@ -481,7 +250,7 @@ async fn a_customer_not_found_at_fin_com_is_created_once_staff_say_so() {
 /// Fin.com created the customer but its answer was lost on the way back: the same check.
 #[tokio::test]
 async fn a_lost_create_answer_names_the_reference_to_look_for() {
-    let world = World::new(Duration::from_millis(200)).await;
+    let world = World::delayed(Duration::from_millis(200)).await;
     let desk = world.desk();
     let (draft, body) = world.licence_draft(&desk, "Silva");
     desk.submit(&draft, &body).unwrap();
@@ -505,7 +274,7 @@ async fn a_lost_create_answer_names_the_reference_to_look_for() {
 /// waits for a person.
 #[tokio::test]
 async fn a_create_that_surely_never_arrived_is_sent_again_after_a_restart() {
-    let world = World::new(Duration::from_millis(200)).await;
+    let world = World::delayed(Duration::from_millis(200)).await;
     let draft = {
         let desk = world.desk();
         let (draft, body) = world.licence_draft(&desk, "Okafor");
@@ -548,7 +317,7 @@ async fn ready_to_attach(world: &World, desk: &Desk, last_name: &str) -> String 
 /// Fin.com processes the documents it already has. The documents arrived: attached.
 #[tokio::test]
 async fn an_attach_whose_answer_was_lost_and_then_met_409_is_attached() {
-    let world = World::new(Duration::from_secs(1)).await;
+    let world = World::delayed(Duration::from_secs(1)).await;
     let desk = world.desk();
     let draft = ready_to_attach(&world, &desk, "Garcia").await;
     world
@@ -566,7 +335,7 @@ async fn an_attach_whose_answer_was_lost_and_then_met_409_is_attached() {
 /// The same, with the retry coming once Fin.com has moved the customer on (403).
 #[tokio::test]
 async fn an_attach_whose_answer_was_lost_and_then_met_403_is_attached() {
-    let world = World::new(Duration::from_millis(200)).await;
+    let world = World::delayed(Duration::from_millis(200)).await;
     let desk = world.desk_retrying(RetryPolicy {
         min_delay: Duration::from_millis(150),
         max_delay: Duration::from_millis(300),

@@ -8,39 +8,24 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use branchdesk_domain::draft::{
-    Address, Draft, DueDiligence, Email, FinSection, IdentityDocument, Names, PartyKind,
-    PersonDetails, Phone, ProviderChoice, TaxId,
-};
+use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_engine::setup::{self, ConnectionInput, Settings};
 use branchdesk_engine::{Desk, Error};
-use branchdesk_sandbox::{Sandbox, SandboxConfig};
-use branchdesk_vault::{DraftId, MemoryStore, Vault};
-use serde_json::Value;
+use branchdesk_sandbox::SandboxConfig;
+use branchdesk_vault::Vault;
 
-struct World {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
-    files: tempfile::TempDir,
-    secrets: MemoryStore,
-}
+mod common;
+use common::{customer, id, World};
 
 impl World {
     /// The sandbox's Fin.com asks for a selfie exactly when `selfie_required`.
-    async fn new(selfie_required: bool) -> World {
-        let sandbox = Sandbox::start(SandboxConfig {
+    async fn asking_for_selfies(selfie_required: bool) -> World {
+        World::start(SandboxConfig {
             compliance_delay: Duration::from_millis(200),
             fin_selfie_required: selfie_required,
             ..SandboxConfig::default()
         })
         .await
-        .unwrap();
-        World {
-            sandbox,
-            dir: tempfile::tempdir().unwrap(),
-            files: tempfile::tempdir().unwrap(),
-            secrets: MemoryStore::default(),
-        }
     }
 
     /// The desk the app starts with Training off, after staff saved the sandbox's COS and
@@ -89,24 +74,10 @@ impl World {
         started.desk
     }
 
-    /// A card-sized picture with sharp edges: no quality warning.
-    fn picture(&self, name: &str, shade: u8) -> std::path::PathBuf {
-        let path = self.files.path().join(name);
-        let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
-            if (x / 40 + y / 40) % 2 == 0 {
-                image::Rgb([20, 20, shade])
-            } else {
-                image::Rgb([235, 235, 235])
-            }
-        });
-        image.save(&path).unwrap();
-        path
-    }
-
     /// A draft with its licence and proof of address attached, and no selfie.
     fn draft_without_selfie(&self, desk: &Desk) -> (String, Draft) {
         let record = desk.create_draft(PartyKind::Person).unwrap();
-        desk.save_draft(&record.id, &customer()).unwrap();
+        desk.save_draft(&record.id, &customer("Selfie")).unwrap();
         for (slot, shade) in [("FRONT", 10), ("BACK", 60), ("PROOF_OF_ADDRESS", 110)] {
             let file = self.picture(&format!("{slot}.png"), shade);
             desk.attach_scan(&record.id, slot, &file).unwrap();
@@ -114,105 +85,11 @@ impl World {
         let draft = desk.get_draft(&record.id).unwrap().draft;
         (record.id, draft)
     }
-
-    /// Requests the sandbox answered 2xx on endpoints ending with `suffix`.
-    async fn successes(&self, suffix: &str) -> u64 {
-        let stats: Value = reqwest::get(format!("{}/_sandbox/stats", self.sandbox.url()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        stats["requests"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .filter(|(endpoint, _)| endpoint.ends_with(suffix))
-            .flat_map(|(_, statuses)| statuses.as_object().unwrap().iter())
-            .filter(|(status, _)| status.starts_with('2'))
-            .map(|(_, n)| n.as_u64().unwrap())
-            .sum()
-    }
-}
-
-/// A customer going to Fin.com with a US driver's licence.
-fn customer() -> Draft {
-    Draft {
-        provider: ProviderChoice::Fin,
-        kind: PartyKind::Person,
-        name: Names {
-            first: "Maria".into(),
-            last: "Selfie".into(),
-            ..Names::default()
-        },
-        person: PersonDetails {
-            birth_date: "1990-04-15".into(),
-            citizenship_country: "US".into(),
-            gender: "FEMALE".into(),
-            ..PersonDetails::default()
-        },
-        tax_ids: vec![TaxId {
-            id_type: "Ssn".into(),
-            number: "123456789".into(),
-            country: "US".into(),
-        }],
-        addresses: vec![Address {
-            address_type: "Home".into(),
-            classification: "Residential".into(),
-            is_primary: true,
-            street1: "123 Market Street".into(),
-            city: "San Francisco".into(),
-            state: "CA".into(),
-            postal_code: "94103".into(),
-            country: "US".into(),
-            ..Address::default()
-        }],
-        phones: vec![Phone {
-            phone_type: "Mobile".into(),
-            is_primary: true,
-            number: "(415) 555-2671".into(),
-            ..Phone::default()
-        }],
-        emails: vec![Email {
-            email_type: "Personal".into(),
-            is_primary: true,
-            address: "maria@example.com".into(),
-        }],
-        identity_documents: vec![IdentityDocument {
-            id_type: "DriversLicense".into(),
-            is_primary: true,
-            number: "DL987654321".into(),
-            issued_date: "2019-06-01".into(),
-            expiry_date: "2031-06-01".into(),
-            issuing_authority: "California DMV".into(),
-            issuing_state_or_province: "CA".into(),
-            issuing_country: "US".into(),
-            ..IdentityDocument::default()
-        }],
-        due_diligence: DueDiligence {
-            employment_status: "EMPLOYED".into(),
-            expected_monthly_volume: "5000".into(),
-            ..DueDiligence::default()
-        },
-        fin: FinSection {
-            verification_type: "STANDARD".into(),
-            occupation_id: "42".into(),
-            purpose_id: "3".into(),
-            source_of_fund_ids: vec!["1".into()],
-            address_document_type: "UTILITY_BILL".into(),
-            ..FinSection::default()
-        },
-        ..Draft::default()
-    }
-}
-
-fn id(text: &str) -> DraftId {
-    DraftId(uuid::Uuid::parse_str(text).unwrap())
 }
 
 #[tokio::test]
 async fn a_connection_that_requires_a_selfie_refuses_a_draft_without_one_before_sending() {
-    let world = World::new(true).await;
+    let world = World::asking_for_selfies(true).await;
     let desk = world.configured_desk(true).await;
     let (draft, body) = world.draft_without_selfie(&desk);
 
@@ -256,7 +133,7 @@ async fn a_connection_that_requires_a_selfie_refuses_a_draft_without_one_before_
 
 #[tokio::test]
 async fn a_connection_without_the_setting_leaves_the_selfie_optional() {
-    let world = World::new(false).await;
+    let world = World::asking_for_selfies(false).await;
     let desk = world.configured_desk(false).await;
     let (_, body) = world.draft_without_selfie(&desk);
     let shown = desk.validate(&body);
