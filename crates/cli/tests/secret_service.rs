@@ -894,3 +894,56 @@ fn a_crash_before_the_create_left_sends_it_once_staff_find_no_customer() {
     assert!(err.contains("not waiting for a check at Fin.com"), "{err}");
     desk.ok(&["audit", "verify"]);
 }
+
+/// Requests the sandbox answered 2xx on `endpoint`.
+fn accepted(stats: &Value, endpoint: &str) -> u64 {
+    stats["requests"][endpoint]
+        .as_object()
+        .map(|statuses| {
+            statuses
+                .iter()
+                .filter(|(status, _)| status.starts_with('2'))
+                .filter_map(|(_, n)| n.as_u64())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn a_crash_between_the_uploads_and_the_attach_uploads_nothing_again() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    let draft = fin_draft(&desk, &sandbox);
+    desk.ok(&["submit", "--wait"]);
+    desk.ok(&["tos", "confirm", &draft, "--staff", "Ann Teller"]);
+    // Every step left (the terms, each upload, the attach) passes the failpoint once; the
+    // attach is the last of them.
+    let status = &desk.status()[0];
+    let left = status["totalSteps"].as_u64().unwrap() - status["doneSteps"].as_u64().unwrap();
+    crash_at_the_create(&desk, &format!("before_send@{left}"));
+    let stats = sandbox.stats();
+    assert_eq!(accepted(&stats, "POST /v1/customers/upload"), 3, "{stats}");
+    assert_eq!(
+        accepted(&stats, "POST /v2/customers/{id}/individual/attach"),
+        0,
+        "the process died before the attach: {stats}"
+    );
+
+    desk.ok(&["submit", "--wait"]);
+    let stats = sandbox.stats();
+    assert_eq!(
+        accepted(&stats, "POST /v1/customers/upload"),
+        3,
+        "no scan uploaded again: {stats}"
+    );
+    assert_eq!(
+        accepted(&stats, "POST /v2/customers/{id}/individual/attach"),
+        1,
+        "{stats}"
+    );
+    assert_eq!(stats["customers"]["fin"], 1, "{stats}");
+    let status = &desk.status()[0];
+    assert_eq!(status["doneSteps"], status["totalSteps"], "{status}");
+    desk.ok(&["audit", "verify"]);
+}
