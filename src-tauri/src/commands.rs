@@ -32,6 +32,8 @@ pub struct AppInfo {
     pub training_url: Option<String>,
     /// Why the configured connection is not in use, when Training was chosen instead.
     pub problem: Option<String>,
+    /// Whether the Fin.com connection in use asks for a selfie with every document set.
+    pub fin_selfie_required: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -46,6 +48,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         training_url: state.training_url(),
         problem: state.problem(),
+        fin_selfie_required: state.desk().fin_attach_config().selfie_required,
     }
 }
 

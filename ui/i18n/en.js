@@ -222,6 +222,7 @@ export default {
   "scan.front.idCard": "FRONT of the ID card",
   "scan.back.idCard": "BACK of the ID card",
   "scan.selfie": "Selfie (optional)",
+  "scan.selfie.required": "Selfie (Fin.com requires one)",
   "scan.proofOfAddress": "Proof of address (optional)",
   "scan.empty": "No file yet.",
   "scan.choose": "Choose file…",

@@ -222,6 +222,7 @@ export default {
   "scan.front.idCard": "ANVERSO del documento",
   "scan.back.idCard": "REVERSO del documento",
   "scan.selfie": "Selfi (opcional)",
+  "scan.selfie.required": "Selfi (Fin.com la exige)",
   "scan.proofOfAddress": "Justificante de domicilio (opcional)",
   "scan.empty": "Aún sin archivo.",
   "scan.choose": "Elegir archivo…",

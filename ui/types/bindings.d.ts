@@ -34,7 +34,11 @@ trainingUrl: string | null,
 /**
  * Why the configured connection is not in use, when Training was chosen instead.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * Whether the Fin.com connection in use asks for a selfie with every document set.
+ */
+finSelfieRequired: boolean, };
 
 export type Associate = { name: Names, 
 /**

@@ -13,9 +13,18 @@ import { el } from "./dom.js";
 /** The MIME-like type an in-page drag of a tray file carries. */
 const TRAY_DRAG = "application/x-branchdesk-tray";
 
+/** Whether the Fin.com connection in use asks for a selfie with every document set. */
+let finSelfieRequired = false;
+
+/** @param {boolean} required as the app's connection says */
+export function setFinSelfieRequired(required) {
+  finSelfieRequired = required;
+}
+
 /**
  * The slots a document type needs, with the side printed on each. Fin.com needs the
- * proof of address, which other providers leave optional.
+ * proof of address, which other providers leave optional, and the selfie when its
+ * connection says so.
  * @param {string} idType
  * @param {import("../types/bindings").ProviderChoice} [provider]
  * @returns {[string, string][]} slot and its label's message key
@@ -24,7 +33,7 @@ export function slotsFor(idType, provider = "cos") {
   const document = idType === "IdCard" ? "idCard" : idType === "ResidencePermit" ? "permit" : "licence";
   /** @type {[string, string][]} */
   const slots = idType === "Passport" ? [["FRONT", "scan.passportPage"]] : [["FRONT", `scan.front.${document}`], ["BACK", `scan.back.${document}`]];
-  slots.push(["SELFIE", "scan.selfie"], ["PROOF_OF_ADDRESS", provider === "fin" ? "scan.proofOfAddress.fin" : "scan.proofOfAddress"]);
+  slots.push(["SELFIE", provider === "fin" && finSelfieRequired ? "scan.selfie.required" : "scan.selfie"], ["PROOF_OF_ADDRESS", provider === "fin" ? "scan.proofOfAddress.fin" : "scan.proofOfAddress"]);
   return slots;
 }
 

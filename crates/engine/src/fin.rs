@@ -154,6 +154,11 @@ struct Uploaded {
 }
 
 impl Desk {
+    /// The configured Fin.com client's rules for an attach (whether a selfie is required).
+    pub fn fin_attach_config(&self) -> FinAttachConfig {
+        self.fin.attach
+    }
+
     /// The steps of a Fin.com submission. After an earlier plan, the customer it created is
     /// reused, and every scan it uploaded and that has not changed keeps its URI.
     pub(crate) fn plan_fin(&self, draft: &Draft, previous: Option<&Plan>) -> Result<Vec<NewStep>> {

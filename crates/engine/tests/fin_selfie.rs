@@ -91,6 +91,8 @@ impl World {
 async fn a_connection_that_requires_a_selfie_refuses_a_draft_without_one_before_sending() {
     let world = World::asking_for_selfies(true).await;
     let desk = world.configured_desk(true).await;
+    // What the app tells the page, so the Scans step asks for the selfie.
+    assert!(desk.fin_attach_config().selfie_required);
     let (draft, body) = world.draft_without_selfie(&desk);
 
     let shown = desk.validate(&body);
@@ -135,6 +137,7 @@ async fn a_connection_that_requires_a_selfie_refuses_a_draft_without_one_before_
 async fn a_connection_without_the_setting_leaves_the_selfie_optional() {
     let world = World::asking_for_selfies(false).await;
     let desk = world.configured_desk(false).await;
+    assert!(!desk.fin_attach_config().selfie_required);
     let (_, body) = world.draft_without_selfie(&desk);
     let shown = desk.validate(&body);
     assert!(
