@@ -8,28 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use branchdesk_domain::draft::PartyKind;
-use branchdesk_engine::{Desk, Error};
+use branchdesk_engine::Error;
 use branchdesk_vault::AuditFilter;
 use serde_json::json;
 
 mod common;
-use common::{customer, id, World};
-
-/// Reads the status until Fin.com decides, as the window does while it is open.
-async fn decided(desk: &Desk, draft: &str) -> branchdesk_engine::desk::Submission {
-    for _ in 0..100 {
-        let submission = desk.submission_status(draft).await.unwrap();
-        let status = submission.fin.as_ref().map(|f| f.status.clone());
-        if matches!(
-            status.as_deref(),
-            Some("APPROVED" | "ACTION_REQUIRED" | "REJECTED")
-        ) {
-            return submission;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("Fin.com never decided");
-}
+use common::{customer, decided, id, World};
 
 #[tokio::test]
 async fn a_licence_goes_through_terms_uploads_and_attach_to_approved() {

@@ -9,14 +9,13 @@
 use std::time::Duration;
 
 use branchdesk_api::RetryPolicy;
-use branchdesk_engine::desk::Submission;
 use branchdesk_engine::fin::CUSTOMER_CHECKED;
 use branchdesk_engine::{Desk, Error};
 use branchdesk_vault::{AuditEntry, AuditFilter, AuditOutcome, DraftState, Step, StepStatus};
 use serde_json::{json, Value};
 
 mod common;
-use common::{id, quick, World};
+use common::{decided, id, quick, World};
 
 /// The latest plan's first step: the create (or the known customer).
 fn first_step(desk: &Desk, draft: &str) -> Step {
@@ -41,22 +40,6 @@ fn audit(desk: &Desk, draft: &str) -> Vec<AuditEntry> {
             outcome: None,
         })
         .unwrap()
-}
-
-/// Reads the status until Fin.com decides, as the window does while it is open.
-async fn decided(desk: &Desk, draft: &str) -> Submission {
-    for _ in 0..100 {
-        let submission = desk.submission_status(draft).await.unwrap();
-        let status = submission.fin.as_ref().map(|f| f.status.clone());
-        if matches!(
-            status.as_deref(),
-            Some("APPROVED" | "ACTION_REQUIRED" | "REJECTED")
-        ) {
-            return submission;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("Fin.com never decided");
 }
 
 /// The draft needs a person to check at Fin.com for the customer with `reference`.

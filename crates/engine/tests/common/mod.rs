@@ -18,6 +18,7 @@ use branchdesk_domain::draft::{
 };
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::Sensitive;
+use branchdesk_engine::desk::Submission;
 use branchdesk_engine::fin::FinDesk;
 use branchdesk_engine::{Desk, Environment};
 use branchdesk_sandbox::{Sandbox, SandboxConfig};
@@ -251,4 +252,20 @@ pub fn customer(last_name: &str) -> Draft {
 
 pub fn id(text: &str) -> DraftId {
     DraftId(uuid::Uuid::parse_str(text).unwrap())
+}
+
+/// Reads the status until Fin.com decides, as the window does while it is open.
+pub async fn decided(desk: &Desk, draft: &str) -> Submission {
+    for _ in 0..100 {
+        let submission = desk.submission_status(draft).await.unwrap();
+        let status = submission.fin.as_ref().map(|f| f.status.clone());
+        if matches!(
+            status.as_deref(),
+            Some("APPROVED" | "ACTION_REQUIRED" | "REJECTED")
+        ) {
+            return submission;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("Fin.com never decided");
 }
