@@ -376,24 +376,22 @@ impl Vault {
     ) -> Result<AfterStep> {
         let (provider_ids, audit) = (provider_ids.clone(), audit.clone());
         self.write_grouped(move |tx| {
-            let done = mark_done_in(tx, step, &provider_ids)?;
-            append_in(tx, &audit)?;
+            let (plan, done) = finish_step_in(tx, step, &provider_ids, &audit, finished)?;
+            if done {
+                return Ok(AfterStep::Finished);
+            }
             let next = tx
                 .prepare_cached(&format!(
                     "SELECT {STEP_COLUMNS} FROM steps WHERE plan_id = ?1 AND status != 'done'
                      ORDER BY step_index LIMIT 1"
                 ))?
-                .query_row([done.plan_id.to_string()], step_from_row)
+                .query_row([plan], step_from_row)
                 .optional()?;
             match next {
-                None => {
-                    set_state_in(tx, done.draft_id, finished)?;
-                    Ok(AfterStep::Finished)
-                }
                 Some(next) if next.status == StepStatus::Pending => {
                     Ok(AfterStep::Send(Box::new(mark_sent_in(tx, next.id)?)))
                 }
-                Some(_) => Ok(AfterStep::Held),
+                _ => Ok(AfterStep::Held),
             }
         })
     }
@@ -554,16 +552,16 @@ pub(crate) fn mark_steps_sent_in(
     set_state_in(tx, draft, draft_state)
 }
 
-/// Records a step's success and its audit entry, as [`Vault::complete_step`] does, and
-/// whether the plan is finished (the draft then takes `finished`), reading back only what
-/// it needs.
+/// Marks a step done with the provider's ids and appends its audit entry, reading back
+/// only what it needs; when every step of its plan is done the draft takes `finished`.
+/// Answers the step's plan and whether the plan is finished.
 pub(crate) fn finish_step_in(
     tx: &Connection,
     step: StepId,
     provider_ids: &serde_json::Value,
     audit: &AuditRecord,
     finished: DraftState,
-) -> Result<bool> {
+) -> Result<(String, bool)> {
     let now = timestamp(Utc::now());
     let ids = serde_json::to_string(provider_ids)?;
     let updated: Option<(String, DraftId)> = tx
@@ -596,7 +594,7 @@ pub(crate) fn finish_step_in(
     if !unfinished {
         set_state_in(tx, draft, finished)?;
     }
-    Ok(!unfinished)
+    Ok((plan, !unfinished))
 }
 
 fn mark_sent_in(conn: &Connection, step: StepId) -> Result<Step> {

@@ -81,7 +81,9 @@ impl Committer {
         answer: impl FnOnce(Result<bool>) + Send + 'static,
     ) {
         self.vault.enqueue(
-            move |tx| finish_step_in(tx, step, &provider_ids, &audit, finished),
+            move |tx| {
+                finish_step_in(tx, step, &provider_ids, &audit, finished).map(|(_, done)| done)
+            },
             answer,
         );
         self.kick();
