@@ -709,18 +709,16 @@ impl Desk {
         customer: &mut Option<String>,
     ) -> Result<CosRun> {
         use branchdesk_vault::StepStatus;
-        let Some(first) = self.vault.next_pending_step(draft)? else {
-            return Ok(CosRun::Unfinished);
-        };
-        // As the plan stands before this run: a step already `sent` went out in an earlier
-        // one, and is resent only within its key's retention.
+        // The unfinished steps, in order, as the plan stands before this run (a failed one
+        // holds back the rest). A step already `sent` went out in an earlier run, and is
+        // resent only within its key's retention.
         let queue: Vec<Step> = plan
             .steps
             .into_iter()
-            .filter(|s| s.plan_id == first.plan_id && s.index >= first.index)
+            .skip_while(|s| s.status == StepStatus::Done)
             .take_while(|s| matches!(s.status, StepStatus::Pending | StepStatus::Sent))
             .collect();
-        if queue.first().map(|s| s.id) != Some(first.id) {
+        if queue.is_empty() {
             return Ok(CosRun::Unfinished);
         }
         // The plan's steps were planned together: if the first is within its key's
