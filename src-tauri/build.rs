@@ -37,6 +37,7 @@ fn main() {
         "fin_terms_open",
         "fin_terms_confirm",
         "fin_customer_resolve",
+        "cos_customer_resolve",
         "upload_cancel",
         "uploads_watch",
     ]);

@@ -301,6 +301,16 @@ export const confirmFinTerms = (draftId) => call("fin_terms_confirm", { draftId 
 export const resolveFinCustomer = (draftId, customerId) => call("fin_customer_resolve", { draftId, customerId });
 
 /**
+ * What staff found at Cross River about a customer whose creation's outcome is unknown: its
+ * COS customer id (checked against the draft's client identifier; the onboarding goes on with
+ * it), or null when it was not created (the request is sent again).
+ * @param {string} draftId
+ * @param {string | null} customerId
+ * @returns {Promise<Submission>}
+ */
+export const resolveCosCustomer = (draftId, customerId) => call("cos_customer_resolve", { draftId, customerId });
+
+/**
  * Stops the upload in flight for a draft. True when one was running.
  * @param {string} draftId
  * @returns {Promise<boolean>}

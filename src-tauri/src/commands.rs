@@ -452,6 +452,22 @@ pub async fn fin_customer_resolve(
         .await?)
 }
 
+/// What staff found at Cross River about a customer whose creation's outcome is unknown:
+/// its COS customer id (checked at COS against the draft's client identifier; the
+/// submission goes on with that customer), or none (it was not created: the request is sent
+/// again). Recorded as the staff member's decision.
+#[tauri::command]
+pub async fn cos_customer_resolve(
+    state: State<'_, AppState>,
+    draft_id: String,
+    customer_id: Option<String>,
+) -> Answer<Submission> {
+    let desk = state.desk();
+    Ok(desk
+        .resolve_unknown_cos_customer(&draft_id, customer_id.as_deref(), "")
+        .await?)
+}
+
 /// Stops the upload in flight for a draft; it then needs attention and can be sent again.
 #[tauri::command]
 pub fn upload_cancel(state: State<'_, AppState>, draft_id: String) -> Answer<bool> {

@@ -27,6 +27,10 @@ pub enum ErrorCode {
     ScanRefused,
     /// The scanner folder is not set or cannot be watched; the message says what to do.
     ScannerFolder,
+    /// The provider may or may not have applied the request; a person checks first.
+    UnknownOutcome,
+    /// A check was recorded for a draft that is not waiting for one.
+    NothingToResolve,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -102,6 +106,16 @@ impl From<EngineError> for UiError {
             },
             EngineError::QueueBusy => UiError {
                 code: ErrorCode::QueueBusy,
+                message,
+                field: None,
+            },
+            EngineError::Provider(ApiError::OutcomeUnknown { .. }) => UiError {
+                code: ErrorCode::UnknownOutcome,
+                message,
+                field: None,
+            },
+            EngineError::NothingToResolve { .. } => UiError {
+                code: ErrorCode::NothingToResolve,
                 message,
                 field: None,
             },

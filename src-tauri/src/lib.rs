@@ -22,6 +22,16 @@ pub fn run() {
         .init();
 
     let result = tauri::Builder::default()
+        // First, so a second start hands over to this one before it opens anything: the
+        // first window comes to the front instead (the data folder's lock backs this up
+        // for a second process that is not a second app, such as the CLI).
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         // Used from Rust only: the page has no dialog permission and never sees a file.
         .plugin(tauri_plugin_dialog::init())
         // Used from Rust only, to open Fin.com's terms page for the customer.
@@ -62,6 +72,7 @@ pub fn run() {
             commands::fin_terms_open,
             commands::fin_terms_confirm,
             commands::fin_customer_resolve,
+            commands::cos_customer_resolve,
             commands::upload_cancel,
             commands::uploads_watch,
         ])

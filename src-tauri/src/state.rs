@@ -5,7 +5,7 @@ use std::time::Instant;
 use branchdesk_engine::setup::{self, Settings};
 use branchdesk_engine::training::Training;
 use branchdesk_engine::Desk;
-use branchdesk_vault::{KeyringStore, Vault};
+use branchdesk_vault::{FolderLock, KeyringStore, Vault};
 use tokio::task::JoinHandle;
 
 /// Keyring entries of development builds never mix with a production install's.
@@ -25,6 +25,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub started: Instant,
     runtime: RwLock<Runtime>,
+    /// The data folder, this process's alone while it runs: no second runner on the outbox.
+    _folder: FolderLock,
 }
 
 struct Runtime {
@@ -32,22 +34,31 @@ struct Runtime {
     /// The in-process sandbox, for as long as the app runs in Training mode.
     training: Option<Training>,
     problem: Option<String>,
-    runner: JoinHandle<()>,
+    /// Started once the runtime is in place, so that two runners never work at once.
+    runner: Option<JoinHandle<()>>,
 }
+
+/// How long a switch waits for the old runner to finish the pass it is in before cutting it
+/// off; a request cut off half-way is resolved by a person, never resent blindly.
+const RUNNER_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
     pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
         let started = Instant::now();
         let data_dir = branchdesk_vault::data_dir(None)?;
+        let folder = FolderLock::acquire(&data_dir, "Branchdesk")?;
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
-        let runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;
+        let mut runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;
+        // Picks up whatever was queued when the app last closed, then waits for more.
+        runtime.runner = Some(tokio::spawn(Arc::clone(&runtime.desk).run()));
         Ok(Self {
             vault,
             secrets,
             data_dir,
             started,
             runtime: RwLock::new(runtime),
+            _folder: folder,
         })
     }
 
@@ -58,13 +69,11 @@ impl AppState {
     ) -> branchdesk_engine::Result<Runtime> {
         let data_dir = vault.data_dir().to_path_buf();
         let started = setup::start(&data_dir, Arc::clone(vault), secrets, settings).await?;
-        // Picks up whatever was queued when the app last closed, then waits for more.
-        let runner = tokio::spawn(Arc::clone(&started.desk).run());
         Ok(Runtime {
             desk: started.desk,
             training: started.training,
             problem: started.problem,
-            runner,
+            runner: None,
         })
     }
 
@@ -97,14 +106,33 @@ impl AppState {
         }
         settings.save(&self.data_dir)?;
         let fresh = Self::runtime(&self.vault, &self.secrets, settings).await?;
-        let old = {
+        let mut old = {
             let mut guard = self
                 .runtime
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             std::mem::replace(&mut *guard, fresh)
         };
-        old.runner.abort();
+        // The old runner ends its pass before the new one starts: never two at once.
+        old.desk.stop();
+        if let Some(mut runner) = old.runner.take() {
+            if tokio::time::timeout(RUNNER_STOP_WAIT, &mut runner)
+                .await
+                .is_err()
+            {
+                tracing::warn!("the previous runner did not stop in time and was cut off");
+                runner.abort();
+                let _ = runner.await;
+            }
+        }
+        {
+            let mut guard = self
+                .runtime
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let desk = Arc::clone(&guard.desk);
+            guard.runner = Some(tokio::spawn(desk.run()));
+        }
         if let Some(training) = old.training {
             training.shutdown().await;
         }

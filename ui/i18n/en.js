@@ -366,4 +366,10 @@ export default {
   "finCheck.found": "Continue with this customer",
   "finCheck.notCreated": "It was not created — send again",
   "finCheck.needId": "Enter the customer id you found at Fin.com.",
+  "cosCheck.title": "Check this customer at Cross River",
+  "cosCheck.customerId": "Customer id at Cross River",
+  "cosCheck.hint": "Found the customer at Cross River (by the client identifier above)? Give its customer id to carry on with that customer. Not there? Say so and the request is sent again.",
+  "cosCheck.found": "Continue with this customer",
+  "cosCheck.notCreated": "It was not created — send again",
+  "cosCheck.needId": "Enter the customer id you found at Cross River.",
 };

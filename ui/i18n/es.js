@@ -366,4 +366,10 @@ export default {
   "finCheck.found": "Seguir con este cliente",
   "finCheck.notCreated": "No se creó — enviar de nuevo",
   "finCheck.needId": "Escriba el id de cliente que ha encontrado en Fin.com.",
+  "cosCheck.title": "Compruebe este cliente en Cross River",
+  "cosCheck.customerId": "Id del cliente en Cross River",
+  "cosCheck.hint": "¿Ha encontrado al cliente en Cross River (por el identificador de cliente indicado arriba)? Indique su id de cliente para seguir con él. ¿No está? Indíquelo y la solicitud se envía de nuevo.",
+  "cosCheck.found": "Seguir con este cliente",
+  "cosCheck.notCreated": "No se creó — enviar de nuevo",
+  "cosCheck.needId": "Escriba el id de cliente que ha encontrado en Cross River.",
 };

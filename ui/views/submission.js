@@ -164,8 +164,8 @@ function showResult(result, submission) {
  * @param {ProviderChoice} [provider]
  */
 function showAttention(main, result, submission, draftId, provider = "cos") {
-  if (provider === "fin" && submission.error?.code === "unknown_outcome") {
-    showUnknownCustomer(main, result, submission, draftId);
+  if (submission.error?.code === "unknown_outcome" && (provider === "fin" || provider === "cos")) {
+    showUnknownCustomer(main, result, submission, draftId, provider);
     return;
   }
   const fix = el("button", { type: "button", id: "fix-draft" }, [t("submission.fix")]);
@@ -185,50 +185,55 @@ function showAttention(main, result, submission, draftId, provider = "cos") {
 }
 
 /**
- * Fin.com may have created the customer but its answer never came: sending again could make
- * a second one. Staff look the customer up at Fin.com by the reference in the message, then
- * either give its customer id (the onboarding goes on with it) or say it was not created
- * (the request is sent again). Either answer is recorded as theirs.
+ * The provider may have created the customer but its answer never came or could not be read:
+ * sending again could make a second one. Staff look the customer up at the provider by what
+ * the message names (Fin.com: the reference; Cross River: the client identifier), then either
+ * give its customer id (the onboarding goes on with it) or say it was not created (the
+ * request is sent again). Either answer is recorded as theirs.
  * @param {HTMLElement} main
  * @param {HTMLElement} result
  * @param {Submission} submission
  * @param {string} draftId
+ * @param {"fin" | "cos"} provider
  */
-function showUnknownCustomer(main, result, submission, draftId) {
-  const input = el("input", { id: "fin-customer-id", type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": "fin-customer-id-hint fin-customer-id-error" });
-  const problem = el("p", { id: "fin-customer-id-error", class: "error", role: "alert" });
-  const found = el("button", { type: "button", id: "fin-customer-found" }, [t("finCheck.found")]);
-  const notCreated = el("button", { type: "button", id: "fin-customer-not-created", class: "secondary" }, [t("finCheck.notCreated")]);
+function showUnknownCustomer(main, result, submission, draftId, provider) {
+  const key = provider === "fin" ? "finCheck" : "cosCheck";
+  const id = (/** @type {string} */ name) => `${provider}-customer-${name}`;
+  const input = el("input", { id: id("id"), type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id("id-hint")} ${id("id-error")}` });
+  const problem = el("p", { id: id("id-error"), class: "error", role: "alert" });
+  const found = el("button", { type: "button", id: id("found") }, [t(`${key}.found`)]);
+  const notCreated = el("button", { type: "button", id: id("not-created"), class: "secondary" }, [t(`${key}.notCreated`)]);
   /** @param {string | null} customerId */
   const resolve = async (customerId) => {
     problem.textContent = "";
     found.disabled = notCreated.disabled = true;
     try {
-      await api.resolveFinCustomer(draftId, customerId);
+      if (provider === "fin") await api.resolveFinCustomer(draftId, customerId);
+      else await api.resolveCosCustomer(draftId, customerId);
       main.replaceChildren();
-      renderSubmission(main, draftId, "fin");
+      renderSubmission(main, draftId, provider);
     } catch (e) {
       problem.textContent = /** @type {import("../api.js").CommandError} */ (e).detail;
       found.disabled = notCreated.disabled = false;
     }
   };
   found.addEventListener("click", () => {
-    const id = /** @type {HTMLInputElement} */ (input).value.trim();
-    if (!id) {
-      problem.textContent = t("finCheck.needId");
+    const value = /** @type {HTMLInputElement} */ (input).value.trim();
+    if (!value) {
+      problem.textContent = t(`${key}.needId`);
       input.focus();
       return;
     }
-    resolve(id);
+    resolve(value);
   });
   notCreated.addEventListener("click", () => resolve(null));
   result.replaceChildren(
-    el("h2", {}, [t("finCheck.title")]),
+    el("h2", {}, [t(`${key}.title`)]),
     el("p", { id: "submission-error", role: "alert" }, [submission.error?.message ?? ""]),
     el("div", { class: "field" }, [
-      el("label", { for: "fin-customer-id" }, [t("finCheck.customerId")]),
+      el("label", { for: id("id") }, [t(`${key}.customerId`)]),
       input,
-      el("p", { id: "fin-customer-id-hint", class: "hint" }, [t("finCheck.hint")]),
+      el("p", { id: id("id-hint"), class: "hint" }, [t(`${key}.hint`)]),
       problem,
     ]),
     el("div", { class: "actions" }, [found, notCreated]),

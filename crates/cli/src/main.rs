@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use branchdesk_domain::draft::Person;
+use branchdesk_domain::draft::{Person, ProviderChoice};
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
 mod connection;
 mod onboarding;
+mod resolve;
 mod scan;
 mod store;
 
@@ -71,6 +72,9 @@ enum Command {
     /// Fin.com onboardings that need a person.
     #[command(subcommand)]
     Fin(FinCommand),
+    /// Cross River (COS) onboardings that need a person.
+    #[command(subcommand)]
+    Cos(CosCommand),
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -147,6 +151,25 @@ enum FinCommand {
 }
 
 #[derive(Subcommand)]
+enum CosCommand {
+    /// Say what you found at Cross River about a customer whose creation's outcome is
+    /// unknown (the draft needs attention with `unknown_outcome`; `status` shows the client
+    /// identifier to look for): its customer id, and the onboarding goes on with that
+    /// customer; or, without --customer-id, that it was not created, and `submit` sends the
+    /// request again.
+    Resolve {
+        #[arg(value_name = "DRAFT_ID")]
+        draft: String,
+        /// The customer's id at Cross River, when it was created.
+        #[arg(long, value_name = "ID")]
+        customer_id: Option<String>,
+        /// Who checked at Cross River, for the audit log.
+        #[arg(long, value_name = "NAME")]
+        staff: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the log's hash chain; exits 1 when it is broken.
     Verify,
@@ -201,7 +224,34 @@ fn main() -> ExitCode {
     }
 }
 
+/// The name a command holds the data folder under, for anyone who finds it taken; `None`
+/// for commands that do not open the vault.
+fn folder_user(command: &Command) -> Option<&'static str> {
+    Some(match command {
+        Command::Sandbox { .. } | Command::Draft(DraftCommand::Check { .. }) | Command::Scan(_) => {
+            return None
+        }
+        Command::Submit { .. } => "branchdesk-cli submit",
+        Command::Status { .. } => "branchdesk-cli status",
+        Command::Connection(_) => "branchdesk-cli connection",
+        Command::Draft(_) => "branchdesk-cli draft",
+        Command::Tos(_) => "branchdesk-cli tos",
+        Command::Fin(_) => "branchdesk-cli fin",
+        Command::Cos(_) => "branchdesk-cli cos",
+        Command::Audit(_) => "branchdesk-cli audit",
+    })
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
+    // One process per data folder: held until this command ends, released by the system
+    // however it ends.
+    let _folder = match folder_user(&cli.command) {
+        Some(user) => {
+            let dir = branchdesk_vault::data_dir(cli.data_dir.as_deref())?;
+            Some(branchdesk_vault::FolderLock::acquire(&dir, user)?)
+        }
+        None => None,
+    };
     match cli.command {
         Command::Sandbox {
             port,
@@ -290,18 +340,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             draft,
             customer_id,
             staff,
-        }) => {
-            let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
-            let (desk, reach) = store::desk(vault, &secrets)?;
-            let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(onboarding::resolve_fin_customer(
-                &desk,
-                reach,
-                &draft,
-                customer_id.as_deref(),
-                &staff,
-            ))
-        }
+        }) => resolve(
+            cli.data_dir.as_deref(),
+            ProviderChoice::Fin,
+            &draft,
+            customer_id,
+            &staff,
+        ),
+        Command::Cos(CosCommand::Resolve {
+            draft,
+            customer_id,
+            staff,
+        }) => resolve(
+            cli.data_dir.as_deref(),
+            ProviderChoice::Cos,
+            &draft,
+            customer_id,
+            &staff,
+        ),
         Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
         Command::Scan(ScanCommand::Check {
             files,
@@ -309,6 +365,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             provider,
         }) => scan::check(&files, json, provider),
     }
+}
+
+fn resolve(
+    data_dir: Option<&std::path::Path>,
+    provider: ProviderChoice,
+    draft: &str,
+    customer_id: Option<String>,
+    staff: &str,
+) -> Result<ExitCode> {
+    let (vault, secrets) = store::open(data_dir)?;
+    let (desk, reach) = store::desk(vault, &secrets)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(resolve::resolve_customer(
+        &desk,
+        reach,
+        provider,
+        draft,
+        customer_id.as_deref(),
+        staff,
+    ))
 }
 
 fn check(files: &[PathBuf]) -> Result<ExitCode> {

@@ -728,10 +728,11 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
         if let Some(message) = r["error"]["message"].as_str() {
             writeln!(out, "    {message}")?;
         }
-        if r["error"]["code"] == UNKNOWN_OUTCOME && r["provider"] == "fin" {
+        if r["error"]["code"] == UNKNOWN_OUTCOME {
+            let command = if r["provider"] == "fin" { "fin" } else { "cos" };
             writeln!(
                 out,
-                "    once checked: branchdesk-cli fin resolve {} --staff NAME [--customer-id ID]   (without --customer-id: it was not created)",
+                "    once checked: branchdesk-cli {command} resolve {} --staff NAME [--customer-id ID]   (without --customer-id: it was not created)",
                 text(&r["id"]),
             )?;
         }
@@ -821,57 +822,6 @@ pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<E
         "{id}: the customer's acceptance of Fin.com's terms is recorded (confirmed by {}); `submit` sends the documents",
         staff.trim()
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `fin resolve`: what `staff` found at Fin.com about a customer whose creation went
-/// unanswered: its customer id, or (`None`) that it was not created. The draft is planned
-/// again from it; `submit` sends it.
-pub async fn resolve_fin_customer(
-    desk: &Desk,
-    reach: Reach,
-    id: &str,
-    customer_id: Option<&str>,
-    staff: &str,
-) -> Result<ExitCode> {
-    if staff.trim().is_empty() {
-        bail!("say who checked the customer at Fin.com: --staff NAME");
-    }
-    let draft: DraftId = id
-        .trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("`{id}` is not a draft id (see `draft list`)"))?;
-    let id = &draft.to_string();
-    if desk.vault().get_draft(draft)?.is_none() {
-        bail!("there is no draft {id} (see `draft list`)");
-    }
-    if let Some(why) = reach.refusal(ProviderChoice::Fin) {
-        bail!("{why}");
-    }
-    match desk
-        .resolve_unknown_fin_customer(id, customer_id, staff)
-        .await
-    {
-        Ok(_) => {}
-        Err(EngineError::Invalid(issues)) => bail!(
-            "{id}: {}",
-            issues
-                .iter()
-                .map(|i| i.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        Err(error) => bail!("{id}: {error}"),
-    }
-    let staff = staff.trim();
-    match customer_id.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(customer) => println!(
-            "{id}: continues with Fin.com customer {customer} (found by {staff}); `submit` goes on to the customer's terms"
-        ),
-        None => println!(
-            "{id}: recorded that Fin.com did not create the customer (checked by {staff}); `submit` sends the request again"
-        ),
-    }
     Ok(ExitCode::SUCCESS)
 }
 

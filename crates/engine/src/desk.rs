@@ -2,7 +2,8 @@
 //! runner that sends each plan's steps in order until the provider gives a definite answer.
 //! Everything the runner needs is in the vault, so a restart resumes where it stopped.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::time::Duration;
 
 use crate::fin::{FinDesk, FinOutcome};
@@ -12,9 +13,9 @@ use branchdesk_domain::cos::{self as wire, CosStep};
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
-    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, Committer, DraftFilter, DraftId,
-    DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step, StepFailure,
-    Vault,
+    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, Claim, Committer, DraftFilter,
+    DraftId, DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step,
+    StepFailure, Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use futures::stream::FuturesUnordered;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
+use crate::cos_recovery;
 use crate::plan::StepKind;
 use crate::workstation::{CosOutcome, Environment};
 use crate::{Error, Result};
@@ -40,8 +42,17 @@ pub const COS_KEY_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// How often the runner asks Fin.com about customers it has not decided on yet.
 const FIN_FOLLOW_INTERVAL: Duration = Duration::from_secs(20);
 
-/// How long the runner waits before retrying a provider it could not reach.
+/// How long the runner waits before retrying a provider it could not reach, the first
+/// time; it doubles with each pass that finds the provider still unreachable, up to
+/// [`OFFLINE_RETRY_MAX`].
 const OFFLINE_RETRY: Duration = Duration::from_secs(5);
+const OFFLINE_RETRY_MAX: Duration = Duration::from_secs(300);
+
+/// The wait after the `passes`-th pass in a row that found a provider unreachable.
+pub fn offline_wait(passes: u32) -> Duration {
+    let doubled = OFFLINE_RETRY.saturating_mul(1u32 << passes.saturating_sub(1).min(16));
+    doubled.min(OFFLINE_RETRY_MAX)
+}
 
 /// A stored draft as the wizard opens it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -152,6 +163,14 @@ pub struct Desk {
     committer: OnceLock<Committer>,
     follow_interval: Duration,
     pub(crate) fin: FinDesk,
+    /// Drafts a run of this desk is sending now: a second run of the same draft (the app's
+    /// runner and a command, say) leaves it to the first.
+    running: std::sync::Mutex<HashSet<DraftId>>,
+    /// Steps whose last attempt found no provider, already recorded as waiting: the next
+    /// passes back off without adding an audit entry each.
+    waiting: std::sync::Mutex<HashSet<branchdesk_vault::StepId>>,
+    /// Asks the runner to stop after its current pass (see [`Desk::stop`]).
+    stopping: tokio_util::sync::CancellationToken,
 }
 
 impl Desk {
@@ -173,6 +192,9 @@ impl Desk {
             committer: OnceLock::new(),
             follow_interval: FIN_FOLLOW_INTERVAL,
             fin: FinDesk::default(),
+            running: std::sync::Mutex::new(HashSet::new()),
+            waiting: std::sync::Mutex::new(HashSet::new()),
+            stopping: tokio_util::sync::CancellationToken::new(),
         }
     }
 
@@ -196,6 +218,10 @@ impl Desk {
 
     pub fn cos_base_url(&self) -> &str {
         &self.cos_base_url
+    }
+
+    pub(crate) fn cos_client(&self) -> &CosClient {
+        &self.cos
     }
 
     pub fn vault(&self) -> &Vault {
@@ -367,19 +393,39 @@ impl Desk {
             let steps = self.plan_fin(&draft, previous.as_ref())?;
             return frozen(draft_id, &draft, Provider::Fin, steps);
         }
-        let onboarding = wire::onboarding(&self.partner_id, &draft, today())?;
-        let known_customer = previous
+        let mut known_customer = previous
             .as_ref()
             .and_then(|plan| customer_id_of(&plan.steps));
+        if let Some(lost) = previous.as_ref().and_then(cos_recovery::unresolved_step) {
+            // The record may exist at COS: only what a person found there decides.
+            match self.cos_decision(lost)? {
+                Some(decision) => known_customer = decision.customer_id.or(known_customer),
+                None => return Err(Error::Invalid(vec![cos_recovery::check_first(lost)])),
+            }
+        }
+        // Every create carries an identifier unique to the draft, so that a customer whose
+        // creation went unanswered can be found at COS.
+        let mut draft = draft;
+        if draft.cos.client_identifier.trim().is_empty() {
+            draft.cos.client_identifier = cos_recovery::client_identifier_for(draft_id);
+        }
+        let onboarding = wire::onboarding(&self.partner_id, &draft, today())?;
         let mut steps = Vec::new();
         match known_customer {
             Some(customer) => {
                 steps.push(new_step(StepKind::CosKnownCustomer, customer.into_bytes()))
             }
-            None => steps.push(new_step(
-                StepKind::CosCreateCustomer,
-                json(&onboarding.customer)?,
-            )),
+            None => {
+                let name = StepKind::CosCreateCustomer.with_index(0);
+                let body = json(&onboarding.customer)?;
+                // The same create again keeps its key, so COS answers a repeat with the
+                // customer it made the first time instead of making a second one.
+                steps.push(NewStep {
+                    idempotency_key: reuse_key(&previous, &name, &body, self.key_retention),
+                    kind: name,
+                    body,
+                });
+            }
         }
         let done_before = |kind: &str, body: &[u8]| {
             previous.as_ref().is_some_and(|plan| {
@@ -408,7 +454,7 @@ impl Desk {
                 let name = kind.with_index(index);
                 if !done_before(&name, &body) {
                     steps.push(NewStep {
-                        idempotency_key: reuse_key(&previous, &name, &body),
+                        idempotency_key: reuse_key(&previous, &name, &body, self.key_retention),
                         kind: name,
                         body,
                     });
@@ -505,7 +551,10 @@ impl Desk {
     /// Sends every plan with work left, then waits to be woken (a submit) or for the retry
     /// interval. Runs for the life of the app; a restart simply starts it again.
     pub async fn run(self: Arc<Self>) {
-        loop {
+        // Consecutive passes that found a provider unreachable: each waits twice as long as
+        // the one before, so a long outage or a storm of 429s is not a busy loop.
+        let mut offline_passes: u32 = 0;
+        while !self.stopping.is_cancelled() {
             let mut offline = false;
             match self.vault.drafts_with_pending_work() {
                 Ok(drafts) => {
@@ -526,15 +575,25 @@ impl Desk {
             // followed here too, so the decision reaches the Drafts list (approved, or
             // back to staff) with nobody looking at the submission.
             let undecided = self.follow_undecided().await;
+            offline_passes = if offline { offline_passes + 1 } else { 0 };
             let wait = if offline {
-                OFFLINE_RETRY
+                offline_wait(offline_passes)
             } else if undecided > 0 {
                 self.follow_interval
             } else {
                 Duration::from_secs(60)
             };
-            let _ = tokio::time::timeout(wait, self.wake.notified()).await;
+            tokio::select! {
+                _ = tokio::time::timeout(wait, self.wake.notified()) => {}
+                _ = self.stopping.cancelled() => {}
+            }
         }
+    }
+
+    /// Asks the runner to stop once its current pass is over: no request it started is cut
+    /// off half-way (a cut-off create is an unknown outcome). Await the runner's task after.
+    pub fn stop(&self) {
+        self.stopping.cancel();
     }
 
     /// Asks Fin.com about every submitted Fin.com customer it has not decided on yet, and
@@ -619,6 +678,30 @@ impl Desk {
 
     /// Sends a draft's steps; what it returns is ready once the draft's records are on disk.
     async fn start_draft(&self, draft: DraftId) -> Result<Settling<'_>> {
+        let Some(guard) = Running::enter(&self.running, draft) else {
+            // Another run of this desk is sending the draft: it sends each step once.
+            return Ok(Box::pin(std::future::ready(Ok(()))));
+        };
+        let settle = match self.start_draft_alone(draft).await {
+            Err(Error::Vault(branchdesk_vault::Error::StepClaimed(step))) => {
+                // Another runner took the step between our read and our claim: it sends it.
+                tracing::info!(%draft, %step, "step taken by another runner");
+                return Ok(Box::pin(std::future::ready(Ok(()))));
+            }
+            other => other?,
+        };
+        Ok(Box::pin(async move {
+            let settled = settle.await;
+            drop(guard);
+            match settled {
+                Err(Error::Vault(branchdesk_vault::Error::StepClaimed(_))) => Ok(()),
+                other => other,
+            }
+        }))
+    }
+
+    /// [`Desk::start_draft`] once the draft is this run's alone.
+    async fn start_draft_alone(&self, draft: DraftId) -> Result<Settling<'_>> {
         let plan = self.vault.latest_plan(draft)?;
         let mut customer: Option<String> = plan.as_ref().and_then(|p| customer_id_of(&p.steps));
         if let Some(plan) = plan.filter(|p| p.provider == Provider::Cos) {
@@ -665,7 +748,9 @@ impl Desk {
                         let lost = crate::fin::answer_lost_with_the_process();
                         return self.step_went_wrong(draft, step, lost).await;
                     }
-                    self.write(move |v| v.start_step(step.id, DraftState::Sending))
+                    // Claimed before its request leaves: only if nobody changed it since it
+                    // was read.
+                    self.write(move |v| v.start_step(&step, DraftState::Sending))
                         .await?
                 }
             };
@@ -730,10 +815,13 @@ impl Desk {
         let committer = self.committer()?;
         let (answer, marked) = on_disk();
         committer.start_steps(
-            queue.iter().map(|s| s.id).collect(),
+            queue.iter().map(Claim::of).collect(),
             DraftState::Sending,
             answer,
         );
+        // The steps are claimed before the first request leaves: of two runners that read
+        // them, only the one whose claim holds sends them. One commit for the whole queue.
+        marked.await?;
         // The last answer's commit, still on its way to disk; the committer writes them in
         // the order they were handed over, so it stands for every earlier one too.
         let mut recorded: Option<OnDisk<bool>> = None;
@@ -757,7 +845,6 @@ impl Desk {
             }
         }
         Ok(CosRun::Recording(Box::pin(async move {
-            marked.await?;
             match recorded {
                 Some(last) => last.await,
                 None => Ok(false),
@@ -776,6 +863,22 @@ impl Desk {
 
     /// Sends a step marked `sent`, through the crash-test failpoints.
     async fn send_step(&self, step: &Step, customer: Option<&str>) -> Result<serde_json::Value> {
+        let sent = self.send_step_once(step, customer).await;
+        if sent.is_ok() {
+            // Answered: a later wait is a new state change, recorded again.
+            self.waiting
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&step.id);
+        }
+        sent
+    }
+
+    async fn send_step_once(
+        &self,
+        step: &Step,
+        customer: Option<&str>,
+    ) -> Result<serde_json::Value> {
         failpoint::hit(failpoint::Point::BeforeSend);
         let sent = if failpoint::armed(failpoint::Point::DuringSend) {
             failpoint::during(self.send(step, customer)).await
@@ -791,6 +894,24 @@ impl Desk {
     /// Records a step that did not end done, and what the runner makes of it: `Ok` when the
     /// plan waits for the customer's terms, the error otherwise.
     async fn step_went_wrong(&self, draft: DraftId, step: Step, error: Error) -> Result<()> {
+        if step.provider == Provider::Cos && cos_recovery::needs_a_check(&error, &step) {
+            // Neither a refusal nor a readable success: the customer may exist. Parked for a
+            // person, never re-planned under a new key.
+            let problem =
+                cos_recovery::unknown_outcome_problem(&step, cos_recovery::Why::Unreadable);
+            self.park(draft, &step, problem).await?;
+            return Err(error);
+        }
+        // A COS sub-record whose answer could not be read is resent under its key, which
+        // COS keeps for 7 days: an unanswered request, like a timeout.
+        let error = match error {
+            Error::Provider(ApiError::OutcomeUnknown { detail })
+                if step.provider == Provider::Cos =>
+            {
+                Error::Provider(ApiError::Network(detail))
+            }
+            other => other,
+        };
         match error {
             Error::AwaitingTerms => {
                 // Not a failure: the plan waits here until staff confirm the terms.
@@ -803,13 +924,21 @@ impl Desk {
                     ApiError::Unavailable { status, .. } => Some(*status),
                     _ => None,
                 };
-                let audit = step_audit(
-                    draft,
-                    &step,
-                    status,
-                    serde_json::Value::Null,
-                    AuditOutcome::Unknown,
-                );
+                // One entry when the step starts waiting, not one for every pass after.
+                let first_wait = self
+                    .waiting
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(step.id);
+                let audit = first_wait.then(|| {
+                    step_audit(
+                        draft,
+                        &step,
+                        status,
+                        serde_json::Value::Null,
+                        AuditOutcome::Unknown,
+                    )
+                });
                 // A create without a key is answered retryable only when it surely never
                 // arrived: back to pending, so a `sent` one found later is known to be suspect.
                 let failure = if crate::fin::resend_may_duplicate(&step) {
@@ -818,7 +947,7 @@ impl Desk {
                     StepFailure::Retryable
                 };
                 self.write(move |v| {
-                    v.fail_step_with_audit(step.id, failure, Some(&audit), DraftState::Waiting)
+                    v.fail_step_with_audit(step.id, failure, audit.as_ref(), DraftState::Waiting)
                 })
                 .await?;
                 Err(Error::Provider(error))
@@ -922,25 +1051,31 @@ impl Desk {
     /// A step that went out but whose answer never came, past the key's retention: resending
     /// could create a second record, so a person checks the customer at the provider first.
     fn park_unknown_outcome(&self, draft: DraftId, step: &Step) -> Result<()> {
-        let problem = StepProblem {
-            code: "unknown_outcome".to_owned(),
-            message: "This step was submitted more than 7 days ago and Cross River's answer \
-                      was never recorded. Cross River no longer recognises the request, so \
-                      Branchdesk will not resend it: check the customer at Cross River, then \
-                      resubmit."
-                .to_owned(),
-            field: None,
-        };
-        let text = serde_json::to_string(&problem).map_err(|e| Error::Encode(e.to_string()))?;
-        let audit = step_audit(
-            draft,
-            step,
-            None,
-            serde_json::Value::Null,
-            AuditOutcome::Unknown,
-        );
+        let problem = cos_recovery::unknown_outcome_problem(step, cos_recovery::Why::KeyExpired);
+        self.park_now(draft, step, problem)
+    }
+
+    /// [`Desk::park_unknown_outcome`] for the runner, off its thread.
+    async fn park(&self, draft: DraftId, step: &Step, problem: StepProblem) -> Result<()> {
+        let (id, text, audit) = parked(draft, step, &problem)?;
+        self.write(move |v| {
+            v.fail_step_with_audit(
+                id,
+                StepFailure::Failed(text),
+                Some(&audit),
+                DraftState::NeedsAttention,
+            )
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Records a step whose outcome is unknown as failed with `problem`, audited as unknown,
+    /// and the draft as needing attention.
+    fn park_now(&self, draft: DraftId, step: &Step, problem: StepProblem) -> Result<()> {
+        let (id, text, audit) = parked(draft, step, &problem)?;
         self.vault.fail_step_with_audit(
-            step.id,
+            id,
             StepFailure::Failed(text),
             Some(&audit),
             DraftState::NeedsAttention,
@@ -1085,6 +1220,31 @@ enum CosRun {
     Unfinished,
 }
 
+/// A draft's place in [`Desk::running`], given back when dropped.
+struct Running<'a> {
+    set: &'a std::sync::Mutex<HashSet<DraftId>>,
+    draft: DraftId,
+}
+
+impl<'a> Running<'a> {
+    fn enter(set: &'a std::sync::Mutex<HashSet<DraftId>>, draft: DraftId) -> Option<Self> {
+        let entered = set
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(draft);
+        entered.then_some(Running { set, draft })
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.draft);
+    }
+}
+
 /// A write handed to the committer, ready once its commit is on disk.
 type OnDisk<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>;
 
@@ -1107,6 +1267,23 @@ fn on_disk<T: Send + 'static>() -> (
         }
     });
     (answer, answered)
+}
+
+/// What parking a step records: its id, the problem as stored, and its audit entry.
+fn parked(
+    draft: DraftId,
+    step: &Step,
+    problem: &StepProblem,
+) -> Result<(branchdesk_vault::StepId, String, AuditRecord)> {
+    let text = serde_json::to_string(problem).map_err(|e| Error::Encode(e.to_string()))?;
+    let audit = step_audit(
+        draft,
+        step,
+        None,
+        serde_json::Value::Null,
+        AuditOutcome::Unknown,
+    );
+    Ok((step.id, text, audit))
 }
 
 /// A successful step's audit entry: the provider's ids, without the customer's statuses.
@@ -1212,11 +1389,23 @@ fn customer_id_of(steps: &[Step]) -> Option<String> {
 }
 
 /// A resend of an unchanged step keeps its key, so COS sees the same request; a changed
-/// body is a new request and gets a new key.
-fn reuse_key(previous: &Option<branchdesk_vault::Plan>, kind: &str, body: &[u8]) -> String {
+/// body is a new request and gets a new key, and so does one whose key COS has forgotten
+/// (its first sending is then older than `retention`).
+fn reuse_key(
+    previous: &Option<branchdesk_vault::Plan>,
+    kind: &str,
+    body: &[u8],
+    retention: Duration,
+) -> String {
     previous
         .as_ref()
         .and_then(|plan| plan.steps.iter().find(|s| s.kind == kind && s.body == body))
+        .filter(|s| {
+            Utc::now()
+                .signed_duration_since(s.planned_at)
+                .to_std()
+                .map_or(true, |age| age < retention)
+        })
         .map(|s| s.idempotency_key.clone())
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }

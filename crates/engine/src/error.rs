@@ -25,6 +25,9 @@ pub enum Error {
     QueueBusy,
     #[error("the Training sandbox could not start: {0}")]
     Training(String),
+    /// Staff asked to resolve an unknown outcome where there is none.
+    #[error("this draft is not waiting for a check at {provider}: only a draft whose request's outcome is unknown is")]
+    NothingToResolve { provider: &'static str },
     #[error("could not prepare the request: {0}")]
     Encode(String),
 }

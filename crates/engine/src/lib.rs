@@ -3,6 +3,7 @@
 //! in-process), and connectivity. Used by the desktop shell and the CLI alike.
 
 pub mod connectivity;
+pub mod cos_recovery;
 pub mod desk;
 pub mod fin;
 pub mod plan;

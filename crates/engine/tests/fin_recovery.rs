@@ -88,7 +88,7 @@ async fn a_create_found_sent_after_a_crash_is_not_resent_and_continues_from_the_
         // reaches Fin.com and creates the customer, and the process dies with the answer.
         let create = first_step(&desk, &draft);
         desk.vault()
-            .start_step(create.id, DraftState::Sending)
+            .start_step(&create, DraftState::Sending)
             .unwrap();
         let sent: Value = serde_json::from_slice(&create.body).unwrap();
         let created = world
@@ -194,7 +194,7 @@ async fn a_customer_not_found_at_fin_com_is_created_once_staff_say_so() {
         desk.submit(&draft, &body).unwrap();
         let create = first_step(&desk, &draft);
         desk.vault()
-            .start_step(create.id, DraftState::Sending)
+            .start_step(&create, DraftState::Sending)
             .unwrap();
         (draft, reference_of(&create))
     };

@@ -87,10 +87,20 @@ pub enum Error {
         from: StepStatus,
         to: StepStatus,
     },
+    /// Another runner claimed the step between reading and marking it: it sends it, this
+    /// one does not.
+    #[error("step {0} was taken by another runner; it is sent once, by that runner")]
+    StepClaimed(StepId),
     #[error("draft {draft} already has a submission in progress (plan {plan}); let it finish or fail before submitting again")]
     PlanInProgress { draft: DraftId, plan: PlanId },
     #[error("{0}")]
     InvalidInput(String),
+    /// Another process works on this data folder; only one may, so no step is sent twice.
+    #[error(
+        "the data folder {path} is in use by {holder}. Close it (or wait for it to finish) \
+         and try again; two programs on one data folder could send a customer twice."
+    )]
+    FolderInUse { path: PathBuf, holder: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

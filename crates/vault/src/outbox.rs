@@ -349,9 +349,15 @@ impl Vault {
     /// Marks the step sent, as [`Vault::mark_step_sent`] does, and its draft `draft_state`
     /// in the same commit. Shares its commit with concurrent runner writes (see
     /// [`Vault::complete_step`]).
-    pub fn start_step(&self, step: StepId, draft_state: DraftState) -> Result<Step> {
+    ///
+    /// The step is claimed: marked only if it is still as `step` shows it (the same status
+    /// and number of attempts), so of two runners that read the same step, one sends it and
+    /// the other is refused with [`Error::StepClaimed`].
+    pub fn start_step(&self, step: &Step, draft_state: DraftState) -> Result<Step> {
+        let claim = Claim::of(step);
         self.write_grouped(move |tx| {
-            let sent = mark_sent_in(tx, step)?;
+            claim_in(tx, &claim)?;
+            let sent = get_step(tx, claim.step)?;
             set_state_in(tx, sent.draft_id, draft_state)?;
             Ok(sent)
         })
@@ -522,31 +528,19 @@ fn transition_in(
 /// `draft_state`, without reading the steps back: for the committer, whose caller has them.
 pub(crate) fn mark_steps_sent_in(
     tx: &Connection,
-    steps: &[StepId],
+    steps: &[Claim],
     draft_state: DraftState,
 ) -> Result<()> {
     let Some(first) = steps.first() else {
         return Ok(());
     };
     let now = timestamp(Utc::now());
-    let mut mark = tx.prepare_cached(
-        "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
-         WHERE id = ?1 AND status IN ('pending', 'sent')",
-    )?;
-    for step in steps {
-        if mark.execute(params![step.0, now])? != 1 {
-            // Read only to say what was wrong.
-            let current = get_step(tx, *step)?;
-            return Err(Error::StepTransition {
-                step: *step,
-                from: current.status,
-                to: StepStatus::Sent,
-            });
-        }
+    for claim in steps {
+        claim_in(tx, claim)?;
     }
     let (plan, draft): (String, DraftId) = tx
         .prepare_cached("SELECT plan_id, draft_id FROM steps WHERE id = ?1")?
-        .query_row([first.0], |row| Ok((row.get(0)?, column(row, 1)?)))?;
+        .query_row([first.step.0], |row| Ok((row.get(0)?, column(row, 1)?)))?;
     tx.prepare_cached("UPDATE plans SET updated_at = ?2 WHERE id = ?1")?
         .execute(params![plan, now])?;
     set_state_in(tx, draft, draft_state)
@@ -595,6 +589,56 @@ pub(crate) fn finish_step_in(
         set_state_in(tx, draft, finished)?;
     }
     Ok((plan, !unfinished))
+}
+
+/// A runner's claim on a step: the step as the runner read it. It holds only while the
+/// step is still exactly so; `attempts` grows with every claim, so it works as the row's
+/// version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    pub step: StepId,
+    pub status: StepStatus,
+    pub attempts: u32,
+}
+
+impl Claim {
+    pub fn of(step: &Step) -> Claim {
+        Claim {
+            step: step.id,
+            status: step.status,
+            attempts: step.attempts,
+        }
+    }
+}
+
+/// Marks a claimed step sent, only if nobody changed it since it was read; plans are not
+/// touched here (the callers do it once for a batch).
+fn claim_in(tx: &Connection, claim: &Claim) -> Result<()> {
+    if !matches!(claim.status, StepStatus::Pending | StepStatus::Sent) {
+        return Err(Error::StepTransition {
+            step: claim.step,
+            from: claim.status,
+            to: StepStatus::Sent,
+        });
+    }
+    let now = timestamp(Utc::now());
+    let marked = tx
+        .prepare_cached(
+            "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
+             WHERE id = ?1 AND status = ?3 AND attempts = ?4",
+        )?
+        .execute(params![
+            claim.step.0,
+            now,
+            claim.status.as_str(),
+            claim.attempts
+        ])?;
+    if marked != 1 {
+        // Read only to say what happened: gone, or taken by another runner.
+        get_step(tx, claim.step)?;
+        return Err(Error::StepClaimed(claim.step));
+    }
+    Ok(())
 }
 
 fn mark_sent_in(conn: &Connection, step: StepId) -> Result<Step> {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::outbox::{finish_step_in, mark_steps_sent_in};
-use crate::{AuditRecord, DraftState, Error, Result, StepId, Vault};
+use crate::{AuditRecord, Claim, DraftState, Error, Result, StepId, Vault};
 
 /// Commits queued writes on a thread of its own; see the module's documentation. Dropping
 /// it commits what is still queued, then stops the thread.
@@ -59,7 +59,7 @@ impl Committer {
     /// `draft_state`; `answer` is called once the commit is on disk.
     pub fn start_steps(
         &self,
-        steps: Vec<StepId>,
+        steps: Vec<Claim>,
         draft_state: DraftState,
         answer: impl FnOnce(Result<()>) + Send + 'static,
     ) {
@@ -134,7 +134,7 @@ mod tests {
         }
     }
 
-    fn planned(vault: &Vault) -> (DraftId, Vec<StepId>) {
+    fn planned(vault: &Vault) -> (DraftId, Vec<crate::Step>) {
         let input = |state| DraftInput {
             provider: Provider::Cos,
             kind: PartyKind::Person,
@@ -162,7 +162,7 @@ mod tests {
             .remove(0)
             .unwrap();
         let steps = vault.latest_plan(draft).unwrap().unwrap().steps;
-        (draft, steps.iter().map(|s| s.id).collect())
+        (draft, steps)
     }
 
     #[test]
@@ -173,14 +173,15 @@ mod tests {
         let committer = Committer::start(Arc::clone(&vault)).unwrap();
         let (sender, answers) = sync_channel(8);
         let started = sender.clone();
-        committer.start_steps(steps.clone(), DraftState::Sending, move |r| {
+        let claims = steps.iter().map(Claim::of).collect();
+        committer.start_steps(claims, DraftState::Sending, move |r| {
             r.unwrap();
             started.send(("sent", 3)).unwrap();
         });
         for (i, step) in steps.iter().enumerate() {
             let done = sender.clone();
             committer.complete_step(
-                *step,
+                step.id,
                 serde_json::json!({ "id": i }),
                 audit(draft, "cos.step"),
                 DraftState::Submitted,
@@ -201,6 +202,37 @@ mod tests {
     }
 
     #[test]
+    fn a_step_claimed_by_another_runner_is_not_claimed_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Arc::new(Vault::open(dir.path(), &MemoryStore::default()).unwrap());
+        let (_, steps) = planned(&vault);
+        // Two runners read the same pending step; the first claim wins, the second is
+        // refused, however the claims are made.
+        let read_by_both = steps[0].clone();
+        vault
+            .start_step(&read_by_both, DraftState::Sending)
+            .unwrap();
+        assert!(matches!(
+            vault.start_step(&read_by_both, DraftState::Sending),
+            Err(Error::StepClaimed(id)) if id == read_by_both.id
+        ));
+        let committer = Committer::start(Arc::clone(&vault)).unwrap();
+        let (sender, answers) = sync_channel(1);
+        committer.start_steps(
+            vec![Claim::of(&read_by_both)],
+            DraftState::Sending,
+            move |r| sender.send(r).unwrap(),
+        );
+        drop(committer);
+        assert!(matches!(
+            answers.try_recv().unwrap(),
+            Err(Error::StepClaimed(_))
+        ));
+        let step = &vault.latest_plan(steps[0].draft_id).unwrap().unwrap().steps[0];
+        assert_eq!((step.status, step.attempts), (StepStatus::Sent, 1));
+    }
+
+    #[test]
     fn a_refused_write_fails_alone() {
         let dir = tempfile::tempdir().unwrap();
         let vault = Arc::new(Vault::open(dir.path(), &MemoryStore::default()).unwrap());
@@ -210,7 +242,7 @@ mod tests {
         let first = sender.clone();
         // Done before it was ever sent is allowed; done twice is not.
         committer.complete_step(
-            steps[0],
+            steps[0].id,
             serde_json::Value::Null,
             audit(draft, "cos.step"),
             DraftState::Submitted,
@@ -218,7 +250,7 @@ mod tests {
         );
         let second = sender.clone();
         committer.complete_step(
-            steps[0],
+            steps[0].id,
             serde_json::Value::Null,
             audit(draft, "cos.step"),
             DraftState::Submitted,

@@ -204,7 +204,7 @@ fn started(vault: &Vault, n: usize) -> (DraftId, branchdesk_vault::Step) {
         .id;
     vault.create_plan(draft, Provider::Cos, &steps(n)).unwrap();
     let first = vault.next_pending_step(draft).unwrap().unwrap();
-    let sent = vault.start_step(first.id, DraftState::Sending).unwrap();
+    let sent = vault.start_step(&first, DraftState::Sending).unwrap();
     (draft, sent)
 }
 
@@ -435,7 +435,7 @@ fn a_request_that_never_left_puts_its_step_back_in_line() {
     ));
     assert_eq!(
         vault
-            .start_step(first.id, DraftState::Sending)
+            .start_step(&next, DraftState::Sending)
             .unwrap()
             .attempts,
         2

@@ -1,0 +1,72 @@
+//! `cos resolve` and `fin resolve`: what a person found at the provider about a customer
+//! whose creation went unanswered — its customer id, or that it was not created. The draft
+//! is planned again from it; `submit` sends it.
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use branchdesk_domain::draft::ProviderChoice;
+use branchdesk_engine::{Desk, Error as EngineError};
+use branchdesk_vault::DraftId;
+
+use crate::store::Reach;
+
+pub async fn resolve_customer(
+    desk: &Desk,
+    reach: Reach,
+    provider: ProviderChoice,
+    id: &str,
+    customer_id: Option<&str>,
+    staff: &str,
+) -> Result<ExitCode> {
+    let name = match provider {
+        ProviderChoice::Fin => "Fin.com",
+        _ => "Cross River",
+    };
+    if staff.trim().is_empty() {
+        bail!("say who checked the customer at {name}: --staff NAME");
+    }
+    let draft: DraftId = id
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{id}` is not a draft id (see `draft list`)"))?;
+    let id = &draft.to_string();
+    if desk.vault().get_draft(draft)?.is_none() {
+        bail!("there is no draft {id} (see `draft list`)");
+    }
+    if let Some(why) = reach.refusal(provider) {
+        bail!("{why}");
+    }
+    let resolved = match provider {
+        ProviderChoice::Fin => {
+            desk.resolve_unknown_fin_customer(id, customer_id, staff)
+                .await
+        }
+        _ => {
+            desk.resolve_unknown_cos_customer(id, customer_id, staff)
+                .await
+        }
+    };
+    match resolved {
+        Ok(_) => {}
+        Err(EngineError::Invalid(issues)) => bail!(
+            "{id}: {}",
+            issues
+                .iter()
+                .map(|i| i.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Err(error) => bail!("{id}: {error}"),
+    }
+    let staff = staff.trim();
+    match customer_id.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(customer) => println!(
+            "{id}: continues with {name} customer {customer} (found by {staff}); `submit` sends the rest"
+        ),
+        None => println!(
+            "{id}: recorded that {name} did not create it (checked by {staff}); `submit` sends the request again"
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,269 @@
+//! Exactly once when an answer cannot be trusted, and when two runners meet: a COS create
+//! answered with something unreadable is resolved by a person, never re-planned under a
+//! new key; every create carries a client identifier to find it by; and of two runners
+//! that read the same step, only one sends it.
+
+// Test helpers outside #[test] functions fail loudly by design.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use branchdesk_domain::draft::{Draft, PartyKind};
+use branchdesk_engine::cos_recovery::{client_identifier_for, CUSTOMER_CHECKED};
+use branchdesk_engine::desk::template;
+use branchdesk_engine::{Desk, Error};
+use branchdesk_vault::{AuditFilter, StepStatus};
+use common::{id, World};
+use serde_json::{json, Value};
+
+fn peter(tax_id: &str) -> Draft {
+    let mut draft = template(PartyKind::Person);
+    draft.name.first = "Peter".into();
+    draft.name.last = "Griffin".into();
+    draft.person.birth_date = "1953-09-22".into();
+    draft.person.citizenship_country = "US".into();
+    draft.tax_ids[0].number = tax_id.into();
+    draft.addresses[0].street1 = "123 Any St".into();
+    draft.addresses[0].city = "Anywhere".into();
+    draft.addresses[0].state = "NY".into();
+    draft.addresses[0].postal_code = "12345".into();
+    draft.phones[0].number = "(201) 555-2345".into();
+    draft.emails[0].address = "peter@example.com".into();
+    draft.identity_documents.clear();
+    draft
+}
+
+/// The ids of the customers COS made, from its event log.
+async fn cos_customer_ids(world: &World) -> Vec<String> {
+    let events: Value = reqwest::get(format!("{}/_sandbox/events", world.sandbox.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["eventName"] == "Core.Customer.Onboarded")
+        .map(|e| {
+            let resource = e["resources"][0].as_str().unwrap();
+            resource.rsplit('/').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+async fn cos_customers(world: &World) -> (u64, u64) {
+    let stats = world.stats().await;
+    (
+        stats["customers"]["cos"].as_u64().unwrap_or(0),
+        stats["duplicates"].as_u64().unwrap_or(0),
+    )
+}
+
+/// A COS draft submitted, its create answered 200 with an HTML page (the sandbox made the
+/// customer): the runner has parked it.
+async fn garbled_create(world: &World, desk: &Desk, tax_id: &str) -> String {
+    world
+        .faults(json!([{
+            "endpoint": "POST /core/v1/cm/customers",
+            "kind": "garbled_2xx",
+            "times": 1
+        }]))
+        .await;
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&record.id, &peter(tax_id)).unwrap();
+    assert!(desk.run_draft(id(&record.id)).await.is_err());
+    world.faults(json!([])).await;
+    record.id
+}
+
+#[tokio::test]
+async fn an_unreadable_cos_create_waits_for_a_person_and_goes_on_from_the_customer_they_found() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let draft = garbled_create(&world, &desk, "119-98-8776").await;
+
+    let parked = desk.submission_status(&draft).await.unwrap();
+    assert_eq!(parked.state, "needs_attention");
+    let problem = parked.error.unwrap();
+    assert_eq!(problem.code, "unknown_outcome");
+    let identifier = client_identifier_for(id(&draft));
+    assert!(
+        problem.message.contains(&identifier),
+        "staff are told what to look for: {}",
+        problem.message
+    );
+
+    // Submitting again is refused until someone has looked: no second create.
+    let stored = desk.get_draft(&draft).unwrap().draft;
+    match desk.submit(&draft, &stored) {
+        Err(Error::Invalid(issues)) => assert_eq!(issues[0].code, "unknown_outcome"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    desk.run_draft(id(&draft)).await.ok();
+    assert_eq!(cos_customers(&world).await, (1, 0));
+
+    // Another draft's customer is not this draft's: its client identifier differs.
+    let other = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&other.id, &peter("219-09-9998")).unwrap();
+    desk.run_draft(id(&other.id)).await.unwrap();
+    let ids = cos_customer_ids(&world).await;
+    assert_eq!(ids.len(), 2);
+    let (created, someone_else) = (&ids[0], &ids[1]);
+    match desk
+        .resolve_unknown_cos_customer(&draft, Some(someone_else), "Dana Reyes")
+        .await
+    {
+        Err(Error::Invalid(issues)) => {
+            assert_eq!(issues[0].field, "customerId");
+            assert!(
+                issues[0].message.contains("client identifier"),
+                "{issues:?}"
+            );
+        }
+        other => panic!("expected the wrong customer refused, got {other:?}"),
+    }
+    assert!(matches!(
+        desk.resolve_unknown_cos_customer(&draft, Some("not-an-id"), "Dana Reyes")
+            .await,
+        Err(Error::Invalid(_))
+    ));
+
+    // The right one: the plan goes on from it, without creating anything.
+    desk.resolve_unknown_cos_customer(&draft, Some(created), "Dana Reyes")
+        .await
+        .unwrap();
+    desk.run_draft(id(&draft)).await.unwrap();
+    let done = desk.submission_status(&draft).await.unwrap();
+    assert_eq!(done.state, "submitted", "{:?}", done.error);
+    assert_eq!(done.outcome.unwrap().customer_id, *created);
+    assert_eq!(cos_customers(&world).await, (2, 0));
+
+    let checked: Vec<_> = desk
+        .vault()
+        .list_audit(&AuditFilter {
+            draft_id: Some(id(&draft)),
+            outcome: None,
+        })
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == CUSTOMER_CHECKED)
+        .collect();
+    assert_eq!(checked.len(), 1);
+    assert_eq!(
+        checked[0].record.actor,
+        branchdesk_vault::Actor::Staff("Dana Reyes".into())
+    );
+}
+
+#[tokio::test]
+async fn a_create_said_not_created_is_sent_again_under_its_own_key() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let draft = garbled_create(&world, &desk, "119-98-8776").await;
+    let first_key = desk.vault().latest_plan(id(&draft)).unwrap().unwrap().steps[0]
+        .idempotency_key
+        .clone();
+
+    // Staff did not find it (they looked in the wrong place: COS did make it). Sent again
+    // within COS's key retention, under the same key, COS answers with the customer it made.
+    desk.resolve_unknown_cos_customer(&draft, None, "Dana Reyes")
+        .await
+        .unwrap();
+    let plan = desk.vault().latest_plan(id(&draft)).unwrap().unwrap();
+    assert_eq!(plan.steps[0].idempotency_key, first_key);
+    desk.run_draft(id(&draft)).await.unwrap();
+    assert_eq!(
+        desk.submission_status(&draft).await.unwrap().state,
+        "submitted"
+    );
+    assert_eq!(cos_customers(&world).await, (1, 0));
+    let stats = world.stats().await;
+    assert_eq!(stats["idempotent_replays"], 1, "{stats}");
+
+    // Nothing left to resolve now.
+    assert!(matches!(
+        desk.resolve_unknown_cos_customer(&draft, None, "Dana Reyes")
+            .await,
+        Err(Error::NothingToResolve { .. })
+    ));
+}
+
+#[tokio::test]
+async fn every_cos_create_carries_a_client_identifier_unique_to_its_draft() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let mut bodies = Vec::new();
+    for (tax_id, given) in [("119-98-8776", ""), ("219-09-9998", "branch-7-000123")] {
+        let record = desk.create_draft(PartyKind::Person).unwrap();
+        let mut draft = peter(tax_id);
+        draft.cos.client_identifier = given.into();
+        desk.submit(&record.id, &draft).unwrap();
+        let create = &desk
+            .vault()
+            .latest_plan(id(&record.id))
+            .unwrap()
+            .unwrap()
+            .steps[0];
+        let body: Value = serde_json::from_slice(&create.body).unwrap();
+        bodies.push((record.id.clone(), body["clientIdentifier"].clone()));
+    }
+    assert_eq!(
+        bodies[0].1,
+        json!(client_identifier_for(id(&bodies[0].0))),
+        "a generated identifier when staff gave none"
+    );
+    assert!(bodies[0].1.as_str().unwrap().len() <= 50);
+    assert_eq!(bodies[1].1, "branch-7-000123", "staff's own is kept");
+}
+
+#[tokio::test]
+async fn of_two_runners_on_one_outbox_only_one_sends_each_fin_create() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let mut drafts = Vec::new();
+    for n in 0..6 {
+        let (draft, body) = world.licence_draft(&desk, &format!("Runner{n}"));
+        desk.submit(&draft, &body).unwrap();
+        drafts.push(id(&draft));
+    }
+    drop(desk);
+    // Two desks on the same data folder, as two runners in one process would be, started
+    // together on the same pending creates.
+    let (first, second) = (Arc::new(world.desk()), Arc::new(world.desk()));
+    let run = |desk: Arc<Desk>, drafts: Vec<_>| async move {
+        desk.run_drafts(futures::stream::iter(drafts), 6).await
+    };
+    let (a, b) = tokio::join!(
+        run(Arc::clone(&first), drafts.clone()),
+        run(Arc::clone(&second), drafts.clone())
+    );
+    for (draft, result) in a.into_iter().chain(b) {
+        assert!(result.is_ok(), "{draft}: {result:?}");
+    }
+    // Six customers, six creates: the drafts share a tax id, so the sandbox's duplicate
+    // count says nothing here.
+    assert_eq!(world.fin_customers().await.0, 6);
+    assert_eq!(world.successes("/v2/customers/individual").await, 6);
+    for draft in &drafts {
+        let create = &first.vault().latest_plan(*draft).unwrap().unwrap().steps[0];
+        assert_eq!(create.status, StepStatus::Done);
+        assert_eq!(create.attempts, 1, "claimed once");
+    }
+}
+
+#[tokio::test]
+async fn one_run_of_a_draft_at_a_time_in_one_desk() {
+    let world = World::new().await;
+    let desk = Arc::new(world.desk());
+    let (draft, body) = world.licence_draft(&desk, "Alone");
+    desk.submit(&draft, &body).unwrap();
+    let (a, b) = tokio::join!(desk.run_draft(id(&draft)), desk.run_draft(id(&draft)));
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(world.fin_customers().await.0, 1);
+    assert_eq!(world.successes("/v2/customers/individual").await, 1);
+}
