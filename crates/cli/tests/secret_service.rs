@@ -947,3 +947,53 @@ fn a_crash_between_the_uploads_and_the_attach_uploads_nothing_again() {
     assert_eq!(status["doneSteps"], status["totalSteps"], "{status}");
     desk.ok(&["audit", "verify"]);
 }
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn two_submits_on_one_data_folder_send_each_create_once() {
+    let sandbox = Sandbox::start(None);
+    // Slow answers keep the first `submit` on the folder while the second one starts.
+    sandbox.faults(json!([{ "kind": "latency", "ms": 150 }]));
+    let desk = Desk::new();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    desk.connect_fin(&sandbox);
+    for _ in 0..6 {
+        desk.ok(&[
+            "draft",
+            "import",
+            examples.join("fin-drivers-licence.json").to_str().unwrap(),
+        ]);
+    }
+    let submit = || {
+        desk.cli()
+            .args(["submit", "--wait", "--concurrency", "6"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (submit(), submit());
+    let outs = [
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    ];
+    let refused: Vec<&Output> = outs.iter().filter(|o| o.status.code() == Some(2)).collect();
+    assert_eq!(refused.len(), 1, "exactly one is turned away: {outs:?}");
+    let told = String::from_utf8_lossy(&refused[0].stderr);
+    assert!(
+        told.contains("in use by branchdesk-cli submit (process "),
+        "says who holds the folder: {told}"
+    );
+    let sender = outs.iter().find(|o| o.status.code() != Some(2)).unwrap();
+    assert!(sender.status.success(), "{sender:?}");
+    let stats = sandbox.stats();
+    assert_eq!(stats["customers"]["fin"], 6, "one create each: {stats}");
+    assert_eq!(
+        accepted(&stats, "POST /v2/customers/individual"),
+        6,
+        "{stats}"
+    );
+
+    // The folder is free again once its holder has ended.
+    desk.ok(&["status"]);
+}

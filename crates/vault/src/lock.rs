@@ -63,13 +63,30 @@ impl FolderLock {
     }
 }
 
-/// Who holds the folder, as its holder wrote it; unknown if it could not be read.
+/// Who holds the folder, as its holder wrote it; unknown if it could not be read. The
+/// holder writes it just after taking the lock, so a process that meets the lock in that
+/// moment waits a little for it.
 fn read_holder(data_dir: &Path) -> String {
-    std::fs::read_to_string(data_dir.join(HOLDER_FILE))
-        .ok()
-        .map(|text| text.trim().chars().take(200).collect::<String>())
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| "another Branchdesk process".to_owned())
+    for _ in 0..20 {
+        let holder = std::fs::read_to_string(data_dir.join(HOLDER_FILE))
+            .ok()
+            .map(|text| text.trim().chars().take(200).collect::<String>())
+            .filter(|text| !text.is_empty());
+        if let Some(holder) = holder {
+            return holder;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    "another Branchdesk process".to_owned()
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        // The next holder writes its own; an old one left by a crash is overwritten then.
+        if let Some(dir) = self.path.parent() {
+            let _ = std::fs::remove_file(dir.join(HOLDER_FILE));
+        }
+    }
 }
 
 /// The vault has no logger of its own; a holder file that cannot be written only makes the
