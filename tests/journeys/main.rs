@@ -9,4 +9,5 @@ mod cos_personal;
 mod fin;
 mod harness;
 mod offline;
+mod one_desk;
 mod scans;
