@@ -10,7 +10,11 @@ use crate::harness::{App, Outcome};
 /// The CLI built beside the app (`cargo xtask test` builds the workspace first).
 fn cli_beside(app: &std::path::Path) -> std::path::PathBuf {
     let cli = app.with_file_name(format!("branchdesk-cli{}", std::env::consts::EXE_SUFFIX));
-    assert!(cli.exists(), "{} is built before the journeys", cli.display());
+    assert!(
+        cli.exists(),
+        "{} is built before the journeys",
+        cli.display()
+    );
     cli
 }
 
@@ -60,6 +64,9 @@ async fn a_second_start_on_an_open_data_folder_sends_nothing() {
         Ok(())
     }
     .await;
-    app.finish("a_second_start_on_an_open_data_folder_sends_nothing", outcome)
-        .await;
+    app.finish(
+        "a_second_start_on_an_open_data_folder_sends_nothing",
+        outcome,
+    )
+    .await;
 }

@@ -608,8 +608,10 @@ pub async fn submit(
             break;
         }
         if offline > 0 {
+            // Doubling up to 10 s: quick after a blip, but a provider that keeps answering
+            // 429 (or stays down) is asked a few times a minute, not in a loop.
             tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_secs(2));
+            pause = (pause * 2).min(Duration::from_secs(10));
         } else {
             pause = Duration::from_millis(100);
         }

@@ -267,3 +267,50 @@ async fn one_run_of_a_draft_at_a_time_in_one_desk() {
     assert_eq!(world.fin_customers().await.0, 1);
     assert_eq!(world.successes("/v2/customers/individual").await, 1);
 }
+
+#[test]
+fn a_runner_that_keeps_finding_no_provider_waits_longer_each_time_up_to_five_minutes() {
+    use branchdesk_engine::desk::offline_wait;
+    use std::time::Duration;
+    let waits: Vec<Duration> = (1..=9).map(offline_wait).collect();
+    assert_eq!(waits[0], Duration::from_secs(5));
+    assert!(waits.windows(2).all(|w| w[1] >= w[0]), "{waits:?}");
+    assert_eq!(waits[1], Duration::from_secs(10));
+    assert_eq!(offline_wait(40), Duration::from_secs(300));
+}
+
+#[tokio::test]
+async fn an_unreachable_provider_is_recorded_once_when_the_wait_starts_not_on_every_pass() {
+    let world = World::new().await;
+    let desk = world.desk();
+    world
+        .faults(
+            json!([{ "endpoint": "POST /core/v1/cm/customers", "kind": "status", "status": 503 }]),
+        )
+        .await;
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&record.id, &peter("119-98-8776")).unwrap();
+    for _ in 0..3 {
+        assert!(desk.run_draft(id(&record.id)).await.is_err());
+    }
+    let unknown = |desk: &Desk| {
+        desk.vault()
+            .list_audit(&AuditFilter {
+                draft_id: Some(id(&record.id)),
+                outcome: Some(branchdesk_vault::AuditOutcome::Unknown),
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(unknown(&desk), 1, "one entry for the wait, not one a pass");
+    assert_eq!(
+        desk.submission_status(&record.id).await.unwrap().state,
+        "waiting"
+    );
+    world.faults(json!([])).await;
+    desk.run_draft(id(&record.id)).await.unwrap();
+    assert_eq!(
+        desk.submission_status(&record.id).await.unwrap().state,
+        "submitted"
+    );
+}
