@@ -82,7 +82,7 @@ impl CosClient {
     pub async fn create_customer(&self, body: &[u8], idempotency_key: &str) -> Result<Customer> {
         checked_key(idempotency_key)?;
         self.call(
-            Stakes::Repeatable,
+            Stakes::KeyedCreate,
             Method::POST,
             "core/v1/cm/customers",
             Some(body),

@@ -80,14 +80,17 @@ pub fn http_client(timeouts: &Timeouts) -> Result<reqwest::Client> {
 pub(crate) enum Stakes {
     /// A create without an idempotency key: a resend could make a second customer.
     Create,
-    /// Harmless to send again: reads, keyed requests (a keyed create is sent as one and its
-    /// last error then passed through [`settle_keyed_create`]), uploads, attaches.
+    /// A create with an idempotency key: resent with the key while its answer cannot be
+    /// read (the provider answers a resend with what it stored); its last error then goes
+    /// through [`settle_keyed_create`]. A redirect ends it at once, its outcome unknown.
+    KeyedCreate,
+    /// Harmless to send again: reads, keyed additions, uploads, attaches.
     Repeatable,
 }
 
-/// A keyed create is resent with its key while its answer cannot be read (the provider
-/// answers a resend with what it stored), but when its last attempt still brought no
-/// readable answer — cut off, unreadable, too large, or a redirect — its outcome is unknown.
+/// When a keyed create's last attempt still brought no readable answer — cut off,
+/// unreadable, too large — its outcome is unknown. (Only an answer to the create itself is
+/// an `Unavailable` with a 2xx status: token answers that cannot be read are said otherwise.)
 pub(crate) fn settle_keyed_create(error: Error) -> Error {
     match error {
         Error::Unavailable {
@@ -99,9 +102,6 @@ pub(crate) fn settle_keyed_create(error: Error) -> Error {
                 "HTTP {status}, and {}",
                 detail.as_deref().unwrap_or("the answer could not be read")
             ),
-        },
-        redirect @ Error::Redirected { .. } => Error::OutcomeUnknown {
-            detail: redirect.to_string(),
         },
         other => other,
     }
@@ -144,16 +144,18 @@ impl Broken {
                 Error::OutcomeUnknown { detail: text }
             }
             Broken::NoAnswer(text) => Error::Network(text),
-            Broken::Redirect { status, to } if stakes == Stakes::Create => Error::OutcomeUnknown {
-                detail: Error::Redirected { status, to }.to_string(),
-            },
+            Broken::Redirect { status, to } if stakes != Stakes::Repeatable => {
+                Error::OutcomeUnknown {
+                    detail: Error::Redirected { status, to }.to_string(),
+                }
+            }
             Broken::Redirect { status, to } => Error::Redirected { status, to },
             Broken::Body { status, fault } => unreadable(status, &fault.to_string(), stakes),
         }
     }
 
-    /// The error for a token request: never a create, and an answer too large to read is
-    /// said as such rather than retried.
+    /// The error for a token request: never a create. An answer too large to read is said
+    /// as such rather than retried; one cut off is a network failure.
     pub(crate) fn token_error(self) -> Error {
         match self {
             Broken::Body {
@@ -162,6 +164,10 @@ impl Broken {
             } => Error::AnswerTooLarge {
                 limit_bytes: MAX_ANSWER_BYTES,
             },
+            Broken::Body {
+                fault: BodyFault::Cut(why),
+                ..
+            } => Error::Network(format!("the token answer was cut off: {why}")),
             other => other.error(Stakes::Repeatable),
         }
     }
@@ -438,7 +444,7 @@ mod tests {
             cut().error(Stakes::Create),
             Error::OutcomeUnknown { .. }
         ));
-        let keyed = cut().error(Stakes::Repeatable);
+        let keyed = cut().error(Stakes::KeyedCreate);
         assert!(keyed.is_retryable());
         assert!(matches!(
             settle_keyed_create(keyed),
@@ -449,7 +455,7 @@ mod tests {
             no_answer().error(Stakes::Create),
             Error::OutcomeUnknown { .. }
         ));
-        let keyed = no_answer().error(Stakes::Repeatable);
+        let keyed = no_answer().error(Stakes::KeyedCreate);
         assert!(keyed.is_retryable());
         // Surely not read as an answer: the keyed create stays retryable.
         assert!(settle_keyed_create(keyed).is_retryable());
@@ -462,9 +468,13 @@ mod tests {
             Error::OutcomeUnknown { .. }
         ));
         assert!(matches!(
-            settle_keyed_create(redirect().error(Stakes::Repeatable)),
+            redirect().error(Stakes::KeyedCreate),
             Error::OutcomeUnknown { .. }
         ));
+        // A token endpoint's redirect says so: the create was never sent.
+        let token = redirect().token_error();
+        assert!(matches!(token, Error::Redirected { .. }));
+        assert!(settle_keyed_create(token).to_string().contains("redirect"));
         let plain = redirect().error(Stakes::Repeatable);
         assert!(matches!(plain, Error::Redirected { .. }));
         assert!(plain.to_string().contains("evil:1"), "{plain}");
@@ -473,5 +483,13 @@ mod tests {
             fault: BodyFault::TooLarge,
         };
         assert!(matches!(huge.token_error(), Error::AnswerTooLarge { .. }));
+        let cut_token = Broken::Body {
+            status: 200,
+            fault: BodyFault::Cut("reset".into()),
+        };
+        assert!(matches!(
+            settle_keyed_create(cut_token.token_error()),
+            Error::Network(_)
+        ));
     }
 }
