@@ -14,7 +14,7 @@
 //! What a broken exchange means depends on the request ([`Stakes`]): for a create, anything
 //! but a clear refusal or a readable 2xx leaves it unknown whether the customer exists.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -241,6 +241,10 @@ pub(crate) fn json_problem(error: &serde_json::Error) -> String {
 pub(crate) struct Activity {
     since: Instant,
     last_ms: AtomicU64,
+    /// The whole body has been taken by the connection, and no answer has come yet. The
+    /// system's socket buffers can hold megabytes that a slow line still has to carry, so
+    /// silence now is no stall: the request's total bounds the wait instead.
+    handed_over: AtomicBool,
 }
 
 impl Activity {
@@ -248,6 +252,7 @@ impl Activity {
         Arc::new(Self {
             since: Instant::now(),
             last_ms: AtomicU64::new(0),
+            handed_over: AtomicBool::new(false),
         })
     }
 
@@ -256,9 +261,23 @@ impl Activity {
         self.last_ms.fetch_max(now, Ordering::Relaxed);
     }
 
+    /// The connection has taken the last byte of an upload's body.
+    pub(crate) fn hand_over(&self) {
+        self.handed_over.store(true, Ordering::Relaxed);
+    }
+
+    fn answered(&self) {
+        self.handed_over.store(false, Ordering::Relaxed);
+        self.touch();
+    }
+
     /// Completes once nothing has moved for `idle`.
     async fn silent_for(&self, idle: Duration) {
         loop {
+            if self.handed_over.load(Ordering::Relaxed) {
+                tokio::time::sleep(idle).await;
+                continue;
+            }
             let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
             let quiet = self.since.elapsed().saturating_sub(last);
             if quiet >= idle {
@@ -297,7 +316,7 @@ pub(crate) async fn exchange(
             Broken::NoAnswer(text)
         }
     })?;
-    activity.touch();
+    activity.answered();
     let status = response.status();
     if status.is_redirection() {
         let to = response

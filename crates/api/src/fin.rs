@@ -1056,6 +1056,9 @@ impl Meter {
     fn add(&self, bytes: u64) {
         self.activity.touch();
         let sent = self.sent.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if sent >= self.total {
+            self.activity.hand_over();
+        }
         let Ok(mut last) = self.last.lock() else {
             return;
         };

@@ -69,6 +69,8 @@ pub fn fin_client(
     );
     config.retry = retry;
     config.timeouts = timeouts;
+    // Room for the scans of the upload tests, which must outgrow the sockets' buffers.
+    config.upload_limit_bytes = 30 * 1024 * 1024;
     FinClient::new(branchdesk_api::http_client(&timeouts).unwrap(), config).unwrap()
 }
 
