@@ -440,3 +440,34 @@ async fn a_storm_of_429s_ends_at_the_attempt_limit_with_a_retryable_error() {
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     sandbox.shutdown().await;
 }
+
+/// Handed a client that follows redirects (not [`branchdesk_api::http_client`]), the
+/// clients still see that the answer came from elsewhere and refuse it.
+#[tokio::test]
+async fn an_answer_from_a_followed_redirect_is_refused() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let elsewhere =
+        fin_stand_in("HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n").await;
+    set_faults(
+        &sandbox,
+        json!([{"endpoint": "POST /v1/oauth/token", "kind": "redirect",
+                "location": format!("{elsewhere}/v1/oauth/token")}]),
+    )
+    .await;
+    let credentials = sandbox.credentials().fin.clone();
+    let mut config = branchdesk_api::fin::FinConfig::new(
+        sandbox.url(),
+        credentials.client_id,
+        branchdesk_domain::Sensitive::new(credentials.client_secret),
+    );
+    config.retry = retries(1);
+    let following = reqwest::Client::new();
+    let client = branchdesk_api::fin::FinClient::new(following, config).unwrap();
+    let error = client.check_credentials().await.unwrap_err();
+    let port = elsewhere.rsplit(':').next().unwrap();
+    assert!(
+        matches!(&error, Error::Redirected { status: None, to } if to.ends_with(port)),
+        "{error:?}"
+    );
+    sandbox.shutdown().await;
+}
