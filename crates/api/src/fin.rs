@@ -1452,7 +1452,7 @@ mod tests {
     fn creates_that_may_have_arrived_are_not_retryable() {
         let answer = |status: u16| Answer {
             status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
+            headers: reqwest::header::HeaderMap::new(),
             body: br#"{"message":"boom"}"#.to_vec(),
         };
         let create = judge(answer(503), Op::Create).err().unwrap();
