@@ -28,6 +28,8 @@ fn unreadable_successes() -> Vec<serde_json::Value> {
         json!({"kind": "truncated_2xx"}),
         json!({"kind": "huge_body"}),
         json!({"kind": "huge_body", "content_length": false}),
+        // The head, half the body, then a reset.
+        json!({"kind": "reset_response"}),
     ]
 }
 
