@@ -18,7 +18,8 @@ pub enum Error {
     /// A definite answer: the provider checked the request and refused it.
     #[error("the provider refused the request (HTTP {status}): {}", summary(.errors))]
     Rejected { status: u16, errors: Vec<ErrorItem> },
-    /// An answer that gives up after retries (5xx, 429, …) or cannot be read.
+    /// An answer that gives up after retries (5xx, 429, …), or a success whose body cannot
+    /// be read on a request that is harmless to send again (`status` is then the 2xx).
     #[error("the provider answered HTTP {status}{}", .detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     Unavailable {
         status: u16,
@@ -31,10 +32,25 @@ pub enum Error {
     /// Refused before sending: a malformed customer id or idempotency key.
     #[error("the request was not sent: {0}")]
     InvalidRequest(String),
-    /// The request may have reached the provider and been applied, or not. It has no
-    /// idempotency key, so sending it again could make a duplicate: look first.
+    /// A create may have reached the provider and been applied, or not: no answer came, or
+    /// one that is not a clear refusal nor a readable success (a cut-off or unreadable body,
+    /// a redirect, an answer too large to read). Fin.com's create has no idempotency key, so
+    /// sending it again could make a duplicate: look first. COS's carries one: a resend
+    /// with the same key and bytes is recognised by COS.
     #[error("it is not known whether the provider applied the request ({detail}); check before sending it again")]
     OutcomeUnknown { detail: String },
+    /// The provider answered with a redirect (3xx), which is never followed: it would send
+    /// the request, and the customer's data or the client secret in it, to another address.
+    #[error("the provider answered with a redirect{} to {to}, which Branchdesk never follows; check the connection's address", .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Redirected {
+        /// `None` when a redirect had already been followed by the HTTP client handed in.
+        status: Option<u16>,
+        /// The host (and port) it pointed at; nothing more of the address.
+        to: String,
+    },
+    /// The answer was longer than the client reads; it was not read.
+    #[error("the provider's answer is larger than the {} MiB accepted, and was not read", .limit_bytes / (1024 * 1024))]
+    AnswerTooLarge { limit_bytes: u64 },
     #[error("the upload was cancelled")]
     Cancelled,
     /// A document to upload could not be read (or was not the length it was said to be).

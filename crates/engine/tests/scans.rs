@@ -24,6 +24,7 @@ fn desk(dir: &std::path::Path, secrets: &MemoryStore) -> Desk {
             client_secret: Sensitive::new("y".into()),
             audience: AUDIENCE.into(),
             retry: RetryPolicy::default(),
+            timeouts: Default::default(),
         },
     )
     .unwrap();

@@ -94,6 +94,7 @@ impl World {
                 client_secret: Sensitive::new(credentials.cos.client_secret),
                 audience: AUDIENCE.to_owned(),
                 retry: quick(),
+                timeouts: Default::default(),
             },
         )
         .unwrap();
