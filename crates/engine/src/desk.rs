@@ -775,7 +775,16 @@ impl Desk {
                 Err(error) => return self.step_went_wrong(draft, step, error).await,
             }
         }
-        self.vault.set_draft_state(draft, DraftState::Submitted)?;
+        // Nothing left to send: finished, unless a failed step holds the plan back (it
+        // waits for a person, and keeps its state).
+        let held = self.vault.latest_plan(draft)?.is_some_and(|p| {
+            p.steps
+                .iter()
+                .any(|s| s.status == branchdesk_vault::StepStatus::Failed)
+        });
+        if !held {
+            self.vault.set_draft_state(draft, DraftState::Submitted)?;
+        }
         Ok(())
     }
 
