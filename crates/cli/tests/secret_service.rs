@@ -997,3 +997,37 @@ fn two_submits_on_one_data_folder_send_each_create_once() {
     // The folder is free again once its holder has ended.
     desk.ok(&["status"]);
 }
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn an_unreadable_cos_create_is_resolved_by_staff_and_never_makes_a_second_customer() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    desk.connect(&sandbox);
+    desk.import(&people(1, 140));
+    // Every answer to the create is a proxy's HTML page; COS made the customer all the same.
+    sandbox.faults(json!([{ "endpoint": "POST /core/v1/cm/customers", "kind": "garbled_2xx" }]));
+    let out = desk.run(&["submit", "--wait"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let status = desk.status();
+    assert_eq!(status[0]["error"]["code"], "unknown_outcome", "{status:?}");
+    let id = status[0]["id"].as_str().unwrap().to_owned();
+    let text = desk.ok(&["status"]);
+    assert!(
+        text.contains(&format!("branchdesk-cli cos resolve {id} --staff NAME")),
+        "{text}"
+    );
+    assert!(text.contains("client identifier branchdesk-"), "{text}");
+    sandbox.faults(json!([]));
+
+    // Resubmitting is not a way round the check.
+    let out = desk.run(&["submit", "--wait"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(sandbox.stats()["customers"]["cos"], 1);
+
+    desk.ok(&["cos", "resolve", &id, "--staff", "Dana Reyes"]);
+    desk.finish();
+    desk.assert_all_sent_once(&sandbox, 1);
+    let audit = desk.ok(&["audit", "verify"]);
+    assert!(!audit.is_empty());
+}
