@@ -78,7 +78,13 @@ impl From<EngineError> for UiError {
                 field: None,
             },
             EngineError::Provider(
-                ApiError::Network(_) | ApiError::Unavailable { .. } | ApiError::AttachInFlight,
+                ApiError::Network(_)
+                | ApiError::Unavailable { .. }
+                | ApiError::AttachInFlight
+                // Not answered as asked: a redirect elsewhere, or an answer too large to
+                // read. The message says which; the connection's address is what to check.
+                | ApiError::Redirected { .. }
+                | ApiError::AnswerTooLarge { .. },
             ) => UiError {
                 code: ErrorCode::Unreachable,
                 message,
