@@ -556,6 +556,8 @@ impl Desk {
         let mut offline_passes: u32 = 0;
         while !self.stopping.is_cancelled() {
             let mut offline = false;
+            // The longest wait a provider asked for (`Retry-After`) in this pass.
+            let mut asked: Option<Duration> = None;
             match self.vault.drafts_with_pending_work() {
                 Ok(drafts) => {
                     // Drafts go side by side, a few at a time; each draft's steps stay in order.
@@ -565,6 +567,13 @@ impl Desk {
                     for (draft, result) in results {
                         if let Err(error) = result {
                             offline |= matches!(error, Error::Provider(ref e) if e.is_retryable());
+                            if let Error::Provider(ApiError::Unavailable {
+                                retry_after: Some(wait),
+                                ..
+                            }) = error
+                            {
+                                asked = asked.max(Some(wait));
+                            }
                             tracing::warn!(%draft, error = %error, "submission paused");
                         }
                     }
@@ -577,7 +586,7 @@ impl Desk {
             let undecided = self.follow_undecided().await;
             offline_passes = if offline { offline_passes + 1 } else { 0 };
             let wait = if offline {
-                offline_wait(offline_passes)
+                offline_wait(offline_passes).max(asked.unwrap_or_default())
             } else if undecided > 0 {
                 self.follow_interval
             } else {
