@@ -8,6 +8,7 @@ mod connections;
 mod db;
 mod drafts;
 mod error;
+mod keycheck;
 mod keys;
 mod outbox;
 mod paths;
@@ -22,7 +23,8 @@ pub use audit::{
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
-pub use error::{Error, Result};
+pub use error::{Error, LogForm, Result};
+pub use keycheck::KEY_CHECK_FILE;
 pub use keys::{DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 pub use outbox::{AfterStep, NewStep, Plan, PlannedSubmission, Step, StepFailure};
 pub use paths::{data_dir, DATA_DIR_ENV};
