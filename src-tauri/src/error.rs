@@ -114,7 +114,9 @@ impl From<EngineError> for UiError {
             | EngineError::AwaitingTerms
             | EngineError::Vault(_)
             | EngineError::Training(_)
-            | EngineError::Encode(_) => UiError {
+            | EngineError::Encode(_)
+            | EngineError::LogFolder { .. }
+            | EngineError::LoggingStarted => UiError {
                 code: ErrorCode::Internal,
                 message,
                 field: None,

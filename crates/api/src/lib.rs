@@ -7,5 +7,5 @@ pub mod fin;
 mod error;
 mod http;
 
-pub use error::{Error, FieldProblem, Result};
+pub use error::{Error, FieldProblem, LogForm, Result};
 pub use http::{check_base_url, RetryPolicy};

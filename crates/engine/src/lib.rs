@@ -4,7 +4,9 @@
 
 pub mod connectivity;
 pub mod desk;
+pub mod failpoint;
 pub mod fin;
+pub mod logging;
 pub mod plan;
 pub mod scanner;
 pub mod scans;
@@ -15,5 +17,5 @@ pub mod workstation;
 mod error;
 
 pub use desk::Desk;
-pub use error::{Error, Result};
+pub use error::{Error, LogForm, Result};
 pub use workstation::{cos_client, http_client, CosConnection, CosOutcome, Environment};
