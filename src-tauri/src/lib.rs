@@ -5,21 +5,38 @@ mod commands;
 mod dialog;
 mod error;
 mod intake;
+mod startup;
 mod state;
 
+use branchdesk_engine::logging;
 use branchdesk_engine::setup::Settings;
 use tauri::{DragDropEvent, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 pub use error::{ErrorCode, UiError};
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BRANCHDESK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let started = std::time::Instant::now();
+    let data_dir = match branchdesk_vault::data_dir(None) {
+        Ok(dir) => dir,
+        Err(error) => {
+            // No folder, so no log file: standard error and the message box only.
+            stderr_log();
+            startup::fail(&branchdesk_engine::Error::from(error), None)
+        }
+    };
+    let log = match logging::init(&data_dir, "branchdesk-app", logging::Echo::Stderr) {
+        Ok(log) => Some(log),
+        Err(error) => {
+            stderr_log();
+            tracing::error!(%error, "no log file");
+            None
+        }
+    };
+    let logs = log.as_ref().map(logging::LogGuard::dir);
+    let state = match tauri::async_runtime::block_on(state::AppState::start(data_dir, started)) {
+        Ok(state) => state,
+        Err(error) => startup::fail(&error, logs),
+    };
 
     let result = tauri::Builder::default()
         // Used from Rust only: the page has no dialog permission and never sees a file.
@@ -65,8 +82,7 @@ pub fn run() {
             commands::upload_cancel,
             commands::uploads_watch,
         ])
-        .setup(|app| {
-            let state = tauri::async_runtime::block_on(state::AppState::start())?;
+        .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's
             // BRANCHDESK_DATA_DIR isolates everything the app writes.
             let webview_dir = state.data_dir.join("webview");
@@ -95,6 +111,18 @@ pub fn run() {
         tracing::error!(%error, "Branchdesk stopped with an error");
         std::process::exit(1);
     }
+    tracing::info!("closed");
+}
+
+/// Logging to standard error only, for when there is no data folder to keep a log in.
+fn stderr_log() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env(logging::LOG_ENV)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Hands a drag over the window to the page, in CSS pixels; the dropped paths stay in Rust.

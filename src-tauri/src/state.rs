@@ -36,9 +36,9 @@ struct Runtime {
 }
 
 impl AppState {
-    pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let started = Instant::now();
-        let data_dir = branchdesk_vault::data_dir(None)?;
+    /// Opens the vault in `data_dir` and starts the desk; `started` is when the process
+    /// began, for the start-up time.
+    pub async fn start(data_dir: PathBuf, started: Instant) -> branchdesk_engine::Result<Self> {
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
         let runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;

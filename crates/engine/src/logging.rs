@@ -1,5 +1,5 @@
 //! The log file the app and the CLI share: `logs/` in the data folder, one file a day per
-//! program (`branchdesk.YYYY-MM-DD.log`, `branchdesk-cli.YYYY-MM-DD.log`), the last
+//! program (`branchdesk-app.YYYY-MM-DD.log`, `branchdesk-cli.YYYY-MM-DD.log`), the last
 //! [`KEEP_FILES`] of each kept. Info by default; `BRANCHDESK_LOG` (or `RUST_LOG`) may ask for
 //! more from Branchdesk's own crates, never less than info.
 //!
@@ -65,16 +65,7 @@ pub fn init(data_dir: &Path, program: &'static str, echo: Echo) -> Result<LogGua
         path: dir.clone(),
         source: source.into(),
     })?;
-    let file = RollingFileAppender::builder()
-        .rotation(Rotation::DAILY)
-        .filename_prefix(program)
-        .filename_suffix("log")
-        .max_log_files(KEEP_FILES)
-        .build(&dir)
-        .map_err(|source| Error::LogFolder {
-            path: dir.clone(),
-            source: source.into(),
-        })?;
+    let file = appender(&dir, program)?;
     let to_file = tracing_subscriber::fmt::layer()
         .with_ansi(false)
         .with_writer(file)
@@ -102,29 +93,50 @@ pub fn init(data_dir: &Path, program: &'static str, echo: Echo) -> Result<LogGua
     })
 }
 
-/// Info, or what `BRANCHDESK_LOG`/`RUST_LOG` asks for when that is more.
+/// Today's file of `program` in `dir`, the oldest beyond [`KEEP_FILES`] deleted. The
+/// appender counts as its own every file whose name starts with `program`, so no program's
+/// name may start with another's (hence `branchdesk-app`, not `branchdesk`).
+fn appender(dir: &Path, program: &'static str) -> Result<RollingFileAppender> {
+    RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix(program)
+        .filename_suffix("log")
+        .max_log_files(KEEP_FILES)
+        .build(dir)
+        .map_err(|source| Error::LogFolder {
+            path: dir.to_path_buf(),
+            source: source.into(),
+        })
+}
+
+/// Info, or what `BRANCHDESK_LOG`/`RUST_LOG` asks for when that is more; the HTTP stack
+/// never below info.
 fn filter() -> EnvFilter {
     let asked = std::env::var(LOG_ENV)
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_default();
-    let info = || {
-        EnvFilter::builder()
-            .with_default_directive(LevelFilter::INFO.into())
-            .parse_lossy("")
-    };
-    let mut filter = EnvFilter::builder()
-        .with_default_directive(LevelFilter::INFO.into())
-        .parse_lossy(&asked);
-    if filter
-        .max_level_hint()
-        .is_some_and(|level| level < LevelFilter::INFO)
-    {
-        filter = info();
-    }
+    let mut filter = asked_for(&asked);
     for target in QUIET {
         if let Ok(directive) = format!("{target}=info").parse::<Directive>() {
             filter = filter.add_directive(directive);
         }
+    }
+    filter
+}
+
+/// `asked` as a filter, unless it asks for less than info (or is not a filter at all).
+fn asked_for(asked: &str) -> EnvFilter {
+    let build = |directives: &str| {
+        EnvFilter::builder()
+            .with_default_directive(LevelFilter::INFO.into())
+            .parse_lossy(directives)
+    };
+    let filter = build(asked);
+    if filter
+        .max_level_hint()
+        .is_some_and(|level| level < LevelFilter::INFO)
+    {
+        return build("");
     }
     filter
 }
@@ -147,4 +159,52 @@ fn log_panics() {
         tracing::error!(%location, %message, "panic");
         previous(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn count(dir: &Path, prefix: &str) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{prefix}."))
+            })
+            .count()
+    }
+
+    #[test]
+    fn old_files_beyond_the_limit_go_and_the_other_programs_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        for day in 1..=20 {
+            for program in ["branchdesk-cli", "branchdesk-app"] {
+                let name = format!("{program}.2025-01-{day:02}.log");
+                std::fs::write(dir.path().join(name), b"old\n").unwrap();
+            }
+        }
+        let mut file = appender(dir.path(), "branchdesk-cli").unwrap();
+        file.write_all(b"today\n").unwrap();
+        assert!(
+            count(dir.path(), "branchdesk-cli") <= KEEP_FILES,
+            "{}",
+            count(dir.path(), "branchdesk-cli")
+        );
+        assert_eq!(count(dir.path(), "branchdesk-app"), 20);
+    }
+
+    #[test]
+    fn the_level_is_info_unless_more_is_asked_for() {
+        let level = |asked: &str| asked_for(asked).max_level_hint();
+        assert_eq!(level(""), Some(LevelFilter::INFO));
+        assert_eq!(level("warn"), Some(LevelFilter::INFO));
+        assert_eq!(level("off"), Some(LevelFilter::INFO));
+        assert_eq!(level("debug"), Some(LevelFilter::DEBUG));
+        assert_eq!(level("branchdesk_engine=trace"), Some(LevelFilter::TRACE));
+    }
 }
