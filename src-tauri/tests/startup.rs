@@ -214,88 +214,56 @@ fn db_of(folder: &Folder) -> PathBuf {
     folder.data().join(DATABASE_FILE)
 }
 
-/// Not a check of its own: run by the locked-keyring test inside its own keyring session,
-/// to make a vault there (the folder in `MAKE_VAULT_IN`) before the collection is locked.
-#[test]
-#[ignore = "a helper of a_locked_keyring_is_shown_logged_and_changes_nothing"]
-fn make_a_vault_for_the_locked_case() {
-    if let Some(dir) = std::env::var_os("MAKE_VAULT_IN") {
-        drop(Vault::open(std::path::Path::new(&dir), &keyring()).unwrap());
-    }
-}
+/// Set in the copy of this test that runs inside its own keyring session.
+const INSIDE: &str = "BRANCHDESK_TEST_INSIDE_OWN_KEYRING";
 
 #[test]
 #[ignore = "needs the e2e-hooks build, dbus-run-session and gnome-keyring: run by cargo xtask test"]
 fn a_locked_keyring_is_shown_logged_and_changes_nothing() {
-    // A session bus and keyring of its own, since a locked collection cannot be unlocked
-    // again without a person at a prompt; no display, so the unlock prompt is dismissed at
-    // once instead of waiting for someone.
-    let folder = Folder {
-        root: tempfile::tempdir().unwrap(),
-    };
-    let before = folder.root.path().join("before");
-    let dialogs = folder.root.path().join("dialogs.txt");
-    let wait = "for _ in $(seq 50); do dbus-send --session --print-reply \
-        --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
-        string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break; \
-        sleep 0.1; done;";
-    let script = format!(
-        "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); \
-         chmod 700 \"$XDG_RUNTIME_DIR\"; \
-         eval \"$(printf %s own-keyring | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         {wait} \
-         MAKE_VAULT_IN=\"$BRANCHDESK_DATA_DIR\" \"$SELF\" --ignored --exact \
-           make_a_vault_for_the_locked_case >/dev/null; \
-         dbus-send --session --print-reply --dest=org.freedesktop.secrets \
-           /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock \
-           array:objpath:/org/freedesktop/secrets/collection/login >/dev/null; \
-         cp -a \"$BRANCHDESK_DATA_DIR\" '{}'; \
-         set +e; timeout 60 \"$APP\"; echo \"exit=$?\"",
-        before.display()
-    );
-    let out = Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", &script])
-        .env("SELF", std::env::current_exe().unwrap())
-        .env("APP", env!("CARGO_BIN_EXE_branchdesk"))
-        .env("BRANCHDESK_DATA_DIR", folder.data())
-        .env("BRANCHDESK_E2E_DIALOGS", &dialogs)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .stdin(Stdio::null())
+    if std::env::var_os(INSIDE).is_none() {
+        // A locked collection cannot be unlocked again without a person at a prompt, so
+        // this test runs again in a session bus and keyring of its own; without a display
+        // there, the unlock prompt is dismissed at once instead of waiting for someone.
+        let name = "a_locked_keyring_is_shown_logged_and_changes_nothing";
+        let script = format!(
+            "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); \
+             chmod 700 \"$XDG_RUNTIME_DIR\"; \
+             eval \"$(printf %s own-keyring | gnome-keyring-daemon --unlock --components=secrets)\"; \
+             for _ in $(seq 50); do dbus-send --session --print-reply \
+               --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+               org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+               | grep -q 'boolean true' && break; sleep 0.1; done; \
+             \"$SELF\" --ignored --exact {name} --nocapture"
+        );
+        let out = Command::new("dbus-run-session")
+            .args(["--", "bash", "-c", &script])
+            .env("SELF", std::env::current_exe().unwrap())
+            .env(INSIDE, "1")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}\n{stderr}"
+        );
+        return;
+    }
+    let folder = Folder::used();
+    let locked = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stdout.contains("exit=2"), "{stdout}\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let dialog = std::fs::read_to_string(&dialogs).unwrap_or_default();
-    assert_eq!(
-        dialog.lines().next(),
-        Some("The keyring is locked"),
-        "{dialog}"
-    );
-    assert!(dialog.contains("Unlock it"), "{dialog}");
-
-    let copy = Folder {
-        root: tempfile::tempdir().unwrap(),
-    };
-    std::fs::rename(&before, copy.data()).unwrap();
-    let relative = |folder: &Folder| -> BTreeMap<PathBuf, Vec<u8>> {
-        folder
-            .snapshot()
-            .into_iter()
-            .map(|(path, bytes)| (path.strip_prefix(folder.data()).unwrap().to_owned(), bytes))
-            .collect()
-    };
-    assert!(relative(&folder).contains_key(std::path::Path::new(DATABASE_FILE)));
-    assert!(
-        relative(&folder) == relative(&copy),
-        "the data folder changed"
-    );
-    let log = folder.log();
-    let failed = log
-        .lines()
-        .find(|l| l.contains("ERROR") && l.contains("start-up failed"))
-        .unwrap_or_else(|| panic!("no start-up line in the log: {log}"));
-    assert!(failed.contains("The keyring is locked"), "{failed}");
+    assert!(locked.status.success(), "{locked:?}");
+    folder.refused("The keyring is locked", "Unlock it", &[]);
 }
