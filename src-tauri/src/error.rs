@@ -46,6 +46,9 @@ pub struct UiError {
 
 impl From<EngineError> for UiError {
     fn from(error: EngineError) -> Self {
+        // Every error that reaches the window is logged with its cause, in the form that
+        // keeps codes and statuses and drops anything that can carry customer data.
+        tracing::info!(error = %error.for_log(), "answered the window with an error");
         let message = error.to_string();
         match error {
             EngineError::Invalid(issues) => {
@@ -134,11 +137,16 @@ impl From<EngineError> for UiError {
             | EngineError::AwaitingTerms
             | EngineError::Vault(_)
             | EngineError::Training(_)
-            | EngineError::Encode(_) => UiError {
-                code: ErrorCode::Internal,
-                message,
-                field: None,
-            },
+            | EngineError::Encode(_)
+            | EngineError::LogFolder { .. }
+            | EngineError::LoggingStarted => {
+                tracing::error!(error = %error.for_log(), "internal error");
+                UiError {
+                    code: ErrorCode::Internal,
+                    message,
+                    field: None,
+                }
+            }
         }
     }
 }

@@ -43,10 +43,13 @@ struct Runtime {
 const RUNNER_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
-    pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let started = Instant::now();
-        let data_dir = branchdesk_vault::data_dir(None)?;
-        let folder = FolderLock::acquire(&data_dir, "Branchdesk")?;
+    /// Opens the vault in `data_dir` (this process holds its `folder`) and starts the
+    /// desk; `started` is when the process began, for the start-up time.
+    pub async fn start(
+        data_dir: PathBuf,
+        folder: FolderLock,
+        started: Instant,
+    ) -> branchdesk_engine::Result<Self> {
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
         let mut runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;

@@ -242,7 +242,7 @@ impl CosClient {
             .when(Error::is_retryable)
             .adjust(crate::http::next_delay)
             .notify(|error, delay| {
-                tracing::warn!(%path, ?delay, error = %error, "COS request will be retried");
+                tracing::warn!(%path, ?delay, error = %error.for_log(), "COS request will be retried");
             })
             .await
     }

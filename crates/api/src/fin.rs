@@ -806,7 +806,7 @@ impl FinClient {
             })
             .adjust(crate::http::next_delay)
             .notify(|error, delay| {
-                tracing::warn!(%path, ?delay, error = %error, "Fin.com request will be retried");
+                tracing::warn!(%path, ?delay, error = %error.for_log(), "Fin.com request will be retried");
             })
             .await
     }
@@ -938,7 +938,7 @@ impl FinClient {
             Some(refresh) => match self.refresh(&refresh).await {
                 Ok(renewed) => renewed,
                 Err(error) => {
-                    tracing::warn!(error = %error, "Fin.com token refresh failed; using the client credentials");
+                    tracing::warn!(error = %error.for_log(), "Fin.com token refresh failed; using the client credentials");
                     self.issue().await?
                 }
             },

@@ -215,10 +215,16 @@ enum ScanCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command = command_name(&cli.command);
+    store::set_command(command);
     match run(cli) {
-        Ok(code) => code,
+        Ok(code) => {
+            tracing::info!(command, "finished");
+            code
+        }
         Err(error) => {
             eprintln!("branchdesk-cli: {error:#}");
+            tracing::error!(command, error = %for_log(&error), "failed");
             ExitCode::from(2)
         }
     }
@@ -240,6 +246,41 @@ fn folder_user(command: &Command) -> Option<&'static str> {
         Command::Cos(_) => "branchdesk-cli cos",
         Command::Audit(_) => "branchdesk-cli audit",
     })
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Sandbox { .. } => "sandbox",
+        Command::Connection(ConnectionCommand::Add { .. }) => "connection add",
+        Command::Connection(ConnectionCommand::List { .. }) => "connection list",
+        Command::Connection(ConnectionCommand::Remove { .. }) => "connection remove",
+        Command::Draft(DraftCommand::Import { .. }) => "draft import",
+        Command::Draft(DraftCommand::List { .. }) => "draft list",
+        Command::Draft(DraftCommand::Check { .. }) => "draft check",
+        Command::Submit { .. } => "submit",
+        Command::Status { .. } => "status",
+        Command::Tos(_) => "tos confirm",
+        Command::Fin(_) => "fin resolve",
+        Command::Cos(_) => "cos resolve",
+        Command::Audit(_) => "audit verify",
+        Command::Scan(_) => "scan check",
+    }
+}
+
+/// The failure as the log keeps it: the typed error's log form when the chain holds one
+/// (codes and statuses, no provider texts); otherwise only that the command failed, since
+/// the CLI's own messages quote file names and draft contents. The full text went to
+/// standard error.
+fn for_log(error: &anyhow::Error) -> String {
+    for cause in error.chain() {
+        if let Some(error) = cause.downcast_ref::<branchdesk_engine::Error>() {
+            return error.for_log().to_string();
+        }
+        if let Some(error) = cause.downcast_ref::<branchdesk_vault::Error>() {
+            return format!("vault: {}", error.for_log());
+        }
+    }
+    "the command refused its input or arguments (told on standard error)".into()
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

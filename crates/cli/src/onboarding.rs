@@ -588,6 +588,8 @@ pub async fn submit(
                 Planned::Queued => planned += 1,
                 Planned::Deferred => deferred += 1,
                 Planned::Refused(why) => {
+                    // The reason can quote the draft's values: it goes to the terminal only.
+                    tracing::info!(draft = %id, "not sent: refused before planning");
                     eprintln!("{id}: not sent: {why}");
                     refused.insert(id, why);
                 }
@@ -597,8 +599,14 @@ pub async fn submit(
         for (id, result) in results {
             match result {
                 Ok(()) => {}
-                Err(EngineError::Provider(e)) if e.is_retryable() => offline += 1,
-                Err(error) => eprintln!("{id}: {error}"),
+                Err(EngineError::Provider(e)) if e.is_retryable() => {
+                    tracing::info!(draft = %id, error = %e.for_log(), "waiting for the network");
+                    offline += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(draft = %id, error = %error.for_log(), "submission stopped");
+                    eprintln!("{id}: {error}");
+                }
             }
         }
         if !wait || (ran == 0 && planned == 0) {
@@ -642,6 +650,13 @@ fn summary(vault: &Vault, refused: &HashMap<DraftId, String>, awaiting: usize) -
         0 => String::new(),
         n => format!(", {n} awaiting the customer's terms"),
     };
+    tracing::info!(
+        submitted = count(DraftState::Submitted) + count(DraftState::Approved),
+        need_attention = count(DraftState::NeedsAttention),
+        awaiting_terms = awaiting,
+        refused = refused.len(),
+        "submit finished"
+    );
     println!(
         "{} submitted, {} waiting to be sent, {} need attention, {} not ready{awaiting_terms}",
         count(DraftState::Submitted) + count(DraftState::Approved),

@@ -3,8 +3,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::sync::OnceLock;
+
 use anyhow::{bail, Context, Result};
 use branchdesk_domain::Sensitive;
+use branchdesk_engine::logging::{self, Echo, LogGuard};
 use branchdesk_engine::{cos_client, http_client, CosConnection, Desk, Environment};
 use branchdesk_vault::{KeyringStore, Provider, Vault};
 
@@ -23,9 +26,35 @@ pub fn keyring() -> KeyringStore {
 pub fn open(data_dir: Option<&Path>) -> Result<(Arc<Vault>, KeyringStore)> {
     let secrets = keyring();
     let dir = branchdesk_vault::data_dir(data_dir)?;
+    start_log(&dir);
     let vault = Vault::open(&dir, &secrets)
         .with_context(|| format!("opening the vault in {}", dir.display()))?;
     Ok((Arc::new(vault), secrets))
+}
+
+static COMMAND: OnceLock<&'static str> = OnceLock::new();
+static LOG: OnceLock<Option<LogGuard>> = OnceLock::new();
+
+/// The command being run, for the log's first line.
+pub fn set_command(command: &'static str) {
+    let _ = COMMAND.set(command);
+}
+
+/// Starts the log in `dir/logs` the first time the data folder is opened: a command
+/// refused for its arguments before that writes nothing anywhere. A log that cannot be
+/// started is said once and does not stop the command.
+fn start_log(dir: &Path) {
+    LOG.get_or_init(|| match logging::init(dir, "branchdesk-cli", Echo::Off) {
+        Ok(guard) => {
+            let command = COMMAND.get().copied().unwrap_or_default();
+            tracing::info!(command, "command");
+            Some(guard)
+        }
+        Err(error) => {
+            eprintln!("branchdesk-cli: warning: no log file: {error}");
+            None
+        }
+    });
 }
 
 pub const ADD_COS_HINT: &str = "branchdesk-cli connection add cos --base-url URL --client-id ID \

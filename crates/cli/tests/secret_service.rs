@@ -1031,3 +1031,146 @@ fn an_unreadable_cos_create_is_resolved_by_staff_and_never_makes_a_second_custom
     let audit = desk.ok(&["audit", "verify"]);
     assert!(!audit.is_empty());
 }
+
+/// Every value of the example drafts in `files` that names or identifies a customer:
+/// names, tax ids, document and phone numbers (also without their separators), e-mail
+/// addresses, address lines, birth dates.
+fn customer_data(files: &[&str]) -> Vec<String> {
+    const KEYS: &[&str] = &[
+        "first",
+        "middle",
+        "last",
+        "legalName",
+        "number",
+        "street1",
+        "street2",
+        "address",
+        "birthDate",
+        "employer",
+    ];
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    match value.as_str() {
+                        Some(text) if KEYS.contains(&key.as_str()) && text.len() >= 4 => {
+                            found.push(text.to_owned());
+                            let digits: String =
+                                text.chars().filter(char::is_ascii_digit).collect();
+                            if digits.len() >= 7 && digits != text {
+                                found.push(digits);
+                            }
+                        }
+                        _ => walk(value, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, found)),
+            _ => {}
+        }
+    }
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(examples.join(file)).unwrap();
+        walk(&serde_json::from_str(&text).unwrap(), &mut found);
+    }
+    found
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn the_log_of_a_whole_session_tells_what_happened_and_holds_no_customer_data_or_secret() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    let cos_files = ["personal.json", "business.json", "several.json"];
+    let fin_files = ["fin-drivers-licence.json"];
+
+    // COS: a crash after the provider accepted a step, then a faulty network.
+    desk.connect(&sandbox);
+    for file in cos_files {
+        desk.ok(&["draft", "import", examples.join(file).to_str().unwrap()]);
+    }
+    let out = desk
+        .cli()
+        .args(["submit", "--wait", "--concurrency", "2"])
+        .env("BRANCHDESK_FAILPOINT", "after_provider_2xx@4")
+        .output()
+        .unwrap();
+    assert!(killed_by_abort(&out.status), "{out:?}");
+    sandbox.faults(json!([
+        { "kind": "status", "status": 503, "rate": 0.2 },
+        { "kind": "reset_response", "rate": 0.1 }
+    ]));
+    desk.finish();
+    sandbox.faults(json!([]));
+    desk.assert_all_sent_once(&sandbox, 6);
+
+    // Fin.com: created, waiting for the terms, the scans uploaded and attached.
+    desk.connect_fin(&sandbox);
+    for file in fin_files {
+        desk.ok(&["draft", "import", examples.join(file).to_str().unwrap()]);
+    }
+    desk.ok(&["submit", "--wait"]);
+    let fin = desk
+        .status()
+        .into_iter()
+        .find(|d| d["provider"] == "fin")
+        .unwrap();
+    let id = fin["id"].as_str().unwrap();
+    desk.ok(&["tos", "confirm", id, "--staff", "Ann Teller"]);
+    desk.finish();
+    // A refusal that names a draft id but holds no customer data either.
+    desk.refused(&["tos", "confirm", id, "--staff", "Ann Teller"]);
+
+    let mut logs = Vec::new();
+    files_under(&desk.data().join("logs"), &mut logs);
+    assert!(!logs.is_empty(), "no log file in {}", desk.data().display());
+    assert!(
+        logs.iter().all(|(path, _)| path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("branchdesk-cli.")),
+        "{logs:?}"
+    );
+    let text: String = logs
+        .iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    // What happened is there: each command, the requests and their answers, the retries
+    // the faults caused, the crash, and the refusal.
+    for expected in [
+        " INFO ",
+        "command=\"submit\"",
+        "command=\"tos confirm\"",
+        "COS answered",
+        "COS request will be retried",
+        "Fin.com answered",
+        "status=503",
+        "failpoint reached",
+        " ERROR ",
+    ] {
+        assert!(
+            text.contains(expected),
+            "no {expected:?} in the log:\n{text}"
+        );
+    }
+
+    // Nothing that identifies the customers, and no credential.
+    let mut secrets = customer_data(&cos_files);
+    secrets.extend(customer_data(&fin_files));
+    assert!(secrets.len() > 30, "{secrets:?}");
+    secrets.push(sandbox.secret());
+    secrets.push(
+        sandbox.ready["credentials"]["fin"]["client_secret"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    );
+    for secret in &secrets {
+        assert!(!text.contains(secret.as_str()), "the log holds {secret:?}");
+    }
+    assert!(!has_token_shape(text.as_bytes()), "the log holds a token");
+}

@@ -574,7 +574,7 @@ impl Desk {
                             {
                                 asked = asked.max(Some(wait));
                             }
-                            tracing::warn!(%draft, error = %error, "submission paused");
+                            tracing::warn!(%draft, error = %error.for_log(), "submission paused");
                         }
                     }
                 }
@@ -626,7 +626,7 @@ impl Desk {
                 Ok(now) if now.state == DraftState::Submitted.as_str() => undecided += 1,
                 Ok(_) => {}
                 Err(error) => {
-                    tracing::warn!(draft = %draft.id, error = %error, "status not followed")
+                    tracing::warn!(draft = %draft.id, error = %error.for_log(), "status not followed")
                 }
             }
         }
@@ -1542,86 +1542,5 @@ pub fn without_blank_rows(draft: &Draft) -> Draft {
     d
 }
 
-/// Test hook for crash tests: `BRANCHDESK_FAILPOINT=<point>[@N]` aborts the process the Nth
-/// time (default the first) the runner reaches `<point>`:
-///
-/// - `before_send`: just before the step's request leaves (its `sent` mark may not be on
-///   disk yet);
-/// - `during_send`: the request is on its way (aborts 50 ms into it, or as its answer
-///   arrives if that is sooner, before anything is recorded);
-/// - `after_provider_2xx`: the provider accepted the step, the vault does not know yet.
-///
-/// Always compiled in, so the binaries under test are the ones shipped; without the variable
-/// each check is one load of a value read once per process.
-pub mod failpoint {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    use std::sync::OnceLock;
-    use std::time::Duration;
-
-    pub const ENV: &str = "BRANCHDESK_FAILPOINT";
-
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Point {
-        BeforeSend,
-        DuringSend,
-        AfterProvider2xx,
-    }
-
-    struct Armed {
-        point: Point,
-        nth: u32,
-        reached: AtomicU32,
-    }
-
-    fn armed_point() -> Option<&'static Armed> {
-        static ARMED: OnceLock<Option<Armed>> = OnceLock::new();
-        ARMED
-            .get_or_init(|| {
-                let value = std::env::var(ENV).ok()?;
-                let (name, nth) = match value.split_once('@') {
-                    Some((name, nth)) => (name, nth.trim().parse().ok()?),
-                    None => (value.as_str(), 1),
-                };
-                let point = match name.trim() {
-                    "before_send" => Point::BeforeSend,
-                    "during_send" => Point::DuringSend,
-                    "after_provider_2xx" => Point::AfterProvider2xx,
-                    _ => return None,
-                };
-                Some(Armed {
-                    point,
-                    nth,
-                    reached: AtomicU32::new(0),
-                })
-            })
-            .as_ref()
-    }
-
-    pub fn armed(point: Point) -> bool {
-        armed_point().is_some_and(|a| a.point == point)
-    }
-
-    /// Aborts if `point` is armed and this is its Nth arrival. An abort, not a panic or an
-    /// exit: nothing unwinds, no destructor or buffered write runs, as in a power cut.
-    pub fn hit(point: Point) {
-        if let Some(armed) = armed_point().filter(|a| a.point == point) {
-            if armed.reached.fetch_add(1, Ordering::SeqCst) + 1 == armed.nth {
-                eprintln!("failpoint {point:?} reached: aborting");
-                std::process::abort();
-            }
-        }
-    }
-
-    /// Runs `request` and, on the armed arrival, aborts while it is in flight.
-    pub async fn during<T>(request: impl std::future::Future<Output = T>) -> T {
-        let Some(armed) = armed_point() else {
-            return request.await;
-        };
-        if armed.reached.fetch_add(1, Ordering::SeqCst) + 1 != armed.nth {
-            return request.await;
-        }
-        let _ = tokio::time::timeout(Duration::from_millis(50), request).await;
-        eprintln!("failpoint DuringSend reached: aborting");
-        std::process::abort();
-    }
-}
+// The crash-test hook lives in its own module, compiled in only for tests.
+pub use crate::failpoint;

@@ -30,6 +30,42 @@ pub enum Error {
     NothingToResolve { provider: &'static str },
     #[error("could not prepare the request: {0}")]
     Encode(String),
+    #[error("the log folder {path} cannot be used: {source}. Check the data folder is writable.")]
+    LogFolder {
+        path: std::path::PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("logging was already started in this process")]
+    LoggingStarted,
+}
+
+impl Error {
+    /// The error as a log file may keep it: what kind of failure and its codes, never text
+    /// that can carry customer data (a provider's message, a rule's wording about a value,
+    /// a decoder's complaint quoting it, a scan's file name).
+    pub fn for_log(&self) -> LogForm<'_> {
+        LogForm(self)
+    }
+}
+
+/// See [`Error::for_log`].
+pub struct LogForm<'a>(&'a Error);
+
+impl std::fmt::Display for LogForm<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Error::Invalid(issues) => {
+                let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
+                write!(f, "invalid draft, rules [{}]", codes.join(", "))
+            }
+            Error::Provider(error) => write!(f, "provider: {}", error.for_log()),
+            Error::Vault(error) => write!(f, "vault: {}", error.for_log()),
+            Error::ScanRefused(_) => f.write_str("scan refused"),
+            Error::Encode(_) => f.write_str("a request or stored step could not be encoded"),
+            // Folders, states and fixed wording only.
+            other => write!(f, "{other}"),
+        }
+    }
 }
 
 impl From<branchdesk_domain::Error> for Error {

@@ -5,7 +5,9 @@
 pub mod connectivity;
 pub mod cos_recovery;
 pub mod desk;
+pub mod failpoint;
 pub mod fin;
+pub mod logging;
 pub mod plan;
 pub mod scanner;
 pub mod scans;
@@ -16,5 +18,5 @@ pub mod workstation;
 mod error;
 
 pub use desk::Desk;
-pub use error::{Error, Result};
+pub use error::{Error, LogForm, Result};
 pub use workstation::{cos_client, http_client, CosConnection, CosOutcome, Environment};

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+use crate::keycheck::{self, Verdict};
 use crate::keys::{self, Key, DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 use crate::{Error, Result, SecretStore};
 
@@ -72,14 +73,22 @@ impl Vault {
             }
             None => keys::create(secrets, DATABASE_KEY_ENTRY)?,
         };
-        let mut conn = connect(&db_path, exists, &key)?;
-        migrate(&mut conn, &db_path)?;
-        let reader = connect(&db_path, true, &key)?;
+        let mut conn = connect(&db_path, exists, &key)
+            .map_err(|error| unreadable(error, &dir, &db_path, &key))?;
+        // The first page decrypted with this key, so from here on a page that fails its
+        // checks is damage, not a wrong key.
+        let db_file = db_path.clone();
+        let as_damage = move |error| damaged(error, &db_file);
+        migrate(&mut conn, &db_path).map_err(&as_damage)?;
+        let reader = connect(&db_path, true, &key).map_err(&as_damage)?;
+        keycheck::record(&dir, &key)?;
 
         let scan_key = match keys::load(secrets, SCAN_KEY_ENTRY)? {
             Some(key) => key,
             None => {
-                let scans: i64 = conn.query_row("SELECT count(*) FROM scans", [], |r| r.get(0))?;
+                let scans: i64 = conn
+                    .query_row("SELECT count(*) FROM scans", [], |r| r.get(0))
+                    .map_err(|e| as_damage(e.into()))?;
                 if scans > 0 {
                     return Err(Error::ScanKeyMissing {
                         path: dir.join(crate::scans::SCANS_DIR),
@@ -98,7 +107,7 @@ impl Vault {
             queued: Mutex::new(Vec::new()),
             scan_key,
         };
-        vault.sweep_scans()?;
+        vault.sweep_scans().map_err(&as_damage)?;
         Ok(vault)
     }
 
@@ -274,6 +283,40 @@ fn copy_error(error: &rusqlite::Error) -> rusqlite::Error {
     }
 }
 
+/// Why a database whose first page would not decrypt cannot be read, as its key check
+/// tells: a wrong key, a damaged file, or no way to know.
+fn unreadable(error: Error, dir: &Path, path: &Path, key: &Key) -> Error {
+    let Error::WrongDatabaseKey { entry, .. } = error else {
+        return error;
+    };
+    let path = path.to_path_buf();
+    match keycheck::verdict(dir, key) {
+        Verdict::Matches => Error::DatabaseCorrupt { path },
+        Verdict::Differs => Error::WrongDatabaseKey { path, entry },
+        Verdict::Unknown => Error::DatabaseUnreadable { path, entry },
+    }
+}
+
+/// A failure reading a database already opened with its key: SQLite's "malformed" and
+/// SQLCipher's failed page check both mean the file is damaged.
+fn damaged(error: Error, path: &Path) -> Error {
+    let code = match &error {
+        Error::Database(rusqlite::Error::SqliteFailure(e, _))
+        | Error::Migration {
+            source: rusqlite::Error::SqliteFailure(e, _),
+            ..
+        } => Some(e.code),
+        Error::WrongDatabaseKey { .. } => Some(ErrorCode::NotADatabase),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::DatabaseCorrupt {
+            path: path.to_path_buf(),
+        },
+        _ => error,
+    }
+}
+
 fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if !exists {
@@ -297,7 +340,8 @@ fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     ));
     conn.execute_batch(&pragma)?;
 
-    // The key is only checked when a page is read.
+    // The key is only checked when a page is read. A first page that fails its check is
+    // reported as a wrong key here; `unreadable` asks the key check which it really is.
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
         row.get::<_, i64>(0)
     }) {

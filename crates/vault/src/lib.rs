@@ -8,6 +8,7 @@ mod connections;
 mod db;
 mod drafts;
 mod error;
+mod keycheck;
 mod keys;
 mod lock;
 mod outbox;
@@ -23,7 +24,8 @@ pub use audit::{
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
-pub use error::{Error, Result};
+pub use error::{Error, LogForm, Result};
+pub use keycheck::KEY_CHECK_FILE;
 pub use keys::{DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use outbox::{AfterStep, Claim, NewStep, Plan, PlannedSubmission, Step, StepFailure};

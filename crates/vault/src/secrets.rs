@@ -45,7 +45,14 @@ impl KeyringStore {
 fn keyring_error(error: keyring::Error) -> Error {
     // The keyring's own message names the failure (locked, no service, …) but never the
     // secret, so it is safe to pass on.
-    Error::Keyring(error.to_string())
+    let detail = error.to_string();
+    match error {
+        // Locked, or an unlock prompt that was dismissed or could not be shown.
+        keyring::Error::NoStorageAccess(_) => Error::KeyringLocked { detail },
+        // No keyring service answered (no Secret Service on the session bus, no bus).
+        keyring::Error::PlatformFailure(_) => Error::KeyringUnavailable { detail },
+        _ => Error::Keyring(detail),
+    }
 }
 
 impl SecretStore for KeyringStore {
