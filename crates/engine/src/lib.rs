@@ -4,6 +4,7 @@
 
 pub mod connectivity;
 pub mod desk;
+pub mod drafts_lifecycle;
 pub mod fin;
 pub mod plan;
 pub mod scanner;
