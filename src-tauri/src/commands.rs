@@ -430,12 +430,15 @@ pub fn fin_terms_open(
     draft_id: String,
 ) -> Answer<()> {
     use tauri_plugin_opener::OpenerExt;
-    let terms = state
-        .desk()
+    let desk = state.desk();
+    let terms = desk
         .terms(&draft_id)?
         .ok_or(branchdesk_engine::Error::NotFound)?;
+    // The engine checked the link already; the shell asks again right before handing it to
+    // the system, so nothing but an https page on Fin.com's own domain is ever opened.
+    let url = desk.checked_terms_url(&terms.url)?;
     app.opener()
-        .open_url(terms.url, None::<&str>)
+        .open_url(url.as_str(), None::<&str>)
         .map_err(|e| {
             branchdesk_engine::Error::Encode(format!("the browser could not be opened: {e}"))
         })?;

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     CannotDeleteSubmitted,
     /// The draft cannot be archived now: never sent (delete it) or being sent (wait).
     CannotArchive,
+    /// Fin.com's terms link is not on the connection's own Fin.com host: never opened.
+    TermsLinkRefused,
     /// A scan file cannot be used; the message says why.
     ScanRefused,
     /// The scanner folder is not set or cannot be watched; the message says what to do.
@@ -116,6 +118,11 @@ impl From<EngineError> for UiError {
             },
             EngineError::CannotArchive(_) => UiError {
                 code: ErrorCode::CannotArchive,
+                message,
+                field: None,
+            },
+            EngineError::TermsLinkRefused(_) => UiError {
+                code: ErrorCode::TermsLinkRefused,
                 message,
                 field: None,
             },

@@ -618,9 +618,12 @@ pub async fn submit(
     for id in drafts_in(vault, &[DraftState::Waiting])? {
         if awaits_terms(vault, id)? {
             awaiting += 1;
-            let url = desk
-                .terms(&id.to_string())?
-                .map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url);
+            let url = match desk.terms(&id.to_string()) {
+                Ok(terms) => terms.map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url),
+                // A link off Fin.com's own domain is not printed: only why.
+                Err(error @ EngineError::TermsLinkRefused(_)) => format!("(none: {error})"),
+                Err(error) => return Err(error.into()),
+            };
             eprintln!(
                 "{id}: waits for the customer to accept Fin.com's terms at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
             );
@@ -696,10 +699,18 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
                 text(&r["name"]),
             )?;
             if r["state"] == AWAITING_TERMS {
+                let link = match fin["tosUrl"].as_str() {
+                    Some(url) => url.to_owned(),
+                    // `tosUrl` is left out when the engine refused the link; say why.
+                    None => match desk.terms(&text(&r["id"])) {
+                        Err(error @ EngineError::TermsLinkRefused(_)) => format!("(none: {error})"),
+                        _ => "-".to_owned(),
+                    },
+                };
                 writeln!(
                     out,
                     "    show the customer Fin.com's terms: {}\n    once accepted: branchdesk-cli tos confirm {} --staff NAME",
-                    text(&fin["tosUrl"]),
+                    link,
                     text(&r["id"]),
                 )?;
             }

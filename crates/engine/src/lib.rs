@@ -10,6 +10,7 @@ pub mod plan;
 pub mod scanner;
 pub mod scans;
 pub mod setup;
+pub mod terms_link;
 pub mod training;
 pub mod workstation;
 
