@@ -15,6 +15,7 @@ mod connection;
 mod onboarding;
 mod scan;
 mod store;
+mod terminal;
 
 #[derive(Parser)]
 #[command(name = "branchdesk-cli", version, about)]
@@ -195,7 +196,11 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("branchdesk-cli: {error:#}");
+            // An error can carry a provider's message: its control characters are escaped.
+            eprintln!(
+                "branchdesk-cli: {}",
+                terminal::printable_lines(&format!("{error:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod drafts_lifecycle;
 pub mod fin;
 pub mod plan;
+pub mod scan_path;
 pub mod scanner;
 pub mod scans;
 pub mod setup;
