@@ -368,12 +368,14 @@ pub fn list(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     for d in drafts {
         writeln!(
             out,
-            "{}  {:<15} {:<7} {:<12} {}",
+            "{}  {:<15} {:<7} {:<12} {}{}",
             d.id,
             d.state,
             d.kind.as_str(),
             d.masked_tax_id.as_ref().map_or("", |m| m.as_str()),
-            printable(&d.display_name)
+            printable(&d.display_name),
+            // Archived in the app: kept, and hidden from its Drafts list.
+            if d.archived { "  (archived)" } else { "" }
         )?;
     }
     Ok(ExitCode::SUCCESS)
