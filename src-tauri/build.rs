@@ -11,6 +11,8 @@ fn main() {
         "draft_list",
         "draft_duplicate",
         "draft_delete",
+        "draft_archive",
+        "draft_unarchive",
         "draft_validate",
         "draft_submit",
         "submission_status",

@@ -110,6 +110,19 @@ export const duplicateDraft = (id) => call("draft_duplicate", { id });
 export const deleteDraft = (id) => call("draft_delete", { id });
 
 /**
+ * Hides a sent draft from the Drafts list; it stays under the Archived filter.
+ * @param {string} id
+ * @returns {Promise<void>}
+ */
+export const archiveDraft = (id) => call("draft_archive", { id });
+
+/**
+ * @param {string} id
+ * @returns {Promise<void>}
+ */
+export const unarchiveDraft = (id) => call("draft_unarchive", { id });
+
+/**
  * The rules' issues with a draft, and the Latin forms to offer beside its `_en` fields.
  * @param {Draft} draft
  * @returns {Promise<Validation>}

@@ -111,6 +111,19 @@ pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
     Ok(state.desk().delete_draft(&id)?)
 }
 
+/// Hides a sent draft from the Drafts list, keeping everything it has; it stays under the
+/// Archived filter.
+#[tauri::command]
+pub fn draft_archive(state: State<'_, AppState>, id: String) -> Answer<()> {
+    Ok(state.desk().archive_draft(&id)?)
+}
+
+/// Brings an archived draft back into the Drafts list.
+#[tauri::command]
+pub fn draft_unarchive(state: State<'_, AppState>, id: String) -> Answer<()> {
+    Ok(state.desk().unarchive_draft(&id)?)
+}
+
 /// The rules' verdict on a draft as staff type it, and the Latin forms the form offers
 /// beside the `_en` fields Fin.com needs.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -201,6 +214,8 @@ pub async fn connection_save(
     state: State<'_, AppState>,
     input: ConnectionInput,
 ) -> Answer<SettingsView> {
+    // Refused before anything is written: the apply below would refuse after the save.
+    state.ensure_queue_empty()?;
     setup::add_connection(&state.vault, &state.secrets, &input)?;
     let settings = Settings::load(&state.data_dir);
     if !settings.training {
@@ -213,10 +228,9 @@ pub async fn connection_save(
 #[tauri::command]
 pub async fn connection_remove(state: State<'_, AppState>, id: String) -> Answer<SettingsView> {
     let id = id.parse().map_err(|_| branchdesk_engine::Error::NotFound)?;
-    state
-        .vault
-        .remove_connection(id, &state.secrets)
-        .map_err(branchdesk_engine::Error::from)?;
+    // Refused before anything is removed: the apply below would refuse after the removal.
+    state.ensure_queue_empty()?;
+    setup::remove_connection(&state.vault, &state.secrets, id)?;
     // Without its connection the desk cannot stay on it: back to what the settings allow.
     state.apply(&Settings::load(&state.data_dir)).await?;
     settings_view(&state)
@@ -416,12 +430,15 @@ pub fn fin_terms_open(
     draft_id: String,
 ) -> Answer<()> {
     use tauri_plugin_opener::OpenerExt;
-    let terms = state
-        .desk()
+    let desk = state.desk();
+    let terms = desk
         .terms(&draft_id)?
         .ok_or(branchdesk_engine::Error::NotFound)?;
+    // The engine checked the link already; the shell asks again right before handing it to
+    // the system, so nothing but an https page on Fin.com's own domain is ever opened.
+    let url = desk.checked_terms_url(&terms.url)?;
     app.opener()
-        .open_url(terms.url, None::<&str>)
+        .open_url(url.as_str(), None::<&str>)
         .map_err(|e| {
             branchdesk_engine::Error::Encode(format!("the browser could not be opened: {e}"))
         })?;

@@ -21,8 +21,14 @@ pub enum ErrorCode {
     NotFound,
     /// The draft has been submitted and cannot change.
     Frozen,
-    /// Work is queued; the environment cannot change now.
+    /// Work is queued; the environment or a connection cannot change now.
     QueueBusy,
+    /// The draft has been, or may have been, sent: it can be archived, not deleted.
+    CannotDeleteSubmitted,
+    /// The draft cannot be archived now: never sent (delete it) or being sent (wait).
+    CannotArchive,
+    /// Fin.com's terms link is not on the connection's own Fin.com host: never opened.
+    TermsLinkRefused,
     /// A scan file cannot be used; the message says why.
     ScanRefused,
     /// The scanner folder is not set or cannot be watched; the message says what to do.
@@ -125,6 +131,21 @@ impl From<EngineError> for UiError {
             },
             EngineError::NothingToResolve { .. } => UiError {
                 code: ErrorCode::NothingToResolve,
+                message,
+                field: None,
+            },
+            EngineError::CannotDeleteSubmitted(_) => UiError {
+                code: ErrorCode::CannotDeleteSubmitted,
+                message,
+                field: None,
+            },
+            EngineError::CannotArchive(_) => UiError {
+                code: ErrorCode::CannotArchive,
+                message,
+                field: None,
+            },
+            EngineError::TermsLinkRefused(_) => UiError {
+                code: ErrorCode::TermsLinkRefused,
                 message,
                 field: None,
             },

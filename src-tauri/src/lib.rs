@@ -72,6 +72,8 @@ pub fn run() {
             commands::draft_list,
             commands::draft_duplicate,
             commands::draft_delete,
+            commands::draft_archive,
+            commands::draft_unarchive,
             commands::draft_validate,
             commands::draft_submit,
             commands::submission_status,

@@ -164,7 +164,11 @@ export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "l
  */
 names: Array<string>, };
 
-export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, };
+export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, 
+/**
+ * Hidden from the list but under the Archived filter.
+ */
+archived: boolean, };
 
 export type DraftRecord = { id: string, draft: Draft, state: string, };
 
@@ -190,7 +194,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "scan_refused" | "scanner_folder" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "internal";
 
 export type FinOutcome = { customerId: string, 
 /**

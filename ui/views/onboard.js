@@ -286,7 +286,8 @@ function fieldBlock(state, field) {
       id,
       type: field.sensitive ? "password" : "text",
       "data-path": field.path,
-      autocomplete: field.autocomplete ?? "off",
+      // Customer data: the webview neither offers nor remembers entries for it.
+      autocomplete: "off",
       spellcheck: "false",
       "aria-describedby": describedBy,
     });

@@ -387,7 +387,17 @@ async function showTerms(view, draftId) {
   let terms;
   try {
     terms = await api.finTerms(draftId);
-  } catch {
+  } catch (e) {
+    const error = /** @type {import("../api.js").CommandError} */ (e);
+    // A link not on Fin.com's own domain is neither drawn nor offered: only the reason.
+    if (error.code === "terms_link_refused") {
+      view.termsShown = true;
+      view.terms.replaceChildren(
+        el("h2", { id: "fin-terms-title", tabindex: "-1" }, [t("terms.title")]),
+        el("p", { id: "terms-refused", class: "error", role: "alert" }, [error.detail]),
+      );
+      view.terms.hidden = false;
+    }
     return;
   }
   if (!terms || terms.accepted) return;

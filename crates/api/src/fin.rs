@@ -610,6 +610,12 @@ impl FinClient {
         })
     }
 
+    /// The base URL the client was configured with, checked: whatever Fin.com links to
+    /// (its terms page) is judged against this connection's own host.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// Obtains a token now by client credentials, to check that they work.
     pub async fn check_credentials(&self) -> Result<()> {
         let mut tokens = self.tokens.lock().await;

@@ -16,6 +16,7 @@ mod onboarding;
 mod resolve;
 mod scan;
 mod store;
+mod terminal;
 
 #[derive(Parser)]
 #[command(name = "branchdesk-cli", version, about)]
@@ -223,7 +224,11 @@ fn main() -> ExitCode {
             code
         }
         Err(error) => {
-            eprintln!("branchdesk-cli: {error:#}");
+            // An error can carry a provider's message: its control characters are escaped.
+            eprintln!(
+                "branchdesk-cli: {}",
+                terminal::printable_lines(&format!("{error:#}"))
+            );
             tracing::error!(command, error = %for_log(&error), "failed");
             ExitCode::from(2)
         }

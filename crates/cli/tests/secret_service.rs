@@ -1174,3 +1174,63 @@ fn the_log_of_a_whole_session_tells_what_happened_and_holds_no_customer_data_or_
     }
     assert!(!has_token_shape(text.as_bytes()), "the log holds a token");
 }
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn a_connection_is_neither_replaced_nor_removed_while_work_is_queued() {
+    let root = tempfile::tempdir().unwrap();
+    let db = root.path().join("sandbox.sqlite");
+    let sandbox = Sandbox::start_on(0, &db);
+    let port = sandbox.port();
+    let desk = Desk::new();
+    desk.connect(&sandbox);
+    let secret = sandbox.secret();
+    let cos = sandbox.ready["credentials"]["cos"].clone();
+    let url = sandbox.url.clone();
+    // Down before anything is sent: the draft stays queued.
+    drop(sandbox);
+    desk.import(&people(1, 150));
+    let _ = desk.run(&["submit"]);
+    let before = desk.ok(&["connection", "list", "--json"]);
+    let id = serde_json::from_str::<Value>(&before).unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut child = desk
+        .cli()
+        .args(["connection", "add", "cos", "--base-url", &url])
+        .args(["--client-id", cos["client_id"].as_str().unwrap()])
+        .args(["--partner-id", cos["partner_id"].as_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"another-secret")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("still queued"),
+        "{out:?}"
+    );
+    let err = desk.refused(&["connection", "remove", &id]);
+    assert!(err.contains("still queued"), "{err}");
+    assert_eq!(desk.ok(&["connection", "list", "--json"]), before);
+
+    // The secret in the keyring is the one the queue was planned with: it drains with it.
+    let sandbox = Sandbox::start_on(port, &db);
+    assert_eq!(sandbox.secret(), secret);
+    desk.finish();
+    desk.assert_all_sent_once(&sandbox, 1);
+    // With the queue empty, the connection goes, secret and all.
+    assert!(desk
+        .ok(&["connection", "remove", &id])
+        .contains("removed, with its secret"));
+    assert_eq!(desk.ok(&["connection", "list", "--json"]).trim(), "[]");
+}

@@ -80,6 +80,8 @@ pub struct DraftListItem {
     pub kind: PartyKind,
     pub state: String,
     pub updated_at: String,
+    /// Hidden from the list but under the Archived filter.
+    pub archived: bool,
 }
 
 /// What went wrong with a step, placed on the draft field it concerns when known.
@@ -279,11 +281,15 @@ impl Desk {
         })
     }
 
+    /// The Drafts list: `state` is a draft state, empty for all, or
+    /// [`crate::drafts_lifecycle::ARCHIVED`] for the archived drafts, which no other
+    /// filter shows.
     pub fn list_drafts(&self, search: &str, state: &str) -> Result<Vec<DraftListItem>> {
         let filter = DraftFilter {
             name_contains: Some(search.trim().to_owned()).filter(|s| !s.is_empty()),
             states: state.parse::<DraftState>().ok().into_iter().collect(),
             limit: Some(DRAFT_LIST_PAGE),
+            archived: Some(state == crate::drafts_lifecycle::ARCHIVED),
             ..DraftFilter::default()
         };
         Ok(self
@@ -300,6 +306,7 @@ impl Desk {
                 },
                 state: s.state.to_string(),
                 updated_at: local_time(s.updated_at),
+                archived: s.archived,
             })
             .collect())
     }
@@ -309,9 +316,10 @@ impl Desk {
         self.get_draft(&copy.id.to_string())
     }
 
+    /// Deletes a draft never planned; one that may have reached a provider is refused
+    /// ([`Error::CannotDeleteSubmitted`]) and can be archived instead.
     pub fn delete_draft(&self, id: &str) -> Result<()> {
-        self.vault.delete_draft(draft_id(id)?)?;
-        Ok(())
+        crate::drafts_lifecycle::delete(&self.vault, draft_id(id)?)
     }
 
     /// The rules' verdict on a draft as staff see it (blank optional rows ignored).

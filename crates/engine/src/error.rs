@@ -21,7 +21,18 @@ pub enum Error {
     NotFound,
     #[error("this draft has been submitted and can no longer be changed; duplicate it to start a new one")]
     Frozen,
-    #[error("submissions are still queued: let them finish (or fix those that need attention) before switching environment")]
+    /// The draft has been, or may have been, sent to a provider: it is archived, never
+    /// deleted. The message says which state it is in.
+    #[error("this draft is {0} and may already be at the provider, so it cannot be deleted; archive it to hide it from the list")]
+    CannotDeleteSubmitted(String),
+    /// Archiving is for drafts that were sent and are at rest; the message says why not.
+    #[error("this draft is {0}: a draft never sent is deleted rather than archived, and one being sent can be archived once sending has ended")]
+    CannotArchive(String),
+    /// Fin.com's terms link is not on the connection's own Fin.com host; it is never
+    /// opened nor shown as a QR code. The message says why.
+    #[error("Fin.com's terms link was refused and will not be opened or shown: {0}. Ask Fin.com for the customer's terms link.")]
+    TermsLinkRefused(String),
+    #[error("submissions are still queued: let them finish (or fix those that need attention) before switching environment or changing a connection")]
     QueueBusy,
     #[error("the Training sandbox could not start: {0}")]
     Training(String),

@@ -5,13 +5,16 @@
 pub mod connectivity;
 pub mod cos_recovery;
 pub mod desk;
+pub mod drafts_lifecycle;
 pub mod failpoint;
 pub mod fin;
 pub mod logging;
 pub mod plan;
+pub mod scan_path;
 pub mod scanner;
 pub mod scans;
 pub mod setup;
+pub mod terms_link;
 pub mod training;
 pub mod workstation;
 

@@ -420,12 +420,26 @@ fn issue(field: &str, message: &str) -> branchdesk_domain::validate::Issue {
     }
 }
 
-/// Checks a connection form and stores it; the secret only in `secrets`.
+/// Refuses ([`Error::QueueBusy`]) while any of `vaults` has submissions queued. A plan is
+/// made for one connection and one environment: changing either under queued work could
+/// send it where it was not meant to go, so the change waits until the queue is empty.
+pub fn ensure_queue_empty(vaults: &[&Vault]) -> Result<()> {
+    for vault in vaults {
+        if !vault.drafts_with_pending_work()?.is_empty() {
+            return Err(Error::QueueBusy);
+        }
+    }
+    Ok(())
+}
+
+/// Checks a connection form and stores it; the secret only in `secrets`. Refused while
+/// work is queued, before anything is written ([`ensure_queue_empty`]).
 pub fn add_connection(
     vault: &Vault,
     secrets: &dyn SecretStore,
     input: &ConnectionInput,
 ) -> Result<ConnectionView> {
+    ensure_queue_empty(&[vault])?;
     let mut issues = Vec::new();
     let provider = input.provider.parse::<Provider>().ok();
     if provider.is_none() {
@@ -504,6 +518,17 @@ pub fn add_connection(
         vault.remove_connection(previous.id, secrets)?;
     }
     Ok(ConnectionView::from(&added))
+}
+
+/// Removes a connection and its secret; `false` when there was none. Refused while work is
+/// queued, before anything is removed ([`ensure_queue_empty`]).
+pub fn remove_connection(
+    vault: &Vault,
+    secrets: &dyn SecretStore,
+    id: branchdesk_vault::ConnectionId,
+) -> Result<bool> {
+    ensure_queue_empty(&[vault])?;
+    Ok(vault.remove_connection(id, secrets)?)
 }
 
 /// Asks the provider for a token with the stored credentials and says plainly how it went.

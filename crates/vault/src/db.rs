@@ -23,6 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_connections.sql")),
     (6, include_str!("../migrations/0006_drafts_list_index.sql")),
     (7, include_str!("../migrations/0007_fin_selfie.sql")),
+    (8, include_str!("../migrations/0008_drafts_archived.sql")),
 ];
 
 /// The schema version this build writes.

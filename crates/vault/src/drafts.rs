@@ -69,6 +69,8 @@ pub struct DraftSummary {
     pub state: DraftState,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Hidden from the Drafts list's default view; see [`Vault::archive_draft`].
+    pub archived: bool,
 }
 
 /// A draft with its body.
@@ -90,10 +92,12 @@ pub struct DraftFilter {
     pub states: Vec<DraftState>,
     /// At most this many, newest first: a screen's worth. `None` means all.
     pub limit: Option<u32>,
+    /// Only archived drafts (`Some(true)`), only the others (`Some(false)`), or both.
+    pub archived: Option<bool>,
 }
 
 const SUMMARY_COLUMNS: &str =
-    "id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at";
+    "id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at, archived";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<DraftSummary> {
     Ok(DraftSummary {
@@ -105,6 +109,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<DraftSummary> {
         state: column(row, 5)?,
         created_at: time_column(row, 6)?,
         updated_at: time_column(row, 7)?,
+        archived: row.get(8)?,
     })
 }
 
@@ -136,9 +141,9 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
              display_name = excluded.display_name, name_folded = excluded.name_folded,
              masked_tax_id = excluded.masked_tax_id, state = excluded.state,
              body = excluded.body, updated_at = excluded.updated_at
-         RETURNING created_at, updated_at",
+         RETURNING created_at, updated_at, archived",
     )?;
-    let (created_at, updated_at) = statement.query_row(
+    let (created_at, updated_at, archived) = statement.query_row(
         params![
             id.to_string(),
             input.provider.as_str(),
@@ -150,7 +155,7 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
             body,
             now,
         ],
-        |row| Ok((time_column(row, 0)?, time_column(row, 1)?)),
+        |row| Ok((time_column(row, 0)?, time_column(row, 1)?, row.get(2)?)),
     )?;
     Ok(DraftSummary {
         id,
@@ -161,6 +166,7 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
         state: input.state,
         created_at,
         updated_at,
+        archived,
     })
 }
 
@@ -172,6 +178,7 @@ fn list_sql() -> String {
          WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
            AND (?2 IS NULL OR provider = ?2)
            AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
+           AND (?5 IS NULL OR archived = ?5)
          ORDER BY updated_at DESC, id
          LIMIT ?4"
     )
@@ -198,7 +205,7 @@ impl Vault {
             .query_row(
                 &format!("SELECT {SUMMARY_COLUMNS}, body FROM drafts WHERE id = ?1"),
                 [id.to_string()],
-                |row| Ok((summary_from_row(row)?, row.get::<_, String>(8)?)),
+                |row| Ok((summary_from_row(row)?, row.get::<_, String>(9)?)),
             )
             .optional()?;
         match found {
@@ -227,7 +234,13 @@ impl Vault {
         // SQLite reads a negative LIMIT as "no limit".
         let limit = filter.limit.map_or(-1, i64::from);
         let rows = statement.query_map(
-            params![name, filter.provider.map(Provider::as_str), states, limit],
+            params![
+                name,
+                filter.provider.map(Provider::as_str),
+                states,
+                limit,
+                filter.archived
+            ],
             summary_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -254,10 +267,19 @@ impl Vault {
 
     /// Deletes a draft and its scans; `false` if there was none. A scan file that cannot be
     /// removed now is reported, and removed by the sweep at the next open.
+    ///
+    /// Only a draft never planned can go: one that is past `ready`, or has any plan at all,
+    /// has been or may have been sent, and deleting it would drop the provider's ids and
+    /// the outbox that keeps it from being sent twice ([`Error::DeleteRefused`]; archive it
+    /// instead). The check and the delete share one transaction, so a submit cannot slip
+    /// in between.
     pub fn delete_draft(&self, id: DraftId) -> Result<bool> {
         let (changed, scans) = {
             let mut conn = self.conn();
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Some(state) = crate::archive::delete_refusal_in(&tx, id)? {
+                return Err(Error::DeleteRefused { draft: id, state });
+            }
             let scans = {
                 let mut statement = tx.prepare("SELECT id FROM scans WHERE draft_id = ?1")?;
                 let rows = statement.query_map([id.to_string()], |row| column::<ScanId>(row, 0))?;
@@ -286,14 +308,29 @@ mod tests {
         // The list's own query, as `list_drafts` prepares it.
         let sql = format!("EXPLAIN QUERY PLAN {}", list_sql());
         let mut statement = conn.prepare(&sql).unwrap();
-        let cases: [(Option<&str>, Option<&str>, Option<&str>); 3] = [
-            (None, None, None),
-            (Some("ortega"), None, None),
-            (Some("ortega"), Some("cos"), Some(r#"["draft","ready"]"#)),
+        // Name, provider, states, archived: the list's parameters but the limit.
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<bool>,
+        );
+        let cases: [Case<'_>; 4] = [
+            (None, None, None, None),
+            (Some("ortega"), None, None, Some(false)),
+            (
+                Some("ortega"),
+                Some("cos"),
+                Some(r#"["draft","ready"]"#),
+                None,
+            ),
+            (None, None, None, Some(true)),
         ];
-        for (name, provider, states) in cases {
+        for (name, provider, states, archived) in cases {
             let plan: Vec<String> = statement
-                .query_map(params![name, provider, states, 100], |row| row.get(3))
+                .query_map(params![name, provider, states, 100, archived], |row| {
+                    row.get(3)
+                })
                 .unwrap()
                 .collect::<rusqlite::Result<_>>()
                 .unwrap();

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::{DraftId, PlanId, ScanId, StepId, StepStatus};
+use crate::{DraftId, DraftState, PlanId, ScanId, StepId, StepStatus};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -129,6 +129,10 @@ pub enum Error {
     StepClaimed(StepId),
     #[error("draft {draft} already has a submission in progress (plan {plan}); let it finish or fail before submitting again")]
     PlanInProgress { draft: DraftId, plan: PlanId },
+    #[error("draft {draft} is {state}: it has been, or may have been, sent to a provider, so it is kept; archive it instead of deleting it")]
+    DeleteRefused { draft: DraftId, state: DraftState },
+    #[error("draft {draft} is {state} and cannot be archived now: a draft never sent is deleted instead, and one being sent can be archived once sending has ended")]
+    ArchiveRefused { draft: DraftId, state: DraftState },
     #[error("{0}")]
     InvalidInput(String),
     /// Another process works on this data folder; only one may, so no step is sent twice.

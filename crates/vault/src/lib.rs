@@ -3,6 +3,7 @@
 //! SQLite database (drafts, the submission outbox, the hash-chained audit log) and encrypted
 //! scan files, whose keys live only in that keyring.
 
+mod archive;
 mod audit;
 mod connections;
 mod db;
@@ -18,6 +19,7 @@ mod secrets;
 mod types;
 mod writer;
 
+pub use archive::NEVER_PLANNED;
 pub use audit::{
     Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
 };
