@@ -56,7 +56,7 @@ impl Folder {
         command.output().unwrap()
     }
 
-    /// Every file outside `logs/`, byte for byte.
+    /// Every file outside `logs/`, byte for byte, but the folder's lock files.
     fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         let mut files = BTreeMap::new();
         let mut pending = vec![self.data()];
@@ -67,7 +67,11 @@ impl Folder {
                     if path.file_name().is_some_and(|n| n != "logs") {
                         pending.push(path);
                     }
-                } else {
+                } else if !path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("branchdesk.lock"))
+                {
+                    // The folder's lock (and who holds it) is no data: taken by every start.
                     files.insert(path.clone(), std::fs::read(&path).unwrap());
                 }
             }
