@@ -235,24 +235,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The name a command holds the data folder under, for anyone who finds it taken; `None`
-/// for commands that do not open the vault.
-fn folder_user(command: &Command) -> Option<&'static str> {
-    Some(match command {
-        Command::Sandbox { .. } | Command::Draft(DraftCommand::Check { .. }) | Command::Scan(_) => {
-            return None
-        }
-        Command::Submit { .. } => "branchdesk-cli submit",
-        Command::Status { .. } => "branchdesk-cli status",
-        Command::Connection(_) => "branchdesk-cli connection",
-        Command::Draft(_) => "branchdesk-cli draft",
-        Command::Tos(_) => "branchdesk-cli tos",
-        Command::Fin(_) => "branchdesk-cli fin",
-        Command::Cos(_) => "branchdesk-cli cos",
-        Command::Audit(_) => "branchdesk-cli audit",
-    })
-}
-
 fn command_name(command: &Command) -> &'static str {
     match command {
         Command::Sandbox { .. } => "sandbox",
@@ -289,15 +271,6 @@ fn for_log(error: &anyhow::Error) -> String {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    // One process per data folder: held until this command ends, released by the system
-    // however it ends.
-    let _folder = match folder_user(&cli.command) {
-        Some(user) => {
-            let dir = branchdesk_vault::data_dir(cli.data_dir.as_deref())?;
-            Some(branchdesk_vault::FolderLock::acquire(&dir, user)?)
-        }
-        None => None,
-    };
     match cli.command {
         Command::Sandbox {
             port,

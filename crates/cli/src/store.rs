@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use branchdesk_domain::Sensitive;
 use branchdesk_engine::logging::{self, Echo, LogGuard};
 use branchdesk_engine::{cos_client, http_client, CosConnection, Desk, Environment};
-use branchdesk_vault::{KeyringStore, Provider, Vault};
+use branchdesk_vault::{FolderLock, KeyringStore, Provider, Vault};
 
 /// The same namespace as the app's, so the CLI opens the app's vault: development builds
 /// share `dev`, installed ones `production`.
@@ -27,9 +27,25 @@ pub fn open(data_dir: Option<&Path>) -> Result<(Arc<Vault>, KeyringStore)> {
     let secrets = keyring();
     let dir = branchdesk_vault::data_dir(data_dir)?;
     start_log(&dir);
+    hold_folder(&dir)?;
     let vault = Vault::open(&dir, &secrets)
         .with_context(|| format!("opening the vault in {}", dir.display()))?;
     Ok((Arc::new(vault), secrets))
+}
+
+/// The data folder, this process's alone from the first time the vault is opened until it
+/// ends (the system releases it however the process ends): one runner per outbox.
+static FOLDER: OnceLock<FolderLock> = OnceLock::new();
+
+/// Takes the data folder for this command, or says which process has it.
+fn hold_folder(dir: &Path) -> Result<()> {
+    if FOLDER.get().is_some() {
+        return Ok(());
+    }
+    let command = COMMAND.get().copied().unwrap_or("command");
+    let lock = FolderLock::acquire(dir, &format!("branchdesk-cli {command}"))?;
+    let _ = FOLDER.set(lock);
+    Ok(())
 }
 
 static COMMAND: OnceLock<&'static str> = OnceLock::new();
