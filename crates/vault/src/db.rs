@@ -14,7 +14,7 @@ pub const DATABASE_FILE: &str = "branchdesk.db";
 
 /// The schema, one numbered step at a time. `PRAGMA user_version` records how many have been
 /// applied; a step is never edited once released, only followed by a new one.
-const MIGRATIONS: &[(u32, &str)] = &[
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_scans.sql")),
     (3, include_str!("../migrations/0003_outbox.sql")),
@@ -22,6 +22,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_connections.sql")),
     (6, include_str!("../migrations/0006_drafts_list_index.sql")),
     (7, include_str!("../migrations/0007_fin_selfie.sql")),
+    (8, include_str!("../migrations/0008_audit_anchor.sql")),
 ];
 
 /// The schema version this build writes.
@@ -42,6 +43,8 @@ pub struct Vault {
     /// Writes waiting for the next group commit; see [`Vault::write_grouped`].
     queued: Mutex<Vec<Box<dyn GroupedWrite>>>,
     pub(crate) scan_key: Key,
+    /// The audit log's key and its anchor in the keyring.
+    pub(crate) anchor: crate::audit_anchor::Anchor,
 }
 
 impl std::fmt::Debug for Vault {
@@ -74,6 +77,7 @@ impl Vault {
         };
         let mut conn = connect(&db_path, exists, &key)?;
         migrate(&mut conn, &db_path)?;
+        let anchor = crate::audit_anchor::Anchor::open(&mut conn, secrets)?;
         let reader = connect(&db_path, true, &key)?;
 
         let scan_key = match keys::load(secrets, SCAN_KEY_ENTRY)? {
@@ -97,8 +101,11 @@ impl Vault {
             reader: Mutex::new(reader),
             queued: Mutex::new(Vec::new()),
             scan_key,
+            anchor,
         };
         vault.sweep_scans()?;
+        // A crash after the last run's final commit may have left the anchor behind it.
+        vault.settle_anchor(&vault.conn());
         Ok(vault)
     }
 
@@ -151,6 +158,7 @@ impl Vault {
             let group = std::mem::take(&mut *self.queue());
             if !group.is_empty() {
                 commit_group(&mut conn, group);
+                self.settle_anchor(&conn);
             }
         }
         receiver.recv().map_err(|_| {
@@ -180,6 +188,7 @@ impl Vault {
         let carried = group.len();
         if carried > 0 {
             commit_group(&mut conn, group);
+            self.settle_anchor(&conn);
         }
         carried
     }
@@ -274,7 +283,7 @@ fn copy_error(error: &rusqlite::Error) -> rusqlite::Error {
     }
 }
 
-fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
+pub(crate) fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if !exists {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -335,7 +344,7 @@ fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     loop {
         // IMMEDIATE takes the write lock before reading the version, so two processes
         // opening an old database at once apply each step exactly once.

@@ -42,6 +42,16 @@ pub enum Error {
     )]
     ScanKeyMissing { path: PathBuf, entry: &'static str },
     #[error(
+        "the audit log's key (keyring entry `{entry}`) is missing, so its entries cannot be \
+         checked or added. Restore the keyring from a backup of this computer's account."
+    )]
+    AuditKeyMissing { entry: String },
+    #[error(
+        "the keyring entry `{entry}` is not a 64-hex-digit key. Restore it from a backup; \
+         without it the audit log cannot be checked or added to."
+    )]
+    InvalidAuditKey { entry: String },
+    #[error(
         "this build's SQLite has no SQLCipher encryption, so it must not store drafts. \
          Rebuild with rusqlite's `bundled-sqlcipher-vendored-openssl` feature."
     )]

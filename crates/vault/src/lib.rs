@@ -4,6 +4,7 @@
 //! scan files, whose keys live only in that keyring.
 
 mod audit;
+mod audit_anchor;
 mod connections;
 mod db;
 mod drafts;
@@ -18,6 +19,10 @@ mod writer;
 
 pub use audit::{
     Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
+};
+pub use audit_anchor::{
+    audit_head_entry, audit_key_entry, ANCHORED_ACTION, AUDIT_HEAD_ENTRY_PREFIX,
+    AUDIT_KEY_ENTRY_PREFIX,
 };
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
