@@ -11,6 +11,7 @@ use branchdesk_domain::draft::Person;
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod connection;
 mod onboarding;
 mod scan;
@@ -148,8 +149,27 @@ enum FinCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the log's hash chain; exits 1 when it is broken.
-    Verify,
+    /// Check the log's keyed hash chain and its anchor in the keyring (entries cut off the
+    /// end, or the database rolled back to an older copy); with --file, check an export
+    /// instead, with nothing but the log's key. Exits 1 when it is broken.
+    Verify {
+        /// An export written by `audit export`.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Write the log's entries as JSON Lines with their chain values (sequence number,
+    /// previous hash, hash), closed by a sealed last line, for `audit verify --file`.
+    Export {
+        /// The first day (YYYY-MM-DD, UTC) or instant (RFC 3339) to include.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last day to include (the whole day), or the instant to stop before.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// The file to create (it must not exist yet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -302,7 +322,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &staff,
             ))
         }
-        Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
+        Command::Audit(AuditCommand::Verify { file }) => {
+            audit::verify(cli.data_dir.as_deref(), file.as_deref())
+        }
+        Command::Audit(AuditCommand::Export { from, to, file }) => audit::export(
+            cli.data_dir.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            &file,
+        ),
         Command::Scan(ScanCommand::Check {
             files,
             json,

@@ -251,6 +251,10 @@ impl Anchor {
         &self.vault_id
     }
 
+    pub(crate) fn key(&self) -> &Key {
+        &self.key
+    }
+
     pub(crate) fn keyed_from(&self) -> i64 {
         self.keyed_from
     }

@@ -5,6 +5,7 @@
 
 mod audit;
 mod audit_anchor;
+mod audit_export;
 mod connections;
 mod db;
 mod drafts;
@@ -24,6 +25,7 @@ pub use audit_anchor::{
     audit_head_entry, audit_key_entry, ANCHORED_ACTION, AUDIT_HEAD_ENTRY_PREFIX,
     AUDIT_KEY_ENTRY_PREFIX,
 };
+pub use audit_export::verify_audit_export;
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};

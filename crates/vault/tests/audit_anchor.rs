@@ -186,3 +186,88 @@ fn two_vaults_under_one_keyring_keep_their_own_anchors() {
     assert!(first.verify_audit().unwrap().is_intact());
     assert!(second.verify_audit().unwrap().is_intact());
 }
+
+fn exported(vault: &Vault) -> String {
+    let mut out = Vec::new();
+    vault.export_audit(None, None, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn verify_text(text: &str, secrets: &dyn SecretStore) -> Vec<(u64, AuditProblemKind)> {
+    branchdesk_vault::verify_audit_export(&mut text.as_bytes(), secrets)
+        .unwrap()
+        .problems
+        .into_iter()
+        .map(|p| (p.seq, p.kind))
+        .collect()
+}
+
+#[test]
+fn an_export_verifies_on_its_own_and_an_edited_line_does_not() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    append(&vault, 4);
+    let text = exported(&vault);
+    drop(vault);
+    // The database is gone: only the file and the key are needed.
+    std::fs::remove_file(fx.dir.path().join(DATABASE_FILE)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "header, four entries, closing line");
+    let report = branchdesk_vault::verify_audit_export(&mut text.as_bytes(), &fx.secrets).unwrap();
+    assert_eq!((report.entries, report.is_intact()), (4, true));
+
+    let edited = text.replacen("\"action\":\"step.2\"", "\"action\":\"step.9\"", 1);
+    assert_ne!(edited, text);
+    assert_eq!(
+        verify_text(&edited, &fx.secrets),
+        vec![(3, AuditProblemKind::Altered)]
+    );
+
+    // A line cut out of the middle, and the closing line cut off the end.
+    let mut without_two = lines.clone();
+    without_two.remove(2);
+    assert_eq!(
+        verify_text(&without_two.join("\n"), &fx.secrets),
+        vec![
+            (3, AuditProblemKind::Missing),
+            (3, AuditProblemKind::ChainBroken),
+            (4, AuditProblemKind::HeadMismatch)
+        ]
+    );
+    let cut = lines[..4].join("\n");
+    assert_eq!(
+        verify_text(&cut, &fx.secrets),
+        vec![(3, AuditProblemKind::Truncated)]
+    );
+
+    // Without the log's key there is nothing to check it against.
+    let stranger = branchdesk_vault::MemoryStore::default();
+    assert!(matches!(
+        branchdesk_vault::verify_audit_export(&mut text.as_bytes(), &stranger),
+        Err(branchdesk_vault::Error::AuditKeyMissing { .. })
+    ));
+}
+
+#[test]
+fn an_export_of_a_date_range_holds_only_that_range_and_still_verifies() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    append(&vault, 3);
+    let mut out = Vec::new();
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    assert_eq!(vault.export_audit(Some(later), None, &mut out).unwrap(), 0);
+    let report = branchdesk_vault::verify_audit_export(&mut out.as_slice(), &fx.secrets).unwrap();
+    assert_eq!((report.entries, report.is_intact()), (0, true));
+
+    let entries = vault.list_audit(&Default::default()).unwrap();
+    let mut out = Vec::new();
+    // From the second entry on: the export starts mid-chain and checks from there.
+    assert_eq!(
+        vault
+            .export_audit(Some(entries[1].at), None, &mut out)
+            .unwrap(),
+        2
+    );
+    let report = branchdesk_vault::verify_audit_export(&mut out.as_slice(), &fx.secrets).unwrap();
+    assert_eq!((report.entries, report.is_intact()), (2, true));
+}
