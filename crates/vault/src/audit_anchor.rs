@@ -251,6 +251,10 @@ impl Anchor {
         &self.vault_id
     }
 
+    pub(crate) fn secrets(&self) -> &Arc<dyn SecretStore> {
+        &self.secrets
+    }
+
     pub(crate) fn key(&self) -> &Key {
         &self.key
     }

@@ -6,6 +6,7 @@
 mod audit;
 mod audit_anchor;
 mod audit_export;
+mod backup;
 mod connections;
 mod db;
 mod drafts;
@@ -26,6 +27,7 @@ pub use audit_anchor::{
     AUDIT_KEY_ENTRY_PREFIX,
 };
 pub use audit_export::verify_audit_export;
+pub use backup::{restore, BackupSummary, MIN_PASSPHRASE_CHARS, RESTORED_ACTION};
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
