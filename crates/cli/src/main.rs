@@ -12,6 +12,7 @@ use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
 mod audit;
+mod backup;
 mod connection;
 mod onboarding;
 mod scan;
@@ -78,6 +79,20 @@ enum Command {
     /// Work with document scans.
     #[command(subcommand)]
     Scan(ScanCommand),
+    /// Write the whole vault (drafts, outbox, audit log, scans) to FILE, encrypted under a
+    /// passphrase typed at the terminal (twice) or piped in as the first line of standard
+    /// input. The app may keep running meanwhile.
+    Backup {
+        /// The archive to create (it must not exist yet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Restore a backup into the data folder, which must be empty; its keys go into this
+    /// computer's keyring. The passphrase is read as for `backup`.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -331,6 +346,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             to.as_deref(),
             &file,
         ),
+        Command::Backup { file } => backup::backup(cli.data_dir.as_deref(), &file),
+        Command::Restore { file } => backup::restore(cli.data_dir.as_deref(), &file),
         Command::Scan(ScanCommand::Check {
             files,
             json,
