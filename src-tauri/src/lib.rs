@@ -1,5 +1,6 @@
 //! The Branchdesk desktop shell: the window, app state, and thin commands over the engine.
 
+mod backup;
 mod bindings;
 mod commands;
 mod dialog;
@@ -64,6 +65,7 @@ pub fn run() {
             commands::fin_customer_resolve,
             commands::upload_cancel,
             commands::uploads_watch,
+            backup::backup_create,
         ])
         .setup(|app| {
             let state = tauri::async_runtime::block_on(state::AppState::start())?;
