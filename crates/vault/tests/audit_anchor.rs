@@ -110,11 +110,12 @@ fn a_head_one_commit_behind_after_a_crash_is_accepted_and_caught_up() {
     append(&vault, 4);
     let entries = vault.list_audit(&Default::default()).unwrap();
     let head_entry = audit_head_entry(vault.audit_vault_id());
+    // Closing the vault waits for the keyring write under way.
+    drop(vault);
     let head: serde_json::Value =
         serde_json::from_str(fx.secrets.get(&head_entry).unwrap().unwrap().expose()).unwrap();
     assert_eq!(head["seq"], 4);
     assert_eq!(head["hash"], entries[3].hash);
-    drop(vault);
 
     // As if the process died after committing entry 4 but before the keyring write.
     let mut behind = head.clone();
