@@ -80,12 +80,18 @@ pub fn backup(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
 /// `restore FILE`: into the data folder, which must be empty.
 pub fn restore(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     let dir = branchdesk_vault::data_dir(data_dir)?;
-    // Checked before the passphrase is asked for, and again by the restore itself.
-    if std::fs::read_dir(&dir)
+    // Checked before the passphrase is asked for, and again by the restore itself (which
+    // also clears what a restore cut off by a crash left).
+    let in_use = std::fs::read_dir(&dir)
         .with_context(|| format!("listing {}", dir.display()))?
-        .next()
-        .is_some()
-    {
+        .filter_map(std::result::Result::ok)
+        .any(|entry| {
+            !entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".restoring-")
+        });
+    if in_use {
         return Err(branchdesk_vault::Error::RestoreTargetNotEmpty { path: dir }.into());
     }
     let input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;

@@ -538,13 +538,34 @@ impl Vault {
     }
 }
 
-/// Whether `dir` holds anything at all (a missing folder holds nothing).
+const STAGING_PREFIX: &str = ".restoring-";
+
+/// Whether `dir` holds anything (a missing folder holds nothing). What a restore cut off
+/// by a crash left behind, its staging folder, does not count: it is removed, since its
+/// one-off keys died with that process.
 fn occupied(dir: &Path) -> Result<bool> {
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => Ok(entries.next().is_some()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(Error::io("listing", dir, e)),
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(Error::io("listing", dir, e)),
+    };
+    let mut leftovers = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("listing", dir, e))?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(STAGING_PREFIX)
+        {
+            leftovers.push(entry.path());
+        } else {
+            return Ok(true);
+        }
     }
+    for leftover in leftovers {
+        std::fs::remove_dir_all(&leftover).map_err(|e| Error::io("removing", &leftover, e))?;
+    }
+    Ok(false)
 }
 
 /// Restores the backup read from `archive` into the empty (or missing) data folder
@@ -562,7 +583,7 @@ pub fn restore(
         });
     }
     let dir = crate::data_dir(Some(data_dir))?;
-    let staging = dir.join(format!(".restoring-{}", uuid::Uuid::new_v4()));
+    let staging = dir.join(format!("{STAGING_PREFIX}{}", uuid::Uuid::new_v4()));
     crate::data_dir(Some(&staging))?;
     let mut cleanup = Cleanup {
         paths: vec![staging.clone()],

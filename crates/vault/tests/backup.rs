@@ -264,6 +264,17 @@ fn a_non_empty_data_folder_is_not_restored_into() {
     )
     .unwrap_err();
     assert!(matches!(err, Error::RestoreTargetNotEmpty { .. }), "{err}");
+    // What a restore cut off by a crash left is not "something in the folder".
+    let crashed = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(crashed.path().join(".restoring-1234/scans")).unwrap();
+    restore(
+        &mut archive.as_slice(),
+        &passphrase(),
+        crashed.path(),
+        &MemoryStore::default(),
+    )
+    .unwrap();
+    assert!(!crashed.path().join(".restoring-1234").exists());
     // The vault it was taken from still opens and has all its drafts.
     assert_eq!(
         fx.open()
