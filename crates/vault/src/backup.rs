@@ -398,9 +398,11 @@ impl Vault {
         let snapshot_key = random_key();
         let snapshot = self
             .dir
-            .join(format!(".backup-{}.db", uuid::Uuid::new_v4()));
-        let _cleanup = Cleanup {
-            paths: vec![snapshot.clone()],
+            .join(format!("{SNAPSHOT_PREFIX}{}.db", uuid::Uuid::new_v4()));
+        let mut journal = snapshot.clone().into_os_string();
+        journal.push("-journal");
+        let cleanup = Cleanup {
+            paths: vec![snapshot.clone(), PathBuf::from(journal)],
         };
         let (manifest, scan_ids) = self.snapshot(&snapshot, &snapshot_key, created_at)?;
 
@@ -439,6 +441,8 @@ impl Vault {
         let mut file = File::open(&snapshot).map_err(|e| Error::io("reading", &snapshot, e))?;
         write_record(&mut sealer, &mut file, &snapshot)?;
         drop(file);
+        // Streamed: the copy goes now, not after the scans, however long they take.
+        drop(cleanup);
 
         for id in &scan_ids {
             let mut reader = match self.open_scan(*id) {
@@ -539,6 +543,39 @@ impl Vault {
 }
 
 const STAGING_PREFIX: &str = ".restoring-";
+const SNAPSHOT_PREFIX: &str = ".backup-";
+/// A backup's database copy lives for the seconds it takes to stream it; one older than
+/// this was left by a backup that died, and its one-off key died with it.
+const SNAPSHOT_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+impl Vault {
+    /// Removes database copies that backups cut short by a crash left in the data folder.
+    pub(crate) fn sweep_backup_leftovers(&self) -> Result<()> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) => return Err(Error::io("listing", &self.dir, e)),
+        };
+        let now = std::time::SystemTime::now();
+        for entry in entries.filter_map(std::result::Result::ok) {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|modified| now.duration_since(modified).ok())
+                .is_some_and(|age| age >= SNAPSHOT_AGE);
+            if stale
+                && entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(SNAPSHOT_PREFIX)
+            {
+                let path = entry.path();
+                std::fs::remove_file(&path).map_err(|e| Error::io("deleting", &path, e))?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Whether `dir` holds anything (a missing folder holds nothing). What a restore cut off
 /// by a crash left behind, its staging folder, does not count: it is removed, since its

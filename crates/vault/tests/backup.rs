@@ -102,6 +102,13 @@ fn a_vault_mid_submission_restores_on_another_computer_whole() {
     let fx = Fixture::new();
     let (vault, ada) = busy_vault(&fx);
     let archive = backup_of(&vault);
+    // The database copy made for the archive is gone from the data folder.
+    let left: Vec<_> = std::fs::read_dir(fx.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".backup-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     // Nothing of the vault's content is readable in the archive.
     let archive_text = String::from_utf8_lossy(&archive);
     assert!(!archive_text.contains("123-45-6789") && !archive_text.contains("Grace"));
