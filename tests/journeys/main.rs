@@ -10,3 +10,4 @@ mod fin;
 mod harness;
 mod offline;
 mod scans;
+mod settings;

@@ -263,7 +263,7 @@ export default {
   "settings.scannerClear": "Stop watching",
   "settings.scannerHint": "Files are removed from this folder once attached to a draft, so no customer document stays there unencrypted.",
   "settings.backup": "Backup",
-  "settings.backupHint": "Writes every draft, scan, submission in progress and the audit log to one file, encrypted with this passphrase. Keep the passphrase apart from the file: without it the backup cannot be opened, and nobody can recover it. Connection secrets are not included.",
+  "settings.backupHint": "Writes every draft, scan, submission in progress and the audit log to one file, encrypted with this passphrase. Keep the passphrase apart from the file: without it the backup cannot be opened, and nobody can recover it. Connection secrets and Training-mode drafts are not included.",
   "settings.backupPassphrase": "Passphrase (at least 10 characters)",
   "settings.backupPassphraseAgain": "The same passphrase again",
   "settings.backupCreate": "Back up…",

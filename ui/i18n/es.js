@@ -263,7 +263,7 @@ export default {
   "settings.scannerClear": "Dejar de vigilar",
   "settings.scannerHint": "Los archivos se quitan de esta carpeta al adjuntarlos a un borrador, para que ningún documento quede allí sin cifrar.",
   "settings.backup": "Copia de seguridad",
-  "settings.backupHint": "Guarda todos los borradores, escaneos, envíos en curso y el registro de auditoría en un archivo, cifrado con esta frase de contraseña. Guarde la frase lejos del archivo: sin ella la copia no se puede abrir y nadie puede recuperarla. No incluye los secretos de las conexiones.",
+  "settings.backupHint": "Guarda todos los borradores, escaneos, envíos en curso y el registro de auditoría en un archivo, cifrado con esta frase de contraseña. Guarde la frase lejos del archivo: sin ella la copia no se puede abrir y nadie puede recuperarla. No incluye los secretos de las conexiones ni los borradores del modo formación.",
   "settings.backupPassphrase": "Frase de contraseña (al menos 10 caracteres)",
   "settings.backupPassphraseAgain": "La misma frase otra vez",
   "settings.backupCreate": "Hacer copia…",
