@@ -27,10 +27,14 @@ async fn the_vault_is_backed_up_from_settings_with_the_passphrase_typed_twice() 
         app.type_into("backupPassphraseAgain", &format!("{PASSPHRASE}!"))
             .await?;
         app.click("#backup-create").await?;
-        let error = eventually(Duration::from_secs(10), "the mismatch on its field", || async {
-            let text = app.text_of("#backupPassphraseAgain-error").await.ok()?;
-            (!text.is_empty()).then_some(text)
-        })
+        let error = eventually(
+            Duration::from_secs(10),
+            "the mismatch on its field",
+            || async {
+                let text = app.text_of("#backupPassphraseAgain-error").await.ok()?;
+                (!text.is_empty()).then_some(text)
+            },
+        )
         .await?;
         assert!(error.contains("differ"), "{error}");
         assert!(!target.exists());
@@ -39,15 +43,23 @@ async fn the_vault_is_backed_up_from_settings_with_the_passphrase_typed_twice() 
             .await?
             .prop("value")
             .await?;
-        assert_eq!(typed.as_deref(), Some(""), "the passphrase never stays on screen");
+        assert_eq!(
+            typed.as_deref(),
+            Some(""),
+            "the passphrase never stays on screen"
+        );
 
         app.type_into("backupPassphrase", PASSPHRASE).await?;
         app.type_into("backupPassphraseAgain", PASSPHRASE).await?;
         app.click("#backup-create").await?;
-        let done = eventually(Duration::from_secs(30), "the backup to be written", || async {
-            let text = app.text_of("#backup-result").await.ok()?;
-            (!text.is_empty()).then_some(text)
-        })
+        let done = eventually(
+            Duration::from_secs(30),
+            "the backup to be written",
+            || async {
+                let text = app.text_of("#backup-result").await.ok()?;
+                (!text.is_empty()).then_some(text)
+            },
+        )
         .await?;
         assert!(done.contains("branch.bdbackup"), "{done}");
         let archive = std::fs::read(&target).unwrap();
