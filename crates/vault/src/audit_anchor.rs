@@ -102,10 +102,6 @@ pub(crate) struct Anchor {
     key: Key,
     keyed_from: i64,
     secrets: Arc<dyn SecretStore>,
-    /// The head this process last handed to the keyring or read from it, so unchanged
-    /// heads cost no keyring write; `None` when the keyring had none, and then none is
-    /// ever made up.
-    anchored: Mutex<Option<(i64, Vec<u8>)>>,
     writer: HeadWriter,
 }
 
@@ -123,10 +119,17 @@ struct HeadWriter {
 struct WriterShared {
     state: Mutex<WriterState>,
     changed: std::sync::Condvar,
+    /// The head this process last handed to the keyring or read from it, so unchanged
+    /// heads cost no keyring write; `None` when the keyring had none, and then none is
+    /// ever made up.
+    anchored: Mutex<Option<(i64, Vec<u8>)>>,
 }
 
 #[derive(Default)]
 struct WriterState {
+    /// The keyring's head is still being read (the thread's first task, so opening the
+    /// vault does not wait for it).
+    loading: bool,
     next: Option<(i64, Vec<u8>)>,
     busy: bool,
     stop: bool,
@@ -140,6 +143,13 @@ impl WriterShared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    fn anchored(&self) -> MutexGuard<'_, Option<(i64, Vec<u8>)>> {
+        // One assignment under the lock: a panic cannot leave it half-written.
+        self.anchored
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn wait<'a>(&self, guard: MutexGuard<'a, WriterState>) -> MutexGuard<'a, WriterState> {
         self.changed
             .wait(guard)
@@ -148,13 +158,30 @@ impl WriterShared {
 }
 
 impl HeadWriter {
-    fn start(secrets: Arc<dyn SecretStore>, vault_id: &str, keyed_from: i64) -> Result<Self> {
+    /// With `read_first`, the thread first reads the keyring's head for this log.
+    fn start(
+        secrets: Arc<dyn SecretStore>,
+        vault_id: &str,
+        keyed_from: i64,
+        read_first: bool,
+    ) -> Result<Self> {
         let shared = Arc::new(WriterShared::default());
+        shared.lock().loading = read_first;
         let worker = Arc::clone(&shared);
         let entry = audit_head_entry(vault_id);
         let thread = std::thread::Builder::new()
             .name("audit-anchor".to_owned())
             .spawn(move || loop {
+                if worker.lock().loading {
+                    let head = read_head_from(secrets.as_ref(), &entry)
+                        .ok()
+                        .flatten()
+                        .filter(|head| head.keyed_from == keyed_from)
+                        .and_then(|head| decode_hash(&head.hash).map(|hash| (head.seq, hash)));
+                    *worker.anchored() = head;
+                    worker.lock().loading = false;
+                    worker.changed.notify_all();
+                }
                 let (seq, hash) = {
                     let mut state = worker.lock();
                     loop {
@@ -191,7 +218,15 @@ impl HeadWriter {
     /// Returns once every head handed over is in the keyring (or failed to get there).
     fn flush(&self) {
         let mut state = self.shared.lock();
-        while state.next.is_some() || state.busy {
+        while state.loading || state.next.is_some() || state.busy {
+            state = self.shared.wait(state);
+        }
+    }
+
+    /// Returns once the keyring's head has been read.
+    fn loaded(&self) {
+        let mut state = self.shared.lock();
+        while state.loading {
             state = self.shared.wait(state);
         }
     }
@@ -206,6 +241,13 @@ impl Drop for HeadWriter {
             let _ = thread.join();
         }
     }
+}
+
+fn read_head_from(secrets: &dyn SecretStore, entry: &str) -> Result<Option<Head>> {
+    let Some(text) = secrets.get(entry)? else {
+        return Ok(None);
+    };
+    Ok(serde_json::from_str(text.expose()).ok())
 }
 
 fn write_head_to(
@@ -229,14 +271,14 @@ impl Anchor {
         key: Key,
         keyed_from: i64,
         secrets: Arc<dyn SecretStore>,
+        read_head: bool,
     ) -> Result<Anchor> {
-        let writer = HeadWriter::start(Arc::clone(&secrets), &vault_id, keyed_from)?;
+        let writer = HeadWriter::start(Arc::clone(&secrets), &vault_id, keyed_from, read_head)?;
         Ok(Anchor {
             vault_id,
             key,
             keyed_from,
             secrets,
-            anchored: Mutex::new(None),
             writer,
         })
     }
@@ -269,14 +311,7 @@ impl Anchor {
             })?,
             None => return Err(Error::AuditKeyMissing { entry }),
         };
-        let anchor = Anchor::new(vault_id, key, keyed_from, Arc::clone(secrets))?;
-        if let Some(head) = anchor.read_head()? {
-            if head.keyed_from == keyed_from {
-                if let Some(hash) = decode_hash(&head.hash) {
-                    *anchor.anchored() = Some((head.seq, hash));
-                }
-            }
-        }
+        let anchor = Anchor::new(vault_id, key, keyed_from, Arc::clone(secrets), true)?;
         anchor.install(conn)?;
         Ok(Some(anchor))
     }
@@ -318,7 +353,7 @@ impl Anchor {
         // Everything so far is unkeyed: the keyed part starts after it.
         let legacy = check_chain(&tx, i64::MAX, |_| [0; 32])?;
         let keyed_from = legacy.last_seq + 1;
-        let anchor = Anchor::new(vault_id, key, keyed_from, secrets)?;
+        let anchor = Anchor::new(vault_id, key, keyed_from, secrets, false)?;
         anchor.install(&tx)?;
         // The head goes to the keyring before the commit: it is the chain as it already
         // stands, so it is true whether or not this commit lands.
@@ -394,17 +429,11 @@ impl Anchor {
     }
 
     fn anchored(&self) -> MutexGuard<'_, Option<(i64, Vec<u8>)>> {
-        // One assignment under the lock: a panic cannot leave it half-written.
-        self.anchored
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.writer.shared.anchored()
     }
 
     fn read_head(&self) -> Result<Option<Head>> {
-        let Some(text) = self.secrets.get(&audit_head_entry(&self.vault_id))? else {
-            return Ok(None);
-        };
-        Ok(serde_json::from_str(text.expose()).ok())
+        read_head_from(self.secrets.as_ref(), &audit_head_entry(&self.vault_id))
     }
 
     /// Writes the head now, waiting for the keyring.
@@ -423,6 +452,7 @@ impl Anchor {
     /// Moves the head to the chain's last committed entry, if the chain still contains
     /// the head it has now. `conn` must not be inside a transaction.
     fn settle(&self, conn: &Connection) -> Result<()> {
+        self.writer.loaded();
         let anchored = self.anchored();
         let Some((seq, hash)) = anchored.clone() else {
             // No head to extend: a missing anchor stays missing, for verify to report.

@@ -105,8 +105,6 @@ impl Vault {
         };
         vault.sweep_scans()?;
         vault.sweep_backup_leftovers()?;
-        // A crash after the last run's final commit may have left the anchor behind it.
-        vault.settle_anchor(&vault.conn());
         Ok(vault)
     }
 

@@ -74,6 +74,16 @@ fn the_audit_anchor_lives_in_the_os_keyring_and_finds_a_rolled_back_file() {
          {memory_each:?} with it in memory"
     );
 
+    let started = std::time::Instant::now();
+    drop(Vault::open(dir.path(), &store).unwrap());
+    let opening = started.elapsed();
+    let started = std::time::Instant::now();
+    store.get("database-key").unwrap();
+    println!(
+        "opening the vault: {opening:?}; one keyring read: {:?}",
+        started.elapsed()
+    );
+
     let db = dir.path().join(DATABASE_FILE);
     let old = std::fs::read(&db).unwrap();
     let vault = Vault::open(dir.path(), &store).unwrap();
