@@ -40,12 +40,11 @@
 //! later edits as the new ones (changing one breaks the keyed entry after them), but what
 //! was done to them before the upgrade can only be judged by that record.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use hmac::{Hmac, Mac};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::audit::{append_in, check_chain, raw_from_row, ENTRY_COLUMNS, GENESIS};
@@ -54,6 +53,10 @@ use crate::{
     Actor, AuditOutcome, AuditProblem, AuditProblemKind, AuditRecord, Error, Result, SecretStore,
     Sensitive, Vault,
 };
+
+mod writer;
+
+use writer::{read_head_from, write_head_to, Head, HeadWriter};
 
 /// The keyring entry holding the key of the audit chain of the vault with this id.
 pub const AUDIT_KEY_ENTRY_PREFIX: &str = "audit-key.";
@@ -77,16 +80,6 @@ pub fn audit_head_entry(vault_id: &str) -> String {
     format!("{AUDIT_HEAD_ENTRY_PREFIX}{vault_id}")
 }
 
-/// What the head entry holds, as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Head {
-    seq: i64,
-    /// The entry's hash in hex (the genesis value for 0).
-    hash: String,
-    keyed_from: i64,
-}
-
 pub(crate) fn seal_with(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
     // HMAC takes a key of any length; 32 bytes never fails.
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
@@ -103,166 +96,6 @@ pub(crate) struct Anchor {
     keyed_from: i64,
     secrets: Arc<dyn SecretStore>,
     writer: HeadWriter,
-}
-
-/// Writes heads to the keyring on a thread of its own. A Secret Service write takes about
-/// 150 ms (measured with gnome-keyring), fifty times an audited commit, so commits hand the
-/// head over and go on; the thread writes the latest one handed over, skipping any that a
-/// later one overtook meanwhile. The anchor then trails the chain by the commits of one
-/// keyring write at most, and `verify` waits for the write in progress first.
-struct HeadWriter {
-    shared: Arc<WriterShared>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-#[derive(Default)]
-struct WriterShared {
-    state: Mutex<WriterState>,
-    changed: std::sync::Condvar,
-    /// The head this process last handed to the keyring or read from it, so unchanged
-    /// heads cost no keyring write; `None` when the keyring had none, and then none is
-    /// ever made up.
-    anchored: Mutex<Option<(i64, Vec<u8>)>>,
-}
-
-#[derive(Default)]
-struct WriterState {
-    /// The keyring's head is still being read (the thread's first task, so opening the
-    /// vault does not wait for it).
-    loading: bool,
-    next: Option<(i64, Vec<u8>)>,
-    busy: bool,
-    stop: bool,
-}
-
-impl WriterShared {
-    fn lock(&self) -> MutexGuard<'_, WriterState> {
-        // Plain assignments under the lock: a panic cannot leave it half-written.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn anchored(&self) -> MutexGuard<'_, Option<(i64, Vec<u8>)>> {
-        // One assignment under the lock: a panic cannot leave it half-written.
-        self.anchored
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn wait<'a>(&self, guard: MutexGuard<'a, WriterState>) -> MutexGuard<'a, WriterState> {
-        self.changed
-            .wait(guard)
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl HeadWriter {
-    /// With `read_first`, the thread first reads the keyring's head for this log.
-    fn start(
-        secrets: Arc<dyn SecretStore>,
-        vault_id: &str,
-        keyed_from: i64,
-        read_first: bool,
-    ) -> Result<Self> {
-        let shared = Arc::new(WriterShared::default());
-        shared.lock().loading = read_first;
-        let worker = Arc::clone(&shared);
-        let entry = audit_head_entry(vault_id);
-        let thread = std::thread::Builder::new()
-            .name("audit-anchor".to_owned())
-            .spawn(move || loop {
-                if worker.lock().loading {
-                    let head = read_head_from(secrets.as_ref(), &entry)
-                        .ok()
-                        .flatten()
-                        .filter(|head| head.keyed_from == keyed_from)
-                        .and_then(|head| decode_hash(&head.hash).map(|hash| (head.seq, hash)));
-                    *worker.anchored() = head;
-                    worker.lock().loading = false;
-                    worker.changed.notify_all();
-                }
-                let (seq, hash) = {
-                    let mut state = worker.lock();
-                    loop {
-                        if let Some(next) = state.next.take() {
-                            state.busy = true;
-                            break next;
-                        }
-                        if state.stop {
-                            return;
-                        }
-                        state = worker.wait(state);
-                    }
-                };
-                // A failed write leaves the older head in place, which verify still
-                // accepts; the next commit hands over a newer one to try again.
-                let _ = write_head_to(secrets.as_ref(), &entry, keyed_from, seq, &hash);
-                worker.lock().busy = false;
-                worker.changed.notify_all();
-            })
-            .map_err(|source| {
-                Error::io("starting the audit anchor's writer for", vault_id, source)
-            })?;
-        Ok(HeadWriter {
-            shared,
-            thread: Some(thread),
-        })
-    }
-
-    fn submit(&self, seq: i64, hash: Vec<u8>) {
-        self.shared.lock().next = Some((seq, hash));
-        self.shared.changed.notify_all();
-    }
-
-    /// Returns once every head handed over is in the keyring (or failed to get there).
-    fn flush(&self) {
-        let mut state = self.shared.lock();
-        while state.loading || state.next.is_some() || state.busy {
-            state = self.shared.wait(state);
-        }
-    }
-
-    /// Returns once the keyring's head has been read.
-    fn loaded(&self) {
-        let mut state = self.shared.lock();
-        while state.loading {
-            state = self.shared.wait(state);
-        }
-    }
-}
-
-impl Drop for HeadWriter {
-    fn drop(&mut self) {
-        // The last head handed over is written before the vault is gone.
-        self.shared.lock().stop = true;
-        self.shared.changed.notify_all();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn read_head_from(secrets: &dyn SecretStore, entry: &str) -> Result<Option<Head>> {
-    let Some(text) = secrets.get(entry)? else {
-        return Ok(None);
-    };
-    Ok(serde_json::from_str(text.expose()).ok())
-}
-
-fn write_head_to(
-    secrets: &dyn SecretStore,
-    entry: &str,
-    keyed_from: i64,
-    seq: i64,
-    hash: &[u8],
-) -> Result<()> {
-    let head = Head {
-        seq,
-        hash: encode_hex(hash).to_string(),
-        keyed_from,
-    };
-    secrets.set(entry, &Sensitive::new(serde_json::to_string(&head)?))
 }
 
 impl Anchor {

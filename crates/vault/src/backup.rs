@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::generic_array::GenericArray;
 use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
-use chacha20poly1305::aead::{KeyInit, Payload};
+use chacha20poly1305::aead::KeyInit;
 use chacha20poly1305::XChaCha20Poly1305;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
@@ -49,16 +49,15 @@ use crate::{
     DATABASE_FILE, DATABASE_KEY_ENTRY, SCANS_DIR, SCAN_KEY_ENTRY, SCHEMA_VERSION,
 };
 
+mod stream;
+
+use stream::{write_record, Opener, RecordReader, Sealer, CHUNK, SEALED_CHUNK};
+
 const MAGIC: &[u8; 8] = b"BDBACKUP";
 const FORMAT: u8 = 1;
 const SALT_LEN: usize = 16;
 const STREAM_NONCE_LEN: usize = 19;
 const HEADER_LEN: usize = MAGIC.len() + 1 + 12 + SALT_LEN + STREAM_NONCE_LEN;
-const CHUNK: usize = 64 * 1024;
-const TAG_LEN: usize = 16;
-const SEALED_CHUNK: usize = CHUNK + TAG_LEN;
-/// A frame of a record's bytes; 0 ends the record.
-const FRAME: usize = 32 * 1024;
 const MAX_MANIFEST: u32 = 1024 * 1024;
 
 /// Argon2id as OWASP suggests for interactive use: 64 MiB, 3 passes, 1 lane.
@@ -114,245 +113,6 @@ fn derive(passphrase: &Sensitive<String>, salt: &[u8], params: [u32; 3]) -> Resu
         .hash_password_into(passphrase.expose().as_bytes(), salt, key.as_mut())
         .map_err(|_| Error::BackupDamaged)?;
     Ok(key)
-}
-
-/// Seals what is written into 64 KiB STREAM chunks.
-struct Sealer<W: Write> {
-    out: W,
-    encryptor: Option<EncryptorBE32<XChaCha20Poly1305>>,
-    buffer: Zeroizing<Vec<u8>>,
-    aad: Vec<u8>,
-}
-
-impl<W: Write> Sealer<W> {
-    fn seal_full(&mut self) -> std::io::Result<()> {
-        let encryptor = self
-            .encryptor
-            .as_mut()
-            .ok_or_else(|| std::io::Error::other("the archive was already finished"))?;
-        let sealed = encryptor
-            .encrypt_next(Payload {
-                msg: &self.buffer,
-                aad: &self.aad,
-            })
-            .map_err(|_| std::io::Error::other("sealing a chunk failed"))?;
-        self.out.write_all(&sealed)?;
-        self.buffer.clear();
-        Ok(())
-    }
-
-    /// Seals what is left as the last chunk.
-    fn finish(mut self) -> std::io::Result<W> {
-        let encryptor = self
-            .encryptor
-            .take()
-            .ok_or_else(|| std::io::Error::other("the archive was already finished"))?;
-        let sealed = encryptor
-            .encrypt_last(Payload {
-                msg: &self.buffer,
-                aad: &self.aad,
-            })
-            .map_err(|_| std::io::Error::other("sealing a chunk failed"))?;
-        self.out.write_all(&sealed)?;
-        self.out.flush()?;
-        Ok(self.out)
-    }
-}
-
-impl<W: Write> Write for Sealer<W> {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let mut rest = data;
-        while !rest.is_empty() {
-            // A full buffer is sealed only once more follows: the last chunk must be
-            // sealed as the last.
-            if self.buffer.len() == CHUNK {
-                self.seal_full()?;
-            }
-            let take = (CHUNK - self.buffer.len()).min(rest.len());
-            self.buffer.extend_from_slice(&rest[..take]);
-            rest = &rest[take..];
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Opens STREAM chunks as they are read, reading one ahead to know the last.
-struct Opener<R: Read> {
-    input: R,
-    decryptor: Option<DecryptorBE32<XChaCha20Poly1305>>,
-    sealed: Vec<u8>,
-    plain: Zeroizing<Vec<u8>>,
-    pos: usize,
-    aad: Vec<u8>,
-    first: bool,
-    finished: bool,
-}
-
-impl<R: Read> Opener<R> {
-    fn input_error(e: std::io::Error) -> Error {
-        Error::io("reading", "the backup archive", e)
-    }
-
-    fn refill(&mut self) -> Result<()> {
-        let Some(mut decryptor) = self.decryptor.take() else {
-            return Err(Error::BackupDamaged);
-        };
-        let mut next = Vec::new();
-        if self.sealed.len() == SEALED_CHUNK {
-            next.resize(SEALED_CHUNK, 0);
-            let len = read_full(&mut self.input, &mut next).map_err(Self::input_error)?;
-            next.truncate(len);
-        }
-        let opened = if next.is_empty() {
-            self.finished = true;
-            decryptor.decrypt_last(Payload {
-                msg: &self.sealed,
-                aad: &self.aad,
-            })
-        } else {
-            let opened = decryptor.decrypt_next(Payload {
-                msg: &self.sealed,
-                aad: &self.aad,
-            });
-            self.decryptor = Some(decryptor);
-            self.sealed = next;
-            opened
-        };
-        let first = std::mem::replace(&mut self.first, false);
-        match opened {
-            Ok(plain) => {
-                self.plain = Zeroizing::new(plain);
-                self.pos = 0;
-                Ok(())
-            }
-            // The first chunk is where a wrong passphrase shows; later ones only fail
-            // when the archive was damaged or cut short.
-            Err(_) if first => Err(Error::BackupPassphrase),
-            Err(_) => Err(Error::BackupDamaged),
-        }
-    }
-
-    fn read_exact(&mut self, buf: &mut [u8]) -> Result<()> {
-        let mut filled = 0;
-        while filled < buf.len() {
-            if self.pos == self.plain.len() {
-                if self.finished {
-                    return Err(Error::BackupDamaged);
-                }
-                self.refill()?;
-                continue;
-            }
-            let n = (buf.len() - filled).min(self.plain.len() - self.pos);
-            buf[filled..filled + n].copy_from_slice(&self.plain[self.pos..self.pos + n]);
-            self.pos += n;
-            filled += n;
-        }
-        Ok(())
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        let mut byte = [0u8; 1];
-        self.read_exact(&mut byte)?;
-        Ok(byte[0])
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        let mut bytes = [0u8; 4];
-        self.read_exact(&mut bytes)?;
-        Ok(u32::from_be_bytes(bytes))
-    }
-
-    /// Copies one framed record's bytes into `out`; a failure of `out` is returned as is.
-    fn copy_record(&mut self, out: &mut dyn Write, target: &Path) -> Result<u64> {
-        let mut frame = Zeroizing::new(vec![0u8; FRAME]);
-        let mut total = 0u64;
-        loop {
-            let len = self.u32()? as usize;
-            if len == 0 {
-                return Ok(total);
-            }
-            if len > FRAME {
-                return Err(Error::BackupDamaged);
-            }
-            self.read_exact(&mut frame[..len])?;
-            out.write_all(&frame[..len])
-                .map_err(|e| Error::io("writing", target, e))?;
-            total += len as u64;
-        }
-    }
-
-    /// Whether the archive ends exactly here.
-    fn at_end(&mut self) -> Result<bool> {
-        if self.pos < self.plain.len() {
-            return Ok(false);
-        }
-        while !self.finished {
-            self.refill()?;
-            if self.pos < self.plain.len() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-}
-
-/// A record's bytes as a reader, for the scan encryption to pull from.
-struct RecordReader<'a, R: Read> {
-    opener: &'a mut Opener<R>,
-    left_in_frame: usize,
-    done: bool,
-    error: Option<Error>,
-}
-
-impl<R: Read> Read for RecordReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.done || buf.is_empty() {
-            return Ok(0);
-        }
-        let result = (|| {
-            if self.left_in_frame == 0 {
-                let len = self.opener.u32()? as usize;
-                if len > FRAME {
-                    return Err(Error::BackupDamaged);
-                }
-                if len == 0 {
-                    self.done = true;
-                    return Ok(0);
-                }
-                self.left_in_frame = len;
-            }
-            let n = buf.len().min(self.left_in_frame);
-            self.opener.read_exact(&mut buf[..n])?;
-            self.left_in_frame -= n;
-            Ok(n)
-        })();
-        result.map_err(|error| {
-            self.error = Some(error);
-            std::io::Error::other("the backup archive could not be read")
-        })
-    }
-}
-
-fn write_record(out: &mut dyn Write, from: &mut impl Read, source: &Path) -> Result<u64> {
-    let mut frame = Zeroizing::new(vec![0u8; FRAME]);
-    let mut total = 0u64;
-    let write_error = |e| Error::io("writing", "the backup archive", e);
-    loop {
-        let len = read_full(from, &mut frame).map_err(|e| Error::io("reading", source, e))?;
-        if len == 0 {
-            break;
-        }
-        out.write_all(&(len as u32).to_be_bytes())
-            .and_then(|()| out.write_all(&frame[..len]))
-            .map_err(write_error)?;
-        total += len as u64;
-    }
-    out.write_all(&0u32.to_be_bytes()).map_err(write_error)?;
-    Ok(total)
 }
 
 /// Removes a path when dropped, unless kept.

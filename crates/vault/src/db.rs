@@ -343,7 +343,7 @@ pub(crate) fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection
     Ok(conn)
 }
 
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     loop {
         // IMMEDIATE takes the write lock before reading the version, so two processes
         // opening an old database at once apply each step exactly once.
