@@ -354,3 +354,38 @@ fn a_short_passphrase_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_backup_restored_beside_its_vault_under_the_same_keyring_keeps_both_intact() {
+    let fx = Fixture::new();
+    let (vault, _) = busy_vault(&fx);
+    let archive = backup_of(&vault);
+    let beside = tempfile::tempdir().unwrap();
+    restore(
+        &mut archive.as_slice(),
+        &passphrase(),
+        beside.path(),
+        &fx.secrets,
+    )
+    .unwrap();
+    let copy = Vault::open(beside.path(), &fx.secrets).unwrap();
+    assert_ne!(copy.audit_vault_id(), vault.audit_vault_id());
+    // Each goes on with its own anchor: writing to one never upsets the other.
+    copy.append_audit(&AuditRecord {
+        draft_id: None,
+        actor: Actor::System,
+        action: "copy.only".into(),
+        provider: None,
+        endpoint: None,
+        status: None,
+        provider_ids: serde_json::Value::Null,
+        outcome: AuditOutcome::Success,
+    })
+    .unwrap();
+    assert!(copy.verify_audit().unwrap().is_intact());
+    assert!(vault.verify_audit().unwrap().is_intact());
+    assert_eq!(
+        copy.list_drafts(&DraftFilter::default()).unwrap().len(),
+        vault.list_drafts(&DraftFilter::default()).unwrap().len()
+    );
+}
