@@ -42,6 +42,7 @@ fn main() {
         "cos_customer_resolve",
         "upload_cancel",
         "uploads_watch",
+        "backup_create",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

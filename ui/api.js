@@ -6,6 +6,7 @@
 
 /** @typedef {import("./types/bindings").Activity} Activity */
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
+/** @typedef {import("./types/bindings").BackupView} BackupView */
 /** @typedef {import("./types/bindings").ConnectionCheck} ConnectionCheck */
 /** @typedef {import("./types/bindings").ConnectionInput} ConnectionInput */
 /** @typedef {import("./types/bindings").SettingsView} SettingsView */
@@ -181,6 +182,15 @@ export const testConnection = (id) => call("connection_test", { id });
  * @returns {Promise<SettingsView>}
  */
 export const setTraining = (on) => call("training_set", { on });
+
+/**
+ * Backs the vault up into a file chosen with the system's save dialog; `null` when
+ * cancelled. The passphrase is typed twice and never stored.
+ * @param {string} passphrase
+ * @param {string} passphraseAgain
+ * @returns {Promise<BackupView | null>}
+ */
+export const createBackup = (passphrase, passphraseAgain) => call("backup_create", { passphrase, passphraseAgain });
 
 /**
  * A channel for one attach: the checks and the thumbnail arrive on it while the upload copy

@@ -6,6 +6,7 @@
 mod tests {
     use ts_rs::TS;
 
+    use crate::backup::BackupView;
     use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView, Validation};
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
@@ -18,8 +19,8 @@ mod tests {
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
-        Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
-        StepProblem, Submission,
+        Activity, ActivityEntry, ActivityFinding, CosCustomer, DraftListItem, DraftRecord,
+        QueueSummary, Saved, StepProblem, Submission,
     };
     use branchdesk_engine::fin::{FinOutcome, Terms, UploadView};
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
@@ -33,9 +34,11 @@ mod tests {
         let declarations = [
             Activity::decl(),
             ActivityEntry::decl(),
+            ActivityFinding::decl(),
             Address::decl(),
             AssignedScan::decl(),
             AppInfo::decl(),
+            BackupView::decl(),
             Associate::decl(),
             CompanyDetails::decl(),
             ConnectionCheck::decl(),

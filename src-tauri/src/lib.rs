@@ -1,5 +1,6 @@
 //! The Branchdesk desktop shell: the window, app state, and thin commands over the engine.
 
+mod backup;
 mod bindings;
 mod commands;
 mod dialog;
@@ -103,6 +104,7 @@ pub fn run() {
             commands::cos_customer_resolve,
             commands::upload_cancel,
             commands::uploads_watch,
+            backup::backup_create,
         ])
         .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's

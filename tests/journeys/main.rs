@@ -11,3 +11,4 @@ mod harness;
 mod offline;
 mod one_desk;
 mod scans;
+mod settings;

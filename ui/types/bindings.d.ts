@@ -1,8 +1,28 @@
 // Generated from the Rust types by `cargo xtask bindings`. Do not edit.
 
-export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked: bigint, problems: bigint, };
+export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked: bigint, problems: bigint, 
+/**
+ * Each problem found, e.g. entries cut off the end of the log or the database rolled
+ * back to an older copy; empty when intact.
+ */
+findings: Array<ActivityFinding>, };
 
 export type ActivityEntry = { seq: bigint, at: string, draftId: string | null, draftName: string | null, actor: string, action: string, endpoint: string | null, status: number | null, outcome: string, };
+
+export type ActivityFinding = { 
+/**
+ * The entry where it shows.
+ */
+seq: bigint, 
+/**
+ * `altered`, `chain_broken`, `missing`, `head_mismatch`, `unanchored`, `truncated`
+ * or `rolled_back`.
+ */
+kind: string, 
+/**
+ * The problem in English words.
+ */
+text: string, };
 
 export type Address = { addressType: string, classification: string, isPrimary: boolean, street1: string, street2: string, 
 /**
@@ -39,6 +59,8 @@ problem: string | null,
  * Whether the Fin.com connection in use asks for a selfie with every document set.
  */
 finSelfieRequired: boolean, };
+
+export type BackupView = { file: string, drafts: bigint, scans: bigint, auditEntries: bigint, };
 
 export type Associate = { name: Names, 
 /**

@@ -35,6 +35,7 @@ export async function renderSettings(main, info) {
   main.append(scanner);
   const connections = el("section", { "aria-labelledby": "settings-conn-title" });
   main.append(connections);
+  main.append(backupSection(status));
   main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
 
   /** @param {SettingsView} view */
@@ -242,4 +243,59 @@ function drawScanner(section, folder, status) {
     el("p", { class: "hint" }, [t("settings.scannerHint")]),
     actions,
   );
+}
+
+/**
+ * Backup and restore. A backup is written from here: the passphrase typed twice, the file
+ * chosen with the system's save dialog (from Rust). Restoring replaces the whole data
+ * folder, which this window holds open, so it is done from the command line into an empty
+ * folder; the section says how.
+ * @param {HTMLElement} status
+ */
+function backupSection(status) {
+  const form = el("form", { id: "backup-form", novalidate: "" });
+  const field = (/** @type {string} */ name, /** @type {import("../i18n/index.js").MessageKey} */ label) => {
+    const input = /** @type {HTMLInputElement} */ (el("input", { id: name, name, type: "password", autocomplete: "new-password", "aria-describedby": `${name}-error` }));
+    form.append(el("div", { class: "field" }, [el("label", { for: name }, [t(label)]), input, el("p", { id: `${name}-error`, class: "error", role: "alert" })]));
+    return input;
+  };
+  const passphrase = field("backupPassphrase", "settings.backupPassphrase");
+  const again = field("backupPassphraseAgain", "settings.backupPassphraseAgain");
+  const result = el("p", { id: "backup-result", role: "status", "aria-live": "polite" });
+  const save = el("button", { type: "submit", id: "backup-create", class: "secondary" }, [t("settings.backupCreate")]);
+  form.append(el("p", { class: "hint" }, [t("settings.backupHint")]), el("div", { class: "actions" }, [save]), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const error of form.querySelectorAll(".error")) error.textContent = "";
+    result.textContent = "";
+    save.setAttribute("disabled", "");
+    try {
+      const written = await api.createBackup(passphrase.value, again.value);
+      if (written) {
+        result.textContent = t("settings.backupDone", {
+          file: written.file,
+          drafts: String(written.drafts),
+          scans: String(written.scans),
+        });
+      }
+    } catch (error) {
+      const e = /** @type {import("../api.js").CommandError} */ (error);
+      const target = e.field ? form.querySelector(`#${e.field}-error`) : null;
+      if (target) target.textContent = e.detail;
+      else status.textContent = e.detail;
+      /** @type {HTMLElement | null} */ (e.field ? form.querySelector(`#${e.field}`) : null)?.focus();
+    } finally {
+      save.removeAttribute("disabled");
+      // Typed for this backup only; it never stays on screen.
+      passphrase.value = "";
+      again.value = "";
+    }
+  });
+  return el("section", { "aria-labelledby": "settings-backup-title", id: "settings-backup" }, [
+    el("h2", { id: "settings-backup-title" }, [t("settings.backup")]),
+    form,
+    el("h3", {}, [t("settings.restore")]),
+    el("p", { class: "hint", id: "restore-how" }, [t("settings.restoreHow")]),
+    el("pre", {}, [el("code", {}, ["branchdesk-cli --data-dir EMPTY-FOLDER restore FILE.bdbackup"])]),
+  ]);
 }

@@ -11,6 +11,8 @@ use branchdesk_domain::draft::{Person, ProviderChoice};
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
+mod audit;
+mod backup;
 mod connection;
 mod onboarding;
 mod resolve;
@@ -82,6 +84,20 @@ enum Command {
     /// Work with document scans.
     #[command(subcommand)]
     Scan(ScanCommand),
+    /// Write the whole vault (drafts, outbox, audit log, scans) to FILE, encrypted under a
+    /// passphrase typed at the terminal (twice) or piped in as the first line of standard
+    /// input. The app may keep running meanwhile.
+    Backup {
+        /// The archive to create (it must not exist yet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Restore a backup into the data folder, which must be empty; its keys go into this
+    /// computer's keyring. The passphrase is read as for `backup`.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -172,8 +188,27 @@ enum CosCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the log's hash chain; exits 1 when it is broken.
-    Verify,
+    /// Check the log's keyed hash chain and its anchor in the keyring (entries cut off the
+    /// end, or the database rolled back to an older copy); with --file, check an export
+    /// instead, with nothing but the log's key. Exits 1 when it is broken.
+    Verify {
+        /// An export written by `audit export`.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Write the log's entries as JSON Lines with their chain values (sequence number,
+    /// previous hash, hash), closed by a sealed last line, for `audit verify --file`.
+    Export {
+        /// The first day (YYYY-MM-DD, UTC) or instant (RFC 3339) to include.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last day to include (the whole day), or the instant to stop before.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// The file to create (it must not exist yet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -249,7 +284,10 @@ fn command_name(command: &Command) -> &'static str {
         Command::Tos(_) => "tos confirm",
         Command::Fin(_) => "fin resolve",
         Command::Cos(_) => "cos resolve",
-        Command::Audit(_) => "audit verify",
+        Command::Audit(AuditCommand::Verify { .. }) => "audit verify",
+        Command::Audit(AuditCommand::Export { .. }) => "audit export",
+        Command::Backup { .. } => "backup",
+        Command::Restore { .. } => "restore",
         Command::Scan(_) => "scan check",
     }
 }
@@ -377,7 +415,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             customer_id,
             &staff,
         ),
-        Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
+        Command::Audit(AuditCommand::Verify { file }) => {
+            audit::verify(cli.data_dir.as_deref(), file.as_deref())
+        }
+        Command::Audit(AuditCommand::Export { from, to, file }) => audit::export(
+            cli.data_dir.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            &file,
+        ),
+        Command::Backup { file } => backup::backup(cli.data_dir.as_deref(), &file),
+        Command::Restore { file } => backup::restore(cli.data_dir.as_deref(), &file),
         Command::Scan(ScanCommand::Check {
             files,
             json,

@@ -910,21 +910,3 @@ pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<E
     );
     Ok(ExitCode::SUCCESS)
 }
-
-pub fn audit_verify(data_dir: Option<&Path>) -> Result<ExitCode> {
-    let (vault, _) = crate::store::open(data_dir)?;
-    let report = vault.verify_audit()?;
-    if report.is_intact() {
-        println!("audit log intact: {} entries checked", report.entries);
-        return Ok(ExitCode::SUCCESS);
-    }
-    println!(
-        "audit log BROKEN: {} problem(s) in {} entries",
-        report.problems.len(),
-        report.entries
-    );
-    for problem in &report.problems {
-        println!("  entry {}: {:?}", problem.seq, problem.kind);
-    }
-    Ok(ExitCode::FAILURE)
-}

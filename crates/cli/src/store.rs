@@ -38,7 +38,7 @@ pub fn open(data_dir: Option<&Path>) -> Result<(Arc<Vault>, KeyringStore)> {
 static FOLDER: OnceLock<FolderLock> = OnceLock::new();
 
 /// Takes the data folder for this command, or says which process has it.
-fn hold_folder(dir: &Path) -> Result<()> {
+pub fn hold_folder(dir: &Path) -> Result<()> {
     if FOLDER.get().is_some() {
         return Ok(());
     }

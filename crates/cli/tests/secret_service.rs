@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+#[path = "secret_service/backup.rs"]
+mod backup;
+
 /// `branchdesk-cli sandbox` in its own process, stopped when dropped.
 struct Sandbox {
     child: Child,

@@ -149,6 +149,22 @@ pub struct Activity {
     pub intact: bool,
     pub checked: u64,
     pub problems: u64,
+    /// Each problem found, e.g. entries cut off the end of the log or the database rolled
+    /// back to an older copy; empty when intact.
+    pub findings: Vec<ActivityFinding>,
+}
+
+/// One problem with the audit log, for the Activity view to put in words.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityFinding {
+    /// The entry where it shows.
+    pub seq: u64,
+    /// `altered`, `chain_broken`, `missing`, `head_mismatch`, `unanchored`, `truncated`
+    /// or `rolled_back`.
+    pub kind: String,
+    /// The problem in English words.
+    pub text: String,
 }
 
 /// A Fin.com submission's state while the customer has not yet accepted the terms.
@@ -1157,6 +1173,18 @@ impl Desk {
             intact: report.is_intact(),
             checked: report.entries,
             problems: u64::try_from(report.problems.len()).unwrap_or(u64::MAX),
+            findings: report
+                .problems
+                .iter()
+                .map(|problem| ActivityFinding {
+                    seq: problem.seq,
+                    kind: serde_json::to_value(problem.kind)
+                        .ok()
+                        .and_then(|kind| kind.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    text: problem.to_string(),
+                })
+                .collect(),
         })
     }
 

@@ -303,6 +303,7 @@ mod tests {
                 .raw()
                 .execute_batch(&format!(
                     "ALTER TABLE connections DROP COLUMN fin_selfie_required;
+                     DROP TABLE audit_anchor;
                          {}
                          PRAGMA user_version = 6;",
                     crate::archive::tests::UNDO_ARCHIVED

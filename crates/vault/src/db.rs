@@ -15,7 +15,7 @@ pub const DATABASE_FILE: &str = "branchdesk.db";
 
 /// The schema, one numbered step at a time. `PRAGMA user_version` records how many have been
 /// applied; a step is never edited once released, only followed by a new one.
-const MIGRATIONS: &[(u32, &str)] = &[
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_scans.sql")),
     (3, include_str!("../migrations/0003_outbox.sql")),
@@ -24,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../migrations/0006_drafts_list_index.sql")),
     (7, include_str!("../migrations/0007_fin_selfie.sql")),
     (8, include_str!("../migrations/0008_drafts_archived.sql")),
+    (9, include_str!("../migrations/0009_audit_anchor.sql")),
 ];
 
 /// The schema version this build writes.
@@ -44,6 +45,8 @@ pub struct Vault {
     /// Writes waiting for the next group commit; see [`Vault::write_grouped`].
     queued: Mutex<Vec<Box<dyn GroupedWrite>>>,
     pub(crate) scan_key: Key,
+    /// The audit log's key and its anchor in the keyring.
+    pub(crate) anchor: crate::audit_anchor::Anchor,
 }
 
 impl std::fmt::Debug for Vault {
@@ -81,6 +84,7 @@ impl Vault {
         let db_file = db_path.clone();
         let as_damage = move |error| damaged(error, &db_file);
         migrate(&mut conn, &db_path).map_err(&as_damage)?;
+        let anchor = crate::audit_anchor::Anchor::open(&mut conn, secrets)?;
         let reader = connect(&db_path, true, &key).map_err(&as_damage)?;
         keycheck::record(&dir, &key)?;
 
@@ -107,8 +111,10 @@ impl Vault {
             reader: Mutex::new(reader),
             queued: Mutex::new(Vec::new()),
             scan_key,
+            anchor,
         };
         vault.sweep_scans().map_err(&as_damage)?;
+        vault.sweep_backup_leftovers()?;
         Ok(vault)
     }
 
@@ -161,6 +167,7 @@ impl Vault {
             let group = std::mem::take(&mut *self.queue());
             if !group.is_empty() {
                 commit_group(&mut conn, group);
+                self.settle_anchor(&conn);
             }
         }
         receiver.recv().map_err(|_| {
@@ -190,6 +197,7 @@ impl Vault {
         let carried = group.len();
         if carried > 0 {
             commit_group(&mut conn, group);
+            self.settle_anchor(&conn);
         }
         carried
     }
@@ -318,7 +326,7 @@ fn damaged(error: Error, path: &Path) -> Error {
     }
 }
 
-fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
+pub(crate) fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if !exists {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;

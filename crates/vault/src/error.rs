@@ -78,6 +78,33 @@ pub enum Error {
     )]
     ScanKeyMissing { path: PathBuf, entry: &'static str },
     #[error(
+        "the audit log's key (keyring entry `{entry}`) is missing, so its entries cannot be \
+         checked or added. Restore the keyring from a backup of this computer's account."
+    )]
+    AuditKeyMissing { entry: String },
+    #[error(
+        "the keyring entry `{entry}` is not a 64-hex-digit key. Restore it from a backup; \
+         without it the audit log cannot be checked or added to."
+    )]
+    InvalidAuditKey { entry: String },
+    #[error("a backup's passphrase needs at least {min} characters")]
+    BackupPassphraseTooShort { min: usize },
+    #[error("the file is not a Branchdesk backup")]
+    NotABackup,
+    #[error("the backup was made by a newer Branchdesk (archive format {format}); install the newer Branchdesk to restore it")]
+    BackupTooNew { format: u8 },
+    #[error("the passphrase is not the one this backup was made with (or the backup is damaged); nothing was restored")]
+    BackupPassphrase,
+    #[error("the backup is damaged or cut short; nothing was restored. Use another copy of it.")]
+    BackupDamaged,
+    #[error("a scan was deleted while the backup was being made; make the backup again")]
+    BackupRaced,
+    #[error(
+        "the data folder {path} is not empty; a backup is only restored into an empty \
+         folder. Choose another folder (--data-dir), or move this one's contents aside."
+    )]
+    RestoreTargetNotEmpty { path: PathBuf },
+    #[error(
         "this build's SQLite has no SQLCipher encryption, so it must not store drafts. \
          Rebuild with rusqlite's `bundled-sqlcipher-vendored-openssl` feature."
     )]

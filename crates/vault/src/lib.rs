@@ -5,6 +5,9 @@
 
 mod archive;
 mod audit;
+mod audit_anchor;
+mod audit_export;
+mod backup;
 mod connections;
 mod db;
 mod drafts;
@@ -23,6 +26,12 @@ pub use archive::NEVER_PLANNED;
 pub use audit::{
     Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
 };
+pub use audit_anchor::{
+    audit_head_entry, audit_key_entry, ANCHORED_ACTION, AUDIT_HEAD_ENTRY_PREFIX,
+    AUDIT_KEY_ENTRY_PREFIX,
+};
+pub use audit_export::verify_audit_export;
+pub use backup::{restore, BackupSummary, MIN_PASSPHRASE_CHARS, RESTORED_ACTION};
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
