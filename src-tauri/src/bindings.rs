@@ -16,6 +16,7 @@ mod tests {
         ProviderChoice, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::fin::LatinSuggestion;
+    use branchdesk_domain::form::FieldValue;
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
         Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
@@ -55,6 +56,7 @@ mod tests {
             Environment::decl(),
             ErrorCode::decl(),
             FinOutcome::decl(),
+            FieldValue::decl(),
             FinSection::decl(),
             IdentityDocument::decl(),
             Issue::decl(),

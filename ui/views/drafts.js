@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
+import { ask } from "./confirm.js";
 import { el } from "./dom.js";
 import { openDraft } from "./onboard.js";
 import { renderSubmission } from "./submission.js";
@@ -54,7 +55,8 @@ function row(main, item, refresh) {
   });
   const remove = el("button", { type: "button", class: "danger small" }, [t("drafts.delete")]);
   remove.addEventListener("click", async () => {
-    if (!window.confirm(t("drafts.confirmDelete", { name: item.displayName || t("drafts.unnamed") }))) return;
+    const name = item.displayName || t("drafts.unnamed");
+    if (!(await ask({ title: t("drafts.confirmDelete.title"), question: t("drafts.confirmDelete", { name }), confirmLabel: t("drafts.delete") }))) return;
     await api.deleteDraft(item.id);
     refresh();
   });
