@@ -3,6 +3,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { getPath, setPath } from "./paths.js";
+import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
 import { renderSubmission } from "./submission.js";
 import { stepsFor } from "./steps.js";
@@ -25,12 +26,17 @@ const AUTOSAVE_AFTER_MS = 700;
  * that field is changed; `reasons` are what Fin.com asked to have replaced, each shown on
  * its field or scan slot until that is changed. `suggestions` are the Latin forms offered
  * beside empty `_en` fields, from the last check.
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[] }} Editing
+ * `required` are the fields the rules require of the draft as it stands; `visited` the
+ * steps left with Next; `gone` is set once the draft no longer exists (deleted elsewhere),
+ * after which nothing is saved.
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean }} Editing
  * @type {Editing | null}
  */
 let current = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let saveTimer;
+/** Set by openDraft: the next render of Onboard shows the wizard rather than the start screen. */
+let resume = false;
 
 /** @param {string} path */
 export function fieldId(path) {
@@ -71,17 +77,24 @@ export async function openDraft(id, problem, options = {}) {
     const index = steps.findIndex((s) => s.id === options.step);
     if (index >= 0) current.step = index;
   }
+  resume = true;
   if (location.hash === "#onboard") window.dispatchEvent(new HashChangeEvent("hashchange"));
   else location.hash = "#onboard";
 }
 
 /** @param {HTMLElement} main */
 export function renderOnboard(main) {
-  if (!current) {
-    renderStart(main);
+  if (current && resume) {
+    resume = false;
+    renderWizard(main, current);
     return;
   }
-  renderWizard(main, current);
+  renderStart(main);
+}
+
+/** @param {Draft} draft */
+function nameOf(draft) {
+  return (draft.kind === "company" ? draft.company.legalName : [draft.name.first, draft.name.last].filter(Boolean).join(" ")).trim();
 }
 
 /** @param {HTMLElement} main */
@@ -94,6 +107,8 @@ function renderStart(main) {
    * @param {ProviderChoice} [provider]
    */
   const start = async (kind, provider) => {
+    clearTimeout(saveTimer);
+    // The unfinished draft, if any, stays in Drafts; the wizard moves on to the new one.
     const record = await api.createDraft(kind, provider);
     current = { id: record.id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
     main.replaceChildren();
@@ -102,34 +117,56 @@ function renderStart(main) {
   person.addEventListener("click", () => start("person"));
   company.addEventListener("click", () => start("company"));
   finPerson.addEventListener("click", () => start("person", "fin"));
+  const unfinished = el("div", { id: "onboard-unfinished" });
   main.append(
     el("h1", {}, [t("onboard.title")]),
-    el("p", { class: "muted" }, [t("onboard.choose")]),
+    unfinished,
+    el("p", { class: "muted", id: "onboard-choose" }, [t("onboard.choose")]),
     el("div", { class: "actions" }, [person, company, finPerson]),
   );
   person.focus();
+  const open = current;
+  if (!open || open.gone) return;
+  // The draft left open: carry on with it, unless it was deleted meanwhile.
+  const name = nameOf(open.draft);
+  const resumeButton = el("button", { type: "button", id: "continue-draft" }, [name ? t("onboard.continue", { name }) : t("onboard.continueUnnamed")]);
+  resumeButton.addEventListener("click", () => {
+    main.replaceChildren();
+    renderWizard(main, open);
+  });
+  unfinished.append(el("p", {}, [t("onboard.unfinished")]), el("div", { class: "actions" }, [resumeButton]));
+  /** @type {HTMLElement} */ (main.querySelector("#onboard-choose")).textContent = t("onboard.orNew");
+  resumeButton.focus();
+  api.getDraft(open.id).catch((error) => {
+    if (/** @type {import("../api.js").CommandError} */ (error).code !== "not_found" || !unfinished.isConnected) return;
+    open.gone = true;
+    unfinished.replaceChildren(el("p", { id: "draft-deleted", role: "status" }, [name ? t("onboard.deletedNamed", { name }) : t("onboard.deleted")]));
+    /** @type {HTMLElement} */ (main.querySelector("#onboard-choose")).textContent = t("onboard.choose");
+    person.focus();
+  });
 }
 
 /**
  * @param {HTMLElement} main
  * @param {Editing} state
+ * @param {string[]} [focusFirst] selectors of what to focus once drawn, the first found
  */
-function renderWizard(main, state) {
+function renderWizard(main, state, focusFirst = []) {
   const fin = state.draft.provider === "fin";
   const steps = stepsOf(state.draft);
   const step = steps[state.step];
   const list = el("ol", { class: "steps", "aria-label": t("onboard.steps") });
   steps.forEach((s, i) => {
-    const status = stepStatus(state, s);
-    const button = el("button", { type: "button", class: "step", "data-status": status, "data-step": s.id }, [
-      el("span", { class: "step-mark", "aria-hidden": "true" }, [status === "errors" ? "!" : status === "done" ? "✓" : String(i + 1)]),
+    const button = el("button", { type: "button", class: "step", "data-step": s.id }, [
+      el("span", { class: "step-mark", "aria-hidden": "true" }),
       t(/** @type {any} */ (s.title)),
-      el("span", { class: "visually-hidden" }, [` (${t(/** @type {any} */ (`step.status.${status}`))})`]),
+      el("span", { class: "visually-hidden step-status" }),
     ]);
     if (i === state.step) button.setAttribute("aria-current", "step");
     button.addEventListener("click", () => goTo(main, state, i));
     list.append(el("li", {}, [button]));
   });
+  markSteps(list, state);
 
   const panel = el("section", { class: "step-panel", "aria-labelledby": "step-title" });
   const kindTitle = fin ? "onboard.finPersonTitle" : state.draft.kind === "person" ? "onboard.personTitle" : "onboard.companyTitle";
@@ -140,8 +177,16 @@ function renderWizard(main, state) {
   if (step.intro) panel.append(el("p", { class: "intro" }, [t(/** @type {any} */ (step.intro))]));
   const form = el("form", { id: "step-form", novalidate: "" });
   panel.append(form);
-  if (step.id === "review") renderReview(form, state, main);
-  else if (step.id === "scans") {
+  if (step.id === "review") {
+    renderReview(form, state.draft, steps, {
+      edit: (index, field) => {
+        if (field) state.touched.add(field);
+        goTo(main, state, index, field ? [`#${fieldId(field)}`] : []);
+      },
+      issues: validate(state),
+      optionLabel,
+    });
+  } else if (step.id === "scans") {
     renderScans(
       form,
       state.id,
@@ -155,11 +200,19 @@ function renderWizard(main, state) {
         if (state.reasons && changed.length > 0) state.reasons = state.reasons.filter((r) => r.field !== "" && !changed.includes(r.field));
         // Rust stored the scans with the draft; keep the copy on screen in step.
         state.draft.scans = scans;
-        goTo(main, state, state.step);
+        // Focus stays on the slot just used, not back at the top of the step.
+        const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        const slot = active?.closest(".slot")?.getAttribute("data-slot");
+        const action = active?.dataset.action;
+        const keep = slot ? [`.slot[data-slot="${slot}"] [data-action="${action}"]`, `.slot[data-slot="${slot}"] [data-action="choose"]`] : [];
+        goTo(main, state, state.step, keep);
       },
       state.reasons ?? [],
     );
-  } else for (const field of step.fields) form.append(fieldBlock(state, field));
+  } else {
+    if (step.fields.length > 0) form.append(el("p", { class: "hint required-legend" }, [el("span", { class: "required-mark", "aria-hidden": "true" }, ["*"]), ` ${t("field.requiredLegend")}`]));
+    for (const field of step.fields) form.append(fieldBlock(state, field));
+  }
 
   const back = el("button", { type: "button", id: "back", class: "secondary" }, [t("onboard.back")]);
   back.disabled = state.step === 0;
@@ -173,26 +226,63 @@ function renderWizard(main, state) {
   form.append(el("div", { class: "actions" }, [back, next, saved]), status);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (state.gone) return;
     if (step.id === "review") submit(main, state, status);
     else nextStep(main, state, step, status);
-  });
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
   form.addEventListener("focusout", (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
     const path = target.dataset?.path;
     if (!path) return;
     state.touched.add(path);
-    validate(state).then(() => showIssues(form, state));
+    validate(state).then(() => {
+      showTidy(form, state, path);
+      showIssues(form, state);
+      markSteps(list, state);
+    });
   });
 
-  main.append(el("div", { class: "wizard" }, [el("nav", { class: "step-list", "aria-label": t("onboard.steps") }, [list]), panel]));
+  const wizard = el("div", { class: "wizard" }, [el("nav", { class: "step-list", "aria-label": t("onboard.steps") }, [list]), panel]);
+  // Ctrl+Enter goes on (or submits, on Review) from anywhere in the wizard, the step's
+  // heading included, where the focus lands on a step without fields.
+  wizard.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  main.append(wizard);
   if (state.owners === undefined && state.draft.kind === "company") loadOwners(form, state);
   else fillOwnerOptions(form, state);
+  markRequired(form, state);
   showIssues(form, state);
+  if (state.gone) showGone(main, state);
+  const wanted = focusFirst.map((selector) => /** @type {HTMLElement | null} */ (panel.querySelector(selector))).find(Boolean);
   const firstInput = /** @type {HTMLElement | null} */ (form.querySelector("input, select"));
-  (firstInput ?? /** @type {HTMLElement} */ (panel.querySelector("#step-title"))).focus();
+  (wanted ?? firstInput ?? /** @type {HTMLElement} */ (panel.querySelector("#step-title"))).focus();
+  // The rules say which fields are required (they depend on the choices made so far).
+  validate(state).then(() => {
+    if (!form.isConnected) return;
+    markRequired(form, state);
+    markSteps(list, state);
+  });
+}
+
+/**
+ * Each step's mark in the step list, as the last check found it.
+ * @param {HTMLElement} list
+ * @param {Editing} state
+ */
+function markSteps(list, state) {
+  const steps = stepsOf(state.draft);
+  steps.forEach((s, i) => {
+    const button = list.querySelector(`[data-step="${s.id}"]`);
+    if (!button) return;
+    const status = stepStatus(state, s);
+    button.setAttribute("data-status", status);
+    /** @type {HTMLElement} */ (button.querySelector(".step-mark")).textContent = status === "errors" ? "!" : status === "done" ? "✓" : String(i + 1);
+    /** @type {HTMLElement} */ (button.querySelector(".step-status")).textContent = ` (${t(/** @type {any} */ (`step.status.${status}`))})`;
+  });
 }
 
 /**
@@ -202,20 +292,21 @@ function renderWizard(main, state) {
  */
 function stepStatus(state, step) {
   const belongs = (/** @type {string} */ field) => step.paths.some((p) => field.startsWith(p));
-  const touched = [...state.touched].some(belongs);
   if (state.issues.some((i) => i.severity === "error" && belongs(i.field) && isTouched(state, i.field))) return "errors";
-  return touched ? "done" : "new";
+  const touched = [...state.touched].some(belongs);
+  return touched || state.visited?.has(step.id) ? "done" : "new";
 }
 
 /**
  * @param {HTMLElement} main
  * @param {Editing} state
  * @param {number} index
+ * @param {string[]} [focusFirst]
  */
-function goTo(main, state, index) {
+function goTo(main, state, index, focusFirst = []) {
   state.step = Math.max(0, Math.min(index, stepsOf(state.draft).length - 1));
   main.replaceChildren();
-  renderWizard(main, state);
+  renderWizard(main, state, focusFirst);
 }
 
 /**
@@ -226,15 +317,20 @@ function goTo(main, state, index) {
  */
 async function nextStep(main, state, step, status) {
   for (const field of step.fields) state.touched.add(field.path);
+  // A step without fields of its own (Scans) answers for what its paths cover.
+  for (const path of step.paths) state.touched.add(path);
   await validate(state);
   const form = /** @type {HTMLFormElement} */ (main.querySelector("#step-form"));
   showIssues(form, state);
+  const list = /** @type {HTMLElement | null} */ (main.querySelector(".step-list ol"));
+  if (list) markSteps(list, state);
   const first = state.issues.find((i) => i.severity === "error" && step.paths.some((p) => i.field.startsWith(p)));
   if (first) {
     status.textContent = t("onboard.fixStep");
     focusField(form, first.field);
     return;
   }
+  (state.visited ??= new Set()).add(step.id);
   goTo(main, state, state.step + 1);
 }
 
@@ -330,6 +426,7 @@ function showDependents(path, value) {
  */
 function change(state, path, value) {
   setPath(state.draft, path, value);
+  if (state.gone) return;
   showDependents(path, value);
   if (state.provider?.field === path) state.provider = undefined;
   if (state.reasons) state.reasons = state.reasons.filter((r) => !under(r.field, path));
@@ -339,13 +436,46 @@ function change(state, path, value) {
 
 /** @param {Editing} state */
 async function save(state) {
+  if (state.gone) return;
   const saved = document.getElementById("saved");
   try {
     const at = await api.saveDraft(state.id, state.draft);
     if (saved) saved.textContent = t("onboard.saved", { time: at.savedAt });
-  } catch {
+  } catch (error) {
+    if (/** @type {import("../api.js").CommandError} */ (error).code === "not_found") {
+      // Deleted (from Drafts, say) while open: saving again can never work.
+      state.gone = true;
+      clearTimeout(saveTimer);
+      const main = document.getElementById("main");
+      if (main && current === state) showGone(main, state);
+      return;
+    }
     if (saved) saved.textContent = t("onboard.notSaved");
   }
+}
+
+/**
+ * The draft on screen no longer exists: the form says so, saves nothing more, and offers
+ * a new onboarding (what was typed stays on screen to copy from).
+ * @param {HTMLElement} main
+ * @param {Editing} state
+ */
+function showGone(main, state) {
+  const form = main.querySelector("#step-form");
+  if (!form || main.querySelector("#draft-gone")) return;
+  const name = nameOf(state.draft);
+  const again = el("button", { type: "button", id: "start-new" }, [t("onboard.startNew")]);
+  again.addEventListener("click", () => {
+    current = null;
+    main.replaceChildren();
+    renderStart(main);
+  });
+  const notice = el("div", { id: "draft-gone", class: "gone", role: "alert" }, [el("p", {}, [name ? t("onboard.goneNamed", { name }) : t("onboard.gone")]), again]);
+  form.before(notice);
+  for (const button of form.querySelectorAll("button[type='submit']")) /** @type {HTMLButtonElement} */ (button).disabled = true;
+  const saved = main.querySelector("#saved");
+  if (saved) saved.textContent = "";
+  again.focus();
 }
 
 /** @param {Editing} state */
@@ -353,17 +483,19 @@ async function validate(state) {
   const local = await api.validateDraft(state.draft);
   state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local.issues];
   state.suggestions = local.suggestions;
+  state.required = new Set(local.required);
+  state.tidy = local.tidy;
   return state.issues;
 }
 
 /**
- * Whether an issue's field is the field at `path` or one of its items
- * (`fin.sourceOfFundIds[1]` under `fin.sourceOfFundIds`).
+ * Whether an issue's field is the field at `path` or one of its items or parts
+ * (`fin.sourceOfFundIds[1]` under `fin.sourceOfFundIds`, `scans.FRONT` under `scans`).
  * @param {string} field
  * @param {string} path
  */
 function under(field, path) {
-  return field === path || field.startsWith(`${path}[`);
+  return field === path || field.startsWith(`${path}[`) || field.startsWith(`${path}.`);
 }
 
 /**
@@ -372,6 +504,44 @@ function under(field, path) {
  */
 function isTouched(state, field) {
   return [...state.touched].some((path) => under(field, path));
+}
+
+/**
+ * Marks the fields the rules require: `aria-required` for screen readers, a * beside the
+ * label for everyone. Redone after each check, as the choices made change the list.
+ * @param {HTMLElement} form
+ * @param {Editing} state
+ */
+function markRequired(form, state) {
+  if (!state.required) return;
+  for (const input of form.querySelectorAll("[data-path]")) {
+    const path = /** @type {HTMLElement} */ (input).dataset.path ?? "";
+    const required = state.required.has(path);
+    const label = form.querySelector(`label[for="${input.id}"]`);
+    const mark = label?.querySelector(".required-mark");
+    if (required) {
+      input.setAttribute("aria-required", "true");
+      if (label && !mark) label.append(el("span", { class: "required-mark", "aria-hidden": "true" }, ["*"]));
+    } else {
+      input.removeAttribute("aria-required");
+      mark?.remove();
+    }
+  }
+}
+
+/**
+ * Once staff leave a field, shows its value as the rules read it (07/23/1985 → 1985-07-23,
+ * ny → NY), so what will be sent is what is on screen.
+ * @param {HTMLElement} form
+ * @param {Editing} state
+ * @param {string} path
+ */
+function showTidy(form, state, path) {
+  const tidy = state.tidy?.find((f) => f.field === path);
+  const input = /** @type {HTMLInputElement | null} */ (form.querySelector(`#${fieldId(path)}`));
+  if (!tidy || !input || document.activeElement === input || input.value === tidy.value) return;
+  input.value = tidy.value;
+  change(state, path, tidy.value);
 }
 
 /**
@@ -427,63 +597,12 @@ function focusField(form, path) {
 }
 
 /**
- * @param {HTMLElement} form
- * @param {Editing} state
- * @param {HTMLElement} main
- */
-function renderReview(form, state, main) {
-  const steps = stepsOf(state.draft);
-  const list = el("dl", { class: "facts review" });
-  for (const step of steps) {
-    for (const field of step.fields) {
-      const value = getPath(state.draft, field.path);
-      if (value === "" || value == null || value === false) continue;
-      if (Array.isArray(value) && value.length === 0) continue;
-      const shown = field.sensitive
-        ? mask(String(value))
-        : field.type === "checkbox"
-          ? t("review.yes")
-          : field.type === "select" && field.options?.length
-            ? optionLabel(String(value))
-            : Array.isArray(value)
-              ? value.join(", ")
-              : String(value);
-      list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), el("dd", {}, [shown]));
-    }
-  }
-  const problems = el("ul", { id: "review-issues", class: "issues" });
-  form.append(list, el("h2", {}, [t("review.problems")]), problems);
-  validate(state).then((issues) => {
-    const errors = issues.filter((i) => i.severity === "error");
-    const warnings = issues.filter((i) => i.severity === "warning");
-    if (errors.length === 0 && warnings.length === 0) problems.append(el("li", {}, [t("review.none")]));
-    for (const issue of [...errors, ...warnings]) {
-      const go = el("button", { type: "button", class: "link" }, [issue.message]);
-      go.addEventListener("click", () => {
-        state.touched.add(issue.field);
-        const index = steps.findIndex((s) => s.paths.some((p) => issue.field.startsWith(p)));
-        goTo(main, state, index >= 0 ? index : 0);
-        const target = document.getElementById(fieldId(issue.field));
-        target?.focus();
-      });
-      problems.append(el("li", { "data-severity": issue.severity }, [go]));
-    }
-  });
-}
-
-/**
  * An option's words, or the value itself when the catalogue has none.
  * @param {string} option
  */
 function optionLabel(option) {
   const label = t(/** @type {any} */ (`option.${option}`));
   return label === `option.${option}` ? option : label;
-}
-
-/** @param {string} value */
-function mask(value) {
-  const digits = value.replace(/\D/g, "");
-  return `•••• ${digits.slice(-4)}`;
 }
 
 /**
