@@ -11,6 +11,47 @@ use thirtyfour::prelude::*;
 use crate::fin::{fin_person, picture};
 use crate::harness::{eventually, field_id, App, Outcome};
 
+/// Like `assert!`, but the journey ends through `App::finish` (screenshot, window closed)
+/// instead of a panic that would leave the window open for the next journey to meet.
+macro_rules! check {
+    ($cond:expr $(,)?) => {
+        let held: bool = $cond;
+        if !held {
+            return Err(format!("check failed: {}", stringify!($cond)).into());
+        }
+    };
+    ($cond:expr, $($msg:tt)+) => {
+        let held: bool = $cond;
+        if !held {
+            return Err(format!("check failed: {}: {}", stringify!($cond), format!($($msg)+)).into());
+        }
+    };
+}
+
+macro_rules! check_eq {
+    ($a:expr, $b:expr $(,)?) => {
+        check_eq!($a, $b, "")
+    };
+    ($a:expr, $b:expr, $($msg:tt)+) => {{
+        let (a, b) = ($a, $b);
+        if a != b {
+            return Err(format!("{a:?} != {b:?}: {}", format!($($msg)+)).into());
+        }
+    }};
+}
+
+macro_rules! check_ne {
+    ($a:expr, $b:expr $(,)?) => {
+        check_ne!($a, $b, "")
+    };
+    ($a:expr, $b:expr, $($msg:tt)+) => {{
+        let (a, b) = ($a, $b);
+        if a == b {
+            return Err(format!("both {a:?}: {}", format!($($msg)+)).into());
+        }
+    }};
+}
+
 /// Saves a screenshot of a passing moment, for a person to look at.
 async fn shot(app: &App, name: &str) -> WebDriverResult<()> {
     let dir =
@@ -64,14 +105,14 @@ async fn answer_dialog(app: &App, expected: &str, confirm: bool) -> Result<(), S
         .await
         .map_err(|e| format!("no confirmation was asked: {e}"))?;
     let text = dialog.text().await.map_err(|e| e.to_string())?;
-    assert!(
+    check!(
         text.contains(expected),
         "the question says what is lost: {text}"
     );
     let role = dialog.attr("role").await.map_err(|e| e.to_string())?;
-    assert_eq!(role.as_deref(), Some("alertdialog"));
+    check_eq!(role.as_deref(), Some("alertdialog"));
     // The safe answer has the focus.
-    assert_eq!(
+    check_eq!(
         focused(app).await.map_err(|e| e.to_string())?,
         "confirm-cancel"
     );
@@ -132,14 +173,14 @@ async fn deleting_a_draft_or_a_connection_waits_for_an_answer() {
                 .driver
                 .execute("return document.activeElement.textContent", vec![])
                 .await?;
-            assert_eq!(
+            check_eq!(
                 focus_tag.json().as_str(),
                 Some("Delete"),
                 "focus back on Delete"
             );
             tokio::time::sleep(Duration::from_millis(500)).await;
             let rows = draft_rows(&app).await?;
-            assert!(rows.iter().any(|r| r.contains("Ana Ruiz")), "{rows:?}");
+            check!(rows.iter().any(|r| r.contains("Ana Ruiz")), "{rows:?}");
 
             // Escape is Cancel too.
             app.click("#drafts-list .draft-row button.danger").await?;
@@ -158,7 +199,7 @@ async fn deleting_a_draft_or_a_connection_waits_for_an_answer() {
                 },
             )
             .await?;
-            assert!(draft_rows(&app)
+            check!(draft_rows(&app)
                 .await?
                 .iter()
                 .any(|r| r.contains("Ana Ruiz")));
@@ -186,7 +227,7 @@ async fn deleting_a_draft_or_a_connection_waits_for_an_answer() {
                 .await?;
             answer_dialog(&app, "https://cos.example.test", false).await?;
             tokio::time::sleep(Duration::from_millis(500)).await;
-            assert_eq!(
+            check_eq!(
                 app.driver
                     .find_all(By::Css("#connections li[data-provider='cos']"))
                     .await?
@@ -228,10 +269,10 @@ async fn a_new_onboarding_can_start_while_one_is_open_and_a_deleted_one_stops() 
             chain = chain.send_keys("n").key_up(Key::Alt);
             chain.perform().await?;
             let resume = app.wait_for_css("#continue-draft").await?;
-            assert!(resume.text().await?.contains("Ana Ruiz"));
+            check!(resume.text().await?.contains("Ana Ruiz"));
             app.click("#new-person").await?;
             app.wait_for_css(&format!("#{}", field_id("name.first"))).await?;
-            assert_eq!(value_of(&app, "name.first").await?, "", "a new, empty draft");
+            check_eq!(value_of(&app, "name.first").await?, "", "a new, empty draft");
             app.fill(&[("name.first", "Bo"), ("name.last", "Lind")]).await?;
             tab(&app).await?;
             app.wait_for_css("#saved:not(:empty)").await?;
@@ -242,7 +283,7 @@ async fn a_new_onboarding_can_start_while_one_is_open_and_a_deleted_one_stops() 
                 (rows.len() == 2).then_some(rows)
             })
             .await?;
-            assert!(rows.iter().any(|r| r.contains("Ana Ruiz")), "{rows:?}");
+            check!(rows.iter().any(|r| r.contains("Ana Ruiz")), "{rows:?}");
 
             // The open draft deleted from Drafts: Onboard says so and offers no way back to it.
             let bo = app
@@ -253,8 +294,8 @@ async fn a_new_onboarding_can_start_while_one_is_open_and_a_deleted_one_stops() 
             answer_dialog(&app, "Bo Lind", true).await?;
             app.click("a[data-view='onboard']").await?;
             let deleted = app.wait_for_css("#draft-deleted").await?;
-            assert!(deleted.text().await?.contains("Bo Lind"));
-            assert!(app.driver.find_all(By::Css("#continue-draft")).await?.is_empty());
+            check!(deleted.text().await?.contains("Bo Lind"));
+            check!(app.driver.find_all(By::Css("#continue-draft")).await?.is_empty());
 
             // A draft deleted while it is on screen: the next save finds it gone, and the
             // form stops instead of saying "Not saved yet" for ever.
@@ -271,10 +312,10 @@ async fn a_new_onboarding_can_start_while_one_is_open_and_a_deleted_one_stops() 
                 .await?;
             app.type_into(&field_id("name.middle"), "Maria").await?;
             let gone = app.wait_for_css("#draft-gone").await?;
-            assert!(gone.text().await?.contains("no longer exists"), "{}", gone.text().await?);
+            check!(gone.text().await?.contains("no longer exists"), "{}", gone.text().await?);
             let next = app.driver.find(By::Id("next")).await?;
-            assert!(!next.is_enabled().await?, "nothing more goes on from a deleted draft");
-            assert_ne!(app.text_of("#saved").await?, "Not saved yet: we will try again as you type.");
+            check!(!next.is_enabled().await?, "nothing more goes on from a deleted draft");
+            check_ne!(app.text_of("#saved").await?, "Not saved yet: we will try again as you type.");
             app.click("#start-new").await?;
             app.wait_for_css("#new-person").await?;
             Ok(())
@@ -315,25 +356,25 @@ async fn checkboxes_sit_beside_their_labels_and_inputs_have_visible_edges() {
             let boxed = app.wait_for_css(&format!("#{id}")).await?;
             let label = app
                 .driver
-                .find(By::Css(&format!("label[for='{id}']")))
+                .find(By::Css(format!("label[for='{id}']")))
                 .await?;
             boxed.focus().await?;
             let b = boxed.rect().await?;
             let l = label.rect().await?;
             shot(&app, "form_checkbox").await?;
-            assert!(b.width < 40.0, "the box is a box, not a bar: {b:?}");
-            assert!(
+            check!(b.width < 40.0, "the box is a box, not a bar: {b:?}");
+            check!(
                 b.x + b.width <= l.x + 1.0,
                 "the box is left of its label: {b:?} {l:?}"
             );
             let (box_middle, label_middle) = (b.y + b.height / 2.0, l.y + l.height / 2.0);
-            assert!(
+            check!(
                 (box_middle - label_middle).abs() < 8.0,
                 "level with its label: {b:?} {l:?}"
             );
             // Its focus ring is around the box, not a full-width bar.
             let outline = boxed.css_value("outline-style").await?;
-            assert_ne!(outline, "none", "the focused box shows its ring");
+            check_ne!(outline, "none", "the focused box shows its ring");
 
             // A text box's edge stands out from the panel by 3:1 at least (WCAG 1.4.11).
             let input = app.driver.find(By::Id(field_id("name.first"))).await?;
@@ -345,7 +386,7 @@ async fn checkboxes_sit_beside_their_labels_and_inputs_have_visible_edges() {
                 (panel, edge)
             };
             let ratio = (light + 0.05) / (dark + 0.05);
-            assert!(ratio >= 3.0, "input border contrast {ratio:.2}:1");
+            check!(ratio >= 3.0, "input border contrast {ratio:.2}:1");
             Ok(())
         }
         .await;
@@ -373,11 +414,11 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
             .await?;
         let label = app
             .driver
-            .find(By::Css(&format!("label[for='{}'] .required-mark", field_id("name.first"))))
+            .find(By::Css(format!("label[for='{}'] .required-mark", field_id("name.first"))))
             .await?;
-        assert!(label.is_displayed().await?);
+        check!(label.is_displayed().await?);
         let middle = app.driver.find(By::Id(field_id("name.middle"))).await?;
-        assert_eq!(middle.attr("aria-required").await?, None, "the middle name is optional");
+        check_eq!(middle.attr("aria-required").await?, None, "the middle name is optional");
 
         // A US date is read and shown as it will be sent.
         first.send_keys("Ana").await?;
@@ -388,7 +429,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
         })
         .await?;
         let error = app.text_of(&format!("#{}-error", field_id("person.birthDate"))).await?;
-        assert_eq!(error, "", "the date is accepted");
+        check_eq!(error, "", "the date is accepted");
 
         // Next with the SSN missing: the step is marked as having errors.
         app.click("#next").await?;
@@ -398,7 +439,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
         app.click("#next").await?;
         app.wait_for_css(&format!("#{}", field_id("addresses[0].street1"))).await?;
         app.wait_for_css("[data-step='customer'][data-status='done']").await?;
-        assert_eq!(
+        check_eq!(
             app.driver.find(By::Css("[data-step='customer'] .step-mark")).await?.text().await?,
             "✓"
         );
@@ -446,7 +487,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
                     vec![],
                 )
                 .await?;
-            assert_eq!(inside.json().as_str(), Some(slot), "focus stays in the {slot} slot");
+            check_eq!(inside.json().as_str(), Some(slot), "focus stays in the {slot} slot");
         }
         app.click("#next").await?;
         app.wait_for_css("#submit").await?;
@@ -458,7 +499,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
                 .await?;
         }
         let contact = app.text_of("[data-section='contact']").await?;
-        assert!(contact.contains("Albany") && contact.contains("NY"), "{contact}");
+        check!(contact.contains("Albany") && contact.contains("NY"), "{contact}");
         let thumb = app.wait_for_css("[data-section='scans'] li[data-slot='FRONT'] img").await?;
         eventually(Duration::from_secs(5), "the thumbnail", || async {
             thumb.attr("src").await.ok()?.filter(|s| s.starts_with("data:image")).map(|_| ())
@@ -503,7 +544,7 @@ async fn settings_show_the_mode_the_app_is_in_and_only_the_chosen_providers_fiel
         let outcome: Outcome = async {
             app.click("a[data-view='settings']").await?;
             let training = app.wait_for_css("#training-mode").await?;
-            assert!(training.is_selected().await?);
+            check!(training.is_selected().await?);
             // No connection: the app cannot leave Training, and the box says so.
             training.click().await?;
             eventually(Duration::from_secs(10), "the reason shown", || async {
@@ -513,20 +554,18 @@ async fn settings_show_the_mode_the_app_is_in_and_only_the_chosen_providers_fiel
             .await?;
             tokio::time::sleep(Duration::from_millis(500)).await;
             let training = app.wait_for_css("#training-mode").await?;
-            assert!(
+            check!(
                 training.is_selected().await?,
                 "the box shows the app is still in Training"
             );
-            assert_eq!(
-                app.wait_for_css("#env-badge")
-                    .await?
-                    .attr("data-env")
-                    .await?
-                    .as_deref(),
-                Some("TRAINING")
-            );
+            let env = app
+                .wait_for_css("#env-badge")
+                .await?
+                .attr("data-env")
+                .await?;
+            check_eq!(env.as_deref(), Some("TRAINING"));
             let said = app.text_of("#settings-status").await?;
-            assert!(said.contains("Training"), "{said}");
+            check!(said.contains("Training"), "{said}");
 
             // Each provider's connection shows its own fields.
             for (provider, shown, hidden) in [
@@ -550,11 +589,11 @@ async fn settings_show_the_mode_the_app_is_in_and_only_the_chosen_providers_fiel
                     .await?;
                 for name in shown {
                     let input = app.driver.find(By::Id(format!("conn-{name}"))).await?;
-                    assert!(input.is_displayed().await?, "{provider}: {name} shown");
+                    check!(input.is_displayed().await?, "{provider}: {name} shown");
                 }
                 for name in hidden {
                     let input = app.driver.find(By::Id(format!("conn-{name}"))).await?;
-                    assert!(!input.is_displayed().await?, "{provider}: {name} hidden");
+                    check!(!input.is_displayed().await?, "{provider}: {name} hidden");
                 }
             }
             Ok(())
@@ -583,8 +622,8 @@ async fn fin_terms_without_a_browser_are_said_in_words_with_the_link_to_copy() {
             .await?;
         // A Training code says it is for practice.
         let caption = app.wait_for_css("#terms-practice").await?;
-        assert!(caption.is_displayed().await?);
-        assert_eq!(caption.text().await?, "Practice only — Training mode");
+        check!(caption.is_displayed().await?);
+        check_eq!(caption.text().await?, "Practice only — Training mode");
         // No browser under a bare virtual display: the words, not the launcher's.
         app.click("#terms-open").await?;
         let said = eventually(Duration::from_secs(10), "the answer", || async {
@@ -592,15 +631,15 @@ async fn fin_terms_without_a_browser_are_said_in_words_with_the_link_to_copy() {
             (!said.is_empty()).then_some(said)
         })
         .await?;
-        assert!(
+        check!(
             said.starts_with("Branchdesk could not open a browser on this computer."),
             "{said}"
         );
-        assert!(
+        check!(
             !said.contains("Launcher") && !said.contains("ExitStatus"),
             "{said}"
         );
-        assert_eq!(focused(&app).await?, "terms-copy", "Copy link is offered");
+        check_eq!(focused(&app).await?, "terms-copy", "Copy link is offered");
         app.click("#terms-copy").await?;
         eventually(Duration::from_secs(5), "Copied", || async {
             (app.text_of("#terms-copy-status").await.ok()? == "Copied").then_some(())
