@@ -33,7 +33,9 @@ export function ask({ title, question, confirmLabel, danger = true }) {
     const close = (answer) => {
       dialog.close();
       dialog.remove();
+      // Back to what opened it; if that is gone with what was deleted, to the work area.
       if (opener?.isConnected) opener.focus();
+      else document.getElementById("main")?.focus();
       resolve(answer);
     };
     cancel.addEventListener("click", () => close(false));
