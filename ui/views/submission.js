@@ -504,7 +504,10 @@ function showFinStatus(view, outcome) {
     line = el("p", { id: "fin-status", role: "status", "aria-live": "polite" });
     view.fin.replaceChildren(
       el("h2", { id: "fin-result-title" }, [t("fin.resultTitle")]),
-      el("dl", { class: "facts" }, [el("dt", {}, [t("result.customerId")]), el("dd", { id: "fin-customer-id" }, [outcome.customerId])]),
+      el("dl", { class: "facts" }, [
+        el("dt", {}, [t("result.customerId")]),
+        el("dd", { class: "with-copy" }, [el("span", { id: "fin-customer-id" }, [outcome.customerId]), copyButton("copy-fin-customer-id", t("result.copyCustomerId"), () => outcome.customerId)]),
+      ]),
       el(
         "ol",
         { class: "fin-trail", "aria-label": t("fin.trail") },
