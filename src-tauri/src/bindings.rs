@@ -17,6 +17,7 @@ mod tests {
         ProviderChoice, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::fin::LatinSuggestion;
+    use branchdesk_domain::form::FieldValue;
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::desk::{
         Activity, ActivityEntry, ActivityFinding, CosCustomer, DraftListItem, DraftRecord,
@@ -58,6 +59,7 @@ mod tests {
             Environment::decl(),
             ErrorCode::decl(),
             FinOutcome::decl(),
+            FieldValue::decl(),
             FinSection::decl(),
             IdentityDocument::decl(),
             Issue::decl(),

@@ -3,6 +3,7 @@
 
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
+use branchdesk_domain::form::{self, FieldValue};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
@@ -130,6 +131,10 @@ pub fn draft_unarchive(state: State<'_, AppState>, id: String) -> Answer<()> {
 pub struct Validation {
     pub issues: Vec<Issue>,
     pub suggestions: Vec<LatinSuggestion>,
+    /// The fields the provider's rules require of this draft, to be marked as such.
+    pub required: Vec<String>,
+    /// Values to show in their tidy form once staff leave the field (dates, state codes).
+    pub tidy: Vec<FieldValue>,
 }
 
 #[tauri::command]
@@ -137,6 +142,8 @@ pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
     Validation {
         issues: state.desk().validate(&draft),
         suggestions: latin_suggestions(&draft),
+        required: form::required_fields_today(&draft),
+        tidy: form::tidy_values(&draft),
     }
 }
 
@@ -176,6 +183,7 @@ pub fn activity(
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
+    /// Whether the app runs in Training mode now (it may have fallen back to it).
     pub training: bool,
     pub environment: Environment,
     pub connections: Vec<ConnectionView>,
@@ -190,10 +198,13 @@ pub struct ConnectionCheck {
 
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
     let settings = Settings::load(&state.data_dir);
+    let environment = state.desk().environment();
     Ok(SettingsView {
-        training: settings.training,
+        // The mode the app is in, not the one last asked for: without a usable connection
+        // the app stays in Training whatever the setting says.
+        training: environment == Environment::Training,
         scanner_folder: settings.scanner_folder.map(|dir| dir.display().to_string()),
-        environment: state.desk().environment(),
+        environment,
         connections: state
             .vault
             .list_connections()
@@ -439,10 +450,11 @@ pub fn fin_terms_open(
     let url = desk.checked_terms_url(&terms.url)?;
     app.opener()
         .open_url(url.as_str(), None::<&str>)
-        .map_err(|e| {
-            branchdesk_engine::Error::Encode(format!("the browser could not be opened: {e}"))
-        })?;
-    Ok(())
+        .map_err(|error| {
+            // The launcher's own words (program, exit status) are for the log, not for staff.
+            tracing::warn!(%error, "no browser could be opened for Fin.com's terms");
+            UiError::no_browser()
+        })
 }
 
 /// Records that the customer accepted the terms (staff confirm, by their OS account) and

@@ -37,6 +37,8 @@ pub enum ErrorCode {
     UnknownOutcome,
     /// A check was recorded for a draft that is not waiting for one.
     NothingToResolve,
+    /// No browser could be opened on this computer; the link is there to copy instead.
+    NoBrowser,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -48,6 +50,17 @@ pub struct UiError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+}
+
+impl UiError {
+    /// The system could not open a browser (none installed, no desktop session).
+    pub fn no_browser() -> Self {
+        UiError {
+            code: ErrorCode::NoBrowser,
+            message: "Branchdesk could not open a browser on this computer. Copy the link and open it yourself, or let the customer scan the QR code.".to_owned(),
+            field: None,
+        }
+    }
 }
 
 impl From<EngineError> for UiError {

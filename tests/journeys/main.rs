@@ -7,6 +7,7 @@
 
 mod cos_personal;
 mod fin;
+mod form;
 mod harness;
 mod offline;
 mod one_desk;

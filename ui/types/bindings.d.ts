@@ -216,7 +216,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "internal";
 
 export type FinOutcome = { customerId: string, 
 /**
@@ -231,6 +231,8 @@ status: string,
  * Why Fin.com wants something changed, placed on the draft's fields and scan slots.
  */
 reasons: Array<Issue>, };
+
+export type FieldValue = { field: string, value: string, };
 
 export type FinSection = { 
 /**
@@ -373,7 +375,11 @@ overrideReason: string, };
 
 export type ScanStatus = "Pending" | "Clear" | "Failed" | "Positive" | "Reviewing";
 
-export type SettingsView = { training: boolean, environment: Environment, connections: Array<ConnectionView>, 
+export type SettingsView = { 
+/**
+ * Whether the app runs in Training mode now (it may have fallen back to it).
+ */
+training: boolean, environment: Environment, connections: Array<ConnectionView>, 
 /**
  * The watched scanner folder, if one is set.
  */
@@ -434,4 +440,12 @@ export type UploadView = { draftId: string, slot: string, sent: bigint, total: b
  */
 attempt: number, };
 
-export type Validation = { issues: Array<Issue>, suggestions: Array<LatinSuggestion>, };
+export type Validation = { issues: Array<Issue>, suggestions: Array<LatinSuggestion>, 
+/**
+ * The fields the provider's rules require of this draft, to be marked as such.
+ */
+required: Array<string>, 
+/**
+ * Values to show in their tidy form once staff leave the field (dates, state codes).
+ */
+tidy: Array<FieldValue>, };

@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
+import { ask } from "./confirm.js";
 import { el } from "./dom.js";
 import { openDraft } from "./onboard.js";
 import { renderSubmission } from "./submission.js";
@@ -75,8 +76,9 @@ function row(main, item, refresh, problem) {
   let remove;
   if (NEVER_PLANNED.includes(item.state)) {
     remove = el("button", { type: "button", class: "danger small", "data-action": "delete" }, [t("drafts.delete")]);
-    remove.addEventListener("click", () => {
-      if (!window.confirm(t("drafts.confirmDelete", { name: item.displayName || t("drafts.unnamed") }))) return;
+    remove.addEventListener("click", async () => {
+      const name = item.displayName || t("drafts.unnamed");
+      if (!(await ask({ title: t("drafts.confirmDelete.title"), question: t("drafts.confirmDelete", { name }), confirmLabel: t("drafts.delete") }))) return;
       act(() => api.deleteDraft(item.id));
     });
   } else if (item.archived) {

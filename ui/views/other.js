@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
+import { ask } from "./confirm.js";
 import { el } from "./dom.js";
 
 /** @typedef {import("../types/bindings").SettingsView} SettingsView */
@@ -14,6 +15,9 @@ import { el } from "./dom.js";
 export function renderPlaceholder(main, title, body) {
   main.append(el("h1", {}, [t(title)]), el("p", { class: "muted" }, [t(body)]));
 }
+
+/** Whether staff really mean to move onto the bank's production connection. */
+const askProduction = () => ask({ title: t("settings.confirmProduction.title"), question: t("settings.confirmProduction"), confirmLabel: t("settings.confirmProduction.yes") });
 
 /** Tells the top bar that the environment may have changed. */
 function announceEnvironment() {
@@ -38,7 +42,10 @@ export async function renderSettings(main, info) {
   main.append(backupSection(status));
   main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
 
-  /** @param {SettingsView} view */
+  /**
+   * @param {SettingsView} view
+   * @returns {Promise<void>} settled once the Training line and any problem are shown
+   */
   const draw = (view) => {
     section.replaceChildren(
       el("h2", { id: "settings-env-title" }, [t("settings.environment")]),
@@ -48,19 +55,21 @@ export async function renderSettings(main, info) {
     training.checked = view.training;
     training.addEventListener("change", async () => {
       const cos = view.connections.find((c) => c.provider === "cos");
-      if (!training.checked && cos?.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
+      if (!training.checked && cos?.environment === "PRODUCTION" && !(await askProduction())) {
         training.checked = true;
         return;
       }
+      const wanted = training.checked;
       try {
-        const next = await api.setTraining(training.checked);
-        status.textContent = t(next.training ? "settings.trainingOn" : "settings.trainingOff");
+        // The box shows the mode the app is in, as Rust reports it, not the click.
+        const next = await api.setTraining(wanted);
         announceEnvironment();
-        draw(next);
-        await showTrainingUrl();
+        await draw(next);
+        if (next.training === wanted) status.textContent = t(next.training ? "settings.trainingOn" : "settings.trainingOff");
       } catch (error) {
-        training.checked = !training.checked;
-        status.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+        const reason = /** @type {import("../api.js").CommandError} */ (error).detail;
+        await draw(await api.settings());
+        status.textContent = t("settings.trainingRefused", { reason });
       }
     });
     section.append(
@@ -78,7 +87,7 @@ export async function renderSettings(main, info) {
       }
       if (now.problem) status.textContent = t("settings.problem", { problem: now.problem });
     };
-    showTrainingUrl();
+    const shown = showTrainingUrl();
 
     drawScanner(scanner, view.scannerFolder ?? null, status);
     connections.replaceChildren(el("h2", { id: "settings-conn-title" }, [t("settings.connections")]));
@@ -95,9 +104,10 @@ export async function renderSettings(main, info) {
           result.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
         }
       });
-      const remove = el("button", { type: "button", class: "danger small" }, [t("drafts.delete")]);
+      const remove = el("button", { type: "button", class: "danger small", "data-remove": c.id }, [t("settings.remove")]);
       remove.addEventListener("click", async () => {
-        if (!window.confirm(t("settings.confirmRemove"))) return;
+        const question = t("settings.confirmRemove", { provider: t(/** @type {any} */ (`provider.${c.provider}`)), url: c.baseUrl });
+        if (!(await ask({ title: t("settings.confirmRemove.title"), question, confirmLabel: t("settings.remove") }))) return;
         try {
           draw(await api.removeConnection(c.id));
           announceEnvironment();
@@ -119,6 +129,7 @@ export async function renderSettings(main, info) {
       );
     }
     connections.append(list, connectionForm(draw, status));
+    return shown;
   };
   draw(await api.settings());
 }
@@ -140,6 +151,17 @@ function connectionForm(draw, status) {
     ["hawkId", "settings.hawkId"],
     ["secret", "settings.secret"],
   ];
+  /**
+   * Which fields each provider's connection has; the others are hidden and sent empty.
+   * @type {Record<string, string[]>}
+   */
+  const used = {
+    cos: ["baseUrl", "authUrl", "clientId", "partnerId", "secret"],
+    fin: ["baseUrl", "clientId", "secret"],
+    bvnk: ["baseUrl", "hawkId", "secret"],
+  };
+  /** @param {string} name @param {string} provider */
+  const applies = (name, provider) => name === "provider" || name === "environment" || (used[provider] ?? []).includes(name);
   form.append(el("h3", {}, [t("settings.addConnection")]));
   for (const [name, label, options] of fields) {
     const id = `conn-${name}`;
@@ -161,7 +183,7 @@ function connectionForm(draw, status) {
       });
     }
     form.append(
-      el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (label))]), input, el("p", { class: "error", id: `${id}-error` })]),
+      el("div", { class: "field", "data-field": name }, [el("label", { for: id, id: `${id}-label` }, [t(/** @type {any} */ (label))]), input, el("p", { class: "error", id: `${id}-error` })]),
     );
   }
   // Fin.com's client configuration; the other providers have no such setting. (The wrapper
@@ -171,9 +193,17 @@ function connectionForm(draw, status) {
     el("div", { class: "field checkbox" }, [selfie, el("label", { for: "conn-finSelfieRequired" }, [t("settings.finSelfieRequired")])]),
   ]);
   const provider = /** @type {HTMLSelectElement} */ (form.querySelector("#conn-provider"));
-  const showSelfie = () => (selfieField.hidden = provider.value !== "fin");
-  provider.addEventListener("change", showSelfie);
-  showSelfie();
+  // Only the chosen provider's fields are shown; BVNK calls its secret the Hawk key.
+  const showFields = () => {
+    selfieField.hidden = provider.value !== "fin";
+    for (const [name] of fields) {
+      const block = /** @type {HTMLElement} */ (form.querySelector(`[data-field="${name}"]`));
+      block.hidden = !applies(name, provider.value);
+    }
+    /** @type {HTMLElement} */ (form.querySelector("#conn-secret-label")).textContent = t(provider.value === "bvnk" ? "settings.hawkKey" : "settings.secret");
+  };
+  provider.addEventListener("change", showFields);
+  showFields();
   form.append(selfieField);
   const save = el("button", { type: "submit", id: "connection-save" }, [t("settings.save")]);
   form.append(el("div", { class: "actions" }, [save]));
@@ -182,7 +212,11 @@ function connectionForm(draw, status) {
     for (const error of form.querySelectorAll(".error")) error.textContent = "";
     /** @type {Record<string, string>} */
     const typed = {};
-    for (const [name] of fields) typed[name] = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+    for (const [name] of fields) {
+      const value = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+      // A value typed before another provider was chosen is hidden, and not sent.
+      typed[name] = applies(name, provider.value) ? value : "";
+    }
     /** @type {ConnectionInput} */
     const input = {
       .../** @type {ConnectionInput} */ (/** @type {unknown} */ (typed)),
@@ -190,7 +224,7 @@ function connectionForm(draw, status) {
       finSelfieRequired: typed.provider === "fin" && selfie.checked,
     };
     const current = await api.settings();
-    if (!current.training && input.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
+    if (!current.training && input.environment === "PRODUCTION" && !(await askProduction())) {
       /** @type {HTMLInputElement} */ (form.querySelector("#conn-secret")).value = "";
       return;
     }
