@@ -3,40 +3,14 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
+mod common;
 
-use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
-use branchdesk_api::RetryPolicy;
-use branchdesk_domain::Sensitive;
-use branchdesk_engine::{Desk, Environment};
+use common::offline::desk;
+
+use branchdesk_engine::Desk;
 use branchdesk_vault::{
-    Actor, AuditOutcome, AuditProblemKind, AuditRecord, MemoryStore, Vault, DATABASE_FILE,
+    Actor, AuditOutcome, AuditProblemKind, AuditRecord, MemoryStore, DATABASE_FILE,
 };
-
-fn desk(dir: &std::path::Path, secrets: &MemoryStore) -> Desk {
-    let vault = Arc::new(Vault::open(dir, secrets).unwrap());
-    // No request is made here: the client only has to exist.
-    let cos = CosClient::new(
-        reqwest::Client::new(),
-        CosConfig {
-            base_url: "http://127.0.0.1:9".into(),
-            token_url: "http://127.0.0.1:9/connect/token".into(),
-            client_id: "x".into(),
-            client_secret: Sensitive::new("y".into()),
-            audience: AUDIENCE.into(),
-            retry: RetryPolicy::default(),
-            timeouts: Default::default(),
-        },
-    )
-    .unwrap();
-    Desk::new(
-        vault,
-        cos,
-        String::new(),
-        Environment::Training,
-        "http://127.0.0.1:9".into(),
-    )
-}
 
 fn append(desk: &Desk, count: usize) {
     for i in 0..count {

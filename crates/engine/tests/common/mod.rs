@@ -6,6 +6,8 @@
 // Test helpers fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
+pub mod offline;
+
 use std::sync::Arc;
 use std::time::Duration;
 
