@@ -1425,6 +1425,36 @@ pub(crate) fn staff_member() -> String {
         .unwrap_or_else(|| "staff".to_owned())
 }
 
+/// The staff member a decision is recorded under: the name given, else the OS account.
+pub(crate) fn actor_named(staff: &str) -> Actor {
+    let staff = staff.trim();
+    Actor::Staff(if staff.is_empty() {
+        staff_member()
+    } else {
+        staff.to_owned()
+    })
+}
+
+/// A staff member's decision about a draft, for the audit log.
+pub(crate) fn decision(
+    draft: DraftId,
+    staff: &str,
+    action: &str,
+    provider: Provider,
+    facts: serde_json::Value,
+) -> AuditRecord {
+    AuditRecord {
+        draft_id: Some(draft),
+        actor: actor_named(staff),
+        action: action.to_owned(),
+        provider: Some(provider),
+        endpoint: None,
+        status: None,
+        provider_ids: facts,
+        outcome: AuditOutcome::Success,
+    }
+}
+
 fn to_value<T: Serialize>(record: T) -> serde_json::Value {
     serde_json::to_value(record).unwrap_or_default()
 }

@@ -30,7 +30,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::desk::{draft_id, staff_member, today, StepProblem, Submission};
+use crate::desk::{decision, draft_id, staff_member, today, StepProblem, Submission};
 use crate::plan::StepKind;
 use crate::{Desk, Error, Result};
 
@@ -451,27 +451,18 @@ impl Desk {
             }
             tos_policies_url = found.tos_policies_url;
         }
-        let staff = staff.trim();
-        let actor = if staff.is_empty() {
-            staff_member()
-        } else {
-            staff.to_owned()
-        };
-        self.vault().append_audit(&AuditRecord {
-            draft_id: Some(draft),
-            actor: Actor::Staff(actor),
-            action: CUSTOMER_CHECKED.to_owned(),
-            provider: Some(Provider::Fin),
-            endpoint: None,
-            status: None,
-            provider_ids: serde_json::json!({
+        self.vault().append_audit(&decision(
+            draft,
+            staff,
+            CUSTOMER_CHECKED,
+            Provider::Fin,
+            serde_json::json!({
                 "reference": reference,
                 "created": customer_id.is_some(),
                 "customerId": customer_id,
                 "tosPoliciesUrl": tos_policies_url,
             }),
-            outcome: AuditOutcome::Success,
-        })?;
+        ))?;
         let stored = self.get_draft(id)?;
         self.submit(id, &stored.draft)
     }
