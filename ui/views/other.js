@@ -289,7 +289,7 @@ function drawScanner(section, folder, status) {
 function backupSection(status) {
   const form = el("form", { id: "backup-form", novalidate: "" });
   const field = (/** @type {string} */ name, /** @type {import("../i18n/index.js").MessageKey} */ label) => {
-    const input = /** @type {HTMLInputElement} */ (el("input", { id: name, name, type: "password", autocomplete: "new-password", "aria-describedby": `${name}-error` }));
+    const input = /** @type {HTMLInputElement} */ (el("input", { id: name, name, type: "password", autocomplete: "off", "aria-describedby": `${name}-error` }));
     form.append(el("div", { class: "field" }, [el("label", { for: name }, [t(label)]), input, el("p", { id: `${name}-error`, class: "error", role: "alert" })]));
     return input;
   };

@@ -157,8 +157,9 @@ pub fn add(data_dir: Option<&Path>, add: &Add) -> Result<ExitCode> {
     let new = validate(add)?;
     let secret = read_secret(new.provider)?;
     let (vault, secrets) = crate::store::open(data_dir)?;
-    // Queued plans were made for the connection they would now lose.
-    branchdesk_engine::setup::ensure_queue_empty(&[&vault])?;
+    // Queued plans were made for the connection they would now lose (unless this only
+    // gives back its missing secret).
+    branchdesk_engine::setup::ensure_connection_may_change(&vault, &secrets, &new)?;
     let added = vault.add_connection(&new, &secret, &secrets)?;
     // One connection per provider: the new one replaces the old, whose secret goes too.
     for old in vault.list_connections()? {

@@ -433,13 +433,13 @@ pub fn ensure_queue_empty(vaults: &[&Vault]) -> Result<()> {
 }
 
 /// Checks a connection form and stores it; the secret only in `secrets`. Refused while
-/// work is queued, before anything is written ([`ensure_queue_empty`]).
+/// work is queued, before anything is written ([`ensure_queue_empty`]), unless it only
+/// gives back the missing secret of the connection the work is for.
 pub fn add_connection(
     vault: &Vault,
     secrets: &dyn SecretStore,
     input: &ConnectionInput,
 ) -> Result<ConnectionView> {
-    ensure_queue_empty(&[vault])?;
     let mut issues = Vec::new();
     let provider = input.provider.parse::<Provider>().ok();
     if provider.is_none() {
@@ -509,6 +509,7 @@ pub fn add_connection(
     };
     // One connection per provider: a new one replaces the old, secret included.
     let previous = vault.connection_for(provider)?;
+    ensure_connection_may_change(vault, secrets, &new)?;
     let added = vault.add_connection(
         &new,
         &branchdesk_vault::Sensitive::new(input.secret.trim().to_owned()),
@@ -518,6 +519,37 @@ pub fn add_connection(
         vault.remove_connection(previous.id, secrets)?;
     }
     Ok(ConnectionView::from(&added))
+}
+
+/// Refuses to store `new` while work is queued ([`Error::QueueBusy`]): queued plans were
+/// made for the connection they would lose. The one change allowed then is giving back the
+/// missing secret of the very connection the work is for (after a restore, which carries
+/// no secrets): queued work still goes exactly where it was planned to.
+pub fn ensure_connection_may_change(
+    vault: &Vault,
+    secrets: &dyn SecretStore,
+    new: &branchdesk_vault::NewConnection,
+) -> Result<()> {
+    let restoring_secret = match vault.connection_for(new.provider)? {
+        Some(stored) => same_destination(&stored, new) && stored.secret(secrets)?.is_none(),
+        None => false,
+    };
+    if restoring_secret {
+        return Ok(());
+    }
+    ensure_queue_empty(&[vault])
+}
+
+/// Whether `new` points where `stored` does, with the same identity and settings.
+fn same_destination(stored: &Connection, new: &branchdesk_vault::NewConnection) -> bool {
+    stored.provider == new.provider
+        && stored.environment == new.environment
+        && stored.base_url == new.base_url
+        && stored.auth_url == new.auth_url
+        && stored.client_id == new.client_id
+        && stored.partner_id == new.partner_id
+        && stored.hawk_id == new.hawk_id
+        && stored.fin_selfie_required == new.fin_selfie_required
 }
 
 /// Removes a connection and its secret; `false` when there was none. Refused while work is

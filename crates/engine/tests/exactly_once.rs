@@ -14,7 +14,7 @@ use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_engine::cos_recovery::{client_identifier_for, CUSTOMER_CHECKED};
 use branchdesk_engine::desk::template;
 use branchdesk_engine::{Desk, Error};
-use branchdesk_vault::{AuditFilter, StepStatus};
+use branchdesk_vault::AuditFilter;
 use common::{id, World};
 use serde_json::{json, Value};
 
@@ -245,41 +245,10 @@ async fn every_cos_create_carries_a_client_identifier_unique_to_its_draft() {
     assert_eq!(bodies[1].1, "branch-7-000123", "staff's own is kept");
 }
 
-#[tokio::test]
-async fn of_two_runners_on_one_outbox_only_one_sends_each_fin_create() {
-    let world = World::new().await;
-    let desk = world.desk();
-    let mut drafts = Vec::new();
-    for n in 0..6 {
-        let (draft, body) = world.licence_draft(&desk, &format!("Runner{n}"));
-        desk.submit(&draft, &body).unwrap();
-        drafts.push(id(&draft));
-    }
-    drop(desk);
-    // Two desks on the same data folder, as two runners in one process would be, started
-    // together on the same pending creates.
-    let (first, second) = (Arc::new(world.desk()), Arc::new(world.desk()));
-    let run = |desk: Arc<Desk>, drafts: Vec<_>| async move {
-        desk.run_drafts(futures::stream::iter(drafts), 6).await
-    };
-    let (a, b) = tokio::join!(
-        run(Arc::clone(&first), drafts.clone()),
-        run(Arc::clone(&second), drafts.clone())
-    );
-    for (draft, result) in a.into_iter().chain(b) {
-        assert!(result.is_ok(), "{draft}: {result:?}");
-    }
-    // Six customers, six creates: the drafts share a tax id, so the sandbox's duplicate
-    // count says nothing here.
-    assert_eq!(world.fin_customers().await.0, 6);
-    assert_eq!(world.successes("/v2/customers/individual").await, 6);
-    for draft in &drafts {
-        let create = &first.vault().latest_plan(*draft).unwrap().unwrap().steps[0];
-        assert_eq!(create.status, StepStatus::Done);
-        assert_eq!(create.attempts, 1, "claimed once");
-    }
-}
-
+/// Two runs of one draft at once (the app's runner and a command) send its steps once.
+/// Two processes are kept apart by the data folder's lock (the CLI keyring test
+/// `two_submits_on_one_data_folder_send_each_create_once`), and two runners that read the
+/// same step by its claim (vault `a_step_claimed_by_another_runner_is_not_claimed_again`).
 #[tokio::test]
 async fn one_run_of_a_draft_at_a_time_in_one_desk() {
     let world = World::new().await;

@@ -98,7 +98,9 @@ pub(crate) mod tests {
                 .id;
             vault
                 .raw()
-                .execute_batch(&format!("{UNDO_ARCHIVED} PRAGMA user_version = 7;"))
+                .execute_batch(&format!(
+                    "{UNDO_ARCHIVED} DROP TABLE audit_anchor; PRAGMA user_version = 7;"
+                ))
                 .unwrap();
             id
         };
