@@ -149,7 +149,11 @@ async fn staff_find_a_draft_without_typing_accents_and_duplicate_it_knowingly() 
             rows_of(&app, "José Núñez", 2).await?;
 
             // Approved: neither draft has been approved.
-            app.type_into("drafts-search", "").await?;
+            app.driver
+                .find(By::Id("drafts-search"))
+                .await?
+                .clear()
+                .await?;
             app.click("#drafts-state option[value='approved']").await?;
             eventually(Duration::from_secs(10), "only approved drafts", || async {
                 let shown = rows(&app).await.ok()?;
