@@ -186,7 +186,11 @@ export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "l
  */
 names: Array<string>, };
 
-export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, 
+export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, provider: ProviderChoice, state: string, 
+/**
+ * RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
+ */
+updatedAt: string, 
 /**
  * Hidden from the list but under the Archived filter.
  */

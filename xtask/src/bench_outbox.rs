@@ -278,7 +278,7 @@ async fn post(http: &reqwest::Client, url: &str, bearer: &str, body: Vec<u8>) ->
 
 /// The list query of `Vault::list_drafts`, word for word, run on the plain copy.
 const LIST_SQL: &str = "SELECT id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at, archived FROM drafts
-             WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
+             WHERE (?1 IS NULL OR instr(search_key, ?1) > 0 OR instr(customer_ids, ?1) > 0)
                AND (?2 IS NULL OR provider = ?2)
                AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
                AND (?5 IS NULL OR archived = ?5)
@@ -432,6 +432,13 @@ fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
     plain.execute_batch(include_str!(
         "../../crates/vault/migrations/0008_drafts_archived.sql"
     ))?;
+    // The search key's trigger is on the outbox's steps.
+    plain.execute_batch(include_str!(
+        "../../crates/vault/migrations/0003_outbox.sql"
+    ))?;
+    plain.execute_batch(include_str!(
+        "../../crates/vault/migrations/0010_drafts_search_key.sql"
+    ))?;
     let tx = plain.transaction()?;
     for summary in vault.list_drafts(&DraftFilter::default())? {
         let body = vault
@@ -440,8 +447,8 @@ fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
             .body;
         tx.execute(
             "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
-                                 state, body, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                 state, body, created_at, updated_at, search_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             rusqlite::params![
                 summary.id.to_string(),
                 summary.provider.as_str(),
@@ -453,6 +460,17 @@ fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
                 body.to_string(),
                 stamp(summary.created_at),
                 stamp(summary.updated_at),
+                // The vault's key for the bench's plain ASCII names: the name lower-cased,
+                // then the tax id's last four.
+                format!(
+                    "{}\n{}",
+                    summary.display_name.trim().to_lowercase(),
+                    summary.masked_tax_id.as_ref().map_or(String::new(), |m| m
+                        .as_str()
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .collect())
+                ),
             ],
         )?;
     }

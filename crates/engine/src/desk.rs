@@ -17,7 +17,7 @@ use branchdesk_vault::{
     DraftId, DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step,
     StepFailure, Vault,
 };
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,9 @@ pub struct DraftListItem {
     pub display_name: String,
     pub masked_tax_id: Option<String>,
     pub kind: PartyKind,
+    pub provider: ProviderChoice,
     pub state: String,
+    /// RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
     pub updated_at: String,
     /// Hidden from the list but under the Archived filter.
     pub archived: bool,
@@ -320,16 +322,29 @@ impl Desk {
                     branchdesk_vault::PartyKind::Person => PartyKind::Person,
                     branchdesk_vault::PartyKind::Company => PartyKind::Company,
                 },
+                provider: match s.provider {
+                    Provider::Cos => ProviderChoice::Cos,
+                    Provider::Fin => ProviderChoice::Fin,
+                    Provider::Bvnk => ProviderChoice::Bvnk,
+                },
                 state: s.state.to_string(),
-                updated_at: local_time(s.updated_at),
+                updated_at: s.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
                 archived: s.archived,
             })
             .collect())
     }
 
+    /// A new draft from another's form, for another customer: see [`crate::draft_copy`].
     pub fn duplicate_draft(&self, id: &str) -> Result<DraftRecord> {
-        let copy = self.vault.duplicate_draft(draft_id(id)?)?;
-        self.get_draft(&copy.id.to_string())
+        let draft = crate::draft_copy::for_a_new_customer(self.get_draft(id)?.draft);
+        let summary = self
+            .vault
+            .create_draft(&input_of(&draft, DraftState::Draft)?)?;
+        Ok(DraftRecord {
+            id: summary.id.to_string(),
+            draft,
+            state: summary.state.to_string(),
+        })
     }
 
     /// Deletes a draft never planned; one that may have reached a provider is refused

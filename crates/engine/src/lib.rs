@@ -5,6 +5,7 @@
 pub mod connectivity;
 pub mod cos_recovery;
 pub mod desk;
+mod draft_copy;
 pub mod drafts_lifecycle;
 pub mod failpoint;
 pub mod fin;

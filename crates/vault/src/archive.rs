@@ -74,7 +74,10 @@ pub(crate) mod tests {
     use crate::{DraftFilter, MemoryStore};
 
     /// The database as the release before archiving left it (schema version 7).
-    pub(crate) const UNDO_ARCHIVED: &str = "DROP INDEX drafts_list;
+    pub(crate) const UNDO_ARCHIVED: &str = "DROP TRIGGER drafts_customer_ids;
+         DROP INDEX drafts_list;
+         ALTER TABLE drafts DROP COLUMN customer_ids;
+         ALTER TABLE drafts DROP COLUMN search_key;
          ALTER TABLE drafts DROP COLUMN archived;
          CREATE INDEX drafts_list ON drafts (updated_at DESC, id, name_folded, provider, kind,
                                              display_name, masked_tax_id, state, created_at);";
@@ -99,7 +102,7 @@ pub(crate) mod tests {
             vault
                 .raw()
                 .execute_batch(&format!(
-                    "{UNDO_ARCHIVED} DROP TABLE audit_anchor; PRAGMA user_version = 7;"
+                    "DROP TABLE audit_anchor; {UNDO_ARCHIVED} PRAGMA user_version = 7;"
                 ))
                 .unwrap();
             id

@@ -25,6 +25,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../migrations/0007_fin_selfie.sql")),
     (8, include_str!("../migrations/0008_drafts_archived.sql")),
     (9, include_str!("../migrations/0009_audit_anchor.sql")),
+    (10, include_str!("../migrations/0010_drafts_search_key.sql")),
 ];
 
 /// The schema version this build writes.
@@ -405,12 +406,21 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             return Ok(());
         };
         tx.execute_batch(sql)
+            .and_then(|()| fill_in_rust(&tx, *version))
             .and_then(|()| tx.pragma_update(None, "user_version", version))
             .map_err(|source| Error::Migration {
                 version: *version,
                 source,
             })?;
         tx.commit()?;
+    }
+}
+
+/// What a step needs that SQL cannot compute, in the step's own transaction.
+fn fill_in_rust(conn: &Connection, version: u32) -> rusqlite::Result<()> {
+    match version {
+        10 => crate::draft_search::fill_search_keys(conn),
+        _ => Ok(()),
     }
 }
 

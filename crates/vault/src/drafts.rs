@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use crate::draft_search::{fold, query, search_key};
 use crate::types::{column, time_column, timestamp};
 use crate::{DraftId, DraftState, Error, PartyKind, Provider, Result, ScanId, Vault};
 
@@ -85,7 +86,8 @@ pub struct Draft {
 /// Which drafts [`Vault::list_drafts`] returns; the default is all of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftFilter {
-    /// Case-insensitive substring of the display name.
+    /// What staff typed into the search: a part of the display name (accents and case
+    /// ignored either way), the tax id's last four, or a customer id the provider gave.
     pub name_contains: Option<String>,
     pub provider: Option<Provider>,
     /// Any of these states; empty means any state.
@@ -134,11 +136,12 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
     let now = timestamp(Utc::now());
     let mut statement = conn.prepare_cached(
         "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
-                             state, body, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                             state, body, created_at, updated_at, search_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET
              provider = excluded.provider, kind = excluded.kind,
              display_name = excluded.display_name, name_folded = excluded.name_folded,
+             search_key = excluded.search_key,
              masked_tax_id = excluded.masked_tax_id, state = excluded.state,
              body = excluded.body, updated_at = excluded.updated_at
          RETURNING created_at, updated_at, archived",
@@ -154,6 +157,10 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
             input.state.as_str(),
             body,
             now,
+            search_key(
+                &input.display_name,
+                input.masked_tax_id.as_ref().map(MaskedTaxId::as_str)
+            ),
         ],
         |row| Ok((time_column(row, 0)?, time_column(row, 1)?, row.get(2)?)),
     )?;
@@ -175,17 +182,13 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
 fn list_sql() -> String {
     format!(
         "SELECT {SUMMARY_COLUMNS} FROM drafts
-         WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
+         WHERE (?1 IS NULL OR instr(search_key, ?1) > 0 OR instr(customer_ids, ?1) > 0)
            AND (?2 IS NULL OR provider = ?2)
            AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
            AND (?5 IS NULL OR archived = ?5)
          ORDER BY updated_at DESC, id
          LIMIT ?4"
     )
-}
-
-fn fold(name: &str) -> String {
-    name.trim().to_lowercase()
 }
 
 impl Vault {
@@ -220,11 +223,7 @@ impl Vault {
 
     /// The drafts matching `filter`, most recently changed first.
     pub fn list_drafts(&self, filter: &DraftFilter) -> Result<Vec<DraftSummary>> {
-        let name = filter
-            .name_contains
-            .as_deref()
-            .map(fold)
-            .filter(|n| !n.is_empty());
+        let name = filter.name_contains.as_deref().and_then(query);
         let states = (!filter.states.is_empty()).then(|| {
             serde_json::Value::from(filter.states.iter().map(|s| s.as_str()).collect::<Vec<_>>())
                 .to_string()
@@ -244,20 +243,6 @@ impl Vault {
             summary_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Copies a draft's body and columns to a new draft in state `draft`. Its scans,
-    /// submissions and audit entries stay with the original: they belong to that customer.
-    pub fn duplicate_draft(&self, id: DraftId) -> Result<DraftSummary> {
-        let original = self.get_draft(id)?.ok_or(Error::DraftNotFound(id))?;
-        self.create_draft(&DraftInput {
-            provider: original.summary.provider,
-            kind: original.summary.kind,
-            display_name: original.summary.display_name,
-            masked_tax_id: original.summary.masked_tax_id,
-            state: DraftState::Draft,
-            body: original.body,
-        })
     }
 
     /// Changes only a draft's state, e.g. from the submission engine.

@@ -10,6 +10,7 @@ mod audit_export;
 mod backup;
 mod connections;
 mod db;
+mod draft_search;
 mod drafts;
 mod error;
 mod keycheck;
