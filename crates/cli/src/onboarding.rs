@@ -1,4 +1,9 @@
 //! Drafts from files, their submission through the desk's outbox, and where they are.
+//!
+//! Why one file (about 900 lines): import, submit and status share the draft-file format and
+//! the printing of a submission's state; the engine-side rules it still holds (terms waiting,
+//! the status row) are to move into the engine with the engine's restructure, and the
+//! file is split along import / submit / status then, not before.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;

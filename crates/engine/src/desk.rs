@@ -1,6 +1,11 @@
 //! The desk: drafts kept in the vault, submissions planned into the vault's outbox, and a
 //! runner that sends each plan's steps in order until the provider gives a definite answer.
 //! Everything the runner needs is in the vault, so a restart resumes where it stopped.
+//!
+//! Why one file (about 1,600 lines, for now): the desk's drafts, planning, runner and COS flow
+//! share the runner's private state (the committer, the waiting set, the key retention); it
+//! is to become a facade over `drafts`, `submit`, `runner` and `flows/cos` modules in the
+//! engine's restructure, which is the next piece of work on this crate.
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock, PoisonError};

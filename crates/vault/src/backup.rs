@@ -24,6 +24,9 @@
 //!
 //! Provider connections' secrets are not in the archive: they stay in the keyring of the
 //! computer they were added on, and are added again after a restore.
+//!
+//! Why one file (about 600 lines): the archive's format, writing and reading are one
+//! contract; a change to one side must be read beside the other.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
