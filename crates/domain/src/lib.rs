@@ -4,6 +4,8 @@
 pub mod cos;
 pub mod draft;
 pub mod fin;
+pub mod latin;
+pub mod options;
 pub mod validate;
 
 mod error;
