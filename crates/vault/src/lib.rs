@@ -4,6 +4,7 @@
 //! scan files, whose keys live only in that keyring.
 
 mod audit;
+mod checks;
 mod connections;
 mod db;
 mod drafts;
