@@ -12,6 +12,7 @@ fn main() {
         "draft_duplicate",
         "draft_delete",
         "draft_validate",
+        "field_options",
         "draft_submit",
         "submission_status",
         "cos_customers",

@@ -16,7 +16,10 @@ mod tests {
         ProviderChoice, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::fin::LatinSuggestion;
+    use branchdesk_domain::options::{Choice, FieldOptions};
     use branchdesk_domain::validate::{Issue, Severity};
+    use branchdesk_engine::activity_words::Words;
+    use branchdesk_engine::compliance::CheckTimes;
     use branchdesk_engine::desk::{
         Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
         StepProblem, Submission,
@@ -37,6 +40,8 @@ mod tests {
             AssignedScan::decl(),
             AppInfo::decl(),
             Associate::decl(),
+            CheckTimes::decl(),
+            Choice::decl(),
             CompanyDetails::decl(),
             ConnectionCheck::decl(),
             ConnectionInput::decl(),
@@ -54,6 +59,7 @@ mod tests {
             Email::decl(),
             Environment::decl(),
             ErrorCode::decl(),
+            FieldOptions::decl(),
             FinOutcome::decl(),
             FinSection::decl(),
             IdentityDocument::decl(),
@@ -82,6 +88,7 @@ mod tests {
             UiError::decl(),
             UploadView::decl(),
             Validation::decl(),
+            Words::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n\n",

@@ -47,6 +47,7 @@ pub fn run() {
             commands::draft_duplicate,
             commands::draft_delete,
             commands::draft_validate,
+            commands::field_options,
             commands::draft_submit,
             commands::submission_status,
             commands::cos_customers,

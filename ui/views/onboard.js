@@ -4,6 +4,7 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { getPath, setPath } from "./paths.js";
 import { renderScans } from "./scans.js";
+import { choicesOf, choicesReady, loadChoices } from "./choices.js";
 import { renderSubmission } from "./submission.js";
 import { stepsFor } from "./steps.js";
 
@@ -115,6 +116,15 @@ function renderStart(main) {
  * @param {Editing} state
  */
 function renderWizard(main, state) {
+  if (!choicesReady()) {
+    // The pick lists come from Rust once; the form is drawn when they are here.
+    loadChoices().then(() => {
+      if (current !== state) return;
+      main.replaceChildren();
+      renderWizard(main, state);
+    });
+    return;
+  }
   const fin = state.draft.provider === "fin";
   const steps = stepsOf(state.draft);
   const step = steps[state.step];
@@ -258,11 +268,15 @@ function fieldBlock(state, field) {
     block.append(el("p", { class: "error", id: errorId }));
     return block;
   }
+  if (field.type === "multi") return choiceGroup(state, field, describedBy);
   if (field.type === "select") {
     input = el("select", { id, "data-path": field.path, "aria-describedby": describedBy });
-    const options = field.options ?? [];
-    for (const option of ["", ...options]) {
-      input.append(el("option", { value: option }, [option === "" ? t("field.choose") : optionLabel(option)]));
+    if (field.required) input.setAttribute("aria-required", "true");
+    const options = field.choices ? choicesOf(field.choices) : (field.options ?? []).map((o) => ({ value: o, label: optionLabel(o) }));
+    // A value saved before the list had it stays shown, so nothing staff typed is lost.
+    if (value && !options.some((o) => o.value === value)) options.push({ value: String(value), label: String(value) });
+    for (const option of [{ value: "", label: t("field.choose") }, ...options]) {
+      input.append(el("option", { value: option.value }, [option.label]));
     }
     input.value = value ?? "";
     const select = input;
@@ -312,6 +326,35 @@ function fieldBlock(state, field) {
 }
 
 /**
+ * A pick list where several may be chosen (sources of funds): a group of checkboxes
+ * under one legend, holding the chosen values as an array on the draft.
+ * @param {Editing} state
+ * @param {FieldSpec} field
+ * @param {string} describedBy
+ */
+function choiceGroup(state, field, describedBy) {
+  const id = fieldId(field.path);
+  const chosen = new Set(/** @type {string[]} */ (getPath(state.draft, field.path) ?? []));
+  const legend = el("legend", { id: `${id}-legend` }, [t(/** @type {any} */ (field.label))]);
+  const group = el("fieldset", { class: "field choices", "aria-describedby": describedBy }, [legend]);
+  if (field.required) group.setAttribute("aria-required", "true");
+  choicesOf(field.choices ?? "finSourcesOfFunds").forEach((choice, i) => {
+    // The first box carries the field's id, so "go to the problem" lands in the group.
+    const boxId = i === 0 ? id : `${id}-${choice.value}`;
+    const box = el("input", { id: boxId, type: "checkbox", value: choice.value, "data-path": field.path, "data-choice": choice.value });
+    box.checked = chosen.has(choice.value);
+    box.addEventListener("change", () => {
+      const values = [...group.querySelectorAll("input[type=checkbox]:checked")].map((b) => /** @type {HTMLInputElement} */ (b).value);
+      change(state, field.path, values);
+    });
+    group.append(el("div", { class: "checkbox" }, [box, el("label", { for: boxId }, [choice.label])]));
+  });
+  if (field.hint) group.append(el("p", { class: "hint", id: `${id}-hint` }, [t(/** @type {any} */ (field.hint))]));
+  group.append(el("p", { class: "error", id: `${id}-error` }));
+  return group;
+}
+
+/**
  * Shows or hides the fields that only apply when `path` has a given value.
  * @param {string} path
  * @param {unknown} value
@@ -330,6 +373,10 @@ function showDependents(path, value) {
  */
 function change(state, path, value) {
   setPath(state.draft, path, value);
+  // A Latin form staff type is theirs for the value beside it: recorded, so the rules can
+  // flag it when that value changes.
+  const source = latinSource(path);
+  if (source) setPath(state.draft, `${path}From`, getPath(state.draft, source) ?? "");
   showDependents(path, value);
   if (state.provider?.field === path) state.provider = undefined;
   if (state.reasons) state.reasons = state.reasons.filter((r) => !under(r.field, path));
@@ -353,6 +400,9 @@ async function validate(state) {
   const local = await api.validateDraft(state.draft);
   state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local.issues];
   state.suggestions = local.suggestions;
+  // A Latin form left behind by a change of its name or street is flagged on its field
+  // straight away, not only once staff have been in that field.
+  for (const s of local.suggestions) if (s.stale) state.touched.add(s.field);
   return state.issues;
 }
 
@@ -391,31 +441,69 @@ function showIssues(form, state) {
 }
 
 /**
- * Beside an empty Latin (`_en`) field whose customer's own value is in another script, a
- * button that fills in the suggested Latin form, for staff to take and correct if need be.
- * Nothing is filled in without them.
+ * The path of the value a Latin (`_en`) field is the Latin form of, or `null` for any
+ * other field: `name.latin.last` → `name.last`, `addresses[0].street1Latin` →
+ * `addresses[0].street1`.
+ * @param {string} path
+ */
+function latinSource(path) {
+  const name = /^name\.latin\.(first|middle|last)$/.exec(path);
+  if (name) return `name.${name[1]}`;
+  const street = /^(addresses\[\d+\]\.street[12])Latin$/.exec(path);
+  return street ? street[1] : null;
+}
+
+/**
+ * Beside a Latin (`_en`) field, the Latin form the rules suggest, for staff to take and
+ * correct if need be: beside an empty field whose customer's own value is in another
+ * script, and beside a form taken for an earlier value (stale), with "Keep" to confirm
+ * the form there. Nothing is filled in without them.
  * @param {Editing} state
  * @param {HTMLInputElement} input
  * @param {string} path
  */
 function offerLatin(state, input, path) {
   const id = `${fieldId(path)}-latin`;
-  const shown = document.getElementById(id);
-  const suggestion = input.value.trim() === "" ? state.suggestions?.find((s) => s.field === path) : undefined;
+  const shown = document.getElementById(`${id}-offer`);
+  const found = state.suggestions?.find((s) => s.field === path);
+  const suggestion = found && (found.stale || input.value.trim() === "") ? found : undefined;
+  const key = suggestion ? `${suggestion.value}|${suggestion.source}|${suggestion.stale}` : "";
   // Left in place when unchanged, so a click already under way is not lost.
-  if (shown && shown.dataset.value === suggestion?.value) return;
+  if (shown && shown.dataset.key === key) return;
   shown?.remove();
   if (!suggestion) return;
+  const from = `${path}From`;
+  /** Re-checks at once, so the flag goes as soon as staff answered it. */
+  const answered = () => {
+    offer.remove();
+    input.focus();
+    const form = input.form;
+    if (form) validate(state).then(() => showIssues(form, state));
+  };
   const use = el("button", { type: "button", id, class: "secondary small", title: t("field.latin.use.title"), "data-value": suggestion.value }, [
     t("field.latin.use", { value: suggestion.value }),
   ]);
   use.addEventListener("click", () => {
     input.value = suggestion.value;
+    setPath(state.draft, from, suggestion.source);
     change(state, path, suggestion.value);
-    use.remove();
-    input.focus();
+    answered();
   });
-  input.after(use);
+  const offer = el("span", { id: `${id}-offer`, class: "latin-offer", "data-key": key, "data-stale": String(suggestion.stale) }, [use]);
+  if (suggestion.stale) {
+    const keep = el("button", { type: "button", id: `${id}-keep`, class: "secondary small", title: t("field.latin.keep.title") }, [
+      t("field.latin.keep", { value: input.value.trim() }),
+    ]);
+    keep.addEventListener("click", () => {
+      // The form stays; it is now confirmed for the value beside it.
+      setPath(state.draft, from, suggestion.source);
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
+      answered();
+    });
+    offer.append(keep);
+  }
+  input.after(offer);
 }
 
 /**
@@ -443,7 +531,9 @@ function renderReview(form, state, main) {
         ? mask(String(value))
         : field.type === "checkbox"
           ? t("review.yes")
-          : field.type === "select" && field.options?.length
+          : field.choices
+            ? (Array.isArray(value) ? value : [value]).map((v) => choicesOf(/** @type {any} */ (field.choices)).find((c) => c.value === String(v))?.label ?? String(v)).join(", ")
+            : field.type === "select" && field.options?.length
             ? optionLabel(String(value))
             : Array.isArray(value)
               ? value.join(", ")

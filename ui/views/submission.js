@@ -89,6 +89,8 @@ async function follow(main, draftId, state, bar, result) {
       return;
     }
     if (submission.state === "submitted" && submission.outcome?.settled) return;
+    // Cross River no longer knows the customer: asking again would only get the same answer.
+    if (submission.outcome?.unknownToProvider) return;
     // While steps are being sent, ask often; once only the checks are pending, back off.
     wait = submission.state === "submitted" ? Math.min(Math.max(wait * 2, CHECKS_FIRST_MS), CHECKS_MAX_MS) : POLL_MS;
     await sleep(wait);
@@ -129,11 +131,11 @@ function describe(s) {
 function showResult(result, submission) {
   const outcome = submission.outcome;
   if (!outcome) return;
-  /** @type {[string, string, ScanStatus | null][]} */
+  /** @type {[string, string, ScanStatus | null, string | null][]} */
   const checks = [
-    ["result-ofac", "result.ofac", outcome.ofac],
-    ["result-pep", "result.pep", outcome.pepScan],
-    ["result-internal", "result.internal", outcome.internalList],
+    ["result-ofac", "result.ofac", outcome.ofac, outcome.received.ofac],
+    ["result-pep", "result.pep", outcome.pepScan, outcome.received.pepScan],
+    ["result-internal", "result.internal", outcome.internalList, outcome.received.internalList],
   ];
   const facts = el("dl", { class: "facts" }, [
     el("dt", {}, [t("result.customerId")]),
@@ -142,17 +144,19 @@ function showResult(result, submission) {
     el("dd", { id: "result-cif" }, [outcome.cifNumber ?? "—"]),
   ]);
   let attention = false;
-  for (const [id, label, value] of checks) {
+  for (const [id, label, value, at] of checks) {
+    const received = at ? el("span", { class: "muted small", id: `${id}-at` }, [` ${t("result.receivedAt", { time: at })}`]) : "";
     facts.append(
       el("dt", {}, [t(/** @type {any} */ (label))]),
-      el("dd", { id, "data-status": value ?? "unknown" }, [value ? t(`status.${value}`) : t("status.unknown")]),
+      el("dd", { id, "data-status": value ?? "unknown" }, [value ? t(`status.${value}`) : t("status.unknown"), received]),
     );
     if (value === "Positive" || value === "Failed" || value === "Reviewing") attention = true;
   }
   const summary = el("p", { id: "result-summary", "data-attention": String(attention), "aria-live": "polite" }, [
-    attention ? t("result.attention") : t(outcome.settled ? "result.settled" : "result.pending"),
+    attention ? t("result.attention") : t(outcome.settled ? "result.settled" : outcome.unknownToProvider ? "result.stopped" : "result.pending"),
   ]);
   result.replaceChildren(el("h2", {}, [t("result.title")]), facts, summary);
+  if (outcome.unknownToProvider) result.append(el("p", { id: "result-unknown", role: "alert" }, [t("result.unknownToProvider")]));
   result.hidden = false;
 }
 
