@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cos_personal;
+mod counter;
 mod fin;
 mod harness;
 mod offline;
