@@ -32,7 +32,7 @@ async fn a_positive_pep_check_stays_positive_after_training_is_switched_off_and_
                 || async {
                     app.driver
                         .find(By::Css(
-                            "#result-pep[data-status='Positive'] #result-pep-at",
+                            "#result-pep[data-status='Positive'] ~ #result-pep-at",
                         ))
                         .await
                         .ok()

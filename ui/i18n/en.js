@@ -372,7 +372,7 @@ export default {
   "field.choices.hint": "Type the first letters to jump to a choice.",
   "field.latin.keep": "Keep «{value}»",
   "field.latin.keep.title": "Keep this Latin form: it is right for the value above as it is now",
-  "result.receivedAt": "(received {time})",
+  "result.receivedAt": "received {time}",
   "result.unknownToProvider": "Cross River does not know this customer any more — was Training restarted? The results above are the last ones received; Branchdesk has stopped asking.",
   "result.stopped": "Branchdesk has stopped asking Cross River about these checks.",
   "activity.who": "Who",

@@ -372,7 +372,7 @@ export default {
   "field.choices.hint": "Escriba las primeras letras para saltar a una opción.",
   "field.latin.keep": "Mantener «{value}»",
   "field.latin.keep.title": "Mantener esta forma latina: es correcta para el valor de arriba tal como está ahora",
-  "result.receivedAt": "(recibido {time})",
+  "result.receivedAt": "recibido {time}",
   "result.unknownToProvider": "Cross River ya no conoce a este cliente — ¿se reinició el modo Formación? Los resultados de arriba son los últimos recibidos; Branchdesk ha dejado de preguntar.",
   "result.stopped": "Branchdesk ha dejado de preguntar a Cross River por estos controles.",
   "activity.who": "Quién",

@@ -145,11 +145,12 @@ function showResult(result, submission) {
   ]);
   let attention = false;
   for (const [id, label, value, at] of checks) {
-    const received = at ? el("span", { class: "muted small", id: `${id}-at` }, [` ${t("result.receivedAt", { time: at })}`]) : "";
     facts.append(
       el("dt", {}, [t(/** @type {any} */ (label))]),
-      el("dd", { id, "data-status": value ?? "unknown" }, [value ? t(`status.${value}`) : t("status.unknown"), received]),
+      el("dd", { id, "data-status": value ?? "unknown" }, [value ? t(`status.${value}`) : t("status.unknown")]),
     );
+    // When the result came, beside it: results are kept, so this says how fresh they are.
+    if (at) facts.append(el("dd", { class: "muted small", id: `${id}-at` }, [t("result.receivedAt", { time: at })]));
     if (value === "Positive" || value === "Failed" || value === "Reviewing") attention = true;
   }
   const summary = el("p", { id: "result-summary", "data-attention": String(attention), "aria-live": "polite" }, [
