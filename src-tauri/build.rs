@@ -11,6 +11,8 @@ fn main() {
         "draft_list",
         "draft_duplicate",
         "draft_delete",
+        "draft_archive",
+        "draft_unarchive",
         "draft_validate",
         "field_options",
         "draft_submit",
@@ -41,6 +43,7 @@ fn main() {
         "cos_customer_resolve",
         "upload_cancel",
         "uploads_watch",
+        "backup_create",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

@@ -6,6 +6,7 @@
 
 /** @typedef {import("./types/bindings").Activity} Activity */
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
+/** @typedef {import("./types/bindings").BackupView} BackupView */
 /** @typedef {import("./types/bindings").ConnectionCheck} ConnectionCheck */
 /** @typedef {import("./types/bindings").ConnectionInput} ConnectionInput */
 /** @typedef {import("./types/bindings").SettingsView} SettingsView */
@@ -111,6 +112,19 @@ export const duplicateDraft = (id) => call("draft_duplicate", { id });
 export const deleteDraft = (id) => call("draft_delete", { id });
 
 /**
+ * Hides a sent draft from the Drafts list; it stays under the Archived filter.
+ * @param {string} id
+ * @returns {Promise<void>}
+ */
+export const archiveDraft = (id) => call("draft_archive", { id });
+
+/**
+ * @param {string} id
+ * @returns {Promise<void>}
+ */
+export const unarchiveDraft = (id) => call("draft_unarchive", { id });
+
+/**
  * The rules' issues with a draft, and the Latin forms to offer beside its `_en` fields.
  * @param {Draft} draft
  * @returns {Promise<Validation>}
@@ -177,6 +191,15 @@ export const testConnection = (id) => call("connection_test", { id });
  * @returns {Promise<SettingsView>}
  */
 export const setTraining = (on) => call("training_set", { on });
+
+/**
+ * Backs the vault up into a file chosen with the system's save dialog; `null` when
+ * cancelled. The passphrase is typed twice and never stored.
+ * @param {string} passphrase
+ * @param {string} passphraseAgain
+ * @returns {Promise<BackupView | null>}
+ */
+export const createBackup = (passphrase, passphraseAgain) => call("backup_create", { passphrase, passphraseAgain });
 
 /**
  * A channel for one attach: the checks and the thumbnail arrive on it while the upload copy

@@ -6,6 +6,7 @@
 mod tests {
     use ts_rs::TS;
 
+    use crate::backup::BackupView;
     use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView, Validation};
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
@@ -16,13 +17,14 @@ mod tests {
         ProviderChoice, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::fin::LatinSuggestion;
+    use branchdesk_domain::form::FieldValue;
     use branchdesk_domain::options::{Choice, FieldOptions};
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::activity_words::Words;
     use branchdesk_engine::compliance::CheckTimes;
     use branchdesk_engine::desk::{
-        Activity, ActivityEntry, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved,
-        StepProblem, Submission,
+        Activity, ActivityEntry, ActivityFinding, CosCustomer, DraftListItem, DraftRecord,
+        QueueSummary, Saved, StepProblem, Submission,
     };
     use branchdesk_engine::fin::{FinOutcome, Terms, UploadView};
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
@@ -36,9 +38,11 @@ mod tests {
         let declarations = [
             Activity::decl(),
             ActivityEntry::decl(),
+            ActivityFinding::decl(),
             Address::decl(),
             AssignedScan::decl(),
             AppInfo::decl(),
+            BackupView::decl(),
             Associate::decl(),
             CheckTimes::decl(),
             Choice::decl(),
@@ -61,6 +65,7 @@ mod tests {
             ErrorCode::decl(),
             FieldOptions::decl(),
             FinOutcome::decl(),
+            FieldValue::decl(),
             FinSection::decl(),
             IdentityDocument::decl(),
             Issue::decl(),

@@ -3,6 +3,7 @@
 
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
+use branchdesk_domain::form::{self, FieldValue};
 use branchdesk_domain::options::FieldOptions;
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
@@ -112,12 +113,29 @@ pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
     Ok(state.desk().delete_draft(&id)?)
 }
 
+/// Hides a sent draft from the Drafts list, keeping everything it has; it stays under the
+/// Archived filter.
+#[tauri::command]
+pub fn draft_archive(state: State<'_, AppState>, id: String) -> Answer<()> {
+    Ok(state.desk().archive_draft(&id)?)
+}
+
+/// Brings an archived draft back into the Drafts list.
+#[tauri::command]
+pub fn draft_unarchive(state: State<'_, AppState>, id: String) -> Answer<()> {
+    Ok(state.desk().unarchive_draft(&id)?)
+}
+
 /// The rules' verdict on a draft as staff type it, and the Latin forms the form offers
 /// beside the `_en` fields Fin.com needs.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Validation {
     pub issues: Vec<Issue>,
     pub suggestions: Vec<LatinSuggestion>,
+    /// The fields the provider's rules require of this draft, to be marked as such.
+    pub required: Vec<String>,
+    /// Values to show in their tidy form once staff leave the field (dates, state codes).
+    pub tidy: Vec<FieldValue>,
 }
 
 #[tauri::command]
@@ -125,6 +143,8 @@ pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
     Validation {
         issues: state.desk().validate(&draft),
         suggestions: latin_suggestions(&draft),
+        required: form::required_fields_today(&draft),
+        tidy: form::tidy_values(&draft),
     }
 }
 
@@ -175,6 +195,7 @@ pub fn activity(
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
+    /// Whether the app runs in Training mode now (it may have fallen back to it).
     pub training: bool,
     pub environment: Environment,
     pub connections: Vec<ConnectionView>,
@@ -189,10 +210,13 @@ pub struct ConnectionCheck {
 
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
     let settings = Settings::load(&state.data_dir);
+    let environment = state.desk().environment();
     Ok(SettingsView {
-        training: settings.training,
+        // The mode the app is in, not the one last asked for: without a usable connection
+        // the app stays in Training whatever the setting says.
+        training: environment == Environment::Training,
         scanner_folder: settings.scanner_folder.map(|dir| dir.display().to_string()),
-        environment: state.desk().environment(),
+        environment,
         connections: state
             .vault
             .list_connections()
@@ -213,6 +237,8 @@ pub async fn connection_save(
     state: State<'_, AppState>,
     input: ConnectionInput,
 ) -> Answer<SettingsView> {
+    // Refused before anything is written: the apply below would refuse after the save.
+    state.ensure_queue_empty()?;
     setup::add_connection(&state.vault, &state.secrets, &input)?;
     let settings = Settings::load(&state.data_dir);
     if !settings.training {
@@ -225,10 +251,9 @@ pub async fn connection_save(
 #[tauri::command]
 pub async fn connection_remove(state: State<'_, AppState>, id: String) -> Answer<SettingsView> {
     let id = id.parse().map_err(|_| branchdesk_engine::Error::NotFound)?;
-    state
-        .vault
-        .remove_connection(id, &state.secrets)
-        .map_err(branchdesk_engine::Error::from)?;
+    // Refused before anything is removed: the apply below would refuse after the removal.
+    state.ensure_queue_empty()?;
+    setup::remove_connection(&state.vault, &state.secrets, id)?;
     // Without its connection the desk cannot stay on it: back to what the settings allow.
     state.apply(&Settings::load(&state.data_dir)).await?;
     settings_view(&state)
@@ -428,16 +453,20 @@ pub fn fin_terms_open(
     draft_id: String,
 ) -> Answer<()> {
     use tauri_plugin_opener::OpenerExt;
-    let terms = state
-        .desk()
+    let desk = state.desk();
+    let terms = desk
         .terms(&draft_id)?
         .ok_or(branchdesk_engine::Error::NotFound)?;
+    // The engine checked the link already; the shell asks again right before handing it to
+    // the system, so nothing but an https page on Fin.com's own domain is ever opened.
+    let url = desk.checked_terms_url(&terms.url)?;
     app.opener()
-        .open_url(terms.url, None::<&str>)
-        .map_err(|e| {
-            branchdesk_engine::Error::Encode(format!("the browser could not be opened: {e}"))
-        })?;
-    Ok(())
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|error| {
+            // The launcher's own words (program, exit status) are for the log, not for staff.
+            tracing::warn!(%error, "no browser could be opened for Fin.com's terms");
+            UiError::no_browser()
+        })
 }
 
 /// Records that the customer accepted the terms (staff confirm, by their OS account) and

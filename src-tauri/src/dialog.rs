@@ -19,9 +19,15 @@ pub async fn pick_folder(app: &tauri::AppHandle) -> Option<PathBuf> {
     pick(app, Pick::Folder).await
 }
 
+/// Where to save a backup: the system's save dialog, which asks before replacing a file.
+pub async fn pick_backup_file(app: &tauri::AppHandle) -> Option<PathBuf> {
+    pick(app, Pick::Backup).await
+}
+
 enum Pick {
     Scan,
     Folder,
+    Backup,
 }
 
 /// Opens the dialog and waits for staff's answer; `None` when they cancel.
@@ -43,6 +49,14 @@ async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
         Pick::Folder => dialog
             .set_title("The folder your scanner saves into")
             .pick_folder(answer),
+        Pick::Backup => dialog
+            .set_title("Save the backup as")
+            .set_file_name(format!(
+                "branchdesk-{}.bdbackup",
+                chrono::Local::now().format("%Y-%m-%d")
+            ))
+            .add_filter("Branchdesk backups", &["bdbackup"])
+            .save_file(answer),
     }
     receiver.await.ok().flatten()
 }

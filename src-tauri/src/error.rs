@@ -21,8 +21,14 @@ pub enum ErrorCode {
     NotFound,
     /// The draft has been submitted and cannot change.
     Frozen,
-    /// Work is queued; the environment cannot change now.
+    /// Work is queued; the environment or a connection cannot change now.
     QueueBusy,
+    /// The draft has been, or may have been, sent: it can be archived, not deleted.
+    CannotDeleteSubmitted,
+    /// The draft cannot be archived now: never sent (delete it) or being sent (wait).
+    CannotArchive,
+    /// Fin.com's terms link is not on the connection's own Fin.com host: never opened.
+    TermsLinkRefused,
     /// A scan file cannot be used; the message says why.
     ScanRefused,
     /// The scanner folder is not set or cannot be watched; the message says what to do.
@@ -31,6 +37,8 @@ pub enum ErrorCode {
     UnknownOutcome,
     /// A check was recorded for a draft that is not waiting for one.
     NothingToResolve,
+    /// No browser could be opened on this computer; the link is there to copy instead.
+    NoBrowser,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -44,8 +52,22 @@ pub struct UiError {
     pub field: Option<String>,
 }
 
+impl UiError {
+    /// The system could not open a browser (none installed, no desktop session).
+    pub fn no_browser() -> Self {
+        UiError {
+            code: ErrorCode::NoBrowser,
+            message: "Branchdesk could not open a browser on this computer. Copy the link and open it yourself, or let the customer scan the QR code.".to_owned(),
+            field: None,
+        }
+    }
+}
+
 impl From<EngineError> for UiError {
     fn from(error: EngineError) -> Self {
+        // Every error that reaches the window is logged with its cause, in the form that
+        // keeps codes and statuses and drops anything that can carry customer data.
+        tracing::info!(error = %error.for_log(), "answered the window with an error");
         let message = error.to_string();
         match error {
             EngineError::Invalid(issues) => {
@@ -78,7 +100,13 @@ impl From<EngineError> for UiError {
                 field: None,
             },
             EngineError::Provider(
-                ApiError::Network(_) | ApiError::Unavailable { .. } | ApiError::AttachInFlight,
+                ApiError::Network(_)
+                | ApiError::Unavailable { .. }
+                | ApiError::AttachInFlight
+                // Not answered as asked: a redirect elsewhere, or an answer too large to
+                // read. The message says which; the connection's address is what to check.
+                | ApiError::Redirected { .. }
+                | ApiError::AnswerTooLarge { .. },
             ) => UiError {
                 code: ErrorCode::Unreachable,
                 message,
@@ -119,6 +147,21 @@ impl From<EngineError> for UiError {
                 message,
                 field: None,
             },
+            EngineError::CannotDeleteSubmitted(_) => UiError {
+                code: ErrorCode::CannotDeleteSubmitted,
+                message,
+                field: None,
+            },
+            EngineError::CannotArchive(_) => UiError {
+                code: ErrorCode::CannotArchive,
+                message,
+                field: None,
+            },
+            EngineError::TermsLinkRefused(_) => UiError {
+                code: ErrorCode::TermsLinkRefused,
+                message,
+                field: None,
+            },
             EngineError::Frozen => UiError {
                 code: ErrorCode::Frozen,
                 message,
@@ -128,11 +171,16 @@ impl From<EngineError> for UiError {
             | EngineError::AwaitingTerms
             | EngineError::Vault(_)
             | EngineError::Training(_)
-            | EngineError::Encode(_) => UiError {
-                code: ErrorCode::Internal,
-                message,
-                field: None,
-            },
+            | EngineError::Encode(_)
+            | EngineError::LogFolder { .. }
+            | EngineError::LoggingStarted => {
+                tracing::error!(error = %error.for_log(), "internal error");
+                UiError {
+                    code: ErrorCode::Internal,
+                    message,
+                    field: None,
+                }
+            }
         }
     }
 }

@@ -1,25 +1,52 @@
 //! The Branchdesk desktop shell: the window, app state, and thin commands over the engine.
 
+mod backup;
 mod bindings;
 mod commands;
 mod dialog;
 mod error;
 mod intake;
+mod startup;
 mod state;
 
+use branchdesk_engine::logging;
 use branchdesk_engine::setup::Settings;
 use tauri::{DragDropEvent, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 
 pub use error::{ErrorCode, UiError};
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BRANCHDESK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let started = std::time::Instant::now();
+    let data_dir = match branchdesk_vault::data_dir(None) {
+        Ok(dir) => dir,
+        Err(error) => {
+            // No folder, so no log file: standard error and the message box only.
+            stderr_log();
+            startup::fail(&branchdesk_engine::Error::from(error), None)
+        }
+    };
+    let log = match logging::init(&data_dir, "branchdesk-app", logging::Echo::Stderr) {
+        Ok(log) => Some(log),
+        Err(error) => {
+            stderr_log();
+            tracing::error!(%error, "no log file");
+            None
+        }
+    };
+    let logs = log.as_ref().map(logging::LogGuard::dir);
+    // One process per data folder, taken before anything in it is opened.
+    let folder = match branchdesk_vault::FolderLock::acquire(&data_dir, "Branchdesk") {
+        Ok(folder) => folder,
+        Err(error @ branchdesk_vault::Error::FolderInUse { .. }) => {
+            hand_over(branchdesk_engine::Error::from(error), logs)
+        }
+        Err(error) => startup::fail(&branchdesk_engine::Error::from(error), logs),
+    };
+    let state =
+        match tauri::async_runtime::block_on(state::AppState::start(data_dir, folder, started)) {
+            Ok(state) => state,
+            Err(error) => startup::fail(&error, logs),
+        };
 
     let result = tauri::Builder::default()
         // First, so a second start hands over to this one before it opens anything: the
@@ -46,6 +73,8 @@ pub fn run() {
             commands::draft_list,
             commands::draft_duplicate,
             commands::draft_delete,
+            commands::draft_archive,
+            commands::draft_unarchive,
             commands::draft_validate,
             commands::field_options,
             commands::draft_submit,
@@ -76,9 +105,9 @@ pub fn run() {
             commands::cos_customer_resolve,
             commands::upload_cancel,
             commands::uploads_watch,
+            backup::backup_create,
         ])
-        .setup(|app| {
-            let state = tauri::async_runtime::block_on(state::AppState::start())?;
+        .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's
             // BRANCHDESK_DATA_DIR isolates everything the app writes.
             let webview_dir = state.data_dir.join("webview");
@@ -102,11 +131,44 @@ pub fn run() {
             });
             Ok(())
         })
-        .run(tauri::generate_context!());
+        .run(context());
     if let Err(error) = result {
         tracing::error!(%error, "Branchdesk stopped with an error");
         std::process::exit(1);
     }
+    tracing::info!("closed");
+}
+
+/// The app's configuration and assets, compiled in once.
+fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
+/// The data folder is held by another process. When it is another Branchdesk window, the
+/// single-instance plugin brings that window to the front and ends this process before the
+/// setup below runs; when no app answers (the holder is the CLI), staff are told who holds
+/// the folder, as for any start-up failure.
+fn hand_over(error: branchdesk_engine::Error, logs: Option<&std::path::Path>) -> ! {
+    let logs = logs.map(std::path::Path::to_path_buf);
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|_, _, _| {}))
+        .setup(move |_| startup::fail(&error, logs.as_deref()))
+        .run(context());
+    if let Err(error) = result {
+        tracing::error!(%error, "Branchdesk stopped with an error");
+    }
+    std::process::exit(startup::EXIT_CODE);
+}
+
+/// Logging to standard error only, for when there is no data folder to keep a log in.
+fn stderr_log() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env(logging::LOG_ENV)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Hands a drag over the window to the page, in CSS pixels; the dropped paths stay in Rust.

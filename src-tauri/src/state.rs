@@ -43,10 +43,13 @@ struct Runtime {
 const RUNNER_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
-    pub async fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let started = Instant::now();
-        let data_dir = branchdesk_vault::data_dir(None)?;
-        let folder = FolderLock::acquire(&data_dir, "Branchdesk")?;
+    /// Opens the vault in `data_dir` (this process holds its `folder`) and starts the
+    /// desk; `started` is when the process began, for the start-up time.
+    pub async fn start(
+        data_dir: PathBuf,
+        folder: FolderLock,
+        started: Instant,
+    ) -> branchdesk_engine::Result<Self> {
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
         let mut runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;
@@ -96,14 +99,19 @@ impl AppState {
         self.read().problem.clone()
     }
 
+    /// Refuses while work is queued on the workstation's vault or the desk in use (which
+    /// is Training's own in Training mode): a connection change moves the desk as well.
+    pub fn ensure_queue_empty(&self) -> branchdesk_engine::Result<()> {
+        let desk = self.desk();
+        setup::ensure_queue_empty(&[&self.vault, desk.vault()])
+    }
+
     /// Saves the settings and moves the desk onto what they now ask for. A step in flight
     /// on the old desk is simply resent by the new one: its key and bytes are in the vault.
     pub async fn apply(&self, settings: &Settings) -> branchdesk_engine::Result<()> {
         // A plan is made for one provider environment; moving to another with work still
         // queued could send practice to a real bank, or the reverse.
-        if !self.desk().vault().drafts_with_pending_work()?.is_empty() {
-            return Err(branchdesk_engine::Error::QueueBusy);
-        }
+        setup::ensure_queue_empty(&[self.desk().vault()])?;
         settings.save(&self.data_dir)?;
         let fresh = Self::runtime(&self.vault, &self.secrets, settings).await?;
         let mut old = {

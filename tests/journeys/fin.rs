@@ -9,7 +9,7 @@ use crate::harness::{eventually, field_id, App, Outcome};
 
 /// A sharp, card-sized picture, so no scan carries a warning that would hold Submit back;
 /// each file a different pattern, so no two are the same scan.
-fn picture(path: &std::path::Path, cell: u32) {
+pub(crate) fn picture(path: &std::path::Path, cell: u32) {
     let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
         if (x / cell + y / cell).is_multiple_of(2) {
             image::Rgb([20, 20, 20])
@@ -41,7 +41,7 @@ async fn attach(app: &App, slot: &str) -> WebDriverResult<()> {
 
 /// Fills every step of a Fin.com person with a US driver's licence, attaches its FRONT,
 /// BACK and proof of address, and stops on Review with nothing left to fix.
-async fn fin_person(app: &App, last: &str) -> WebDriverResult<()> {
+pub(crate) async fn fin_person(app: &App, last: &str) -> WebDriverResult<()> {
     app.click("#new-fin-person").await?;
     app.wait_for_css(&format!("#{}", field_id("name.latin.first")))
         .await?;

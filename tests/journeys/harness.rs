@@ -218,7 +218,7 @@ where
     }
 }
 
-/// The id the wizard gives the input of a draft path, as `fieldId` in ui/views/onboard.js.
+/// The id the wizard gives the input of a draft path, as `fieldId` in ui/views/fields.js.
 pub fn field_id(path: &str) -> String {
     let mut id = String::from("f-");
     let mut last_dash = false;

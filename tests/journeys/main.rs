@@ -7,8 +7,11 @@
 
 mod cos_personal;
 mod counter;
+mod drafts_list;
 mod fin;
+mod form;
 mod harness;
 mod offline;
 mod one_desk;
 mod scans;
+mod settings;

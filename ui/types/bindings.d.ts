@@ -1,6 +1,11 @@
 // Generated from the Rust types by `cargo xtask bindings`. Do not edit.
 
-export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked: bigint, problems: bigint, };
+export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked: bigint, problems: bigint, 
+/**
+ * Each problem found, e.g. entries cut off the end of the log or the database rolled
+ * back to an older copy; empty when intact.
+ */
+findings: Array<ActivityFinding>, };
 
 export type ActivityEntry = { seq: bigint, at: string, draftId: string | null, draftName: string | null, actor: string, 
 /**
@@ -11,6 +16,21 @@ staff: string | null,
  * The entry said in the bank's words, for the interface to put in the staff's language.
  */
 words: Words, action: string, endpoint: string | null, status: number | null, outcome: string, };
+
+export type ActivityFinding = { 
+/**
+ * The entry where it shows.
+ */
+seq: bigint, 
+/**
+ * `altered`, `chain_broken`, `missing`, `head_mismatch`, `unanchored`, `truncated`
+ * or `rolled_back`.
+ */
+kind: string, 
+/**
+ * The problem in English words.
+ */
+text: string, };
 
 export type Address = { addressType: string, classification: string, isPrimary: boolean, street1: string, street2: string, 
 /**
@@ -52,6 +72,8 @@ problem: string | null,
  * Whether the Fin.com connection in use asks for a selfie with every document set.
  */
 finSelfieRequired: boolean, };
+
+export type BackupView = { file: string, drafts: bigint, scans: bigint, auditEntries: bigint, };
 
 export type Associate = { name: Names, 
 /**
@@ -194,7 +216,15 @@ export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "l
  */
 names: Array<string>, };
 
-export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, state: string, updatedAt: string, };
+export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, provider: ProviderChoice, state: string, 
+/**
+ * RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
+ */
+updatedAt: string, 
+/**
+ * Hidden from the list but under the Archived filter.
+ */
+archived: boolean, };
 
 export type DraftRecord = { id: string, draft: Draft, state: string, };
 
@@ -220,7 +250,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "internal";
 
 export type FieldOptions = { 
 /**
@@ -257,6 +287,8 @@ status: string,
  * Why Fin.com wants something changed, placed on the draft's fields and scan slots.
  */
 reasons: Array<Issue>, };
+
+export type FieldValue = { field: string, value: string, };
 
 export type FinSection = { 
 /**
@@ -415,7 +447,11 @@ overrideReason: string, };
 
 export type ScanStatus = "Pending" | "Clear" | "Failed" | "Positive" | "Reviewing";
 
-export type SettingsView = { training: boolean, environment: Environment, connections: Array<ConnectionView>, 
+export type SettingsView = { 
+/**
+ * Whether the app runs in Training mode now (it may have fallen back to it).
+ */
+training: boolean, environment: Environment, connections: Array<ConnectionView>, 
 /**
  * The watched scanner folder, if one is set.
  */
@@ -476,6 +512,14 @@ export type UploadView = { draftId: string, slot: string, sent: bigint, total: b
  */
 attempt: number, };
 
-export type Validation = { issues: Array<Issue>, suggestions: Array<LatinSuggestion>, };
+export type Validation = { issues: Array<Issue>, suggestions: Array<LatinSuggestion>, 
+/**
+ * The fields the provider's rules require of this draft, to be marked as such.
+ */
+required: Array<string>, 
+/**
+ * Values to show in their tidy form once staff leave the field (dates, state codes).
+ */
+tidy: Array<FieldValue>, };
 
 export type Words = { key: string, params: { [key in string]?: string }, keyed: { [key in string]?: string }, };

@@ -42,10 +42,12 @@ export function renderActivity(main) {
   const to = dateField("activity-to", "activity.to");
   const problem = el("p", { id: "activity-dates-error", class: "error", role: "alert" });
   const chain = el("p", { id: "activity-chain", role: "status" });
+  const findings = el("ul", { id: "activity-findings", class: "issues" });
   const table = el("table", { class: "activity" });
   main.append(
     el("h1", {}, [t("nav.activity")]),
     chain,
+    findings,
     el("div", { class: "filters" }, [
       el("div", { class: "field" }, [el("label", { for: "activity-draft" }, [t("activity.draft")]), draft]),
       el("div", { class: "field" }, [el("label", { for: "activity-outcome" }, [t("activity.outcome")]), outcome]),
@@ -69,6 +71,12 @@ export function renderActivity(main) {
       ? t("activity.intact", { count: String(log.checked) })
       : t("activity.broken", { count: String(log.problems) });
     chain.dataset.intact = String(log.intact);
+    // What exactly is wrong, in words: an altered entry, a cut tail or a database put back.
+    findings.replaceChildren(
+      ...log.findings.map((f) =>
+        el("li", { "data-kind": f.kind }, [t(/** @type {any} */ (`activity.problem.${f.kind}`), { seq: String(f.seq) })]),
+      ),
+    );
     const head = el("tr", {}, ["activity.time", "activity.who", "activity.draft", "activity.action", "activity.outcome"].map((k) => el("th", { scope: "col" }, [t(/** @type {any} */ (k))])));
     const rows = log.entries.map((e) =>
       el("tr", { "data-outcome": e.outcome, "data-action": e.action }, [

@@ -2,7 +2,9 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
+import { fieldBlock, fieldId, focusField, markRequired, optionLabel, showDependents, showIssues, showTidy, under } from "./fields.js";
 import { getPath, setPath } from "./paths.js";
+import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
 import { choicesOf, choicesReady, loadChoices } from "./choices.js";
 import { renderSubmission } from "./submission.js";
@@ -26,17 +28,17 @@ const AUTOSAVE_AFTER_MS = 700;
  * that field is changed; `reasons` are what Fin.com asked to have replaced, each shown on
  * its field or scan slot until that is changed. `suggestions` are the Latin forms offered
  * beside empty `_en` fields, from the last check.
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[] }} Editing
+ * `required` are the fields the rules require of the draft as it stands; `visited` the
+ * steps left with Next; `gone` is set once the draft no longer exists (deleted elsewhere),
+ * after which nothing is saved.
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean }} Editing
  * @type {Editing | null}
  */
 let current = null;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let saveTimer;
-
-/** @param {string} path */
-export function fieldId(path) {
-  return `f-${path.replace(/[[\].]+/g, "-").replace(/-$/, "")}`;
-}
+/** Set by openDraft: the next render of Onboard shows the wizard rather than the start screen. */
+let resume = false;
 
 /** @param {Draft} draft */
 const stepsOf = (draft) => stepsFor(draft.kind, draft.provider);
@@ -72,17 +74,24 @@ export async function openDraft(id, problem, options = {}) {
     const index = steps.findIndex((s) => s.id === options.step);
     if (index >= 0) current.step = index;
   }
+  resume = true;
   if (location.hash === "#onboard") window.dispatchEvent(new HashChangeEvent("hashchange"));
   else location.hash = "#onboard";
 }
 
 /** @param {HTMLElement} main */
 export function renderOnboard(main) {
-  if (!current) {
-    renderStart(main);
+  if (current && resume) {
+    resume = false;
+    renderWizard(main, current);
     return;
   }
-  renderWizard(main, current);
+  renderStart(main);
+}
+
+/** @param {Draft} draft */
+function nameOf(draft) {
+  return (draft.kind === "company" ? draft.company.legalName : [draft.name.first, draft.name.last].filter(Boolean).join(" ")).trim();
 }
 
 /** @param {HTMLElement} main */
@@ -95,6 +104,8 @@ function renderStart(main) {
    * @param {ProviderChoice} [provider]
    */
   const start = async (kind, provider) => {
+    clearTimeout(saveTimer);
+    // The unfinished draft, if any, stays in Drafts; the wizard moves on to the new one.
     const record = await api.createDraft(kind, provider);
     current = { id: record.id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
     main.replaceChildren();
@@ -103,25 +114,47 @@ function renderStart(main) {
   person.addEventListener("click", () => start("person"));
   company.addEventListener("click", () => start("company"));
   finPerson.addEventListener("click", () => start("person", "fin"));
+  const unfinished = el("div", { id: "onboard-unfinished" });
   main.append(
     el("h1", {}, [t("onboard.title")]),
-    el("p", { class: "muted" }, [t("onboard.choose")]),
+    unfinished,
+    el("p", { class: "muted", id: "onboard-choose" }, [t("onboard.choose")]),
     el("div", { class: "actions" }, [person, company, finPerson]),
   );
   person.focus();
+  const open = current;
+  if (!open || open.gone) return;
+  // The draft left open: carry on with it, unless it was deleted meanwhile.
+  const name = nameOf(open.draft);
+  const resumeButton = el("button", { type: "button", id: "continue-draft" }, [name ? t("onboard.continue", { name }) : t("onboard.continueUnnamed")]);
+  resumeButton.addEventListener("click", () => {
+    main.replaceChildren();
+    renderWizard(main, open);
+  });
+  unfinished.append(el("p", {}, [t("onboard.unfinished")]), el("div", { class: "actions" }, [resumeButton]));
+  /** @type {HTMLElement} */ (main.querySelector("#onboard-choose")).textContent = t("onboard.orNew");
+  resumeButton.focus();
+  api.getDraft(open.id).catch((error) => {
+    if (/** @type {import("../api.js").CommandError} */ (error).code !== "not_found" || !unfinished.isConnected) return;
+    open.gone = true;
+    unfinished.replaceChildren(el("p", { id: "draft-deleted", role: "status" }, [name ? t("onboard.deletedNamed", { name }) : t("onboard.deleted")]));
+    /** @type {HTMLElement} */ (main.querySelector("#onboard-choose")).textContent = t("onboard.choose");
+    person.focus();
+  });
 }
 
 /**
  * @param {HTMLElement} main
  * @param {Editing} state
+ * @param {string[]} [focusFirst] selectors of what to focus once drawn, the first found
  */
-function renderWizard(main, state) {
+function renderWizard(main, state, focusFirst = []) {
   if (!choicesReady()) {
     // The pick lists come from Rust once; the form is drawn when they are here.
     loadChoices().then(() => {
       if (current !== state) return;
       main.replaceChildren();
-      renderWizard(main, state);
+      renderWizard(main, state, focusFirst);
     });
     return;
   }
@@ -130,16 +163,16 @@ function renderWizard(main, state) {
   const step = steps[state.step];
   const list = el("ol", { class: "steps", "aria-label": t("onboard.steps") });
   steps.forEach((s, i) => {
-    const status = stepStatus(state, s);
-    const button = el("button", { type: "button", class: "step", "data-status": status, "data-step": s.id }, [
-      el("span", { class: "step-mark", "aria-hidden": "true" }, [status === "errors" ? "!" : status === "done" ? "✓" : String(i + 1)]),
+    const button = el("button", { type: "button", class: "step", "data-step": s.id }, [
+      el("span", { class: "step-mark", "aria-hidden": "true" }),
       t(/** @type {any} */ (s.title)),
-      el("span", { class: "visually-hidden" }, [` (${t(/** @type {any} */ (`step.status.${status}`))})`]),
+      el("span", { class: "visually-hidden step-status" }),
     ]);
     if (i === state.step) button.setAttribute("aria-current", "step");
     button.addEventListener("click", () => goTo(main, state, i));
     list.append(el("li", {}, [button]));
   });
+  markSteps(list, state);
 
   const panel = el("section", { class: "step-panel", "aria-labelledby": "step-title" });
   const kindTitle = fin ? "onboard.finPersonTitle" : state.draft.kind === "person" ? "onboard.personTitle" : "onboard.companyTitle";
@@ -150,8 +183,16 @@ function renderWizard(main, state) {
   if (step.intro) panel.append(el("p", { class: "intro" }, [t(/** @type {any} */ (step.intro))]));
   const form = el("form", { id: "step-form", novalidate: "" });
   panel.append(form);
-  if (step.id === "review") renderReview(form, state, main);
-  else if (step.id === "scans") {
+  if (step.id === "review") {
+    renderReview(form, state.draft, steps, {
+      edit: (index, field) => {
+        if (field) state.touched.add(field);
+        goTo(main, state, index, field ? [`#${fieldId(field)}`] : []);
+      },
+      issues: validate(state),
+      optionLabel,
+    });
+  } else if (step.id === "scans") {
     renderScans(
       form,
       state.id,
@@ -165,11 +206,19 @@ function renderWizard(main, state) {
         if (state.reasons && changed.length > 0) state.reasons = state.reasons.filter((r) => r.field !== "" && !changed.includes(r.field));
         // Rust stored the scans with the draft; keep the copy on screen in step.
         state.draft.scans = scans;
-        goTo(main, state, state.step);
+        // Focus stays on the slot just used, not back at the top of the step.
+        const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        const slot = active?.closest(".slot")?.getAttribute("data-slot");
+        const action = active?.dataset.action;
+        const keep = slot ? [`.slot[data-slot="${slot}"] [data-action="${action}"]`, `.slot[data-slot="${slot}"] [data-action="choose"]`] : [];
+        goTo(main, state, state.step, keep);
       },
       state.reasons ?? [],
     );
-  } else for (const field of step.fields) form.append(fieldBlock(state, field));
+  } else {
+    if (step.fields.length > 0) form.append(el("p", { class: "hint required-legend" }, [el("span", { class: "required-mark", "aria-hidden": "true" }, ["*"]), ` ${t("field.requiredLegend")}`]));
+    for (const field of step.fields) form.append(fieldBlock(state, field, change));
+  }
 
   const back = el("button", { type: "button", id: "back", class: "secondary" }, [t("onboard.back")]);
   back.disabled = state.step === 0;
@@ -183,26 +232,63 @@ function renderWizard(main, state) {
   form.append(el("div", { class: "actions" }, [back, next, saved]), status);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (state.gone) return;
     if (step.id === "review") submit(main, state, status);
     else nextStep(main, state, step, status);
-  });
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
   });
   form.addEventListener("focusout", (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
     const path = target.dataset?.path;
     if (!path) return;
     state.touched.add(path);
-    validate(state).then(() => showIssues(form, state));
+    validate(state).then(() => {
+      showTidy(form, state, path, change);
+      showIssues(form, state, change);
+      markSteps(list, state);
+    });
   });
 
-  main.append(el("div", { class: "wizard" }, [el("nav", { class: "step-list", "aria-label": t("onboard.steps") }, [list]), panel]));
+  const wizard = el("div", { class: "wizard" }, [el("nav", { class: "step-list", "aria-label": t("onboard.steps") }, [list]), panel]);
+  // Ctrl+Enter goes on (or submits, on Review) from anywhere in the wizard, the step's
+  // heading included, where the focus lands on a step without fields.
+  wizard.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  main.append(wizard);
   if (state.owners === undefined && state.draft.kind === "company") loadOwners(form, state);
   else fillOwnerOptions(form, state);
-  showIssues(form, state);
+  markRequired(form, state);
+  showIssues(form, state, change);
+  if (state.gone) showGone(main, state);
+  const wanted = focusFirst.map((selector) => /** @type {HTMLElement | null} */ (panel.querySelector(selector))).find(Boolean);
   const firstInput = /** @type {HTMLElement | null} */ (form.querySelector("input, select"));
-  (firstInput ?? /** @type {HTMLElement} */ (panel.querySelector("#step-title"))).focus();
+  (wanted ?? firstInput ?? /** @type {HTMLElement} */ (panel.querySelector("#step-title"))).focus();
+  // The rules say which fields are required (they depend on the choices made so far).
+  validate(state).then(() => {
+    if (!form.isConnected) return;
+    markRequired(form, state);
+    markSteps(list, state);
+  });
+}
+
+/**
+ * Each step's mark in the step list, as the last check found it.
+ * @param {HTMLElement} list
+ * @param {Editing} state
+ */
+function markSteps(list, state) {
+  const steps = stepsOf(state.draft);
+  steps.forEach((s, i) => {
+    const button = list.querySelector(`[data-step="${s.id}"]`);
+    if (!button) return;
+    const status = stepStatus(state, s);
+    button.setAttribute("data-status", status);
+    /** @type {HTMLElement} */ (button.querySelector(".step-mark")).textContent = status === "errors" ? "!" : status === "done" ? "✓" : String(i + 1);
+    /** @type {HTMLElement} */ (button.querySelector(".step-status")).textContent = ` (${t(/** @type {any} */ (`step.status.${status}`))})`;
+  });
 }
 
 /**
@@ -212,20 +298,21 @@ function renderWizard(main, state) {
  */
 function stepStatus(state, step) {
   const belongs = (/** @type {string} */ field) => step.paths.some((p) => field.startsWith(p));
-  const touched = [...state.touched].some(belongs);
   if (state.issues.some((i) => i.severity === "error" && belongs(i.field) && isTouched(state, i.field))) return "errors";
-  return touched ? "done" : "new";
+  const touched = [...state.touched].some(belongs);
+  return touched || state.visited?.has(step.id) ? "done" : "new";
 }
 
 /**
  * @param {HTMLElement} main
  * @param {Editing} state
  * @param {number} index
+ * @param {string[]} [focusFirst]
  */
-function goTo(main, state, index) {
+function goTo(main, state, index, focusFirst = []) {
   state.step = Math.max(0, Math.min(index, stepsOf(state.draft).length - 1));
   main.replaceChildren();
-  renderWizard(main, state);
+  renderWizard(main, state, focusFirst);
 }
 
 /**
@@ -236,134 +323,21 @@ function goTo(main, state, index) {
  */
 async function nextStep(main, state, step, status) {
   for (const field of step.fields) state.touched.add(field.path);
+  // A step without fields of its own (Scans) answers for what its paths cover.
+  for (const path of step.paths) state.touched.add(path);
   await validate(state);
   const form = /** @type {HTMLFormElement} */ (main.querySelector("#step-form"));
-  showIssues(form, state);
+  showIssues(form, state, change);
+  const list = /** @type {HTMLElement | null} */ (main.querySelector(".step-list ol"));
+  if (list) markSteps(list, state);
   const first = state.issues.find((i) => i.severity === "error" && step.paths.some((p) => i.field.startsWith(p)));
   if (first) {
     status.textContent = t("onboard.fixStep");
     focusField(form, first.field);
     return;
   }
+  (state.visited ??= new Set()).add(step.id);
   goTo(main, state, state.step + 1);
-}
-
-/**
- * @param {Editing} state
- * @param {FieldSpec} field
- */
-function fieldBlock(state, field) {
-  const id = fieldId(field.path);
-  const value = getPath(state.draft, field.path);
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [field.hint ? hintId : "", errorId].filter(Boolean).join(" ");
-  /** @type {HTMLInputElement | HTMLSelectElement} */
-  let input;
-  if (field.type === "checkbox") {
-    const box = el("input", { id, type: "checkbox", "data-path": field.path, "aria-describedby": describedBy });
-    box.checked = Boolean(value);
-    box.addEventListener("change", () => change(state, field.path, box.checked));
-    const block = el("div", { class: "field checkbox" }, [box, el("label", { for: id }, [t(/** @type {any} */ (field.label))])]);
-    block.append(el("p", { class: "error", id: errorId }));
-    return block;
-  }
-  if (field.type === "multi") return choiceGroup(state, field, describedBy);
-  if (field.type === "select") {
-    input = el("select", { id, "data-path": field.path, "aria-describedby": describedBy });
-    if (field.required) input.setAttribute("aria-required", "true");
-    const options = field.choices ? choicesOf(field.choices) : (field.options ?? []).map((o) => ({ value: o, label: optionLabel(o) }));
-    // A value saved before the list had it stays shown, so nothing staff typed is lost.
-    if (value && !options.some((o) => o.value === value)) options.push({ value: String(value), label: String(value) });
-    for (const option of [{ value: "", label: t("field.choose") }, ...options]) {
-      input.append(el("option", { value: option.value }, [option.label]));
-    }
-    input.value = value ?? "";
-    const select = input;
-    select.addEventListener("change", () => change(state, field.path, select.value));
-  } else if (field.list) {
-    const text = el("input", { id, type: "text", "data-path": field.path, "data-list": "true", autocomplete: "off", spellcheck: "false", "aria-describedby": describedBy });
-    text.value = Array.isArray(value) ? value.join(", ") : "";
-    text.addEventListener("input", () =>
-      change(
-        state,
-        field.path,
-        text.value
-          .split(",")
-          .map((v) => v.trim())
-          .filter(Boolean),
-      ),
-    );
-    input = text;
-  } else {
-    const text = el("input", {
-      id,
-      type: field.sensitive ? "password" : "text",
-      "data-path": field.path,
-      autocomplete: field.autocomplete ?? "off",
-      spellcheck: "false",
-      "aria-describedby": describedBy,
-    });
-    if (field.width) text.classList.add(field.width);
-    text.value = value ?? "";
-    text.addEventListener("input", () => change(state, field.path, text.value));
-    if (field.sensitive) {
-      // Masked except while being edited, so a customer beside the screen sees dots.
-      text.addEventListener("focus", () => (text.type = "text"));
-      text.addEventListener("blur", () => (text.type = "password"));
-    }
-    input = text;
-  }
-  const block = el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (field.label))]), input]);
-  if (field.hint) block.append(el("p", { class: "hint", id: hintId }, [t(/** @type {any} */ (field.hint))]));
-  block.append(el("p", { class: "error", id: errorId }));
-  if (field.shownWhen) {
-    block.dataset.shownWhenPath = field.shownWhen.path;
-    block.dataset.shownWhenEquals = field.shownWhen.equals;
-    block.hidden = getPath(state.draft, field.shownWhen.path) !== field.shownWhen.equals;
-  }
-  return block;
-}
-
-/**
- * A pick list where several may be chosen (sources of funds): a group of checkboxes
- * under one legend, holding the chosen values as an array on the draft.
- * @param {Editing} state
- * @param {FieldSpec} field
- * @param {string} describedBy
- */
-function choiceGroup(state, field, describedBy) {
-  const id = fieldId(field.path);
-  const chosen = new Set(/** @type {string[]} */ (getPath(state.draft, field.path) ?? []));
-  const legend = el("legend", { id: `${id}-legend` }, [t(/** @type {any} */ (field.label))]);
-  const group = el("fieldset", { class: "field choices", "aria-describedby": describedBy }, [legend]);
-  if (field.required) group.setAttribute("aria-required", "true");
-  choicesOf(field.choices ?? "finSourcesOfFunds").forEach((choice, i) => {
-    // The first box carries the field's id, so "go to the problem" lands in the group.
-    const boxId = i === 0 ? id : `${id}-${choice.value}`;
-    const box = el("input", { id: boxId, type: "checkbox", value: choice.value, "data-path": field.path, "data-choice": choice.value });
-    box.checked = chosen.has(choice.value);
-    box.addEventListener("change", () => {
-      const values = [...group.querySelectorAll("input[type=checkbox]:checked")].map((b) => /** @type {HTMLInputElement} */ (b).value);
-      change(state, field.path, values);
-    });
-    group.append(el("div", { class: "checkbox" }, [box, el("label", { for: boxId }, [choice.label])]));
-  });
-  if (field.hint) group.append(el("p", { class: "hint", id: `${id}-hint` }, [t(/** @type {any} */ (field.hint))]));
-  group.append(el("p", { class: "error", id: `${id}-error` }));
-  return group;
-}
-
-/**
- * Shows or hides the fields that only apply when `path` has a given value.
- * @param {string} path
- * @param {unknown} value
- */
-function showDependents(path, value) {
-  for (const block of document.querySelectorAll(".field[data-shown-when-path]")) {
-    if (!(block instanceof HTMLElement) || block.dataset.shownWhenPath !== path) continue;
-    block.hidden = value !== block.dataset.shownWhenEquals;
-  }
 }
 
 /**
@@ -373,6 +347,7 @@ function showDependents(path, value) {
  */
 function change(state, path, value) {
   setPath(state.draft, path, value);
+  if (state.gone) return;
   // A Latin form staff type is theirs for the value beside it: recorded, so the rules can
   // flag it when that value changes.
   const source = latinSource(path);
@@ -382,62 +357,6 @@ function change(state, path, value) {
   if (state.reasons) state.reasons = state.reasons.filter((r) => !under(r.field, path));
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
-}
-
-/** @param {Editing} state */
-async function save(state) {
-  const saved = document.getElementById("saved");
-  try {
-    const at = await api.saveDraft(state.id, state.draft);
-    if (saved) saved.textContent = t("onboard.saved", { time: at.savedAt });
-  } catch {
-    if (saved) saved.textContent = t("onboard.notSaved");
-  }
-}
-
-/** @param {Editing} state */
-async function validate(state) {
-  const local = await api.validateDraft(state.draft);
-  state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local.issues];
-  state.suggestions = local.suggestions;
-  // A Latin form left behind by a change of its name or street is flagged on its field
-  // straight away, not only once staff have been in that field.
-  for (const s of local.suggestions) if (s.stale) state.touched.add(s.field);
-  return state.issues;
-}
-
-/**
- * Whether an issue's field is the field at `path` or one of its items
- * (`fin.sourceOfFundIds[1]` under `fin.sourceOfFundIds`).
- * @param {string} field
- * @param {string} path
- */
-function under(field, path) {
-  return field === path || field.startsWith(`${path}[`);
-}
-
-/**
- * @param {Editing} state
- * @param {string} field
- */
-function isTouched(state, field) {
-  return [...state.touched].some((path) => under(field, path));
-}
-
-/**
- * @param {HTMLElement} form
- * @param {Editing} state
- */
-function showIssues(form, state) {
-  for (const input of form.querySelectorAll("[data-path]")) {
-    const path = /** @type {HTMLElement} */ (input).dataset.path ?? "";
-    const issue = state.issues.find((i) => under(i.field, path) && state.touched.has(path));
-    const error = form.querySelector(`#${fieldId(path)}-error`);
-    if (error) error.textContent = issue ? issue.message : "";
-    if (issue?.severity === "error") input.setAttribute("aria-invalid", "true");
-    else input.removeAttribute("aria-invalid");
-    if (input instanceof HTMLInputElement) offerLatin(state, input, path);
-  }
 }
 
 /**
@@ -453,127 +372,69 @@ function latinSource(path) {
   return street ? street[1] : null;
 }
 
-/**
- * Beside a Latin (`_en`) field, the Latin form the rules suggest, for staff to take and
- * correct if need be: beside an empty field whose customer's own value is in another
- * script, and beside a form taken for an earlier value (stale), with "Keep" to confirm
- * the form there. Nothing is filled in without them.
- * @param {Editing} state
- * @param {HTMLInputElement} input
- * @param {string} path
- */
-function offerLatin(state, input, path) {
-  const id = `${fieldId(path)}-latin`;
-  const shown = document.getElementById(`${id}-offer`);
-  const found = state.suggestions?.find((s) => s.field === path);
-  const suggestion = found && (found.stale || input.value.trim() === "") ? found : undefined;
-  const key = suggestion ? `${suggestion.value}|${suggestion.source}|${suggestion.stale}` : "";
-  // Left in place when unchanged, so a click already under way is not lost.
-  if (shown && shown.dataset.key === key) return;
-  shown?.remove();
-  if (!suggestion) return;
-  const from = `${path}From`;
-  /** Re-checks at once, so the flag goes as soon as staff answered it. */
-  const answered = () => {
-    offer.remove();
-    input.focus();
-    const form = input.form;
-    if (form) validate(state).then(() => showIssues(form, state));
-  };
-  const use = el("button", { type: "button", id, class: "secondary small", title: t("field.latin.use.title"), "data-value": suggestion.value }, [
-    t("field.latin.use", { value: suggestion.value }),
-  ]);
-  use.addEventListener("click", () => {
-    input.value = suggestion.value;
-    setPath(state.draft, from, suggestion.source);
-    change(state, path, suggestion.value);
-    answered();
-  });
-  const offer = el("span", { id: `${id}-offer`, class: "latin-offer", "data-key": key, "data-stale": String(suggestion.stale) }, [use]);
-  if (suggestion.stale) {
-    const keep = el("button", { type: "button", id: `${id}-keep`, class: "secondary small", title: t("field.latin.keep.title") }, [
-      t("field.latin.keep", { value: input.value.trim() }),
-    ]);
-    keep.addEventListener("click", () => {
-      // The form stays; it is now confirmed for the value beside it.
-      setPath(state.draft, from, suggestion.source);
+/** @param {Editing} state */
+async function save(state) {
+  if (state.gone) return;
+  const saved = document.getElementById("saved");
+  try {
+    const at = await api.saveDraft(state.id, state.draft);
+    if (saved) saved.textContent = t("onboard.saved", { time: at.savedAt });
+  } catch (error) {
+    if (/** @type {import("../api.js").CommandError} */ (error).code === "not_found") {
+      // Deleted (from Drafts, say) while open: saving again can never work.
+      state.gone = true;
       clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
-      answered();
-    });
-    offer.append(keep);
+      const main = document.getElementById("main");
+      if (main && current === state) showGone(main, state);
+      return;
+    }
+    if (saved) saved.textContent = t("onboard.notSaved");
   }
-  input.after(offer);
 }
 
 /**
- * @param {HTMLElement} form
- * @param {string} path
- */
-function focusField(form, path) {
-  /** @type {HTMLElement | null} */ (form.querySelector(`#${fieldId(path)}`))?.focus();
-}
-
-/**
- * @param {HTMLElement} form
- * @param {Editing} state
+ * The draft on screen no longer exists: the form says so, saves nothing more, and offers
+ * a new onboarding (what was typed stays on screen to copy from).
  * @param {HTMLElement} main
+ * @param {Editing} state
  */
-function renderReview(form, state, main) {
-  const steps = stepsOf(state.draft);
-  const list = el("dl", { class: "facts review" });
-  for (const step of steps) {
-    for (const field of step.fields) {
-      const value = getPath(state.draft, field.path);
-      if (value === "" || value == null || value === false) continue;
-      if (Array.isArray(value) && value.length === 0) continue;
-      const shown = field.sensitive
-        ? mask(String(value))
-        : field.type === "checkbox"
-          ? t("review.yes")
-          : field.choices
-            ? (Array.isArray(value) ? value : [value]).map((v) => choicesOf(/** @type {any} */ (field.choices)).find((c) => c.value === String(v))?.label ?? String(v)).join(", ")
-            : field.type === "select" && field.options?.length
-            ? optionLabel(String(value))
-            : Array.isArray(value)
-              ? value.join(", ")
-              : String(value);
-      list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), el("dd", {}, [shown]));
-    }
-  }
-  const problems = el("ul", { id: "review-issues", class: "issues" });
-  form.append(list, el("h2", {}, [t("review.problems")]), problems);
-  validate(state).then((issues) => {
-    const errors = issues.filter((i) => i.severity === "error");
-    const warnings = issues.filter((i) => i.severity === "warning");
-    if (errors.length === 0 && warnings.length === 0) problems.append(el("li", {}, [t("review.none")]));
-    for (const issue of [...errors, ...warnings]) {
-      const go = el("button", { type: "button", class: "link" }, [issue.message]);
-      go.addEventListener("click", () => {
-        state.touched.add(issue.field);
-        const index = steps.findIndex((s) => s.paths.some((p) => issue.field.startsWith(p)));
-        goTo(main, state, index >= 0 ? index : 0);
-        const target = document.getElementById(fieldId(issue.field));
-        target?.focus();
-      });
-      problems.append(el("li", { "data-severity": issue.severity }, [go]));
-    }
+function showGone(main, state) {
+  const form = main.querySelector("#step-form");
+  if (!form || main.querySelector("#draft-gone")) return;
+  const name = nameOf(state.draft);
+  const again = el("button", { type: "button", id: "start-new" }, [t("onboard.startNew")]);
+  again.addEventListener("click", () => {
+    current = null;
+    main.replaceChildren();
+    renderStart(main);
   });
+  const notice = el("div", { id: "draft-gone", class: "gone", role: "alert" }, [el("p", {}, [name ? t("onboard.goneNamed", { name }) : t("onboard.gone")]), again]);
+  form.before(notice);
+  for (const button of form.querySelectorAll("button[type='submit']")) /** @type {HTMLButtonElement} */ (button).disabled = true;
+  const saved = main.querySelector("#saved");
+  if (saved) saved.textContent = "";
+  again.focus();
+}
+
+/** @param {Editing} state */
+async function validate(state) {
+  const local = await api.validateDraft(state.draft);
+  state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local.issues];
+  state.suggestions = local.suggestions;
+  // A Latin form left behind by a change of its name or street is flagged on its field
+  // straight away, not only once staff have been in that field.
+  for (const s of local.suggestions) if (s.stale) state.touched.add(s.field);
+  state.required = new Set(local.required);
+  state.tidy = local.tidy;
+  return state.issues;
 }
 
 /**
- * An option's words, or the value itself when the catalogue has none.
- * @param {string} option
+ * @param {Editing} state
+ * @param {string} field
  */
-function optionLabel(option) {
-  const label = t(/** @type {any} */ (`option.${option}`));
-  return label === `option.${option}` ? option : label;
-}
-
-/** @param {string} value */
-function mask(value) {
-  const digits = value.replace(/\D/g, "");
-  return `•••• ${digits.slice(-4)}`;
+function isTouched(state, field) {
+  return [...state.touched].some((path) => under(field, path));
 }
 
 /**

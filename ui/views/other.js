@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
+import { ask } from "./confirm.js";
 import { el } from "./dom.js";
 
 /** @typedef {import("../types/bindings").SettingsView} SettingsView */
@@ -14,6 +15,9 @@ import { el } from "./dom.js";
 export function renderPlaceholder(main, title, body) {
   main.append(el("h1", {}, [t(title)]), el("p", { class: "muted" }, [t(body)]));
 }
+
+/** Whether staff really mean to move onto the bank's production connection. */
+const askProduction = () => ask({ title: t("settings.confirmProduction.title"), question: t("settings.confirmProduction"), confirmLabel: t("settings.confirmProduction.yes") });
 
 /** Tells the top bar that the environment may have changed. */
 function announceEnvironment() {
@@ -35,9 +39,13 @@ export async function renderSettings(main, info) {
   main.append(scanner);
   const connections = el("section", { "aria-labelledby": "settings-conn-title" });
   main.append(connections);
+  main.append(backupSection(status));
   main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
 
-  /** @param {SettingsView} view */
+  /**
+   * @param {SettingsView} view
+   * @returns {Promise<void>} settled once the Training line and any problem are shown
+   */
   const draw = (view) => {
     section.replaceChildren(
       el("h2", { id: "settings-env-title" }, [t("settings.environment")]),
@@ -47,19 +55,21 @@ export async function renderSettings(main, info) {
     training.checked = view.training;
     training.addEventListener("change", async () => {
       const cos = view.connections.find((c) => c.provider === "cos");
-      if (!training.checked && cos?.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
+      if (!training.checked && cos?.environment === "PRODUCTION" && !(await askProduction())) {
         training.checked = true;
         return;
       }
+      const wanted = training.checked;
       try {
-        const next = await api.setTraining(training.checked);
-        status.textContent = t(next.training ? "settings.trainingOn" : "settings.trainingOff");
+        // The box shows the mode the app is in, as Rust reports it, not the click.
+        const next = await api.setTraining(wanted);
         announceEnvironment();
-        draw(next);
-        await showTrainingUrl();
+        await draw(next);
+        if (next.training === wanted) status.textContent = t(next.training ? "settings.trainingOn" : "settings.trainingOff");
       } catch (error) {
-        training.checked = !training.checked;
-        status.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+        const reason = /** @type {import("../api.js").CommandError} */ (error).detail;
+        await draw(await api.settings());
+        status.textContent = t("settings.trainingRefused", { reason });
       }
     });
     section.append(
@@ -77,7 +87,7 @@ export async function renderSettings(main, info) {
       }
       if (now.problem) status.textContent = t("settings.problem", { problem: now.problem });
     };
-    showTrainingUrl();
+    const shown = showTrainingUrl();
 
     drawScanner(scanner, view.scannerFolder ?? null, status);
     connections.replaceChildren(el("h2", { id: "settings-conn-title" }, [t("settings.connections")]));
@@ -94,9 +104,10 @@ export async function renderSettings(main, info) {
           result.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
         }
       });
-      const remove = el("button", { type: "button", class: "danger small" }, [t("drafts.delete")]);
+      const remove = el("button", { type: "button", class: "danger small", "data-remove": c.id }, [t("settings.remove")]);
       remove.addEventListener("click", async () => {
-        if (!window.confirm(t("settings.confirmRemove"))) return;
+        const question = t("settings.confirmRemove", { provider: t(/** @type {any} */ (`provider.${c.provider}`)), url: c.baseUrl });
+        if (!(await ask({ title: t("settings.confirmRemove.title"), question, confirmLabel: t("settings.remove") }))) return;
         try {
           draw(await api.removeConnection(c.id));
           announceEnvironment();
@@ -118,6 +129,7 @@ export async function renderSettings(main, info) {
       );
     }
     connections.append(list, connectionForm(draw, status));
+    return shown;
   };
   draw(await api.settings());
 }
@@ -139,6 +151,17 @@ function connectionForm(draw, status) {
     ["hawkId", "settings.hawkId"],
     ["secret", "settings.secret"],
   ];
+  /**
+   * Which fields each provider's connection has; the others are hidden and sent empty.
+   * @type {Record<string, string[]>}
+   */
+  const used = {
+    cos: ["baseUrl", "authUrl", "clientId", "partnerId", "secret"],
+    fin: ["baseUrl", "clientId", "secret"],
+    bvnk: ["baseUrl", "hawkId", "secret"],
+  };
+  /** @param {string} name @param {string} provider */
+  const applies = (name, provider) => name === "provider" || name === "environment" || (used[provider] ?? []).includes(name);
   form.append(el("h3", {}, [t("settings.addConnection")]));
   for (const [name, label, options] of fields) {
     const id = `conn-${name}`;
@@ -160,7 +183,7 @@ function connectionForm(draw, status) {
       });
     }
     form.append(
-      el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (label))]), input, el("p", { class: "error", id: `${id}-error` })]),
+      el("div", { class: "field", "data-field": name }, [el("label", { for: id, id: `${id}-label` }, [t(/** @type {any} */ (label))]), input, el("p", { class: "error", id: `${id}-error` })]),
     );
   }
   // Fin.com's client configuration; the other providers have no such setting. (The wrapper
@@ -170,9 +193,17 @@ function connectionForm(draw, status) {
     el("div", { class: "field checkbox" }, [selfie, el("label", { for: "conn-finSelfieRequired" }, [t("settings.finSelfieRequired")])]),
   ]);
   const provider = /** @type {HTMLSelectElement} */ (form.querySelector("#conn-provider"));
-  const showSelfie = () => (selfieField.hidden = provider.value !== "fin");
-  provider.addEventListener("change", showSelfie);
-  showSelfie();
+  // Only the chosen provider's fields are shown; BVNK calls its secret the Hawk key.
+  const showFields = () => {
+    selfieField.hidden = provider.value !== "fin";
+    for (const [name] of fields) {
+      const block = /** @type {HTMLElement} */ (form.querySelector(`[data-field="${name}"]`));
+      block.hidden = !applies(name, provider.value);
+    }
+    /** @type {HTMLElement} */ (form.querySelector("#conn-secret-label")).textContent = t(provider.value === "bvnk" ? "settings.hawkKey" : "settings.secret");
+  };
+  provider.addEventListener("change", showFields);
+  showFields();
   form.append(selfieField);
   const save = el("button", { type: "submit", id: "connection-save" }, [t("settings.save")]);
   form.append(el("div", { class: "actions" }, [save]));
@@ -181,7 +212,11 @@ function connectionForm(draw, status) {
     for (const error of form.querySelectorAll(".error")) error.textContent = "";
     /** @type {Record<string, string>} */
     const typed = {};
-    for (const [name] of fields) typed[name] = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+    for (const [name] of fields) {
+      const value = /** @type {HTMLInputElement} */ (form.querySelector(`#conn-${name}`)).value;
+      // A value typed before another provider was chosen is hidden, and not sent.
+      typed[name] = applies(name, provider.value) ? value : "";
+    }
     /** @type {ConnectionInput} */
     const input = {
       .../** @type {ConnectionInput} */ (/** @type {unknown} */ (typed)),
@@ -189,7 +224,7 @@ function connectionForm(draw, status) {
       finSelfieRequired: typed.provider === "fin" && selfie.checked,
     };
     const current = await api.settings();
-    if (!current.training && input.environment === "PRODUCTION" && !window.confirm(t("settings.confirmProduction"))) {
+    if (!current.training && input.environment === "PRODUCTION" && !(await askProduction())) {
       /** @type {HTMLInputElement} */ (form.querySelector("#conn-secret")).value = "";
       return;
     }
@@ -242,4 +277,59 @@ function drawScanner(section, folder, status) {
     el("p", { class: "hint" }, [t("settings.scannerHint")]),
     actions,
   );
+}
+
+/**
+ * Backup and restore. A backup is written from here: the passphrase typed twice, the file
+ * chosen with the system's save dialog (from Rust). Restoring replaces the whole data
+ * folder, which this window holds open, so it is done from the command line into an empty
+ * folder; the section says how.
+ * @param {HTMLElement} status
+ */
+function backupSection(status) {
+  const form = el("form", { id: "backup-form", novalidate: "" });
+  const field = (/** @type {string} */ name, /** @type {import("../i18n/index.js").MessageKey} */ label) => {
+    const input = /** @type {HTMLInputElement} */ (el("input", { id: name, name, type: "password", autocomplete: "off", "aria-describedby": `${name}-error` }));
+    form.append(el("div", { class: "field" }, [el("label", { for: name }, [t(label)]), input, el("p", { id: `${name}-error`, class: "error", role: "alert" })]));
+    return input;
+  };
+  const passphrase = field("backupPassphrase", "settings.backupPassphrase");
+  const again = field("backupPassphraseAgain", "settings.backupPassphraseAgain");
+  const result = el("p", { id: "backup-result", role: "status", "aria-live": "polite" });
+  const save = el("button", { type: "submit", id: "backup-create", class: "secondary" }, [t("settings.backupCreate")]);
+  form.append(el("p", { class: "hint" }, [t("settings.backupHint")]), el("div", { class: "actions" }, [save]), result);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const error of form.querySelectorAll(".error")) error.textContent = "";
+    result.textContent = "";
+    save.setAttribute("disabled", "");
+    try {
+      const written = await api.createBackup(passphrase.value, again.value);
+      if (written) {
+        result.textContent = t("settings.backupDone", {
+          file: written.file,
+          drafts: String(written.drafts),
+          scans: String(written.scans),
+        });
+      }
+    } catch (error) {
+      const e = /** @type {import("../api.js").CommandError} */ (error);
+      const target = e.field ? form.querySelector(`#${e.field}-error`) : null;
+      if (target) target.textContent = e.detail;
+      else status.textContent = e.detail;
+      /** @type {HTMLElement | null} */ (e.field ? form.querySelector(`#${e.field}`) : null)?.focus();
+    } finally {
+      save.removeAttribute("disabled");
+      // Typed for this backup only; it never stays on screen.
+      passphrase.value = "";
+      again.value = "";
+    }
+  });
+  return el("section", { "aria-labelledby": "settings-backup-title", id: "settings-backup" }, [
+    el("h2", { id: "settings-backup-title" }, [t("settings.backup")]),
+    form,
+    el("h3", {}, [t("settings.restore")]),
+    el("p", { class: "hint", id: "restore-how" }, [t("settings.restoreHow")]),
+    el("pre", {}, [el("code", {}, ["branchdesk-cli --data-dir EMPTY-FOLDER restore FILE.bdbackup"])]),
+  ]);
 }

@@ -263,7 +263,7 @@ function overrideBlock(filled, accept) {
     return el("p", { class: "override", "data-overridden": "true" }, [t("scan.kept", { reason: filled.overrideReason })]);
   }
   const id = `override-${filled.slot}`;
-  const reason = el("input", { id, type: "text", maxlength: "200", autocomplete: "off" });
+  const reason = el("input", { id, type: "text", maxlength: "500", autocomplete: "off" });
   const keep = el("button", { type: "button", class: "secondary small", "data-action": "keep" }, [t("scan.keep")]);
   const submit = () => accept(reason.value);
   keep.addEventListener("click", submit);

@@ -14,7 +14,6 @@
  *   choices?: import("./choices.js").ListName,
  *   required?: boolean,
  *   sensitive?: boolean,
- *   autocomplete?: string,
  *   width?: "short" | "long",
  *   list?: boolean,
  *   shownWhen?: { path: string, equals: string },
@@ -32,23 +31,23 @@
 const ADDRESS = [
   { path: "addresses[0].addressType", label: "field.addressType", type: "select", options: ["Home", "Work", "Mailing", "Business", "Other"] },
   { path: "addresses[0].classification", label: "field.addressClassification", type: "select", options: ["Residential", "Business"] },
-  { path: "addresses[0].street1", label: "field.street1", autocomplete: "address-line1", width: "long" },
-  { path: "addresses[0].street2", label: "field.street2", autocomplete: "address-line2", width: "long" },
-  { path: "addresses[0].city", label: "field.city", autocomplete: "address-level2" },
+  { path: "addresses[0].street1", label: "field.street1", width: "long" },
+  { path: "addresses[0].street2", label: "field.street2", width: "long" },
+  { path: "addresses[0].city", label: "field.city" },
   { path: "addresses[0].state", label: "field.state", hint: "field.state.hint", width: "short" },
   { path: "addresses[0].postalCode", label: "field.postalCode", hint: "field.postalCode.hint", width: "short" },
   { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },
   { path: "phones[0].phoneType", label: "field.phoneType", type: "select", options: ["Mobile", "Work", "Home"] },
-  { path: "phones[0].number", label: "field.phone", hint: "field.phone.hint", autocomplete: "tel" },
-  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", autocomplete: "email", width: "long" },
+  { path: "phones[0].number", label: "field.phone", hint: "field.phone.hint" },
+  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", width: "long" },
 ];
 
 /** @type {FieldSpec[]} */
 const PERSON = [
   { path: "name.prefix", label: "field.prefix", width: "short" },
-  { path: "name.first", label: "field.firstName", autocomplete: "given-name" },
-  { path: "name.middle", label: "field.middleName", autocomplete: "additional-name" },
-  { path: "name.last", label: "field.lastName", autocomplete: "family-name" },
+  { path: "name.first", label: "field.firstName" },
+  { path: "name.middle", label: "field.middleName" },
+  { path: "name.last", label: "field.lastName" },
   { path: "name.suffix", label: "field.suffix", width: "short" },
   { path: "name.preferred", label: "field.preferredName" },
   { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
@@ -103,11 +102,11 @@ const OWNERS = [
 
 /** @type {FieldSpec[]} */
 const FIN_BASIC = [
-  { path: "name.first", label: "field.firstName", autocomplete: "given-name" },
+  { path: "name.first", label: "field.firstName" },
   { path: "name.latin.first", label: "field.firstNameLatin", hint: "field.latin.hint" },
-  { path: "name.middle", label: "field.middleName", autocomplete: "additional-name" },
+  { path: "name.middle", label: "field.middleName" },
   { path: "name.latin.middle", label: "field.middleNameLatin", hint: "field.latin.hint" },
-  { path: "name.last", label: "field.lastName", autocomplete: "family-name" },
+  { path: "name.last", label: "field.lastName" },
   { path: "name.latin.last", label: "field.lastNameLatin", hint: "field.latin.hint" },
   { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
   { path: "person.gender", label: "field.gender", type: "select", options: ["FEMALE", "MALE"] },
@@ -117,17 +116,17 @@ const FIN_BASIC = [
 
 /** @type {FieldSpec[]} */
 const FIN_CONTACT = [
-  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", autocomplete: "email", width: "long" },
-  { path: "phones[0].number", label: "field.phone", hint: "field.phone.fin.hint", autocomplete: "tel" },
+  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", width: "long" },
+  { path: "phones[0].number", label: "field.phone", hint: "field.phone.fin.hint" },
 ];
 
 /** @type {FieldSpec[]} */
 const FIN_ADDRESS = [
-  { path: "addresses[0].street1", label: "field.street1", autocomplete: "address-line1", width: "long" },
+  { path: "addresses[0].street1", label: "field.street1", width: "long" },
   { path: "addresses[0].street1Latin", label: "field.street1Latin", hint: "field.latin.hint", width: "long" },
-  { path: "addresses[0].street2", label: "field.street2", autocomplete: "address-line2", width: "long" },
+  { path: "addresses[0].street2", label: "field.street2", width: "long" },
   { path: "addresses[0].street2Latin", label: "field.street2Latin", hint: "field.latin.hint", width: "long" },
-  { path: "addresses[0].city", label: "field.city", autocomplete: "address-level2" },
+  { path: "addresses[0].city", label: "field.city" },
   { path: "addresses[0].state", label: "field.region", hint: "field.region.hint", width: "short" },
   { path: "addresses[0].postalCode", label: "field.postalCodeAny", width: "short" },
   { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },

@@ -1,6 +1,7 @@
 // @ts-check
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
+import { copyButton } from "./copy.js";
 import { el } from "./dom.js";
 import { openDraft } from "./onboard.js";
 import { stepsFor } from "./steps.js";
@@ -83,7 +84,7 @@ async function follow(main, draftId, state, bar, result) {
     state.dataset.state = submission.state;
     const title = main.querySelector("#submission-title");
     if (title) title.textContent = t(submission.state === "submitted" ? "submission.done" : "submission.title");
-    if (submission.outcome) showResult(result, submission);
+    if (submission.outcome) showResult(result, submission, draftId);
     if (submission.state === "needs_attention") {
       showAttention(main, result, submission, draftId);
       return;
@@ -125,10 +126,13 @@ function describe(s) {
 }
 
 /**
+ * The customer's ids and checks. Built once and then updated in place, so the copy buttons
+ * keep their focus and their "Copied" while the checks are followed.
  * @param {HTMLElement} result
  * @param {Submission} submission
+ * @param {string} draftId
  */
-function showResult(result, submission) {
+function showResult(result, submission, draftId) {
   const outcome = submission.outcome;
   if (!outcome) return;
   /** @type {[string, string, ScanStatus | null, string | null][]} */
@@ -137,27 +141,51 @@ function showResult(result, submission) {
     ["result-pep", "result.pep", outcome.pepScan, outcome.received.pepScan],
     ["result-internal", "result.internal", outcome.internalList, outcome.received.internalList],
   ];
-  const facts = el("dl", { class: "facts" }, [
-    el("dt", {}, [t("result.customerId")]),
-    el("dd", { id: "result-customer-id" }, [outcome.customerId]),
-    el("dt", {}, [t("result.cif")]),
-    el("dd", { id: "result-cif" }, [outcome.cifNumber ?? "—"]),
-  ]);
+  if (!result.querySelector("#result-customer-id")) {
+    const name = el("p", { id: "result-name", class: "result-name" });
+    const customerId = el("span", { id: "result-customer-id" });
+    const cif = el("span", { id: "result-cif" });
+    const facts = el("dl", { class: "facts" }, [
+      el("dt", {}, [t("result.customerId")]),
+      el("dd", { class: "with-copy" }, [customerId, copyButton("copy-customer-id", t("result.copyCustomerId"), () => customerId.textContent ?? "")]),
+      el("dt", {}, [t("result.cif")]),
+      el("dd", { class: "with-copy" }, [cif, copyButton("copy-cif", t("result.copyCif"), () => cif.textContent ?? "")]),
+    ]);
+    for (const [id, label] of checks) {
+      facts.append(el("dt", {}, [t(/** @type {any} */ (label))]), el("dd", { id }), el("dd", { class: "muted small", id: `${id}-at`, hidden: "" }));
+    }
+    const summary = el("p", { id: "result-summary", "aria-live": "polite" });
+    result.replaceChildren(el("h2", {}, [t("result.title")]), name, facts, summary);
+    // Whose record this is, in the words staff typed.
+    api
+      .getDraft(draftId)
+      .then(({ draft }) => {
+        name.textContent = draft.kind === "company" ? draft.company.legalName : [draft.name.first, draft.name.last].filter(Boolean).join(" ");
+      })
+      .catch(() => {});
+  }
+  /** @type {HTMLElement} */ (result.querySelector("#result-customer-id")).textContent = outcome.customerId;
+  const cif = /** @type {HTMLElement} */ (result.querySelector("#result-cif"));
+  cif.textContent = outcome.cifNumber ?? "—";
+  /** @type {HTMLElement} */ (result.querySelector("#copy-cif")).hidden = !outcome.cifNumber;
   let attention = false;
-  for (const [id, label, value, at] of checks) {
-    facts.append(
-      el("dt", {}, [t(/** @type {any} */ (label))]),
-      el("dd", { id, "data-status": value ?? "unknown" }, [value ? t(`status.${value}`) : t("status.unknown")]),
-    );
+  for (const [id, , value, at] of checks) {
+    const dd = /** @type {HTMLElement} */ (result.querySelector(`#${id}`));
+    dd.dataset.status = value ?? "unknown";
+    dd.textContent = value ? t(`status.${value}`) : t("status.unknown");
     // When the result came, beside it: results are kept, so this says how fresh they are.
-    if (at) facts.append(el("dd", { class: "muted small", id: `${id}-at` }, [t("result.receivedAt", { time: at })]));
+    const received = /** @type {HTMLElement} */ (result.querySelector(`#${id}-at`));
+    received.hidden = !at;
+    received.textContent = at ? t("result.receivedAt", { time: at }) : "";
     if (value === "Positive" || value === "Failed" || value === "Reviewing") attention = true;
   }
-  const summary = el("p", { id: "result-summary", "data-attention": String(attention), "aria-live": "polite" }, [
-    attention ? t("result.attention") : t(outcome.settled ? "result.settled" : outcome.unknownToProvider ? "result.stopped" : "result.pending"),
-  ]);
-  result.replaceChildren(el("h2", {}, [t("result.title")]), facts, summary);
-  if (outcome.unknownToProvider) result.append(el("p", { id: "result-unknown", role: "alert" }, [t("result.unknownToProvider")]));
+  const summary = /** @type {HTMLElement} */ (result.querySelector("#result-summary"));
+  summary.dataset.attention = String(attention);
+  const words = attention ? t("result.attention") : t(outcome.settled ? "result.settled" : outcome.unknownToProvider ? "result.stopped" : "result.pending");
+  if (summary.textContent !== words) summary.textContent = words;
+  const unknown = result.querySelector("#result-unknown");
+  if (outcome.unknownToProvider && !unknown) result.append(el("p", { id: "result-unknown", role: "alert" }, [t("result.unknownToProvider")]));
+  if (!outcome.unknownToProvider) unknown?.remove();
   result.hidden = false;
 }
 
@@ -392,24 +420,39 @@ async function showTerms(view, draftId) {
   let terms;
   try {
     terms = await api.finTerms(draftId);
-  } catch {
+  } catch (e) {
+    const error = /** @type {import("../api.js").CommandError} */ (e);
+    // A link not on Fin.com's own domain is neither drawn nor offered: only the reason.
+    if (error.code === "terms_link_refused") {
+      view.termsShown = true;
+      view.terms.replaceChildren(
+        el("h2", { id: "fin-terms-title", tabindex: "-1" }, [t("terms.title")]),
+        el("p", { id: "terms-refused", class: "error", role: "alert" }, [error.detail]),
+      );
+      view.terms.hidden = false;
+    }
     return;
   }
   if (!terms || terms.accepted) return;
   view.termsShown = true;
+  // A code made in Training leads to the built-in sandbox: it says so, for no one to mistake it.
+  const practice = (await api.appInfo().catch(() => null))?.environment === "TRAINING";
   const heading = el("h2", { id: "fin-terms-title", tabindex: "-1" }, [t("terms.title")]);
   const qr = el("img", { id: "terms-qr", src: terms.qr, alt: t("terms.qrAlt"), width: "220", height: "220" });
   const url = el("p", { id: "terms-url", class: "terms-url" }, [terms.url]);
   const open = el("button", { type: "button", id: "terms-open", class: "secondary" }, [t("terms.open")]);
   const confirm = el("button", { type: "button", id: "terms-confirm" }, [t("terms.confirm")]);
-  const status = el("p", { class: "muted", role: "status", "aria-live": "polite" });
+  const status = el("p", { id: "terms-status", class: "muted", role: "status", "aria-live": "polite" });
+  const copy = copyButton("terms-copy", t("terms.copy"), () => terms?.url ?? "");
   open.addEventListener("click", async () => {
     status.textContent = "";
     try {
       await api.openFinTerms(draftId);
       status.textContent = t("terms.opened");
     } catch (e) {
-      status.textContent = /** @type {import("../api.js").CommandError} */ (e).detail;
+      const error = /** @type {import("../api.js").CommandError} */ (e);
+      status.textContent = error.code === "no_browser" ? t("terms.noBrowser") : error.detail;
+      if (error.code === "no_browser") /** @type {HTMLElement} */ (copy.querySelector("button")).focus();
     }
   });
   confirm.addEventListener("click", async () => {
@@ -430,7 +473,10 @@ async function showTerms(view, draftId) {
   view.terms.replaceChildren(
     heading,
     el("p", { class: "intro" }, [t("terms.explain")]),
-    el("div", { class: "terms-body" }, [qr, el("div", {}, [el("p", { class: "muted small" }, [t("terms.link")]), url])]),
+    el("div", { class: "terms-body" }, [
+      el("figure", { class: "terms-code" }, [qr, ...(practice ? [el("figcaption", { id: "terms-practice", class: "practice" }, [t("terms.practice")])] : [])]),
+      el("div", {}, [el("p", { class: "muted small" }, [t("terms.link")]), url, copy]),
+    ]),
     el("div", { class: "actions" }, [open, confirm]),
     status,
   );
@@ -479,7 +525,10 @@ function showFinStatus(view, outcome) {
     line = el("p", { id: "fin-status", role: "status", "aria-live": "polite" });
     view.fin.replaceChildren(
       el("h2", { id: "fin-result-title" }, [t("fin.resultTitle")]),
-      el("dl", { class: "facts" }, [el("dt", {}, [t("result.customerId")]), el("dd", { id: "fin-customer-id" }, [outcome.customerId])]),
+      el("dl", { class: "facts" }, [
+        el("dt", {}, [t("result.customerId")]),
+        el("dd", { class: "with-copy" }, [el("span", { id: "fin-customer-id" }, [outcome.customerId]), copyButton("copy-fin-customer-id", t("result.copyCustomerId"), () => outcome.customerId)]),
+      ]),
       el(
         "ol",
         { class: "fin-trail", "aria-label": t("fin.trail") },

@@ -277,10 +277,11 @@ async fn post(http: &reqwest::Client, url: &str, bearer: &str, body: Vec<u8>) ->
 }
 
 /// The list query of `Vault::list_drafts`, word for word, run on the plain copy.
-const LIST_SQL: &str = "SELECT id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at FROM drafts
-             WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
+const LIST_SQL: &str = "SELECT id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at, archived FROM drafts
+             WHERE (?1 IS NULL OR instr(search_key, ?1) > 0 OR instr(customer_ids, ?1) > 0)
                AND (?2 IS NULL OR provider = ?2)
                AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
+               AND (?5 IS NULL OR archived = ?5)
              ORDER BY updated_at DESC, id
              LIMIT ?4";
 
@@ -333,33 +334,37 @@ fn list(count: usize, runs: usize) -> Result<Value> {
         std::hint::black_box(answer);
         Ok(items.len())
     };
-    let reference = |search: Option<&str>, limit: Option<u32>| -> Result<usize> {
-        let mut statement = plain.prepare_cached(LIST_SQL)?;
-        let rows = statement.query_map(
-            rusqlite::params![
-                search,
-                Option::<&str>::None,
-                Option::<&str>::None,
-                limit.map_or(-1, i64::from)
-            ],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, Option<String>>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, String>(7)?,
-                ))
-            },
-        )?;
-        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        let n = rows.len();
-        std::hint::black_box(rows);
-        Ok(n)
-    };
+    // `archived`: the Drafts list shows the drafts not archived; `None` is every draft.
+    let reference =
+        |search: Option<&str>, limit: Option<u32>, archived: Option<bool>| -> Result<usize> {
+            let mut statement = plain.prepare_cached(LIST_SQL)?;
+            let rows = statement.query_map(
+                rusqlite::params![
+                    search,
+                    Option::<&str>::None,
+                    Option::<&str>::None,
+                    limit.map_or(-1, i64::from),
+                    archived
+                ],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, Option<String>>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
+                        row.get::<_, bool>(8)?,
+                    ))
+                },
+            )?;
+            let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let n = rows.len();
+            std::hint::black_box(rows);
+            Ok(n)
+        };
 
     let time = |f: &dyn Fn() -> Result<usize>| -> Result<(f64, usize)> {
         let started = Instant::now();
@@ -368,7 +373,7 @@ fn list(count: usize, runs: usize) -> Result<Value> {
     };
     // Warm both caches once, so every run reads from memory alike.
     app("")?;
-    reference(None, None)?;
+    reference(None, None, None)?;
     let (mut list_ms, mut list_ref_ms, mut search_ms, mut search_ref_ms) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut all_ms, mut all_ref_ms) = (Vec::new(), Vec::new());
@@ -379,16 +384,16 @@ fn list(count: usize, runs: usize) -> Result<Value> {
         let (ms, n) = time(&|| app(""))?;
         list_ms.push(ms);
         listed = n;
-        list_ref_ms.push(time(&|| reference(None, page))?.0);
+        list_ref_ms.push(time(&|| reference(None, page, Some(false)))?.0);
         let (ms, n) = time(&|| app(SEARCH))?;
         search_ms.push(ms);
         shown = n;
-        let (ms, n) = time(&|| reference(Some(SEARCH), page))?;
+        let (ms, n) = time(&|| reference(Some(SEARCH), page, Some(false)))?;
         search_ref_ms.push(ms);
         shown_ref = n;
         // Every row, as the list would cost without its page: the vault's query alone.
         all_ms.push(time(&|| Ok(vault.list_drafts(&DraftFilter::default())?.len()))?.0);
-        all_ref_ms.push(time(&|| reference(None, None))?.0);
+        all_ref_ms.push(time(&|| reference(None, None, None))?.0);
     }
     let page_rows = count.min(DRAFT_LIST_PAGE as usize);
     if listed != page_rows || shown != shown_ref {
@@ -402,7 +407,7 @@ fn list(count: usize, runs: usize) -> Result<Value> {
         "page": DRAFT_LIST_PAGE,
         "fill_seconds": fill_seconds,
         "search": SEARCH,
-        "matches": reference(Some(SEARCH), None)?,
+        "matches": reference(Some(SEARCH), None, Some(false))?,
         "shown": shown,
         "list_ms": median(list_ms),
         "list_ref_ms": median(list_ref_ms),
@@ -424,6 +429,16 @@ fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
     plain.execute_batch(include_str!(
         "../../crates/vault/migrations/0006_drafts_list_index.sql"
     ))?;
+    plain.execute_batch(include_str!(
+        "../../crates/vault/migrations/0008_drafts_archived.sql"
+    ))?;
+    // The search key's trigger is on the outbox's steps.
+    plain.execute_batch(include_str!(
+        "../../crates/vault/migrations/0003_outbox.sql"
+    ))?;
+    plain.execute_batch(include_str!(
+        "../../crates/vault/migrations/0010_drafts_search_key.sql"
+    ))?;
     let tx = plain.transaction()?;
     for summary in vault.list_drafts(&DraftFilter::default())? {
         let body = vault
@@ -432,8 +447,8 @@ fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
             .body;
         tx.execute(
             "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
-                                 state, body, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                 state, body, created_at, updated_at, search_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             rusqlite::params![
                 summary.id.to_string(),
                 summary.provider.as_str(),
@@ -445,6 +460,17 @@ fn plain_copy(vault: &Vault, path: &Path) -> Result<rusqlite::Connection> {
                 body.to_string(),
                 stamp(summary.created_at),
                 stamp(summary.updated_at),
+                // The vault's key for the bench's plain ASCII names: the name lower-cased,
+                // then the tax id's last four.
+                format!(
+                    "{}\n{}",
+                    summary.display_name.trim().to_lowercase(),
+                    summary.masked_tax_id.as_ref().map_or(String::new(), |m| m
+                        .as_str()
+                        .chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .collect())
+                ),
             ],
         )?;
     }

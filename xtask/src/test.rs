@@ -128,6 +128,25 @@ pub fn run() -> Result<()> {
         ),
     );
     tally.check(
+        "cargo clippy (test-only features) -D warnings",
+        // The crash-test hook and the app's test hooks, and the test files that need them
+        // (which the run above skips for want of their features).
+        &mut shell::command(
+            &cargo,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--features",
+                "branchdesk-cli/failpoints,branchdesk-app/e2e-hooks",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+    tally.check(
         "cargo clippy (bench tools) -D warnings",
         &mut shell::command(
             &cargo,
@@ -163,8 +182,13 @@ pub fn run() -> Result<()> {
         "keyring against a real Secret Service",
         &mut shell::isolated_session(
             false,
-            // `--workspace` keeps the main run's feature set, so nothing is rebuilt.
-            &format!("{cargo} test --locked --workspace --test secret_service -- --ignored"),
+            // The CLI's crash tests need its crash-test hook, which only a build with the
+            // `failpoints` feature has. The start-up failure tests change the keyring's
+            // entries: they are a test binary of their own, and cargo runs one at a time.
+            &format!(
+                "{cargo} test --locked --workspace --features branchdesk-cli/failpoints \
+                 --test secret_service --test startup_failures -- --ignored"
+            ),
         ),
     );
     tally.check(
@@ -200,6 +224,17 @@ pub fn run() -> Result<()> {
         );
         e2e.env("BRANCHDESK_APP", &app).env("TAURI_DRIVER", &driver);
         tally.tests("end-to-end in the real window", &mut e2e);
+        // The same build, started on data folders it must refuse: the message box's text
+        // (recorded through the `e2e-hooks` feature), the log, the exit code, and every
+        // file of the data folder unchanged.
+        let mut startup = shell::isolated_session(
+            true,
+            &format!(
+                "{cargo} test --locked --package branchdesk-app --features e2e-hooks \
+                 --test startup -- --ignored --test-threads=1"
+            ),
+        );
+        tally.tests("app start-up failures in the real binary", &mut startup);
     }
 
     let started = Instant::now();

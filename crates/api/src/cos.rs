@@ -13,14 +13,16 @@ use branchdesk_domain::cos::{
 };
 use branchdesk_domain::validate::{check_idempotency_key, is_guid};
 use branchdesk_domain::Sensitive;
-use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use url::Url;
 
+use crate::exchange::{exchange, json_of, settle_keyed_create, unreadable, Answer, Stakes};
 use crate::http::{check_base_url, is_retryable_status, retry_after};
-use crate::{Error, Result, RetryPolicy};
+use crate::{Error, Result, RetryPolicy, Timeouts};
 
 /// The audience COS expects in its token request.
 pub const AUDIENCE: &str = "https://api.crbcos.com/";
@@ -37,6 +39,7 @@ pub struct CosConfig {
     pub client_secret: Sensitive<String>,
     pub audience: String,
     pub retry: RetryPolicy,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,13 +61,6 @@ pub struct CosClient {
     token: Mutex<Option<Token>>,
 }
 
-/// A raw answer: status, headers and body, before it is judged.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
 impl CosClient {
     pub fn new(http: reqwest::Client, config: CosConfig) -> Result<Self> {
         let base = check_base_url(&config.base_url)?;
@@ -79,25 +75,28 @@ impl CosClient {
     }
 
     /// `POST /core/v1/cm/customers` with a body frozen by the caller: a Personal or a
-    /// Business customer, whichever the body says.
+    /// Business customer, whichever the body says. Resent with the same key while it surely
+    /// did not arrive, COS asks for it again (5xx, 408, 409, 424, 429) or its answer could
+    /// not be read; when the last attempt's answer is neither a refusal nor a readable
+    /// customer — cut off, unreadable, too large, a redirect — [`Error::OutcomeUnknown`].
     pub async fn create_customer(&self, body: &[u8], idempotency_key: &str) -> Result<Customer> {
         checked_key(idempotency_key)?;
-        let answer = self
-            .send_with_retry(
-                Method::POST,
-                "core/v1/cm/customers",
-                Some(body),
-                Some(idempotency_key),
-            )
-            .await?;
-        decode(&answer.body)
+        self.call(
+            Stakes::KeyedCreate,
+            Method::POST,
+            "core/v1/cm/customers",
+            Some(body),
+            Some(idempotency_key),
+        )
+        .await
+        .map_err(settle_keyed_create)
     }
 
     /// `GET /core/v1/cm/customers/{id}`.
     pub async fn get_customer(&self, id: &str) -> Result<Customer> {
         let path = customer_path(id, "")?;
-        let answer = self.send_with_retry(Method::GET, &path, None, None).await?;
-        decode(&answer.body)
+        self.call(Stakes::Repeatable, Method::GET, &path, None, None)
+            .await
     }
 
     /// `POST /core/v1/cm/customers/{id}/addresses`.
@@ -184,13 +183,20 @@ impl CosClient {
     ) -> Result<Customer> {
         checked_key(idempotency_key)?;
         let path = customer_path(customer_id, "/profile")?;
-        let answer = self
-            .send_with_retry(Method::PUT, &path, Some(body), Some(idempotency_key))
-            .await?;
-        decode(&answer.body)
+        self.call(
+            Stakes::Repeatable,
+            Method::PUT,
+            &path,
+            Some(body),
+            Some(idempotency_key),
+        )
+        .await
     }
 
-    async fn post_sub<T: serde::de::DeserializeOwned>(
+    /// A keyed addition: an answer that cannot be read is retried with the same key (COS
+    /// answers a resend with what it stored), and after the last attempt is an
+    /// [`Error::Unavailable`] — retryable, never a definite failure.
+    async fn post_sub<T: DeserializeOwned>(
         &self,
         customer_id: &str,
         rest: &str,
@@ -199,10 +205,14 @@ impl CosClient {
     ) -> Result<T> {
         checked_key(idempotency_key)?;
         let path = customer_path(customer_id, rest)?;
-        let answer = self
-            .send_with_retry(Method::POST, &path, Some(body), Some(idempotency_key))
-            .await?;
-        decode(&answer.body)
+        self.call(
+            Stakes::Repeatable,
+            Method::POST,
+            &path,
+            Some(body),
+            Some(idempotency_key),
+        )
+        .await
     }
 
     /// Obtains a token now, to check that the connection's credentials work.
@@ -211,20 +221,28 @@ impl CosClient {
         self.bearer().await.map(|_| ())
     }
 
-    async fn send_with_retry(
+    /// Sends with bounded retries and reads the answer's JSON; reading is part of each
+    /// attempt, so an unreadable answer to a repeatable request is tried again.
+    async fn call<T: DeserializeOwned>(
         &self,
+        stakes: Stakes,
         method: Method,
         path: &str,
         body: Option<&[u8]>,
         key: Option<&str>,
-    ) -> Result<Answer> {
-        let attempt = || async { self.send_authorised(method.clone(), path, body, key).await };
+    ) -> Result<T> {
+        let attempt = || async {
+            let answer = self
+                .send_authorised(stakes, method.clone(), path, body, key)
+                .await?;
+            json_of(&answer).map_err(|why| unreadable(answer.status.as_u16(), &why, stakes))
+        };
         attempt
             .retry(self.config.retry.backoff())
             .when(Error::is_retryable)
             .adjust(crate::http::next_delay)
             .notify(|error, delay| {
-                tracing::warn!(%path, ?delay, error = %error, "COS request will be retried");
+                tracing::warn!(%path, ?delay, error = %error.for_log(), "COS request will be retried");
             })
             .await
     }
@@ -232,17 +250,20 @@ impl CosClient {
     /// One attempt, renewing the token once if COS says it is no longer valid.
     async fn send_authorised(
         &self,
+        stakes: Stakes,
         method: Method,
         path: &str,
         body: Option<&[u8]>,
         key: Option<&str>,
     ) -> Result<Answer> {
-        let answer = self.send_once(method.clone(), path, body, key).await?;
+        let answer = self
+            .send_once(stakes, method.clone(), path, body, key)
+            .await?;
         if answer.status != StatusCode::UNAUTHORIZED {
             return judge(answer);
         }
         self.invalidate_token().await;
-        let answer = self.send_once(method, path, body, key).await?;
+        let answer = self.send_once(stakes, method, path, body, key).await?;
         if answer.status == StatusCode::UNAUTHORIZED {
             return Err(Error::Auth { status: 401 });
         }
@@ -251,6 +272,7 @@ impl CosClient {
 
     async fn send_once(
         &self,
+        stakes: Stakes,
         method: Method,
         path: &str,
         body: Option<&[u8]>,
@@ -263,7 +285,7 @@ impl CosClient {
             .map_err(|_| Error::BadUrl(path.to_owned()))?;
         let mut request = self
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .header(AUTHORIZATION, format!("Bearer {}", bearer.expose()))
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(key) = key {
@@ -275,23 +297,22 @@ impl CosClient {
                 .body(body.to_vec());
         }
         let started = Instant::now();
-        let response = request.send().await.map_err(network_error)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(network_error)?.to_vec();
+        let timeouts = &self.config.timeouts;
+        let answer = exchange(request, &url, timeouts.idle, timeouts.request, None)
+            .await
+            .map_err(|broken| {
+                tracing::info!(%method, %path, elapsed_ms = started.elapsed().as_millis() as u64, outcome = ?broken, "COS gave no usable answer");
+                broken.error(stakes)
+            })?;
         tracing::info!(
             %method,
             %path,
-            status = status.as_u16(),
-            replayed = headers.contains_key("original-request-id"),
+            status = answer.status.as_u16(),
+            replayed = answer.headers.contains_key("original-request-id"),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "COS answered"
         );
-        Ok(Answer {
-            status,
-            headers,
-            body,
-        })
+        Ok(answer)
     }
 
     async fn invalidate_token(&self) {
@@ -313,14 +334,18 @@ impl CosClient {
             ("client_secret", self.config.client_secret.expose().as_str()),
             ("audience", self.config.audience.as_str()),
         ];
-        let response = self
-            .http
-            .post(self.token_url.clone())
-            .form(&form)
-            .send()
-            .await
-            .map_err(network_error)?;
-        let status = response.status();
+        let request = self.http.post(self.token_url.clone()).form(&form);
+        let timeouts = &self.config.timeouts;
+        let answer = exchange(
+            request,
+            &self.token_url,
+            timeouts.idle,
+            timeouts.request,
+            None,
+        )
+        .await
+        .map_err(|broken| broken.token_error())?;
+        let status = answer.status;
         tracing::info!(status = status.as_u16(), "COS token answered");
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST {
             return Err(Error::Auth {
@@ -331,13 +356,11 @@ impl CosClient {
             return Err(Error::Unavailable {
                 status: status.as_u16(),
                 detail: Some("while obtaining a token".to_owned()),
-                retry_after: retry_after(response.headers()),
+                retry_after: retry_after(&answer.headers),
             });
         }
-        let answer: TokenAnswer = response
-            .json()
-            .await
-            .map_err(|e| Error::Decode(format!("token answer: {e}")))?;
+        let answer: TokenAnswer =
+            json_of(&answer).map_err(|why| Error::Decode(format!("token answer: {why}")))?;
         let lifetime = Duration::from_secs(answer.expires_in);
         let token = Token {
             bearer: Sensitive::new(answer.access_token),
@@ -367,11 +390,6 @@ fn checked_key(key: &str) -> Result<()> {
         Some(issue) => Err(Error::InvalidRequest(issue.message)),
         None => Ok(()),
     }
-}
-
-fn network_error(error: reqwest::Error) -> Error {
-    // reqwest's message names the URL, never headers or bodies, so it carries no secret.
-    Error::Network(error.without_url().to_string())
 }
 
 fn judge(answer: Answer) -> Result<Answer> {
@@ -405,10 +423,6 @@ fn error_items(body: &[u8]) -> Option<Vec<branchdesk_domain::cos::ErrorItem>> {
     serde_json::from_slice::<ErrorBody>(body)
         .ok()
         .map(|b| b.errors)
-}
-
-fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| Error::Decode(e.to_string()))
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ pub enum Error {
     /// A definite answer: the provider checked the request and refused it.
     #[error("the provider refused the request (HTTP {status}): {}", summary(.errors))]
     Rejected { status: u16, errors: Vec<ErrorItem> },
-    /// An answer that gives up after retries (5xx, 429, …) or cannot be read.
+    /// An answer that gives up after retries (5xx, 429, …), or a success whose body cannot
+    /// be read on a request that is harmless to send again (`status` is then the 2xx).
     #[error("the provider answered HTTP {status}{}", .detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     Unavailable {
         status: u16,
@@ -31,10 +32,25 @@ pub enum Error {
     /// Refused before sending: a malformed customer id or idempotency key.
     #[error("the request was not sent: {0}")]
     InvalidRequest(String),
-    /// The request may have reached the provider and been applied, or not. It has no
-    /// idempotency key, so sending it again could make a duplicate: look first.
+    /// A create may have reached the provider and been applied, or not: no answer came, or
+    /// one that is not a clear refusal nor a readable success (a cut-off or unreadable body,
+    /// a redirect, an answer too large to read). Fin.com's create has no idempotency key, so
+    /// sending it again could make a duplicate: look first. COS's carries one: a resend
+    /// with the same key and bytes is recognised by COS.
     #[error("it is not known whether the provider applied the request ({detail}); check before sending it again")]
     OutcomeUnknown { detail: String },
+    /// The provider answered with a redirect (3xx), which is never followed: it would send
+    /// the request, and the customer's data or the client secret in it, to another address.
+    #[error("the provider answered with a redirect{} to {to}, which Branchdesk never follows; check the connection's address", .status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Redirected {
+        /// `None` when a redirect had already been followed by the HTTP client handed in.
+        status: Option<u16>,
+        /// The host (and port) it pointed at; nothing more of the address.
+        to: String,
+    },
+    /// The answer was longer than the client reads; it was not read.
+    #[error("the provider's answer is larger than the {} MiB accepted, and was not read", .limit_bytes / (1024 * 1024))]
+    AnswerTooLarge { limit_bytes: u64 },
     #[error("the upload was cancelled")]
     Cancelled,
     /// A document to upload could not be read (or was not the length it was said to be).
@@ -107,6 +123,13 @@ impl Error {
         }
     }
 
+    /// The error as a log file may keep it: its kind, the HTTP status, and the provider's
+    /// error codes and field paths. Never a provider's message, an answer's body or a
+    /// decoder's complaint, which may echo what was sent (names, tax ids, document numbers).
+    pub fn for_log(&self) -> LogForm<'_> {
+        LogForm(self)
+    }
+
     /// Whether sending the same request again, with the same idempotency key, may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::Network(_) | Error::Unavailable { .. })
@@ -114,3 +137,120 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// See [`Error::for_log`].
+pub struct LogForm<'a>(&'a Error);
+
+impl std::fmt::Display for LogForm<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Error::InsecureUrl(_) => f.write_str("insecure provider address"),
+            Error::BadUrl(_) => f.write_str("invalid provider address"),
+            // The HTTP stack's own words: the failing connection step and the address, no
+            // request or answer content.
+            Error::Network(detail) => write!(f, "network: {detail}"),
+            Error::Auth { status } => write!(f, "credentials refused (HTTP {status})"),
+            Error::Rejected { status, errors } => {
+                let codes: Vec<String> = errors.iter().map(|e| e.code.to_string()).collect();
+                write!(f, "refused (HTTP {status}), codes [{}]", codes.join(", "))
+            }
+            Error::Unavailable { status, .. } => write!(f, "unavailable (HTTP {status})"),
+            Error::Decode(_) => f.write_str("answer could not be read"),
+            Error::InvalidRequest(_) => f.write_str("request not sent: malformed id or key"),
+            Error::OutcomeUnknown { .. } => f.write_str("outcome unknown"),
+            Error::Cancelled => f.write_str("cancelled"),
+            Error::Source(_) => f.write_str("a document could not be read for sending"),
+            Error::Invalid { status, fields, .. } => {
+                let paths: Vec<&str> = fields.iter().map(|p| p.path.as_str()).collect();
+                write!(f, "invalid (HTTP {status}), fields [{}]", paths.join(", "))
+            }
+            Error::NotEligible(precondition) => {
+                let why = match precondition {
+                    crate::fin::AttachPrecondition::CustomerStatus(status) => {
+                        format!("customer status {status}")
+                    }
+                    crate::fin::AttachPrecondition::NotIndividual(_) => "not individual".into(),
+                    crate::fin::AttachPrecondition::ApiVersionOrOwner => {
+                        "api version or owner".into()
+                    }
+                    crate::fin::AttachPrecondition::FileNotOwned => "file not owned".into(),
+                };
+                write!(f, "attach not allowed: {why}")
+            }
+            Error::RelianceUnavailable { .. } => f.write_str("reliance unavailable (HTTP 423)"),
+            Error::AttachInFlight => f.write_str("attach in flight"),
+            Error::NotFound => f.write_str("no such customer (HTTP 404)"),
+            Error::Refused { status, .. } => write!(f, "refused (HTTP {status})"),
+            // Only the host the redirect pointed at; never a path or query.
+            Error::Redirected { status, to } => match status {
+                Some(status) => write!(f, "redirected (HTTP {status}) to {to}"),
+                None => write!(f, "answered from elsewhere ({to})"),
+            },
+            Error::AnswerTooLarge { limit_bytes } => {
+                write!(f, "answer over the {limit_bytes}-byte limit")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod log_form_tests {
+    use super::*;
+
+    #[test]
+    fn the_log_form_keeps_codes_and_statuses_and_drops_what_a_provider_echoes() {
+        let echoed = "Peter Griffin 119-98-8776 P1234567";
+        let errors = [
+            Error::Rejected {
+                status: 400,
+                errors: vec![ErrorItem {
+                    code: 1012,
+                    message: format!("duplicate customer {echoed}"),
+                }],
+            },
+            Error::Invalid {
+                status: 422,
+                message: echoed.into(),
+                fields: vec![FieldProblem {
+                    path: "identifying_documents.0.number".into(),
+                    message: format!("{echoed} is not valid"),
+                }],
+            },
+            Error::Refused {
+                status: 413,
+                message: echoed.into(),
+            },
+            Error::Unavailable {
+                status: 503,
+                detail: Some(echoed.into()),
+                retry_after: None,
+            },
+            Error::Decode(format!("invalid type: string \"{echoed}\"")),
+            Error::RelianceUnavailable {
+                message: echoed.into(),
+            },
+            Error::OutcomeUnknown {
+                detail: echoed.into(),
+            },
+            Error::Source(format!("/scans/{echoed}.jpg")),
+        ];
+        for error in &errors {
+            assert!(
+                error.to_string().contains("Peter"),
+                "the full form keeps it"
+            );
+            let logged = error.for_log().to_string();
+            for word in echoed.split(' ') {
+                assert!(!logged.contains(word), "{logged}");
+            }
+        }
+        assert_eq!(
+            errors[0].for_log().to_string(),
+            "refused (HTTP 400), codes [1012]"
+        );
+        assert_eq!(
+            errors[1].for_log().to_string(),
+            "invalid (HTTP 422), fields [identifying_documents.0.number]"
+        );
+    }
+}

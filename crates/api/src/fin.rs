@@ -20,7 +20,7 @@ use branchdesk_domain::Sensitive;
 use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -29,8 +29,9 @@ use tokio::sync::Mutex;
 pub use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::exchange::{exchange, json_of, json_problem, unreadable, Activity, Answer, Stakes};
 use crate::http::{check_base_url, retry_after};
-use crate::{Error, FieldProblem, Result, RetryPolicy};
+use crate::{Error, FieldProblem, Result, RetryPolicy, Timeouts};
 
 /// Fin.com publishes no upload limit; 10 MB is the figure KYC providers commonly use.
 pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 10 * 1024 * 1024;
@@ -68,6 +69,8 @@ pub struct FinConfig {
     /// Where tokens are issued, when not at `v1/oauth/token` under the base URL (an
     /// authentication host of its own); the refresh is its sibling `refresh-token`.
     pub token_url: Option<String>,
+    /// Connect, idle and total limits; an upload's total grows with its size.
+    pub timeouts: Timeouts,
 }
 
 impl FinConfig {
@@ -83,6 +86,7 @@ impl FinConfig {
             retry: RetryPolicy::default(),
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
             token_url: None,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -574,13 +578,6 @@ struct UploadJob<'a> {
     attempt: AtomicU32,
 }
 
-/// A raw answer, before it is judged.
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
 pub struct FinClient {
     http: reqwest::Client,
     base: Url,
@@ -613,6 +610,12 @@ impl FinClient {
         })
     }
 
+    /// The base URL the client was configured with, checked: whatever Fin.com links to
+    /// (its terms page) is judged against this connection's own host.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// Obtains a token now by client credentials, to check that they work.
     pub async fn check_credentials(&self) -> Result<()> {
         let mut tokens = self.tokens.lock().await;
@@ -623,21 +626,15 @@ impl FinClient {
 
     /// `POST /v2/customers/individual`. Fin.com has no idempotency key, so this is sent
     /// again only when it surely never arrived (no connection, 408, 429); when it may have
-    /// arrived the answer is [`Error::OutcomeUnknown`]. Putting a unique
-    /// `meta_data.reference` in the body gives a person something to look it up by.
+    /// arrived the answer is [`Error::OutcomeUnknown`]: no answer, a 5xx, or one that is
+    /// not a readable customer (cut off, not JSON, without `customer_id` or
+    /// `tos_policies_url`, too large, a redirect). Putting a unique `meta_data.reference` in
+    /// the body gives a person something to look it up by.
     pub async fn create_individual<B: Serialize + ?Sized>(
         &self,
         body: &B,
     ) -> Result<CreatedIndividual> {
         let body = to_json(body)?;
-        let answer = self
-            .send_with_retry(
-                Op::Create,
-                Method::POST,
-                "v2/customers/individual",
-                Payload::Json(&body),
-            )
-            .await?;
         #[derive(Deserialize)]
         struct Created {
             customer_id: String,
@@ -645,7 +642,15 @@ impl FinClient {
             #[serde(default)]
             customer_status: Option<CustomerStatus>,
         }
-        let created: Created = decode_data(&answer.body)?;
+        let created: Created = self
+            .send_with_retry(
+                Op::Create,
+                Method::POST,
+                "v2/customers/individual",
+                Payload::Json(&body),
+                |answer| read_data(answer, Op::Create),
+            )
+            .await?;
         let tos_policies_value = Url::parse(&created.tos_policies_url).ok().and_then(|url| {
             url.query_pairs()
                 .find(|(k, _)| k == "tos_policies_value")
@@ -693,29 +698,39 @@ impl FinClient {
             cancel,
             attempt: AtomicU32::new(0),
         };
-        let answer = self
-            .send_with_retry(
-                Op::Upload,
-                Method::POST,
-                "v1/customers/upload",
-                Payload::Upload(&job),
-            )
-            .await?;
         #[derive(Deserialize)]
         struct Uploaded {
             files: Vec<std::collections::HashMap<String, String>>,
         }
-        let uploaded: Uploaded = decode_data(&answer.body)?;
-        job.fields
-            .iter()
-            .map(|field| {
-                uploaded
-                    .files
-                    .iter()
-                    .find_map(|f| f.get(field).cloned())
-                    .ok_or_else(|| Error::Decode(format!("the answer has no URI for {field}")))
-            })
-            .collect()
+        let fields = &job.fields;
+        // An answer without every URI is read as unreadable: the upload is sent again.
+        let read = |answer: &Answer| -> Result<Vec<String>> {
+            let uploaded: Uploaded = read_data(answer, Op::Upload)?;
+            fields
+                .iter()
+                .map(|field| {
+                    uploaded
+                        .files
+                        .iter()
+                        .find_map(|f| f.get(field).cloned())
+                        .ok_or_else(|| {
+                            unreadable(
+                                answer.status.as_u16(),
+                                &format!("the answer has no URI for {field}"),
+                                Stakes::Repeatable,
+                            )
+                        })
+                })
+                .collect()
+        };
+        self.send_with_retry(
+            Op::Upload,
+            Method::POST,
+            "v1/customers/upload",
+            Payload::Upload(&job),
+            read,
+        )
+        .await
     }
 
     /// `POST /v2/customers/{customer_id}/individual/attach`. While another attach is in
@@ -728,7 +743,13 @@ impl FinClient {
         let path = customer_path(customer_id, "/individual/attach")?;
         let body = to_json(body)?;
         let sent = self
-            .send_with_retry(Op::Attach, Method::POST, &path, Payload::Json(&body))
+            .send_with_retry(
+                Op::Attach,
+                Method::POST,
+                &path,
+                Payload::Json(&body),
+                |_| Ok(()),
+            )
             .await;
         match sent {
             Ok(_) => Ok(()),
@@ -742,10 +763,10 @@ impl FinClient {
     /// `GET /v2/customers/{customer_id}`.
     pub async fn get_customer(&self, customer_id: &str) -> Result<CustomerDetails> {
         let path = customer_path(customer_id, "")?;
-        let answer = self
-            .send_with_retry(Op::Read, Method::GET, &path, Payload::None)
-            .await?;
-        decode_data(&answer.body)
+        self.send_with_retry(Op::Read, Method::GET, &path, Payload::None, |answer| {
+            read_data(answer, Op::Read)
+        })
+        .await
     }
 
     /// Fin.com's 403 does not say which rule failed; the customer's record usually does.
@@ -766,17 +787,23 @@ impl FinClient {
         }
     }
 
-    async fn send_with_retry(
+    /// Sends with bounded retries; `read` takes a 2xx answer apart as part of each attempt,
+    /// so an unreadable answer to a repeatable request is tried again.
+    async fn send_with_retry<T>(
         &self,
         op: Op,
         method: Method,
         path: &str,
         payload: Payload<'_>,
-    ) -> Result<Answer> {
+        read: impl Fn(&Answer) -> Result<T>,
+    ) -> Result<T> {
         let payload = &payload;
+        let read = &read;
         let attempt = || async {
-            self.send_authorised(op, method.clone(), path, payload)
-                .await
+            let answer = self
+                .send_authorised(op, method.clone(), path, payload)
+                .await?;
+            read(&answer)
         };
         attempt
             .retry(self.config.retry.backoff())
@@ -785,7 +812,7 @@ impl FinClient {
             })
             .adjust(crate::http::next_delay)
             .notify(|error, delay| {
-                tracing::warn!(%path, ?delay, error = %error, "Fin.com request will be retried");
+                tracing::warn!(%path, ?delay, error = %error.for_log(), "Fin.com request will be retried");
             })
             .await
     }
@@ -824,11 +851,13 @@ impl FinClient {
             .map_err(|_| Error::BadUrl(path.to_owned()))?;
         let mut request = self
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .header(AUTHORIZATION, format!("Bearer {}", bearer.expose()))
             .header(ACCEPT, "application/json");
         let mut source_failure = None;
         let mut cancel = None;
+        let mut activity = None;
+        let mut total = self.config.timeouts.request;
         match payload {
             Payload::None => {}
             Payload::Json(body) => {
@@ -840,20 +869,19 @@ impl FinClient {
                 if job.cancel.is_cancelled() {
                     return Err(Error::Cancelled);
                 }
-                let (form, failure) = job.form().await?;
+                let (form, failure, moved) = job.form().await?;
                 request = request.multipart(form);
                 source_failure = Some(failure);
                 cancel = Some(job.cancel);
+                activity = Some(moved);
+                total = self
+                    .config
+                    .timeouts
+                    .upload_total(job.files.iter().map(|f| f.length).sum());
             }
         }
         let started = Instant::now();
-        let exchange = async {
-            let response = request.send().await?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>((status, headers, body))
-        };
+        let exchange = exchange(request, &url, self.config.timeouts.idle, total, activity);
         let outcome = match cancel {
             Some(cancel) => tokio::select! {
                 biased;
@@ -862,34 +890,27 @@ impl FinClient {
             },
             None => exchange.await,
         };
-        let (status, headers, body) = match outcome {
+        let answer = match outcome {
             Ok(answer) => answer,
-            Err(error) => {
+            Err(broken) => {
                 if cancel.is_some_and(CancellationToken::is_cancelled) {
                     return Err(Error::Cancelled);
                 }
                 if let Some(reason) = source_failure.as_ref().and_then(|f| taken(f)) {
                     return Err(Error::Source(reason));
                 }
-                tracing::info!(%method, %path, elapsed_ms = started.elapsed().as_millis() as u64, "Fin.com request failed");
-                return Err(network_error(error, op));
+                tracing::info!(%method, %path, elapsed_ms = started.elapsed().as_millis() as u64, outcome = ?broken, "Fin.com gave no usable answer");
+                return Err(broken.error(op.stakes()));
             }
         };
         tracing::info!(
             %method,
             %path,
-            status = status.as_u16(),
+            status = answer.status.as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "Fin.com answered"
         );
-        Ok((
-            Answer {
-                status,
-                headers,
-                body,
-            },
-            bearer,
-        ))
+        Ok((answer, bearer))
     }
 
     /// Marks the token a request was refused with as spent, unless another caller has
@@ -923,7 +944,7 @@ impl FinClient {
             Some(refresh) => match self.refresh(&refresh).await {
                 Ok(renewed) => renewed,
                 Err(error) => {
-                    tracing::warn!(error = %error, "Fin.com token refresh failed; using the client credentials");
+                    tracing::warn!(error = %error.for_log(), "Fin.com token refresh failed; using the client credentials");
                     self.issue().await?
                 }
             },
@@ -949,15 +970,17 @@ impl FinClient {
 
     async fn token_request(&self, url: Url, body: &Value) -> Result<Tokens> {
         let path = url.path().to_owned();
-        let response = self
+        let request = self
             .http
-            .post(url)
+            .post(url.clone())
             .header(ACCEPT, "application/json")
-            .json(body)
-            .send()
+            .json(body);
+        let timeouts = &self.config.timeouts;
+        let answer = exchange(request, &url, timeouts.idle, timeouts.request, None)
             .await
-            .map_err(|e| network_error(e, Op::Read))?;
-        let status = response.status();
+            .map_err(|broken| broken.token_error())?;
+        let received = Instant::now();
+        let status = answer.status;
         tracing::info!(%path, status = status.as_u16(), "Fin.com token answered");
         if matches!(status.as_u16(), 400 | 401 | 403 | 422) {
             return Err(Error::Auth {
@@ -968,30 +991,33 @@ impl FinClient {
             return Err(Error::Unavailable {
                 status: status.as_u16(),
                 detail: Some("while obtaining a token".to_owned()),
-                retry_after: retry_after(response.headers()),
+                retry_after: retry_after(&answer.headers),
             });
         }
-        let received = Instant::now();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| network_error(e, Op::Read))?;
-        tokens_of(&body, received, SystemTime::now())
+        tokens_of(&answer.body, received, SystemTime::now())
     }
 }
 
 impl UploadJob<'_> {
     /// The multipart body of one attempt, its files' sources freshly opened. The slot
     /// receives why a source failed, which the HTTP error would otherwise hide.
-    async fn form(&self) -> Result<(reqwest::multipart::Form, Arc<StdMutex<Option<String>>>)> {
+    async fn form(
+        &self,
+    ) -> Result<(
+        reqwest::multipart::Form,
+        Arc<StdMutex<Option<String>>>,
+        Arc<Activity>,
+    )> {
         let attempt = self.attempt.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.files.iter().map(|f| f.length).sum();
+        let activity = Activity::new();
         let meter = Arc::new(Meter {
             total,
             attempt,
             sent: AtomicU64::new(0),
             last: StdMutex::new((0, Instant::now())),
             progress: self.progress.clone(),
+            activity: activity.clone(),
         });
         let failure = Arc::new(StdMutex::new(None));
         let mut form =
@@ -1016,7 +1042,7 @@ impl UploadJob<'_> {
             .map_err(|_| Error::InvalidRequest(format!("{:?} is not a MIME type", file.mime)))?;
             form = form.part(field.clone(), part);
         }
-        Ok((form, failure))
+        Ok((form, failure, activity))
     }
 }
 
@@ -1027,11 +1053,18 @@ struct Meter {
     sent: AtomicU64,
     last: StdMutex<(u64, Instant)>,
     progress: ProgressFn,
+    /// Touched as the connection takes each chunk: an upload that stops moving fails on
+    /// the idle timeout, however long its total.
+    activity: Arc<Activity>,
 }
 
 impl Meter {
     fn add(&self, bytes: u64) {
+        self.activity.touch();
         let sent = self.sent.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if sent >= self.total {
+            self.activity.hand_over();
+        }
         let Ok(mut last) = self.last.lock() else {
             return;
         };
@@ -1233,15 +1266,13 @@ fn customer_path(customer_id: &str, rest: &str) -> Result<String> {
     Ok(format!("v2/customers/{}{rest}", customer_id.trim()))
 }
 
-fn network_error(error: reqwest::Error, op: Op) -> Error {
-    // reqwest's message names the URL, never headers or bodies, so it carries no secret.
-    let connect = error.is_connect();
-    let text = error.without_url().to_string();
-    if op == Op::Create && !connect {
-        // Sent, perhaps in full: Fin.com may have created the customer.
-        return Error::OutcomeUnknown { detail: text };
+impl Op {
+    fn stakes(self) -> Stakes {
+        match self {
+            Op::Create => Stakes::Create,
+            Op::Upload | Op::Attach | Op::Read => Stakes::Repeatable,
+        }
     }
-    Error::Network(text)
 }
 
 fn judge(answer: Answer, op: Op) -> Result<Answer> {
@@ -1328,16 +1359,18 @@ fn field_problems(body: &[u8]) -> Vec<FieldProblem> {
     problems
 }
 
-/// Fin.com answers `{"data": …}`; a bare object is read too.
-fn decode_data<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| Error::Decode(e.to_string()))?;
+/// Fin.com answers `{"data": …}`; a bare object is read too. An answer that cannot be read
+/// is, for the create, an unknown outcome; for anything else worth another attempt.
+fn read_data<T: serde::de::DeserializeOwned>(answer: &Answer, op: Op) -> Result<T> {
+    let unread = |why: String| unreadable(answer.status.as_u16(), &why, op.stakes());
+    let value: Value = json_of(answer).map_err(unread)?;
     let inner = match value {
         Value::Object(mut map) if map.get("data").is_some_and(Value::is_object) => {
             map.remove("data").unwrap_or(Value::Null)
         }
         other => other,
     };
-    serde_json::from_value(inner).map_err(|e| Error::Decode(e.to_string()))
+    serde_json::from_value(inner).map_err(|e| unread(json_problem(&e)))
 }
 
 #[cfg(test)]
@@ -1425,7 +1458,7 @@ mod tests {
     fn creates_that_may_have_arrived_are_not_retryable() {
         let answer = |status: u16| Answer {
             status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
+            headers: reqwest::header::HeaderMap::new(),
             body: br#"{"message":"boom"}"#.to_vec(),
         };
         let create = judge(answer(503), Op::Create).err().unwrap();

@@ -77,15 +77,17 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
 /// so the attempt goes ahead and the provider can say again.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// The wait before the next attempt: the provider's `Retry-After` when it gave one (up to
-/// [`MAX_RETRY_AFTER`]), else the backoff's own delay.
+/// The wait before the next attempt: the backoff's own delay, or the provider's
+/// `Retry-After` (up to [`MAX_RETRY_AFTER`]) when that is longer. `None` — no attempt left —
+/// stays `None`: a `Retry-After` on every answer must not make the attempts endless.
 pub(crate) fn next_delay(error: &Error, backoff: Option<Duration>) -> Option<Duration> {
+    let backoff = backoff?;
     match error {
         Error::Unavailable {
             retry_after: Some(wait),
             ..
-        } => Some((*wait).min(MAX_RETRY_AFTER)),
-        _ => backoff,
+        } => Some((*wait).min(MAX_RETRY_AFTER).max(backoff)),
+        _ => Some(backoff),
     }
 }
 
@@ -119,6 +121,28 @@ mod tests {
         for status in [400, 401, 403, 404, 422] {
             assert!(!is_retryable_status(status), "{status}");
         }
+    }
+
+    #[test]
+    fn retry_after_never_adds_attempts() {
+        let limited = Error::Unavailable {
+            status: 429,
+            detail: None,
+            retry_after: Some(Duration::from_secs(1)),
+        };
+        // The backoff has no attempt left: none is made, whatever the provider asks.
+        assert_eq!(next_delay(&limited, None), None);
+        // Otherwise the longer of the two waits.
+        let short = Some(Duration::from_millis(10));
+        assert_eq!(next_delay(&limited, short), Some(Duration::from_secs(1)));
+        let long = Some(Duration::from_secs(5));
+        assert_eq!(next_delay(&limited, long), long);
+        let forever = Error::Unavailable {
+            status: 429,
+            detail: None,
+            retry_after: Some(Duration::from_secs(3600)),
+        };
+        assert_eq!(next_delay(&forever, short), Some(MAX_RETRY_AFTER));
     }
 
     #[test]

@@ -5,7 +5,9 @@ pub mod cos;
 pub mod fin;
 
 mod error;
+mod exchange;
 mod http;
 
-pub use error::{Error, FieldProblem, Result};
+pub use error::{Error, FieldProblem, LogForm, Result};
+pub use exchange::{http_client, Timeouts, MAX_ANSWER_BYTES, MIN_UPLOAD_BYTES_PER_SEC};
 pub use http::{check_base_url, RetryPolicy};

@@ -32,6 +32,7 @@ async fn sandbox(config: SandboxConfig) -> (Sandbox, CosClient) {
             client_secret: Sensitive::new(credentials.client_secret),
             audience: AUDIENCE.to_owned(),
             retry: quick_retries(),
+            timeouts: Default::default(),
         },
     )
     .unwrap();
@@ -181,6 +182,7 @@ async fn wrong_credentials_are_reported_as_such() {
             client_secret: Sensitive::new("wrong".into()),
             audience: AUDIENCE.to_owned(),
             retry: quick_retries(),
+            timeouts: Default::default(),
         },
     )
     .unwrap();
@@ -205,6 +207,7 @@ async fn an_unreachable_provider_is_a_network_error_after_retries() {
             client_secret: Sensitive::new("y".into()),
             audience: AUDIENCE.to_owned(),
             retry: quick_retries(),
+            timeouts: Default::default(),
         },
     )
     .unwrap();

@@ -126,6 +126,7 @@ async fn logs_never_carry_the_authorization_the_secret_or_the_tax_id() {
                 max_delay: Duration::from_millis(50),
                 max_attempts: 5,
             },
+            timeouts: Default::default(),
         },
     )
     .unwrap();

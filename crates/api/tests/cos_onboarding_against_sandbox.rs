@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
-use branchdesk_api::{Error, RetryPolicy};
+use branchdesk_api::{Error, RetryPolicy, Timeouts};
 use branchdesk_domain::cos::{onboarding, profile_update, CosOnboarding, CosStep, ScanStatus};
 use branchdesk_domain::draft::{
     Address, CompanyDetails, CosBeneficialOwner, CosSection, Draft, Email, IdentityDocument, Names,
@@ -33,6 +33,15 @@ fn quick_retries() -> RetryPolicy {
 }
 
 fn client_for(sandbox: &Sandbox, http: reqwest::Client, retry: RetryPolicy) -> CosClient {
+    client_with(sandbox, http, retry, Timeouts::default())
+}
+
+fn client_with(
+    sandbox: &Sandbox,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+) -> CosClient {
     let credentials = sandbox.credentials().cos.clone();
     CosClient::new(
         http,
@@ -43,6 +52,7 @@ fn client_for(sandbox: &Sandbox, http: reqwest::Client, retry: RetryPolicy) -> C
             client_secret: Sensitive::new(credentials.client_secret),
             audience: AUDIENCE.to_owned(),
             retry,
+            timeouts,
         },
     )
     .unwrap()
@@ -501,11 +511,12 @@ async fn malformed_ids_and_keys_are_refused_before_sending() {
 /// phone: both must succeed, once.
 async fn recovers_from(fault: Value, client_timeout: Option<Duration>, retry: RetryPolicy) {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let mut http = reqwest::Client::builder();
+    let mut timeouts = Timeouts::default();
     if let Some(timeout) = client_timeout {
-        http = http.timeout(timeout);
+        timeouts.request = timeout;
     }
-    let client = client_for(&sandbox, http.build().unwrap(), retry);
+    let http = branchdesk_api::http_client(&timeouts).unwrap();
+    let client = client_with(&sandbox, http, retry, timeouts);
     let mut rules = Vec::new();
     for endpoint in [
         "POST /core/v1/cm/customers",

@@ -157,6 +157,9 @@ pub fn add(data_dir: Option<&Path>, add: &Add) -> Result<ExitCode> {
     let new = validate(add)?;
     let secret = read_secret(new.provider)?;
     let (vault, secrets) = crate::store::open(data_dir)?;
+    // Queued plans were made for the connection they would now lose (unless this only
+    // gives back its missing secret).
+    branchdesk_engine::setup::ensure_connection_may_change(&vault, &secrets, &new)?;
     let added = vault.add_connection(&new, &secret, &secrets)?;
     // One connection per provider: the new one replaces the old, whose secret goes too.
     for old in vault.list_connections()? {
@@ -231,7 +234,7 @@ pub fn remove(data_dir: Option<&Path>, id: &str) -> Result<ExitCode> {
         .parse::<branchdesk_vault::ConnectionId>()
         .with_context(|| format!("`{id}` is not a connection id (see `connection list`)"))?;
     let (vault, secrets) = crate::store::open(data_dir)?;
-    if vault.remove_connection(id, &secrets)? {
+    if branchdesk_engine::setup::remove_connection(&vault, &secrets, id)? {
         println!("connection {id} removed, with its secret");
         Ok(ExitCode::SUCCESS)
     } else {

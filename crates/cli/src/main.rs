@@ -11,11 +11,14 @@ use branchdesk_domain::draft::{Person, ProviderChoice};
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
+mod audit;
+mod backup;
 mod connection;
 mod onboarding;
 mod resolve;
 mod scan;
 mod store;
+mod terminal;
 
 #[derive(Parser)]
 #[command(name = "branchdesk-cli", version, about)]
@@ -81,6 +84,20 @@ enum Command {
     /// Work with document scans.
     #[command(subcommand)]
     Scan(ScanCommand),
+    /// Write the whole vault (drafts, outbox, audit log, scans) to FILE, encrypted under a
+    /// passphrase typed at the terminal (twice) or piped in as the first line of standard
+    /// input. The app may keep running meanwhile.
+    Backup {
+        /// The archive to create (it must not exist yet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Restore a backup into the data folder, which must be empty; its keys go into this
+    /// computer's keyring. The passphrase is read as for `backup`.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -171,8 +188,27 @@ enum CosCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the log's hash chain; exits 1 when it is broken.
-    Verify,
+    /// Check the log's keyed hash chain and its anchor in the keyring (entries cut off the
+    /// end, or the database rolled back to an older copy); with --file, check an export
+    /// instead, with nothing but the log's key. Exits 1 when it is broken.
+    Verify {
+        /// An export written by `audit export`.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Write the log's entries as JSON Lines with their chain values (sequence number,
+    /// previous hash, hash), closed by a sealed last line, for `audit verify --file`.
+    Export {
+        /// The first day (YYYY-MM-DD, UTC) or instant (RFC 3339) to include.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last day to include (the whole day), or the instant to stop before.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// The file to create (it must not exist yet).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -215,43 +251,64 @@ enum ScanCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let command = command_name(&cli.command);
+    store::set_command(command);
     match run(cli) {
-        Ok(code) => code,
+        Ok(code) => {
+            tracing::info!(command, "finished");
+            code
+        }
         Err(error) => {
-            eprintln!("branchdesk-cli: {error:#}");
+            // An error can carry a provider's message: its control characters are escaped.
+            eprintln!(
+                "branchdesk-cli: {}",
+                terminal::printable_lines(&format!("{error:#}"))
+            );
+            tracing::error!(command, error = %for_log(&error), "failed");
             ExitCode::from(2)
         }
     }
 }
 
-/// The name a command holds the data folder under, for anyone who finds it taken; `None`
-/// for commands that do not open the vault.
-fn folder_user(command: &Command) -> Option<&'static str> {
-    Some(match command {
-        Command::Sandbox { .. } | Command::Draft(DraftCommand::Check { .. }) | Command::Scan(_) => {
-            return None
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Sandbox { .. } => "sandbox",
+        Command::Connection(ConnectionCommand::Add { .. }) => "connection add",
+        Command::Connection(ConnectionCommand::List { .. }) => "connection list",
+        Command::Connection(ConnectionCommand::Remove { .. }) => "connection remove",
+        Command::Draft(DraftCommand::Import { .. }) => "draft import",
+        Command::Draft(DraftCommand::List { .. }) => "draft list",
+        Command::Draft(DraftCommand::Check { .. }) => "draft check",
+        Command::Submit { .. } => "submit",
+        Command::Status { .. } => "status",
+        Command::Tos(_) => "tos confirm",
+        Command::Fin(_) => "fin resolve",
+        Command::Cos(_) => "cos resolve",
+        Command::Audit(AuditCommand::Verify { .. }) => "audit verify",
+        Command::Audit(AuditCommand::Export { .. }) => "audit export",
+        Command::Backup { .. } => "backup",
+        Command::Restore { .. } => "restore",
+        Command::Scan(_) => "scan check",
+    }
+}
+
+/// The failure as the log keeps it: the typed error's log form when the chain holds one
+/// (codes and statuses, no provider texts); otherwise only that the command failed, since
+/// the CLI's own messages quote file names and draft contents. The full text went to
+/// standard error.
+fn for_log(error: &anyhow::Error) -> String {
+    for cause in error.chain() {
+        if let Some(error) = cause.downcast_ref::<branchdesk_engine::Error>() {
+            return error.for_log().to_string();
         }
-        Command::Submit { .. } => "branchdesk-cli submit",
-        Command::Status { .. } => "branchdesk-cli status",
-        Command::Connection(_) => "branchdesk-cli connection",
-        Command::Draft(_) => "branchdesk-cli draft",
-        Command::Tos(_) => "branchdesk-cli tos",
-        Command::Fin(_) => "branchdesk-cli fin",
-        Command::Cos(_) => "branchdesk-cli cos",
-        Command::Audit(_) => "branchdesk-cli audit",
-    })
+        if let Some(error) = cause.downcast_ref::<branchdesk_vault::Error>() {
+            return format!("vault: {}", error.for_log());
+        }
+    }
+    "the command refused its input or arguments (told on standard error)".into()
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    // One process per data folder: held until this command ends, released by the system
-    // however it ends.
-    let _folder = match folder_user(&cli.command) {
-        Some(user) => {
-            let dir = branchdesk_vault::data_dir(cli.data_dir.as_deref())?;
-            Some(branchdesk_vault::FolderLock::acquire(&dir, user)?)
-        }
-        None => None,
-    };
     match cli.command {
         Command::Sandbox {
             port,
@@ -358,7 +415,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             customer_id,
             &staff,
         ),
-        Command::Audit(AuditCommand::Verify) => onboarding::audit_verify(cli.data_dir.as_deref()),
+        Command::Audit(AuditCommand::Verify { file }) => {
+            audit::verify(cli.data_dir.as_deref(), file.as_deref())
+        }
+        Command::Audit(AuditCommand::Export { from, to, file }) => audit::export(
+            cli.data_dir.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            &file,
+        ),
+        Command::Backup { file } => backup::backup(cli.data_dir.as_deref(), &file),
+        Command::Restore { file } => backup::restore(cli.data_dir.as_deref(), &file),
         Command::Scan(ScanCommand::Check {
             files,
             json,

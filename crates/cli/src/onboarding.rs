@@ -19,6 +19,7 @@ use branchdesk_vault::{
 };
 
 use crate::store::Reach;
+use crate::terminal::printable;
 use futures::StreamExt;
 
 /// How an import file names a draft in the same file, e.g. `"primaryOwnerCustomerId":
@@ -40,10 +41,44 @@ struct Imported {
     scans: BTreeMap<String, PathBuf>,
 }
 
+/// The largest import file read: thousands of drafts' worth of JSON, while a file of any
+/// size (or a pipe that never ends) cannot fill the memory.
+pub const MAX_IMPORT_BYTES: u64 = 1024 * 1024;
+
+/// The import file's text, refused when it is not a regular file or is over
+/// [`MAX_IMPORT_BYTES`].
+fn read_bounded(file: &Path) -> Result<String> {
+    use std::io::Read;
+    let too_large = |bytes: u64| {
+        anyhow::anyhow!(
+            "{} is {bytes} bytes; a draft import holds at most {MAX_IMPORT_BYTES} bytes (1 MiB) of JSON: split it into several files",
+            file.display()
+        )
+    };
+    let meta = std::fs::metadata(file).with_context(|| format!("reading {}", file.display()))?;
+    if !meta.is_file() {
+        bail!(
+            "{} is not a regular file: name a JSON file of drafts",
+            file.display()
+        );
+    }
+    if meta.len() > MAX_IMPORT_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut text = String::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_IMPORT_BYTES + 1).read_to_string(&mut text))
+        .with_context(|| format!("reading {}", file.display()))?;
+    // It may have grown since it was measured.
+    if text.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
+    Ok(text)
+}
+
 /// Reads and checks the whole file before anything is stored, so a bad file stores nothing.
 fn read_import(file: &Path) -> Result<Vec<Imported>> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = read_bounded(file)?;
     let value: serde_json::Value = serde_json::from_str(&text).with_context(|| {
         format!(
             "{} is not JSON (a draft object, or an array of them)",
@@ -122,7 +157,10 @@ fn scan_files_of(
             "{at}: `{SCAN_FILES}` must map scan slots to files, e.g. {{\"FRONT\": \"front.jpg\"}}"
         ),
     };
-    let folder = file.parent().unwrap_or(Path::new(""));
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let config = branchdesk_engine::scans::check_config(provider);
     let mut scans = BTreeMap::new();
     for (slot, path) in entries {
@@ -139,6 +177,10 @@ fn scan_files_of(
         let path = folder.join(path);
         let refused =
             |why: String| anyhow::anyhow!("{at}: the {slot} scan {}: {why}", path.display());
+        // Before it is opened: a pipe, a device, a folder or a link out of the import
+        // file's folder is refused.
+        branchdesk_engine::scan_path::checked_scan_path(&path, Some(folder))
+            .map_err(|e| refused(e.to_string()))?;
         let report =
             branchdesk_documents::inspect(&path, &config).map_err(|e| refused(e.to_string()))?;
         if !report.acceptable {
@@ -258,7 +300,12 @@ pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
             all_ready = false;
             writeln!(out, "  ({} to fix before it can be sent)", issues.len())?;
             for issue in issues {
-                writeln!(out, "    {}: {}", issue.field, issue.message)?;
+                writeln!(
+                    out,
+                    "    {}: {}",
+                    printable(&issue.field),
+                    printable(&issue.message)
+                )?;
             }
         }
     }
@@ -321,12 +368,14 @@ pub fn list(data_dir: Option<&Path>, json: bool) -> Result<ExitCode> {
     for d in drafts {
         writeln!(
             out,
-            "{}  {:<15} {:<7} {:<12} {}",
+            "{}  {:<15} {:<7} {:<12} {}{}",
             d.id,
             d.state,
             d.kind.as_str(),
             d.masked_tax_id.as_ref().map_or("", |m| m.as_str()),
-            d.display_name
+            printable(&d.display_name),
+            // Archived in the app: kept, and hidden from its Drafts list.
+            if d.archived { "  (archived)" } else { "" }
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -588,7 +637,9 @@ pub async fn submit(
                 Planned::Queued => planned += 1,
                 Planned::Deferred => deferred += 1,
                 Planned::Refused(why) => {
-                    eprintln!("{id}: not sent: {why}");
+                    // The reason can quote the draft's values: it goes to the terminal only.
+                    tracing::info!(draft = %id, "not sent: refused before planning");
+                    eprintln!("{id}: not sent: {}", printable(&why));
                     refused.insert(id, why);
                 }
             }
@@ -597,8 +648,14 @@ pub async fn submit(
         for (id, result) in results {
             match result {
                 Ok(()) => {}
-                Err(EngineError::Provider(e)) if e.is_retryable() => offline += 1,
-                Err(error) => eprintln!("{id}: {error}"),
+                Err(EngineError::Provider(e)) if e.is_retryable() => {
+                    tracing::info!(draft = %id, error = %e.for_log(), "waiting for the network");
+                    offline += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(draft = %id, error = %error.for_log(), "submission stopped");
+                    eprintln!("{id}: {}", printable(&error.to_string()));
+                }
             }
         }
         if !wait || (ran == 0 && planned == 0) {
@@ -620,9 +677,13 @@ pub async fn submit(
     for id in drafts_in(vault, &[DraftState::Waiting])? {
         if awaits_terms(vault, id)? {
             awaiting += 1;
-            let url = desk
-                .terms(&id.to_string())?
-                .map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url);
+            let url = match desk.terms(&id.to_string()) {
+                Ok(terms) => terms.map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url),
+                // A link off Fin.com's own domain is not printed: only why.
+                Err(error @ EngineError::TermsLinkRefused(_)) => format!("(none: {error})"),
+                Err(error) => return Err(error.into()),
+            };
+            let url = printable(&url);
             eprintln!(
                 "{id}: waits for the customer to accept Fin.com's terms at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
             );
@@ -642,6 +703,13 @@ fn summary(vault: &Vault, refused: &HashMap<DraftId, String>, awaiting: usize) -
         0 => String::new(),
         n => format!(", {n} awaiting the customer's terms"),
     };
+    tracing::info!(
+        submitted = count(DraftState::Submitted) + count(DraftState::Approved),
+        need_attention = count(DraftState::NeedsAttention),
+        awaiting_terms = awaiting,
+        refused = refused.len(),
+        "submit finished"
+    );
     println!(
         "{} submitted, {} waiting to be sent, {} need attention, {} not ready{awaiting_terms}",
         count(DraftState::Submitted) + count(DraftState::Approved),
@@ -678,10 +746,11 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
         writeln!(out, "{}", serde_json::Value::Array(rows))?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Every field may carry a provider's text: printed escaped, never obeyed.
     let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => printable(s).into_owned(),
         serde_json::Value::Null => "-".to_owned(),
-        other => other.to_string(),
+        other => printable(&other.to_string()).into_owned(),
     };
     for r in rows {
         let fin = &r["fin"];
@@ -698,16 +767,31 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
                 text(&r["name"]),
             )?;
             if r["state"] == AWAITING_TERMS {
+                let link = match fin["tosUrl"].as_str() {
+                    Some(url) => printable(url).into_owned(),
+                    // `tosUrl` is left out when the engine refused the link; say why.
+                    None => match desk.terms(&text(&r["id"])) {
+                        Err(error @ EngineError::TermsLinkRefused(_)) => {
+                            format!("(none: {})", printable(&error.to_string()))
+                        }
+                        _ => "-".to_owned(),
+                    },
+                };
                 writeln!(
                     out,
                     "    show the customer Fin.com's terms: {}\n    once accepted: branchdesk-cli tos confirm {} --staff NAME",
-                    text(&fin["tosUrl"]),
+                    link,
                     text(&r["id"]),
                 )?;
             }
             for reason in fin["reasons"].as_array().into_iter().flatten() {
                 match reason["field"].as_str().filter(|f| !f.is_empty()) {
-                    Some(field) => writeln!(out, "    {field}: {}", text(&reason["message"]))?,
+                    Some(field) => writeln!(
+                        out,
+                        "    {}: {}",
+                        printable(field),
+                        text(&reason["message"])
+                    )?,
                     None => writeln!(out, "    {}", text(&reason["message"]))?,
                 }
             }
@@ -728,7 +812,7 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
             )?;
         }
         if let Some(message) = r["error"]["message"].as_str() {
-            writeln!(out, "    {message}")?;
+            writeln!(out, "    {}", printable(message))?;
         }
         if r["error"]["code"] == UNKNOWN_OUTCOME {
             let command = if r["provider"] == "fin" { "fin" } else { "cos" };
@@ -825,22 +909,4 @@ pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<E
         staff.trim()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn audit_verify(data_dir: Option<&Path>) -> Result<ExitCode> {
-    let (vault, _) = crate::store::open(data_dir)?;
-    let report = vault.verify_audit()?;
-    if report.is_intact() {
-        println!("audit log intact: {} entries checked", report.entries);
-        return Ok(ExitCode::SUCCESS);
-    }
-    println!(
-        "audit log BROKEN: {} problem(s) in {} entries",
-        report.problems.len(),
-        report.entries
-    );
-    for problem in &report.problems {
-        println!("  entry {}: {:?}", problem.seq, problem.kind);
-    }
-    Ok(ExitCode::FAILURE)
 }

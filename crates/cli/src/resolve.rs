@@ -65,7 +65,7 @@ pub async fn resolve_customer(
             "{id}: continues with {name} customer {customer} (found by {staff}); `submit` sends the rest"
         ),
         None => println!(
-            "{id}: recorded that {name} did not create it (checked by {staff}); `submit` sends the request again"
+            "{id}: recorded that {name} did not create the customer (checked by {staff}); `submit` sends the request again"
         ),
     }
     Ok(ExitCode::SUCCESS)

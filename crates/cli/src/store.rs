@@ -3,10 +3,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use std::sync::OnceLock;
+
 use anyhow::{bail, Context, Result};
 use branchdesk_domain::Sensitive;
+use branchdesk_engine::logging::{self, Echo, LogGuard};
 use branchdesk_engine::{cos_client, http_client, CosConnection, Desk, Environment};
-use branchdesk_vault::{KeyringStore, Provider, Vault};
+use branchdesk_vault::{FolderLock, KeyringStore, Provider, Vault};
 
 /// The same namespace as the app's, so the CLI opens the app's vault: development builds
 /// share `dev`, installed ones `production`.
@@ -23,9 +26,51 @@ pub fn keyring() -> KeyringStore {
 pub fn open(data_dir: Option<&Path>) -> Result<(Arc<Vault>, KeyringStore)> {
     let secrets = keyring();
     let dir = branchdesk_vault::data_dir(data_dir)?;
+    start_log(&dir);
+    hold_folder(&dir)?;
     let vault = Vault::open(&dir, &secrets)
         .with_context(|| format!("opening the vault in {}", dir.display()))?;
     Ok((Arc::new(vault), secrets))
+}
+
+/// The data folder, this process's alone from the first time the vault is opened until it
+/// ends (the system releases it however the process ends): one runner per outbox.
+static FOLDER: OnceLock<FolderLock> = OnceLock::new();
+
+/// Takes the data folder for this command, or says which process has it.
+pub fn hold_folder(dir: &Path) -> Result<()> {
+    if FOLDER.get().is_some() {
+        return Ok(());
+    }
+    let command = COMMAND.get().copied().unwrap_or("command");
+    let lock = FolderLock::acquire(dir, &format!("branchdesk-cli {command}"))?;
+    let _ = FOLDER.set(lock);
+    Ok(())
+}
+
+static COMMAND: OnceLock<&'static str> = OnceLock::new();
+static LOG: OnceLock<Option<LogGuard>> = OnceLock::new();
+
+/// The command being run, for the log's first line.
+pub fn set_command(command: &'static str) {
+    let _ = COMMAND.set(command);
+}
+
+/// Starts the log in `dir/logs` the first time the data folder is opened: a command
+/// refused for its arguments before that writes nothing anywhere. A log that cannot be
+/// started is said once and does not stop the command.
+fn start_log(dir: &Path) {
+    LOG.get_or_init(|| match logging::init(dir, "branchdesk-cli", Echo::Off) {
+        Ok(guard) => {
+            let command = COMMAND.get().copied().unwrap_or_default();
+            tracing::info!(command, "command");
+            Some(guard)
+        }
+        Err(error) => {
+            eprintln!("branchdesk-cli: warning: no log file: {error}");
+            None
+        }
+    });
 }
 
 pub const ADD_COS_HINT: &str = "branchdesk-cli connection add cos --base-url URL --client-id ID \

@@ -532,3 +532,29 @@ fn tos_confirm_needs_a_draft_id_and_a_name_before_touching_the_vault() {
     }
     assert!(!data.exists(), "no vault was opened");
 }
+
+/// Whether `needle` occurs anywhere in `haystack`.
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn the_crash_test_hook_is_in_the_binary_only_with_the_failpoints_feature() {
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_branchdesk-cli")).unwrap();
+    // Spelled in two halves so this file's own compiled test binary does not match.
+    let name = ["BRANCHDESK", "_FAILPOINT"].concat();
+    // The binary under test is built with the same features as this test: a build
+    // without `failpoints` (what releases are) must not even contain the variable's name.
+    // With the feature it must, which shows the scan finds it when it is there.
+    assert_eq!(
+        holds(&binary, name.as_bytes()),
+        cfg!(feature = "failpoints"),
+        "{} built {} the failpoints feature",
+        env!("CARGO_BIN_EXE_branchdesk-cli"),
+        if cfg!(feature = "failpoints") {
+            "with"
+        } else {
+            "without"
+        }
+    );
+}

@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+#[path = "secret_service/backup.rs"]
+mod backup;
+
 /// `branchdesk-cli sandbox` in its own process, stopped when dropped.
 struct Sandbox {
     child: Child,
@@ -996,4 +999,241 @@ fn two_submits_on_one_data_folder_send_each_create_once() {
 
     // The folder is free again once its holder has ended.
     desk.ok(&["status"]);
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn an_unreadable_cos_create_is_resolved_by_staff_and_never_makes_a_second_customer() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    desk.connect(&sandbox);
+    desk.import(&people(1, 140));
+    // Every answer to the create is a proxy's HTML page; COS made the customer all the same.
+    sandbox.faults(json!([{ "endpoint": "POST /core/v1/cm/customers", "kind": "garbled_2xx" }]));
+    let out = desk.run(&["submit", "--wait"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let status = desk.status();
+    assert_eq!(status[0]["error"]["code"], "unknown_outcome", "{status:?}");
+    let id = status[0]["id"].as_str().unwrap().to_owned();
+    let text = desk.ok(&["status"]);
+    assert!(
+        text.contains(&format!("branchdesk-cli cos resolve {id} --staff NAME")),
+        "{text}"
+    );
+    assert!(text.contains("client identifier branchdesk-"), "{text}");
+    sandbox.faults(json!([]));
+
+    // Resubmitting is not a way round the check.
+    let out = desk.run(&["submit", "--wait"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(sandbox.stats()["customers"]["cos"], 1);
+
+    desk.ok(&["cos", "resolve", &id, "--staff", "Dana Reyes"]);
+    desk.finish();
+    desk.assert_all_sent_once(&sandbox, 1);
+    let audit = desk.ok(&["audit", "verify"]);
+    assert!(!audit.is_empty());
+}
+
+/// Every value of the example drafts in `files` that names or identifies a customer:
+/// names, tax ids, document and phone numbers (also without their separators), e-mail
+/// addresses, address lines, birth dates.
+fn customer_data(files: &[&str]) -> Vec<String> {
+    const KEYS: &[&str] = &[
+        "first",
+        "middle",
+        "last",
+        "legalName",
+        "number",
+        "street1",
+        "street2",
+        "address",
+        "birthDate",
+        "employer",
+    ];
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    match value.as_str() {
+                        Some(text) if KEYS.contains(&key.as_str()) && text.len() >= 4 => {
+                            found.push(text.to_owned());
+                            let digits: String =
+                                text.chars().filter(char::is_ascii_digit).collect();
+                            if digits.len() >= 7 && digits != text {
+                                found.push(digits);
+                            }
+                        }
+                        _ => walk(value, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, found)),
+            _ => {}
+        }
+    }
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(examples.join(file)).unwrap();
+        walk(&serde_json::from_str(&text).unwrap(), &mut found);
+    }
+    found
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn the_log_of_a_whole_session_tells_what_happened_and_holds_no_customer_data_or_secret() {
+    let sandbox = Sandbox::start(None);
+    let desk = Desk::new();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/drafts");
+    let cos_files = ["personal.json", "business.json", "several.json"];
+    let fin_files = ["fin-drivers-licence.json"];
+
+    // COS: a crash after the provider accepted a step, then a faulty network.
+    desk.connect(&sandbox);
+    for file in cos_files {
+        desk.ok(&["draft", "import", examples.join(file).to_str().unwrap()]);
+    }
+    let out = desk
+        .cli()
+        .args(["submit", "--wait", "--concurrency", "2"])
+        .env("BRANCHDESK_FAILPOINT", "after_provider_2xx@4")
+        .output()
+        .unwrap();
+    assert!(killed_by_abort(&out.status), "{out:?}");
+    sandbox.faults(json!([
+        { "kind": "status", "status": 503, "rate": 0.2 },
+        { "kind": "reset_response", "rate": 0.1 }
+    ]));
+    desk.finish();
+    sandbox.faults(json!([]));
+    desk.assert_all_sent_once(&sandbox, 6);
+
+    // Fin.com: created, waiting for the terms, the scans uploaded and attached.
+    desk.connect_fin(&sandbox);
+    for file in fin_files {
+        desk.ok(&["draft", "import", examples.join(file).to_str().unwrap()]);
+    }
+    desk.ok(&["submit", "--wait"]);
+    let fin = desk
+        .status()
+        .into_iter()
+        .find(|d| d["provider"] == "fin")
+        .unwrap();
+    let id = fin["id"].as_str().unwrap();
+    desk.ok(&["tos", "confirm", id, "--staff", "Ann Teller"]);
+    desk.finish();
+    // A refusal that names a draft id but holds no customer data either.
+    desk.refused(&["tos", "confirm", id, "--staff", "Ann Teller"]);
+
+    let mut logs = Vec::new();
+    files_under(&desk.data().join("logs"), &mut logs);
+    assert!(!logs.is_empty(), "no log file in {}", desk.data().display());
+    assert!(
+        logs.iter().all(|(path, _)| path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("branchdesk-cli.")),
+        "{logs:?}"
+    );
+    let text: String = logs
+        .iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    // What happened is there: each command, the requests and their answers, the retries
+    // the faults caused, the crash, and the refusal.
+    for expected in [
+        " INFO ",
+        "command=\"submit\"",
+        "command=\"tos confirm\"",
+        "COS answered",
+        "COS request will be retried",
+        "Fin.com answered",
+        "status=503",
+        "failpoint reached",
+        " ERROR ",
+    ] {
+        assert!(
+            text.contains(expected),
+            "no {expected:?} in the log:\n{text}"
+        );
+    }
+
+    // Nothing that identifies the customers, and no credential.
+    let mut secrets = customer_data(&cos_files);
+    secrets.extend(customer_data(&fin_files));
+    assert!(secrets.len() > 30, "{secrets:?}");
+    secrets.push(sandbox.secret());
+    secrets.push(
+        sandbox.ready["credentials"]["fin"]["client_secret"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    );
+    for secret in &secrets {
+        assert!(!text.contains(secret.as_str()), "the log holds {secret:?}");
+    }
+    assert!(!has_token_shape(text.as_bytes()), "the log holds a token");
+}
+
+#[test]
+#[ignore = "needs an isolated Secret Service: run by cargo xtask test"]
+fn a_connection_is_neither_replaced_nor_removed_while_work_is_queued() {
+    let root = tempfile::tempdir().unwrap();
+    let db = root.path().join("sandbox.sqlite");
+    let sandbox = Sandbox::start_on(0, &db);
+    let port = sandbox.port();
+    let desk = Desk::new();
+    desk.connect(&sandbox);
+    let secret = sandbox.secret();
+    let cos = sandbox.ready["credentials"]["cos"].clone();
+    let url = sandbox.url.clone();
+    // Down before anything is sent: the draft stays queued.
+    drop(sandbox);
+    desk.import(&people(1, 150));
+    let _ = desk.run(&["submit"]);
+    let before = desk.ok(&["connection", "list", "--json"]);
+    let id = serde_json::from_str::<Value>(&before).unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut child = desk
+        .cli()
+        .args(["connection", "add", "cos", "--base-url", &url])
+        .args(["--client-id", cos["client_id"].as_str().unwrap()])
+        .args(["--partner-id", cos["partner_id"].as_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"another-secret")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("still queued"),
+        "{out:?}"
+    );
+    let err = desk.refused(&["connection", "remove", &id]);
+    assert!(err.contains("still queued"), "{err}");
+    assert_eq!(desk.ok(&["connection", "list", "--json"]), before);
+
+    // The secret in the keyring is the one the queue was planned with: it drains with it.
+    let sandbox = Sandbox::start_on(port, &db);
+    assert_eq!(sandbox.secret(), secret);
+    desk.finish();
+    desk.assert_all_sent_once(&sandbox, 1);
+    // With the queue empty, the connection goes, secret and all.
+    assert!(desk
+        .ok(&["connection", "remove", &id])
+        .contains("removed, with its secret"));
+    assert_eq!(desk.ok(&["connection", "list", "--json"]).trim(), "[]");
 }

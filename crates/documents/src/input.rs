@@ -26,6 +26,11 @@ impl Input {
             path: path.to_path_buf(),
             source,
         };
+        // Looked at before it is opened: opening a named pipe blocks until something writes
+        // to it, and a device reads without end.
+        if !std::fs::metadata(path).map_err(io_err)?.is_file() {
+            return Err(io_err(io::Error::other("it is not a regular file")));
+        }
         let file = File::open(path).map_err(io_err)?;
         let meta = file.metadata().map_err(io_err)?;
         if !meta.is_file() {

@@ -541,3 +541,35 @@ fn a_directory_is_not_a_document() {
         "io"
     );
 }
+
+/// A named pipe would block the read until something wrote to it, and a device would read
+/// without end: both are refused from what the path is, before it is opened.
+#[cfg(unix)]
+#[test]
+fn a_pipe_a_device_or_a_folder_is_refused_without_being_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("scan.jpg");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    for path in [fifo, PathBuf::from("/dev/zero"), dir.path().to_path_buf()] {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let checked = path.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(inspect(&checked, &CheckConfig::default()).map(|r| r.acceptable));
+        });
+        let answer = receiver
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_else(|_| panic!("{} was opened and blocked", path.display()));
+        match answer {
+            Err(error) => assert!(
+                error.to_string().contains("not a regular file"),
+                "{}: {error}",
+                path.display()
+            ),
+            Ok(acceptable) => panic!("{} was read (acceptable: {acceptable})", path.display()),
+        }
+    }
+}

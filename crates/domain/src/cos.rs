@@ -375,7 +375,8 @@ pub fn personal_customer(partner_id: &str, person: &Person) -> Result<CreateCust
             backup_withholding_percent: None,
             tax_id_type: TaxIdType::Ssn,
             tax_id: digits_only(&person.ssn),
-            birth_date: Some(person.birth_date.trim().to_owned()),
+            birth_date: validate::parse_date(&person.birth_date)
+                .map(|d| d.format("%Y-%m-%d").to_string()),
             risk_rating: RiskRating::Low,
             privacy_opt_out: None,
             date_formed: None,

@@ -1267,7 +1267,7 @@ fn identity_document(
         r.error(
             &path("issuedDate"),
             "date_format",
-            "Enter a real date as YYYY-MM-DD, for example 2019-06-01.",
+            "Enter a real date as MM/DD/YYYY or YYYY-MM-DD, for example 06/01/2019.",
         );
     }
     let expires = parse_date(&d.expiry_date);
@@ -1275,12 +1275,12 @@ fn identity_document(
         None if d.expiry_date.trim().is_empty() => r.error(
             &path("expiryDate"),
             "required",
-            "Fin.com needs the document's expiry date, as YYYY-MM-DD.",
+            "Fin.com needs the document's expiry date, e.g. 06/01/2029 or 2029-06-01.",
         ),
         None => r.error(
             &path("expiryDate"),
             "date_format",
-            "Enter a real date as YYYY-MM-DD, for example 2029-06-01.",
+            "Enter a real date as MM/DD/YYYY or YYYY-MM-DD, for example 06/01/2029.",
         ),
         Some(e) if e <= today => r.error(
             &path("expiryDate"),

@@ -4,6 +4,7 @@
 pub mod cos;
 pub mod draft;
 pub mod fin;
+pub mod form;
 pub mod latin;
 pub mod options;
 pub mod validate;

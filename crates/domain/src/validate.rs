@@ -157,21 +157,40 @@ fn required_name(field: &str, label: &str, value: &str) -> Option<Issue> {
     None
 }
 
-/// Parses `YYYY-MM-DD`, refusing dates that do not exist (2023-02-30).
+/// Parses a date as staff at a US counter type it, refusing dates that do not exist
+/// (2023-02-30): `YYYY-MM-DD`; the US month-first `MM/DD/YYYY` and `M/D/YYYY` (also with
+/// dashes, `07-23-1985`); and the day-first dotted `DD.MM.YYYY` printed on many foreign
+/// documents. The year always has four digits: `07/23/85` could be two centuries.
 pub fn parse_date(value: &str) -> Option<NaiveDate> {
     let value = value.trim();
-    let shaped = value.len() == 10
-        && value.char_indices().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shaped {
+    let digits = |part: &str, max: usize| {
+        (1..=max).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let separator = value.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let parts: Vec<&str> = value.split(separator).collect();
+    let [a, b, c] = parts[..] else {
+        return None;
+    };
+    let number = |part: &str| part.parse::<u32>().ok();
+    let (year, month, day) = match separator {
+        // ISO as before: zero-padded, so `1953-9-22` is still questioned.
+        '-' if a.len() == 4 && b.len() == 2 && c.len() == 2 => (a, b, c),
+        '-' | '/' if digits(a, 2) && digits(b, 2) && c.len() == 4 => (c, a, b),
+        '.' if digits(a, 2) && digits(b, 2) && c.len() == 4 => (c, b, a),
+        _ => return None,
+    };
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
         return None;
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+    let year = i32::try_from(number(year)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(month)?, number(day)?)
+}
+
+/// A date as the providers take it (`YYYY-MM-DD`); what does not parse is left as typed.
+fn iso_date(value: &str) -> String {
+    parse_date(value)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| tidy(value))
 }
 
 fn birth_date(field: &str, value: &str, today: NaiveDate) -> Option<Issue> {
@@ -179,14 +198,14 @@ fn birth_date(field: &str, value: &str, today: NaiveDate) -> Option<Issue> {
         return Some(Issue::error(
             field,
             "required",
-            "Enter the date of birth as YYYY-MM-DD.",
+            "Enter the date of birth, e.g. 09/15/1965 or 1965-09-15.",
         ));
     }
     let Some(date) = parse_date(value) else {
         return Some(Issue::error(
             field,
             "date_format",
-            "Enter a real date as YYYY-MM-DD, for example 1965-09-15.",
+            "Enter a real date as MM/DD/YYYY or YYYY-MM-DD, for example 09/15/1965.",
         ));
     };
     if date > today {
@@ -510,7 +529,7 @@ impl Rules {
         true
     }
 
-    /// An optional `YYYY-MM-DD` date that must exist.
+    /// An optional date (see [`parse_date`]) that must exist.
     fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
         if value.trim().is_empty() {
             return None;
@@ -520,7 +539,7 @@ impl Rules {
             self.error(
                 field,
                 "date_format",
-                "Enter a real date as YYYY-MM-DD, for example 2029-07-14.",
+                "Enter a real date as MM/DD/YYYY or YYYY-MM-DD, for example 07/14/2029.",
             );
         }
         date
@@ -636,7 +655,7 @@ pub fn draft_on(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
                 r.error(
                     "company.dateFormed",
                     "required",
-                    "Enter the date the company was formed, as YYYY-MM-DD.",
+                    "Enter the date the company was formed, e.g. 05/01/2001 or 2001-05-01.",
                 );
             } else {
                 let formed = r.date("company.dateFormed", &c.date_formed);
@@ -1200,18 +1219,18 @@ pub fn cos_on(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
     r.issues
 }
 
-/// The draft with every value in the form providers take it: trimmed; countries and US
-/// states upper-case; SSN/EIN/ITIN as 9 digits; North American phones as 10 digits and
+/// The draft with every value in the form providers take it: trimmed; dates as
+/// YYYY-MM-DD; countries and US states upper-case; SSN/EIN/ITIN as 9 digits; North American phones as 10 digits and
 /// others in E.164; ZIP codes without spaces. Values that do not parse are left trimmed,
 /// as typed, for the rules to report.
 pub fn normalised(draft: &Draft) -> Draft {
     let mut d = draft.clone();
     trim_names(&mut d.name);
-    d.person.birth_date = tidy(&d.person.birth_date);
+    d.person.birth_date = iso_date(&d.person.birth_date);
     d.person.citizenship_country = upper(&d.person.citizenship_country);
     d.person.second_citizenship_country = upper(&d.person.second_citizenship_country);
     d.company.legal_name = tidy(&d.company.legal_name);
-    d.company.date_formed = tidy(&d.company.date_formed);
+    d.company.date_formed = iso_date(&d.company.date_formed);
     d.company.entity_type = tidy(&d.company.entity_type);
     d.company.ownership_type = tidy(&d.company.ownership_type);
     d.company.tax_residence_country = upper(&d.company.tax_residence_country);
@@ -1234,9 +1253,9 @@ pub fn normalised(draft: &Draft) -> Draft {
     for doc in &mut d.identity_documents {
         doc.id_type = tidy(&doc.id_type);
         doc.number = tidy(&doc.number);
-        doc.issued_date = tidy(&doc.issued_date);
-        doc.expiry_date = tidy(&doc.expiry_date);
-        doc.verified_date = tidy(&doc.verified_date);
+        doc.issued_date = iso_date(&doc.issued_date);
+        doc.expiry_date = iso_date(&doc.expiry_date);
+        doc.verified_date = iso_date(&doc.verified_date);
         doc.issuing_authority = tidy(&doc.issuing_authority);
         doc.issuing_country = upper(&doc.issuing_country);
         doc.issuing_state_or_province = if doc.issuing_country == "US" {
@@ -1248,7 +1267,7 @@ pub fn normalised(draft: &Draft) -> Draft {
     }
     for a in &mut d.associates {
         trim_names(&mut a.name);
-        a.birth_date = tidy(&a.birth_date);
+        a.birth_date = iso_date(&a.birth_date);
         a.title = tidy(&a.title);
         a.ownership_percentage = tidy(&a.ownership_percentage);
         a.email = tidy(&a.email);

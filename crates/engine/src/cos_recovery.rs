@@ -12,11 +12,9 @@
 
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::validate::{is_guid, Issue, Severity};
-use branchdesk_vault::{
-    Actor, AuditFilter, AuditOutcome, AuditRecord, DraftId, Plan, Provider, Step, StepStatus,
-};
+use branchdesk_vault::{AuditFilter, DraftId, Plan, Provider, Step, StepStatus};
 
-use crate::desk::{draft_id, staff_member, StepProblem, Submission};
+use crate::desk::{decision, draft_id, StepProblem, Submission};
 use crate::plan::StepKind;
 use crate::{Desk, Error, Result};
 
@@ -244,28 +242,19 @@ impl Desk {
                 )));
             }
         }
-        let staff = staff.trim();
-        let actor = if staff.is_empty() {
-            staff_member()
-        } else {
-            staff.to_owned()
-        };
-        self.vault().append_audit(&AuditRecord {
-            draft_id: Some(draft),
-            actor: Actor::Staff(actor),
-            action: CUSTOMER_CHECKED.to_owned(),
-            provider: Some(Provider::Cos),
-            endpoint: None,
-            status: None,
-            provider_ids: serde_json::json!({
+        self.vault().append_audit(&decision(
+            draft,
+            staff,
+            CUSTOMER_CHECKED,
+            Provider::Cos,
+            serde_json::json!({
                 "stepId": lost.id.0,
                 "key": lost.idempotency_key,
                 "step": lost.kind,
                 "created": customer_id.is_some(),
                 "customerId": customer_id,
             }),
-            outcome: AuditOutcome::Success,
-        })?;
+        ))?;
         let stored = self.get_draft(id)?;
         self.submit(id, &stored.draft)
     }

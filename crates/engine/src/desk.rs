@@ -17,7 +17,7 @@ use branchdesk_vault::{
     DraftId, DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step,
     StepFailure, Vault,
 };
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -78,8 +78,12 @@ pub struct DraftListItem {
     pub display_name: String,
     pub masked_tax_id: Option<String>,
     pub kind: PartyKind,
+    pub provider: ProviderChoice,
     pub state: String,
+    /// RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
     pub updated_at: String,
+    /// Hidden from the list but under the Archived filter.
+    pub archived: bool,
 }
 
 /// What went wrong with a step, placed on the draft field it concerns when known.
@@ -151,6 +155,22 @@ pub struct Activity {
     pub intact: bool,
     pub checked: u64,
     pub problems: u64,
+    /// Each problem found, e.g. entries cut off the end of the log or the database rolled
+    /// back to an older copy; empty when intact.
+    pub findings: Vec<ActivityFinding>,
+}
+
+/// One problem with the audit log, for the Activity view to put in words.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityFinding {
+    /// The entry where it shows.
+    pub seq: u64,
+    /// `altered`, `chain_broken`, `missing`, `head_mismatch`, `unanchored`, `truncated`
+    /// or `rolled_back`.
+    pub kind: String,
+    /// The problem in English words.
+    pub text: String,
 }
 
 /// A Fin.com submission's state while the customer has not yet accepted the terms.
@@ -283,11 +303,15 @@ impl Desk {
         })
     }
 
+    /// The Drafts list: `state` is a draft state, empty for all, or
+    /// [`crate::drafts_lifecycle::ARCHIVED`] for the archived drafts, which no other
+    /// filter shows.
     pub fn list_drafts(&self, search: &str, state: &str) -> Result<Vec<DraftListItem>> {
         let filter = DraftFilter {
             name_contains: Some(search.trim().to_owned()).filter(|s| !s.is_empty()),
             states: state.parse::<DraftState>().ok().into_iter().collect(),
             limit: Some(DRAFT_LIST_PAGE),
+            archived: Some(state == crate::drafts_lifecycle::ARCHIVED),
             ..DraftFilter::default()
         };
         Ok(self
@@ -302,20 +326,35 @@ impl Desk {
                     branchdesk_vault::PartyKind::Person => PartyKind::Person,
                     branchdesk_vault::PartyKind::Company => PartyKind::Company,
                 },
+                provider: match s.provider {
+                    Provider::Cos => ProviderChoice::Cos,
+                    Provider::Fin => ProviderChoice::Fin,
+                    Provider::Bvnk => ProviderChoice::Bvnk,
+                },
                 state: s.state.to_string(),
-                updated_at: local_time(s.updated_at),
+                updated_at: s.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                archived: s.archived,
             })
             .collect())
     }
 
+    /// A new draft from another's form, for another customer: see [`crate::draft_copy`].
     pub fn duplicate_draft(&self, id: &str) -> Result<DraftRecord> {
-        let copy = self.vault.duplicate_draft(draft_id(id)?)?;
-        self.get_draft(&copy.id.to_string())
+        let draft = crate::draft_copy::for_a_new_customer(self.get_draft(id)?.draft);
+        let summary = self
+            .vault
+            .create_draft(&input_of(&draft, DraftState::Draft)?)?;
+        Ok(DraftRecord {
+            id: summary.id.to_string(),
+            draft,
+            state: summary.state.to_string(),
+        })
     }
 
+    /// Deletes a draft never planned; one that may have reached a provider is refused
+    /// ([`Error::CannotDeleteSubmitted`]) and can be archived instead.
     pub fn delete_draft(&self, id: &str) -> Result<()> {
-        self.vault.delete_draft(draft_id(id)?)?;
-        Ok(())
+        crate::drafts_lifecycle::delete(&self.vault, draft_id(id)?)
     }
 
     /// The rules' verdict on a draft as staff see it (blank optional rows ignored).
@@ -560,6 +599,8 @@ impl Desk {
         let mut offline_passes: u32 = 0;
         while !self.stopping.is_cancelled() {
             let mut offline = false;
+            // The longest wait a provider asked for (`Retry-After`) in this pass.
+            let mut asked: Option<Duration> = None;
             match self.vault.drafts_with_pending_work() {
                 Ok(drafts) => {
                     // Drafts go side by side, a few at a time; each draft's steps stay in order.
@@ -569,7 +610,14 @@ impl Desk {
                     for (draft, result) in results {
                         if let Err(error) = result {
                             offline |= matches!(error, Error::Provider(ref e) if e.is_retryable());
-                            tracing::warn!(%draft, error = %error, "submission paused");
+                            if let Error::Provider(ApiError::Unavailable {
+                                retry_after: Some(wait),
+                                ..
+                            }) = error
+                            {
+                                asked = asked.max(Some(wait));
+                            }
+                            tracing::warn!(%draft, error = %error.for_log(), "submission paused");
                         }
                     }
                 }
@@ -581,7 +629,7 @@ impl Desk {
             let undecided = self.follow_undecided().await;
             offline_passes = if offline { offline_passes + 1 } else { 0 };
             let wait = if offline {
-                offline_wait(offline_passes)
+                offline_wait(offline_passes).max(asked.unwrap_or_default())
             } else if undecided > 0 {
                 self.follow_interval
             } else {
@@ -621,7 +669,7 @@ impl Desk {
                 Ok(now) if now.state == DraftState::Submitted.as_str() => undecided += 1,
                 Ok(_) => {}
                 Err(error) => {
-                    tracing::warn!(draft = %draft.id, error = %error, "status not followed")
+                    tracing::warn!(draft = %draft.id, error = %error.for_log(), "status not followed")
                 }
             }
         }
@@ -779,7 +827,16 @@ impl Desk {
                 Err(error) => return self.step_went_wrong(draft, step, error).await,
             }
         }
-        self.vault.set_draft_state(draft, DraftState::Submitted)?;
+        // Nothing left to send: finished, unless a failed step holds the plan back (it
+        // waits for a person, and keeps its state).
+        let held = self.vault.latest_plan(draft)?.is_some_and(|p| {
+            p.steps
+                .iter()
+                .any(|s| s.status == branchdesk_vault::StepStatus::Failed)
+        });
+        if !held {
+            self.vault.set_draft_state(draft, DraftState::Submitted)?;
+        }
         Ok(())
     }
 
@@ -1137,6 +1194,18 @@ impl Desk {
             intact: report.is_intact(),
             checked: report.entries,
             problems: u64::try_from(report.problems.len()).unwrap_or(u64::MAX),
+            findings: report
+                .problems
+                .iter()
+                .map(|problem| ActivityFinding {
+                    seq: problem.seq,
+                    kind: serde_json::to_value(problem.kind)
+                        .ok()
+                        .and_then(|kind| kind.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    text: problem.to_string(),
+                })
+                .collect(),
         })
     }
 
@@ -1377,6 +1446,36 @@ pub(crate) fn staff_member() -> String {
         .unwrap_or_else(|| "staff".to_owned())
 }
 
+/// The staff member a decision is recorded under: the name given, else the OS account.
+pub(crate) fn actor_named(staff: &str) -> Actor {
+    let staff = staff.trim();
+    Actor::Staff(if staff.is_empty() {
+        staff_member()
+    } else {
+        staff.to_owned()
+    })
+}
+
+/// A staff member's decision about a draft, for the audit log.
+pub(crate) fn decision(
+    draft: DraftId,
+    staff: &str,
+    action: &str,
+    provider: Provider,
+    facts: serde_json::Value,
+) -> AuditRecord {
+    AuditRecord {
+        draft_id: Some(draft),
+        actor: actor_named(staff),
+        action: action.to_owned(),
+        provider: Some(provider),
+        endpoint: None,
+        status: None,
+        provider_ids: facts,
+        outcome: AuditOutcome::Success,
+    }
+}
+
 fn to_value<T: Serialize>(record: T) -> serde_json::Value {
     serde_json::to_value(record).unwrap_or_default()
 }
@@ -1530,86 +1629,5 @@ pub fn without_blank_rows(draft: &Draft) -> Draft {
     d
 }
 
-/// Test hook for crash tests: `BRANCHDESK_FAILPOINT=<point>[@N]` aborts the process the Nth
-/// time (default the first) the runner reaches `<point>`:
-///
-/// - `before_send`: just before the step's request leaves (its `sent` mark may not be on
-///   disk yet);
-/// - `during_send`: the request is on its way (aborts 50 ms into it, or as its answer
-///   arrives if that is sooner, before anything is recorded);
-/// - `after_provider_2xx`: the provider accepted the step, the vault does not know yet.
-///
-/// Always compiled in, so the binaries under test are the ones shipped; without the variable
-/// each check is one load of a value read once per process.
-pub mod failpoint {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    use std::sync::OnceLock;
-    use std::time::Duration;
-
-    pub const ENV: &str = "BRANCHDESK_FAILPOINT";
-
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Point {
-        BeforeSend,
-        DuringSend,
-        AfterProvider2xx,
-    }
-
-    struct Armed {
-        point: Point,
-        nth: u32,
-        reached: AtomicU32,
-    }
-
-    fn armed_point() -> Option<&'static Armed> {
-        static ARMED: OnceLock<Option<Armed>> = OnceLock::new();
-        ARMED
-            .get_or_init(|| {
-                let value = std::env::var(ENV).ok()?;
-                let (name, nth) = match value.split_once('@') {
-                    Some((name, nth)) => (name, nth.trim().parse().ok()?),
-                    None => (value.as_str(), 1),
-                };
-                let point = match name.trim() {
-                    "before_send" => Point::BeforeSend,
-                    "during_send" => Point::DuringSend,
-                    "after_provider_2xx" => Point::AfterProvider2xx,
-                    _ => return None,
-                };
-                Some(Armed {
-                    point,
-                    nth,
-                    reached: AtomicU32::new(0),
-                })
-            })
-            .as_ref()
-    }
-
-    pub fn armed(point: Point) -> bool {
-        armed_point().is_some_and(|a| a.point == point)
-    }
-
-    /// Aborts if `point` is armed and this is its Nth arrival. An abort, not a panic or an
-    /// exit: nothing unwinds, no destructor or buffered write runs, as in a power cut.
-    pub fn hit(point: Point) {
-        if let Some(armed) = armed_point().filter(|a| a.point == point) {
-            if armed.reached.fetch_add(1, Ordering::SeqCst) + 1 == armed.nth {
-                eprintln!("failpoint {point:?} reached: aborting");
-                std::process::abort();
-            }
-        }
-    }
-
-    /// Runs `request` and, on the armed arrival, aborts while it is in flight.
-    pub async fn during<T>(request: impl std::future::Future<Output = T>) -> T {
-        let Some(armed) = armed_point() else {
-            return request.await;
-        };
-        if armed.reached.fetch_add(1, Ordering::SeqCst) + 1 != armed.nth {
-            return request.await;
-        }
-        let _ = tokio::time::timeout(Duration::from_millis(50), request).await;
-        eprintln!("failpoint DuringSend reached: aborting");
-        std::process::abort();
-    }
-}
+// The crash-test hook lives in its own module, compiled in only for tests.
+pub use crate::failpoint;

@@ -30,7 +30,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::desk::{draft_id, staff_member, today, StepProblem, Submission};
+use crate::desk::{decision, draft_id, staff_member, today, StepProblem, Submission};
 use crate::plan::StepKind;
 use crate::{Desk, Error, Result};
 
@@ -451,27 +451,18 @@ impl Desk {
             }
             tos_policies_url = found.tos_policies_url;
         }
-        let staff = staff.trim();
-        let actor = if staff.is_empty() {
-            staff_member()
-        } else {
-            staff.to_owned()
-        };
-        self.vault().append_audit(&AuditRecord {
-            draft_id: Some(draft),
-            actor: Actor::Staff(actor),
-            action: CUSTOMER_CHECKED.to_owned(),
-            provider: Some(Provider::Fin),
-            endpoint: None,
-            status: None,
-            provider_ids: serde_json::json!({
+        self.vault().append_audit(&decision(
+            draft,
+            staff,
+            CUSTOMER_CHECKED,
+            Provider::Fin,
+            serde_json::json!({
                 "reference": reference,
                 "created": customer_id.is_some(),
                 "customerId": customer_id,
                 "tosPoliciesUrl": tos_policies_url,
             }),
-            outcome: AuditOutcome::Success,
-        })?;
+        ))?;
         let stored = self.get_draft(id)?;
         self.submit(id, &stored.draft)
     }
@@ -565,11 +556,20 @@ impl Desk {
         let Some(url) = tos_url_of(&plan.steps) else {
             return Ok(None);
         };
+        // Checked before it is drawn: a refused link never reaches a QR code or a browser.
+        let url = self.checked_terms_url(&url)?;
         Ok(Some(Terms {
-            qr: terms_qr(&url)?,
-            url,
+            qr: terms_qr(url.as_str())?,
+            url: url.to_string(),
             accepted: self.terms_confirmation(draft)?.is_some(),
         }))
+    }
+
+    /// A terms link judged against the Fin.com connection in use
+    /// ([`crate::terms_link::checked_terms_url`]); the shell asks again just before it opens
+    /// one.
+    pub fn checked_terms_url(&self, url: &str) -> Result<url::Url> {
+        crate::terms_link::checked_terms_url(url, self.fin.client()?.base_url())
     }
 
     /// The attach's own rules (which scans each document needs, the licence's state, …)
@@ -676,7 +676,10 @@ impl Desk {
             .any(|s| s.kind.starts_with("fin.attach") && s.status == StepStatus::Done);
         Ok(Some(FinOutcome {
             customer_id: customer,
-            tos_url: tos_url_of(&plan.steps),
+            // Only a link that may be shown: a refused one is explained by `terms`.
+            tos_url: tos_url_of(&plan.steps)
+                .and_then(|url| self.checked_terms_url(&url).ok())
+                .map(String::from),
             terms_accepted: self.terms_confirmation(draft)?.is_some(),
             // A decision is kept in the draft's state; until then, what the plan knows.
             status: match state {

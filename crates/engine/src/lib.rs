@@ -7,16 +7,22 @@ pub mod compliance;
 pub mod connectivity;
 pub mod cos_recovery;
 pub mod desk;
+mod draft_copy;
+pub mod drafts_lifecycle;
+pub mod failpoint;
 pub mod fin;
+pub mod logging;
 pub mod plan;
+pub mod scan_path;
 pub mod scanner;
 pub mod scans;
 pub mod setup;
+pub mod terms_link;
 pub mod training;
 pub mod workstation;
 
 mod error;
 
 pub use desk::Desk;
-pub use error::{Error, Result};
+pub use error::{Error, LogForm, Result};
 pub use workstation::{cos_client, http_client, CosConnection, CosOutcome, Environment};

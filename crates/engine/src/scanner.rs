@@ -103,10 +103,14 @@ impl ScannerFolder {
     }
 
     /// The path of a file in the tray, or `NotFound` for any name that is not one of the
-    /// folder's current files (a stale tray, or a name with a path in it).
+    /// folder's current files (a stale tray, or a name with a path in it). A file swapped
+    /// since the tray was read for a pipe, a device, a folder or a link out of the folder
+    /// is refused ([`crate::scan_path::checked_scan_path`]).
     pub fn path_of(&self, name: &str) -> Result<PathBuf> {
         if self.files().iter().any(|f| f.name == name) {
-            Ok(self.dir.join(name))
+            let path = self.dir.join(name);
+            crate::scan_path::checked_scan_path(&path, Some(&self.dir))?;
+            Ok(path)
         } else {
             Err(Error::NotFound)
         }
@@ -123,6 +127,9 @@ pub fn assign(
     path: &Path,
     on_preview: &mut dyn FnMut(crate::scans::ScanPreview),
 ) -> Result<AssignedScan> {
+    // Checked again against its own folder, nearer the read: the file may have been swapped
+    // for a link out of the folder since the tray listed it.
+    crate::scan_path::checked_scan_path(path, path.parent())?;
     let scans = desk.attach_scan_with(draft, slot, path, on_preview)?;
     let removed = std::fs::remove_file(path).is_ok();
     if !removed {

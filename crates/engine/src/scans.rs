@@ -36,11 +36,20 @@ pub fn check_config(provider: ProviderChoice) -> CheckConfig {
     }
 }
 
+/// The longest reason staff may give for keeping a scan despite its warnings: a few
+/// sentences. It goes into the draft and the audit log, so it is bounded.
+pub const MAX_OVERRIDE_REASON_CHARS: usize = 500;
+
 /// A scan whose checks warned and that staff have not kept with a reason: it would likely
-/// come back from the provider, so it is held here first.
+/// come back from the provider, so it is held here first. A reason over
+/// [`MAX_OVERRIDE_REASON_CHARS`] is an issue on its own field.
 pub fn unresolved_warnings(
     draft: &branchdesk_domain::draft::Draft,
 ) -> Vec<branchdesk_domain::validate::Issue> {
+    let too_long = draft
+        .scans
+        .iter()
+        .filter_map(|s| reason_too_long(&s.slot, &s.override_reason));
     draft
         .scans
         .iter()
@@ -54,7 +63,21 @@ pub fn unresolved_warnings(
             ),
             severity: branchdesk_domain::validate::Severity::Error,
         })
+        .chain(too_long)
         .collect()
+}
+
+/// The issue of an override reason longer than [`MAX_OVERRIDE_REASON_CHARS`], on its field.
+fn reason_too_long(slot: &str, reason: &str) -> Option<branchdesk_domain::validate::Issue> {
+    let length = reason.trim().chars().count();
+    (length > MAX_OVERRIDE_REASON_CHARS).then(|| branchdesk_domain::validate::Issue {
+        field: format!("scans.{slot}.overrideReason"),
+        code: "too_long".into(),
+        message: format!(
+            "Keep the reason to {MAX_OVERRIDE_REASON_CHARS} characters or fewer (this one has {length})."
+        ),
+        severity: branchdesk_domain::validate::Severity::Error,
+    })
 }
 
 /// What the checks found in a scan being attached, and its thumbnail, sent while the
@@ -120,6 +143,8 @@ impl Desk {
         }
         let id = draft_id(draft)?;
         let provider = self.get_draft(draft)?.draft.provider;
+        // Before anything opens it: a pipe, a device or a folder is refused, a link followed.
+        let opened = crate::scan_path::checked_scan_path(path, None)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -137,7 +162,7 @@ impl Desk {
             });
         };
         let normalised =
-            branchdesk_documents::normalise_with(path, &check_config(provider), &mut preview)
+            branchdesk_documents::normalise_with(&opened, &check_config(provider), &mut preview)
                 .map_err(|e| Error::ScanRefused(e.to_string()))?;
         let attached = self.store_scan(id, slot, file_name, &normalised)?;
         self.replace_slot(draft, slot, Some(attached))
@@ -199,6 +224,9 @@ impl Desk {
                     .into(),
                 severity: branchdesk_domain::validate::Severity::Error,
             }]));
+        }
+        if let Some(issue) = reason_too_long(slot, reason) {
+            return Err(Error::Invalid(vec![issue]));
         }
         let mut record = self.get_draft(draft)?;
         let scan = record

@@ -420,7 +420,21 @@ fn issue(field: &str, message: &str) -> branchdesk_domain::validate::Issue {
     }
 }
 
-/// Checks a connection form and stores it; the secret only in `secrets`.
+/// Refuses ([`Error::QueueBusy`]) while any of `vaults` has submissions queued. A plan is
+/// made for one connection and one environment: changing either under queued work could
+/// send it where it was not meant to go, so the change waits until the queue is empty.
+pub fn ensure_queue_empty(vaults: &[&Vault]) -> Result<()> {
+    for vault in vaults {
+        if !vault.drafts_with_pending_work()?.is_empty() {
+            return Err(Error::QueueBusy);
+        }
+    }
+    Ok(())
+}
+
+/// Checks a connection form and stores it; the secret only in `secrets`. Refused while
+/// work is queued, before anything is written ([`ensure_queue_empty`]), unless it only
+/// gives back the missing secret of the connection the work is for.
 pub fn add_connection(
     vault: &Vault,
     secrets: &dyn SecretStore,
@@ -495,6 +509,7 @@ pub fn add_connection(
     };
     // One connection per provider: a new one replaces the old, secret included.
     let previous = vault.connection_for(provider)?;
+    ensure_connection_may_change(vault, secrets, &new)?;
     let added = vault.add_connection(
         &new,
         &branchdesk_vault::Sensitive::new(input.secret.trim().to_owned()),
@@ -504,6 +519,48 @@ pub fn add_connection(
         vault.remove_connection(previous.id, secrets)?;
     }
     Ok(ConnectionView::from(&added))
+}
+
+/// Refuses to store `new` while work is queued ([`Error::QueueBusy`]): queued plans were
+/// made for the connection they would lose. The one change allowed then is giving back the
+/// missing secret of the very connection the work is for (after a restore, which carries
+/// no secrets): queued work still goes exactly where it was planned to.
+pub fn ensure_connection_may_change(
+    vault: &Vault,
+    secrets: &dyn SecretStore,
+    new: &branchdesk_vault::NewConnection,
+) -> Result<()> {
+    let restoring_secret = match vault.connection_for(new.provider)? {
+        Some(stored) => same_destination(&stored, new) && stored.secret(secrets)?.is_none(),
+        None => false,
+    };
+    if restoring_secret {
+        return Ok(());
+    }
+    ensure_queue_empty(&[vault])
+}
+
+/// Whether `new` points where `stored` does, with the same identity and settings.
+fn same_destination(stored: &Connection, new: &branchdesk_vault::NewConnection) -> bool {
+    stored.provider == new.provider
+        && stored.environment == new.environment
+        && stored.base_url == new.base_url
+        && stored.auth_url == new.auth_url
+        && stored.client_id == new.client_id
+        && stored.partner_id == new.partner_id
+        && stored.hawk_id == new.hawk_id
+        && stored.fin_selfie_required == new.fin_selfie_required
+}
+
+/// Removes a connection and its secret; `false` when there was none. Refused while work is
+/// queued, before anything is removed ([`ensure_queue_empty`]).
+pub fn remove_connection(
+    vault: &Vault,
+    secrets: &dyn SecretStore,
+    id: branchdesk_vault::ConnectionId,
+) -> Result<bool> {
+    ensure_queue_empty(&[vault])?;
+    Ok(vault.remove_connection(id, secrets)?)
 }
 
 /// Asks the provider for a token with the stored credentials and says plainly how it went.

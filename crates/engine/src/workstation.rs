@@ -76,17 +76,17 @@ pub fn cos_client(http: reqwest::Client, connection: &CosConnection) -> Result<C
             client_secret: connection.client_secret.clone(),
             audience: AUDIENCE.to_owned(),
             retry: RetryPolicy::default(),
+            timeouts: Default::default(),
         },
     )?)
 }
 
-/// One HTTP client for the whole app: it pools connections and TLS sessions.
+/// One HTTP client for the whole app: it pools connections and TLS sessions. Built by the
+/// api crate, so it follows no redirect (a 307 would resend a customer's data or a client
+/// secret to another host) and has a connect timeout but no overall one: each provider
+/// request sets its own total, an upload's by its size.
 pub fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(60))
-        .user_agent(concat!("Branchdesk/", env!("CARGO_PKG_VERSION")))
-        .build()
+    branchdesk_api::http_client(&branchdesk_api::Timeouts::default())
         .map_err(|e| Error::Encode(format!("HTTP client: {e}")))
 }
 

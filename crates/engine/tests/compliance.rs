@@ -45,6 +45,7 @@ fn desk(dir: &std::path::Path, secrets: &MemoryStore, sandbox: &Sandbox) -> Desk
                 max_delay: Duration::from_millis(20),
                 max_attempts: 2,
             },
+            timeouts: Default::default(),
         },
     )
     .unwrap();

@@ -14,7 +14,7 @@ use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_engine::cos_recovery::{client_identifier_for, CUSTOMER_CHECKED};
 use branchdesk_engine::desk::template;
 use branchdesk_engine::{Desk, Error};
-use branchdesk_vault::{AuditFilter, StepStatus};
+use branchdesk_vault::AuditFilter;
 use common::{id, World};
 use serde_json::{json, Value};
 
@@ -63,19 +63,20 @@ async fn cos_customers(world: &World) -> (u64, u64) {
     )
 }
 
-/// A COS draft submitted, its create answered 200 with an HTML page (the sandbox made the
-/// customer): the runner has parked it.
+/// A COS draft submitted, its create answered 200 with an HTML page every time (the sandbox
+/// made the customer on the first): the client resent it under its key as often as it
+/// retries, never got a readable answer, and the runner has parked it.
 async fn garbled_create(world: &World, desk: &Desk, tax_id: &str) -> String {
     world
         .faults(json!([{
             "endpoint": "POST /core/v1/cm/customers",
-            "kind": "garbled_2xx",
-            "times": 1
+            "kind": "garbled_2xx"
         }]))
         .await;
     let record = desk.create_draft(PartyKind::Person).unwrap();
     desk.submit(&record.id, &peter(tax_id)).unwrap();
-    assert!(desk.run_draft(id(&record.id)).await.is_err());
+    // Recorded, not returned: the runner's result says only that the draft was handled.
+    desk.run_draft(id(&record.id)).await.ok();
     world.faults(json!([])).await;
     record.id
 }
@@ -159,6 +160,29 @@ async fn an_unreadable_cos_create_waits_for_a_person_and_goes_on_from_the_custom
     );
 }
 
+/// One unreadable answer is not yet a question for a person: the client resends the create
+/// under its key, and COS answers with the customer it made.
+#[tokio::test]
+async fn a_single_unreadable_cos_create_answer_is_settled_by_resending_under_its_key() {
+    let world = World::new().await;
+    let desk = world.desk();
+    world
+        .faults(json!([{
+            "endpoint": "POST /core/v1/cm/customers",
+            "kind": "truncated_2xx",
+            "times": 1
+        }]))
+        .await;
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&record.id, &peter("119-98-8776")).unwrap();
+    desk.run_draft(id(&record.id)).await.unwrap();
+    assert_eq!(
+        desk.submission_status(&record.id).await.unwrap().state,
+        "submitted"
+    );
+    assert_eq!(cos_customers(&world).await, (1, 0));
+}
+
 #[tokio::test]
 async fn a_create_said_not_created_is_sent_again_under_its_own_key() {
     let world = World::new().await;
@@ -170,6 +194,7 @@ async fn a_create_said_not_created_is_sent_again_under_its_own_key() {
 
     // Staff did not find it (they looked in the wrong place: COS did make it). Sent again
     // within COS's key retention, under the same key, COS answers with the customer it made.
+    let replays = world.stats().await["idempotent_replays"].as_u64().unwrap();
     desk.resolve_unknown_cos_customer(&draft, None, "Dana Reyes")
         .await
         .unwrap();
@@ -182,7 +207,7 @@ async fn a_create_said_not_created_is_sent_again_under_its_own_key() {
     );
     assert_eq!(cos_customers(&world).await, (1, 0));
     let stats = world.stats().await;
-    assert_eq!(stats["idempotent_replays"], 1, "{stats}");
+    assert_eq!(stats["idempotent_replays"], replays + 1, "{stats}");
 
     // Nothing left to resolve now.
     assert!(matches!(
@@ -220,41 +245,10 @@ async fn every_cos_create_carries_a_client_identifier_unique_to_its_draft() {
     assert_eq!(bodies[1].1, "branch-7-000123", "staff's own is kept");
 }
 
-#[tokio::test]
-async fn of_two_runners_on_one_outbox_only_one_sends_each_fin_create() {
-    let world = World::new().await;
-    let desk = world.desk();
-    let mut drafts = Vec::new();
-    for n in 0..6 {
-        let (draft, body) = world.licence_draft(&desk, &format!("Runner{n}"));
-        desk.submit(&draft, &body).unwrap();
-        drafts.push(id(&draft));
-    }
-    drop(desk);
-    // Two desks on the same data folder, as two runners in one process would be, started
-    // together on the same pending creates.
-    let (first, second) = (Arc::new(world.desk()), Arc::new(world.desk()));
-    let run = |desk: Arc<Desk>, drafts: Vec<_>| async move {
-        desk.run_drafts(futures::stream::iter(drafts), 6).await
-    };
-    let (a, b) = tokio::join!(
-        run(Arc::clone(&first), drafts.clone()),
-        run(Arc::clone(&second), drafts.clone())
-    );
-    for (draft, result) in a.into_iter().chain(b) {
-        assert!(result.is_ok(), "{draft}: {result:?}");
-    }
-    // Six customers, six creates: the drafts share a tax id, so the sandbox's duplicate
-    // count says nothing here.
-    assert_eq!(world.fin_customers().await.0, 6);
-    assert_eq!(world.successes("/v2/customers/individual").await, 6);
-    for draft in &drafts {
-        let create = &first.vault().latest_plan(*draft).unwrap().unwrap().steps[0];
-        assert_eq!(create.status, StepStatus::Done);
-        assert_eq!(create.attempts, 1, "claimed once");
-    }
-}
-
+/// Two runs of one draft at once (the app's runner and a command) send its steps once.
+/// Two processes are kept apart by the data folder's lock (the CLI keyring test
+/// `two_submits_on_one_data_folder_send_each_create_once`), and two runners that read the
+/// same step by its claim (vault `a_step_claimed_by_another_runner_is_not_claimed_again`).
 #[tokio::test]
 async fn one_run_of_a_draft_at_a_time_in_one_desk() {
     let world = World::new().await;

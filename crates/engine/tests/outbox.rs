@@ -55,6 +55,7 @@ impl World {
                     max_delay: Duration::from_millis(20),
                     max_attempts: 3,
                 },
+                timeouts: Default::default(),
             },
         )
         .unwrap();

@@ -3,38 +3,13 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
+mod common;
 
-use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
-use branchdesk_api::RetryPolicy;
+use common::offline::desk;
+
 use branchdesk_domain::draft::PartyKind;
-use branchdesk_domain::Sensitive;
-use branchdesk_engine::{Desk, Environment, Error};
-use branchdesk_vault::{DraftId, MemoryStore, Vault};
-
-fn desk(dir: &std::path::Path, secrets: &MemoryStore) -> Desk {
-    let vault = Arc::new(Vault::open(dir, secrets).unwrap());
-    // No request is made in these tests: the client only has to exist.
-    let cos = CosClient::new(
-        reqwest::Client::new(),
-        CosConfig {
-            base_url: "http://127.0.0.1:9".into(),
-            token_url: "http://127.0.0.1:9/connect/token".into(),
-            client_id: "x".into(),
-            client_secret: Sensitive::new("y".into()),
-            audience: AUDIENCE.into(),
-            retry: RetryPolicy::default(),
-        },
-    )
-    .unwrap();
-    Desk::new(
-        vault,
-        cos,
-        String::new(),
-        Environment::Training,
-        "http://127.0.0.1:9".into(),
-    )
-}
+use branchdesk_engine::Error;
+use branchdesk_vault::{DraftId, MemoryStore};
 
 /// A card-sized picture with sharp edges, or the same blurred flat.
 fn picture(path: &std::path::Path, sharp: bool) {

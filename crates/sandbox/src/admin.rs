@@ -24,6 +24,22 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/_sandbox/fin/customers/{customer_id}",
             put(mark_fin_customer),
         )
+        .route("/_sandbox/fin/tos", put(put_fin_tos))
+}
+
+/// Moves Fin.com's terms links to another base (any text, hostile ones included: the point
+/// is to see a client refuse them), or back to the sandbox with `null`.
+async fn put_fin_tos(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let base = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(fields)) => match fields.get("base_url") {
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(Value::Null) => None,
+            _ => return bad_request("expected {\"base_url\": \"…\"} or {\"base_url\": null}"),
+        },
+        _ => return bad_request("expected a JSON object with base_url"),
+    };
+    app.set_tos_base_url(base);
+    util::json(StatusCode::OK, json!({ "base_url": app.tos_base_url() }))
 }
 
 async fn stats(State(app): State<Arc<App>>) -> Response {

@@ -47,6 +47,16 @@ pub struct FaultRule {
     /// Pause between chunks for `slow_body` (default 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk_delay_ms: Option<u64>,
+    /// Where a `redirect` points (required for it), e.g. `"http://127.0.0.1:9/x"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Length of a `huge_body` answer (default 1 GiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// Whether a `huge_body` answer declares its length (default true); without it the
+    /// body comes chunked and a client finds out only by reading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_length: Option<bool>,
 }
 
 fn default_rate() -> f64 {
@@ -74,7 +84,22 @@ pub enum FaultKind {
     Stall,
     /// Send the answer in small chunks with pauses.
     SlowBody,
+    /// Apply the request, then answer 2xx with an HTML page (`text/html`) instead of JSON,
+    /// as a proxy's error or login page would.
+    #[serde(rename = "garbled_2xx")]
+    Garbled2xx,
+    /// Apply the request, then answer 2xx with the JSON cut short: its `Content-Length`
+    /// matches what is sent, so the framing is right and only the JSON is incomplete.
+    #[serde(rename = "truncated_2xx")]
+    Truncated2xx,
+    /// Answer 307 with `Location: location`, without applying the request.
+    Redirect,
+    /// Apply the request, then answer 2xx with a body of `bytes` (default 1 GiB), streamed.
+    HugeBody,
 }
+
+/// `huge_body`'s default length.
+const HUGE_BODY_BYTES: u64 = 1024 * 1024 * 1024;
 
 impl Faults {
     pub fn from_json_str(text: &str) -> Result<Faults> {
@@ -110,6 +135,19 @@ impl Faults {
             }
             if rule.chunk_bytes == Some(0) {
                 return bad("chunk_bytes must be at least 1");
+            }
+            match (rule.kind, &rule.location) {
+                (FaultKind::Redirect, None) => return bad("kind \"redirect\" needs \"location\""),
+                (FaultKind::Redirect, Some(to)) if url::Url::parse(to).is_err() => {
+                    return bad("location must be an absolute URL")
+                }
+                (FaultKind::Redirect, Some(_)) | (_, None) => {}
+                (_, Some(_)) => return bad("\"location\" only goes with kind \"redirect\""),
+            }
+            if rule.kind != FaultKind::HugeBody
+                && (rule.bytes.is_some() || rule.content_length.is_some())
+            {
+                return bad("\"bytes\" and \"content_length\" only go with kind \"huge_body\"");
             }
         }
         Ok(())
@@ -166,6 +204,15 @@ pub(crate) enum Action {
     SlowBody {
         chunk_bytes: usize,
         delay_ms: u64,
+    },
+    Garbled2xx,
+    Truncated2xx,
+    Redirect {
+        location: String,
+    },
+    HugeBody {
+        bytes: u64,
+        content_length: bool,
     },
 }
 
@@ -245,6 +292,15 @@ impl FaultEngine {
                     chunk_bytes: rule.chunk_bytes.unwrap_or(16),
                     delay_ms: rule.chunk_delay_ms.unwrap_or(100),
                 },
+                FaultKind::Garbled2xx => Action::Garbled2xx,
+                FaultKind::Truncated2xx => Action::Truncated2xx,
+                FaultKind::Redirect => Action::Redirect {
+                    location: rule.location.clone().unwrap_or_default(),
+                },
+                FaultKind::HugeBody => Action::HugeBody {
+                    bytes: rule.bytes.unwrap_or(HUGE_BODY_BYTES),
+                    content_length: rule.content_length.unwrap_or(true),
+                },
             };
             self.hits[i] += 1;
             plan.action = Some(action);
@@ -318,5 +374,46 @@ mod tests {
         assert!(Faults::from_json_str(r#"{"rules":[{"kind":"timeout","rate":2}]}"#).is_err());
         assert!(Faults::from_json_str(r#"{"rules":[{"kind":"nope"}]}"#).is_err());
         assert!(Faults::from_json_str(r#"{"rules":[{"kind":"timeout","endpoint":"x"}]}"#).is_err());
+    }
+
+    #[test]
+    fn answer_faults_read_with_their_settings() {
+        let faults = Faults::from_json_str(
+            r#"{"rules":[{"kind":"redirect","location":"http://127.0.0.1:9/x","times":1},
+                {"kind":"huge_body","times":1},
+                {"kind":"huge_body","bytes":10,"content_length":false,"times":1},
+                {"kind":"garbled_2xx","times":1},{"kind":"truncated_2xx"}]}"#,
+        )
+        .unwrap();
+        let mut e = FaultEngine::new(1, faults);
+        let actions: Vec<_> = (0..5).map(|_| e.plan("POST", "/x").action).collect();
+        assert_eq!(
+            actions,
+            vec![
+                Some(Action::Redirect {
+                    location: "http://127.0.0.1:9/x".into()
+                }),
+                Some(Action::HugeBody {
+                    bytes: 1024 * 1024 * 1024,
+                    content_length: true
+                }),
+                Some(Action::HugeBody {
+                    bytes: 10,
+                    content_length: false
+                }),
+                Some(Action::Garbled2xx),
+                Some(Action::Truncated2xx),
+            ]
+        );
+        assert!(Faults::from_json_str(r#"{"rules":[{"kind":"redirect"}]}"#).is_err());
+        assert!(
+            Faults::from_json_str(r#"{"rules":[{"kind":"redirect","location":"not a url"}]}"#)
+                .is_err()
+        );
+        assert!(
+            Faults::from_json_str(r#"{"rules":[{"kind":"timeout","location":"http://x/"}]}"#)
+                .is_err()
+        );
+        assert!(Faults::from_json_str(r#"{"rules":[{"kind":"timeout","bytes":3}]}"#).is_err());
     }
 }

@@ -475,7 +475,7 @@ fn check_individual(body: &Value) -> FieldErrors {
 fn tos_url(app: &App, customer_id: &str, value: &str) -> String {
     format!(
         "{}/orchestration-customer-tos?customer_id={customer_id}&tos_policies_value={value}",
-        app.base_url()
+        app.tos_base_url()
     )
 }
 

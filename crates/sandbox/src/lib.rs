@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod admin;
+mod answers;
 mod bvnk;
 mod cos;
 mod countries;

@@ -148,6 +148,10 @@ async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
             Action::FailAfterCommit => "fail_after_commit".into(),
             Action::Stall { .. } => "stall".into(),
             Action::SlowBody { .. } => "slow_body".into(),
+            Action::Garbled2xx => "garbled_2xx".into(),
+            Action::Truncated2xx => "truncated_2xx".into(),
+            Action::Redirect { .. } => "redirect".into(),
+            Action::HugeBody { .. } => "huge_body".into(),
         };
         *app.store().stats.faults_injected.entry(name).or_default() += 1;
     }
@@ -178,6 +182,14 @@ async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
             }
             (r, status.to_string())
         }
+        (Some(Action::Redirect { location }), Some(_), _) => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+            if let Ok(to) = HeaderValue::from_str(&location) {
+                r.headers_mut().insert(header::LOCATION, to);
+            }
+            (r, "307".to_string())
+        }
         (Some(Action::ResetRequest), _, Some(kill)) => {
             // Read what the client sent so the reset happens mid-exchange, not at connect.
             let _ = axum::body::to_bytes(req.into_body(), BODY_LIMIT * 16).await;
@@ -206,6 +218,27 @@ async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
                     }),
                     _,
                 ) => (slow_body(response, chunk_bytes, delay_ms).await, status),
+                (Some(Action::Garbled2xx), _) => {
+                    let r = crate::answers::garbled(response);
+                    let status = r.status().as_u16().to_string();
+                    (r, status)
+                }
+                (Some(Action::Truncated2xx), _) => {
+                    let r = crate::answers::truncated(response).await;
+                    let status = r.status().as_u16().to_string();
+                    (r, status)
+                }
+                (
+                    Some(Action::HugeBody {
+                        bytes,
+                        content_length,
+                    }),
+                    _,
+                ) => {
+                    let r = crate::answers::huge(response, bytes, content_length);
+                    let status = r.status().as_u16().to_string();
+                    (r, status)
+                }
                 _ => (response, status),
             }
         }

@@ -141,6 +141,9 @@ pub(crate) struct App {
     pub rng: Mutex<ChaCha8Rng>,
     db: Option<Mutex<rusqlite::Connection>>,
     in_flight: Mutex<std::collections::HashSet<String>>,
+    /// Where Fin.com terms links point, when a test has moved them off the sandbox (to see a
+    /// client refuse a foreign link); `None`: the sandbox itself.
+    tos_base: Mutex<Option<String>>,
 }
 
 fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -185,6 +188,7 @@ impl App {
             rng: Mutex::new(rng),
             db,
             in_flight: Mutex::new(Default::default()),
+            tos_base: Mutex::new(None),
         })
     }
 
@@ -207,6 +211,17 @@ impl App {
 
     pub(crate) fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The start of Fin.com terms links: the sandbox's own URL unless overridden.
+    pub(crate) fn tos_base_url(&self) -> String {
+        relock(&self.tos_base)
+            .clone()
+            .unwrap_or_else(|| self.base_url())
+    }
+
+    pub(crate) fn set_tos_base_url(&self, base: Option<String>) {
+        *relock(&self.tos_base) = base;
     }
 
     /// Writes the whole store to SQLite when a database is configured.

@@ -307,3 +307,80 @@ async fn a_retry_racing_the_original_gets_409_then_the_replay() {
     assert!(res.headers().contains_key("original-request-id"));
     assert_eq!(cos_count(&sb).await, 1);
 }
+
+/// Answers that pretend success: each applies the create once, and says so wrongly.
+#[tokio::test]
+async fn garbled_truncated_and_huge_successes_apply_the_request() {
+    let sb = start().await;
+    let token = cos_token(&sb).await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    set_faults(
+        &sb,
+        json!({"rules": [{"endpoint": CREATE, "kind": "garbled_2xx", "times": 1}]}),
+    )
+    .await;
+    let res = create_req(&sb, &token).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(res.text().await.unwrap().contains("<html>"));
+    assert_eq!(cos_count(&sb).await, 1);
+
+    set_faults(
+        &sb,
+        json!({"rules": [{"endpoint": CREATE, "kind": "truncated_2xx", "times": 1}]}),
+    )
+    .await;
+    let res = create_req(&sb, &token).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let declared = res.content_length().unwrap();
+    let body = res.bytes().await.unwrap();
+    // Framed right, incomplete as JSON.
+    assert_eq!(body.len() as u64, declared);
+    assert!(body.starts_with(b"{"));
+    assert!(serde_json::from_slice::<Value>(&body).unwrap_err().is_eof());
+    assert_eq!(cos_count(&sb).await, 2);
+
+    for declared in [true, false] {
+        set_faults(
+            &sb,
+            json!({"rules": [{"endpoint": CREATE, "kind": "huge_body", "times": 1,
+                              "bytes": 3_000_000, "content_length": declared}]}),
+        )
+        .await;
+        let res = create_req(&sb, &token).send().await.unwrap();
+        assert_eq!(res.status(), 201);
+        assert_eq!(res.content_length().is_some(), declared);
+        let body = res.bytes().await.unwrap();
+        assert_eq!(body.len(), 3_000_000);
+        assert!(body.starts_with(br#"{"data":"xxx"#));
+    }
+    assert_eq!(cos_count(&sb).await, 4);
+
+    // A redirect applies nothing and points where the rule says.
+    set_faults(
+        &sb,
+        json!({"rules": [{"endpoint": CREATE, "kind": "redirect", "location": "http://127.0.0.1:9/x"}]}),
+    )
+    .await;
+    let res = no_redirects
+        .post(format!("{}/core/v1/cm/customers", sb.url()))
+        .bearer_auth(&token)
+        .json(&fixture("cos_personal.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 307);
+    assert_eq!(res.headers()["location"], "http://127.0.0.1:9/x");
+    assert_eq!(cos_count(&sb).await, 4);
+    let injected = &stats(&sb).await["faults_injected"];
+    for name in ["garbled_2xx", "truncated_2xx", "huge_body", "redirect"] {
+        assert!(injected[name].as_u64().unwrap() >= 1, "{name}: {injected}");
+    }
+}

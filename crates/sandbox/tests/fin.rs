@@ -1041,3 +1041,36 @@ async fn default_upload_limit_is_ten_megabytes() {
         .await;
     assert_eq!(s, 413);
 }
+
+#[tokio::test]
+async fn terms_links_can_be_moved_off_the_sandbox_and_back() {
+    let fin = Fin::new().await;
+    let admin = fin.url("/_sandbox/fin/tos");
+    let (s, _) = send(client().put(&admin).json(&json!({"base_url": 7}))).await;
+    assert_eq!(s, 400);
+    let (s, body) = send(
+        client()
+            .put(&admin)
+            .json(&json!({"base_url": "https://api.fin.com@evil.example"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+
+    let (s, created) = fin.create(&fixture("fin_individual.json")).await;
+    assert_eq!(s, 200, "{created}");
+    let link = created["data"]["tos_policies_url"].as_str().unwrap();
+    assert!(
+        link.starts_with("https://api.fin.com@evil.example/orchestration-customer-tos?"),
+        "{link}"
+    );
+    let id = created["data"]["customer_id"].as_str().unwrap();
+    assert_eq!(fin.status(id).await["tos_policies_url"], link);
+
+    let (s, _) = send(client().put(&admin).json(&json!({"base_url": null}))).await;
+    assert_eq!(s, 200);
+    let own = fin.status(id).await["tos_policies_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(own.starts_with(&fin.sb.url()), "{own}");
+}

@@ -1,7 +1,10 @@
 //! The audit log: who did what to which draft at which provider, and how it ended. Entries
-//! are append-only and hash-chained so [`Vault::verify_audit`] can show that none was
-//! altered, inserted or removed. No PII goes in: drafts are named by id, people by
-//! nothing, and providers' answers only by their opaque ids.
+//! are append-only and chained with a keyed hash (HMAC-SHA256, its key in the OS keyring)
+//! so [`Vault::verify_audit`] can show that none was altered, inserted or removed, and the
+//! chain's head is anchored in the keyring too (see `audit_anchor`) so that entries cut off
+//! the end, or the whole file rolled back to an older copy, show as well. No PII goes in:
+//! drafts are named by id, people by nothing, and providers' answers only by their opaque
+//! ids.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -12,7 +15,8 @@ use crate::keys::encode_hex;
 use crate::types::{column, time_column, timestamp};
 use crate::{AuditOutcome, DraftId, Error, Provider, Result, Vault};
 
-const GENESIS: [u8; 32] = [0; 32];
+pub(crate) const GENESIS: [u8; 32] = [0; 32];
+/// Entries written before the log was keyed: plain SHA-256 over this and the entry.
 const DOMAIN: &[u8] = b"branchdesk-audit-v1";
 
 /// Who acted: a member of staff by name, or Branchdesk itself (retries, resumes).
@@ -121,6 +125,18 @@ pub enum AuditProblemKind {
     /// The last entry is not the one last appended: entries were cut off the end or added
     /// outside the vault. `seq` is the last entry present (0 for none).
     HeadMismatch,
+    /// The keyring holds no anchor for this log, or one that does not fit it (another
+    /// vault's, or its keyed part starts elsewhere), so cuts at the end cannot be ruled
+    /// out. `seq` is the last entry present.
+    Unanchored,
+    /// The keyring's anchor names an entry that is no longer there: entries were cut off
+    /// the end, or the database was rolled back to an older copy. `seq` is the anchored
+    /// entry.
+    Truncated,
+    /// The entry the keyring anchors is there but is not the one anchored: the database
+    /// was replaced by an older or another copy and written to since. `seq` is the
+    /// anchored entry.
+    RolledBack,
 }
 
 impl std::fmt::Display for AuditProblem {
@@ -130,37 +146,48 @@ impl std::fmt::Display for AuditProblem {
             AuditProblemKind::ChainBroken => "does not follow the entry before it",
             AuditProblemKind::Missing => "comes after missing entries",
             AuditProblemKind::HeadMismatch => "is not the last entry written",
+            AuditProblemKind::Unanchored => {
+                "ends a log whose anchor in the keyring is missing or belongs to another \
+                 log, so entries cut off the end would go unnoticed"
+            }
+            AuditProblemKind::Truncated => {
+                "was anchored in the keyring but is gone: entries were cut off the end of \
+                 the log, or the database was rolled back to an older copy"
+            }
+            AuditProblemKind::RolledBack => {
+                "is not the entry anchored in the keyring: the database was replaced by an \
+                 older or another copy"
+            }
         };
         write!(f, "audit entry {} {what}", self.seq)
     }
 }
 
 /// The columns as stored, hashed exactly as they are so verifying never depends on parsing.
-struct RawEntry {
-    seq: i64,
-    at: String,
-    draft_id: Option<String>,
-    actor: String,
-    action: String,
-    provider: Option<String>,
-    endpoint: Option<String>,
-    status: Option<i64>,
-    provider_ids: String,
-    outcome: String,
+pub(crate) struct RawEntry {
+    pub(crate) seq: i64,
+    pub(crate) at: String,
+    pub(crate) draft_id: Option<String>,
+    pub(crate) actor: String,
+    pub(crate) action: String,
+    pub(crate) provider: Option<String>,
+    pub(crate) endpoint: Option<String>,
+    pub(crate) status: Option<i64>,
+    pub(crate) provider_ids: String,
+    pub(crate) outcome: String,
 }
 
 impl RawEntry {
-    fn chain_hash(&self, prev: &[u8]) -> [u8; 32] {
-        let mut hasher = Sha256::new();
-        hasher.update(DOMAIN);
-        hasher.update(prev);
+    /// What an entry's hash covers: its predecessor's hash and its own columns.
+    pub(crate) fn message(&self, prev: &[u8]) -> Vec<u8> {
+        let mut out = prev.to_vec();
         // Length-prefixed and tagged, so no two different entries encode alike.
         let mut field = |value: Option<&[u8]>| match value {
-            None => hasher.update([0u8]),
+            None => out.push(0u8),
             Some(bytes) => {
-                hasher.update([1u8]);
-                hasher.update((bytes.len() as u64).to_be_bytes());
-                hasher.update(bytes);
+                out.push(1u8);
+                out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+                out.extend_from_slice(bytes);
             }
         };
         let status = self.status.map(|s| s.to_string());
@@ -174,14 +201,23 @@ impl RawEntry {
         field(status.as_deref().map(str::as_bytes));
         field(Some(self.provider_ids.as_bytes()));
         field(Some(self.outcome.as_bytes()));
+        out
+    }
+
+    /// The unkeyed hash of entries written before the log had a key.
+    pub(crate) fn unkeyed_hash(&self, prev: &[u8]) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(DOMAIN);
+        hasher.update(self.message(prev));
         hasher.finalize().into()
     }
 }
 
-const ENTRY_COLUMNS: &str = "seq, at, draft_id, actor, action, provider, endpoint, status,
+pub(crate) const ENTRY_COLUMNS: &str =
+    "seq, at, draft_id, actor, action, provider, endpoint, status,
      provider_ids, outcome, prev_hash, hash";
 
-fn raw_from_row(row: &Row<'_>) -> rusqlite::Result<(RawEntry, Vec<u8>, Vec<u8>)> {
+pub(crate) fn raw_from_row(row: &Row<'_>) -> rusqlite::Result<(RawEntry, Vec<u8>, Vec<u8>)> {
     Ok((
         RawEntry {
             seq: row.get(0)?,
@@ -262,7 +298,14 @@ pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEn
         provider_ids: serde_json::to_string(&record.provider_ids)?,
         outcome: record.outcome.as_str().to_owned(),
     };
-    let hash = raw.chain_hash(&prev_hash);
+    // Sealed with the key the vault registered on its connection: a connection without it
+    // (anyone else's) cannot append at all.
+    let hash: Vec<u8> = tx
+        .prepare_cached(&format!(
+            "SELECT {}(?1)",
+            crate::audit_anchor::SEAL_FUNCTION
+        ))?
+        .query_row([raw.message(&prev_hash)], |row| row.get(0))?;
     tx.prepare_cached(&format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"))?
         .execute(params![
             raw.seq,
@@ -276,13 +319,13 @@ pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEn
             raw.provider_ids,
             raw.outcome,
             prev_hash,
-            hash.as_slice(),
+            hash,
         ])?;
     tx.prepare_cached(
         "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     )?
-    .execute(params![raw.seq, hash.as_slice()])?;
+    .execute(params![raw.seq, hash])?;
     let entry = tx
         .prepare_cached(&format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE seq = ?1"
@@ -299,6 +342,7 @@ impl Vault {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let entry = append_in(&tx, record)?;
         tx.commit()?;
+        self.settle_anchor(&conn);
         Ok(entry)
     }
 
@@ -320,40 +364,14 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Re-computes the whole chain. `Err` only when the log cannot be read; a log that reads
-    /// but does not add up is an `Ok` report listing each problem.
+    /// Re-computes the whole chain, and checks it against the anchor in the keyring. `Err`
+    /// only when the log or the keyring cannot be read; a log that reads but does not add up
+    /// is an `Ok` report listing each problem.
     pub fn verify_audit(&self) -> Result<VerifyReport> {
         let conn = self.conn();
-        let mut statement = conn.prepare(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
-        ))?;
-        let mut rows = statement.query([])?;
-        let mut problems = Vec::new();
-        let mut entries = 0u64;
-        let mut expected = 1i64;
-        let mut prev = GENESIS.to_vec();
-        let mut report = |seq: i64, kind| {
-            problems.push(AuditProblem {
-                seq: u64::try_from(seq).unwrap_or(0),
-                kind,
-            })
-        };
-        while let Some(row) = rows.next()? {
-            let (raw, prev_hash, hash) = raw_from_row(row)?;
-            entries += 1;
-            if raw.seq != expected {
-                report(raw.seq, AuditProblemKind::Missing);
-            }
-            if prev_hash != prev {
-                report(raw.seq, AuditProblemKind::ChainBroken);
-            }
-            if raw.chain_hash(&prev_hash).as_slice() != hash.as_slice() {
-                report(raw.seq, AuditProblemKind::Altered);
-            }
-            expected = raw.seq + 1;
-            prev = hash;
-        }
-        let last_seq = expected - 1;
+        let mut checked = check_chain(&conn, self.anchor.keyed_from(), |message| {
+            self.anchor.seal(message)
+        })?;
         let head: Option<(i64, Vec<u8>)> = conn
             .query_row(
                 "SELECT seq, hash FROM audit_head WHERE one = 1",
@@ -362,14 +380,76 @@ impl Vault {
             )
             .optional()?;
         let head_matches = match head {
-            None => entries == 0,
-            Some((seq, hash)) => seq == last_seq && hash == prev,
+            None => checked.entries == 0,
+            Some((seq, hash)) => seq == checked.last_seq && hash == checked.last_hash,
         };
         if !head_matches {
-            report(last_seq, AuditProblemKind::HeadMismatch);
+            checked.problem(checked.last_seq, AuditProblemKind::HeadMismatch);
         }
-        Ok(VerifyReport { entries, problems })
+        if let Some(problem) = self.anchor.check(&conn, checked.last_seq)? {
+            checked.problems.push(problem);
+        }
+        Ok(VerifyReport {
+            entries: checked.entries,
+            problems: checked.problems,
+        })
     }
+}
+
+/// What re-computing the chain found.
+pub(crate) struct Checked {
+    pub(crate) entries: u64,
+    pub(crate) problems: Vec<AuditProblem>,
+    pub(crate) last_seq: i64,
+    pub(crate) last_hash: Vec<u8>,
+}
+
+impl Checked {
+    fn problem(&mut self, seq: i64, kind: AuditProblemKind) {
+        self.problems.push(AuditProblem {
+            seq: u64::try_from(seq).unwrap_or(0),
+            kind,
+        });
+    }
+}
+
+/// Re-computes every entry's hash: unkeyed below `keyed_from`, with `seal` from there on.
+pub(crate) fn check_chain(
+    conn: &Connection,
+    keyed_from: i64,
+    seal: impl Fn(&[u8]) -> [u8; 32],
+) -> Result<Checked> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
+    ))?;
+    let mut rows = statement.query([])?;
+    let mut checked = Checked {
+        entries: 0,
+        problems: Vec::new(),
+        last_seq: 0,
+        last_hash: GENESIS.to_vec(),
+    };
+    while let Some(row) = rows.next()? {
+        let (raw, prev_hash, hash) = raw_from_row(row)?;
+        checked.entries += 1;
+        if raw.seq != checked.last_seq + 1 {
+            checked.problem(raw.seq, AuditProblemKind::Missing);
+        }
+        if prev_hash != checked.last_hash {
+            checked.problem(raw.seq, AuditProblemKind::ChainBroken);
+        }
+        let expected = if raw.seq < keyed_from {
+            raw.unkeyed_hash(&prev_hash)
+        } else {
+            seal(&raw.message(&prev_hash))
+        };
+        if expected.as_slice() != hash.as_slice() {
+            checked.problem(raw.seq, AuditProblemKind::Altered);
+        }
+        checked.last_seq = raw.seq;
+        checked.last_hash = hash;
+    }
+    Ok(checked)
 }
 
 #[cfg(test)]
@@ -505,9 +585,10 @@ mod tests {
     }
 
     #[test]
-    fn an_altered_entry_with_a_recomputed_hash_breaks_the_chain_after_it() {
+    fn an_altered_entry_with_a_recomputed_hash_is_found() {
         let (_dir, vault) = logged();
-        // The forger recomputes entry 3's own hash, but entry 4 still points at the old one.
+        // The forger recomputes entry 3's hash as best they can without the keyring's key,
+        // and entry 4 still points at the old one anyway.
         let (mut raw, prev, _) = vault
             .raw()
             .query_row(
@@ -517,12 +598,18 @@ mod tests {
             )
             .unwrap();
         raw.outcome = "success".into();
-        let forged = encode_hex(&raw.chain_hash(&prev)).to_string();
+        let forged = encode_hex(&raw.unkeyed_hash(&prev)).to_string();
         tamper(
             &vault,
             &format!("UPDATE audit_log SET outcome = 'success', hash = x'{forged}' WHERE seq = 3;"),
         );
-        assert_eq!(kinds(&vault), vec![(4, AuditProblemKind::ChainBroken)]);
+        assert_eq!(
+            kinds(&vault),
+            vec![
+                (3, AuditProblemKind::Altered),
+                (4, AuditProblemKind::ChainBroken)
+            ]
+        );
     }
 
     #[test]
@@ -542,9 +629,21 @@ mod tests {
     fn entries_cut_off_the_end_are_found() {
         let (_dir, vault) = logged();
         tamper(&vault, "DELETE FROM audit_log WHERE seq >= 4;");
-        assert_eq!(kinds(&vault), vec![(3, AuditProblemKind::HeadMismatch)]);
+        assert_eq!(
+            kinds(&vault),
+            vec![
+                (3, AuditProblemKind::HeadMismatch),
+                (5, AuditProblemKind::Truncated)
+            ]
+        );
         tamper(&vault, "DELETE FROM audit_log;");
-        assert_eq!(kinds(&vault), vec![(0, AuditProblemKind::HeadMismatch)]);
+        assert_eq!(
+            kinds(&vault),
+            vec![
+                (0, AuditProblemKind::HeadMismatch),
+                (5, AuditProblemKind::Truncated)
+            ]
+        );
     }
 
     #[test]

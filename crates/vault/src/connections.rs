@@ -301,10 +301,13 @@ mod tests {
             // The database as the release before the setting left it.
             vault
                 .raw()
-                .execute_batch(
+                .execute_batch(&format!(
                     "ALTER TABLE connections DROP COLUMN fin_selfie_required;
-                     PRAGMA user_version = 6;",
-                )
+                     DROP TABLE audit_anchor;
+                         {}
+                         PRAGMA user_version = 6;",
+                    crate::archive::tests::UNDO_ARCHIVED
+                ))
                 .unwrap();
             id
         };

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+use crate::keycheck::{self, Verdict};
 use crate::keys::{self, Key, DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 use crate::{Error, Result, SecretStore};
 
@@ -14,7 +15,7 @@ pub const DATABASE_FILE: &str = "branchdesk.db";
 
 /// The schema, one numbered step at a time. `PRAGMA user_version` records how many have been
 /// applied; a step is never edited once released, only followed by a new one.
-const MIGRATIONS: &[(u32, &str)] = &[
+pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_scans.sql")),
     (3, include_str!("../migrations/0003_outbox.sql")),
@@ -22,6 +23,9 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("../migrations/0005_connections.sql")),
     (6, include_str!("../migrations/0006_drafts_list_index.sql")),
     (7, include_str!("../migrations/0007_fin_selfie.sql")),
+    (8, include_str!("../migrations/0008_drafts_archived.sql")),
+    (9, include_str!("../migrations/0009_audit_anchor.sql")),
+    (10, include_str!("../migrations/0010_drafts_search_key.sql")),
 ];
 
 /// The schema version this build writes.
@@ -42,6 +46,8 @@ pub struct Vault {
     /// Writes waiting for the next group commit; see [`Vault::write_grouped`].
     queued: Mutex<Vec<Box<dyn GroupedWrite>>>,
     pub(crate) scan_key: Key,
+    /// The audit log's key and its anchor in the keyring.
+    pub(crate) anchor: crate::audit_anchor::Anchor,
 }
 
 impl std::fmt::Debug for Vault {
@@ -72,14 +78,23 @@ impl Vault {
             }
             None => keys::create(secrets, DATABASE_KEY_ENTRY)?,
         };
-        let mut conn = connect(&db_path, exists, &key)?;
-        migrate(&mut conn, &db_path)?;
-        let reader = connect(&db_path, true, &key)?;
+        let mut conn = connect(&db_path, exists, &key)
+            .map_err(|error| unreadable(error, &dir, &db_path, &key))?;
+        // The first page decrypted with this key, so from here on a page that fails its
+        // checks is damage, not a wrong key.
+        let db_file = db_path.clone();
+        let as_damage = move |error| damaged(error, &db_file);
+        migrate(&mut conn, &db_path).map_err(&as_damage)?;
+        let anchor = crate::audit_anchor::Anchor::open(&mut conn, secrets)?;
+        let reader = connect(&db_path, true, &key).map_err(&as_damage)?;
+        keycheck::record(&dir, &key)?;
 
         let scan_key = match keys::load(secrets, SCAN_KEY_ENTRY)? {
             Some(key) => key,
             None => {
-                let scans: i64 = conn.query_row("SELECT count(*) FROM scans", [], |r| r.get(0))?;
+                let scans: i64 = conn
+                    .query_row("SELECT count(*) FROM scans", [], |r| r.get(0))
+                    .map_err(|e| as_damage(e.into()))?;
                 if scans > 0 {
                     return Err(Error::ScanKeyMissing {
                         path: dir.join(crate::scans::SCANS_DIR),
@@ -97,8 +112,10 @@ impl Vault {
             reader: Mutex::new(reader),
             queued: Mutex::new(Vec::new()),
             scan_key,
+            anchor,
         };
-        vault.sweep_scans()?;
+        vault.sweep_scans().map_err(&as_damage)?;
+        vault.sweep_backup_leftovers()?;
         Ok(vault)
     }
 
@@ -151,6 +168,7 @@ impl Vault {
             let group = std::mem::take(&mut *self.queue());
             if !group.is_empty() {
                 commit_group(&mut conn, group);
+                self.settle_anchor(&conn);
             }
         }
         receiver.recv().map_err(|_| {
@@ -180,6 +198,7 @@ impl Vault {
         let carried = group.len();
         if carried > 0 {
             commit_group(&mut conn, group);
+            self.settle_anchor(&conn);
         }
         carried
     }
@@ -274,7 +293,41 @@ fn copy_error(error: &rusqlite::Error) -> rusqlite::Error {
     }
 }
 
-fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
+/// Why a database whose first page would not decrypt cannot be read, as its key check
+/// tells: a wrong key, a damaged file, or no way to know.
+fn unreadable(error: Error, dir: &Path, path: &Path, key: &Key) -> Error {
+    let Error::WrongDatabaseKey { entry, .. } = error else {
+        return error;
+    };
+    let path = path.to_path_buf();
+    match keycheck::verdict(dir, key) {
+        Verdict::Matches => Error::DatabaseCorrupt { path },
+        Verdict::Differs => Error::WrongDatabaseKey { path, entry },
+        Verdict::Unknown => Error::DatabaseUnreadable { path, entry },
+    }
+}
+
+/// A failure reading a database already opened with its key: SQLite's "malformed" and
+/// SQLCipher's failed page check both mean the file is damaged.
+fn damaged(error: Error, path: &Path) -> Error {
+    let code = match &error {
+        Error::Database(rusqlite::Error::SqliteFailure(e, _))
+        | Error::Migration {
+            source: rusqlite::Error::SqliteFailure(e, _),
+            ..
+        } => Some(e.code),
+        Error::WrongDatabaseKey { .. } => Some(ErrorCode::NotADatabase),
+        _ => None,
+    };
+    match code {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::DatabaseCorrupt {
+            path: path.to_path_buf(),
+        },
+        _ => error,
+    }
+}
+
+pub(crate) fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if !exists {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -297,7 +350,8 @@ fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection> {
     ));
     conn.execute_batch(&pragma)?;
 
-    // The key is only checked when a page is read.
+    // The key is only checked when a page is read. A first page that fails its check is
+    // reported as a wrong key here; `unreadable` asks the key check which it really is.
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
         row.get::<_, i64>(0)
     }) {
@@ -352,12 +406,21 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             return Ok(());
         };
         tx.execute_batch(sql)
+            .and_then(|()| fill_in_rust(&tx, *version))
             .and_then(|()| tx.pragma_update(None, "user_version", version))
             .map_err(|source| Error::Migration {
                 version: *version,
                 source,
             })?;
         tx.commit()?;
+    }
+}
+
+/// What a step needs that SQL cannot compute, in the step's own transaction.
+fn fill_in_rust(conn: &Connection, version: u32) -> rusqlite::Result<()> {
+    match version {
+        10 => crate::draft_search::fill_search_keys(conn),
+        _ => Ok(()),
     }
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use crate::draft_search::{fold, query, search_key};
 use crate::types::{column, time_column, timestamp};
 use crate::{DraftId, DraftState, Error, PartyKind, Provider, Result, ScanId, Vault};
 
@@ -69,6 +70,8 @@ pub struct DraftSummary {
     pub state: DraftState,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Hidden from the Drafts list's default view; see [`Vault::archive_draft`].
+    pub archived: bool,
 }
 
 /// A draft with its body.
@@ -83,17 +86,20 @@ pub struct Draft {
 /// Which drafts [`Vault::list_drafts`] returns; the default is all of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftFilter {
-    /// Case-insensitive substring of the display name.
+    /// What staff typed into the search: a part of the display name (accents and case
+    /// ignored either way), the tax id's last four, or a customer id the provider gave.
     pub name_contains: Option<String>,
     pub provider: Option<Provider>,
     /// Any of these states; empty means any state.
     pub states: Vec<DraftState>,
     /// At most this many, newest first: a screen's worth. `None` means all.
     pub limit: Option<u32>,
+    /// Only archived drafts (`Some(true)`), only the others (`Some(false)`), or both.
+    pub archived: Option<bool>,
 }
 
 const SUMMARY_COLUMNS: &str =
-    "id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at";
+    "id, provider, kind, display_name, masked_tax_id, state, created_at, updated_at, archived";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<DraftSummary> {
     Ok(DraftSummary {
@@ -105,6 +111,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<DraftSummary> {
         state: column(row, 5)?,
         created_at: time_column(row, 6)?,
         updated_at: time_column(row, 7)?,
+        archived: row.get(8)?,
     })
 }
 
@@ -129,16 +136,17 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
     let now = timestamp(Utc::now());
     let mut statement = conn.prepare_cached(
         "INSERT INTO drafts (id, provider, kind, display_name, name_folded, masked_tax_id,
-                             state, body, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                             state, body, created_at, updated_at, search_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET
              provider = excluded.provider, kind = excluded.kind,
              display_name = excluded.display_name, name_folded = excluded.name_folded,
+             search_key = excluded.search_key,
              masked_tax_id = excluded.masked_tax_id, state = excluded.state,
              body = excluded.body, updated_at = excluded.updated_at
-         RETURNING created_at, updated_at",
+         RETURNING created_at, updated_at, archived",
     )?;
-    let (created_at, updated_at) = statement.query_row(
+    let (created_at, updated_at, archived) = statement.query_row(
         params![
             id.to_string(),
             input.provider.as_str(),
@@ -149,8 +157,12 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
             input.state.as_str(),
             body,
             now,
+            search_key(
+                &input.display_name,
+                input.masked_tax_id.as_ref().map(MaskedTaxId::as_str)
+            ),
         ],
-        |row| Ok((time_column(row, 0)?, time_column(row, 1)?)),
+        |row| Ok((time_column(row, 0)?, time_column(row, 1)?, row.get(2)?)),
     )?;
     Ok(DraftSummary {
         id,
@@ -161,6 +173,7 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
         state: input.state,
         created_at,
         updated_at,
+        archived,
     })
 }
 
@@ -169,16 +182,13 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
 fn list_sql() -> String {
     format!(
         "SELECT {SUMMARY_COLUMNS} FROM drafts
-         WHERE (?1 IS NULL OR instr(name_folded, ?1) > 0)
+         WHERE (?1 IS NULL OR instr(search_key, ?1) > 0 OR instr(customer_ids, ?1) > 0)
            AND (?2 IS NULL OR provider = ?2)
            AND (?3 IS NULL OR state IN (SELECT value FROM json_each(?3)))
+           AND (?5 IS NULL OR archived = ?5)
          ORDER BY updated_at DESC, id
          LIMIT ?4"
     )
-}
-
-fn fold(name: &str) -> String {
-    name.trim().to_lowercase()
 }
 
 impl Vault {
@@ -198,7 +208,7 @@ impl Vault {
             .query_row(
                 &format!("SELECT {SUMMARY_COLUMNS}, body FROM drafts WHERE id = ?1"),
                 [id.to_string()],
-                |row| Ok((summary_from_row(row)?, row.get::<_, String>(8)?)),
+                |row| Ok((summary_from_row(row)?, row.get::<_, String>(9)?)),
             )
             .optional()?;
         match found {
@@ -213,11 +223,7 @@ impl Vault {
 
     /// The drafts matching `filter`, most recently changed first.
     pub fn list_drafts(&self, filter: &DraftFilter) -> Result<Vec<DraftSummary>> {
-        let name = filter
-            .name_contains
-            .as_deref()
-            .map(fold)
-            .filter(|n| !n.is_empty());
+        let name = filter.name_contains.as_deref().and_then(query);
         let states = (!filter.states.is_empty()).then(|| {
             serde_json::Value::from(filter.states.iter().map(|s| s.as_str()).collect::<Vec<_>>())
                 .to_string()
@@ -227,24 +233,16 @@ impl Vault {
         // SQLite reads a negative LIMIT as "no limit".
         let limit = filter.limit.map_or(-1, i64::from);
         let rows = statement.query_map(
-            params![name, filter.provider.map(Provider::as_str), states, limit],
+            params![
+                name,
+                filter.provider.map(Provider::as_str),
+                states,
+                limit,
+                filter.archived
+            ],
             summary_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Copies a draft's body and columns to a new draft in state `draft`. Its scans,
-    /// submissions and audit entries stay with the original: they belong to that customer.
-    pub fn duplicate_draft(&self, id: DraftId) -> Result<DraftSummary> {
-        let original = self.get_draft(id)?.ok_or(Error::DraftNotFound(id))?;
-        self.create_draft(&DraftInput {
-            provider: original.summary.provider,
-            kind: original.summary.kind,
-            display_name: original.summary.display_name,
-            masked_tax_id: original.summary.masked_tax_id,
-            state: DraftState::Draft,
-            body: original.body,
-        })
     }
 
     /// Changes only a draft's state, e.g. from the submission engine.
@@ -254,10 +252,19 @@ impl Vault {
 
     /// Deletes a draft and its scans; `false` if there was none. A scan file that cannot be
     /// removed now is reported, and removed by the sweep at the next open.
+    ///
+    /// Only a draft never planned can go: one that is past `ready`, or has any plan at all,
+    /// has been or may have been sent, and deleting it would drop the provider's ids and
+    /// the outbox that keeps it from being sent twice ([`Error::DeleteRefused`]; archive it
+    /// instead). The check and the delete share one transaction, so a submit cannot slip
+    /// in between.
     pub fn delete_draft(&self, id: DraftId) -> Result<bool> {
         let (changed, scans) = {
             let mut conn = self.conn();
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Some(state) = crate::archive::delete_refusal_in(&tx, id)? {
+                return Err(Error::DeleteRefused { draft: id, state });
+            }
             let scans = {
                 let mut statement = tx.prepare("SELECT id FROM scans WHERE draft_id = ?1")?;
                 let rows = statement.query_map([id.to_string()], |row| column::<ScanId>(row, 0))?;
@@ -286,14 +293,29 @@ mod tests {
         // The list's own query, as `list_drafts` prepares it.
         let sql = format!("EXPLAIN QUERY PLAN {}", list_sql());
         let mut statement = conn.prepare(&sql).unwrap();
-        let cases: [(Option<&str>, Option<&str>, Option<&str>); 3] = [
-            (None, None, None),
-            (Some("ortega"), None, None),
-            (Some("ortega"), Some("cos"), Some(r#"["draft","ready"]"#)),
+        // Name, provider, states, archived: the list's parameters but the limit.
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<bool>,
+        );
+        let cases: [Case<'_>; 4] = [
+            (None, None, None, None),
+            (Some("ortega"), None, None, Some(false)),
+            (
+                Some("ortega"),
+                Some("cos"),
+                Some(r#"["draft","ready"]"#),
+                None,
+            ),
+            (None, None, None, Some(true)),
         ];
-        for (name, provider, states) in cases {
+        for (name, provider, states, archived) in cases {
             let plan: Vec<String> = statement
-                .query_map(params![name, provider, states, 100], |row| row.get(3))
+                .query_map(params![name, provider, states, 100, archived], |row| {
+                    row.get(3)
+                })
                 .unwrap()
                 .collect::<rusqlite::Result<_>>()
                 .unwrap();

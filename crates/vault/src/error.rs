@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::{DraftId, PlanId, ScanId, StepId, StepStatus};
+use crate::{DraftId, DraftState, PlanId, ScanId, StepId, StepStatus};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -8,6 +8,21 @@ pub enum Error {
         "the operating system's keyring refused access: {0}. Unlock the keyring and try again."
     )]
     Keyring(String),
+    /// No keyring service answered: on Linux, no Secret Service in the session.
+    #[error(
+        "the operating system's keyring could not be reached ({detail}). Branchdesk keeps its \
+         keys there: on Linux it needs a Secret Service (GNOME Keyring or KWallet) running in \
+         your desktop session. Log in to a desktop session, or start the keyring, then open \
+         Branchdesk again. Nothing was changed."
+    )]
+    KeyringUnavailable { detail: String },
+    /// The keyring answered but is locked, or refused to unlock.
+    #[error(
+        "the operating system's keyring is locked ({detail}). Unlock it (log in again, or \
+         unlock the \"Login\" keyring in your keyring app), then open Branchdesk again. \
+         Nothing was changed."
+    )]
+    KeyringLocked { detail: String },
     #[error(
         "no folder for Branchdesk's data could be found; set {} to choose one",
         crate::DATA_DIR_ENV
@@ -20,17 +35,38 @@ pub enum Error {
     },
 
     #[error(
-        "the database {path} exists but its key (keyring entry `{entry}`) is missing. Restore \
-         the keyring from a backup of this computer's account; without the key the data \
-         cannot be read. To start over, move the file aside (its drafts will be lost)."
+        "the database {path} exists but its key (keyring entry `{entry}`) is missing from \
+         the keyring. Without that key the data cannot be read. Restore the keyring from a \
+         backup of this computer's account, then open Branchdesk again. Branchdesk has not \
+         changed the database."
     )]
     DatabaseKeyMissing { path: PathBuf, entry: &'static str },
+    /// The key in the keyring is not the one the database was made with: its key check
+    /// (see `keycheck.rs`) does not match.
     #[error(
-        "the database {path} cannot be opened with the key in the keyring (entry `{entry}`): \
-         the key is wrong or the file is not a Branchdesk database. Restore the matching \
-         keyring entry, or move the file aside to start over (its drafts will be lost)."
+        "the database {path} was made with a different key from the one in the keyring \
+         (entry `{entry}`): the keyring entry was replaced, or the data folder comes from \
+         another computer or account. Restore the matching keyring entry from a backup, then \
+         open Branchdesk again. Branchdesk has not changed the database."
     )]
     WrongDatabaseKey { path: PathBuf, entry: &'static str },
+    /// The key is right (its key check matches) but the file fails SQLCipher's page checks
+    /// or SQLite's structure checks.
+    #[error(
+        "the database {path} is damaged: the key in the keyring is the right one, but the \
+         file's contents fail their integrity checks. Branchdesk has not changed or moved it. \
+         Restore the file from a backup of the data folder; report this if it happens again."
+    )]
+    DatabaseCorrupt { path: PathBuf },
+    /// The database cannot be read with the keyring's key and has no key check to say
+    /// whether the key or the file is at fault (a database made before key checks).
+    #[error(
+        "the database {path} cannot be read with the key in the keyring (entry `{entry}`): \
+         either the key is not this database's or the file is damaged, and the file has no \
+         key check to tell which. Restore the keyring entry or the file from a backup, then \
+         open Branchdesk again. Branchdesk has not changed the database."
+    )]
+    DatabaseUnreadable { path: PathBuf, entry: &'static str },
     #[error(
         "the keyring entry `{entry}` is not a 64-hex-digit key. Restore it from a backup; \
          deleting it makes the data it protects unreadable."
@@ -41,6 +77,33 @@ pub enum Error {
          Restore the keyring from a backup of this computer's account."
     )]
     ScanKeyMissing { path: PathBuf, entry: &'static str },
+    #[error(
+        "the audit log's key (keyring entry `{entry}`) is missing, so its entries cannot be \
+         checked or added. Restore the keyring from a backup of this computer's account."
+    )]
+    AuditKeyMissing { entry: String },
+    #[error(
+        "the keyring entry `{entry}` is not a 64-hex-digit key. Restore it from a backup; \
+         without it the audit log cannot be checked or added to."
+    )]
+    InvalidAuditKey { entry: String },
+    #[error("a backup's passphrase needs at least {min} characters")]
+    BackupPassphraseTooShort { min: usize },
+    #[error("the file is not a Branchdesk backup")]
+    NotABackup,
+    #[error("the backup was made by a newer Branchdesk (archive format {format}); install the newer Branchdesk to restore it")]
+    BackupTooNew { format: u8 },
+    #[error("the passphrase is not the one this backup was made with (or the backup is damaged); nothing was restored")]
+    BackupPassphrase,
+    #[error("the backup is damaged or cut short; nothing was restored. Use another copy of it.")]
+    BackupDamaged,
+    #[error("a scan was deleted while the backup was being made; make the backup again")]
+    BackupRaced,
+    #[error(
+        "the data folder {path} is not empty; a backup is only restored into an empty \
+         folder. Choose another folder (--data-dir), or move this one's contents aside."
+    )]
+    RestoreTargetNotEmpty { path: PathBuf },
     #[error(
         "this build's SQLite has no SQLCipher encryption, so it must not store drafts. \
          Rebuild with rusqlite's `bundled-sqlcipher-vendored-openssl` feature."
@@ -93,6 +156,10 @@ pub enum Error {
     StepClaimed(StepId),
     #[error("draft {draft} already has a submission in progress (plan {plan}); let it finish or fail before submitting again")]
     PlanInProgress { draft: DraftId, plan: PlanId },
+    #[error("draft {draft} is {state}: it has been, or may have been, sent to a provider, so it is kept; archive it instead of deleting it")]
+    DeleteRefused { draft: DraftId, state: DraftState },
+    #[error("draft {draft} is {state} and cannot be archived now: a draft never sent is deleted instead, and one being sent can be archived once sending has ended")]
+    ArchiveRefused { draft: DraftId, state: DraftState },
     #[error("{0}")]
     InvalidInput(String),
     /// Another process works on this data folder; only one may, so no step is sent twice.
@@ -105,7 +172,27 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// See [`Error::for_log`].
+pub struct LogForm<'a>(&'a Error);
+
+impl std::fmt::Display for LogForm<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            // A decoder's complaint can quote the value it could not read.
+            Error::Corrupt(_) => f.write_str("a stored value could not be read back"),
+            Error::Json(_) => f.write_str("a draft could not be stored as JSON"),
+            // Files, keyring entries, ids, states and SQLite's own codes.
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
 impl Error {
+    /// The error as a log file may keep it: nothing that quotes a stored value.
+    pub fn for_log(&self) -> LogForm<'_> {
+        LogForm(self)
+    }
+
     pub(crate) fn io(
         action: &'static str,
         path: impl Into<PathBuf>,

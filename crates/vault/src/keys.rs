@@ -57,7 +57,7 @@ pub(crate) fn encode_hex(bytes: &[u8]) -> Zeroizing<String> {
     out
 }
 
-fn decode_hex(text: &str) -> Option<Key> {
+pub(crate) fn decode_hex(text: &str) -> Option<Key> {
     let text = text.as_bytes();
     if text.len() != 64 {
         return None;

@@ -3,12 +3,18 @@
 //! SQLite database (drafts, the submission outbox, the hash-chained audit log) and encrypted
 //! scan files, whose keys live only in that keyring.
 
+mod archive;
 mod audit;
+mod audit_anchor;
+mod audit_export;
+mod backup;
 mod checks;
 mod connections;
 mod db;
+mod draft_search;
 mod drafts;
 mod error;
+mod keycheck;
 mod keys;
 mod lock;
 mod outbox;
@@ -18,13 +24,21 @@ mod secrets;
 mod types;
 mod writer;
 
+pub use archive::NEVER_PLANNED;
 pub use audit::{
     Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
 };
+pub use audit_anchor::{
+    audit_head_entry, audit_key_entry, ANCHORED_ACTION, AUDIT_HEAD_ENTRY_PREFIX,
+    AUDIT_KEY_ENTRY_PREFIX,
+};
+pub use audit_export::verify_audit_export;
+pub use backup::{restore, BackupSummary, MIN_PASSPHRASE_CHARS, RESTORED_ACTION};
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
-pub use error::{Error, Result};
+pub use error::{Error, LogForm, Result};
+pub use keycheck::KEY_CHECK_FILE;
 pub use keys::{DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
 pub use lock::{FolderLock, LOCK_FILE};
 pub use outbox::{AfterStep, Claim, NewStep, Plan, PlannedSubmission, Step, StepFailure};

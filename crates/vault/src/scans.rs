@@ -21,7 +21,7 @@ use rusqlite::{params, ErrorCode, OptionalExtension};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::keys::{random_bytes, random_key};
+use crate::keys::{random_bytes, random_key, Key};
 use crate::types::{column, time_column, timestamp};
 use crate::{DraftId, Error, Result, ScanId, Vault};
 
@@ -63,7 +63,7 @@ fn header_aad(id: ScanId, stream_nonce: &[u8]) -> Vec<u8> {
 }
 
 /// Reads until `buf` is full or the input ends, so every chunk but the last is full size.
-fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
@@ -76,7 +76,7 @@ fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-fn new_private_file(path: &Path) -> io::Result<File> {
+pub(crate) fn new_private_file(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -153,61 +153,7 @@ impl Vault {
     }
 
     fn write_encrypted(&self, id: ScanId, part: &Path, plaintext: &mut impl Read) -> Result<u64> {
-        let io_error = |e| Error::io("writing the scan file", part, e);
-        let file_key = random_key();
-        let wrap_nonce: [u8; WRAP_NONCE_LEN] = random_bytes();
-        let stream_nonce: [u8; STREAM_NONCE_LEN] = random_bytes();
-        let wrapped = XChaCha20Poly1305::new(GenericArray::from_slice(self.scan_key.as_ref()))
-            .encrypt(
-                XNonce::from_slice(&wrap_nonce),
-                Payload {
-                    msg: file_key.as_ref(),
-                    aad: &header_aad(id, &stream_nonce),
-                },
-            )
-            .map_err(|_| Error::Corrupt("wrapping a scan key failed".into()))?;
-
-        let mut out =
-            BufWriter::with_capacity(SEALED_CHUNK, new_private_file(part).map_err(io_error)?);
-        out.write_all(MAGIC).map_err(io_error)?;
-        out.write_all(&wrap_nonce).map_err(io_error)?;
-        out.write_all(&wrapped).map_err(io_error)?;
-        out.write_all(&stream_nonce).map_err(io_error)?;
-
-        let cipher = XChaCha20Poly1305::new(GenericArray::from_slice(file_key.as_ref()));
-        let mut encryptor =
-            EncryptorBE32::from_aead(cipher, GenericArray::from_slice(&stream_nonce));
-        let seal_failed = || Error::Corrupt("encrypting a scan chunk failed".into());
-        let read_error = |e| Error::io("reading the scan to store from", part, e);
-        // The last chunk must be sealed as last, so one chunk is read ahead to know it.
-        let mut current = Zeroizing::new(vec![0u8; CHUNK]);
-        let mut next = Zeroizing::new(vec![0u8; CHUNK]);
-        let mut current_len = read_full(plaintext, &mut current).map_err(read_error)?;
-        let mut size = current_len as u64;
-        loop {
-            let next_len = if current_len == CHUNK {
-                read_full(plaintext, &mut next).map_err(read_error)?
-            } else {
-                0
-            };
-            if next_len == 0 {
-                let sealed = encryptor
-                    .encrypt_last(&current[..current_len])
-                    .map_err(|_| seal_failed())?;
-                out.write_all(&sealed).map_err(io_error)?;
-                break;
-            }
-            let sealed = encryptor
-                .encrypt_next(&current[..current_len])
-                .map_err(|_| seal_failed())?;
-            out.write_all(&sealed).map_err(io_error)?;
-            std::mem::swap(&mut current, &mut next);
-            current_len = next_len;
-            size += next_len as u64;
-        }
-        let file = out.into_inner().map_err(|e| io_error(e.into_error()))?;
-        file.sync_all().map_err(io_error)?;
-        Ok(size)
+        encrypt_scan(&self.scan_key, id, part, plaintext)
     }
 
     /// A reader that decrypts the scan as it is read. Tampering or truncation shows as an
@@ -356,8 +302,117 @@ impl Vault {
     }
 }
 
+/// Encrypts `plaintext` into a new scan file `part` for scan `id`, its own key wrapped by
+/// `master`; the plaintext's length. Used by the vault and by a restore, which stages
+/// scans under a key of its own until the archive has proved whole.
+pub(crate) fn encrypt_scan(
+    master: &Key,
+    id: ScanId,
+    part: &Path,
+    plaintext: &mut impl Read,
+) -> Result<u64> {
+    let io_error = |e| Error::io("writing the scan file", part, e);
+    let file_key = random_key();
+    let wrap_nonce: [u8; WRAP_NONCE_LEN] = random_bytes();
+    let stream_nonce: [u8; STREAM_NONCE_LEN] = random_bytes();
+    let wrapped = XChaCha20Poly1305::new(GenericArray::from_slice(master.as_ref()))
+        .encrypt(
+            XNonce::from_slice(&wrap_nonce),
+            Payload {
+                msg: file_key.as_ref(),
+                aad: &header_aad(id, &stream_nonce),
+            },
+        )
+        .map_err(|_| Error::Corrupt("wrapping a scan key failed".into()))?;
+
+    let mut out = BufWriter::with_capacity(SEALED_CHUNK, new_private_file(part).map_err(io_error)?);
+    out.write_all(MAGIC).map_err(io_error)?;
+    out.write_all(&wrap_nonce).map_err(io_error)?;
+    out.write_all(&wrapped).map_err(io_error)?;
+    out.write_all(&stream_nonce).map_err(io_error)?;
+
+    let cipher = XChaCha20Poly1305::new(GenericArray::from_slice(file_key.as_ref()));
+    let mut encryptor = EncryptorBE32::from_aead(cipher, GenericArray::from_slice(&stream_nonce));
+    let seal_failed = || Error::Corrupt("encrypting a scan chunk failed".into());
+    let read_error = |e| Error::io("reading the scan to store from", part, e);
+    // The last chunk must be sealed as last, so one chunk is read ahead to know it.
+    let mut current = Zeroizing::new(vec![0u8; CHUNK]);
+    let mut next = Zeroizing::new(vec![0u8; CHUNK]);
+    let mut current_len = read_full(plaintext, &mut current).map_err(read_error)?;
+    let mut size = current_len as u64;
+    loop {
+        let next_len = if current_len == CHUNK {
+            read_full(plaintext, &mut next).map_err(read_error)?
+        } else {
+            0
+        };
+        if next_len == 0 {
+            let sealed = encryptor
+                .encrypt_last(&current[..current_len])
+                .map_err(|_| seal_failed())?;
+            out.write_all(&sealed).map_err(io_error)?;
+            break;
+        }
+        let sealed = encryptor
+            .encrypt_next(&current[..current_len])
+            .map_err(|_| seal_failed())?;
+        out.write_all(&sealed).map_err(io_error)?;
+        std::mem::swap(&mut current, &mut next);
+        current_len = next_len;
+        size += next_len as u64;
+    }
+    let file = out.into_inner().map_err(|e| io_error(e.into_error()))?;
+    file.sync_all().map_err(io_error)?;
+    Ok(size)
+}
+
+/// Re-wraps the key of scan file `path` (scan `id`) from master key `from` to `to`, in
+/// place: the body, encrypted under the scan's own key, is untouched.
+pub(crate) fn rewrap_scan(path: &Path, id: ScanId, from: &Key, to: &Key) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io("opening", path, e))?;
+    let mut header = [0u8; HEADER_LEN];
+    let got = read_full(&mut file, &mut header).map_err(|e| Error::io("reading", path, e))?;
+    if got < HEADER_LEN || &header[..MAGIC.len()] != MAGIC {
+        return Err(Error::ScanCorrupt(id));
+    }
+    let (wrap_nonce, rest) = header[MAGIC.len()..].split_at(WRAP_NONCE_LEN);
+    let (wrapped, stream_nonce) = rest.split_at(WRAPPED_KEY_LEN);
+    let aad = header_aad(id, stream_nonce);
+    let file_key = Zeroizing::new(
+        XChaCha20Poly1305::new(GenericArray::from_slice(from.as_ref()))
+            .decrypt(
+                XNonce::from_slice(wrap_nonce),
+                Payload {
+                    msg: wrapped,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| Error::ScanCorrupt(id))?,
+    );
+    let new_nonce: [u8; WRAP_NONCE_LEN] = random_bytes();
+    let rewrapped = XChaCha20Poly1305::new(GenericArray::from_slice(to.as_ref()))
+        .encrypt(
+            XNonce::from_slice(&new_nonce),
+            Payload {
+                msg: file_key.as_ref(),
+                aad: &aad,
+            },
+        )
+        .map_err(|_| Error::Corrupt("wrapping a scan key failed".into()))?;
+    file.seek(SeekFrom::Start(MAGIC.len() as u64))
+        .and_then(|_| file.write_all(&new_nonce))
+        .and_then(|()| file.write_all(&rewrapped))
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io("writing", path, e))
+}
+
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     // Makes the rename itself durable, not only the file's contents.
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -365,7 +420,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! prints or serialises its contents.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use branchdesk_domain::Sensitive;
 
@@ -18,9 +18,13 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, name: &str) -> Result<Option<Sensitive<String>>>;
     fn set(&self, name: &str, secret: &Sensitive<String>) -> Result<()>;
     fn delete(&self, name: &str) -> Result<()>;
+    /// A handle on the same entries that the vault can keep: it writes the audit log's
+    /// anchor after each commit, long after the store it was opened with may be gone.
+    fn shared(&self) -> Arc<dyn SecretStore>;
 }
 
 /// The operating system's keyring.
+#[derive(Debug, Clone)]
 pub struct KeyringStore {
     service: String,
 }
@@ -45,7 +49,14 @@ impl KeyringStore {
 fn keyring_error(error: keyring::Error) -> Error {
     // The keyring's own message names the failure (locked, no service, …) but never the
     // secret, so it is safe to pass on.
-    Error::Keyring(error.to_string())
+    let detail = error.to_string();
+    match error {
+        // Locked, or an unlock prompt that was dismissed or could not be shown.
+        keyring::Error::NoStorageAccess(_) => Error::KeyringLocked { detail },
+        // No keyring service answered (no Secret Service on the session bus, no bus).
+        keyring::Error::PlatformFailure(_) => Error::KeyringUnavailable { detail },
+        _ => Error::Keyring(detail),
+    }
 }
 
 impl SecretStore for KeyringStore {
@@ -69,12 +80,17 @@ impl SecretStore for KeyringStore {
             Err(error) => Err(keyring_error(error)),
         }
     }
+
+    fn shared(&self) -> Arc<dyn SecretStore> {
+        Arc::new(self.clone())
+    }
 }
 
-/// An in-memory store for unit tests and Training mode, which has no real secrets.
-#[derive(Default)]
+/// An in-memory store for unit tests and Training mode, which has no real secrets. Clones
+/// share their entries, as handles on one keyring would.
+#[derive(Default, Clone)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, String>>,
+    entries: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl MemoryStore {
@@ -101,6 +117,10 @@ impl SecretStore for MemoryStore {
     fn delete(&self, name: &str) -> Result<()> {
         self.entries().remove(name);
         Ok(())
+    }
+
+    fn shared(&self) -> Arc<dyn SecretStore> {
+        Arc::new(self.clone())
     }
 }
 

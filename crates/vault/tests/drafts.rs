@@ -1,4 +1,4 @@
-//! Drafts: autosave, listing with search and filters, duplicate, delete, restarts.
+//! Drafts: autosave, listing with search and filters, delete, restarts.
 
 // Tests state their expectations with unwrap: a failure's panic is the report.
 #![allow(clippy::unwrap_used)]
@@ -112,24 +112,6 @@ fn lists_search_names_case_insensitively_and_filter_by_provider_and_state() {
         ..Default::default()
     })
     .is_empty());
-}
-
-#[test]
-fn a_duplicate_is_a_new_draft_with_the_same_body() {
-    let fx = Fixture::new();
-    let vault = fx.open();
-    let mut input = person("Ada", Provider::Cos);
-    input.state = DraftState::Rejected;
-    let original = vault.create_draft(&input).unwrap();
-    let copy = vault.duplicate_draft(original.id).unwrap();
-    assert_ne!(copy.id, original.id);
-    assert_eq!(copy.state, DraftState::Draft);
-    assert_eq!(copy.display_name, "Ada");
-    assert_eq!(vault.get_draft(copy.id).unwrap().unwrap().body, input.body);
-    assert!(matches!(
-        vault.duplicate_draft(DraftId::new()),
-        Err(Error::DraftNotFound(_))
-    ));
 }
 
 #[test]

@@ -151,7 +151,7 @@ fn a_plan_is_written_whole_or_not_at_all() {
 }
 
 #[test]
-fn pending_work_is_listed_per_draft_and_goes_with_the_draft() {
+fn pending_work_is_listed_per_draft_and_stays_when_its_draft_cannot_be_deleted() {
     let fx = Fixture::new();
     let vault = fx.open();
     let a = vault
@@ -168,9 +168,13 @@ fn pending_work_is_listed_per_draft_and_goes_with_the_draft() {
     assert_eq!(vault.drafts_with_pending_work().unwrap(), vec![a, b]);
     assert!(vault.next_pending_step(c).unwrap().is_none());
 
-    vault.delete_draft(a).unwrap();
-    assert_eq!(vault.drafts_with_pending_work().unwrap(), vec![b]);
-    assert!(vault.latest_plan(a).unwrap().is_none());
+    // A planned draft may already be at its provider: it is not deleted, nor its work.
+    assert!(matches!(
+        vault.delete_draft(a),
+        Err(Error::DeleteRefused { draft, .. }) if draft == a
+    ));
+    assert_eq!(vault.drafts_with_pending_work().unwrap(), vec![a, b]);
+    assert!(vault.latest_plan(a).unwrap().is_some());
 }
 
 fn audit(draft: DraftId, action: &str, outcome: AuditOutcome) -> AuditRecord {

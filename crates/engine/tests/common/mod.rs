@@ -6,6 +6,8 @@
 // Test helpers fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
+pub mod offline;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -94,6 +96,7 @@ impl World {
                 client_secret: Sensitive::new(credentials.cos.client_secret),
                 audience: AUDIENCE.to_owned(),
                 retry: quick(),
+                timeouts: Default::default(),
             },
         )
         .unwrap();

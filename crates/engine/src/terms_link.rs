@@ -1,0 +1,167 @@
+//! Which Fin.com terms links may be shown, QR-coded or opened. The link comes from
+//! Fin.com's answer, so it is data from outside: it is used only when it is `https` on the
+//! connection's own Fin.com domain (the registrable domain of the connection's host, so
+//! `orchestration.fin.com` for `api.fin.com`), or, for a connection to a loopback address
+//! (Training's sandbox), on that same address and port. Anything else — another host, a
+//! lookalike, credentials before the host, another scheme — is refused with the reason.
+
+use url::{Host, Url};
+
+use crate::{Error, Result};
+
+/// Longer than any real terms link, and still a QR code a phone can read.
+pub const MAX_TERMS_URL_CHARS: usize = 2048;
+
+/// The terms link as it may be used (re-serialised by the URL parser), or why not.
+pub fn checked_terms_url(raw: &str, connection: &Url) -> Result<Url> {
+    let refuse = |why: &str| Err(Error::TermsLinkRefused(why.to_owned()));
+    if raw.chars().count() > MAX_TERMS_URL_CHARS {
+        return refuse("it is too long");
+    }
+    // The URL parser drops tabs and line breaks silently; a link that has any is not one
+    // Fin.com would send.
+    if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return refuse("it contains spaces or control characters");
+    }
+    let Ok(url) = Url::parse(raw) else {
+        return refuse("it is not a web address");
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse("it carries a user name before its host");
+    }
+    if is_loopback(connection) {
+        let same_place = matches!(url.scheme(), "http" | "https")
+            && url.host() == connection.host()
+            && url.port_or_known_default() == connection.port_or_known_default();
+        return if same_place {
+            Ok(url)
+        } else {
+            refuse("it does not point at the Training sandbox")
+        };
+    }
+    if url.scheme() != "https" {
+        return refuse("it is not an https link");
+    }
+    let (Some(Host::Domain(host)), Some(Host::Domain(own))) = (url.host(), connection.host())
+    else {
+        return refuse("it does not name Fin.com's domain");
+    };
+    let own = own.to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    // Without a public suffix (a bare name), only the connection's exact host will do.
+    let domain = psl::domain_str(&own).unwrap_or(&own);
+    let inside = host == domain || host.ends_with(&format!(".{domain}"));
+    if !inside {
+        return refuse(&format!("it points outside {domain}"));
+    }
+    // A label in punycode under the right domain would be Fin.com's own, but no terms page
+    // needs one, and one that only looks like a known name is how lookalikes work.
+    if host.split('.').any(|label| label.starts_with("xn--")) && !own.contains("xn--") {
+        return refuse("its host uses look-alike (international) characters");
+    }
+    if url.port().is_some() && url.port() != connection.port() {
+        return refuse("it names a port of its own");
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINK: &str = "/orchestration-customer-tos?customer_id=1f45e58d&tos_policies_value=ffef";
+
+    fn check(raw: &str, connection: &str) -> std::result::Result<String, String> {
+        let connection = Url::parse(connection).unwrap();
+        match checked_terms_url(raw, &connection) {
+            Ok(url) => Ok(url.to_string()),
+            Err(Error::TermsLinkRefused(why)) => Err(why),
+            Err(other) => panic!("{raw}: not the rule's own error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fin_coms_own_links_pass() {
+        for (raw, connection) in [
+            (
+                format!("https://orchestration.fin.com{LINK}"),
+                "https://api.fin.com",
+            ),
+            (
+                format!("https://orchestration.fin.com{LINK}"),
+                "https://sandbox.api.fin.com/",
+            ),
+            (format!("https://fin.com{LINK}"), "https://api.fin.com"),
+            (
+                format!("https://Orchestration.FIN.com{LINK}"),
+                "https://api.fin.com",
+            ),
+            (
+                format!("http://127.0.0.1:4100{LINK}"),
+                "http://127.0.0.1:4100",
+            ),
+            (
+                format!("http://localhost:4100{LINK}"),
+                "http://localhost:4100/",
+            ),
+        ] {
+            assert!(
+                check(&raw, connection).is_ok(),
+                "{raw} on {connection}: {:?}",
+                check(&raw, connection)
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_links_are_refused() {
+        let fin = "https://api.fin.com";
+        let training = "http://127.0.0.1:4100";
+        let cases: &[(&str, &str)] = &[
+            ("http://orchestration.fin.com/tos", fin),
+            ("https://evil.example/tos", fin),
+            ("https://fin.com.evil.example/tos", fin),
+            ("https://evilfin.com/tos", fin),
+            ("https://api.fin.com@evil.example/", fin),
+            ("https://user:pw@orchestration.fin.com/tos", fin),
+            ("https://orchestration.fin.com:8443/tos", fin),
+            ("javascript:alert(1)", fin),
+            ("JavaScript:alert(document.cookie)//https://fin.com", fin),
+            ("data:text/html,<script>alert(1)</script>", fin),
+            ("file:///etc/passwd", fin),
+            ("ftp://orchestration.fin.com/tos", fin),
+            // Cyrillic "і" in fіn.com: another domain altogether once in punycode.
+            ("https://orchestration.f\u{456}n.com/tos", fin),
+            ("https://xn--fn-ckc.com/tos", fin),
+            ("https://xn--80ak6aa92e.fin.com/tos", fin),
+            ("https://151.101.1.1/tos", fin),
+            ("https://orchestration.fin.com/tos\n", fin),
+            ("https://orchestration.fin.com/t os", fin),
+            ("//orchestration.fin.com/tos", fin),
+            ("", fin),
+            // Training: only the sandbox's own address and port.
+            ("http://evil.example/tos", training),
+            ("http://127.0.0.1:9999/tos", training),
+            ("http://127.0.0.2:4100/tos", training),
+            ("https://orchestration.fin.com/tos", training),
+            ("javascript:alert(1)", training),
+            ("file:///etc/passwd", training),
+        ];
+        for (raw, connection) in cases {
+            if let Ok(url) = check(raw, connection) {
+                panic!("{raw:?} on {connection} was accepted as {url}");
+            }
+        }
+        let long = format!("https://orchestration.fin.com/{}", "a".repeat(3000));
+        assert!(check(&long, fin).is_err());
+    }
+}

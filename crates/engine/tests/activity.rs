@@ -1,0 +1,77 @@
+//! Activity's verdict on the audit log, in words the window can show.
+
+// Test helpers outside #[test] functions fail loudly by design.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::offline::desk;
+
+use branchdesk_engine::Desk;
+use branchdesk_vault::{
+    Actor, AuditOutcome, AuditProblemKind, AuditRecord, MemoryStore, DATABASE_FILE,
+};
+
+fn append(desk: &Desk, count: usize) {
+    for i in 0..count {
+        desk.vault()
+            .append_audit(&AuditRecord {
+                draft_id: None,
+                actor: Actor::System,
+                action: format!("step.{i}"),
+                provider: None,
+                endpoint: None,
+                status: None,
+                provider_ids: serde_json::Value::Null,
+                outcome: AuditOutcome::Success,
+            })
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_database_put_back_to_an_older_copy_shows_in_activity_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let first = desk(dir.path(), &secrets);
+    append(&first, 2);
+    let activity = first.activity(None, "").unwrap();
+    assert!(activity.intact && activity.findings.is_empty());
+    drop(first);
+    let db = dir.path().join(DATABASE_FILE);
+    let old = std::fs::read(&db).unwrap();
+
+    let second = desk(dir.path(), &secrets);
+    append(&second, 3);
+    drop(second);
+    std::fs::write(&db, old).unwrap();
+
+    let activity = desk(dir.path(), &secrets).activity(None, "").unwrap();
+    assert!(!activity.intact);
+    assert_eq!(activity.problems, 1);
+    let finding = &activity.findings[0];
+    assert_eq!((finding.seq, finding.kind.as_str()), (5, "truncated"));
+    assert!(finding.text.contains("rolled back"), "{}", finding.text);
+}
+
+#[test]
+fn every_kind_of_audit_problem_has_words_in_each_language() {
+    let kinds = [
+        AuditProblemKind::Altered,
+        AuditProblemKind::ChainBroken,
+        AuditProblemKind::Missing,
+        AuditProblemKind::HeadMismatch,
+        AuditProblemKind::Unanchored,
+        AuditProblemKind::Truncated,
+        AuditProblemKind::RolledBack,
+    ];
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/i18n");
+    for language in ["en.js", "es.js"] {
+        let catalogue = std::fs::read_to_string(ui.join(language)).unwrap();
+        for kind in kinds {
+            let name = serde_json::to_value(kind).unwrap();
+            let key = format!("\"activity.problem.{}\"", name.as_str().unwrap());
+            assert!(catalogue.contains(&key), "{language} has no {key}");
+        }
+    }
+}

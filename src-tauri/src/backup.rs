@@ -1,0 +1,168 @@
+//! Settings' backup: the workstation's vault into one passphrase-protected file chosen with
+//! the system's save dialog. Restoring is done from the command line into an empty data
+//! folder (`branchdesk-cli restore FILE`): the window holds this data folder open, with the
+//! submission runner writing to it, so it cannot be replaced underneath itself.
+
+use std::sync::Arc;
+
+use branchdesk_domain::Sensitive;
+use branchdesk_vault::{Vault, MIN_PASSPHRASE_CHARS};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+
+use crate::error::ErrorCode;
+use crate::state::AppState;
+use crate::UiError;
+
+/// What a backup wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupView {
+    pub file: String,
+    pub drafts: u64,
+    pub scans: u64,
+    pub audit_entries: u64,
+}
+
+fn invalid(field: &str, message: String) -> UiError {
+    UiError {
+        code: ErrorCode::Invalid,
+        message,
+        field: Some(field.to_owned()),
+    }
+}
+
+/// The passphrase must be typed twice alike and be long enough; checked before the
+/// dialog opens, so staff fix it where they typed it.
+fn check_passphrase(
+    passphrase: &Sensitive<String>,
+    again: &Sensitive<String>,
+) -> Result<(), UiError> {
+    if passphrase.expose().chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(invalid(
+            "backupPassphrase",
+            branchdesk_vault::Error::BackupPassphraseTooShort {
+                min: MIN_PASSPHRASE_CHARS,
+            }
+            .to_string(),
+        ));
+    }
+    if passphrase.expose() != again.expose() {
+        return Err(invalid(
+            "backupPassphraseAgain",
+            "the two passphrases differ".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the backup next to `target` and moves it into place once whole: a half-written
+/// archive never takes the name of a backup (or replaces an older one).
+fn write(
+    vault: &Vault,
+    target: &std::path::Path,
+    passphrase: &Sensitive<String>,
+) -> branchdesk_vault::Result<branchdesk_vault::BackupSummary> {
+    use std::io::Write;
+    let part = target.with_extension("bdbackup.part");
+    let io = |action, e| branchdesk_vault::Error::Io {
+        action,
+        path: part.clone(),
+        source: e,
+    };
+    let written = (|| {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&part)
+            .map_err(|e| io("creating", e))?;
+        let mut out = std::io::BufWriter::new(file);
+        let summary = vault.backup(&mut out, passphrase)?;
+        out.flush().map_err(|e| io("writing", e))?;
+        out.into_inner()
+            .map_err(|e| io("writing", e.into_error()))?
+            .sync_all()
+            .map_err(|e| io("writing", e))?;
+        std::fs::rename(&part, target).map_err(|e| io("naming", e))?;
+        Ok(summary)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    written
+}
+
+/// Backs the vault up into a file chosen with the save dialog; `None` when staff cancel.
+#[tauri::command]
+pub async fn backup_create(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+    passphrase_again: String,
+) -> Result<Option<BackupView>, UiError> {
+    let passphrase = Sensitive::new(passphrase);
+    check_passphrase(&passphrase, &Sensitive::new(passphrase_again))?;
+    let Some(target) = crate::dialog::pick_backup_file(&app).await else {
+        return Ok(None);
+    };
+    let vault = Arc::clone(&state.vault);
+    let shown = target.display().to_string();
+    let summary = tokio::task::spawn_blocking(move || write(&vault, &target, &passphrase))
+        .await
+        .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))?
+        .map_err(branchdesk_engine::Error::from)?;
+    Ok(Some(BackupView {
+        file: shown,
+        drafts: summary.drafts,
+        scans: summary.scans,
+        audit_entries: summary.audit_entries,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_or_mistyped_passphrase_is_refused_on_its_field() {
+        let long = Sensitive::new("a long enough passphrase".to_owned());
+        let short = Sensitive::new("short".to_owned());
+        assert_eq!(
+            check_passphrase(&short, &short)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("backupPassphrase")
+        );
+        let other = Sensitive::new("a long enough passphrasE".to_owned());
+        assert_eq!(
+            check_passphrase(&long, &other)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("backupPassphraseAgain")
+        );
+        assert!(check_passphrase(&long, &Sensitive::new(long.expose().clone())).is_ok());
+    }
+
+    #[test]
+    fn a_backup_lands_whole_under_its_name_and_a_failed_one_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(
+            &dir.path().join("data"),
+            &branchdesk_vault::MemoryStore::default(),
+        )
+        .unwrap();
+        let target = dir.path().join("branch.bdbackup");
+        let passphrase = Sensitive::new("a long enough passphrase".to_owned());
+        write(&vault, &target, &passphrase).unwrap();
+        assert!(target.is_file());
+        assert!(!target.with_extension("bdbackup.part").exists());
+
+        let refused = dir.path().join("short.bdbackup");
+        assert!(write(&vault, &refused, &Sensitive::new("short".to_owned())).is_err());
+        assert!(!refused.exists());
+        assert!(!refused.with_extension("bdbackup.part").exists());
+    }
+}

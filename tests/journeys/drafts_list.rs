@@ -1,0 +1,170 @@
+//! The Drafts list as staff use it at the counter: a search that ignores accents, columns
+//! with headers, the Approved filter, and a Duplicate that asks and says what it copied.
+
+use std::time::Duration;
+
+use thirtyfour::prelude::*;
+
+use crate::harness::{eventually, field_id, App, Outcome};
+
+/// The text of every row of the list (not its header).
+async fn rows(app: &App) -> WebDriverResult<Vec<String>> {
+    let mut texts = Vec::new();
+    for row in app
+        .driver
+        .find_all(By::Css("#drafts-list .draft-row"))
+        .await?
+    {
+        texts.push(row.text().await?);
+    }
+    Ok(texts)
+}
+
+/// Waits until the list shows exactly `count` rows, each containing `name`.
+async fn rows_of(app: &App, name: &str, count: usize) -> Result<Vec<String>, String> {
+    eventually(
+        Duration::from_secs(10),
+        &format!("{count} rows of {name}"),
+        || async {
+            let shown = rows(app).await.ok()?;
+            (shown.len() == count && shown.iter().all(|r| r.contains(name))).then_some(shown)
+        },
+    )
+    .await
+}
+
+/// A failed expectation as the journey's outcome, so its screenshot is kept.
+fn check(held: bool, what: String) -> Result<(), String> {
+    if held {
+        Ok(())
+    } else {
+        Err(what)
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn staff_find_a_draft_without_typing_accents_and_duplicate_it_knowingly() {
+    App::journey("drafts_list", |app| async move {
+        let outcome: Outcome = async {
+            app.click("#new-person").await?;
+            app.wait_for_css(&format!("#{}", field_id("name.first")))
+                .await?;
+            app.fill(&[
+                ("name.first", "José"),
+                ("name.last", "Núñez"),
+                ("taxIds[0].number", "212-65-4321"),
+            ])
+            .await?;
+            app.driver
+                .action_chain()
+                .send_keys(Key::Tab)
+                .perform()
+                .await?;
+            app.wait_for_css("#saved:not(:empty)").await?;
+            app.click("a[data-view='onboard']").await?;
+            app.click("#new-person").await?;
+            app.wait_for_css(&format!("#{}", field_id("name.first")))
+                .await?;
+            app.fill(&[("name.first", "Grace"), ("name.last", "Hopper")])
+                .await?;
+            app.driver
+                .action_chain()
+                .send_keys(Key::Tab)
+                .perform()
+                .await?;
+            app.wait_for_css("#saved:not(:empty)").await?;
+
+            app.click("a[data-view='drafts']").await?;
+            app.wait_for_css("#drafts-list .draft-row").await?;
+
+            // The columns say what they are.
+            let mut headers = Vec::new();
+            for header in app
+                .driver
+                .find_all(By::Css("#drafts-list [role='columnheader']"))
+                .await?
+            {
+                headers.push(header.text().await?);
+            }
+            check(
+                headers.get(..5)
+                    == Some(
+                        &["Name", "Provider", "State", "Tax id", "Updated"].map(String::from)[..],
+                    ),
+                format!("the column headers: {headers:?}"),
+            )?;
+
+            // No accents typed, and the accented name is found.
+            app.type_into("drafts-search", "nun").await?;
+            let found = rows_of(&app, "José Núñez", 1).await?;
+            let row = &found[0];
+            check(
+                row.contains("Cross River"),
+                format!("the provider is shown: {row}"),
+            )?;
+            check(
+                row.contains("4321"),
+                format!("the tax id's last four: {row}"),
+            )?;
+            // The date as well as the time.
+            let year = app
+                .driver
+                .execute("return String(new Date().getFullYear())", vec![])
+                .await?;
+            let year = year.json().as_str().unwrap_or_default().to_owned();
+            check(row.contains(&year), format!("the date is shown: {row}"))?;
+            // The last four of the tax id find it too, and not the other draft.
+            app.type_into("drafts-search", "4321").await?;
+            rows_of(&app, "José Núñez", 1).await?;
+            app.type_into("drafts-search", "hopper").await?;
+            rows_of(&app, "Grace Hopper", 1).await?;
+            app.type_into("drafts-search", "NUNEZ").await?;
+            rows_of(&app, "José Núñez", 1).await?;
+
+            // Duplicate asks first, then says what it copied and what it did not.
+            app.click("#drafts-list .draft-row button[data-action='duplicate']")
+                .await?;
+            let dialog = app.wait_for_css("dialog#confirm-dialog[open]").await?;
+            let question = dialog.text().await?;
+            check(
+                question.contains("José Núñez"),
+                format!("the question names the draft: {question}"),
+            )?;
+            app.click("#confirm-yes").await?;
+            let said = eventually(
+                Duration::from_secs(10),
+                "the duplicate's message",
+                || async {
+                    let text = app.text_of("#drafts-status").await.ok()?;
+                    (!text.is_empty()).then_some(text)
+                },
+            )
+            .await?;
+            check(
+                said.contains("Copied the form without its scans")
+                    && said.contains("attach the new customer's documents"),
+                format!("what was copied: {said}"),
+            )?;
+            rows_of(&app, "José Núñez", 2).await?;
+
+            // Approved: neither draft has been approved.
+            app.driver
+                .find(By::Id("drafts-search"))
+                .await?
+                .clear()
+                .await?;
+            app.click("#drafts-state option[value='approved']").await?;
+            eventually(Duration::from_secs(10), "only approved drafts", || async {
+                let shown = rows(&app).await.ok()?;
+                let text = app.text_of("#drafts-list").await.ok()?;
+                (shown.is_empty() && text.contains("No drafts match.")).then_some(())
+            })
+            .await?;
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
+}
