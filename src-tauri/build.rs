@@ -14,6 +14,7 @@ fn main() {
         "draft_archive",
         "draft_unarchive",
         "draft_validate",
+        "field_options",
         "draft_submit",
         "submission_status",
         "cos_customers",

@@ -29,6 +29,7 @@
 /** @typedef {import("./types/bindings").Submission} Submission */
 /** @typedef {import("./types/bindings").UiError} UiError */
 /** @typedef {import("./types/bindings").Validation} Validation */
+/** @typedef {import("./types/bindings").FieldOptions} FieldOptions */
 
 export class CommandError extends Error {
   /**
@@ -131,6 +132,12 @@ export const unarchiveDraft = (id) => call("draft_unarchive", { id });
 export const validateDraft = (draft) => call("draft_validate", { draft });
 
 /**
+ * The pick lists of fields whose values are provider codes, with their words.
+ * @returns {Promise<FieldOptions>}
+ */
+export const fieldOptions = () => call("field_options");
+
+/**
  * @param {string} id
  * @param {Draft} draft
  * @returns {Promise<Submission>}
@@ -152,9 +159,11 @@ export const queueSummary = () => call("queue_summary");
 /**
  * @param {string} draft
  * @param {string} outcome
+ * @param {string} [from] first day shown, YYYY-MM-DD
+ * @param {string} [to] last day shown, YYYY-MM-DD
  * @returns {Promise<Activity>}
  */
-export const activity = (draft, outcome) => call("activity", { draft, outcome });
+export const activity = (draft, outcome, from = "", to = "") => call("activity", { draft, outcome, from, to });
 
 /** @returns {Promise<SettingsView>} */
 export const settings = () => call("settings_get");

@@ -18,7 +18,10 @@ mod tests {
     };
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
+    use branchdesk_domain::options::{Choice, FieldOptions};
     use branchdesk_domain::validate::{Issue, Severity};
+    use branchdesk_engine::activity_words::Words;
+    use branchdesk_engine::compliance::CheckTimes;
     use branchdesk_engine::desk::{
         Activity, ActivityEntry, ActivityFinding, CosCustomer, DraftListItem, DraftRecord,
         QueueSummary, Saved, StepProblem, Submission,
@@ -41,6 +44,8 @@ mod tests {
             AppInfo::decl(),
             BackupView::decl(),
             Associate::decl(),
+            CheckTimes::decl(),
+            Choice::decl(),
             CompanyDetails::decl(),
             ConnectionCheck::decl(),
             ConnectionInput::decl(),
@@ -58,6 +63,7 @@ mod tests {
             Email::decl(),
             Environment::decl(),
             ErrorCode::decl(),
+            FieldOptions::decl(),
             FinOutcome::decl(),
             FieldValue::decl(),
             FinSection::decl(),
@@ -87,6 +93,7 @@ mod tests {
             UiError::decl(),
             UploadView::decl(),
             Validation::decl(),
+            Words::decl(),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n\n",

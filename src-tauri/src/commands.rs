@@ -4,6 +4,7 @@
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
 use branchdesk_domain::form::{self, FieldValue};
+use branchdesk_domain::options::FieldOptions;
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
@@ -147,6 +148,12 @@ pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
     }
 }
 
+/// The pick lists of the fields whose values are provider codes, with their words.
+#[tauri::command]
+pub fn field_options() -> FieldOptions {
+    branchdesk_domain::options::field_options()
+}
+
 #[tauri::command]
 pub fn draft_submit(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Submission> {
     Ok(state.desk().submit(&id, &draft)?)
@@ -173,10 +180,15 @@ pub fn activity(
     state: State<'_, AppState>,
     draft: Option<String>,
     outcome: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 ) -> Answer<Activity> {
-    Ok(state
-        .desk()
-        .activity(draft.as_deref(), outcome.as_deref().unwrap_or(""))?)
+    Ok(state.desk().activity_between(
+        draft.as_deref(),
+        outcome.as_deref().unwrap_or(""),
+        from.as_deref(),
+        to.as_deref(),
+    )?)
 }
 
 /// Settings as the Settings view shows them: no secret ever leaves Rust.

@@ -76,6 +76,7 @@ pub fn run() {
             commands::draft_archive,
             commands::draft_unarchive,
             commands::draft_validate,
+            commands::field_options,
             commands::draft_submit,
             commands::submission_status,
             commands::cos_customers,

@@ -100,10 +100,10 @@ async fn business(app: &App, owner: &str, beneficial: &str) -> WebDriverResult<(
         ("company.legalName", "Pawtucket Brewery LLC"),
         ("taxIds[0].number", "12-3456789"),
         ("company.dateFormed", "2001-05-01"),
-        ("company.entityType", "LLC"),
-        ("company.ownershipType", "Private"),
     ])
     .await?;
+    app.choose("company.entityType", "LLC").await?;
+    app.choose("company.ownershipType", "Private").await?;
     app.click("#next").await?;
     app.choose("cos.primaryOwnerCustomerId", owner).await?;
     if beneficial == owner {
@@ -145,7 +145,9 @@ async fn business(app: &App, owner: &str, beneficial: &str) -> WebDriverResult<(
     Ok(())
 }
 
-async fn submit_and_wait(app: &App) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+pub(crate) async fn submit_and_wait(
+    app: &App,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     app.click("#submit").await?;
     let state = eventually(
         Duration::from_secs(60),

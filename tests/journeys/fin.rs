@@ -100,12 +100,17 @@ pub(crate) async fn fin_person(app: &App, last: &str) -> WebDriverResult<()> {
         .await?;
     app.fill(&[
         ("dueDiligence.expectedMonthlyVolume", "5,000"),
-        ("fin.occupationId", "42"),
-        ("fin.purposeId", "3"),
-        ("fin.sourceOfFundIds", "1, 5"),
         ("fin.remarks", "Personal remittances to family"),
     ])
     .await?;
+    app.choose("fin.occupationId", "42").await?;
+    app.choose("fin.purposeId", "3").await?;
+    for source in ["1", "5"] {
+        app.click(&format!(
+            "input[data-path='fin.sourceOfFundIds'][value='{source}']"
+        ))
+        .await?;
+    }
     app.choose("fin.addressDocumentType", "BANK_STATEMENT")
         .await?;
 

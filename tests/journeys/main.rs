@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cos_personal;
+mod counter;
 mod drafts_list;
 mod fin;
 mod form;

@@ -5,7 +5,7 @@ import es from "./es.js";
 /** @typedef {keyof typeof en} MessageKey */
 
 const catalogues = { en, es };
-const language = navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
+export const language = navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
 const messages = catalogues[language];
 
 /**

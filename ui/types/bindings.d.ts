@@ -7,7 +7,15 @@ export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked
  */
 findings: Array<ActivityFinding>, };
 
-export type ActivityEntry = { seq: bigint, at: string, draftId: string | null, draftName: string | null, actor: string, action: string, endpoint: string | null, status: number | null, outcome: string, };
+export type ActivityEntry = { seq: bigint, at: string, draftId: string | null, draftName: string | null, actor: string, 
+/**
+ * Who acted, by name; `None` when Branchdesk acted on its own.
+ */
+staff: string | null, 
+/**
+ * The entry said in the bank's words, for the interface to put in the staff's language.
+ */
+words: Words, action: string, endpoint: string | null, status: number | null, outcome: string, };
 
 export type ActivityFinding = { 
 /**
@@ -28,7 +36,12 @@ export type Address = { addressType: string, classification: string, isPrimary: 
 /**
  * Latin forms of the street lines when written in another script (Fin.com `_en`).
  */
-street1Latin: string, street2Latin: string, city: string, 
+street1Latin: string, street2Latin: string, 
+/**
+ * The street lines the Latin forms were taken or confirmed for (see
+ * [`LatinNames::first_from`]).
+ */
+street1LatinFrom: string, street2LatinFrom: string, city: string, 
 /**
  * For the US a two-letter state code (`NY`, `DC`, `PR`); elsewhere the
  * state, province or region as written locally.
@@ -71,6 +84,14 @@ birthDate: string, title: string,
  * 0–100, as typed; empty when the person owns nothing.
  */
 ownershipPercentage: string, hasControl: boolean, isSigner: boolean, email: string, phone: string, taxId: TaxId, address: Address, };
+
+export type CheckTimes = { ofac: string | null, pepScan: string | null, internalList: string | null, };
+
+export type Choice = { 
+/**
+ * What the draft keeps and the provider receives.
+ */
+value: string, en: string, es: string, };
 
 export type CompanyDetails = { 
 /**
@@ -126,7 +147,16 @@ export type CosOutcome = { customerId: string, cifNumber: string | null, ofac: S
 /**
  * True once no check is still Pending.
  */
-settled: boolean, };
+settled: boolean, 
+/**
+ * When each shown result was received (kept in the vault, so it outlives the provider).
+ */
+received: CheckTimes, 
+/**
+ * COS answered that it does not know this customer (a Training sandbox restarted):
+ * what is shown is what was received before.
+ */
+unknownToProvider: boolean, };
 
 export type CosSection = { 
 /**
@@ -222,6 +252,28 @@ export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
 export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "internal";
 
+export type FieldOptions = { 
+/**
+ * `fin.occupationId`.
+ */
+finOccupations: Array<Choice>, 
+/**
+ * `fin.purposeId`.
+ */
+finPurposes: Array<Choice>, 
+/**
+ * `fin.sourceOfFundIds` (several may be chosen).
+ */
+finSourcesOfFunds: Array<Choice>, 
+/**
+ * `company.entityType`.
+ */
+cosEntityTypes: Array<Choice>, 
+/**
+ * `company.ownershipType`.
+ */
+cosOwnershipTypes: Array<Choice>, };
+
 export type FinOutcome = { customerId: string, 
 /**
  * The page where the customer reads and accepts the terms.
@@ -278,7 +330,13 @@ scanIds: Array<string>, };
 
 export type Issue = { field: string, code: string, message: string, severity: Severity, };
 
-export type LatinNames = { first: string, middle: string, last: string, };
+export type LatinNames = { first: string, middle: string, last: string, 
+/**
+ * The name each Latin form was taken or confirmed for: when the name changes after,
+ * the Latin form is stale until staff take the new suggestion or keep it. Empty for
+ * forms saved before this was recorded.
+ */
+firstFrom: string, middleFrom: string, lastFrom: string, };
 
 export type LatinSuggestion = { 
 /**
@@ -288,7 +346,17 @@ field: string,
 /**
  * [`latin_suggestion`] of the customer's own value.
  */
-value: string, };
+value: string, 
+/**
+ * The customer's own value the suggestion is made from: what staff taking or keeping
+ * a Latin form record it was taken for.
+ */
+source: string, 
+/**
+ * The field holds a Latin form taken for an earlier value: staff take this suggestion
+ * or keep what is there.
+ */
+stale: boolean, };
 
 export type Names = { prefix: string, first: string, middle: string, last: string, suffix: string, preferred: string, 
 /**
@@ -453,3 +521,5 @@ required: Array<string>,
  * Values to show in their tidy form once staff leave the field (dates, state codes).
  */
 tidy: Array<FieldValue>, };
+
+export type Words = { key: string, params: { [key in string]?: string }, keyed: { [key in string]?: string }, };

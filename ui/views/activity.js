@@ -3,6 +3,31 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 
+/** @typedef {import("../types/bindings").Words} Words */
+
+/**
+ * An entry's sentence in the staff's language: Rust says which message and with what;
+ * `keyed` parameters are messages themselves ("the phone number").
+ * @param {Words} words
+ */
+function say(words) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  for (const [name, value] of Object.entries(words.params)) values[name] = value ?? "";
+  for (const [name, key] of Object.entries(words.keyed)) values[name] = t(/** @type {any} */ (key ?? ""));
+  return t(/** @type {any} */ (words.key), values);
+}
+
+/**
+ * A date filter: typed as YYYY-MM-DD, checked by Rust.
+ * @param {string} id
+ * @param {string} label
+ */
+function dateField(id, label) {
+  const input = el("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", placeholder: "YYYY-MM-DD", "aria-describedby": "activity-dates-hint", class: "short" });
+  return { input, block: el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (label))]), input]) };
+}
+
 /** @param {HTMLElement} main */
 export function renderActivity(main) {
   const outcome = el("select", { id: "activity-outcome" });
@@ -13,6 +38,9 @@ export function renderActivity(main) {
   api.listDrafts("", "").then((drafts) => {
     for (const d of drafts) draft.append(el("option", { value: d.id }, [d.displayName || t("drafts.unnamed")]));
   });
+  const from = dateField("activity-from", "activity.from");
+  const to = dateField("activity-to", "activity.to");
+  const problem = el("p", { id: "activity-dates-error", class: "error", role: "alert" });
   const chain = el("p", { id: "activity-chain", role: "status" });
   const findings = el("ul", { id: "activity-findings", class: "issues" });
   const table = el("table", { class: "activity" });
@@ -23,11 +51,22 @@ export function renderActivity(main) {
     el("div", { class: "filters" }, [
       el("div", { class: "field" }, [el("label", { for: "activity-draft" }, [t("activity.draft")]), draft]),
       el("div", { class: "field" }, [el("label", { for: "activity-outcome" }, [t("activity.outcome")]), outcome]),
+      from.block,
+      to.block,
     ]),
+    el("p", { id: "activity-dates-hint", class: "hint" }, [t("activity.dates.hint")]),
+    problem,
     table,
   );
   const refresh = async () => {
-    const log = await api.activity(draft.value, outcome.value);
+    let log;
+    try {
+      log = await api.activity(draft.value, outcome.value, /** @type {HTMLInputElement} */ (from.input).value, /** @type {HTMLInputElement} */ (to.input).value);
+    } catch (error) {
+      problem.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+      return;
+    }
+    problem.textContent = "";
     chain.textContent = log.intact
       ? t("activity.intact", { count: String(log.checked) })
       : t("activity.broken", { count: String(log.problems) });
@@ -38,12 +77,14 @@ export function renderActivity(main) {
         el("li", { "data-kind": f.kind }, [t(/** @type {any} */ (`activity.problem.${f.kind}`), { seq: String(f.seq) })]),
       ),
     );
-    const head = el("tr", {}, ["activity.time", "activity.draft", "activity.action", "activity.outcome"].map((k) => el("th", { scope: "col" }, [t(/** @type {any} */ (k))])));
+    const head = el("tr", {}, ["activity.time", "activity.who", "activity.draft", "activity.action", "activity.outcome"].map((k) => el("th", { scope: "col" }, [t(/** @type {any} */ (k))])));
     const rows = log.entries.map((e) =>
-      el("tr", { "data-outcome": e.outcome }, [
+      el("tr", { "data-outcome": e.outcome, "data-action": e.action }, [
         el("td", {}, [e.at]),
+        el("td", { class: "who" }, [e.staff ?? t("activity.who.system")]),
         el("td", {}, [e.draftName || (e.draftId ?? "").slice(0, 8)]),
-        el("td", {}, [e.action, e.endpoint ? el("span", { class: "muted small" }, [` ${e.endpoint}`]) : ""]),
+        // The step and path stay at hand for whoever audits, out of the sentence.
+        el("td", { class: "words", title: [e.action, e.endpoint].filter(Boolean).join(" ") }, [say(e.words)]),
         el("td", {}, [t(/** @type {any} */ (`outcome.${e.outcome}`)) + (e.status ? ` (${e.status})` : "")]),
       ]),
     );
@@ -51,5 +92,7 @@ export function renderActivity(main) {
   };
   outcome.addEventListener("change", refresh);
   draft.addEventListener("change", refresh);
+  from.input.addEventListener("change", refresh);
+  to.input.addEventListener("change", refresh);
   refresh();
 }

@@ -5,6 +5,7 @@
  */
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
+import { choicesOf } from "./choices.js";
 import { getPath } from "./paths.js";
 
 /** @typedef {import("./onboard.js").Editing} Editing */
@@ -37,11 +38,14 @@ export function fieldBlock(state, field, change) {
     block.append(el("p", { class: "error", id: errorId }));
     return block;
   }
+  if (field.type === "multi") return choiceGroup(state, field, describedBy, change);
   if (field.type === "select") {
     input = el("select", { id, "data-path": field.path, "aria-describedby": describedBy });
-    const options = field.options ?? [];
-    for (const option of ["", ...options]) {
-      input.append(el("option", { value: option }, [option === "" ? t("field.choose") : optionLabel(option)]));
+    const options = field.choices ? choicesOf(field.choices) : (field.options ?? []).map((o) => ({ value: o, label: optionLabel(o) }));
+    // A value saved before the list had it stays shown, so nothing staff typed is lost.
+    if (value && !options.some((o) => o.value === value)) options.push({ value: String(value), label: String(value) });
+    for (const option of [{ value: "", label: t("field.choose") }, ...options]) {
+      input.append(el("option", { value: option.value }, [option.label]));
     }
     input.value = value ?? "";
     const select = input;
@@ -89,6 +93,35 @@ export function fieldBlock(state, field, change) {
     block.hidden = getPath(state.draft, field.shownWhen.path) !== field.shownWhen.equals;
   }
   return block;
+}
+
+/**
+ * A pick list where several may be chosen (sources of funds): a group of checkboxes
+ * under one legend, holding the chosen values as an array on the draft.
+ * @param {Editing} state
+ * @param {FieldSpec} field
+ * @param {string} describedBy
+ * @param {Change} change
+ */
+function choiceGroup(state, field, describedBy, change) {
+  const id = fieldId(field.path);
+  const chosen = new Set(/** @type {string[]} */ (getPath(state.draft, field.path) ?? []));
+  const legend = el("legend", { id: `${id}-legend` }, [t(/** @type {any} */ (field.label))]);
+  const group = el("fieldset", { class: "field choices", "aria-describedby": describedBy }, [legend]);
+  choicesOf(field.choices ?? "finSourcesOfFunds").forEach((choice, i) => {
+    // The first box carries the field's id, so "go to the problem" lands in the group.
+    const boxId = i === 0 ? id : `${id}-${choice.value}`;
+    const box = el("input", { id: boxId, type: "checkbox", value: choice.value, "data-path": field.path, "data-choice": choice.value });
+    box.checked = chosen.has(choice.value);
+    box.addEventListener("change", () => {
+      const values = [...group.querySelectorAll("input[type=checkbox]:checked")].map((b) => /** @type {HTMLInputElement} */ (b).value);
+      change(state, field.path, values);
+    });
+    group.append(el("div", { class: "checkbox" }, [box, el("label", { for: boxId }, [choice.label])]));
+  });
+  if (field.hint) group.append(el("p", { class: "hint", id: `${id}-hint` }, [t(/** @type {any} */ (field.hint))]));
+  group.append(el("p", { class: "error", id: `${id}-error` }));
+  return group;
 }
 
 /**
@@ -170,9 +203,10 @@ export function showIssues(form, state, change) {
 }
 
 /**
- * Beside an empty Latin (`_en`) field whose customer's own value is in another script, a
- * button that fills in the suggested Latin form, for staff to take and correct if need be.
- * Nothing is filled in without them.
+ * Beside a Latin (`_en`) field, the Latin form the rules suggest, for staff to take and
+ * correct if need be: beside an empty field whose customer's own value is in another
+ * script, and beside a form taken for an earlier value (stale), with "Keep" to confirm
+ * the form there. Nothing is filled in without them.
  * @param {Editing} state
  * @param {HTMLInputElement} input
  * @param {string} path
@@ -180,22 +214,43 @@ export function showIssues(form, state, change) {
  */
 function offerLatin(state, input, path, change) {
   const id = `${fieldId(path)}-latin`;
-  const shown = document.getElementById(id);
-  const suggestion = input.value.trim() === "" ? state.suggestions?.find((s) => s.field === path) : undefined;
+  const shown = document.getElementById(`${id}-offer`);
+  const found = state.suggestions?.find((s) => s.field === path);
+  const suggestion = found && (found.stale || input.value.trim() === "") ? found : undefined;
+  const key = suggestion ? `${suggestion.value}|${suggestion.source}|${suggestion.stale}` : "";
   // Left in place when unchanged, so a click already under way is not lost.
-  if (shown && shown.dataset.value === suggestion?.value) return;
+  if (shown && shown.dataset.key === key) return;
   shown?.remove();
   if (!suggestion) return;
+  const from = `${path}From`;
+  /** Checked again at once (as on leaving the field), so the flag goes when answered. */
+  const answered = () => {
+    offer.remove();
+    input.focus();
+    input.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
+  };
   const use = el("button", { type: "button", id, class: "secondary small", title: t("field.latin.use.title"), "data-value": suggestion.value }, [
     t("field.latin.use", { value: suggestion.value }),
   ]);
   use.addEventListener("click", () => {
     input.value = suggestion.value;
     change(state, path, suggestion.value);
-    use.remove();
-    input.focus();
+    change(state, from, suggestion.source);
+    answered();
   });
-  input.after(use);
+  const offer = el("span", { id: `${id}-offer`, class: "latin-offer", "data-key": key, "data-stale": String(suggestion.stale) }, [use]);
+  if (suggestion.stale) {
+    const keep = el("button", { type: "button", id: `${id}-keep`, class: "secondary small", title: t("field.latin.keep.title") }, [
+      t("field.latin.keep", { value: input.value.trim() }),
+    ]);
+    keep.addEventListener("click", () => {
+      // The form stays; it is now confirmed for the value beside it.
+      change(state, from, suggestion.source);
+      answered();
+    });
+    offer.append(keep);
+  }
+  input.after(offer);
 }
 
 /**

@@ -6,6 +6,7 @@ import { fieldBlock, fieldId, focusField, markRequired, optionLabel, showDepende
 import { getPath, setPath } from "./paths.js";
 import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
+import { choicesOf, choicesReady, loadChoices } from "./choices.js";
 import { renderSubmission } from "./submission.js";
 import { stepsFor } from "./steps.js";
 
@@ -148,6 +149,15 @@ function renderStart(main) {
  * @param {string[]} [focusFirst] selectors of what to focus once drawn, the first found
  */
 function renderWizard(main, state, focusFirst = []) {
+  if (!choicesReady()) {
+    // The pick lists come from Rust once; the form is drawn when they are here.
+    loadChoices().then(() => {
+      if (current !== state) return;
+      main.replaceChildren();
+      renderWizard(main, state, focusFirst);
+    });
+    return;
+  }
   const fin = state.draft.provider === "fin";
   const steps = stepsOf(state.draft);
   const step = steps[state.step];
@@ -338,11 +348,28 @@ async function nextStep(main, state, step, status) {
 function change(state, path, value) {
   setPath(state.draft, path, value);
   if (state.gone) return;
+  // A Latin form staff type is theirs for the value beside it: recorded, so the rules can
+  // flag it when that value changes.
+  const source = latinSource(path);
+  if (source) setPath(state.draft, `${path}From`, getPath(state.draft, source) ?? "");
   showDependents(path, value);
   if (state.provider?.field === path) state.provider = undefined;
   if (state.reasons) state.reasons = state.reasons.filter((r) => !under(r.field, path));
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => save(state), AUTOSAVE_AFTER_MS);
+}
+
+/**
+ * The path of the value a Latin (`_en`) field is the Latin form of, or `null` for any
+ * other field: `name.latin.last` → `name.last`, `addresses[0].street1Latin` →
+ * `addresses[0].street1`.
+ * @param {string} path
+ */
+function latinSource(path) {
+  const name = /^name\.latin\.(first|middle|last)$/.exec(path);
+  if (name) return `name.${name[1]}`;
+  const street = /^(addresses\[\d+\]\.street[12])Latin$/.exec(path);
+  return street ? street[1] : null;
 }
 
 /** @param {Editing} state */
@@ -394,6 +421,9 @@ async function validate(state) {
   const local = await api.validateDraft(state.draft);
   state.issues = [...(state.provider ? [state.provider] : []), ...(state.reasons ?? []), ...local.issues];
   state.suggestions = local.suggestions;
+  // A Latin form left behind by a change of its name or street is flagged on its field
+  // straight away, not only once staff have been in that field.
+  for (const s of local.suggestions) if (s.stale) state.touched.add(s.field);
   state.required = new Set(local.required);
   state.tidy = local.tidy;
   return state.issues;

@@ -9,8 +9,10 @@
  *   path: string,
  *   label: string,
  *   hint?: string,
- *   type?: "text" | "select" | "checkbox",
+ *   type?: "text" | "select" | "checkbox" | "multi",
  *   options?: string[],
+ *   choices?: import("./choices.js").ListName,
+ *   required?: boolean,
  *   sensitive?: boolean,
  *   width?: "short" | "long",
  *   list?: boolean,
@@ -22,6 +24,8 @@
  *
  * `list` fields hold an array of strings on the draft, typed comma-separated. A field with
  * `shownWhen` is shown only while the draft's value at that path equals the given one.
+ * `choices` names a pick list that comes from Rust (see choices.js): a `select` shows its
+ * words and keeps its values; a `multi` field is a group of checkboxes holding an array.
  */
 
 const ADDRESS = [
@@ -64,8 +68,8 @@ const COMPANY = [
   { path: "company.legalName", label: "field.legalName", width: "long" },
   { path: "taxIds[0].number", label: "field.ein", hint: "field.ein.hint", sensitive: true, width: "short" },
   { path: "company.dateFormed", label: "field.dateFormed", hint: "field.birthDate.hint", width: "short" },
-  { path: "company.entityType", label: "field.entityType", hint: "field.entityType.hint" },
-  { path: "company.ownershipType", label: "field.ownershipType", hint: "field.ownershipType.hint" },
+  { path: "company.entityType", label: "field.entityType", hint: "field.choices.hint", type: "select", choices: "cosEntityTypes", required: true },
+  { path: "company.ownershipType", label: "field.ownershipType", hint: "field.choices.hint", type: "select", choices: "cosOwnershipTypes", required: true },
   { path: "cos.riskRating", label: "field.riskRating", type: "select", options: ["Low", "Medium", "High"] },
   { path: "cos.clientIdentifier", label: "field.clientIdentifier", hint: "field.clientIdentifier.hint" },
 ];
@@ -157,9 +161,9 @@ const FIN_PROFILE = [
   { path: "fin.verificationType", label: "field.verificationType", hint: "field.verificationType.hint", type: "select", options: ["STANDARD", "RELIANCE"] },
   { path: "dueDiligence.employmentStatus", label: "field.employmentStatus", type: "select", options: ["EMPLOYED", "SELF_EMPLOYED", "RETIRED", "STUDENT", "UNEMPLOYED"] },
   { path: "dueDiligence.expectedMonthlyVolume", label: "field.monthlyVolume", hint: "field.monthlyVolume.hint", width: "short" },
-  { path: "fin.occupationId", label: "field.occupationId", hint: "field.finId.hint", width: "short" },
-  { path: "fin.purposeId", label: "field.purposeId", hint: "field.finId.hint", width: "short" },
-  { path: "fin.sourceOfFundIds", label: "field.sourceOfFundIds", hint: "field.sourceOfFundIds.hint", list: true },
+  { path: "fin.occupationId", label: "field.occupationId", hint: "field.choices.hint", type: "select", choices: "finOccupations", required: true },
+  { path: "fin.purposeId", label: "field.purposeId", hint: "field.choices.hint", type: "select", choices: "finPurposes", required: true },
+  { path: "fin.sourceOfFundIds", label: "field.sourceOfFundIds", hint: "field.sourceOfFundIds.hint", type: "multi", choices: "finSourcesOfFunds", required: true },
   { path: "fin.remarks", label: "field.remarks", width: "long" },
   { path: "fin.addressDocumentType", label: "field.addressDocumentType", hint: "field.addressDocumentType.hint", type: "select", options: ["UTILITY_BILL", "GOVERNMENT_LETTER", "BANK_STATEMENT"] },
 ];

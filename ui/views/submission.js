@@ -90,6 +90,8 @@ async function follow(main, draftId, state, bar, result) {
       return;
     }
     if (submission.state === "submitted" && submission.outcome?.settled) return;
+    // Cross River no longer knows the customer: asking again would only get the same answer.
+    if (submission.outcome?.unknownToProvider) return;
     // While steps are being sent, ask often; once only the checks are pending, back off.
     wait = submission.state === "submitted" ? Math.min(Math.max(wait * 2, CHECKS_FIRST_MS), CHECKS_MAX_MS) : POLL_MS;
     await sleep(wait);
@@ -133,11 +135,11 @@ function describe(s) {
 function showResult(result, submission, draftId) {
   const outcome = submission.outcome;
   if (!outcome) return;
-  /** @type {[string, string, ScanStatus | null][]} */
+  /** @type {[string, string, ScanStatus | null, string | null][]} */
   const checks = [
-    ["result-ofac", "result.ofac", outcome.ofac],
-    ["result-pep", "result.pep", outcome.pepScan],
-    ["result-internal", "result.internal", outcome.internalList],
+    ["result-ofac", "result.ofac", outcome.ofac, outcome.received.ofac],
+    ["result-pep", "result.pep", outcome.pepScan, outcome.received.pepScan],
+    ["result-internal", "result.internal", outcome.internalList, outcome.received.internalList],
   ];
   if (!result.querySelector("#result-customer-id")) {
     const name = el("p", { id: "result-name", class: "result-name" });
@@ -149,7 +151,9 @@ function showResult(result, submission, draftId) {
       el("dt", {}, [t("result.cif")]),
       el("dd", { class: "with-copy" }, [cif, copyButton("copy-cif", t("result.copyCif"), () => cif.textContent ?? "")]),
     ]);
-    for (const [id, label] of checks) facts.append(el("dt", {}, [t(/** @type {any} */ (label))]), el("dd", { id }));
+    for (const [id, label] of checks) {
+      facts.append(el("dt", {}, [t(/** @type {any} */ (label))]), el("dd", { id }), el("dd", { class: "muted small", id: `${id}-at`, hidden: "" }));
+    }
     const summary = el("p", { id: "result-summary", "aria-live": "polite" });
     result.replaceChildren(el("h2", {}, [t("result.title")]), name, facts, summary);
     // Whose record this is, in the words staff typed.
@@ -165,16 +169,23 @@ function showResult(result, submission, draftId) {
   cif.textContent = outcome.cifNumber ?? "—";
   /** @type {HTMLElement} */ (result.querySelector("#copy-cif")).hidden = !outcome.cifNumber;
   let attention = false;
-  for (const [id, , value] of checks) {
+  for (const [id, , value, at] of checks) {
     const dd = /** @type {HTMLElement} */ (result.querySelector(`#${id}`));
     dd.dataset.status = value ?? "unknown";
     dd.textContent = value ? t(`status.${value}`) : t("status.unknown");
+    // When the result came, beside it: results are kept, so this says how fresh they are.
+    const received = /** @type {HTMLElement} */ (result.querySelector(`#${id}-at`));
+    received.hidden = !at;
+    received.textContent = at ? t("result.receivedAt", { time: at }) : "";
     if (value === "Positive" || value === "Failed" || value === "Reviewing") attention = true;
   }
   const summary = /** @type {HTMLElement} */ (result.querySelector("#result-summary"));
   summary.dataset.attention = String(attention);
-  const words = attention ? t("result.attention") : t(outcome.settled ? "result.settled" : "result.pending");
+  const words = attention ? t("result.attention") : t(outcome.settled ? "result.settled" : outcome.unknownToProvider ? "result.stopped" : "result.pending");
   if (summary.textContent !== words) summary.textContent = words;
+  const unknown = result.querySelector("#result-unknown");
+  if (outcome.unknownToProvider && !unknown) result.append(el("p", { id: "result-unknown", role: "alert" }, [t("result.unknownToProvider")]));
+  if (!outcome.unknownToProvider) unknown?.remove();
   result.hidden = false;
 }
 

@@ -162,6 +162,12 @@ pub struct LatinNames {
     pub first: String,
     pub middle: String,
     pub last: String,
+    /// The name each Latin form was taken or confirmed for: when the name changes after,
+    /// the Latin form is stale until staff take the new suggestion or keep it. Empty for
+    /// forms saved before this was recorded.
+    pub first_from: String,
+    pub middle_from: String,
+    pub last_from: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -217,6 +223,10 @@ pub struct Address {
     /// Latin forms of the street lines when written in another script (Fin.com `_en`).
     pub street1_latin: String,
     pub street2_latin: String,
+    /// The street lines the Latin forms were taken or confirmed for (see
+    /// [`LatinNames::first_from`]).
+    pub street1_latin_from: String,
+    pub street2_latin_from: String,
     pub city: String,
     /// For the US a two-letter state code (`NY`, `DC`, `PR`); elsewhere the
     /// state, province or region as written locally.

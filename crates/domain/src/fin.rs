@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::draft::{self, Draft, PartyKind};
+use crate::latin;
 use crate::validate::{self, digits_only, parse_amount, parse_date, phone_e164, Issue, Severity};
 use crate::{Error, Result};
 
@@ -354,6 +355,12 @@ pub struct LatinSuggestion {
     pub field: String,
     /// [`latin_suggestion`] of the customer's own value.
     pub value: String,
+    /// The customer's own value the suggestion is made from: what staff taking or keeping
+    /// a Latin form record it was taken for.
+    pub source: String,
+    /// The field holds a Latin form taken for an earlier value: staff take this suggestion
+    /// or keep what is there.
+    pub stale: bool,
 }
 
 /// For a Fin.com draft, a suggestion for each name and street line of the address sent
@@ -363,34 +370,67 @@ pub fn latin_suggestions(draft: &Draft) -> Vec<LatinSuggestion> {
     if draft.provider != draft::ProviderChoice::Fin {
         return Vec::new();
     }
-    let n = &draft.name;
-    let mut fields = vec![
-        ("name.latin.first".to_owned(), &n.first, &n.latin.first),
-        ("name.latin.middle".to_owned(), &n.middle, &n.latin.middle),
-        ("name.latin.last".to_owned(), &n.last, &n.latin.last),
-    ];
-    if let Some(i) = fin_address_index(draft) {
-        let a = &draft.addresses[i];
-        fields.push((
-            format!("addresses[{i}].street1Latin"),
-            &a.street1,
-            &a.street1_latin,
-        ));
-        fields.push((
-            format!("addresses[{i}].street2Latin"),
-            &a.street2,
-            &a.street2_latin,
-        ));
-    }
-    fields
+    latin_fields(draft)
         .into_iter()
-        .filter(|(_, value, latin)| needs_latin(value, latin))
-        .map(|(field, value, _)| LatinSuggestion {
-            field,
-            value: latin_suggestion(value),
+        .filter_map(|f| {
+            let stale = latin::is_stale(f.value, f.latin, f.from);
+            (stale || needs_latin(f.value, f.latin)).then(|| LatinSuggestion {
+                value: latin_suggestion(f.value),
+                source: f.value.trim().to_owned(),
+                field: f.field,
+                stale,
+            })
         })
         .filter(|s| !s.value.is_empty())
         .collect()
+}
+
+/// Each name and street line of a draft that has a Latin form beside it for Fin.com.
+fn latin_fields(draft: &Draft) -> Vec<latin::LatinField<'_>> {
+    use latin::LatinField as F;
+    let n = &draft.name;
+    let l = &n.latin;
+    let mut fields = vec![
+        F::new(
+            "name.latin.first".to_owned(),
+            "the first name",
+            &n.first,
+            &l.first,
+            &l.first_from,
+        ),
+        F::new(
+            "name.latin.middle".to_owned(),
+            "the middle name",
+            &n.middle,
+            &l.middle,
+            &l.middle_from,
+        ),
+        F::new(
+            "name.latin.last".to_owned(),
+            "the last name",
+            &n.last,
+            &l.last,
+            &l.last_from,
+        ),
+    ];
+    if let Some(i) = fin_address_index(draft) {
+        let a = &draft.addresses[i];
+        fields.push(F::new(
+            format!("addresses[{i}].street1Latin"),
+            "the street address",
+            &a.street1,
+            &a.street1_latin,
+            &a.street1_latin_from,
+        ));
+        fields.push(F::new(
+            format!("addresses[{i}].street2Latin"),
+            "the second address line",
+            &a.street2,
+            &a.street2_latin,
+            &a.street2_latin_from,
+        ));
+    }
+    fields
 }
 
 /// Fin.com's identity document type for the draft's `idType` (or Fin.com's own spelling).
@@ -610,10 +650,23 @@ impl Rules {
         });
     }
 
-    /// Fin.com wants an `_en` form in plain ASCII beside any value that is not ASCII.
-    fn latin(&mut self, field: &str, value: &str, latin: &str, what: &str) {
-        let (value, latin) = (value.trim(), latin.trim());
-        if needs_latin(value, latin) {
+    /// Fin.com wants an `_en` form in plain ASCII beside any value that is not ASCII, and
+    /// one that still belongs to that value.
+    fn latin(&mut self, f: &latin::LatinField<'_>) {
+        let (field, what) = (f.field.as_str(), f.what);
+        let (value, latin) = (f.value.trim(), f.latin.trim());
+        if latin::is_stale(value, latin, f.from) {
+            self.error(
+                field,
+                latin::STALE,
+                format!(
+                    "{} changed since this Latin form was taken for \"{}\": take \"{}\" or keep this one.",
+                    latin::capitalised(what),
+                    f.from.trim(),
+                    latin_suggestion(value)
+                ),
+            );
+        } else if needs_latin(value, latin) {
             self.error(
                 field,
                 "latin_required",
@@ -710,20 +763,9 @@ pub fn fin_on(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
         );
     }
 
-    let n = &draft.name;
-    r.latin(
-        "name.latin.first",
-        &n.first,
-        &n.latin.first,
-        "the first name",
-    );
-    r.latin(
-        "name.latin.middle",
-        &n.middle,
-        &n.latin.middle,
-        "the middle name",
-    );
-    r.latin("name.latin.last", &n.last, &n.latin.last, "the last name");
+    for f in latin_fields(draft) {
+        r.latin(&f);
+    }
 
     let p = &draft.person;
     if let Some(born) = parse_date(&p.birth_date).filter(|d| *d <= today) {
@@ -780,18 +822,6 @@ pub fn fin_on(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
         Some(i) => {
             let a = &draft.addresses[i];
             let path = |name: &str| format!("addresses[{i}].{name}");
-            r.latin(
-                &path("street1Latin"),
-                &a.street1,
-                &a.street1_latin,
-                "the street address",
-            );
-            r.latin(
-                &path("street2Latin"),
-                &a.street2,
-                &a.street2_latin,
-                "the second address line",
-            );
             r.alpha3(&path("country"), &a.country);
             if a.state.trim().is_empty() {
                 r.error(

@@ -5,6 +5,8 @@ pub mod cos;
 pub mod draft;
 pub mod fin;
 pub mod form;
+pub mod latin;
+pub mod options;
 pub mod validate;
 
 mod error;

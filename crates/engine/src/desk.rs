@@ -29,9 +29,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
-use crate::cos_recovery;
 use crate::plan::StepKind;
 use crate::workstation::{CosOutcome, Environment};
+use crate::{activity_words, compliance, cos_recovery};
 use crate::{Error, Result};
 
 /// How many drafts the Drafts list shows at once, newest first; search finds the rest.
@@ -142,6 +142,10 @@ pub struct ActivityEntry {
     pub draft_id: Option<String>,
     pub draft_name: Option<String>,
     pub actor: String,
+    /// Who acted, by name; `None` when Branchdesk acted on its own.
+    pub staff: Option<String>,
+    /// The entry said in the bank's words, for the interface to put in the staff's language.
+    pub words: activity_words::Words,
     pub action: String,
     pub endpoint: Option<String>,
     pub status: Option<u16>,
@@ -519,12 +523,12 @@ impl Desk {
             fin = Some(live);
             state = now;
         }
+        let kept = plan.as_ref().and_then(compliance::outcome_step);
         let mut submission = submission_of(state, plan, fin);
-        if let Some(outcome) = submission.outcome.as_mut() {
+        if let (Some(outcome), Some(kept)) = (submission.outcome.as_mut(), kept) {
+            compliance::apply_kept(outcome, &kept.1);
             if !outcome.settled && submission.state == DraftState::Submitted.as_str() {
-                if let Ok(customer) = self.cos.get_customer(&outcome.customer_id).await {
-                    *outcome = CosOutcome::from(customer);
-                }
+                compliance::follow(&self.vault, &self.cos, draft, kept, outcome).await?;
             }
         }
         Ok(submission)
@@ -1179,6 +1183,8 @@ impl Desk {
                     draft_name: draft_id.as_ref().and_then(|d| names.get(d).cloned()),
                     draft_id,
                     actor: e.record.actor.as_str().to_owned(),
+                    staff: activity_words::staff_of(&e.record.actor),
+                    words: activity_words::words_of(&e.record),
                     action: e.record.action,
                     endpoint: e.record.endpoint,
                     status: e.record.status,

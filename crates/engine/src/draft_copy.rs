@@ -35,4 +35,6 @@ fn without_latin_names(names: &mut Names) {
 fn without_latin_streets(address: &mut Address) {
     address.street1_latin.clear();
     address.street2_latin.clear();
+    address.street1_latin_from.clear();
+    address.street2_latin_from.clear();
 }

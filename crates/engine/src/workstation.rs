@@ -7,6 +7,7 @@ use branchdesk_domain::Sensitive;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::compliance::CheckTimes;
 use crate::{Error, Result};
 
 /// Which provider environment the workstation talks to; always shown to staff.
@@ -38,6 +39,13 @@ pub struct CosOutcome {
     pub internal_list: Option<ScanStatus>,
     /// True once no check is still Pending.
     pub settled: bool,
+    /// When each shown result was received (kept in the vault, so it outlives the provider).
+    #[serde(default)]
+    pub received: CheckTimes,
+    /// COS answered that it does not know this customer (a Training sandbox restarted):
+    /// what is shown is what was received before.
+    #[serde(default)]
+    pub unknown_to_provider: bool,
 }
 
 impl From<Customer> for CosOutcome {
@@ -51,6 +59,8 @@ impl From<Customer> for CosOutcome {
             pep_scan: customer.pep_scan,
             internal_list: customer.internal_list,
             settled,
+            received: CheckTimes::default(),
+            unknown_to_provider: false,
         }
     }
 }

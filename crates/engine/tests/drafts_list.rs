@@ -81,6 +81,7 @@ async fn a_duplicate_keeps_the_form_but_not_the_scans_or_the_latin_forms() {
         first: "Maria".into(),
         middle: String::new(),
         last: "Nunez".into(),
+        ..LatinNames::default()
     };
     body.cos.client_identifier = "REF-0001".into();
     desk.save_draft(&draft, &body).unwrap();

@@ -8,6 +8,7 @@ mod audit;
 mod audit_anchor;
 mod audit_export;
 mod backup;
+mod checks;
 mod connections;
 mod db;
 mod draft_search;

@@ -304,6 +304,51 @@ fn names_and_streets_not_in_ascii_are_offered_a_latin_form() {
 }
 
 #[test]
+fn a_latin_form_taken_for_an_earlier_name_is_flagged_until_taken_again_or_kept() {
+    let fin = || Draft {
+        provider: draft::ProviderChoice::Fin,
+        ..maria()
+    };
+    let mut d = fin();
+    d.name.last = "Núñez".into();
+    // Staff take the suggestion: the form records the name it was taken for.
+    let taken = latin_suggestions(&d)
+        .into_iter()
+        .find(|s| s.field == "name.latin.last")
+        .unwrap();
+    assert_eq!((taken.value.as_str(), taken.stale), ("Nunez", false));
+    d.name.latin.last = taken.value;
+    d.name.latin.last_from = taken.source;
+    assert!(codes(&d, "name.latin.last").is_empty());
+
+    // The last name changes: the old form is flagged, and the draft is not ready.
+    d.name.last = "Pérez".into();
+    assert_eq!(codes(&d, "name.latin.last"), [latin::STALE]);
+    let offer = latin_suggestions(&d)
+        .into_iter()
+        .find(|s| s.field == "name.latin.last")
+        .unwrap();
+    assert_eq!(
+        (offer.value.as_str(), offer.source.as_str(), offer.stale),
+        ("Perez", "Pérez", true)
+    );
+    // Keeping the form records it for the new name; so does taking the new suggestion.
+    let mut kept = d.clone();
+    kept.name.latin.last_from = offer.source.clone();
+    assert!(codes(&kept, "name.latin.last").is_empty());
+    d.name.latin.last = offer.value;
+    assert!(codes(&d, "name.latin.last").is_empty());
+
+    // Street lines follow their source the same way.
+    let mut d = fin();
+    d.addresses[0].street1 = "Calle Ñandú 5".into();
+    d.addresses[0].street1_latin = "Calle Nandu 5".into();
+    d.addresses[0].street1_latin_from = "Calle Ñandú 5".into();
+    assert!(codes(&d, "addresses[0].street1Latin").is_empty());
+    d.addresses[0].street1 = "Calle Ñandú 7".into();
+    assert_eq!(codes(&d, "addresses[0].street1Latin"), [latin::STALE]);
+}
+#[test]
 fn customers_are_18_to_120_years_old() {
     let mut d = maria();
     d.person.birth_date = "2008-11-23".into();

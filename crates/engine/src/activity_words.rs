@@ -1,0 +1,259 @@
+//! The Activity list in the bank's words: each audit entry said as a sentence ("Sent the
+//! phone number to Cross River", "Terms of service confirmed by Dana") as a message key
+//! and its parameters, which the interface puts in the staff's language. Step names and
+//! API paths stay in the entry for those who need them, never in the sentence.
+
+use std::collections::BTreeMap;
+
+use branchdesk_domain::validate::{Issue, Severity};
+use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, Provider};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::compliance::CHECKS_RECEIVED;
+use crate::desk::{Activity, Desk};
+use crate::plan::StepKind;
+use crate::Result;
+
+/// A sentence as a message key and its parameters. `params` are put in as they are
+/// (names of people and providers); each of `keyed` is itself a message key, put in
+/// translated ("the phone number").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Words {
+    pub key: String,
+    pub params: BTreeMap<String, String>,
+    pub keyed: BTreeMap<String, String>,
+}
+
+impl Words {
+    fn new(key: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    fn param(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self
+    }
+
+    fn keyed(mut self, name: &str, key: &str) -> Self {
+        self.keyed.insert(name.to_owned(), key.to_owned());
+        self
+    }
+}
+
+/// The provider as the bank calls it.
+fn provider_name(provider: Option<Provider>) -> &'static str {
+    match provider {
+        Some(Provider::Cos) => "Cross River",
+        Some(Provider::Fin) => "Fin.com",
+        Some(Provider::Bvnk) => "BVNK",
+        None => "the provider",
+    }
+}
+
+/// The member of staff who acted, or `None` when Branchdesk acted on its own.
+pub fn staff_of(actor: &Actor) -> Option<String> {
+    match actor {
+        Actor::Staff(name) => Some(name.clone()),
+        Actor::System => None,
+    }
+}
+
+/// What a provider step sends, as the message key of its words.
+fn thing_of(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "Core.Customer.Onboarded" | "fin.customer_created" => "activity.thing.customer",
+        "Core.Customer.Address.Added" => "activity.thing.address",
+        "Core.Customer.Phone.Added" => "activity.thing.phone",
+        "Core.Customer.Email.Added" => "activity.thing.email",
+        "Core.Customer.Identification.Added" => "activity.thing.identification",
+        "Core.Customer.BeneficialOwner.Added" => "activity.thing.owner",
+        "fin.document_uploaded" => "activity.thing.document",
+        "fin.documents_attached" => "activity.thing.documents",
+        "fin.terms_accepted" => "activity.thing.terms",
+        _ => return None,
+    })
+}
+
+/// The sentence for one audit entry.
+pub fn words_of(record: &AuditRecord) -> Words {
+    let provider = provider_name(record.provider);
+    let who = staff_of(&record.actor);
+    let with_who = |words: Words| match &who {
+        Some(name) => words.param("who", name.clone()),
+        None => words.keyed("who", "activity.who.system"),
+    };
+    let action = record.action.as_str();
+    let created = action == StepKind::CosCreateCustomer.event() || action == "fin.customer_created";
+    if let Some(thing) = thing_of(action) {
+        let key = match (record.outcome, created) {
+            (AuditOutcome::Success, true) => "activity.created",
+            (AuditOutcome::Success, false) if action == "fin.terms_accepted" => {
+                "activity.termsAccepted"
+            }
+            (AuditOutcome::Success, false) => "activity.sent",
+            (AuditOutcome::Failure, _) => "activity.refused",
+            (AuditOutcome::Unknown, _) => "activity.unanswered",
+        };
+        return Words::new(key)
+            .param("provider", provider)
+            .keyed("thing", thing);
+    }
+    let words = match action {
+        "submit" => Words::new("activity.submitted").param("provider", provider),
+        "fin.terms_confirmed" => Words::new("activity.termsConfirmed"),
+        "fin.status" => Words::new("activity.finStatus").keyed(
+            "status",
+            match record
+                .provider_ids
+                .get("customerStatus")
+                .and_then(|s| s.as_str())
+            {
+                Some("APPROVED") => "activity.status.approved",
+                Some("REJECTED") => "activity.status.rejected",
+                Some("ACTION_REQUIRED") => "activity.status.actionRequired",
+                _ => "activity.status.other",
+            },
+        ),
+        "cos.customer_checked" | "fin.customer_checked" => {
+            let created = record.provider_ids.get("created").and_then(|c| c.as_bool());
+            Words::new(if created == Some(true) {
+                "activity.customerFound"
+            } else {
+                "activity.customerNotCreated"
+            })
+        }
+        CHECKS_RECEIVED => Words::new("activity.checksReceived"),
+        "scan.warnings_accepted" => Words::new("activity.scanKept"),
+        other => Words::new("activity.other").param("action", other),
+    };
+    with_who(words.param("provider", provider))
+}
+
+/// Whether an Activity line's local time (`YYYY-MM-DD HH:MM:SS`) falls on or between the
+/// dates `from` and `to` (`YYYY-MM-DD`, local; empty for no bound).
+fn within(at: &str, from: &str, to: &str) -> bool {
+    let day = at.get(..10).unwrap_or(at);
+    (from.is_empty() || day >= from) && (to.is_empty() || day <= to)
+}
+
+/// A date bound as staff typed or picked it: `YYYY-MM-DD`, or empty. `field`: which bound,
+/// for the message to sit under.
+fn bound(field: &str, value: Option<&str>) -> Result<String> {
+    let value = value.unwrap_or("").trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|_| {
+            crate::Error::Invalid(vec![Issue {
+                field: field.to_owned(),
+                code: "date".to_owned(),
+                message: "Write the date as YYYY-MM-DD.".to_owned(),
+                severity: Severity::Error,
+            }])
+        })
+}
+
+impl Desk {
+    /// [`Desk::activity`] on the days `from` to `to` (local dates, both included; either
+    /// may be left out).
+    pub fn activity_between(
+        &self,
+        draft: Option<&str>,
+        outcome: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Activity> {
+        let (from, to) = (bound("from", from)?, bound("to", to)?);
+        let mut activity = self.activity(draft, outcome)?;
+        activity.entries.retain(|e| within(&e.at, &from, &to));
+        Ok(activity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(action: &str, actor: Actor, outcome: AuditOutcome) -> AuditRecord {
+        AuditRecord {
+            draft_id: None,
+            actor,
+            action: action.to_owned(),
+            provider: Some(Provider::Cos),
+            endpoint: Some("POST /core/v1/cm/customers/{id}/phones".to_owned()),
+            status: None,
+            provider_ids: json!({}),
+            outcome,
+        }
+    }
+
+    #[test]
+    fn steps_are_said_in_the_banks_words_not_as_paths() {
+        let sent = words_of(&record(
+            "Core.Customer.Phone.Added",
+            Actor::System,
+            AuditOutcome::Success,
+        ));
+        assert_eq!(sent.key, "activity.sent");
+        assert_eq!(sent.params["provider"], "Cross River");
+        assert_eq!(sent.keyed["thing"], "activity.thing.phone");
+        let created = words_of(&record(
+            "Core.Customer.Onboarded",
+            Actor::System,
+            AuditOutcome::Success,
+        ));
+        assert_eq!(created.key, "activity.created");
+        let refused = words_of(&record(
+            "Core.Customer.Phone.Added",
+            Actor::System,
+            AuditOutcome::Failure,
+        ));
+        assert_eq!(refused.key, "activity.refused");
+        for words in [sent, created, refused] {
+            assert!(words.params.values().all(|v| !v.contains('/')), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn what_staff_did_names_them() {
+        let mut terms = record(
+            "fin.terms_confirmed",
+            Actor::Staff("Dana".to_owned()),
+            AuditOutcome::Success,
+        );
+        terms.provider = Some(Provider::Fin);
+        let words = words_of(&terms);
+        assert_eq!(words.key, "activity.termsConfirmed");
+        assert_eq!(words.params["who"], "Dana");
+        let submit = words_of(&record(
+            "submit",
+            Actor::Staff("Dana".to_owned()),
+            AuditOutcome::Success,
+        ));
+        assert_eq!(
+            (submit.key.as_str(), submit.params["who"].as_str()),
+            ("activity.submitted", "Dana")
+        );
+        let system = words_of(&record("fin.status", Actor::System, AuditOutcome::Success));
+        assert_eq!(system.keyed["who"], "activity.who.system");
+    }
+
+    #[test]
+    fn dates_bound_the_list_on_both_ends() {
+        assert!(within("2026-12-05 10:00:00", "2026-12-05", "2026-12-05"));
+        assert!(within("2026-12-05 10:00:00", "", ""));
+        assert!(!within("2026-12-04 23:59:59", "2026-12-05", ""));
+        assert!(!within("2026-12-06 00:00:00", "", "2026-12-05"));
+        assert_eq!(bound("from", Some(" 2026-12-05 ")).unwrap(), "2026-12-05");
+        assert!(bound("from", Some("05/12/2026")).is_err());
+        assert_eq!(bound("to", None).unwrap(), "");
+    }
+}
