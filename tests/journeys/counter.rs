@@ -202,7 +202,11 @@ async fn fin_codes_are_chosen_by_their_words() {
 
             // Review says the words, not the numbers.
             app.click("button.step[data-step='review']").await?;
-            let review = app.wait_for_css("dl.review").await?.text().await?;
+            app.wait_for_css("section.review-section[data-section='financial'] dl.review")
+                .await?;
+            let review = app
+                .text_of("section.review-section[data-section='financial']")
+                .await?;
             assert!(review.contains("Other occupation"), "{review}");
             assert!(review.contains("Salary or wages"), "{review}");
             Ok(())

@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
+import { choicesOf } from "./choices.js";
 import { getPath } from "./paths.js";
 import { slotsFor } from "./scans.js";
 
@@ -69,7 +70,9 @@ function factsOf(draft, step, optionLabel) {
       ? mask(String(value))
       : field.type === "checkbox"
         ? t("review.yes")
-        : field.type === "select" && field.options?.length
+        : field.choices
+          ? (Array.isArray(value) ? value : [value]).map((v) => choicesOf(field.choices ?? "finSourcesOfFunds").find((c) => c.value === String(v))?.label ?? String(v)).join(", ")
+          : field.type === "select" && field.options?.length
           ? optionLabel(String(value))
           : Array.isArray(value)
             ? value.join(", ")
