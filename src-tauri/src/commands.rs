@@ -1,5 +1,8 @@
 //! The commands the window may call. Each is thin: it hands over to the engine and turns
-//! the answer into the types the UI knows (see `ui/types/bindings.d.ts`).
+//! the answer into the types the UI knows (see `ui/types/bindings.d.ts`). Every one runs
+//! off the main thread (`async`, or `#[tauri::command(async)]` for those with no await):
+//! each touches the vault, the keyring, the network or a lock, and a slow disk must never
+//! freeze the window while staff type.
 
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
@@ -43,7 +46,7 @@ pub struct Connectivity {
     pub online: bool,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         environment: state.desk().environment(),
@@ -55,7 +58,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 /// The page calls this once it can be used; start-up is measured up to here.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn ui_ready(state: State<'_, AppState>) {
     let elapsed = state.started.elapsed();
     tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "window ready");
@@ -71,7 +74,7 @@ pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_create(
     state: State<'_, AppState>,
     kind: PartyKind,
@@ -82,17 +85,17 @@ pub fn draft_create(
         .create_draft_for(kind, provider.unwrap_or_default())?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_get(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
     Ok(state.desk().get_draft(&id)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_save(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Saved> {
     Ok(state.desk().save_draft(&id, &draft)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_list(
     state: State<'_, AppState>,
     search: String,
@@ -103,25 +106,25 @@ pub fn draft_list(
         .list_drafts(&search, state_filter.as_deref().unwrap_or(""))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_duplicate(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
     Ok(state.desk().duplicate_draft(&id)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
     Ok(state.desk().delete_draft(&id)?)
 }
 
 /// Hides a sent draft from the Drafts list, keeping everything it has; it stays under the
 /// Archived filter.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_archive(state: State<'_, AppState>, id: String) -> Answer<()> {
     Ok(state.desk().archive_draft(&id)?)
 }
 
 /// Brings an archived draft back into the Drafts list.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_unarchive(state: State<'_, AppState>, id: String) -> Answer<()> {
     Ok(state.desk().unarchive_draft(&id)?)
 }
@@ -138,7 +141,7 @@ pub struct Validation {
     pub tidy: Vec<FieldValue>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
     Validation {
         issues: state.desk().validate(&draft),
@@ -154,7 +157,7 @@ pub fn field_options() -> FieldOptions {
     branchdesk_domain::options::field_options()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn draft_submit(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Submission> {
     Ok(state.desk().submit(&id, &draft)?)
 }
@@ -165,17 +168,17 @@ pub async fn submission_status(state: State<'_, AppState>, id: String) -> Answer
     Ok(desk.submission_status(&id).await?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn cos_customers(state: State<'_, AppState>) -> Answer<Vec<CosCustomer>> {
     Ok(state.desk().cos_customers()?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn queue_summary(state: State<'_, AppState>) -> Answer<QueueSummary> {
     Ok(state.desk().queue_summary()?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn activity(
     state: State<'_, AppState>,
     draft: Option<String>,
@@ -227,7 +230,7 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_get(state: State<'_, AppState>) -> Answer<SettingsView> {
     settings_view(&state)
 }
@@ -309,7 +312,7 @@ fn forward(channel: &Channel<ScanPreview>) -> impl FnMut(ScanPreview) + '_ {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scan_remove(
     state: State<'_, AppState>,
     draft_id: String,
@@ -318,7 +321,7 @@ pub fn scan_remove(
     Ok(state.desk().remove_scan(&draft_id, &slot)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scan_thumbnail(state: State<'_, AppState>, thumbnail_id: String) -> Answer<String> {
     Ok(state.desk().thumbnail(&thumbnail_id)?)
 }
@@ -336,7 +339,7 @@ pub async fn scan_rotate(
 }
 
 /// Keeps a scan despite its warnings, for the reason staff give (audited).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scan_accept_warnings(
     state: State<'_, AppState>,
     draft_id: String,
@@ -365,13 +368,13 @@ pub async fn scan_attach_drop(
 }
 
 /// Subscribes the page to files being dragged over and dropped onto the window.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn drops_watch(drops: State<'_, Drops>, on_event: Channel<DropEvent>) {
     drops.subscribe(on_event);
 }
 
 /// The "From scanner" tray as it is now; later changes arrive on `on_change`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scanner_tray(scanner: State<'_, Scanner>, on_change: Channel<TrayView>) -> TrayView {
     scanner.subscribe(on_change)
 }
@@ -397,7 +400,7 @@ pub async fn scanner_folder_choose(
 }
 
 /// Stops watching the scanner folder (its files stay where they are).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scanner_folder_clear(
     state: State<'_, AppState>,
     scanner: State<'_, Scanner>,
@@ -439,14 +442,14 @@ async fn blocking<T: Send + 'static>(
 
 /// Fin.com's terms for the customer of a draft: the link, its QR code, and whether the
 /// acceptance is recorded. `None` until Fin.com has created the customer.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn fin_terms(state: State<'_, AppState>, draft_id: String) -> Answer<Option<Terms>> {
     Ok(state.desk().terms(&draft_id)?)
 }
 
 /// Opens the draft's terms page in the system browser, for the customer to read on the
 /// counter's screen. Only the link Fin.com gave for this draft is ever opened.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn fin_terms_open(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
@@ -471,7 +474,7 @@ pub fn fin_terms_open(
 
 /// Records that the customer accepted the terms (staff confirm, by their OS account) and
 /// lets the submission go on.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn fin_terms_confirm(state: State<'_, AppState>, draft_id: String) -> Answer<Option<Terms>> {
     let desk = state.desk();
     desk.confirm_terms(&draft_id, "")?;
@@ -510,13 +513,13 @@ pub async fn cos_customer_resolve(
 }
 
 /// Stops the upload in flight for a draft; it then needs attention and can be sent again.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn upload_cancel(state: State<'_, AppState>, draft_id: String) -> Answer<bool> {
     Ok(state.desk().cancel_upload(&draft_id)?)
 }
 
 /// Subscribes the page to upload progress (running totals, throttled by the client).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn uploads_watch(state: State<'_, AppState>, on_progress: Channel<UploadView>) {
     let mut progress = state.desk().upload_progress();
     tauri::async_runtime::spawn(async move {

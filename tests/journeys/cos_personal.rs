@@ -61,7 +61,7 @@ pub(crate) async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> W
         ("person.citizenshipCountry", "US"),
     ])
     .await?;
-    app.click("#next").await?;
+    app.next().await?;
     app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
         .await?;
     app.fill(&[
@@ -73,7 +73,7 @@ pub(crate) async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> W
         ("emails[0].address", "peter@example.com"),
     ])
     .await?;
-    app.click("#next").await?;
+    app.next().await?;
     app.wait_for_css(&format!("#{}", field_id("identityDocuments[0].number")))
         .await?;
     app.fill(&[
@@ -84,8 +84,8 @@ pub(crate) async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> W
         ("identityDocuments[0].issuingStateOrProvince", "NY"),
     ])
     .await?;
-    app.click("#next").await?; // to Scans
-    app.click("#next").await?; // to Review
+    app.next().await?; // to Scans
+    app.next().await?; // to Review
     app.wait_for_css("#submit").await?;
     Ok(())
 }
@@ -104,7 +104,7 @@ async fn business(app: &App, owner: &str, beneficial: &str) -> WebDriverResult<(
     .await?;
     app.choose("company.entityType", "LLC").await?;
     app.choose("company.ownershipType", "Private").await?;
-    app.click("#next").await?;
+    app.next().await?;
     app.choose("cos.primaryOwnerCustomerId", owner).await?;
     if beneficial == owner {
         app.choose("cos.beneficialOwners[0].ownerCustomerId", beneficial)
@@ -129,7 +129,7 @@ async fn business(app: &App, owner: &str, beneficial: &str) -> WebDriverResult<(
         ("cos.beneficialOwners[0].ownershipPercentage", "100"),
     ])
     .await?;
-    app.click("#next").await?;
+    app.next().await?;
     app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
         .await?;
     app.fill(&[
@@ -140,7 +140,7 @@ async fn business(app: &App, owner: &str, beneficial: &str) -> WebDriverResult<(
         ("phones[0].number", "401-555-0100"),
     ])
     .await?;
-    app.click("#next").await?;
+    app.next().await?;
     app.wait_for_css("#submit").await?;
     Ok(())
 }
@@ -245,6 +245,9 @@ async fn an_invalid_ssn_is_caught_inline_and_nothing_is_lost_or_sent() {
             );
 
             app.click("#next").await?;
+            // Once the check has answered, the step is marked and the wizard is still on it.
+            app.wait_for_css("[data-step='customer'][data-status='errors']")
+                .await?;
             let step = app.driver.find(By::Css("[aria-current='step']")).await?;
             assert_eq!(
                 step.attr("data-step").await?.as_deref(),

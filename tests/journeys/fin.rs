@@ -23,7 +23,7 @@ pub(crate) fn picture(path: &std::path::Path, cell: u32) {
 /// Clicks Next and waits for the next step's first field, so a step the rules hold back
 /// fails here, on its own screenshot.
 async fn next_to(app: &App, path: &str) -> WebDriverResult<()> {
-    app.click("#next").await?;
+    app.next().await?;
     app.wait_for_css(&format!("#{}", field_id(path))).await?;
     Ok(())
 }
@@ -114,14 +114,14 @@ pub(crate) async fn fin_person(app: &App, last: &str) -> WebDriverResult<()> {
     app.choose("fin.addressDocumentType", "BANK_STATEMENT")
         .await?;
 
-    app.click("#next").await?;
+    app.next().await?;
     // A licence has two sides; Fin.com also needs the proof of address.
     app.wait_for_css(".slot[data-slot='BACK']").await?;
     for slot in ["FRONT", "BACK", "PROOF_OF_ADDRESS"] {
         attach(app, slot).await?;
     }
 
-    app.click("#next").await?;
+    app.next().await?;
     app.wait_for_css("#submit").await?;
     let nothing_to_fix = app
         .wait_for_css("#review-issues li:not([data-severity])")
@@ -276,7 +276,7 @@ async fn fin_asks_for_documents_again_and_only_the_replaced_ones_are_sent() {
             open.is_empty().then_some(())
         })
         .await?;
-        app.click("#next").await?;
+        app.next().await?;
         app.click("#submit").await?;
 
         // The terms stand; the replaced scans go, the proof of address is not sent again.

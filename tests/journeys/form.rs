@@ -436,7 +436,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
         app.wait_for_css("[data-step='customer'][data-status='errors']").await?;
         app.fill(&[("taxIds[0].number", "123-45-6789"), ("person.citizenshipCountry", "us")]).await?;
         tab(&app).await?;
-        app.click("#next").await?;
+        app.next().await?;
         app.wait_for_css(&format!("#{}", field_id("addresses[0].street1"))).await?;
         app.wait_for_css("[data-step='customer'][data-status='done']").await?;
         check_eq!(
@@ -462,7 +462,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
             ("emails[0].address", "ana@example.com"),
         ])
         .await?;
-        app.click("#next").await?;
+        app.next().await?;
         app.wait_for_css(&format!("#{}", field_id("identityDocuments[0].number"))).await?;
         app.fill(&[
             ("identityDocuments[0].number", "DL12345 67890"),
@@ -472,7 +472,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
             ("identityDocuments[0].issuingStateOrProvince", "ny"),
         ])
         .await?;
-        app.click("#next").await?;
+        app.next().await?;
 
         // Attaching a scan keeps the focus in the slot just used.
         for slot in ["FRONT", "BACK"] {
@@ -489,7 +489,7 @@ async fn the_form_marks_what_it_needs_reads_us_dates_and_keeps_focus_near_the_wo
                 .await?;
             check_eq!(inside.json().as_str(), Some(slot), "focus stays in the {slot} slot");
         }
-        app.click("#next").await?;
+        app.next().await?;
         app.wait_for_css("#submit").await?;
         app.wait_for_css("[data-step='scans'][data-status='done']").await?;
 
@@ -650,4 +650,48 @@ async fn fin_terms_without_a_browser_are_said_in_words_with_the_link_to_copy() {
     }
     .await;
     app.finish("form_fin_terms", outcome).await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn next_pressed_twice_goes_on_one_step() {
+    App::journey("next_twice", |app| async move {
+        let outcome: Outcome = async {
+            app.click("#new-person").await?;
+            app.wait_for_css(&format!("#{}", field_id("name.first")))
+                .await?;
+            app.fill(&[
+                ("name.first", "Peter"),
+                ("name.last", "Griffin"),
+                ("person.birthDate", "1953-09-22"),
+                ("taxIds[0].number", "123-45-6789"),
+                ("person.citizenshipCountry", "US"),
+            ])
+            .await?;
+            // A double press, as a hurried hand makes it: both reach the form before the
+            // check of the first has answered.
+            app.driver
+                .execute(
+                    "const f = document.getElementById('step-form'); f.requestSubmit(); f.requestSubmit();",
+                    vec![],
+                )
+                .await?;
+            app.wait_for_css(&format!("#{}", field_id("addresses[0].street1")))
+                .await?;
+            // Any second move would have come with the first check's answer; wait for a
+            // later one (leaving a field asks again) before reading where the wizard is.
+            tab(&app).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let step = app
+                .wait_for_css("button.step[aria-current='step']")
+                .await?
+                .attr("data-step")
+                .await?;
+            check_eq!(step.as_deref(), Some("contact"), "one press, one step");
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
 }

@@ -140,6 +140,23 @@ impl App {
         self.wait_for_css(&css).await?.click().await
     }
 
+    /// Goes on with Next and waits until the wizard shows the following step: the step left
+    /// behind is redrawn, so nothing found on it may be used afterwards.
+    pub async fn next(&self) -> WebDriverResult<()> {
+        let current = self
+            .wait_for_css("button.step[aria-current='step']")
+            .await?
+            .attr("data-step")
+            .await?
+            .unwrap_or_default();
+        self.click("#next").await?;
+        self.wait_for_css(&format!(
+            "button.step[aria-current='step']:not([data-step='{current}'])"
+        ))
+        .await?;
+        Ok(())
+    }
+
     pub async fn click(&self, css: &str) -> WebDriverResult<()> {
         self.wait_for_css(css).await?.click().await
     }

@@ -230,11 +230,19 @@ function renderWizard(main, state, focusFirst = []) {
   const saved = el("span", { id: "saved", class: "muted", role: "status", "aria-live": "polite" });
   const status = el("p", { id: "form-status", role: "alert" });
   form.append(el("div", { class: "actions" }, [back, next, saved]), status);
-  form.addEventListener("submit", (event) => {
+  // One Next (or Submit) at a time: a second press while the check is under way would
+  // otherwise go on twice and skip a step, or send the draft twice.
+  let moving = false;
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (state.gone) return;
-    if (step.id === "review") submit(main, state, status);
-    else nextStep(main, state, step, status);
+    if (state.gone || moving) return;
+    moving = true;
+    try {
+      if (step.id === "review") await submit(main, state, status);
+      else await nextStep(main, state, step, status);
+    } finally {
+      moving = false;
+    }
   });
   form.addEventListener("focusout", (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
@@ -325,8 +333,10 @@ async function nextStep(main, state, step, status) {
   for (const field of step.fields) state.touched.add(field.path);
   // A step without fields of its own (Scans) answers for what its paths cover.
   for (const path of step.paths) state.touched.add(path);
-  await validate(state);
   const form = /** @type {HTMLFormElement} */ (main.querySelector("#step-form"));
+  await validate(state);
+  // Staff may have gone to another step (or view) while the check ran: leave them there.
+  if (!form.isConnected) return;
   showIssues(form, state, change);
   const list = /** @type {HTMLElement | null} */ (main.querySelector(".step-list ol"));
   if (list) markSteps(list, state);
