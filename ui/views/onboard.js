@@ -7,7 +7,7 @@ import { getPath, setPath } from "./paths.js";
 import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
 import { choicesOf, choicesReady, loadChoices } from "./choices.js";
-import { renderSubmission } from "./submission.js";
+import { showSubmission } from "./nav.js";
 import { stepsFor } from "./steps.js";
 
 /** @typedef {import("../types/bindings").Draft} Draft */
@@ -466,7 +466,7 @@ async function submit(main, state, status) {
     const provider = state.draft.provider;
     current = null;
     main.replaceChildren();
-    renderSubmission(main, id, provider);
+    showSubmission(main, id, provider);
   } catch (error) {
     const e = /** @type {import("../api.js").CommandError} */ (error);
     status.textContent = e.detail;

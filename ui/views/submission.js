@@ -3,6 +3,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { copyButton } from "./copy.js";
 import { el } from "./dom.js";
+import { registerSubmission } from "./nav.js";
 import { openDraft } from "./onboard.js";
 import { stepsFor } from "./steps.js";
 
@@ -601,3 +602,5 @@ function showRejected(view, outcome) {
   view.result.replaceChildren(el("h2", {}, [t("fin.rejectedTitle")]), el("p", {}, [t("fin.rejectedExplain")]), reasonList(outcome));
   view.result.hidden = false;
 }
+
+registerSubmission(renderSubmission);

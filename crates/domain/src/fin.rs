@@ -335,18 +335,8 @@ pub fn alpha3(alpha2: &str) -> Option<&'static str> {
     (country.alpha3 != "XKX").then_some(country.alpha3)
 }
 
-/// A Latin (ASCII) rendering of `value` for staff to accept or correct: `José Müller` →
-/// `Jose Muller`, `Мария` → `Mariya`. Fin.com wants the `_en` forms in plain ASCII.
-pub fn latin_suggestion(value: &str) -> String {
-    let ascii = any_ascii::any_ascii(value);
-    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Whether Fin.com needs an `_en` form that is still empty: the customer's own value is not
-/// plain ASCII.
-fn needs_latin(value: &str, latin: &str) -> bool {
-    !value.trim().is_ascii() && latin.trim().is_empty()
-}
+pub use crate::latin::latin_suggestion;
+use crate::latin::needs_latin;
 
 /// A Latin form the form offers beside an empty `_en` field, for staff to take or correct.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

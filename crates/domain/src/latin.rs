@@ -44,10 +44,7 @@ impl<'a> LatinField<'a> {
 /// never recorded (drafts saved before it was), nor an empty one.
 pub fn is_stale(value: &str, latin: &str, from: &str) -> bool {
     let (value, latin, from) = (value.trim(), latin.trim(), from.trim());
-    !from.is_empty()
-        && !latin.is_empty()
-        && from != value
-        && latin != crate::fin::latin_suggestion(value)
+    !from.is_empty() && !latin.is_empty() && from != value && latin != latin_suggestion(value)
 }
 
 /// `the last name` → `The last name`.
@@ -57,6 +54,19 @@ pub fn capitalised(what: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// A Latin (ASCII) rendering of `value` for staff to accept or correct: `José Müller` →
+/// `Jose Muller`, `Мария` → `Mariya`. Fin.com wants the `_en` forms in plain ASCII.
+pub fn latin_suggestion(value: &str) -> String {
+    let ascii = any_ascii::any_ascii(value);
+    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether an `_en` form is needed and still empty: the customer's own value is not plain
+/// ASCII.
+pub(crate) fn needs_latin(value: &str, latin: &str) -> bool {
+    !value.trim().is_ascii() && latin.trim().is_empty()
 }
 
 #[cfg(test)]

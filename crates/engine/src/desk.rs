@@ -29,8 +29,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
+use crate::compliance::CosOutcome;
 use crate::plan::StepKind;
-use crate::workstation::{CosOutcome, Environment};
+use crate::workstation::Environment;
 use crate::{activity_words, compliance, cos_recovery};
 use crate::{Error, Result};
 

@@ -23,6 +23,7 @@ pub mod workstation;
 
 mod error;
 
+pub use compliance::CosOutcome;
 pub use desk::Desk;
 pub use error::{Error, LogForm, Result};
-pub use workstation::{cos_client, http_client, CosConnection, CosOutcome, Environment};
+pub use workstation::{cos_client, http_client, CosConnection, Environment};

@@ -2,12 +2,10 @@
 
 use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
 use branchdesk_api::RetryPolicy;
-use branchdesk_domain::cos::{Customer, ScanStatus};
 use branchdesk_domain::Sensitive;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::compliance::CheckTimes;
 use crate::{Error, Result};
 
 /// Which provider environment the workstation talks to; always shown to staff.
@@ -26,43 +24,6 @@ pub struct CosConnection {
     pub client_id: String,
     pub client_secret: Sensitive<String>,
     pub partner_id: String,
-}
-
-/// What staff see after a COS submission, and as the compliance checks settle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CosOutcome {
-    pub customer_id: String,
-    pub cif_number: Option<String>,
-    pub ofac: Option<ScanStatus>,
-    pub pep_scan: Option<ScanStatus>,
-    pub internal_list: Option<ScanStatus>,
-    /// True once no check is still Pending.
-    pub settled: bool,
-    /// When each shown result was received (kept in the vault, so it outlives the provider).
-    #[serde(default)]
-    pub received: CheckTimes,
-    /// COS answered that it does not know this customer (a Training sandbox restarted):
-    /// what is shown is what was received before.
-    #[serde(default)]
-    pub unknown_to_provider: bool,
-}
-
-impl From<Customer> for CosOutcome {
-    fn from(customer: Customer) -> Self {
-        let checks = [customer.ofac, customer.pep_scan, customer.internal_list];
-        let settled = checks.iter().flatten().all(|s| *s != ScanStatus::Pending);
-        Self {
-            customer_id: customer.id,
-            cif_number: customer.cif_number,
-            ofac: customer.ofac,
-            pep_scan: customer.pep_scan,
-            internal_list: customer.internal_list,
-            settled,
-            received: CheckTimes::default(),
-            unknown_to_provider: false,
-        }
-    }
 }
 
 /// A COS client for a connection, on the app's one HTTP client.

@@ -16,6 +16,9 @@ use crate::types::{column, time_column, timestamp};
 use crate::{AuditOutcome, DraftId, Error, Provider, Result, Vault};
 
 pub(crate) const GENESIS: [u8; 32] = [0; 32];
+
+/// The SQL function, registered on the vault's own connection only, that seals an entry.
+pub(crate) const SEAL_FUNCTION: &str = "branchdesk_audit_seal";
 /// Entries written before the log was keyed: plain SHA-256 over this and the entry.
 const DOMAIN: &[u8] = b"branchdesk-audit-v1";
 
@@ -301,10 +304,7 @@ pub(crate) fn append_in(tx: &Connection, record: &AuditRecord) -> Result<AuditEn
     // Sealed with the key the vault registered on its connection: a connection without it
     // (anyone else's) cannot append at all.
     let hash: Vec<u8> = tx
-        .prepare_cached(&format!(
-            "SELECT {}(?1)",
-            crate::audit_anchor::SEAL_FUNCTION
-        ))?
+        .prepare_cached(&format!("SELECT {SEAL_FUNCTION}(?1)"))?
         .query_row([raw.message(&prev_hash)], |row| row.get(0))?;
     tx.prepare_cached(&format!("INSERT INTO audit_log ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"))?
         .execute(params![

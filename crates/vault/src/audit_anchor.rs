@@ -47,7 +47,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::Sha256;
 
-use crate::audit::{append_in, check_chain, raw_from_row, ENTRY_COLUMNS, GENESIS};
+use crate::audit::{append_in, check_chain, raw_from_row, ENTRY_COLUMNS, GENESIS, SEAL_FUNCTION};
 use crate::keys::{decode_hex, encode_hex, random_key, Key};
 use crate::{
     Actor, AuditOutcome, AuditProblem, AuditProblemKind, AuditRecord, Error, Result, SecretStore,
@@ -62,9 +62,6 @@ use writer::{read_head_from, write_head_to, Head, HeadWriter};
 pub const AUDIT_KEY_ENTRY_PREFIX: &str = "audit-key.";
 /// The keyring entry holding the anchored head of the vault with this id.
 pub const AUDIT_HEAD_ENTRY_PREFIX: &str = "audit-head.";
-
-/// The SQL function, registered on the vault's own connection only, that seals an entry.
-pub(crate) const SEAL_FUNCTION: &str = "branchdesk_audit_seal";
 
 /// Keyed entries hash this before the entry, so they can never collide with unkeyed ones.
 const KEYED_DOMAIN: &[u8] = b"branchdesk-audit-v2";
