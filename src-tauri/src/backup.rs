@@ -110,7 +110,7 @@ pub async fn backup_create(
     let shown = target.display().to_string();
     let summary = tokio::task::spawn_blocking(move || write(&vault, &target, &passphrase))
         .await
-        .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))?
+        .map_err(|_| branchdesk_engine::Error::WorkLost)?
         .map_err(branchdesk_engine::Error::from)?;
     Ok(Some(BackupView {
         file: shown,

@@ -437,7 +437,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Answer<T> {
     Ok(tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| branchdesk_engine::Error::Encode(e.to_string()))??)
+        .map_err(|_| branchdesk_engine::Error::WorkLost)??)
 }
 
 /// Fin.com's terms for the customer of a draft: the link, its QR code, and whether the

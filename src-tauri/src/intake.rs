@@ -76,9 +76,7 @@ impl Scanner {
         let folder = self.folder.lock().unwrap_or_else(PoisonError::into_inner);
         match folder.as_ref() {
             Some(folder) => f(folder),
-            None => Err(branchdesk_engine::Error::Scanner(
-                "No scanner folder is set: choose one in Settings.".into(),
-            )),
+            None => Err(branchdesk_engine::Error::ScannerFolderNotSet),
         }
     }
 
@@ -202,10 +200,7 @@ impl Drops {
             .ok_or(branchdesk_engine::Error::NotFound)?;
         match <[PathBuf; 1]>::try_from(paths) {
             Ok([path]) => Ok(path),
-            Err(paths) => Err(branchdesk_engine::Error::ScanRefused(format!(
-                "{} files were dropped: drop one file on each slot.",
-                paths.len()
-            ))),
+            Err(paths) => Err(branchdesk_engine::Error::SeveralFilesDropped(paths.len())),
         }
     }
 

@@ -250,7 +250,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "not_yet_supported" | "internal";
 
 export type FieldOptions = { 
 /**

@@ -11,7 +11,7 @@ use chrono::{DateTime, Local, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{Error, Result};
+use crate::Result;
 
 /// What staff see after a COS submission, and as the compliance checks settle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,10 +48,6 @@ impl From<Customer> for CosOutcome {
             unknown_to_provider: false,
         }
     }
-}
-
-fn encode(error: serde_json::Error) -> Error {
-    Error::Encode(format!("compliance results: {error}"))
 }
 
 /// The audit action of a compliance result received from COS.
@@ -183,18 +179,12 @@ pub(crate) async fn follow(
                 status,
                 received_at: now,
             });
-            received.insert(
-                name.to_owned(),
-                serde_json::to_value(status).map_err(encode)?,
-            );
+            received.insert(name.to_owned(), serde_json::to_value(status)?);
         }
     }
     if !received.is_empty() {
         if let Some(map) = ids.as_object_mut() {
-            map.insert(
-                "checks".to_owned(),
-                serde_json::to_value(&kept).map_err(encode)?,
-            );
+            map.insert("checks".to_owned(), serde_json::to_value(&kept)?);
         }
         let audit = AuditRecord {
             draft_id: Some(draft),

@@ -283,8 +283,7 @@ impl Desk {
     pub fn get_draft(&self, id: &str) -> Result<DraftRecord> {
         let id = draft_id(id)?;
         let stored = self.vault.get_draft(id)?.ok_or(Error::NotFound)?;
-        let draft: Draft =
-            serde_json::from_value(stored.body).map_err(|e| Error::Encode(e.to_string()))?;
+        let draft: Draft = serde_json::from_value(stored.body)?;
         Ok(DraftRecord {
             id: id.to_string(),
             draft,
@@ -1021,8 +1020,7 @@ impl Desk {
             }
             error => {
                 let problem = problem_of(&error, &step);
-                let text =
-                    serde_json::to_string(&problem).map_err(|e| Error::Encode(e.to_string()))?;
+                let text = serde_json::to_string(&problem)?;
                 // A request that may have arrived is logged, as one that timed out is.
                 let audit =
                     matches!(error, Error::Provider(ApiError::OutcomeUnknown { .. })).then(|| {
@@ -1067,7 +1065,7 @@ impl Desk {
 
     async fn send(&self, step: &Step, customer: Option<&str>) -> Result<serde_json::Value> {
         let (kind, _) = StepKind::parse(&step.kind)
-            .ok_or_else(|| Error::Encode(format!("unknown step {}", step.kind)))?;
+            .ok_or_else(|| Error::PlanInconsistent(format!("unknown step {}", step.kind)))?;
         if kind.provider() == Provider::Fin {
             let plan = self.vault.latest_plan(step.draft_id)?;
             let steps = plan.map(|p| p.steps).unwrap_or_default();
@@ -1090,8 +1088,9 @@ impl Desk {
                 serde_json::json!({ "customerId": id, "outcome": CosOutcome::from(created) }),
             );
         }
-        let customer =
-            customer.ok_or_else(|| Error::Encode("no customer id for a sub-record".to_owned()))?;
+        let customer = customer.ok_or_else(|| {
+            Error::PlanInconsistent("a sub-record before the customer".to_owned())
+        })?;
         let (body, key) = (step.body.as_slice(), step.idempotency_key.as_str());
         let record = match kind {
             StepKind::CosAddress => to_value(self.cos.add_address(customer, body, key).await?),
@@ -1356,7 +1355,7 @@ fn parked(
     step: &Step,
     problem: &StepProblem,
 ) -> Result<(branchdesk_vault::StepId, String, AuditRecord)> {
-    let text = serde_json::to_string(problem).map_err(|e| Error::Encode(e.to_string()))?;
+    let text = serde_json::to_string(problem)?;
     let audit = step_audit(
         draft,
         step,
@@ -1530,7 +1529,7 @@ fn new_step(kind: StepKind, body: Vec<u8>) -> NewStep {
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| Error::Encode(e.to_string()))
+    Ok(serde_json::to_vec(value)?)
 }
 
 fn jsons<T: Serialize>(values: &[T]) -> Result<Vec<Vec<u8>>> {
@@ -1577,7 +1576,7 @@ fn input_of(draft: &Draft, state: DraftState) -> Result<DraftInput> {
         display_name,
         masked_tax_id: tax_id.map(MaskedTaxId::from_full),
         state,
-        body: serde_json::to_value(draft).map_err(|e| Error::Encode(e.to_string()))?,
+        body: serde_json::to_value(draft)?,
     })
 }
 

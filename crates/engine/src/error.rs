@@ -8,12 +8,29 @@ pub enum Error {
     Provider(#[from] branchdesk_api::Error),
     #[error(transparent)]
     Vault(#[from] branchdesk_vault::Error),
-    /// The scan cannot be used; the message says why and what to do.
-    #[error("{0}")]
-    ScanRefused(String),
-    /// The scanner folder cannot be watched; the message names the folder and what to do.
-    #[error("{0}")]
-    Scanner(String),
+    /// The scan's content cannot be used; the documents crate says why and what to do.
+    #[error(transparent)]
+    ScanRefused(#[from] branchdesk_documents::Error),
+    /// A path chosen or dropped as a scan is not a file that is read.
+    #[error("{name} {why}")]
+    ScanPathRefused { name: String, why: PathRefusal },
+    #[error("A PDF cannot be turned here: rotate the pages in the scanner's software, or scan again the right way up.")]
+    PdfCannotTurn,
+    #[error("This scan has no warnings to accept.")]
+    NoWarningsToAccept,
+    #[error("{0} files were dropped: drop one file on each slot.")]
+    SeveralFilesDropped(usize),
+    #[error("{0} is not a scan slot")]
+    UnknownSlot(String),
+    #[error("No scanner folder is set: choose one in Settings.")]
+    ScannerFolderNotSet,
+    #[error("{} is not a folder that can be read; choose the folder your scanner saves into", .0.display())]
+    ScannerFolderUnreadable(std::path::PathBuf),
+    #[error("cannot watch {}: {source}", path.display())]
+    ScannerWatch {
+        path: std::path::PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A Fin.com plan waits for the customer to accept the terms; not a failure.
     #[error("the customer has not yet accepted Fin.com's terms")]
     AwaitingTerms,
@@ -35,12 +52,57 @@ pub enum Error {
     #[error("submissions are still queued: let them finish (or fix those that need attention) before switching environment or changing a connection")]
     QueueBusy,
     #[error("the Training sandbox could not start: {0}")]
-    Training(String),
+    Training(#[source] branchdesk_sandbox::Error),
     /// Staff asked to resolve an unknown outcome where there is none.
     #[error("this draft is not waiting for a check at {provider}: only a draft whose request's outcome is unknown is")]
     NothingToResolve { provider: &'static str },
-    #[error("could not prepare the request: {0}")]
-    Encode(String),
+    /// No connection to this provider is set up, and Training is off.
+    #[error("no {provider} connection is configured: add one in Settings, or use Training")]
+    NotConfigured { provider: &'static str },
+    /// The connection's secret is not in the keyring (a restored vault, a cleared keyring).
+    #[error("the {provider} connection's secret is no longer in the keyring; enter it again in Settings")]
+    SecretMissing { provider: &'static str },
+    /// Something only a submitted draft has (its terms, its result) was asked of one that
+    /// has not been submitted.
+    #[error("this draft has not been submitted yet: {then}")]
+    NotSubmitted { then: &'static str },
+    /// The provider has not created the customer yet, so what comes with it is not there.
+    #[error("{provider} has not created the customer yet: {then}")]
+    NotCreatedYet {
+        provider: &'static str,
+        then: &'static str,
+    },
+    /// Asked of a draft going to another provider (terms of a COS onboarding, say).
+    #[error("only {provider} onboardings have {what}")]
+    WrongProvider {
+        provider: &'static str,
+        what: &'static str,
+    },
+    /// A provider whose onboarding is not here yet.
+    #[error("{what} for {provider} comes with its onboarding; the connection is saved")]
+    NotYetSupported {
+        provider: &'static str,
+        what: &'static str,
+    },
+    /// A stored record (a plan's body, a kept result) could not be written or read back.
+    #[error("a stored record could not be read or written: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A file of Branchdesk's own (settings, a stored scan) could not be read or written.
+    #[error("{what} could not be read or written: {source}")]
+    File {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// The plan holds what it should not: a step out of order or of another provider.
+    #[error("the submission's plan is inconsistent: {0}")]
+    PlanInconsistent(String),
+    #[error("the terms link cannot be drawn as a QR code: {0}")]
+    TermsQr(#[from] qrcode::types::QrError),
+    #[error("the HTTP client could not be built: {0}")]
+    HttpClient(#[source] branchdesk_api::Error),
+    /// Work handed to a background thread ended without an answer (it panicked).
+    #[error("background work ended without an answer")]
+    WorkLost,
     #[error("the log folder {path} cannot be used: {source}. Check the data folder is writable.")]
     LogFolder {
         path: std::path::PathBuf,
@@ -72,7 +134,18 @@ impl std::fmt::Display for LogForm<'_> {
             Error::Provider(error) => write!(f, "provider: {}", error.for_log()),
             Error::Vault(error) => write!(f, "vault: {}", error.for_log()),
             Error::ScanRefused(_) => f.write_str("scan refused"),
-            Error::Encode(_) => f.write_str("a request or stored step could not be encoded"),
+            // The file name can be a customer's.
+            Error::ScanPathRefused { why, .. } => write!(f, "scan path refused: {why}"),
+            Error::ScannerFolderUnreadable(_) => f.write_str("scanner folder unreadable"),
+            Error::ScannerWatch { source, .. } => write!(f, "scanner folder not watched: {source}"),
+            // serde's message can quote a value.
+            Error::Json(e) => write!(
+                f,
+                "stored record unreadable at line {} column {}",
+                e.line(),
+                e.column()
+            ),
+            Error::PlanInconsistent(_) => f.write_str("plan inconsistent"),
             // Folders, states and fixed wording only.
             other => write!(f, "{other}"),
         }
@@ -84,6 +157,38 @@ impl From<branchdesk_domain::Error> for Error {
         match error {
             branchdesk_domain::Error::Invalid(issues) => Error::Invalid(issues),
         }
+    }
+}
+
+/// Why a path is not read as a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathRefusal {
+    Missing,
+    BrokenLink,
+    FolderUnreadable,
+    LinkOutsideFolder,
+    Folder,
+    Pipe,
+    Device,
+    Socket,
+    NotRegular,
+}
+
+impl std::fmt::Display for PathRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PathRefusal::Missing => "cannot be found or read: check that it still exists.",
+            PathRefusal::BrokenLink => "is a link to a file that does not exist.",
+            PathRefusal::FolderUnreadable => "is in a folder that cannot be read.",
+            PathRefusal::LinkOutsideFolder => {
+                "is a link to a file outside its folder, so it is not read. Copy the scan itself into the folder."
+            }
+            PathRefusal::Folder => "is a folder, not a scan: choose a file inside it.",
+            PathRefusal::Pipe => "is a named pipe, not a scan file, so it is not read.",
+            PathRefusal::Device => "is a device, not a scan file, so it is not read.",
+            PathRefusal::Socket => "is a socket, not a scan file, so it is not read.",
+            PathRefusal::NotRegular => "is not a regular file, so it is not read.",
+        })
     }
 }
 

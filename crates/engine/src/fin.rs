@@ -114,11 +114,8 @@ impl FinDesk {
     }
 
     pub fn client(&self) -> Result<&FinClient> {
-        self.client.as_ref().ok_or_else(|| {
-            Error::Encode(
-                "no Fin.com connection is configured: add one in Settings, or use Training"
-                    .to_owned(),
-            )
+        self.client.as_ref().ok_or_else(|| Error::NotConfigured {
+            provider: "Fin.com",
         })
     }
 }
@@ -283,7 +280,7 @@ impl Desk {
             }
             StepKind::FinUpload => self.upload(step, plan).await,
             StepKind::FinAttach => self.attach(step, plan).await,
-            _ => Err(Error::Encode(format!(
+            _ => Err(Error::PlanInconsistent(format!(
                 "{} is not a Fin.com step",
                 step.kind
             ))),
@@ -292,8 +289,9 @@ impl Desk {
 
     async fn upload(&self, step: &Step, plan: &[Step]) -> Result<serde_json::Value> {
         let body: UploadBody = parse(&step.body)?;
-        let customer = customer_of(plan)
-            .ok_or_else(|| Error::Encode("no Fin.com customer for an upload".to_owned()))?;
+        let customer = customer_of(plan).ok_or_else(|| {
+            Error::PlanInconsistent("an upload before the Fin.com customer".to_owned())
+        })?;
         let scan = ScanId(uuid::Uuid::parse_str(&body.scan_id).map_err(|_| Error::NotFound)?);
         let vault = self.vault_arc();
         let file = UploadFile::from_chunks(
@@ -335,17 +333,17 @@ impl Desk {
             // Spent: submitting again uploads afresh.
             self.forget_cancel(step.draft_id);
         }
-        let uri = sent?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::Encode("Fin.com answered the upload without a URI".to_owned()))?;
+        let uri = sent?.into_iter().next().ok_or_else(|| {
+            Error::PlanInconsistent("an upload answered without a URI".to_owned())
+        })?;
         Ok(serde_json::json!({ "slot": body.slot, "scanId": body.scan_id, "uri": uri }))
     }
 
     async fn attach(&self, step: &Step, plan: &[Step]) -> Result<serde_json::Value> {
         let draft: Draft = parse(&step.body)?;
-        let customer = customer_of(plan)
-            .ok_or_else(|| Error::Encode("no Fin.com customer to attach to".to_owned()))?;
+        let customer = customer_of(plan).ok_or_else(|| {
+            Error::PlanInconsistent("an attach before the Fin.com customer".to_owned())
+        })?;
         let client = self.fin.client()?;
         let current = client.get_customer(&customer).await?;
         if step.status == StepStatus::Sent
@@ -414,10 +412,9 @@ impl Desk {
             .filter(|p| p.provider == Provider::Fin)
             .and_then(|p| unresolved_create(&p.steps))
         else {
-            return Err(Error::Encode(
-                "this draft is not waiting for a check at Fin.com: only a Fin.com customer whose creation went unanswered is"
-                    .to_owned(),
-            ));
+            return Err(Error::NothingToResolve {
+                provider: "Fin.com",
+            });
         };
         let reference = reference_of(lost);
         let customer_id = customer_id.map(str::trim).filter(|c| !c.is_empty());
@@ -511,21 +508,21 @@ impl Desk {
     /// the plan go on. Only a draft waiting for exactly that can be confirmed.
     pub fn confirm_terms(&self, id: &str, staff: &str) -> Result<()> {
         let draft = draft_id(id)?;
-        let plan = self.vault().latest_plan(draft)?.ok_or_else(|| {
-            Error::Encode(
-                "this draft has not been submitted yet: the terms come once Fin.com has created the customer"
-                    .to_owned(),
-            )
-        })?;
+        let plan = self
+            .vault()
+            .latest_plan(draft)?
+            .ok_or_else(|| Error::NotSubmitted {
+                then: "the terms come once Fin.com has created the customer",
+            })?;
         if plan.provider != Provider::Fin {
-            return Err(Error::Encode(
-                "only Fin.com onboardings have terms to accept".to_owned(),
-            ));
+            return Err(Error::WrongProvider {
+                provider: "Fin.com",
+                what: "terms to accept",
+            });
         }
-        let customer = customer_of(&plan.steps).ok_or_else(|| {
-            Error::Encode(
-                "Fin.com has not created the customer yet: the terms come with it".to_owned(),
-            )
+        let customer = customer_of(&plan.steps).ok_or_else(|| Error::NotCreatedYet {
+            provider: "Fin.com",
+            then: "the terms come with it",
         })?;
         if self.terms_confirmation(draft)?.is_some() {
             return Ok(());
@@ -829,11 +826,11 @@ fn step(kind: StepKind, index: usize, body: Vec<u8>) -> NewStep {
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| Error::Encode(e.to_string()))
+    Ok(serde_json::to_vec(value)?)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| Error::Encode(format!("a stored step: {e}")))
+    Ok(serde_json::from_slice(body)?)
 }
 
 /// The draft's scans in a fixed order, so a plan's step indexes do not depend on the
@@ -1094,8 +1091,7 @@ fn placed(error: Error, draft: &Draft, step: wire::FinStep<'_>) -> Error {
 /// phone at the counter.
 pub fn terms_qr(url: &str) -> Result<String> {
     use base64::Engine as _;
-    let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|e| Error::Encode(format!("the terms link cannot be drawn as a QR code: {e}")))?;
+    let code = qrcode::QrCode::new(url.as_bytes())?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(220, 220)

@@ -25,5 +25,5 @@ mod error;
 
 pub use compliance::CosOutcome;
 pub use desk::Desk;
-pub use error::{Error, LogForm, Result};
+pub use error::{Error, LogForm, PathRefusal, Result};
 pub use workstation::{cos_client, http_client, CosConnection, Environment};

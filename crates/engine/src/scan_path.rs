@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Error, Result};
+use crate::{Error, PathRefusal, Result};
 
 /// The file to open for `path`: the path itself, or for a symbolic link the file it names.
 /// `folder`, when the path was taken from one, is where a link may point.
@@ -17,22 +17,25 @@ pub fn checked_scan_path(path: &Path, folder: Option<&Path>) -> Result<PathBuf> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let refuse = |why: &str| Err(Error::ScanRefused(format!("{shown} {why}")));
+    let refuse = |why: PathRefusal| {
+        Err(Error::ScanPathRefused {
+            name: shown.clone(),
+            why,
+        })
+    };
     let Ok(own) = std::fs::symlink_metadata(path) else {
-        return refuse("cannot be found or read: check that it still exists.");
+        return refuse(PathRefusal::Missing);
     };
     let target = if own.file_type().is_symlink() {
         let Ok(target) = std::fs::canonicalize(path) else {
-            return refuse("is a link to a file that does not exist.");
+            return refuse(PathRefusal::BrokenLink);
         };
         if let Some(folder) = folder {
             let Ok(folder) = std::fs::canonicalize(folder) else {
-                return refuse("is in a folder that cannot be read.");
+                return refuse(PathRefusal::FolderUnreadable);
             };
             if !target.starts_with(&folder) {
-                return refuse(
-                    "is a link to a file outside its folder, so it is not read. Copy the scan itself into the folder.",
-                );
+                return refuse(PathRefusal::LinkOutsideFolder);
             }
         }
         target
@@ -40,35 +43,35 @@ pub fn checked_scan_path(path: &Path, folder: Option<&Path>) -> Result<PathBuf> 
         path.to_path_buf()
     };
     let Ok(meta) = std::fs::metadata(&target) else {
-        return refuse("cannot be found or read: check that it still exists.");
+        return refuse(PathRefusal::Missing);
     };
     let kind = meta.file_type();
     if kind.is_file() {
         return Ok(target);
     }
     if kind.is_dir() {
-        return refuse("is a folder, not a scan: choose a file inside it.");
+        return refuse(PathRefusal::Folder);
     }
     refuse(special_kind(&kind))
 }
 
 #[cfg(unix)]
-fn special_kind(kind: &std::fs::FileType) -> &'static str {
+fn special_kind(kind: &std::fs::FileType) -> PathRefusal {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
-        "is a named pipe, not a scan file, so it is not read."
+        PathRefusal::Pipe
     } else if kind.is_char_device() || kind.is_block_device() {
-        "is a device, not a scan file, so it is not read."
+        PathRefusal::Device
     } else if kind.is_socket() {
-        "is a socket, not a scan file, so it is not read."
+        PathRefusal::Socket
     } else {
-        "is not a regular file, so it is not read."
+        PathRefusal::NotRegular
     }
 }
 
 #[cfg(not(unix))]
-fn special_kind(_: &std::fs::FileType) -> &'static str {
-    "is not a regular file, so it is not read."
+fn special_kind(_: &std::fs::FileType) -> PathRefusal {
+    PathRefusal::NotRegular
 }
 
 #[cfg(all(test, unix))]
@@ -78,7 +81,7 @@ mod tests {
 
     fn refused(result: Result<PathBuf>) -> String {
         match result {
-            Err(Error::ScanRefused(why)) => why,
+            Err(error @ Error::ScanPathRefused { .. }) => error.to_string(),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }

@@ -58,10 +58,7 @@ impl ScannerFolder {
         changed: impl Fn(Vec<TrayFile>) + Send + 'static,
     ) -> Result<ScannerFolder> {
         if !dir.is_dir() {
-            return Err(Error::Scanner(format!(
-                "{} is not a folder that can be read; choose the folder your scanner saves into",
-                dir.display()
-            )));
+            return Err(Error::ScannerFolderUnreadable(dir.to_path_buf()));
         }
         let dir = dir.to_path_buf();
         let files = Arc::new(Mutex::new(Vec::new()));
@@ -72,17 +69,26 @@ impl ScannerFolder {
                     let _ = events.send(());
                 }
             })
-            .map_err(|e| Error::Scanner(format!("cannot watch {}: {e}", dir.display())))?;
+            .map_err(|e| Error::ScannerWatch {
+                path: dir.clone(),
+                source: Box::new(e),
+            })?;
         watcher
             .watch(&dir, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::Scanner(format!("cannot watch {}: {e}", dir.display())))?;
+            .map_err(|e| Error::ScannerWatch {
+                path: dir.clone(),
+                source: Box::new(e),
+            })?;
 
         let shared = Arc::clone(&files);
         let folder = dir.clone();
         std::thread::Builder::new()
             .name("scanner-folder".into())
             .spawn(move || follow(&folder, &shared, &inbox, &changed))
-            .map_err(|e| Error::Scanner(format!("cannot watch {}: {e}", dir.display())))?;
+            .map_err(|e| Error::ScannerWatch {
+                path: dir.clone(),
+                source: Box::new(e),
+            })?;
         Ok(ScannerFolder {
             dir,
             files,

@@ -139,7 +139,7 @@ impl Desk {
         on_preview: &mut dyn FnMut(ScanPreview),
     ) -> Result<Vec<ScanSlot>> {
         if !SLOTS.contains(&slot) {
-            return Err(Error::Encode(format!("{slot} is not a scan slot")));
+            return Err(Error::UnknownSlot(slot.to_owned()));
         }
         let id = draft_id(draft)?;
         let provider = self.get_draft(draft)?.draft.provider;
@@ -162,8 +162,7 @@ impl Desk {
             });
         };
         let normalised =
-            branchdesk_documents::normalise_with(&opened, &check_config(provider), &mut preview)
-                .map_err(|e| Error::ScanRefused(e.to_string()))?;
+            branchdesk_documents::normalise_with(&opened, &check_config(provider), &mut preview)?;
         let attached = self.store_scan(id, slot, file_name, &normalised)?;
         self.replace_slot(draft, slot, Some(attached))
     }
@@ -185,23 +184,22 @@ impl Desk {
             .find(|s| s.slot == slot)
             .ok_or(Error::NotFound)?;
         if current.format == "PDF" {
-            return Err(Error::ScanRefused(
-                "A PDF cannot be turned here: rotate the pages in the scanner's software, or scan again the right way up."
-                    .into(),
-            ));
+            return Err(Error::PdfCannotTurn);
         }
         let scan = ScanId(uuid::Uuid::parse_str(&current.scan_id).map_err(|_| Error::NotFound)?);
         let mut bytes = Vec::new();
         self.vault()
             .open_scan(scan)?
             .read_to_end(&mut bytes)
-            .map_err(|e| Error::Encode(format!("reading the scan: {e}")))?;
+            .map_err(|source| Error::File {
+                what: "the stored scan",
+                source,
+            })?;
         let turned = branchdesk_documents::rotate(
             &bytes,
             quarter_turns,
             &check_config(record.draft.provider),
-        )
-        .map_err(|e| Error::ScanRefused(e.to_string()))?;
+        )?;
         let attached = self.store_scan(id, slot, current.file_name.clone(), &turned)?;
         self.replace_slot(draft, slot, Some(attached))
     }
@@ -242,9 +240,7 @@ impl Desk {
             .map(|c| c.check.clone())
             .collect();
         if overridden.is_empty() {
-            return Err(Error::ScanRefused(
-                "This scan has no warnings to accept.".into(),
-            ));
+            return Err(Error::NoWarningsToAccept);
         }
         scan.override_reason = reason.to_owned();
         self.save_draft(draft, &record.draft)?;
@@ -308,7 +304,10 @@ impl Desk {
         self.vault()
             .open_scan(id)?
             .read_to_end(&mut jpeg)
-            .map_err(|e| Error::Encode(format!("reading the thumbnail: {e}")))?;
+            .map_err(|source| Error::File {
+                what: "the stored thumbnail",
+                source,
+            })?;
         Ok(jpeg_data_url(&jpeg))
     }
 

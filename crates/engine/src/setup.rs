@@ -59,10 +59,13 @@ impl Settings {
     pub fn save(&self, data_dir: &Path) -> Result<()> {
         let path = Self::path(data_dir);
         let temporary = path.with_extension("json.new");
-        let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Encode(e.to_string()))?;
+        let bytes = serde_json::to_vec_pretty(self)?;
         std::fs::write(&temporary, bytes)
             .and_then(|()| std::fs::rename(&temporary, &path))
-            .map_err(|e| Error::Encode(format!("saving settings: {e}")))
+            .map_err(|source| Error::File {
+                what: "the settings file",
+                source,
+            })
     }
 }
 
@@ -132,12 +135,11 @@ pub async fn start(
 
 /// Fin.com on a configured connection, its secret read from the keyring.
 pub fn fin_desk(connection: &Connection, secrets: &dyn SecretStore) -> Result<FinDesk> {
-    let secret = connection.secret(secrets)?.ok_or_else(|| {
-        Error::Encode(
-            "the Fin.com connection's secret is no longer in the keyring; enter it again in Settings"
-                .to_owned(),
-        )
-    })?;
+    let secret = connection
+        .secret(secrets)?
+        .ok_or_else(|| Error::SecretMissing {
+            provider: "Fin.com",
+        })?;
     let client = fin_client(
         http_client()?,
         &connection.base_url,
@@ -157,12 +159,11 @@ pub fn fin_attach_config(connection: &Connection) -> FinAttachConfig {
 
 /// The COS connection as a client configuration, its secret read from the keyring.
 pub fn cos_connection(connection: &Connection, secrets: &dyn SecretStore) -> Result<CosConnection> {
-    let client_secret = connection.secret(secrets)?.ok_or_else(|| {
-        Error::Encode(
-            "the Cross River connection's secret is no longer in the keyring; enter it again in Settings"
-                .to_owned(),
-        )
-    })?;
+    let client_secret = connection
+        .secret(secrets)?
+        .ok_or_else(|| Error::SecretMissing {
+            provider: "Cross River",
+        })?;
     Ok(CosConnection {
         token_url: connection
             .auth_url
@@ -578,9 +579,9 @@ pub async fn test_connection(connection: &Connection, secrets: &dyn SecretStore)
                 .await?;
             Ok("Fin.com accepted the credentials and issued a token.".to_owned())
         }
-        Provider::Bvnk => Err(Error::Encode(
-            "testing this provider's connection comes with its onboarding; the connection is saved"
-                .to_owned(),
-        )),
+        Provider::Bvnk => Err(Error::NotYetSupported {
+            provider: "BVNK",
+            what: "Testing the connection",
+        }),
     }
 }

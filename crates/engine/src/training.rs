@@ -15,9 +15,7 @@ pub struct Training {
 impl Training {
     pub async fn start(config: SandboxConfig) -> Result<Self> {
         let fin_selfie_required = config.fin_selfie_required;
-        let sandbox = Sandbox::start(config)
-            .await
-            .map_err(|e| Error::Training(e.to_string()))?;
+        let sandbox = Sandbox::start(config).await.map_err(Error::Training)?;
         tracing::info!(url = %sandbox.url(), "Training sandbox listening");
         Ok(Self {
             sandbox,

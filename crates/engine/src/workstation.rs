@@ -47,8 +47,7 @@ pub fn cos_client(http: reqwest::Client, connection: &CosConnection) -> Result<C
 /// secret to another host) and has a connect timeout but no overall one: each provider
 /// request sets its own total, an upload's by its size.
 pub fn http_client() -> Result<reqwest::Client> {
-    branchdesk_api::http_client(&branchdesk_api::Timeouts::default())
-        .map_err(|e| Error::Encode(format!("HTTP client: {e}")))
+    branchdesk_api::http_client(&branchdesk_api::Timeouts::default()).map_err(Error::HttpClient)
 }
 
 /// A Fin.com client for a connection, on the app's one HTTP client. `token_url`: the

@@ -97,7 +97,7 @@ fn a_pipe_a_device_a_folder_or_a_dangling_link_is_refused_before_it_is_opened() 
     ] {
         // A pipe opened would block here for ever; it is refused from what it is.
         match desk.attach_scan(&record.id, "FRONT", &path) {
-            Err(Error::ScanRefused(_)) => {}
+            Err(Error::ScanPathRefused { .. }) => {}
             other => panic!("{}: expected a refusal, got {other:?}", path.display()),
         }
     }
@@ -130,7 +130,9 @@ fn the_scanner_folder_refuses_a_link_out_of_it() {
     symlink(&private, &planted).unwrap();
 
     match scanner::assign(&desk, &record.id, "FRONT", &planted, &mut |_| {}) {
-        Err(Error::ScanRefused(why)) => assert!(why.contains("outside"), "{why}"),
+        Err(Error::ScanPathRefused { why, .. }) => {
+            assert_eq!(why, branchdesk_engine::PathRefusal::LinkOutsideFolder)
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(desk.get_draft(&record.id).unwrap().draft.scans.is_empty());
