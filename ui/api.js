@@ -63,6 +63,27 @@ async function call(command, args) {
   }
 }
 
+/** @type {Map<string, Promise<unknown>>} */
+const queues = new Map();
+
+/**
+ * A call that reaches Rust only once the previous call of the same command has answered.
+ * Commands run off the main thread, side by side, so two answers can cross: an autosave
+ * of an older draft written after a newer one would lose what was typed between them,
+ * and an older check shown after a newer one would show errors already fixed.
+ * @template T
+ * @param {string} command
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<T>}
+ */
+function inOrder(command, args) {
+  const previous = queues.get(command) ?? Promise.resolve();
+  /** @type {Promise<T>} */
+  const next = previous.catch(() => undefined).then(() => call(command, args));
+  queues.set(command, next);
+  return next;
+}
+
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
 
@@ -90,7 +111,7 @@ export const getDraft = (id) => call("draft_get", { id });
  * @param {Draft} draft
  * @returns {Promise<Saved>}
  */
-export const saveDraft = (id, draft) => call("draft_save", { id, draft });
+export const saveDraft = (id, draft) => inOrder("draft_save", { id, draft });
 
 /**
  * @param {string} search
@@ -129,7 +150,7 @@ export const unarchiveDraft = (id) => call("draft_unarchive", { id });
  * @param {Draft} draft
  * @returns {Promise<Validation>}
  */
-export const validateDraft = (draft) => call("draft_validate", { draft });
+export const validateDraft = (draft) => inOrder("draft_validate", { draft });
 
 /**
  * The pick lists of fields whose values are provider codes, with their words.

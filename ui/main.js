@@ -5,7 +5,6 @@ import { renderActivity } from "./views/activity.js";
 import { renderDrafts } from "./views/drafts.js";
 import { renderOnboard } from "./views/onboard.js";
 import { renderPlaceholder, renderSettings } from "./views/other.js";
-import { setFinSelfieRequired } from "./views/scans.js";
 
 /** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
 
@@ -80,12 +79,10 @@ async function start() {
   text.textContent = t("online.checking");
   info = await api.appInfo();
   showEnvironment(info.environment);
-  setFinSelfieRequired(info.finSelfieRequired);
   window.addEventListener("hashchange", () => show(viewFromHash()));
   window.addEventListener("environment-changed", async () => {
     info = await api.appInfo();
     showEnvironment(info.environment);
-    setFinSelfieRequired(info.finSelfieRequired);
     refreshConnectivity();
   });
   // A click on the section already shown starts it afresh (e.g. Onboard after a submission).

@@ -19,6 +19,7 @@ mod tests {
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
     use branchdesk_domain::options::{Choice, FieldOptions};
+    use branchdesk_domain::scan_slots::{SlotDocument, SlotSpec};
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::activity_words::Words;
     use branchdesk_engine::compliance::CheckTimes;
@@ -66,6 +67,8 @@ mod tests {
             FieldOptions::decl(),
             FinOutcome::decl(),
             FieldValue::decl(),
+            SlotDocument::decl(),
+            SlotSpec::decl(),
             FinSection::decl(),
             IdentityDocument::decl(),
             Issue::decl(),

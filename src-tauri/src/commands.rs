@@ -8,6 +8,7 @@ use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
 use branchdesk_domain::form::{self, FieldValue};
 use branchdesk_domain::options::FieldOptions;
+use branchdesk_domain::scan_slots::{scan_slots, SlotSpec};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::desk::{
     Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
@@ -37,8 +38,6 @@ pub struct AppInfo {
     pub training_url: Option<String>,
     /// Why the configured connection is not in use, when Training was chosen instead.
     pub problem: Option<String>,
-    /// Whether the Fin.com connection in use asks for a selfie with every document set.
-    pub fin_selfie_required: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -53,7 +52,6 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         training_url: state.training_url(),
         problem: state.problem(),
-        fin_selfie_required: state.desk().fin_attach_config().selfie_required,
     }
 }
 
@@ -139,6 +137,8 @@ pub struct Validation {
     pub required: Vec<String>,
     /// Values to show in their tidy form once staff leave the field (dates, state codes).
     pub tidy: Vec<FieldValue>,
+    /// The Scans step's slots for this draft's document, and which the provider needs.
+    pub slots: Vec<SlotSpec>,
 }
 
 #[tauri::command(async)]
@@ -148,6 +148,7 @@ pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
         suggestions: latin_suggestions(&draft),
         required: form::required_fields_today(&draft),
         tidy: form::tidy_values(&draft),
+        slots: scan_slots(&draft, state.desk().fin_attach_config()),
     }
 }
 

@@ -71,8 +71,10 @@ fn handler() -> BTreeSet<String> {
 
 fn page() -> BTreeSet<String> {
     let text = read(&root().join("../ui/api.js"));
-    text.split("call(\"")
-        .skip(1)
+    // Every call goes through `call` or, for those answered in order, `inOrder`.
+    ["call(\"", "inOrder(\""]
+        .iter()
+        .flat_map(|opening| text.split(opening).skip(1))
         .filter_map(|rest| rest.split('"').next())
         .map(str::to_owned)
         .collect()

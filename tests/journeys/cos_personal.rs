@@ -10,7 +10,8 @@ use crate::harness::{eventually, field_id, App, Outcome};
 /// The sandbox the app started in-process: Settings shows where it listens.
 async fn training_url(app: &App) -> WebDriverResult<String> {
     app.click("a[data-view='settings']").await?;
-    let line = app.wait_for_css("#settings-training-url").await?;
+    // The address arrives with the app's answer, a moment after the line is drawn.
+    let line = app.wait_for_css("#settings-training-url[data-url]").await?;
     let url = line.attr("data-url").await?.unwrap_or_default();
     app.click("a[data-view='onboard']").await?;
     Ok(url)

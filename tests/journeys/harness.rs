@@ -20,7 +20,16 @@ pub struct App {
 }
 
 impl Drop for App {
+    /// Ends tauri-driver and, with it, the native driver and the app it started: they share
+    /// its process group. A journey that panics drops its App without quitting the session,
+    /// and a window left open would take over the next journey's launch (the app allows one
+    /// instance), failing every journey after it.
     fn drop(&mut self) {
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver_process.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver_process.kill();
         let _ = self.driver_process.wait();
     }
@@ -63,7 +72,11 @@ impl App {
     ) -> App {
         let app = env_path("BRANCHDESK_APP");
         let (port, native_port) = two_free_ports();
-        let driver_process = Command::new(env_path("TAURI_DRIVER"))
+        let mut command = Command::new(env_path("TAURI_DRIVER"));
+        // Its own process group, so that dropping the App ends the app with it.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver_process = command
             .args([
                 "--port",
                 &port.to_string(),

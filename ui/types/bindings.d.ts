@@ -67,11 +67,7 @@ trainingUrl: string | null,
 /**
  * Why the configured connection is not in use, when Training was chosen instead.
  */
-problem: string | null, 
-/**
- * Whether the Fin.com connection in use asks for a selfie with every document set.
- */
-finSelfieRequired: boolean, };
+problem: string | null, };
 
 export type BackupView = { file: string, drafts: bigint, scans: bigint, auditEntries: bigint, };
 
@@ -289,6 +285,18 @@ status: string,
 reasons: Array<Issue>, };
 
 export type FieldValue = { field: string, value: string, };
+
+export type SlotDocument = "licence" | "idCard" | "permit" | "passport" | "selfie" | "proofOfAddress";
+
+export type SlotSpec = { 
+/**
+ * `FRONT`, `BACK`, `SELFIE` or `PROOF_OF_ADDRESS`.
+ */
+slot: string, document: SlotDocument, 
+/**
+ * The provider needs this scan before the onboarding can be sent.
+ */
+required: boolean, };
 
 export type FinSection = { 
 /**
@@ -520,6 +528,10 @@ required: Array<string>,
 /**
  * Values to show in their tidy form once staff leave the field (dates, state codes).
  */
-tidy: Array<FieldValue>, };
+tidy: Array<FieldValue>, 
+/**
+ * The Scans step's slots for this draft's document, and which the provider needs.
+ */
+slots: Array<SlotSpec>, };
 
 export type Words = { key: string, params: { [key in string]?: string }, keyed: { [key in string]?: string }, };

@@ -31,7 +31,7 @@ const AUTOSAVE_AFTER_MS = 700;
  * `required` are the fields the rules require of the draft as it stands; `visited` the
  * steps left with Next; `gone` is set once the draft no longer exists (deleted elsewhere),
  * after which nothing is saved.
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean }} Editing
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string }} Editing
  * @type {Editing | null}
  */
 let current = null;
@@ -161,6 +161,15 @@ function renderWizard(main, state, focusFirst = []) {
   const fin = state.draft.provider === "fin";
   const steps = stepsOf(state.draft);
   const step = steps[state.step];
+  if ((step.id === "scans" || step.id === "review") && state.slotsOf !== slotsKey(state.draft)) {
+    // The slots follow the document chosen: Rust says them for the draft as it is now.
+    validate(state).then(() => {
+      if (current !== state || !main.isConnected) return;
+      main.replaceChildren();
+      renderWizard(main, state, focusFirst);
+    });
+    return;
+  }
   const list = el("ol", { class: "steps", "aria-label": t("onboard.steps") });
   steps.forEach((s, i) => {
     const button = el("button", { type: "button", class: "step", "data-step": s.id }, [
@@ -191,12 +200,14 @@ function renderWizard(main, state, focusFirst = []) {
       },
       issues: validate(state),
       optionLabel,
+      slots: state.slots ?? [],
     });
   } else if (step.id === "scans") {
     renderScans(
       form,
       state.id,
       state.draft,
+      state.slots ?? [],
       (scans) => {
         // A replaced file answers Fin.com's request for it: its reason no longer applies.
         const before = new Map(state.draft.scans.map((s) => [s.slot, s.scanId]));
@@ -436,7 +447,18 @@ async function validate(state) {
   for (const s of local.suggestions) if (s.stale) state.touched.add(s.field);
   state.required = new Set(local.required);
   state.tidy = local.tidy;
+  state.slots = local.slots;
+  state.slotsOf = slotsKey(state.draft);
   return state.issues;
+}
+
+/**
+ * What the Scans step's slots depend on: the provider and the primary document's type.
+ * @param {Draft} draft
+ */
+function slotsKey(draft) {
+  const document = draft.identityDocuments.find((d) => d.isPrimary) ?? draft.identityDocuments[0];
+  return `${draft.provider}|${document?.idType ?? ""}`;
 }
 
 /**

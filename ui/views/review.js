@@ -8,7 +8,7 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { choicesOf } from "./choices.js";
 import { getPath } from "./paths.js";
-import { slotsFor } from "./scans.js";
+import { slotLabels } from "./scans.js";
 
 /** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").Issue} Issue */
@@ -22,6 +22,7 @@ import { slotsFor } from "./scans.js";
  *   edit: (index: number, field?: string) => void,
  *   issues: Promise<Issue[]>,
  *   optionLabel: (option: string) => string,
+ *   slots: import("../types/bindings").SlotSpec[],
  * }} actions
  */
 export function renderReview(form, draft, steps, actions) {
@@ -33,7 +34,7 @@ export function renderReview(form, draft, steps, actions) {
     const section = el("section", { class: "review-section", "data-section": step.id, "aria-labelledby": titleId }, [
       el("div", { class: "review-head" }, [el("h2", { id: titleId }, [t(/** @type {any} */ (step.title))]), edit]),
     ]);
-    if (step.id === "scans") section.append(scansOf(draft));
+    if (step.id === "scans") section.append(scansOf(draft, actions.slots));
     else section.append(factsOf(draft, step, actions.optionLabel));
     form.append(section);
   });
@@ -83,10 +84,13 @@ function factsOf(draft, step, optionLabel) {
   return list;
 }
 
-/** @param {Draft} draft */
-function scansOf(draft) {
+/**
+ * @param {Draft} draft
+ * @param {import("../types/bindings").SlotSpec[]} specs
+ */
+function scansOf(draft, specs) {
   if (draft.scans.length === 0) return el("p", { class: "muted" }, [t("review.noScans")]);
-  const labels = new Map(slotsFor(draft.identityDocuments[0]?.idType ?? "DriversLicense", draft.provider));
+  const labels = new Map(slotLabels(specs));
   const list = el("ul", { class: "review-scans" });
   for (const scan of draft.scans) {
     const label = t(/** @type {any} */ (labels.get(scan.slot) ?? `upload.slot.${scan.slot}`));

@@ -4,6 +4,7 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 
 /** @typedef {import("../types/bindings").ScanSlot} ScanSlot */
+/** @typedef {import("../types/bindings").SlotSpec} SlotSpec */
 /** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").TrayView} TrayView */
 /** @typedef {import("../types/bindings").DropEvent} DropEvent */
@@ -13,28 +14,20 @@ import { el } from "./dom.js";
 /** The MIME-like type an in-page drag of a tray file carries. */
 const TRAY_DRAG = "application/x-branchdesk-tray";
 
-/** Whether the Fin.com connection in use asks for a selfie with every document set. */
-let finSelfieRequired = false;
-
-/** @param {boolean} required as the app's connection says */
-export function setFinSelfieRequired(required) {
-  finSelfieRequired = required;
-}
-
 /**
- * The slots a document type needs, with the side printed on each. Fin.com needs the
- * proof of address, which other providers leave optional, and the selfie when its
- * connection says so.
- * @param {string} idType
- * @param {import("../types/bindings").ProviderChoice} [provider]
+ * Each slot Rust says the draft's Scans step has, with the message key of its label (the
+ * side of which document; the selfie and the proof of address marked optional unless the
+ * provider needs them).
+ * @param {SlotSpec[]} specs
  * @returns {[string, string][]} slot and its label's message key
  */
-export function slotsFor(idType, provider = "cos") {
-  const document = idType === "IdCard" ? "idCard" : idType === "ResidencePermit" ? "permit" : "licence";
-  /** @type {[string, string][]} */
-  const slots = idType === "Passport" ? [["FRONT", "scan.passportPage"]] : [["FRONT", `scan.front.${document}`], ["BACK", `scan.back.${document}`]];
-  slots.push(["SELFIE", provider === "fin" && finSelfieRequired ? "scan.selfie.required" : "scan.selfie"], ["PROOF_OF_ADDRESS", provider === "fin" ? "scan.proofOfAddress.fin" : "scan.proofOfAddress"]);
-  return slots;
+export function slotLabels(specs) {
+  return specs.map((spec) => {
+    if (spec.document === "passport") return [spec.slot, "scan.passportPage"];
+    if (spec.document === "selfie") return [spec.slot, spec.required ? "scan.selfie.required" : "scan.selfie"];
+    if (spec.document === "proofOfAddress") return [spec.slot, spec.required ? "scan.proofOfAddress.fin" : "scan.proofOfAddress"];
+    return [spec.slot, `scan.${spec.slot === "BACK" ? "back" : "front"}.${spec.document}`];
+  });
 }
 
 /** @param {number} bytes */
@@ -66,13 +59,13 @@ function watchDrops() {
  * @param {HTMLElement} container
  * @param {string} draftId
  * @param {Draft} draft
+ * @param {SlotSpec[]} specs the slots Rust says this draft has
  * @param {(scans: ScanSlot[]) => void} changed
  * @param {import("../types/bindings").Issue[]} [requests] what the provider asked to have
  *   replaced, shown on the slot it concerns (`scans.FRONT`)
  */
-export function renderScans(container, draftId, draft, changed, requests = []) {
-  const idType = draft.identityDocuments[0]?.idType ?? "DriversLicense";
-  const slots = slotsFor(idType, draft.provider);
+export function renderScans(container, draftId, draft, specs, changed, requests = []) {
+  const slots = slotLabels(specs);
   const grid = el("div", { class: "slots" });
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite", id: "scan-status" });
   /** @type {Map<string, {box: HTMLElement, body: HTMLElement, error: HTMLElement}>} */
