@@ -81,8 +81,20 @@ function inOrder(command, args) {
   /** @type {Promise<T>} */
   const next = previous.catch(() => undefined).then(() => call(command, args));
   queues.set(command, next);
+  // While a save or a check is under way the form may still change (an error appears or
+  // goes): said on the page, for whatever waits for it to settle.
+  checking += 1;
+  document.documentElement.dataset.checking = String(checking);
+  const settled = () => {
+    checking -= 1;
+    if (checking === 0) delete document.documentElement.dataset.checking;
+  };
+  next.then(settled, settled);
   return next;
 }
+
+/** Saves and checks under way. */
+let checking = 0;
 
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
@@ -182,9 +194,10 @@ export const queueSummary = () => call("queue_summary");
  * @param {string} outcome
  * @param {string} [from] first day shown, YYYY-MM-DD
  * @param {string} [to] last day shown, YYYY-MM-DD
- * @returns {Promise<Activity>}
+ * @param {number | null} [before] the previous page's `older`: entries older than it
+ * @returns {Promise<Activity>} one page, newest first
  */
-export const activity = (draft, outcome, from = "", to = "") => call("activity", { draft, outcome, from, to });
+export const activity = (draft, outcome, from = "", to = "", before = null) => call("activity", { draft, outcome, from, to, before });
 
 /** @returns {Promise<SettingsView>} */
 export const settings = () => call("settings_get");

@@ -21,11 +21,11 @@ mod tests {
     use branchdesk_domain::options::{Choice, FieldOptions};
     use branchdesk_domain::scan_slots::{SlotDocument, SlotSpec};
     use branchdesk_domain::validate::{Issue, Severity};
+    use branchdesk_engine::activity::{Activity, ActivityEntry, ActivityFinding};
     use branchdesk_engine::activity_words::Words;
     use branchdesk_engine::compliance::CheckTimes;
     use branchdesk_engine::desk::{
-        Activity, ActivityEntry, ActivityFinding, CosCustomer, DraftListItem, DraftRecord,
-        QueueSummary, Saved, StepProblem, Submission,
+        CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, StepProblem, Submission,
     };
     use branchdesk_engine::fin::{FinOutcome, Terms, UploadView};
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};

@@ -10,8 +10,9 @@ use branchdesk_domain::form::{self, FieldValue};
 use branchdesk_domain::options::FieldOptions;
 use branchdesk_domain::scan_slots::{scan_slots, SlotSpec};
 use branchdesk_domain::validate::Issue;
+use branchdesk_engine::activity::{Activity, ActivityQuery};
 use branchdesk_engine::desk::{
-    Activity, CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
+    CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
 };
 use branchdesk_engine::fin::{Terms, UploadView};
 use branchdesk_engine::scanner::{self, AssignedScan};
@@ -186,13 +187,15 @@ pub fn activity(
     outcome: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    before: Option<u64>,
 ) -> Answer<Activity> {
-    Ok(state.desk().activity_between(
-        draft.as_deref(),
-        outcome.as_deref().unwrap_or(""),
-        from.as_deref(),
-        to.as_deref(),
-    )?)
+    Ok(state.desk().activity_page(&ActivityQuery {
+        draft: draft.as_deref(),
+        outcome: outcome.as_deref().unwrap_or(""),
+        from: from.as_deref(),
+        to: to.as_deref(),
+        before,
+    })?)
 }
 
 /// Settings as the Settings view shows them: no secret ever leaves Rust.

@@ -170,7 +170,10 @@ impl App {
         Ok(())
     }
 
+    /// Clicks what `css` finds once the form has settled: an answer still on its way can
+    /// add or remove a message and move the button from under the pointer.
     pub async fn click(&self, css: &str) -> WebDriverResult<()> {
+        self.wait_for_css("html:not([data-checking])").await?;
         self.wait_for_css(css).await?.click().await
     }
 

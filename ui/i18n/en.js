@@ -432,6 +432,7 @@ export default {
   "result.stopped": "Branchdesk has stopped asking Cross River about these checks.",
   "activity.who": "Who",
   "activity.who.system": "Branchdesk",
+  "activity.older": "Show older entries",
   "activity.from": "From",
   "activity.to": "To",
   "activity.dates.hint": "Dates as YYYY-MM-DD; leave empty for no limit.",

@@ -432,6 +432,7 @@ export default {
   "result.stopped": "Branchdesk ha dejado de preguntar a Cross River por estos controles.",
   "activity.who": "Quién",
   "activity.who.system": "Branchdesk",
+  "activity.older": "Mostrar entradas anteriores",
   "activity.from": "Desde",
   "activity.to": "Hasta",
   "activity.dates.hint": "Fechas como AAAA-MM-DD; déjelas vacías para no limitar.",

@@ -1,13 +1,17 @@
 // Generated from the Rust types by `cargo xtask bindings`. Do not edit.
 
-export type Activity = { entries: Array<ActivityEntry>, intact: boolean, checked: bigint, problems: bigint, 
+export type Activity = { entries: Array<ActivityEntry>, 
+/**
+ * The `before` of the next (older) page, when there is one.
+ */
+older: number | null, intact: boolean, checked: number, problems: number, 
 /**
  * Each problem found, e.g. entries cut off the end of the log or the database rolled
  * back to an older copy; empty when intact.
  */
 findings: Array<ActivityFinding>, };
 
-export type ActivityEntry = { seq: bigint, at: string, draftId: string | null, draftName: string | null, actor: string, 
+export type ActivityEntry = { seq: number, at: string, draftId: string | null, draftName: string | null, actor: string, 
 /**
  * Who acted, by name; `None` when Branchdesk acted on its own.
  */
@@ -21,7 +25,7 @@ export type ActivityFinding = {
 /**
  * The entry where it shows.
  */
-seq: bigint, 
+seq: number, 
 /**
  * `altered`, `chain_broken`, `missing`, `head_mismatch`, `unanchored`, `truncated`
  * or `rolled_back`.
@@ -438,7 +442,7 @@ fileName: string,
 /**
  * Size of what is stored (after normalisation).
  */
-bytes: bigint, width: number | null, height: number | null, pages: number | null, 
+bytes: number, width: number | null, height: number | null, pages: number | null, 
 /**
  * `JPEG`, `PNG` or `PDF`.
  */
@@ -496,11 +500,11 @@ export type TrayFile = {
  * The file's name in the folder; it is only ever looked up among the folder's
  * current files, so it cannot name anything outside it.
  */
-name: string, bytes: bigint, 
+name: string, bytes: number, 
 /**
  * Seconds since the Unix epoch of its last change, newest first in the tray.
  */
-modified: bigint, };
+modified: number, };
 
 export type TrayView = { 
 /**
@@ -514,7 +518,7 @@ problem: string | null, };
 
 export type UiError = { code: ErrorCode, message: string, field?: string, };
 
-export type UploadView = { draftId: string, slot: string, sent: bigint, total: bigint, 
+export type UploadView = { draftId: string, slot: string, sent: number, total: number, 
 /**
  * 1 for the first try; a retry starts again from 0 bytes.
  */

@@ -44,6 +44,8 @@ export function renderActivity(main) {
   const chain = el("p", { id: "activity-chain", role: "status" });
   const findings = el("ul", { id: "activity-findings", class: "issues" });
   const table = el("table", { class: "activity" });
+  const older = el("button", { type: "button", id: "activity-older", class: "secondary" }, [t("activity.older")]);
+  older.hidden = true;
   main.append(
     el("h1", {}, [t("nav.activity")]),
     chain,
@@ -57,11 +59,41 @@ export function renderActivity(main) {
     el("p", { id: "activity-dates-hint", class: "hint" }, [t("activity.dates.hint")]),
     problem,
     table,
+    older,
   );
+  /** The `before` of the next page, while there is one. @type {number | null} */
+  let next = null;
+  /** @param {number | null} before */
+  const load = (before) =>
+    api.activity(draft.value, outcome.value, /** @type {HTMLInputElement} */ (from.input).value, /** @type {HTMLInputElement} */ (to.input).value, before);
+  /** @param {import("../types/bindings").ActivityEntry} e */
+  const row = (e) =>
+    el("tr", { "data-outcome": e.outcome, "data-action": e.action }, [
+      el("td", {}, [e.at]),
+      el("td", { class: "who" }, [e.staff ?? t("activity.who.system")]),
+      el("td", {}, [e.draftName || (e.draftId ?? "").slice(0, 8)]),
+      // The step and path stay at hand for whoever audits, out of the sentence.
+      el("td", { class: "words", title: [e.action, e.endpoint].filter(Boolean).join(" ") }, [say(e.words)]),
+      el("td", {}, [t(/** @type {any} */ (`outcome.${e.outcome}`)) + (e.status ? ` (${e.status})` : "")]),
+    ]);
+  older.addEventListener("click", async () => {
+    if (next === null) return;
+    older.disabled = true;
+    try {
+      const page = await load(next);
+      table.tBodies[0]?.append(...page.entries.map(row));
+      next = page.older;
+      older.hidden = next === null;
+    } catch (error) {
+      problem.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
+    } finally {
+      older.disabled = false;
+    }
+  });
   const refresh = async () => {
     let log;
     try {
-      log = await api.activity(draft.value, outcome.value, /** @type {HTMLInputElement} */ (from.input).value, /** @type {HTMLInputElement} */ (to.input).value);
+      log = await load(null);
     } catch (error) {
       problem.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
       return;
@@ -78,17 +110,9 @@ export function renderActivity(main) {
       ),
     );
     const head = el("tr", {}, ["activity.time", "activity.who", "activity.draft", "activity.action", "activity.outcome"].map((k) => el("th", { scope: "col" }, [t(/** @type {any} */ (k))])));
-    const rows = log.entries.map((e) =>
-      el("tr", { "data-outcome": e.outcome, "data-action": e.action }, [
-        el("td", {}, [e.at]),
-        el("td", { class: "who" }, [e.staff ?? t("activity.who.system")]),
-        el("td", {}, [e.draftName || (e.draftId ?? "").slice(0, 8)]),
-        // The step and path stay at hand for whoever audits, out of the sentence.
-        el("td", { class: "words", title: [e.action, e.endpoint].filter(Boolean).join(" ") }, [say(e.words)]),
-        el("td", {}, [t(/** @type {any} */ (`outcome.${e.outcome}`)) + (e.status ? ` (${e.status})` : "")]),
-      ]),
-    );
-    table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, rows));
+    table.replaceChildren(el("thead", {}, [head]), el("tbody", {}, log.entries.map(row)));
+    next = log.older;
+    older.hidden = next === null;
   };
   outcome.addEventListener("change", refresh);
   draft.addEventListener("change", refresh);

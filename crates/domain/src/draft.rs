@@ -120,6 +120,7 @@ pub struct ScanSlot {
     /// The name of the file staff chose, for them to recognise it.
     pub file_name: String,
     /// Size of what is stored (after normalisation).
+    #[ts(type = "number")]
     pub bytes: u64,
     pub width: Option<u32>,
     pub height: Option<u32>,

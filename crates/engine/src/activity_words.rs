@@ -5,15 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use branchdesk_domain::validate::{Issue, Severity};
 use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, Provider};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::compliance::CHECKS_RECEIVED;
-use crate::desk::{Activity, Desk};
 use crate::plan::StepKind;
-use crate::Result;
 
 /// A sentence as a message key and its parameters. `params` are put in as they are
 /// (names of people and providers); each of `keyed` is itself a message key, put in
@@ -136,47 +133,6 @@ pub fn words_of(record: &AuditRecord) -> Words {
 
 /// Whether an Activity line's local time (`YYYY-MM-DD HH:MM:SS`) falls on or between the
 /// dates `from` and `to` (`YYYY-MM-DD`, local; empty for no bound).
-fn within(at: &str, from: &str, to: &str) -> bool {
-    let day = at.get(..10).unwrap_or(at);
-    (from.is_empty() || day >= from) && (to.is_empty() || day <= to)
-}
-
-/// A date bound as staff typed or picked it: `YYYY-MM-DD`, or empty. `field`: which bound,
-/// for the message to sit under.
-fn bound(field: &str, value: Option<&str>) -> Result<String> {
-    let value = value.unwrap_or("").trim();
-    if value.is_empty() {
-        return Ok(String::new());
-    }
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .map_err(|_| {
-            crate::Error::Invalid(vec![Issue {
-                field: field.to_owned(),
-                code: "date".to_owned(),
-                message: "Write the date as YYYY-MM-DD.".to_owned(),
-                severity: Severity::Error,
-            }])
-        })
-}
-
-impl Desk {
-    /// [`Desk::activity`] on the days `from` to `to` (local dates, both included; either
-    /// may be left out).
-    pub fn activity_between(
-        &self,
-        draft: Option<&str>,
-        outcome: &str,
-        from: Option<&str>,
-        to: Option<&str>,
-    ) -> Result<Activity> {
-        let (from, to) = (bound("from", from)?, bound("to", to)?);
-        let mut activity = self.activity(draft, outcome)?;
-        activity.entries.retain(|e| within(&e.at, &from, &to));
-        Ok(activity)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,16 +200,5 @@ mod tests {
         );
         let system = words_of(&record("fin.status", Actor::System, AuditOutcome::Success));
         assert_eq!(system.keyed["who"], "activity.who.system");
-    }
-
-    #[test]
-    fn dates_bound_the_list_on_both_ends() {
-        assert!(within("2026-12-05 10:00:00", "2026-12-05", "2026-12-05"));
-        assert!(within("2026-12-05 10:00:00", "", ""));
-        assert!(!within("2026-12-04 23:59:59", "2026-12-05", ""));
-        assert!(!within("2026-12-06 00:00:00", "", "2026-12-05"));
-        assert_eq!(bound("from", Some(" 2026-12-05 ")).unwrap(), "2026-12-05");
-        assert!(bound("from", Some("05/12/2026")).is_err());
-        assert_eq!(bound("to", None).unwrap(), "");
     }
 }

@@ -18,9 +18,9 @@ use branchdesk_domain::cos::{self as wire, CosStep};
 use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
 use branchdesk_domain::validate::{self, Issue};
 use branchdesk_vault::{
-    Actor, AfterStep, AuditFilter, AuditOutcome, AuditRecord, Claim, Committer, DraftFilter,
-    DraftId, DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step,
-    StepFailure, Vault,
+    Actor, AfterStep, AuditOutcome, AuditRecord, Claim, Committer, DraftFilter, DraftId,
+    DraftInput, DraftState, MaskedTaxId, NewStep, PlannedSubmission, Provider, Step, StepFailure,
+    Vault,
 };
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
 use futures::stream::FuturesUnordered;
@@ -29,10 +29,11 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
+use crate::activity::{Activity, ActivityQuery};
 use crate::compliance::CosOutcome;
 use crate::plan::StepKind;
 use crate::workstation::Environment;
-use crate::{activity_words, compliance, cos_recovery};
+use crate::{compliance, cos_recovery};
 use crate::{Error, Result};
 
 /// How many drafts the Drafts list shows at once, newest first; search finds the rest.
@@ -131,52 +132,6 @@ pub struct QueueSummary {
     pub waiting: u32,
     pub sending: u32,
     pub attention: u32,
-}
-
-/// One line of the Activity list. Audit entries hold no personal data; the draft's name is
-/// looked up for display only.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ActivityEntry {
-    pub seq: u64,
-    pub at: String,
-    pub draft_id: Option<String>,
-    pub draft_name: Option<String>,
-    pub actor: String,
-    /// Who acted, by name; `None` when Branchdesk acted on its own.
-    pub staff: Option<String>,
-    /// The entry said in the bank's words, for the interface to put in the staff's language.
-    pub words: activity_words::Words,
-    pub action: String,
-    pub endpoint: Option<String>,
-    pub status: Option<u16>,
-    pub outcome: String,
-}
-
-/// The Activity list and whether the log's hash chain is intact.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Activity {
-    pub entries: Vec<ActivityEntry>,
-    pub intact: bool,
-    pub checked: u64,
-    pub problems: u64,
-    /// Each problem found, e.g. entries cut off the end of the log or the database rolled
-    /// back to an older copy; empty when intact.
-    pub findings: Vec<ActivityFinding>,
-}
-
-/// One problem with the audit log, for the Activity view to put in words.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ActivityFinding {
-    /// The entry where it shows.
-    pub seq: u64,
-    /// `altered`, `chain_broken`, `missing`, `head_mismatch`, `unanchored`, `truncated`
-    /// or `rolled_back`.
-    pub kind: String,
-    /// The problem in English words.
-    pub text: String,
 }
 
 /// A Fin.com submission's state while the customer has not yet accepted the terms.
@@ -1155,63 +1110,18 @@ impl Desk {
         self
     }
 
-    /// The audit log and its verification, newest first.
+    /// The first page of the Activity list (see [`crate::activity`]).
     pub fn activity(&self, draft: Option<&str>, outcome: &str) -> Result<Activity> {
-        let filter = AuditFilter {
-            draft_id: draft.filter(|d| !d.is_empty()).map(draft_id).transpose()?,
-            outcome: outcome.parse::<AuditOutcome>().ok(),
-        };
-        let names: std::collections::HashMap<String, String> = self
-            .vault
-            .list_drafts(&DraftFilter::default())?
-            .into_iter()
-            .map(|s| (s.id.to_string(), s.display_name))
-            .collect();
-        let mut entries: Vec<ActivityEntry> = self
-            .vault
-            .list_audit(&filter)?
-            .into_iter()
-            .map(|e| {
-                let draft_id = e.record.draft_id.map(|d| d.to_string());
-                ActivityEntry {
-                    seq: e.seq,
-                    at: e
-                        .at
-                        .with_timezone(&Local)
-                        .format("%Y-%m-%d %H:%M:%S")
-                        .to_string(),
-                    draft_name: draft_id.as_ref().and_then(|d| names.get(d).cloned()),
-                    draft_id,
-                    actor: e.record.actor.as_str().to_owned(),
-                    staff: activity_words::staff_of(&e.record.actor),
-                    words: activity_words::words_of(&e.record),
-                    action: e.record.action,
-                    endpoint: e.record.endpoint,
-                    status: e.record.status,
-                    outcome: e.record.outcome.to_string(),
-                }
-            })
-            .collect();
-        entries.reverse();
-        let report = self.vault.verify_audit()?;
-        Ok(Activity {
-            entries,
-            intact: report.is_intact(),
-            checked: report.entries,
-            problems: u64::try_from(report.problems.len()).unwrap_or(u64::MAX),
-            findings: report
-                .problems
-                .iter()
-                .map(|problem| ActivityFinding {
-                    seq: problem.seq,
-                    kind: serde_json::to_value(problem.kind)
-                        .ok()
-                        .and_then(|kind| kind.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    text: problem.to_string(),
-                })
-                .collect(),
+        self.activity_page(&ActivityQuery {
+            draft,
+            outcome,
+            ..ActivityQuery::default()
         })
+    }
+
+    /// One page of the Activity list.
+    pub fn activity_page(&self, query: &ActivityQuery<'_>) -> Result<Activity> {
+        crate::activity::page(&self.vault, query)
     }
 
     fn state_of(&self, id: DraftId) -> Result<DraftState> {

@@ -79,7 +79,9 @@ pub struct Terms {
 pub struct UploadView {
     pub draft_id: String,
     pub slot: String,
+    #[ts(type = "number")]
     pub sent: u64,
+    #[ts(type = "number")]
     pub total: u64,
     /// 1 for the first try; a retry starts again from 0 bytes.
     pub attempt: u32,

@@ -2,6 +2,7 @@
 //! vault's outbox, the runner that sends them exactly once, Training mode (the sandbox
 //! in-process), and connectivity. Used by the desktop shell and the CLI alike.
 
+pub mod activity;
 pub mod activity_words;
 pub mod compliance;
 pub mod connectivity;

@@ -30,8 +30,10 @@ pub struct TrayFile {
     /// The file's name in the folder; it is only ever looked up among the folder's
     /// current files, so it cannot name anything outside it.
     pub name: String,
+    #[ts(type = "number")]
     pub bytes: u64,
     /// Seconds since the Unix epoch of its last change, newest first in the tray.
+    #[ts(type = "number")]
     pub modified: i64,
 }
 

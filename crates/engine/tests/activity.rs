@@ -75,3 +75,61 @@ fn every_kind_of_audit_problem_has_words_in_each_language() {
         }
     }
 }
+
+#[test]
+fn a_long_log_is_read_a_page_at_a_time_newest_first() {
+    use branchdesk_engine::activity::{ActivityQuery, PAGE};
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let desk = desk(dir.path(), &secrets);
+    let total = PAGE as usize * 2 + 7;
+    append(&desk, total);
+
+    let mut seen = Vec::new();
+    let mut before = None;
+    let mut pages = 0;
+    loop {
+        let page = desk
+            .activity_page(&ActivityQuery {
+                before,
+                ..ActivityQuery::default()
+            })
+            .unwrap();
+        pages += 1;
+        assert!(page.entries.len() <= PAGE as usize);
+        assert!(page.intact, "each page says whether the chain holds");
+        seen.extend(page.entries.iter().map(|e| e.seq));
+        match page.older {
+            Some(older) => before = Some(older),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<u64> = (1..=total as u64).rev().collect();
+    assert_eq!(seen, expected, "every entry once, newest first");
+
+    // Days are local days, both ends included: today holds everything, tomorrow nothing.
+    let today = chrono::Local::now().date_naive();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let (today_text, tomorrow) = (day(today), day(today.succ_opt().unwrap()));
+    let on = |from: &str, to: &str| {
+        desk.activity_page(&ActivityQuery {
+            from: Some(from),
+            to: Some(to),
+            ..ActivityQuery::default()
+        })
+        .unwrap()
+        .entries
+        .len()
+    };
+    assert_eq!(on(&today_text, &today_text), PAGE as usize);
+    assert_eq!(on(&tomorrow, &tomorrow), 0);
+    let refused = desk.activity_page(&ActivityQuery {
+        from: Some("07/23/2026"),
+        ..ActivityQuery::default()
+    });
+    assert!(
+        matches!(refused, Err(branchdesk_engine::Error::Invalid(ref issues)) if issues[0].field == "from"),
+        "{refused:?}"
+    );
+}

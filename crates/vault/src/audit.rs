@@ -91,6 +91,16 @@ pub struct AuditFilter {
     pub outcome: Option<AuditOutcome>,
 }
 
+/// Which part of the log [`Vault::audit_page`] reads: entries from `since` and before
+/// `until`, older than the entry `before`, at most `limit` of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditWindow {
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub before: Option<u64>,
+    pub limit: u32,
+}
+
 /// What [`Vault::verify_audit`] found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -358,6 +368,37 @@ impl Vault {
             params![
                 filter.draft_id.map(|d| d.to_string()),
                 filter.outcome.map(AuditOutcome::as_str)
+            ],
+            entry_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One page of the entries matching `filter`, newest first: reading a long log page
+    /// by page keeps what is held in memory to the page.
+    pub fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        window: &AuditWindow,
+    ) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn();
+        let mut statement = conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_log
+             WHERE (?1 IS NULL OR draft_id = ?1) AND (?2 IS NULL OR outcome = ?2)
+               AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)
+               AND (?5 IS NULL OR seq < ?5)
+             ORDER BY seq DESC LIMIT ?6"
+        ))?;
+        let rows = statement.query_map(
+            params![
+                filter.draft_id.map(|d| d.to_string()),
+                filter.outcome.map(AuditOutcome::as_str),
+                window.since.map(timestamp),
+                window.until.map(timestamp),
+                window
+                    .before
+                    .map(|seq| i64::try_from(seq).unwrap_or(i64::MAX)),
+                window.limit,
             ],
             entry_from_row,
         )?;

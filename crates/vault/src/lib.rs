@@ -26,7 +26,8 @@ mod writer;
 
 pub use archive::NEVER_PLANNED;
 pub use audit::{
-    Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, VerifyReport,
+    Actor, AuditEntry, AuditFilter, AuditProblem, AuditProblemKind, AuditRecord, AuditWindow,
+    VerifyReport,
 };
 pub use audit_anchor::{
     audit_head_entry, audit_key_entry, ANCHORED_ACTION, AUDIT_HEAD_ENTRY_PREFIX,
