@@ -3,6 +3,17 @@
 //! The emulator is written from the providers' public documentation only, so that it and the
 //! real clients check each other. See the crate README for endpoints, training credentials,
 //! fault settings and the documented sandbox test triggers.
+//!
+//! Layout, each module using only those listed after it:
+//! - `middleware`: the router, and what every request passes (settling, faults, idempotent
+//!   replay, statistics, saving).
+//! - `settle`: what moves on with time (COS scans, Fin.com reviews), before each request.
+//! - `cos`, `fin`, `bvnk`: each provider's endpoints, a folder each; `admin`: the
+//!   `/_sandbox` endpoints for tests and trainers.
+//! - `state`: what the sandbox remembers, saved whole to SQLite.
+//! - `config`, `faults`, `error`: settings, fault rules, the error type.
+//! - `answers`, `net`, `util`, `countries`: faulty answers, a listener that can cut
+//!   connections, and small shared helpers.
 
 // Handlers return a finished provider error answer as their `Err`; boxing it buys nothing.
 #![allow(clippy::result_large_err)]
