@@ -2,6 +2,10 @@
 //! loopback: Personal with every sub-record, Business with owners, profile updates,
 //! rejections placed on draft fields, and every injected fault recovered without a
 //! duplicate.
+//!
+//! Why one file (about 640 lines): each integration test file is a binary of its own,
+//! linked against the client, the domain and the sandbox; the onboardings share their
+//! helpers here, and COS's plain calls have `cos_against_sandbox.rs`.
 
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]

@@ -1,6 +1,10 @@
 //! The Fin.com client against the sandbox over loopback HTTP: tokens, create, streamed
 //! upload, attach and the review that follows. Every test logs into one process-wide
 //! capture, which the last test reads for secrets.
+//!
+//! Why one file (about 1,000 lines): the last test reads the log capture every other test
+//! in this binary wrote to, so they must share one process; the rules are exercised
+//! through the client in `fin_rules_through_client.rs`.
 
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]

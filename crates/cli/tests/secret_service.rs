@@ -3,6 +3,10 @@
 //! against `branchdesk-cli sandbox` in its own process. `cargo xtask test` runs these inside
 //! its own `dbus-run-session` with a freshly unlocked gnome-keyring, so they never see the
 //! user's keyring; a plain `cargo test` ignores them for that reason.
+//!
+//! Why one file (about 1,200 lines): `cargo xtask test` runs this binary by name inside a
+//! Secret Service session, and its scripted sessions share the helpers that start the CLI
+//! and its sandbox; a split would have to be named in xtask as well.
 
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]

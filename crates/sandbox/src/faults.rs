@@ -7,7 +7,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 
 /// The whole fault document: an ordered list of rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

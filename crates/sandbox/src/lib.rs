@@ -3,6 +3,17 @@
 //! The emulator is written from the providers' public documentation only, so that it and the
 //! real clients check each other. See the crate README for endpoints, training credentials,
 //! fault settings and the documented sandbox test triggers.
+//!
+//! Layout, each module using only those listed after it:
+//! - `middleware`: the router, and what every request passes (settling, faults, idempotent
+//!   replay, statistics, saving).
+//! - `settle`: what moves on with time (COS scans, Fin.com reviews), before each request.
+//! - `cos`, `fin`, `bvnk`: each provider's endpoints, a folder each; `admin`: the
+//!   `/_sandbox` endpoints for tests and trainers.
+//! - `state`: what the sandbox remembers, saved whole to SQLite.
+//! - `config`, `faults`, `error`: settings, fault rules, the error type.
+//! - `answers`, `net`, `util`, `countries`: faulty answers, a listener that can cut
+//!   connections, and small shared helpers.
 
 // Handlers return a finished provider error answer as their `Err`; boxing it buys nothing.
 #![allow(clippy::result_large_err)]
@@ -10,125 +21,28 @@
 mod admin;
 mod answers;
 mod bvnk;
+mod config;
 mod cos;
 mod countries;
+mod error;
 mod faults;
 mod fin;
-mod mw;
+mod middleware;
 mod net;
+mod settle;
 mod state;
 mod util;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use config::{BvnkCredentials, CosCredentials, Credentials, FinCredentials, SandboxConfig};
+pub use error::{Error, Result};
 pub use faults::{FaultKind, FaultRule, Faults};
-
-/// Everything that can go wrong while starting or configuring the sandbox.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("i/o error: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("invalid JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error("invalid fault settings: {0}")]
-    Faults(String),
-    #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
-
-/// How the sandbox behaves. `Default` gives the documented training setup.
-#[derive(Debug, Clone)]
-pub struct SandboxConfig {
-    /// Port on 127.0.0.1; 0 picks any free port.
-    pub port: u16,
-    /// Seeds every random choice (fault draws, generated numbers) so runs repeat.
-    pub seed: u64,
-    pub faults: Faults,
-    /// SQLite file keeping the state across restarts; `None` keeps it in memory.
-    pub db: Option<PathBuf>,
-    /// How long OFAC/PEP/internalList scans and Fin.com reviews stay pending.
-    pub compliance_delay: Duration,
-    /// Whether Fin.com attach requires exactly one SELFIE entry (a per-client setting there).
-    pub fin_selfie_required: bool,
-    /// Whether the Fin.com client may create RELIANCE customers (else 423).
-    pub fin_reliance_enabled: bool,
-    /// Largest accepted Fin.com upload per file; larger files get 413.
-    pub fin_upload_limit_bytes: u64,
-    /// Lifetime of COS and Fin.com access tokens.
-    pub token_ttl: Duration,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        Self {
-            port: 0,
-            seed: 0,
-            faults: Faults::default(),
-            db: None,
-            compliance_delay: Duration::from_secs(3),
-            fin_selfie_required: false,
-            fin_reliance_enabled: false,
-            fin_upload_limit_bytes: 10 * 1024 * 1024,
-            token_ttl: Duration::from_secs(86_400),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CosCredentials {
-    pub client_id: String,
-    pub client_secret: String,
-    pub partner_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FinCredentials {
-    pub client_id: String,
-    pub client_secret: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BvnkCredentials {
-    pub hawk_id: String,
-    pub hawk_key: String,
-}
-
-/// The fixed training credentials the sandbox accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Credentials {
-    pub cos: CosCredentials,
-    pub fin: FinCredentials,
-    pub bvnk: BvnkCredentials,
-}
-
-impl Default for Credentials {
-    fn default() -> Self {
-        Self {
-            cos: CosCredentials {
-                client_id: "branchdesk-training".into(),
-                client_secret: "cos-training-secret".into(),
-                partner_id: "6e80b097-693c-4592-8440-02f345335bbf".into(),
-            },
-            fin: FinCredentials {
-                client_id: "branchdesk-training".into(),
-                client_secret: "fin-training-secret".into(),
-            },
-            bvnk: BvnkCredentials {
-                hawk_id: "branchdesk-training".into(),
-                hawk_key: "bvnk-training-hawk-key".into(),
-            },
-        }
-    }
-}
 
 /// A running sandbox server.
 pub struct Sandbox {
@@ -145,7 +59,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let app = state::App::new(config, credentials.clone(), addr)?;
-        let router = mw::router(Arc::new(app));
+        let router = middleware::router(Arc::new(app));
         let (stop, stopped) = oneshot::channel::<()>();
         let service = router.into_make_service_with_connect_info::<net::ConnInfo>();
         let task = tokio::spawn(async move {

@@ -1,5 +1,8 @@
 //! Shared server state. Everything a provider remembers lives in [`Store`], which is plain
 //! data so it can be written to SQLite whole and read back after a restart.
+//!
+//! State only holds and saves; what moves it on with time is in `settle`, and what changes
+//! it on a request is in each provider's handlers. Nothing here calls back into them.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -12,8 +15,9 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::config::{Credentials, SandboxConfig};
+use crate::error::Result;
 use crate::faults::FaultEngine;
-use crate::{Credentials, Result, SandboxConfig};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct Stats {
@@ -243,13 +247,5 @@ impl App {
         if let Err(err) = saved {
             tracing::error!("sandbox state not saved: {err}");
         }
-    }
-
-    /// Moves time-driven state (compliance scans, reviews) forward to `now`.
-    pub(crate) fn settle(&self, now: DateTime<Utc>) -> bool {
-        let mut store = self.store();
-        let a = crate::cos::settle(&mut store, now);
-        let b = crate::fin::settle(&mut store, now);
-        a || b
     }
 }

@@ -56,6 +56,11 @@ pub(crate) fn fin_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A configured duration (token lifetime, review delay) as chrono's; zero if out of range.
+pub(crate) fn chrono_ttl(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero())
+}
+
 pub(crate) fn new_token() -> String {
     format!(
         "{}{}",

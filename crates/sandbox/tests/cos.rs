@@ -1,4 +1,8 @@
 //! Cross River COS: token, onboarding, compliance scans, idempotency, events.
+//!
+//! Why one file (about 630 lines): each integration test file is a binary of its own,
+//! linked against the whole sandbox; one per provider keeps the build short. Sub-records
+//! (addresses, phones, owners) have their own file, `cos_resources.rs`.
 
 mod common;
 

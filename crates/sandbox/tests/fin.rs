@@ -1,4 +1,8 @@
 //! Fin.com: tokens, Create Individual V2, upload, Attach Documents V2, Get Customer V2.
+//!
+//! Why one file (about 1,100 lines): each integration test file is a binary of its own,
+//! linked against the whole sandbox; one per provider keeps the build short, and the
+//! tests read top to bottom in the order of Fin.com's pages (token, create, upload, attach).
 
 // Test helpers outside #[test] functions may unwrap too.
 #![allow(clippy::unwrap_used)]

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::faults::{Action, Plan};
 use crate::net::ConnInfo;
+use crate::settle;
 use crate::state::{App, Replay};
 use crate::util;
 
@@ -130,7 +131,7 @@ async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         .extensions()
         .get::<ConnectInfo<ConnInfo>>()
         .map(|c| c.0.kill.clone());
-    if app.settle(Utc::now()) {
+    if settle::settle(&app, Utc::now()) {
         app.persist();
     }
     let request_id = uuid::Uuid::new_v4().to_string();

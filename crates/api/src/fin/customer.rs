@@ -1,0 +1,270 @@
+//! What Fin.com says about a customer: its status, why an attach was refused, and the
+//! answers of Create Individual Customer V2 and Get Customer Details V2.
+//!
+//! Plain data: nothing here calls Fin.com, so the crate's `Error` can name these types
+//! without a circle.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A Fin.com `customer_status`. Values this client does not know are kept as they came.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CustomerStatus {
+    Incomplete,
+    Processing,
+    Reviewing,
+    Approved,
+    AssociatedPartiesRemaining,
+    InCompliance,
+    ActionRequired,
+    Rejected,
+    Other(String),
+}
+
+impl CustomerStatus {
+    pub fn parse(raw: &str) -> Self {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "INCOMPLETE" => Self::Incomplete,
+            "PROCESSING" => Self::Processing,
+            "REVIEWING" => Self::Reviewing,
+            "APPROVED" => Self::Approved,
+            "ASSOCIATED_PARTIES_REMAINING" => Self::AssociatedPartiesRemaining,
+            "IN_COMPLIANCE" => Self::InCompliance,
+            "ACTION_REQUIRED" => Self::ActionRequired,
+            "REJECTED" => Self::Rejected,
+            _ => Self::Other(raw.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Incomplete => "INCOMPLETE",
+            Self::Processing => "PROCESSING",
+            Self::Reviewing => "REVIEWING",
+            Self::Approved => "APPROVED",
+            Self::AssociatedPartiesRemaining => "ASSOCIATED_PARTIES_REMAINING",
+            Self::InCompliance => "IN_COMPLIANCE",
+            Self::ActionRequired => "ACTION_REQUIRED",
+            Self::Rejected => "REJECTED",
+            Self::Other(raw) => raw,
+        }
+    }
+
+    /// Whether Fin.com accepts an attach in this status (seed: INCOMPLETE or ACTION_REQUIRED).
+    pub fn allows_attach(&self) -> bool {
+        matches!(self, Self::Incomplete | Self::ActionRequired)
+    }
+
+    /// Whether Fin.com has decided, so polling can stop.
+    pub fn is_final(&self) -> bool {
+        matches!(self, Self::Approved | Self::Rejected)
+    }
+}
+
+impl std::fmt::Display for CustomerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CustomerStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| Self::parse(&s))
+    }
+}
+
+/// Which precondition of Attach Documents V2 the customer failed (Fin.com answers 403).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttachPrecondition {
+    /// Documents are accepted only while the customer is INCOMPLETE or ACTION_REQUIRED.
+    CustomerStatus(CustomerStatus),
+    /// The customer's `type` is not INDIVIDUAL.
+    NotIndividual(String),
+    /// Fin.com gave no reason that can be told apart: the customer was not made with the
+    /// v2 API, or belongs to another client.
+    ApiVersionOrOwner,
+    /// A file URI in the request was uploaded for another customer.
+    FileNotOwned,
+}
+
+impl std::fmt::Display for AttachPrecondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::CustomerStatus(status) => {
+                write!(
+                    f,
+                    "Fin.com takes documents only while the customer is INCOMPLETE or \
+                     ACTION_REQUIRED, and this customer is {status}"
+                )?;
+                match status {
+                    CustomerStatus::Processing | CustomerStatus::Reviewing => {
+                        f.write_str(" (the documents sent earlier are being checked)")
+                    }
+                    CustomerStatus::Approved => f.write_str(" (already approved)"),
+                    CustomerStatus::Rejected => f.write_str(" (refused for good)"),
+                    _ => Ok(()),
+                }
+            }
+            Self::NotIndividual(kind) => write!(
+                f,
+                "the customer is of type {kind}, and this attach is for INDIVIDUAL customers only"
+            ),
+            Self::ApiVersionOrOwner => f.write_str(
+                "the customer was not created with Fin.com's v2 API (Create Individual \
+                 Customer V2), or belongs to another client account",
+            ),
+            Self::FileNotOwned => f.write_str(
+                "a file in the request was uploaded for another customer; upload it again \
+                 for this customer",
+            ),
+        }
+    }
+}
+
+/// Fin.com's answer to Create Individual Customer V2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedIndividual {
+    pub customer_id: String,
+    /// The page where the customer reads and accepts Fin.com's terms.
+    pub tos_policies_url: String,
+    /// The `tos_policies_value` query parameter of that URL, which the attach sends back.
+    pub tos_policies_value: Option<String>,
+    /// Only when the answer carries one; a new customer is otherwise INCOMPLETE.
+    pub customer_status: Option<CustomerStatus>,
+}
+
+/// Get Customer Details V2, individual customers' fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDetails {
+    pub customer_id: String,
+    #[serde(rename = "type", default)]
+    pub customer_type: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub country_of_residence: Option<String>,
+    #[serde(default)]
+    pub verification_type: Option<String>,
+    pub customer_status: CustomerStatus,
+    #[serde(default)]
+    pub tos_policies_url: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub last_status_updated_at: Option<String>,
+    /// Set when the customer is ACTION_REQUIRED or REJECTED.
+    #[serde(default)]
+    pub rejection_reason: Option<RejectionReason>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub request_for_information: Vec<InformationRequest>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectionReason {
+    #[serde(default)]
+    pub applicant: Option<ApplicantRejection>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub documents: Vec<DocumentRejection>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicantRejection {
+    #[serde(default, deserialize_with = "nullable")]
+    pub moderation_comment: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub reject_labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRejection {
+    /// The upload's URI, as given to the attach.
+    #[serde(default, deserialize_with = "nullable")]
+    pub uri: String,
+    /// e.g. PROOF_OF_IDENTITY
+    #[serde(default, deserialize_with = "nullable")]
+    pub category: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub moderation_comment: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub reject_labels: Vec<String>,
+}
+
+/// One open request for information, as in the `customer.rfi` webhook.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InformationRequest {
+    /// CUSTOMER or ASSOCIATED_PARTY
+    #[serde(default, deserialize_with = "nullable")]
+    pub scope: String,
+    #[serde(default)]
+    pub associated_party_id: Option<String>,
+    /// e.g. identifying_documents
+    #[serde(default, deserialize_with = "nullable")]
+    pub section: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub categories: Vec<InformationCategory>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InformationCategory {
+    #[serde(default, deserialize_with = "nullable")]
+    pub document_type: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub fields: Vec<RequestedField>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestedField {
+    #[serde(default, deserialize_with = "nullable")]
+    pub field_name: String,
+    /// URI, DATE, TEXT or ENUM
+    #[serde(default, deserialize_with = "nullable")]
+    pub data_type: String,
+    /// MISSING, EXPIRED or INVALID
+    #[serde(default, deserialize_with = "nullable")]
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: Vec<String>,
+}
+
+/// Fin.com writes `null` where a list or text is empty.
+fn nullable<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_read_tolerantly() {
+        assert_eq!(
+            CustomerStatus::parse("ACTION_REQUIRED"),
+            CustomerStatus::ActionRequired
+        );
+        assert_eq!(
+            CustomerStatus::parse("ON_HOLD"),
+            CustomerStatus::Other("ON_HOLD".into())
+        );
+        assert!(CustomerStatus::Incomplete.allows_attach());
+        assert!(!CustomerStatus::Reviewing.allows_attach());
+    }
+}

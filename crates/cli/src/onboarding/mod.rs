@@ -1,0 +1,20 @@
+//! Drafts from files, their submission through the desk's outbox, and where they are.
+//!
+//! - `import` (with `import_file`, which reads and checks the file): `draft import`.
+//! - `status`: `draft list` and `status`.
+//! - `submit` (with `plan`, which plans ready drafts in batches): `submit`.
+//! - `terms`: whether a draft waits for Fin.com's terms, and `tos confirm`.
+//! - `owners`: how drafts name owners that are not at COS yet.
+
+mod import;
+mod import_file;
+mod owners;
+mod plan;
+mod status;
+mod submit;
+mod terms;
+
+pub use import::import;
+pub use status::{list, status};
+pub use submit::submit;
+pub use terms::confirm_terms;

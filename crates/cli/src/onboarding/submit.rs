@@ -1,0 +1,195 @@
+//! `submit`: plans the ready drafts and sends every draft with work left, until nothing is
+//! left or (with `--wait`) only what cannot be sent; then a one-line summary.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use branchdesk_engine::{Desk, Error as EngineError};
+use branchdesk_vault::{DraftFilter, DraftId, DraftState, StepStatus, Vault};
+
+use super::plan::{plan_ready, Planned};
+use super::terms::awaits_terms;
+use crate::store::Reach;
+use crate::terminal::printable;
+
+fn drafts_in(vault: &Vault, states: &[DraftState]) -> Result<Vec<DraftId>> {
+    let filter = DraftFilter {
+        states: states.to_vec(),
+        ..DraftFilter::default()
+    };
+    Ok(vault
+        .list_drafts(&filter)?
+        .into_iter()
+        .map(|d| d.id)
+        .collect())
+}
+
+/// Drafts the runner should look at: those with a step to send, and those whose every step
+/// is done but which a crash stopped before they were marked submitted. A draft waiting for
+/// the customer's terms is left alone until they are confirmed: running it would only find
+/// it waiting again, and `--wait` would never end.
+fn runnable(vault: &Vault) -> Result<Vec<DraftId>> {
+    let mut drafts = Vec::new();
+    for id in vault.drafts_with_pending_work()? {
+        if !awaits_terms(vault, id)? {
+            drafts.push(id);
+        }
+    }
+    for id in drafts_in(vault, &[DraftState::Waiting, DraftState::Sending])? {
+        if drafts.contains(&id) || awaits_terms(vault, id)? {
+            continue;
+        }
+        let finished = vault
+            .latest_plan(id)?
+            .is_some_and(|p| p.steps.iter().all(|s| s.status == StepStatus::Done));
+        if finished {
+            drafts.push(id);
+        }
+    }
+    Ok(drafts)
+}
+
+/// `Desk::submit` marks the draft waiting, then writes its plan: a crash in between leaves a
+/// waiting draft with no plan, which is simply ready again.
+fn recover_unplanned(vault: &Vault) -> Result<()> {
+    for id in drafts_in(vault, &[DraftState::Waiting, DraftState::Sending])? {
+        if vault.latest_plan(id)?.is_none() {
+            vault.set_draft_state(id, DraftState::Ready)?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn submit(
+    desk: Arc<Desk>,
+    reach: Reach,
+    wait: bool,
+    concurrency: usize,
+) -> Result<ExitCode> {
+    let vault = desk.vault();
+    let concurrency = concurrency.max(1);
+    let mut refused: HashMap<DraftId, String> = HashMap::new();
+    let mut pause = Duration::from_millis(100);
+    loop {
+        recover_unplanned(vault)?;
+        // Drafts with work left from an earlier run go first; ready drafts follow as soon
+        // as their batch's plans are on disk, so sending starts while the rest are planned.
+        let (queue, queued) = tokio::sync::mpsc::unbounded_channel();
+        for id in runnable(vault)? {
+            // The receiver is below, alive until every draft has run.
+            let _ = queue.send(id);
+        }
+        let ready: Vec<DraftId> = drafts_in(vault, &[DraftState::Ready])?
+            .into_iter()
+            .filter(|id| !refused.contains_key(id))
+            .collect();
+        let planner = {
+            let desk = Arc::clone(&desk);
+            tokio::task::spawn_blocking(move || plan_ready(&desk, reach, ready, concurrency, queue))
+        };
+        let drafts = futures::stream::unfold(queued, |mut queued| async move {
+            queued.recv().await.map(|id| (id, queued))
+        });
+        let results = desk.run_drafts(drafts, concurrency).await;
+        let outcomes = planner.await.context("planning the drafts stopped")??;
+        let ran = results.len();
+        let (mut planned, mut deferred) = (0usize, 0usize);
+        for (id, outcome) in outcomes {
+            match outcome {
+                Planned::Queued => planned += 1,
+                Planned::Deferred => deferred += 1,
+                Planned::Refused(why) => {
+                    // The reason can quote the draft's values: it goes to the terminal only.
+                    tracing::info!(draft = %id, "not sent: refused before planning");
+                    eprintln!("{id}: not sent: {}", printable(&why));
+                    refused.insert(id, why);
+                }
+            }
+        }
+        let mut offline = 0usize;
+        for (id, result) in results {
+            match result {
+                Ok(()) => {}
+                Err(EngineError::Provider(e)) if e.is_retryable() => {
+                    tracing::info!(draft = %id, error = %e.for_log(), "waiting for the network");
+                    offline += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(draft = %id, error = %error.for_log(), "submission stopped");
+                    eprintln!("{id}: {}", printable(&error.to_string()));
+                }
+            }
+        }
+        if !wait || (ran == 0 && planned == 0) {
+            if deferred > 0 && wait {
+                eprintln!("{deferred} draft(s) wait for an owner that cannot be sent");
+            }
+            break;
+        }
+        if offline > 0 {
+            // Doubling up to 10 s: quick after a blip, but a provider that keeps answering
+            // 429 (or stays down) is asked a few times a minute, not in a loop.
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(10));
+        } else {
+            pause = Duration::from_millis(100);
+        }
+    }
+    let mut awaiting = 0usize;
+    for id in drafts_in(vault, &[DraftState::Waiting])? {
+        if awaits_terms(vault, id)? {
+            awaiting += 1;
+            let url = match desk.terms(&id.to_string()) {
+                Ok(terms) => terms.map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url),
+                // A link off Fin.com's own domain is not printed: only why.
+                Err(error @ EngineError::TermsLinkRefused(_)) => format!("(none: {error})"),
+                Err(error) => return Err(error.into()),
+            };
+            let url = printable(&url);
+            eprintln!(
+                "{id}: waits for the customer to accept Fin.com's terms at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
+            );
+        }
+    }
+    summary(vault, &refused, awaiting)
+}
+
+/// `awaiting`: drafts waiting for the customer's terms, which the vault counts as waiting.
+fn summary(vault: &Vault, refused: &HashMap<DraftId, String>, awaiting: usize) -> Result<ExitCode> {
+    let mut counts: HashMap<DraftState, usize> = HashMap::new();
+    for d in vault.list_drafts(&DraftFilter::default())? {
+        *counts.entry(d.state).or_default() += 1;
+    }
+    let count = |s| counts.get(&s).copied().unwrap_or(0);
+    let awaiting_terms = match awaiting {
+        0 => String::new(),
+        n => format!(", {n} awaiting the customer's terms"),
+    };
+    tracing::info!(
+        submitted = count(DraftState::Submitted) + count(DraftState::Approved),
+        need_attention = count(DraftState::NeedsAttention),
+        awaiting_terms = awaiting,
+        refused = refused.len(),
+        "submit finished"
+    );
+    println!(
+        "{} submitted, {} waiting to be sent, {} need attention, {} not ready{awaiting_terms}",
+        count(DraftState::Submitted) + count(DraftState::Approved),
+        (count(DraftState::Waiting) - awaiting.min(count(DraftState::Waiting)))
+            + count(DraftState::Sending)
+            + count(DraftState::Ready)
+            - refused.len().min(count(DraftState::Ready)),
+        count(DraftState::NeedsAttention),
+        count(DraftState::Draft) + refused.len(),
+    );
+    Ok(
+        if count(DraftState::NeedsAttention) > 0 || !refused.is_empty() {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
