@@ -149,6 +149,51 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_the_cli_stored_with_its_default_token_url_is_the_same_as_the_form_left_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = MemoryStore::default();
+        let vault = Vault::open(dir.path(), &secrets).unwrap();
+        // As `connection add cos` stores it (the restored vault's connection): the token URL
+        // written out, and no secret on this computer.
+        let stored = vault
+            .add_connection(
+                &branchdesk_vault::NewConnection {
+                    provider: Provider::Cos,
+                    environment: branchdesk_vault::Environment::Sandbox,
+                    base_url: "https://sandbox.crbcos.com".into(),
+                    auth_url: Some("https://sandbox.crbcos.com/connect/token".into()),
+                    client_id: Some("branch-7".into()),
+                    partner_id: Some("6e80b097-693c-4592-8440-02f345335bbf".into()),
+                    hawk_id: None,
+                    fin_selfie_required: false,
+                },
+                &branchdesk_vault::Sensitive::new("gone".into()),
+                &secrets,
+            )
+            .unwrap();
+        secrets.delete(&secret_entry(stored.id)).unwrap();
+        queue_work(&vault);
+        let (_, change) = save_connection(&vault, &[], &secrets, &input("back")).unwrap();
+        assert_eq!(change, Change::SecretGivenBack);
+        // Another token URL is another destination.
+        secrets
+            .delete(&secret_entry(
+                vault.connection_for(Provider::Cos).unwrap().unwrap().id,
+            ))
+            .unwrap();
+        let refused = save_connection(
+            &vault,
+            &[],
+            &secrets,
+            &ConnectionInput {
+                auth_url: "https://auth.example/connect/token".into(),
+                ..input("back")
+            },
+        );
+        assert!(matches!(refused, Err(Error::QueueBusy)), "{refused:?}");
+    }
+
+    #[test]
     fn an_invalid_form_is_refused_on_its_field_before_the_queue_is_asked() {
         let dir = tempfile::tempdir().unwrap();
         let secrets = MemoryStore::default();

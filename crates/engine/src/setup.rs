@@ -556,12 +556,18 @@ pub fn gives_back_secret(
     })
 }
 
-/// Whether `new` points where `stored` does, with the same identity and settings.
+/// Whether `new` points where `stored` does, with the same identity and settings. The token
+/// URLs are compared as used: the CLI stores the default one, Settings leaves it empty.
 fn same_destination(stored: &Connection, new: &branchdesk_vault::NewConnection) -> bool {
+    let token_url = |base_url: &str, auth_url: &Option<String>| {
+        auth_url
+            .clone()
+            .unwrap_or_else(|| default_auth_url(new.provider, base_url))
+    };
     stored.provider == new.provider
         && stored.environment == new.environment
         && stored.base_url == new.base_url
-        && stored.auth_url == new.auth_url
+        && token_url(&stored.base_url, &stored.auth_url) == token_url(&new.base_url, &new.auth_url)
         && stored.client_id == new.client_id
         && stored.partner_id == new.partner_id
         && stored.hawk_id == new.hawk_id
