@@ -602,7 +602,7 @@ pub(crate) fn stage(
 }
 
 impl Staged {
-    /// 3. The audit log's key and anchor in the keyring, then the database and scans into
+    /// Last, the audit log's key and anchor in the keyring, then the database and scans into
     /// place (where none may be), and the restored vault opened with its first new entry.
     /// On failure, what it moved into place is removed again.
     pub(crate) fn install(mut self, secrets: &dyn SecretStore) -> Result<(Vault, BackupSummary)> {

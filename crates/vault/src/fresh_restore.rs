@@ -102,12 +102,12 @@ pub fn restore_over_fresh(
     archive: &mut dyn Read,
     passphrase: &Sensitive<String>,
     secrets: &dyn SecretStore,
-) -> std::result::Result<(Vault, BackupSummary), NotRestored> {
+) -> std::result::Result<(Vault, BackupSummary), Box<NotRestored>> {
     if let Err(error) = vault.ensure_fresh() {
-        return Err(NotRestored {
+        return Err(Box::new(NotRestored {
             error,
             vault: Ok(vault),
-        });
+        }));
     }
     let dir = vault.data_dir().to_path_buf();
     // Read and checked while the fresh vault is still open: a wrong passphrase or a
@@ -115,10 +115,10 @@ pub fn restore_over_fresh(
     let staged = match stage(archive, passphrase, &dir, secrets) {
         Ok(staged) => staged,
         Err(error) => {
-            return Err(NotRestored {
+            return Err(Box::new(NotRestored {
                 error,
                 vault: Ok(vault),
-            })
+            }))
         }
     };
     let restored_id = staged.vault_id().to_owned();
@@ -129,10 +129,10 @@ pub fn restore_over_fresh(
     let aside = dir.join(format!("{ASIDE_PREFIX}{}", uuid::Uuid::new_v4()));
     if let Err(error) = move_aside(&dir, &aside) {
         // Nothing restored was moved in: the fresh vault's files are where they were.
-        return Err(NotRestored {
+        return Err(Box::new(NotRestored {
             error,
             vault: Vault::open(&dir, secrets),
-        });
+        }));
     }
     match staged.install(secrets) {
         Ok((restored, summary)) => {
@@ -144,7 +144,7 @@ pub fn restore_over_fresh(
         Err(error) => {
             forget_anchor(secrets, &restored_id);
             let back = put_back(&dir, &aside).and_then(|()| Vault::open(&dir, secrets));
-            Err(NotRestored { error, vault: back })
+            Err(Box::new(NotRestored { error, vault: back }))
         }
     }
 }
