@@ -3,6 +3,7 @@
 
 use branchdesk_api::Error as ApiError;
 use branchdesk_engine::Error as EngineError;
+use branchdesk_vault::Error as VaultError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -39,6 +40,9 @@ pub enum ErrorCode {
     NothingToResolve,
     /// No browser could be opened on this computer; the link is there to copy instead.
     NoBrowser,
+    /// A backup was not restored (wrong passphrase, a damaged file, an installation that
+    /// is not fresh, or a restore already under way); the message says which.
+    Restore,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -159,6 +163,19 @@ impl From<EngineError> for UiError {
             },
             EngineError::TermsLinkRefused(_) => UiError {
                 code: ErrorCode::TermsLinkRefused,
+                message,
+                field: None,
+            },
+            EngineError::RestoreUnderWay
+            | EngineError::Vault(
+                VaultError::BackupPassphrase
+                | VaultError::BackupDamaged
+                | VaultError::NotABackup
+                | VaultError::BackupTooNew { .. }
+                | VaultError::BackupPassphraseTooShort { .. }
+                | VaultError::RestoreNotFresh(_),
+            ) => UiError {
+                code: ErrorCode::Restore,
                 message,
                 field: None,
             },
