@@ -56,14 +56,17 @@ impl AppState {
                 let restored = tokio::task::spawn_blocking(move || {
                     restore_over_fresh(vault, &mut BufReader::new(archive), &passphrase, &secrets)
                 })
-                .await
-                .map_err(|e| Error::Encode(e.to_string()))?;
+                .await;
                 match restored {
-                    Ok((vault, summary)) => {
+                    // The restore's thread died: its vault went with it, and the desk is
+                    // rebuilt without one (commands say a restore is under way) until the
+                    // app starts again.
+                    Err(died) => Err(Error::Encode(died.to_string())),
+                    Ok(Ok((vault, summary))) => {
                         self.put_vault(vault);
                         Ok(summary)
                     }
-                    Err(not) => {
+                    Ok(Err(not)) => {
                         let NotRestored { error, vault } = *not;
                         match vault {
                             Ok(vault) => self.put_vault(vault),
