@@ -44,6 +44,8 @@ fn main() {
         "upload_cancel",
         "uploads_watch",
         "backup_create",
+        "backup_restore",
+        "restore_check",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

@@ -7,6 +7,8 @@
 /** @typedef {import("./types/bindings").Activity} Activity */
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
 /** @typedef {import("./types/bindings").BackupView} BackupView */
+/** @typedef {import("./types/bindings").RestoreCheck} RestoreCheck */
+/** @typedef {import("./types/bindings").RestoreView} RestoreView */
 /** @typedef {import("./types/bindings").ConnectionCheck} ConnectionCheck */
 /** @typedef {import("./types/bindings").ConnectionInput} ConnectionInput */
 /** @typedef {import("./types/bindings").SettingsView} SettingsView */
@@ -234,6 +236,21 @@ export const setTraining = (on) => call("training_set", { on });
  * @returns {Promise<BackupView | null>}
  */
 export const createBackup = (passphrase, passphraseAgain) => call("backup_create", { passphrase, passphraseAgain });
+
+/**
+ * Whether a backup can be restored over this installation (only a fresh one), and if not,
+ * why not in words.
+ * @returns {Promise<RestoreCheck>}
+ */
+export const restoreCheck = () => call("restore_check");
+
+/**
+ * Restores a backup, chosen with the system's open dialog, over this fresh installation;
+ * `null` when the dialog is cancelled. The passphrase is never stored.
+ * @param {string} passphrase
+ * @returns {Promise<RestoreView | null>}
+ */
+export const restoreBackup = (passphrase) => call("backup_restore", { passphrase });
 
 /**
  * A channel for one attach: the checks and the thumbnail arrive on it while the upload copy

@@ -1,11 +1,10 @@
-//! Settings' backup: the workstation's vault into one passphrase-protected file chosen with
-//! the system's save dialog. Restoring is done from the command line into an empty data
-//! folder (`branchdesk-cli restore FILE`): the window holds this data folder open, with the
-//! submission runner writing to it, so it cannot be replaced underneath itself.
-
-use std::sync::Arc;
+//! Settings' backup and restore: the workstation's vault into one passphrase-protected file
+//! chosen with the system's save dialog, and such a file restored over a fresh installation
+//! (see `state/restore.rs`); a workstation with work in it is restored from the command
+//! line into an empty data folder instead.
 
 use branchdesk_domain::Sensitive;
+use branchdesk_engine::setup::ConnectionView;
 use branchdesk_vault::{Vault, MIN_PASSPHRASE_CHARS};
 use serde::Serialize;
 use tauri::State;
@@ -106,7 +105,7 @@ pub async fn backup_create(
     let Some(target) = crate::dialog::pick_backup_file(&app).await else {
         return Ok(None);
     };
-    let vault = Arc::clone(&state.vault);
+    let vault = state.vault()?;
     let shown = target.display().to_string();
     let summary = tokio::task::spawn_blocking(move || write(&vault, &target, &passphrase))
         .await
@@ -117,6 +116,92 @@ pub async fn backup_create(
         drafts: summary.drafts,
         scans: summary.scans,
         audit_entries: summary.audit_entries,
+    }))
+}
+
+/// Whether a backup can be restored here, and if not, why not in words.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RestoreCheck {
+    pub possible: bool,
+    pub reason: Option<String>,
+}
+
+#[tauri::command(async)]
+pub fn restore_check(state: State<'_, AppState>) -> Result<RestoreCheck, UiError> {
+    let vault = state.vault()?;
+    Ok(match vault.ensure_fresh() {
+        Ok(()) => RestoreCheck {
+            possible: true,
+            reason: None,
+        },
+        Err(error @ branchdesk_vault::Error::RestoreNotFresh(_)) => RestoreCheck {
+            possible: false,
+            reason: Some(error.to_string()),
+        },
+        Err(error) => return Err(branchdesk_engine::Error::from(error).into()),
+    })
+}
+
+/// What a restore brought, and what is left for staff to do.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreView {
+    pub file: String,
+    /// When the backup was made (RFC 3339).
+    pub backup_of: String,
+    pub drafts: u64,
+    pub scans: u64,
+    pub audit_entries: u64,
+    /// Restored connections whose secret is not in this computer's keyring: backups carry
+    /// none, so each is entered again in Settings.
+    pub secrets_missing: Vec<ConnectionView>,
+}
+
+/// Restores a backup chosen with the open dialog over this fresh installation; `None` when
+/// staff cancel the dialog.
+#[tauri::command]
+pub async fn backup_restore(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Result<Option<RestoreView>, UiError> {
+    let passphrase = Sensitive::new(passphrase);
+    if passphrase.expose().is_empty() {
+        return Err(invalid(
+            "restorePassphrase",
+            "enter the passphrase the backup was made with".to_owned(),
+        ));
+    }
+    // Refused before the dialog when it cannot be done here.
+    state
+        .vault()?
+        .ensure_fresh()
+        .map_err(branchdesk_engine::Error::from)?;
+    let Some(file) = crate::dialog::pick_backup_to_restore(&app).await else {
+        return Ok(None);
+    };
+    let summary = state.restore(&file, passphrase).await?;
+    let vault = state.vault()?;
+    let mut secrets_missing = Vec::new();
+    for connection in vault
+        .list_connections()
+        .map_err(branchdesk_engine::Error::from)?
+    {
+        if connection
+            .secret(&state.secrets)
+            .map_err(branchdesk_engine::Error::from)?
+            .is_none()
+        {
+            secrets_missing.push(ConnectionView::from(&connection));
+        }
+    }
+    Ok(Some(RestoreView {
+        file: file.display().to_string(),
+        backup_of: summary.created_at.to_rfc3339(),
+        drafts: summary.drafts,
+        scans: summary.scans,
+        audit_entries: summary.audit_entries,
+        secrets_missing,
     }))
 }
 

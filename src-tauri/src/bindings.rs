@@ -6,7 +6,7 @@
 mod tests {
     use ts_rs::TS;
 
-    use crate::backup::BackupView;
+    use crate::backup::{BackupView, RestoreCheck, RestoreView};
     use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView, Validation};
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
@@ -44,6 +44,8 @@ mod tests {
             AssignedScan::decl(),
             AppInfo::decl(),
             BackupView::decl(),
+            RestoreCheck::decl(),
+            RestoreView::decl(),
             Associate::decl(),
             CheckTimes::decl(),
             Choice::decl(),

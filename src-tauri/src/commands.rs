@@ -11,6 +11,7 @@ use branchdesk_domain::options::FieldOptions;
 use branchdesk_domain::scan_slots::{scan_slots, SlotSpec};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::activity::{Activity, ActivityQuery};
+use branchdesk_engine::connection_save::{save_connection, Change};
 use branchdesk_engine::desk::{
     CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
 };
@@ -225,7 +226,7 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
         scanner_folder: settings.scanner_folder.map(|dir| dir.display().to_string()),
         environment,
         connections: state
-            .vault
+            .vault()?
             .list_connections()
             .map_err(branchdesk_engine::Error::from)?
             .iter()
@@ -244,13 +245,21 @@ pub async fn connection_save(
     state: State<'_, AppState>,
     input: ConnectionInput,
 ) -> Answer<SettingsView> {
-    // Refused before anything is written: the apply below would refuse after the save.
-    state.ensure_queue_empty()?;
-    setup::add_connection(&state.vault, &state.secrets, &input)?;
+    // The engine's rule, as the CLI's: refused while work is queued (on the workstation's
+    // vault or the desk in use) before anything is written, unless it gives back the
+    // missing secret of the connection that work is for.
+    let desk = state.desk();
+    let vault = state.vault()?;
+    let (_, change) = save_connection(&vault, &[desk.vault()], &state.secrets, &input)?;
+    drop((desk, vault));
     let settings = Settings::load(&state.data_dir);
     if !settings.training {
         // Out of Training the desk works on the connection itself: move it onto the new one.
-        state.apply(&settings).await?;
+        match change {
+            Change::Replaced => state.apply(&settings).await?,
+            // Same destination, so queued work may stay queued while the desk is rebuilt.
+            Change::SecretGivenBack => state.rebuild(&settings).await?,
+        }
     }
     settings_view(&state)
 }
@@ -259,8 +268,12 @@ pub async fn connection_save(
 pub async fn connection_remove(state: State<'_, AppState>, id: String) -> Answer<SettingsView> {
     let id = id.parse().map_err(|_| branchdesk_engine::Error::NotFound)?;
     // Refused before anything is removed: the apply below would refuse after the removal.
-    state.ensure_queue_empty()?;
-    setup::remove_connection(&state.vault, &state.secrets, id)?;
+    let desk = state.desk();
+    setup::ensure_queue_empty(&[desk.vault()])?;
+    drop(desk);
+    let vault = state.vault()?;
+    setup::remove_connection(&vault, &state.secrets, id)?;
+    drop(vault);
     // Without its connection the desk cannot stay on it: back to what the settings allow.
     state.apply(&Settings::load(&state.data_dir)).await?;
     settings_view(&state)
@@ -270,7 +283,7 @@ pub async fn connection_remove(state: State<'_, AppState>, id: String) -> Answer
 pub async fn connection_test(state: State<'_, AppState>, id: String) -> Answer<ConnectionCheck> {
     let id = id.parse().map_err(|_| branchdesk_engine::Error::NotFound)?;
     let connection = state
-        .vault
+        .vault()?
         .get_connection(id)
         .map_err(branchdesk_engine::Error::from)?
         .ok_or(branchdesk_engine::Error::NotFound)?;

@@ -24,10 +24,16 @@ pub async fn pick_backup_file(app: &tauri::AppHandle) -> Option<PathBuf> {
     pick(app, Pick::Backup).await
 }
 
+/// The backup to restore: the system's open dialog.
+pub async fn pick_backup_to_restore(app: &tauri::AppHandle) -> Option<PathBuf> {
+    pick(app, Pick::Restore).await
+}
+
 enum Pick {
     Scan,
     Folder,
     Backup,
+    Restore,
 }
 
 /// Opens the dialog and waits for staff's answer; `None` when they cancel.
@@ -57,6 +63,11 @@ async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
             ))
             .add_filter("Branchdesk backups", &["bdbackup"])
             .save_file(answer),
+        Pick::Restore => dialog
+            .set_title("The backup to restore")
+            .add_filter("Branchdesk backups", &["bdbackup"])
+            .add_filter("All files", &["*"])
+            .pick_file(answer),
     }
     receiver.await.ok().flatten()
 }

@@ -3,6 +3,7 @@
 
 use branchdesk_api::Error as ApiError;
 use branchdesk_engine::Error as EngineError;
+use branchdesk_vault::Error as VaultError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -49,6 +50,9 @@ pub enum ErrorCode {
     WrongProvider,
     /// The provider's part of this is not in Branchdesk yet.
     NotYetSupported,
+    /// A backup was not restored (wrong passphrase, a damaged file, an installation that
+    /// is not fresh, or a restore already under way); the message says which.
+    Restore,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -203,6 +207,19 @@ impl From<EngineError> for UiError {
                 message,
                 field: None,
             },
+            EngineError::RestoreUnderWay
+            | EngineError::Vault(
+                VaultError::BackupPassphrase
+                | VaultError::BackupDamaged
+                | VaultError::NotABackup
+                | VaultError::BackupTooNew { .. }
+                | VaultError::BackupPassphraseTooShort { .. }
+                | VaultError::RestoreNotFresh(_),
+            ) => UiError {
+                code: ErrorCode::Restore,
+                message,
+                field: None,
+            },
             EngineError::Frozen => UiError {
                 code: ErrorCode::Frozen,
                 message,
@@ -289,7 +306,8 @@ mod tests {
             | EngineError::NotSubmitted { .. }
             | EngineError::NotCreatedYet { .. }
             | EngineError::WrongProvider { .. }
-            | EngineError::NotYetSupported { .. } => true,
+            | EngineError::NotYetSupported { .. }
+            | EngineError::RestoreUnderWay => true,
             EngineError::Provider(_)
             | EngineError::Vault(_)
             | EngineError::AwaitingTerms
@@ -359,6 +377,7 @@ mod tests {
                 provider: "BVNK",
                 what: "Testing the connection",
             },
+            EngineError::RestoreUnderWay,
         ]
     }
 

@@ -106,6 +106,8 @@ pub fn run() {
             commands::upload_cancel,
             commands::uploads_watch,
             backup::backup_create,
+            backup::backup_restore,
+            backup::restore_check,
         ])
         .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's

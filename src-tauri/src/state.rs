@@ -8,6 +8,8 @@ use branchdesk_engine::Desk;
 use branchdesk_vault::{FolderLock, KeyringStore, Vault};
 use tokio::task::JoinHandle;
 
+mod restore;
+
 /// Keyring entries of development builds never mix with a production install's.
 const KEYRING_NAMESPACE: &str = if cfg!(debug_assertions) {
     "dev"
@@ -19,12 +21,16 @@ const KEYRING_NAMESPACE: &str = if cfg!(debug_assertions) {
 /// app runs; commands take the current one for the length of their call.
 pub struct AppState {
     /// The workstation's own vault: real drafts and the provider connections. Training's
-    /// drafts live in a vault of their own, behind the Training desk.
-    pub vault: Arc<Vault>,
+    /// drafts live in a vault of their own, behind the Training desk. Empty only while a
+    /// backup is restored over it (see `restore.rs`).
+    vault: RwLock<Option<Arc<Vault>>>,
     pub secrets: KeyringStore,
     pub data_dir: PathBuf,
     pub started: Instant,
     runtime: RwLock<Runtime>,
+    /// Held while the desk is rebuilt or the vault replaced, so that two of those never
+    /// interleave (and never two runners at once).
+    switching: tokio::sync::Mutex<()>,
     /// The data folder, this process's alone while it runs: no second runner on the outbox.
     _folder: FolderLock,
 }
@@ -56,11 +62,12 @@ impl AppState {
         // Picks up whatever was queued when the app last closed, then waits for more.
         runtime.runner = Some(tokio::spawn(Arc::clone(&runtime.desk).run()));
         Ok(Self {
-            vault,
+            vault: RwLock::new(Some(vault)),
             secrets,
             data_dir,
             started,
             runtime: RwLock::new(runtime),
+            switching: tokio::sync::Mutex::new(()),
             _folder: folder,
         })
     }
@@ -87,6 +94,15 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The workstation's vault; refused while a backup is being restored over it.
+    pub fn vault(&self) -> branchdesk_engine::Result<Arc<Vault>> {
+        self.vault
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .ok_or(branchdesk_engine::Error::RestoreUnderWay)
+    }
+
     pub fn desk(&self) -> Arc<Desk> {
         Arc::clone(&self.read().desk)
     }
@@ -99,21 +115,29 @@ impl AppState {
         self.read().problem.clone()
     }
 
-    /// Refuses while work is queued on the workstation's vault or the desk in use (which
-    /// is Training's own in Training mode): a connection change moves the desk as well.
-    pub fn ensure_queue_empty(&self) -> branchdesk_engine::Result<()> {
-        let desk = self.desk();
-        setup::ensure_queue_empty(&[&self.vault, desk.vault()])
-    }
-
     /// Saves the settings and moves the desk onto what they now ask for. A step in flight
     /// on the old desk is simply resent by the new one: its key and bytes are in the vault.
     pub async fn apply(&self, settings: &Settings) -> branchdesk_engine::Result<()> {
+        let _switching = self.switching.lock().await;
         // A plan is made for one provider environment; moving to another with work still
         // queued could send practice to a real bank, or the reverse.
         setup::ensure_queue_empty(&[self.desk().vault()])?;
+        self.rebuild_locked(settings).await
+    }
+
+    /// Saves the settings and rebuilds the desk on them without asking the queue: for a
+    /// change that leaves every queued plan's destination as it was (a connection's
+    /// missing secret given back).
+    pub async fn rebuild(&self, settings: &Settings) -> branchdesk_engine::Result<()> {
+        let _switching = self.switching.lock().await;
+        self.rebuild_locked(settings).await
+    }
+
+    /// The rebuild itself; the caller holds `switching`.
+    async fn rebuild_locked(&self, settings: &Settings) -> branchdesk_engine::Result<()> {
         settings.save(&self.data_dir)?;
-        let fresh = Self::runtime(&self.vault, &self.secrets, settings).await?;
+        let vault = self.vault()?;
+        let fresh = Self::runtime(&vault, &self.secrets, settings).await?;
         let mut old = {
             let mut guard = self
                 .runtime
@@ -123,15 +147,8 @@ impl AppState {
         };
         // The old runner ends its pass before the new one starts: never two at once.
         old.desk.stop();
-        if let Some(mut runner) = old.runner.take() {
-            if tokio::time::timeout(RUNNER_STOP_WAIT, &mut runner)
-                .await
-                .is_err()
-            {
-                tracing::warn!("the previous runner did not stop in time and was cut off");
-                runner.abort();
-                let _ = runner.await;
-            }
+        if let Some(runner) = old.runner.take() {
+            stop_runner(runner).await;
         }
         {
             let mut guard = self
@@ -145,5 +162,17 @@ impl AppState {
             training.shutdown().await;
         }
         Ok(())
+    }
+}
+
+/// Waits for a stopped desk's runner to end the pass it is in, or cuts it off.
+async fn stop_runner(mut runner: JoinHandle<()>) {
+    if tokio::time::timeout(RUNNER_STOP_WAIT, &mut runner)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the previous runner did not stop in time and was cut off");
+        runner.abort();
+        let _ = runner.await;
     }
 }

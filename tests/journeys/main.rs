@@ -13,5 +13,6 @@ mod form;
 mod harness;
 mod offline;
 mod one_desk;
+mod restore;
 mod scans;
 mod settings;

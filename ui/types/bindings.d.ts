@@ -75,6 +75,19 @@ problem: string | null, };
 
 export type BackupView = { file: string, drafts: bigint, scans: bigint, auditEntries: bigint, };
 
+export type RestoreCheck = { possible: boolean, reason: string | null, };
+
+export type RestoreView = { file: string, 
+/**
+ * When the backup was made (RFC 3339).
+ */
+backupOf: string, drafts: bigint, scans: bigint, auditEntries: bigint, 
+/**
+ * Restored connections whose secret is not in this computer's keyring: backups carry
+ * none, so each is entered again in Settings.
+ */
+secretsMissing: Array<ConnectionView>, };
+
 export type Associate = { name: Names, 
 /**
  * `YYYY-MM-DD`.
@@ -250,7 +263,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "not_yet_supported" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "not_yet_supported" | "restore" | "internal";
 
 export type FieldOptions = { 
 /**

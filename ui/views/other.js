@@ -39,7 +39,10 @@ export async function renderSettings(main, info) {
   main.append(scanner);
   const connections = el("section", { "aria-labelledby": "settings-conn-title" });
   main.append(connections);
-  main.append(backupSection(status));
+  main.append(backupSection(status, async () => {
+    announceEnvironment();
+    await draw(await api.settings());
+  }));
   main.append(el("p", { class: "muted" }, [t("settings.version", { version: info.version })]));
 
   /**
@@ -281,12 +284,13 @@ function drawScanner(section, folder, status) {
 
 /**
  * Backup and restore. A backup is written from here: the passphrase typed twice, the file
- * chosen with the system's save dialog (from Rust). Restoring replaces the whole data
- * folder, which this window holds open, so it is done from the command line into an empty
- * folder; the section says how.
+ * chosen with the system's save dialog (from Rust). A backup is restored from here only over
+ * a fresh installation, as Rust decides and explains; otherwise the section says how to
+ * restore from the command line.
  * @param {HTMLElement} status
+ * @param {() => Promise<void>} refresh redraws Settings once a restore changed them
  */
-function backupSection(status) {
+function backupSection(status, refresh) {
   const form = el("form", { id: "backup-form", novalidate: "" });
   const field = (/** @type {string} */ name, /** @type {import("../i18n/index.js").MessageKey} */ label) => {
     const input = /** @type {HTMLInputElement} */ (el("input", { id: name, name, type: "password", autocomplete: "off", "aria-describedby": `${name}-error` }));
@@ -325,11 +329,97 @@ function backupSection(status) {
       again.value = "";
     }
   });
+  const restore = el("div", { id: "restore-here" });
+  const restoreResult = el("div", { id: "restore-result", role: "status", "aria-live": "polite" });
+  drawRestore(restore, restoreResult, refresh);
   return el("section", { "aria-labelledby": "settings-backup-title", id: "settings-backup" }, [
     el("h2", { id: "settings-backup-title" }, [t("settings.backup")]),
     form,
     el("h3", {}, [t("settings.restore")]),
+    restore,
+    restoreResult,
     el("p", { class: "hint", id: "restore-how" }, [t("settings.restoreHow")]),
     el("pre", {}, [el("code", {}, ["branchdesk-cli --data-dir EMPTY-FOLDER restore FILE.bdbackup"])]),
   ]);
+}
+
+/**
+ * The restore form when Rust says this installation is fresh, or Rust's reason why not.
+ * @param {HTMLElement} section
+ * @param {HTMLElement} result
+ * @param {() => Promise<void>} refresh
+ */
+async function drawRestore(section, result, refresh) {
+  /** @type {import("../types/bindings").RestoreCheck} */
+  let check;
+  try {
+    check = await api.restoreCheck();
+  } catch (error) {
+    check = { possible: false, reason: /** @type {import("../api.js").CommandError} */ (error).detail };
+  }
+  if (!check.possible) {
+    section.replaceChildren(el("p", { class: "hint", id: "restore-unavailable" }, [check.reason ?? ""]));
+    return;
+  }
+  const form = el("form", { id: "restore-form", novalidate: "" });
+  const passphrase = /** @type {HTMLInputElement} */ (el("input", { id: "restorePassphrase", name: "restorePassphrase", type: "password", autocomplete: "off", "aria-describedby": "restorePassphrase-error" }));
+  const fieldError = el("p", { id: "restorePassphrase-error", class: "error", role: "alert" });
+  const problem = el("p", { id: "restore-error", class: "error", role: "alert" });
+  const start = el("button", { type: "submit", id: "backup-restore", class: "secondary" }, [t("settings.restoreStart")]);
+  form.append(
+    el("p", { class: "hint" }, [t("settings.restoreHint")]),
+    el("div", { class: "field" }, [el("label", { for: "restorePassphrase" }, [t("settings.restorePassphrase")]), passphrase, fieldError]),
+    el("div", { class: "actions" }, [start]),
+    problem,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    fieldError.textContent = "";
+    problem.textContent = "";
+    if (!(await ask({ title: t("settings.confirmRestore.title"), question: t("settings.confirmRestore"), confirmLabel: t("settings.confirmRestore.yes") }))) return;
+    start.setAttribute("disabled", "");
+    start.setAttribute("aria-busy", "true");
+    start.textContent = t("settings.restoreBusy");
+    result.replaceChildren(el("p", { id: "restore-running" }, [t("settings.restoreRunning")]));
+    try {
+      const restored = await api.restoreBackup(passphrase.value);
+      result.replaceChildren();
+      if (!restored) return;
+      const lines = [
+        t("settings.restoreDone", {
+          date: new Date(restored.backupOf).toLocaleString(),
+          file: restored.file,
+          drafts: String(restored.drafts),
+          scans: String(restored.scans),
+          audit: String(restored.auditEntries),
+        }),
+      ];
+      if (restored.secretsMissing.length > 0) {
+        const names = restored.secretsMissing.map((c) => `${t(/** @type {any} */ (`provider.${c.provider}`))} (${c.baseUrl})`);
+        lines.push(t("settings.restoreNextSecrets", { connections: names.join(", ") }));
+      } else {
+        lines.push(t("settings.restoreNothingNext"));
+      }
+      lines.push(t("settings.restoreNextTraining"));
+      result.replaceChildren(...lines.map((line, i) => el("p", { "data-restore-line": String(i) }, [line])));
+      await refresh();
+      await drawRestore(section, result, refresh);
+    } catch (error) {
+      result.replaceChildren();
+      const e = /** @type {import("../api.js").CommandError} */ (error);
+      if (e.field === "restorePassphrase") {
+        fieldError.textContent = e.detail;
+        passphrase.focus();
+      } else {
+        problem.textContent = e.detail;
+      }
+    } finally {
+      start.removeAttribute("disabled");
+      start.removeAttribute("aria-busy");
+      start.textContent = t("settings.restoreStart");
+      // Typed for this restore only; it never stays on screen.
+      passphrase.value = "";
+    }
+  });
+  section.replaceChildren(form);
 }

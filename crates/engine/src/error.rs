@@ -51,6 +51,11 @@ pub enum Error {
     TermsLinkRefused(String),
     #[error("submissions are still queued: let them finish (or fix those that need attention) before switching environment or changing a connection")]
     QueueBusy,
+    /// The workstation's vault is closed while a backup is restored into its data folder.
+    #[error(
+        "a backup is being restored on this workstation; wait for it to finish, then try again"
+    )]
+    RestoreUnderWay,
     #[error("the Training sandbox could not start: {0}")]
     Training(#[source] branchdesk_sandbox::Error),
     /// Staff asked to resolve an unknown outcome where there is none.

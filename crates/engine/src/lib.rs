@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod activity_words;
 pub mod compliance;
+pub mod connection_save;
 pub mod connectivity;
 pub mod cos_recovery;
 pub mod desk;

@@ -441,6 +441,24 @@ pub fn add_connection(
     secrets: &dyn SecretStore,
     input: &ConnectionInput,
 ) -> Result<ConnectionView> {
+    let new = connection_from_input(input)?;
+    // One connection per provider: a new one replaces the old, secret included.
+    let previous = vault.connection_for(new.provider)?;
+    ensure_connection_may_change(vault, secrets, &new)?;
+    let added = vault.add_connection(
+        &new,
+        &branchdesk_vault::Sensitive::new(input.secret.trim().to_owned()),
+        secrets,
+    )?;
+    if let Some(previous) = previous {
+        vault.remove_connection(previous.id, secrets)?;
+    }
+    Ok(ConnectionView::from(&added))
+}
+
+/// The connection a form describes, checked field by field ([`Error::Invalid`]); nothing
+/// is read or written.
+pub fn connection_from_input(input: &ConnectionInput) -> Result<branchdesk_vault::NewConnection> {
     let mut issues = Vec::new();
     let provider = input.provider.parse::<Provider>().ok();
     if provider.is_none() {
@@ -497,7 +515,7 @@ pub fn add_connection(
     else {
         return Err(Error::Invalid(issues));
     };
-    let new = branchdesk_vault::NewConnection {
+    Ok(branchdesk_vault::NewConnection {
         provider,
         environment,
         base_url: input.base_url.trim().trim_end_matches('/').to_owned(),
@@ -507,19 +525,7 @@ pub fn add_connection(
         hawk_id: trimmed(&input.hawk_id),
         // A setting of Fin.com's alone: the form shows it only for Fin.com.
         fin_selfie_required: provider == Provider::Fin && input.fin_selfie_required,
-    };
-    // One connection per provider: a new one replaces the old, secret included.
-    let previous = vault.connection_for(provider)?;
-    ensure_connection_may_change(vault, secrets, &new)?;
-    let added = vault.add_connection(
-        &new,
-        &branchdesk_vault::Sensitive::new(input.secret.trim().to_owned()),
-        secrets,
-    )?;
-    if let Some(previous) = previous {
-        vault.remove_connection(previous.id, secrets)?;
-    }
-    Ok(ConnectionView::from(&added))
+    })
 }
 
 /// Refuses to store `new` while work is queued ([`Error::QueueBusy`]): queued plans were
@@ -531,22 +537,38 @@ pub fn ensure_connection_may_change(
     secrets: &dyn SecretStore,
     new: &branchdesk_vault::NewConnection,
 ) -> Result<()> {
-    let restoring_secret = match vault.connection_for(new.provider)? {
-        Some(stored) => same_destination(&stored, new) && stored.secret(secrets)?.is_none(),
-        None => false,
-    };
-    if restoring_secret {
+    if gives_back_secret(vault, secrets, new)? {
         return Ok(());
     }
     ensure_queue_empty(&[vault])
 }
 
-/// Whether `new` points where `stored` does, with the same identity and settings.
+/// Whether storing `new` only gives back the missing secret of the stored connection of
+/// its provider: the same destination, identity and settings, and no secret in the
+/// keyring for it (as after a restore, which carries no secrets).
+pub fn gives_back_secret(
+    vault: &Vault,
+    secrets: &dyn SecretStore,
+    new: &branchdesk_vault::NewConnection,
+) -> Result<bool> {
+    Ok(match vault.connection_for(new.provider)? {
+        Some(stored) => same_destination(&stored, new) && stored.secret(secrets)?.is_none(),
+        None => false,
+    })
+}
+
+/// Whether `new` points where `stored` does, with the same identity and settings. The token
+/// URLs are compared as used: the CLI stores the default one, Settings leaves it empty.
 fn same_destination(stored: &Connection, new: &branchdesk_vault::NewConnection) -> bool {
+    let token_url = |base_url: &str, auth_url: &Option<String>| {
+        auth_url
+            .clone()
+            .unwrap_or_else(|| default_auth_url(new.provider, base_url))
+    };
     stored.provider == new.provider
         && stored.environment == new.environment
         && stored.base_url == new.base_url
-        && stored.auth_url == new.auth_url
+        && token_url(&stored.base_url, &stored.auth_url) == token_url(&new.base_url, &new.auth_url)
         && stored.client_id == new.client_id
         && stored.partner_id == new.partner_id
         && stored.hawk_id == new.hawk_id

@@ -25,7 +25,7 @@
 //! Provider connections' secrets are not in the archive: they stay in the keyring of the
 //! computer they were added on, and are added again after a restore.
 //!
-//! Why one file (about 600 lines): the archive's format, writing and reading are one
+//! Why one file (about 680 lines): the archive's format, writing and reading are one
 //! contract; a change to one side must be read beside the other.
 
 use std::fs::File;
@@ -382,10 +382,41 @@ pub fn restore(
             path: data_dir.to_path_buf(),
         });
     }
+    let staged = stage(archive, passphrase, data_dir, secrets)?;
+    let (vault, summary) = staged.install(secrets)?;
+    drop(vault);
+    Ok(summary)
+}
+
+/// A backup read, authenticated and re-keyed to this computer's keys in a staging folder
+/// inside the data folder, not yet in place: nothing the data folder's vault uses has been
+/// touched. Dropped without [`Staged::install`], the staging folder goes.
+pub(crate) struct Staged {
+    dir: PathBuf,
+    rekeyed: PathBuf,
+    scans: PathBuf,
+    vault_id: String,
+    audit_key: Key,
+    head: serde_json::Value,
+    manifest: Manifest,
+    entries_restored: u64,
+    intact: bool,
+    created_at: DateTime<Utc>,
+    cleanup: Cleanup,
+}
+
+/// Reads the whole archive into a staging folder in `data_dir` and re-keys it: see the
+/// module's documentation. Leaves everything else in the folder as it was.
+pub(crate) fn stage(
+    archive: &mut dyn Read,
+    passphrase: &Sensitive<String>,
+    data_dir: &Path,
+    secrets: &dyn SecretStore,
+) -> Result<Staged> {
     let dir = crate::data_dir(Some(data_dir))?;
     let staging = dir.join(format!("{STAGING_PREFIX}{}", uuid::Uuid::new_v4()));
     crate::data_dir(Some(&staging))?;
-    let mut cleanup = Cleanup {
+    let cleanup = Cleanup {
         paths: vec![staging.clone()],
     };
 
@@ -550,57 +581,85 @@ pub fn restore(
         )?;
     }
 
-    // 3. The audit log's key and anchor, then everything into place.
-    let key_entry = audit_key_entry(&vault_id);
-    secrets.set(
-        &key_entry,
-        &Sensitive::new(encode_hex(audit_key.as_ref()).to_string()),
-    )?;
     let head = serde_json::json!({
         "seq": chain.last_seq,
         "hash": encode_hex(&chain.last_hash).as_str(),
         "keyedFrom": manifest.keyed_from,
     });
-    secrets.set(
-        &audit_head_entry(&vault_id),
-        &Sensitive::new(head.to_string()),
-    )?;
-
-    let final_db = dir.join(DATABASE_FILE);
-    let final_scans = dir.join(SCANS_DIR);
-    std::fs::rename(&staged_scans, &final_scans)
-        .map_err(|e| Error::io("moving the restored scans to", &final_scans, e))?;
-    cleanup.paths.push(final_scans.clone());
-    std::fs::rename(&rekeyed, &final_db)
-        .map_err(|e| Error::io("moving the restored database to", &final_db, e))?;
-    cleanup.paths.push(final_db.clone());
-    sync_dir(&dir)?;
-
-    let vault = Vault::open(&dir, secrets)?;
-    vault.append_audit(&AuditRecord {
-        draft_id: None,
-        actor: Actor::System,
-        action: RESTORED_ACTION.to_owned(),
-        provider: None,
-        endpoint: None,
-        status: None,
-        provider_ids: serde_json::json!({
-            "backupOf": manifest.created_at,
-            "fromVault": manifest.vault_id,
-            "entriesRestored": chain.entries,
-            "intactWhenRestored": chain.problems.is_empty(),
-        }),
-        outcome: AuditOutcome::Success,
-    })?;
-    drop(vault);
-    // Kept: only the staging folder goes.
-    cleanup.paths.truncate(1);
-    Ok(BackupSummary {
+    Ok(Staged {
+        dir,
+        rekeyed,
+        scans: staged_scans,
+        vault_id,
+        audit_key,
+        head,
+        entries_restored: chain.entries,
+        intact: chain.problems.is_empty(),
+        manifest,
         created_at,
-        drafts: manifest.drafts,
-        scans: manifest.scans,
-        audit_entries: manifest.audit_entries,
+        cleanup,
     })
+}
+
+impl Staged {
+    /// Last, the audit log's key and anchor in the keyring, then the database and scans into
+    /// place (where none may be), and the restored vault opened with its first new entry.
+    /// On failure, what it moved into place is removed again.
+    pub(crate) fn install(mut self, secrets: &dyn SecretStore) -> Result<(Vault, BackupSummary)> {
+        let key_entry = audit_key_entry(&self.vault_id);
+        secrets.set(
+            &key_entry,
+            &Sensitive::new(encode_hex(self.audit_key.as_ref()).to_string()),
+        )?;
+        secrets.set(
+            &audit_head_entry(&self.vault_id),
+            &Sensitive::new(self.head.to_string()),
+        )?;
+
+        let dir = self.dir.clone();
+        let final_db = dir.join(DATABASE_FILE);
+        let final_scans = dir.join(SCANS_DIR);
+        std::fs::rename(&self.scans, &final_scans)
+            .map_err(|e| Error::io("moving the restored scans to", &final_scans, e))?;
+        self.cleanup.paths.push(final_scans.clone());
+        std::fs::rename(&self.rekeyed, &final_db)
+            .map_err(|e| Error::io("moving the restored database to", &final_db, e))?;
+        self.cleanup.paths.push(final_db.clone());
+        sync_dir(&dir)?;
+
+        let vault = Vault::open(&dir, secrets)?;
+        vault.append_audit(&AuditRecord {
+            draft_id: None,
+            actor: Actor::System,
+            action: RESTORED_ACTION.to_owned(),
+            provider: None,
+            endpoint: None,
+            status: None,
+            provider_ids: serde_json::json!({
+                "backupOf": self.manifest.created_at,
+                "fromVault": self.manifest.vault_id,
+                "entriesRestored": self.entries_restored,
+                "intactWhenRestored": self.intact,
+            }),
+            outcome: AuditOutcome::Success,
+        })?;
+        // Kept: only the staging folder goes.
+        self.cleanup.paths.truncate(1);
+        Ok((
+            vault,
+            BackupSummary {
+                created_at: self.created_at,
+                drafts: self.manifest.drafts,
+                scans: self.manifest.scans,
+                audit_entries: self.manifest.audit_entries,
+            },
+        ))
+    }
+
+    /// The vault id the restored copy gets, under which its audit entries are kept.
+    pub(crate) fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
 }
 
 /// Opens the re-keyed copy with the key it is meant to have, before it replaces anything.

@@ -104,6 +104,9 @@ pub enum Error {
          folder. Choose another folder (--data-dir), or move this one's contents aside."
     )]
     RestoreTargetNotEmpty { path: PathBuf },
+    /// A restore into an open app's data folder, which already holds work it would lose.
+    #[error("{}", not_fresh_words(.0))]
+    RestoreNotFresh(crate::InUse),
     #[error(
         "this build's SQLite has no SQLCipher encryption, so it must not store drafts. \
          Rebuild with rusqlite's `bundled-sqlcipher-vendored-openssl` feature."
@@ -171,6 +174,38 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// "Restore is only possible on a fresh installation: this one already has 3 drafts and 1
+/// connection. …", naming only what there is.
+fn not_fresh_words(in_use: &crate::InUse) -> String {
+    let counted = |n: u64, one: &str, many: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    };
+    let parts: Vec<String> = [
+        counted(in_use.drafts, "draft", "drafts"),
+        counted(
+            in_use.connections,
+            "provider connection",
+            "provider connections",
+        ),
+        counted(in_use.audit_entries, "audit entry", "audit entries"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let listed = match parts.as_slice() {
+        [] => "work in it".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    format!(
+        "Restore is only possible on a fresh installation: this one already has {listed}, \
+         which a restore would replace. Restore on a new installation, \
+         or with the command line into an empty data folder."
+    )
+}
 
 /// See [`Error::for_log`].
 pub struct LogForm<'a>(&'a Error);
