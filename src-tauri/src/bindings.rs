@@ -19,6 +19,7 @@ mod tests {
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
     use branchdesk_domain::options::{Choice, FieldOptions};
+    use branchdesk_domain::owners::OwnerStanding;
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::activity_words::Words;
     use branchdesk_engine::compliance::CheckTimes;
@@ -72,6 +73,7 @@ mod tests {
             LatinNames::decl(),
             LatinSuggestion::decl(),
             Names::decl(),
+            OwnerStanding::decl(),
             PartyKind::decl(),
             PersonDetails::decl(),
             ProviderChoice::decl(),
