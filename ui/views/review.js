@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
+import { reviewOwners } from "./owners.js";
 import { getPath } from "./paths.js";
 import { slotsFor } from "./scans.js";
 
@@ -21,6 +22,7 @@ import { slotsFor } from "./scans.js";
  *   edit: (index: number, field?: string) => void,
  *   issues: Promise<Issue[]>,
  *   optionLabel: (option: string) => string,
+ *   customers: Promise<import("../types/bindings").CosCustomer[]>,
  * }} actions
  */
 export function renderReview(form, draft, steps, actions) {
@@ -33,6 +35,7 @@ export function renderReview(form, draft, steps, actions) {
       el("div", { class: "review-head" }, [el("h2", { id: titleId }, [t(/** @type {any} */ (step.title))]), edit]),
     ]);
     if (step.id === "scans") section.append(scansOf(draft));
+    else if (step.id === "owners") section.append(reviewOwners(draft, actions.customers));
     else section.append(factsOf(draft, step, actions.optionLabel));
     form.append(section);
   });
