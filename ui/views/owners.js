@@ -36,7 +36,14 @@ function ownersOfDraft(draft) {
  * @returns {Promise<CosCustomer[]>}
  */
 export function customersFor(state) {
-  state.ownersLoading ??= api.cosCustomers().then((list) => (state.owners = list));
+  state.ownersLoading ??= api.cosCustomers().then(
+    (list) => (state.owners = list),
+    (error) => {
+      // Asked again next time the step is drawn, rather than never.
+      state.ownersLoading = undefined;
+      throw error;
+    },
+  );
   return state.ownersLoading;
 }
 
