@@ -19,6 +19,7 @@ mod tests {
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
     use branchdesk_domain::options::{Choice, FieldOptions};
+    use branchdesk_domain::owners::OwnerStanding;
     use branchdesk_domain::scan_slots::{SlotDocument, SlotSpec};
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::activity::{Activity, ActivityEntry, ActivityFinding};
@@ -77,6 +78,7 @@ mod tests {
             LatinNames::decl(),
             LatinSuggestion::decl(),
             Names::decl(),
+            OwnerStanding::decl(),
             PartyKind::decl(),
             PersonDetails::decl(),
             ProviderChoice::decl(),

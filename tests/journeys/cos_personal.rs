@@ -8,7 +8,7 @@ use thirtyfour::prelude::*;
 use crate::harness::{eventually, field_id, App, Outcome};
 
 /// The sandbox the app started in-process: Settings shows where it listens.
-async fn training_url(app: &App) -> WebDriverResult<String> {
+pub(crate) async fn training_url(app: &App) -> WebDriverResult<String> {
     app.click("a[data-view='settings']").await?;
     // The address arrives with the app's answer, a moment after the line is drawn.
     let line = app.wait_for_css("#settings-training-url[data-url]").await?;
@@ -52,6 +52,16 @@ pub(crate) async fn get(url: &str, path: &str) -> Value {
 /// Fills every step of a Personal customer and stops on Review.
 pub(crate) async fn personal(app: &App, first: &str, last: &str, ssn: &str) -> WebDriverResult<()> {
     app.click("#new-person").await?;
+    fill_personal(app, first, last, ssn).await
+}
+
+/// Fills every step of the Personal customer open in the wizard and stops on Review.
+pub(crate) async fn fill_personal(
+    app: &App,
+    first: &str,
+    last: &str,
+    ssn: &str,
+) -> WebDriverResult<()> {
     app.wait_for_css(&format!("#{}", field_id("name.first")))
         .await?;
     app.fill(&[

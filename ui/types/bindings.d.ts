@@ -154,7 +154,23 @@ ownerCustomerId: string, title: string,
  */
 ownershipPercentage: string, };
 
-export type CosCustomer = { customerId: string, name: string, };
+export type CosCustomer = { customerId: string, name: string, 
+/**
+ * Tells apart two customers of the same name; `None` until COS gave one.
+ */
+cifNumber: string | null, 
+/**
+ * The latest results received; `None` while a check has reported nothing.
+ */
+ofac: ScanStatus | null, pepScan: ScanStatus | null, internalList: ScanStatus | null, 
+/**
+ * When each result shown was received.
+ */
+received: CheckTimes, 
+/**
+ * What the results say about taking this person as an owner.
+ */
+standing: OwnerStanding, };
 
 export type CosOutcome = { customerId: string, cifNumber: string | null, ofac: ScanStatus | null, pepScan: ScanStatus | null, internalList: ScanStatus | null, 
 /**
@@ -389,6 +405,8 @@ export type Names = { prefix: string, first: string, middle: string, last: strin
  * empty when the name is already Latin.
  */
 latin: LatinNames, };
+
+export type OwnerStanding = "hit" | "attention" | "pending" | "clear";
 
 export type PartyKind = "person" | "company";
 

@@ -193,7 +193,9 @@ export function showTidy(form, state, path, change) {
 export function showIssues(form, state, change) {
   for (const input of form.querySelectorAll("[data-path]")) {
     const path = /** @type {HTMLElement} */ (input).dataset.path ?? "";
-    const issue = state.issues.find((i) => under(i.field, path) && state.touched.has(path));
+    // A list's own element (`data-exact`) shows what is said of the list as a whole, not of its rows.
+    const exact = input.hasAttribute("data-exact");
+    const issue = state.issues.find((i) => (exact ? i.field === path : under(i.field, path)) && state.touched.has(path));
     const error = form.querySelector(`#${fieldId(path)}-error`);
     if (error) error.textContent = issue ? issue.message : "";
     if (issue?.severity === "error") input.setAttribute("aria-invalid", "true");

@@ -4,6 +4,7 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { fieldBlock, fieldId, focusField, markRequired, optionLabel, showDependents, showIssues, showTidy, under } from "./fields.js";
 import { getPath, setPath } from "./paths.js";
+import { backToBusiness, businessOf, customersFor, rememberOwnerOf, renderOwners } from "./owners.js";
 import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
 import { choicesOf, choicesReady, loadChoices } from "./choices.js";
@@ -30,8 +31,9 @@ const AUTOSAVE_AFTER_MS = 700;
  * beside empty `_en` fields, from the last check.
  * `required` are the fields the rules require of the draft as it stands; `visited` the
  * steps left with Next; `gone` is set once the draft no longer exists (deleted elsewhere),
- * after which nothing is saved.
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string }} Editing
+ * after which nothing is saved. `owners` are the customers the owner pickers offer, loaded
+ * once per open draft (`ownersLoading`).
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], ownersLoading?: Promise<import("../types/bindings").CosCustomer[]>, provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string }} Editing
  * @type {Editing | null}
  */
 let current = null;
@@ -190,6 +192,20 @@ function renderWizard(main, state, focusFirst = []) {
     el("h1", { id: "step-title", tabindex: "-1" }, [t(/** @type {any} */ (step.title))]),
   );
   if (step.intro) panel.append(el("p", { class: "intro" }, [t(/** @type {any} */ (step.intro))]));
+  const link = businessOf(state.id);
+  if (link) {
+    // This person is being onboarded as an owner of a business kept in Drafts: say so, and
+    // offer the way back (this draft stays in Drafts too).
+    panel.append(
+      el("div", { id: "owner-for", class: "intro" }, [
+        el("p", {}, [t("owners.ownerFor", { name: link.businessName || t("owners.theBusiness") })]),
+        backToBusiness(link, async () => {
+          await leaveFor(state);
+          await openDraft(link.businessId, null, { step: "owners" });
+        }),
+      ]),
+    );
+  }
   const form = el("form", { id: "step-form", novalidate: "" });
   panel.append(form);
   if (step.id === "review") {
@@ -201,6 +217,7 @@ function renderWizard(main, state, focusFirst = []) {
       issues: validate(state),
       optionLabel,
       slots: state.slots ?? [],
+      customers: state.draft.kind === "company" ? customersFor(state) : Promise.resolve([]),
     });
   } else if (step.id === "scans") {
     renderScans(
@@ -226,6 +243,14 @@ function renderWizard(main, state, focusFirst = []) {
       },
       state.reasons ?? [],
     );
+  } else if (step.id === "owners") {
+    renderOwners(form, state, change, {
+      redraw: async (focus) => {
+        await validate(state);
+        goTo(main, state, state.step, focus);
+      },
+      onboardOwner: () => onboardOwner(main, state),
+    });
   } else {
     if (step.fields.length > 0) form.append(el("p", { class: "hint required-legend" }, [el("span", { class: "required-mark", "aria-hidden": "true" }, ["*"]), ` ${t("field.requiredLegend")}`]));
     for (const field of step.fields) form.append(fieldBlock(state, field, change));
@@ -277,8 +302,6 @@ function renderWizard(main, state, focusFirst = []) {
     }
   });
   main.append(wizard);
-  if (state.owners === undefined && state.draft.kind === "company") loadOwners(form, state);
-  else fillOwnerOptions(form, state);
   markRequired(form, state);
   showIssues(form, state, change);
   if (state.gone) showGone(main, state);
@@ -342,6 +365,8 @@ function goTo(main, state, index, focusFirst = []) {
  */
 async function nextStep(main, state, step, status) {
   for (const field of step.fields) state.touched.add(field.path);
+  // Fields drawn from the draft (one set per owner row) count as much as the listed ones.
+  for (const input of main.querySelectorAll("#step-form [data-path]")) state.touched.add(/** @type {HTMLElement} */ (input).dataset.path ?? "");
   // A step without fields of its own (Scans) answers for what its paths cover.
   for (const path of step.paths) state.touched.add(path);
   const form = /** @type {HTMLFormElement} */ (main.querySelector("#step-form"));
@@ -505,27 +530,28 @@ async function submit(main, state, status) {
 }
 
 /**
- * Existing Personal customers at Cross River, for the owner pickers.
- * @param {HTMLElement} form
+ * Saves the draft on screen now, rather than after the autosave's pause, before the wizard
+ * moves to another draft. Throws when it could not be saved, so nothing is left behind.
  * @param {Editing} state
  */
-async function loadOwners(form, state) {
-  state.owners = await api.cosCustomers();
-  fillOwnerOptions(form, state);
+async function leaveFor(state) {
+  clearTimeout(saveTimer);
+  if (state.gone) return;
+  await api.saveDraft(state.id, state.draft);
 }
 
 /**
- * @param {HTMLElement} form
+ * "Onboard a new owner": the business is saved as it stands (it stays in Drafts) and a new
+ * Personal onboarding starts, remembered as this business's owner so the way back is offered;
+ * once that person is submitted they are among the customers the business's pickers list.
+ * @param {HTMLElement} main
  * @param {Editing} state
  */
-function fillOwnerOptions(form, state) {
-  for (const select of form.querySelectorAll("select[data-path^='cos.primaryOwner'], select[data-path^='cos.beneficialOwners'][data-path$='ownerCustomerId']")) {
-    const element = /** @type {HTMLSelectElement} */ (select);
-    const value = getPath(state.draft, element.dataset.path ?? "") ?? "";
-    element.replaceChildren(el("option", { value: "" }, [t("field.choose")]));
-    for (const owner of state.owners ?? []) {
-      element.append(el("option", { value: owner.customerId }, [`${owner.name} · ${owner.customerId.slice(0, 8)}`]));
-    }
-    element.value = value;
-  }
+async function onboardOwner(main, state) {
+  await leaveFor(state);
+  const record = await api.createDraft("person");
+  rememberOwnerOf(record.id, state.id, nameOf(state.draft));
+  current = { id: record.id, draft: record.draft, issues: [], touched: new Set(), step: 0 };
+  main.replaceChildren();
+  renderWizard(main, current);
 }

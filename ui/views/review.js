@@ -7,6 +7,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { choicesOf } from "./choices.js";
+import { reviewOwners } from "./owners.js";
 import { getPath } from "./paths.js";
 import { slotLabels } from "./scans.js";
 
@@ -23,6 +24,7 @@ import { slotLabels } from "./scans.js";
  *   issues: Promise<Issue[]>,
  *   optionLabel: (option: string) => string,
  *   slots: import("../types/bindings").SlotSpec[],
+ *   customers: Promise<import("../types/bindings").CosCustomer[]>,
  * }} actions
  */
 export function renderReview(form, draft, steps, actions) {
@@ -35,6 +37,7 @@ export function renderReview(form, draft, steps, actions) {
       el("div", { class: "review-head" }, [el("h2", { id: titleId }, [t(/** @type {any} */ (step.title))]), edit]),
     ]);
     if (step.id === "scans") section.append(scansOf(draft, actions.slots));
+    else if (step.id === "owners") section.append(reviewOwners(draft, actions.customers));
     else section.append(factsOf(draft, step, actions.optionLabel));
     form.append(section);
   });

@@ -86,14 +86,6 @@ const IDENTITY = [
   { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
 ];
 
-/** @type {FieldSpec[]} */
-const OWNERS = [
-  { path: "cos.primaryOwnerCustomerId", label: "field.primaryOwner", hint: "field.primaryOwner.hint", type: "select", options: [] },
-  { path: "cos.beneficialOwners[0].ownerCustomerId", label: "field.beneficialOwner", type: "select", options: [] },
-  { path: "cos.beneficialOwners[0].title", label: "field.ownerTitle", hint: "field.ownerTitle.hint" },
-  { path: "cos.beneficialOwners[0].ownershipPercentage", label: "field.ownershipPercentage", hint: "field.percent.hint", width: "short" },
-];
-
 /*
  * Fin.com: the fields its Create Individual Customer and Attach Documents take. Each
  * name and street line has a Latin (`_en`) form beside it, which Fin.com needs only when
@@ -183,7 +175,8 @@ export function stepsFor(kind, provider = "cos") {
     steps.push({ id: "customer", title: "step.customer", fields: PERSON, paths: ["name", "person", "taxIds", "cos.riskRating", "cos.regO", "cos.politicallyExposedPerson", "cos.privacyOptOut", "cos.enableBackupWithholding", "cos.backupWithholdingPercent", "cos.clientIdentifier"] });
   } else {
     steps.push({ id: "customer", title: "step.business", fields: COMPANY, paths: ["company", "taxIds", "cos.riskRating", "cos.clientIdentifier"] });
-    steps.push({ id: "owners", title: "step.owners", intro: "owners.intro", fields: OWNERS, paths: ["cos.primaryOwnerCustomerId", "cos.beneficialOwners"] });
+    // Its fields depend on how many owners the draft has: drawn by owners.js.
+    steps.push({ id: "owners", title: "step.owners", intro: "owners.intro", fields: [], paths: ["cos.primaryOwnerCustomerId", "cos.beneficialOwners"] });
   }
   steps.push({ id: "contact", title: "step.contact", fields: /** @type {FieldSpec[]} */ (ADDRESS), paths: ["addresses", "phones", "emails"] });
   if (kind === "person") {

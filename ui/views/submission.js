@@ -5,6 +5,7 @@ import { copyButton } from "./copy.js";
 import { el } from "./dom.js";
 import { registerSubmission } from "./nav.js";
 import { openDraft } from "./onboard.js";
+import { backToBusiness, businessOf } from "./owners.js";
 import { stepsFor } from "./steps.js";
 
 /** @typedef {import("../types/bindings").Submission} Submission */
@@ -56,7 +57,19 @@ function renderCosSubmission(main, draftId) {
     location.hash = "#onboard";
     window.dispatchEvent(new HashChangeEvent("hashchange"));
   });
-  main.append(title, state, bar, result, el("div", { class: "actions" }, [again]));
+  const actions = el("div", { class: "actions" }, [again]);
+  // A person onboarded from a business's Owners step: back to that business, where they
+  // are now among the customers to choose from.
+  const link = businessOf(draftId);
+  if (link) {
+    actions.prepend(
+      backToBusiness(link, async () => {
+        main.replaceChildren();
+        await openDraft(link.businessId, null, { step: "owners" });
+      }),
+    );
+  }
+  main.append(title, state, bar, result, actions);
   title.focus();
   follow(main, draftId, state, bar, result);
 }

@@ -7,6 +7,7 @@ pub mod fin;
 pub mod form;
 pub mod latin;
 pub mod options;
+pub mod owners;
 pub mod scan_slots;
 pub mod validate;
 

@@ -1210,6 +1210,8 @@ pub fn cos_on(draft: &Draft, today: NaiveDate) -> Vec<Issue> {
                     total += share;
                 }
             }
+            r.issues
+                .extend(crate::owners::repeated_owners(&c.beneficial_owners));
             if total > 100.0 {
                 r.error(
                     "cos.beneficialOwners",

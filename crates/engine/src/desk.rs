@@ -117,13 +117,7 @@ pub struct Submission {
     pub error: Option<StepProblem>,
 }
 
-/// A Personal customer already at Cross River, for the Business owner pickers.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CosCustomer {
-    pub customer_id: String,
-    pub name: String,
-}
+pub use crate::owners::CosCustomer;
 
 /// The queue as the top bar shows it.
 #[derive(Debug, Clone, Default, Serialize, TS)]
@@ -513,6 +507,9 @@ impl Desk {
         Ok((state, plan, fin))
     }
 
+    /// The Personal customers this workstation created at Cross River, by name, each with
+    /// the latest compliance results kept for them (asks COS nothing: the pickers open fast,
+    /// also offline; the result page and `status` are what ask).
     pub fn cos_customers(&self) -> Result<Vec<CosCustomer>> {
         let filter = DraftFilter {
             provider: Some(Provider::Cos),
@@ -525,14 +522,11 @@ impl Desk {
                 continue;
             }
             if let Some(plan) = self.vault.latest_plan(summary.id)? {
-                if let Some(customer_id) = customer_id_of(&plan.steps) {
-                    customers.push(CosCustomer {
-                        customer_id,
-                        name: summary.display_name,
-                    });
-                }
+                customers.extend(crate::owners::customer_of(summary.display_name, &plan));
             }
         }
+        // Staff look for a person by name.
+        customers.sort_by_cached_key(|c| c.name.to_lowercase());
         Ok(customers)
     }
 
@@ -1395,7 +1389,7 @@ fn to_value<T: Serialize>(record: T) -> serde_json::Value {
     serde_json::to_value(record).unwrap_or_default()
 }
 
-fn customer_id_of(steps: &[Step]) -> Option<String> {
+pub(crate) fn customer_id_of(steps: &[Step]) -> Option<String> {
     steps.iter().find_map(|s| {
         (s.status == branchdesk_vault::StepStatus::Done)
             .then(|| {

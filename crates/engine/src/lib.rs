@@ -14,6 +14,7 @@ pub mod drafts_lifecycle;
 pub mod failpoint;
 pub mod fin;
 pub mod logging;
+pub mod owners;
 pub mod plan;
 pub mod scan_path;
 pub mod scanner;

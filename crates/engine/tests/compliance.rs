@@ -12,6 +12,7 @@ use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
 use branchdesk_api::RetryPolicy;
 use branchdesk_domain::cos::ScanStatus;
 use branchdesk_domain::draft::PartyKind;
+use branchdesk_domain::owners::OwnerStanding;
 use branchdesk_domain::Sensitive;
 use branchdesk_engine::compliance::CHECKS_RECEIVED;
 use branchdesk_engine::desk::template;
@@ -102,6 +103,15 @@ async fn a_settled_result_is_kept_when_the_training_sandbox_forgets_the_customer
     assert_eq!(settled.pep_scan, Some(ScanStatus::Positive));
     assert!(settled.received.pep_scan.is_some(), "{settled:?}");
     assert!(!settled.unknown_to_provider);
+    // The owner pickers show the person by name with the result kept, flagged as a hit.
+    let listed = desk1.cos_customers().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].name, "Vladimir Putin");
+    assert_eq!(listed[0].customer_id, settled.customer_id);
+    assert_eq!(listed[0].cif_number, settled.cif_number);
+    assert_eq!(listed[0].pep_scan, Some(ScanStatus::Positive));
+    assert_eq!(listed[0].received.pep_scan, settled.received.pep_scan);
+    assert_eq!(listed[0].standing, OwnerStanding::Hit);
     let audit = desk1.vault().list_audit(&AuditFilter::default()).unwrap();
     assert_eq!(
         audit
@@ -123,6 +133,9 @@ async fn a_settled_result_is_kept_when_the_training_sandbox_forgets_the_customer
     assert_eq!(outcome.ofac, settled.ofac);
     assert_eq!(outcome.received, settled.received);
     assert!(outcome.settled, "nothing left to ask: the page stops");
+    // The pickers read what is kept: the hit stays flagged though COS forgot the person.
+    let listed = desk2.cos_customers().unwrap();
+    assert_eq!(listed[0].standing, OwnerStanding::Hit, "{listed:?}");
 }
 
 #[tokio::test]
@@ -144,6 +157,10 @@ async fn a_customer_cos_no_longer_knows_is_said_so_while_checks_are_pending() {
     desk1.run_draft(id).await.unwrap();
     let pending = desk1.submission_status(&record.id).await.unwrap();
     assert!(!pending.outcome.unwrap().unknown_to_provider);
+    // Nothing received yet: the pickers say so rather than calling the person clear.
+    let listed = desk1.cos_customers().unwrap();
+    assert_eq!(listed[0].standing, OwnerStanding::Pending, "{listed:?}");
+    assert_eq!(listed[0].pep_scan, Some(ScanStatus::Pending));
     drop(desk1);
     drop(first);
 

@@ -21,6 +21,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/_sandbox/faults", get(get_faults).put(put_faults))
         .route("/_sandbox/events", get(events))
         .route(
+            "/_sandbox/cos/customers/{id}/beneficial-owners",
+            get(cos_beneficial_owners),
+        )
+        .route(
             "/_sandbox/fin/customers/{customer_id}",
             put(mark_fin_customer),
         )
@@ -50,6 +54,19 @@ async fn stats(State(app): State<Arc<App>>) -> Response {
 async fn events(State(app): State<Arc<App>>) -> Response {
     let events = app.store().cos_events.clone();
     util::json(StatusCode::OK, json!(events))
+}
+
+/// The beneficial owners a COS Business holds, as added (COS itself has no route to list
+/// them): for a test or trainer to see what reached the provider.
+async fn cos_beneficial_owners(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let store = app.store();
+    match store.cos_customers.get(&id.to_ascii_lowercase()) {
+        Some(customer) => util::json(StatusCode::OK, json!(customer.beneficial_owners)),
+        None => util::json(
+            StatusCode::NOT_FOUND,
+            json!({ "message": "Customer not found" }),
+        ),
+    }
 }
 
 async fn get_faults(State(app): State<Arc<App>>) -> Response {

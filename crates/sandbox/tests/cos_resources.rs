@@ -338,6 +338,25 @@ async fn beneficial_owner_rules() {
     let (s, e) = cos.post(&url, &bo(&second, 50.0)).await;
     assert_eq!((s, cos_codes(&e)), (400, vec![2004]), "over 100% in total");
     assert_eq!(cos.post(&url, &bo(&second, 40.0)).await.0, 201);
+    // What the business holds, for a trainer or a test to see: the two accepted, in order.
+    let (s, held) = send(client().get(format!(
+        "{}/_sandbox/cos/customers/{business}/beneficial-owners",
+        cos.sb.url()
+    )))
+    .await;
+    assert_eq!(s, 200, "{held}");
+    let held: Vec<(String, f64)> = held
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["ownerCustomerId"].as_str().unwrap().to_owned(),
+                o["ownershipPercentage"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(held, [(owner.clone(), 60.0), (second.clone(), 40.0)]);
     let (s, e) = cos.post(&url, &bo(&business, 1.0)).await;
     assert_eq!(
         (s, cos_codes(&e)),

@@ -624,6 +624,19 @@ fn ownership_percentages_are_0_to_100_and_add_up_to_at_most_100() {
 }
 
 #[test]
+fn a_business_lists_each_beneficial_owner_once() {
+    let mut d = full_company();
+    assert!(cos_codes(&d, "cos.beneficialOwners[1].ownerCustomerId").is_empty());
+    d.cos.beneficial_owners[1].owner_customer_id =
+        d.cos.beneficial_owners[0].owner_customer_id.to_uppercase();
+    assert_eq!(
+        cos_codes(&d, "cos.beneficialOwners[1].ownerCustomerId"),
+        ["owner_repeated"]
+    );
+    assert!(cos_codes(&d, "cos.beneficialOwners[0].ownerCustomerId").is_empty());
+}
+
+#[test]
 fn a_business_needs_a_primary_owner_and_a_person_has_none() {
     let mut d = full_company();
     d.cos.primary_owner_customer_id = " ".into();
