@@ -134,7 +134,9 @@ impl App {
     }
 
     pub async fn type_into(&self, id: &str, text: &str) -> WebDriverResult<()> {
-        let input = self.driver.find(By::Id(id)).await?;
+        // A field can appear with the answer to what was just done (a row added once the
+        // rules have answered): waited for, not assumed.
+        let input = self.wait_for_css(&format!("#{id}")).await?;
         input.clear().await?;
         input.send_keys(text).await
     }
@@ -170,9 +172,18 @@ impl App {
         Ok(())
     }
 
-    /// Clicks what `css` finds once the form has settled: an answer still on its way can
-    /// add or remove a message and move the button from under the pointer.
+    /// Clicks what `css` finds once the form has settled. A click first takes the focus out
+    /// of the field being typed in, and the check that starts can add or remove a message
+    /// and move the button from under the pointer: so the field is left first, the checks
+    /// answer, and then the button is clicked where it now is.
     pub async fn click(&self, css: &str) -> WebDriverResult<()> {
+        self.driver
+            .execute(
+                "const a = document.activeElement; \
+                 if (a instanceof HTMLElement && a.matches('input, select, textarea')) a.blur();",
+                vec![],
+            )
+            .await?;
         self.wait_for_css("html:not([data-checking])").await?;
         self.wait_for_css(css).await?.click().await
     }
