@@ -155,7 +155,7 @@ pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
 }
 
 /// The pick lists of the fields whose values are provider codes, with their words.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn field_options() -> FieldOptions {
     branchdesk_domain::options::field_options()
 }

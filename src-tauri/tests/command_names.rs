@@ -5,14 +5,10 @@
 //! all four (and the command functions themselves) and names any that differ.
 //!
 //! It also holds the rule that no command blocks the main thread: each is `async fn` or
-//! `#[tauri::command(async)]`, unless it is listed in `PURE` (no disk, keyring, network or
-//! lock).
+//! `#[tauri::command(async)]`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// Commands that only compute an answer from constants: they may run where they are called.
-const PURE: &[&str] = &["field_options"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -134,10 +130,10 @@ fn every_command_is_named_alike_in_all_four_places() {
 }
 
 #[test]
-fn no_command_runs_on_the_main_thread_unless_it_is_pure() {
+fn no_command_runs_on_the_main_thread() {
     let blocking: Vec<String> = functions()
         .into_iter()
-        .filter(|(name, off_main)| !off_main && !PURE.contains(&name.as_str()))
+        .filter(|(_, off_main)| !off_main)
         .map(|(name, _)| name)
         .collect();
     assert!(

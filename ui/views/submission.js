@@ -1,4 +1,10 @@
 // @ts-check
+/**
+ * Why one file (about 620 lines): the result page of a submission, for COS and Fin.com,
+ * with its polling, the needs-attention form, the terms and the uploads in progress — all
+ * redrawn from one `Submission` answer and sharing its status line. The Fin.com parts are to
+ * move to a module of their own with the provider flows' restructure.
+ */
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { copyButton } from "./copy.js";

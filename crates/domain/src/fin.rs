@@ -1,3 +1,9 @@
+//! Why one file (about 1,700 lines): it is Fin.com's wire contract and its documented rules,
+//! read side by side with the seed page and the OpenAPI — the request types, the attach
+//! rules (FRONT/BACK, proof of address, selfie) and the mapping of Fin.com's field paths back
+//! onto draft fields refer to each other throughout. Splitting it into `fin/{wire, attach,
+//! rules, fields}` is part of the engine's restructure. Its tests live in `fin/tests.rs`.
+//!
 //! Fin.com Customers v2: the wire types of Create Individual Customer V2 and Attach
 //! Documents V2, spelled exactly as Fin.com spells them, the rules both requests must meet
 //! (checked here so staff see them on the form, not as a 422), the mapping from a [`Draft`],
@@ -5,12 +11,6 @@
 //!
 //! Field paths are the draft's own (see [`crate::validate`]); a scan slot is `scans.FRONT`,
 //! `scans.BACK`, `scans.SELFIE` or `scans.PROOF_OF_ADDRESS`, as [`scan_field`] writes it.
-//!
-//! Why one file (about 1,700 lines): it is Fin.com's wire contract and its documented rules,
-//! read side by side with the seed page and the OpenAPI — the request types, the attach
-//! rules (FRONT/BACK, proof of address, selfie) and the mapping of Fin.com's field paths back
-//! onto draft fields refer to each other throughout. Splitting it into `fin/{wire, attach,
-//! rules, fields}` is part of the engine's restructure. Its tests live in `fin/tests.rs`.
 
 use std::collections::{BTreeMap, HashSet};
 

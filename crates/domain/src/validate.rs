@@ -1,14 +1,14 @@
+//! Why one file (about 1,350 lines): every rule the form and the submission share, so that
+//! staff and the provider see one verdict; the rules call one another (a person's rules are
+//! part of a business's owner rules). Its tests live in `validate/tests.rs`; the split per
+//! section (person, company, contact, documents) comes with the engine's restructure.
+//!
 //! Validation rules, shared by the form (inline, as staff type) and by submission (nothing
 //! invalid is sent). Each rule says which field it concerns and how to fix it.
 //!
 //! Field paths are the draft's own camelCase paths, with list positions:
 //! `addresses[0].postalCode`, `cos.beneficialOwners[1].ownershipPercentage`. Rules are pure:
 //! today's date is always passed in.
-//!
-//! Why one file (about 1,350 lines): every rule the form and the submission share, so that
-//! staff and the provider see one verdict; the rules call one another (a person's rules are
-//! part of a business's owner rules). Its tests live in `validate/tests.rs`; the split per
-//! section (person, company, contact, documents) comes with the engine's restructure.
 
 use std::str::FromStr;
 

@@ -1,3 +1,8 @@
+//! Why one file (about 1,100 lines, for now): Fin.com's plan, sending, terms, recovery and
+//! following share its step bodies and the stored attach; it is to become
+//! `flows/fin/{plan,send,terms,recovery,follow}` in the engine's restructure. Its tests live
+//! in `fin/tests.rs`.
+//!
 //! Fin.com individual onboarding as an outbox plan: create the customer → the customer
 //! accepts Fin.com's terms (staff confirm) → upload each scan → attach the documents; then
 //! the customer's status is followed to APPROVED, ACTION_REQUIRED or REJECTED.
@@ -9,11 +14,6 @@
 //! resume: an upload whose URI is stored is never repeated, and the attach is rebuilt byte
 //! for byte from what the plan stored, and sent only while Fin.com still takes documents;
 //! one whose answer was lost counts as attached once Fin.com has moved on.
-//!
-//! Why one file (about 1,100 lines, for now): Fin.com's plan, sending, terms, recovery and
-//! following share its step bodies and the stored attach; it is to become
-//! `flows/fin/{plan,send,terms,recovery,follow}` in the engine's restructure. Its tests live
-//! in `fin/tests.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

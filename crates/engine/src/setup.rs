@@ -1,3 +1,8 @@
+//! Why one file (about 600 lines): starting the desk on a connection and the connection
+//! rules it needs (adding, replacing, removing while work is queued) read the same settings
+//! and keyring entries; its inline tests are most of the length, and the connection rules
+//! move to `connection_save.rs` as they are reshaped.
+//!
 //! Which provider connection the desk works on. Training mode (the built-in sandbox) is
 //! the default; a configured connection is used once staff turn Training off.
 

@@ -1,3 +1,7 @@
+//! Why one file (about 670 lines): writing and reading an archive are the two halves of one
+//! format — the record layout, the manifest and the staging of a restore must change
+//! together; the cipher stream itself is already apart in `backup/stream.rs`.
+//!
 //! Backups: the whole vault (drafts, outbox, audit log, connections' settings, scans) in
 //! one file protected by a passphrase, restorable on another computer.
 //!
