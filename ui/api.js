@@ -98,6 +98,25 @@ function inOrder(command, args) {
 /** Saves and checks under way. */
 let checking = 0;
 
+/**
+ * A query of which only the latest call's answer counts: the others resolve to
+ * `undefined`. Commands are answered off the main thread, so a slower, older answer (the
+ * search for "" sent as the box is cleared) can arrive after a newer one and would
+ * otherwise replace what the list should show.
+ * @template {unknown[]} A
+ * @template T
+ * @param {(...args: A) => Promise<T>} query
+ * @returns {(...args: A) => Promise<T | undefined>}
+ */
+export function latest(query) {
+  let asked = 0;
+  return async (...args) => {
+    const mine = ++asked;
+    const answer = await query(...args);
+    return mine === asked ? answer : undefined;
+  };
+}
+
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
 

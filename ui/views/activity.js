@@ -90,14 +90,17 @@ export function renderActivity(main) {
       older.disabled = false;
     }
   });
+  const first = api.latest(load);
   const refresh = async () => {
     let log;
     try {
-      log = await load(null);
+      log = await first(null);
     } catch (error) {
       problem.textContent = /** @type {import("../api.js").CommandError} */ (error).detail;
       return;
     }
+    // The filters changed again meanwhile: the newer answer draws the table.
+    if (log === undefined) return;
     problem.textContent = "";
     chain.textContent = log.intact
       ? t("activity.intact", { count: String(log.checked) })

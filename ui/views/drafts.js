@@ -31,8 +31,11 @@ export function renderDrafts(main) {
     status,
     list,
   );
+  const listed = api.latest(api.listDrafts);
   const refresh = async () => {
-    const items = await api.listDrafts(search.value, stateFilter.value);
+    const items = await listed(search.value, stateFilter.value);
+    // A newer search was typed meanwhile: its answer draws the list.
+    if (items === undefined) return;
     list.replaceChildren(header());
     if (items.length === 0) list.append(el("li", { class: "muted", role: "row" }, [el("span", { role: "cell" }, [t("drafts.none")])]));
     for (const item of items) list.append(row(main, item, refresh, problem, status));
