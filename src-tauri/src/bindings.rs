@@ -24,11 +24,12 @@ mod tests {
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::activity::{Activity, ActivityEntry, ActivityFinding};
     use branchdesk_engine::activity_words::Words;
-    use branchdesk_engine::compliance::CheckTimes;
-    use branchdesk_engine::desk::{
-        CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, StepProblem, Submission,
+    use branchdesk_engine::flows::cos::compliance::CheckTimes;
+    use branchdesk_engine::flows::cos::owners::CosCustomer;
+    use branchdesk_engine::records::{
+        DraftListItem, DraftRecord, FinOutcome, QueueSummary, Saved, StepProblem, Submission,
+        Terms, UploadView,
     };
-    use branchdesk_engine::fin::{FinOutcome, Terms, UploadView};
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::scans::ScanPreview;
     use branchdesk_engine::setup::{ConnectionInput, ConnectionView};

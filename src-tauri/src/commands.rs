@@ -12,10 +12,10 @@ use branchdesk_domain::scan_slots::{scan_slots, SlotSpec};
 use branchdesk_domain::validate::Issue;
 use branchdesk_engine::activity::{Activity, ActivityQuery};
 use branchdesk_engine::connection_save::{save_connection, Change};
-use branchdesk_engine::desk::{
-    CosCustomer, DraftListItem, DraftRecord, QueueSummary, Saved, Submission,
+use branchdesk_engine::flows::cos::owners::CosCustomer;
+use branchdesk_engine::records::{
+    DraftListItem, DraftRecord, QueueSummary, Saved, Submission, Terms, UploadView,
 };
-use branchdesk_engine::fin::{Terms, UploadView};
 use branchdesk_engine::scanner::{self, AssignedScan};
 use branchdesk_engine::scans::ScanPreview;
 use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};

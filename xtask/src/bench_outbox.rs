@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use branchdesk_domain::cos as wire;
 use branchdesk_domain::draft::Draft;
-use branchdesk_engine::desk::{draft_input, without_blank_rows, DRAFT_LIST_PAGE};
+use branchdesk_engine::drafts::{draft_input, without_blank_rows, DRAFT_LIST_PAGE};
 use branchdesk_engine::{cos_client, http_client, CosConnection, Desk, Environment};
 use branchdesk_vault::{DraftFilter, DraftId, DraftState, MemoryStore, Sensitive, Vault};
 use futures::StreamExt;

@@ -136,7 +136,7 @@ pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<(Desk, Reach)> 
                     "the Fin.com connection's client secret is missing from the keyring; add the connection again:\n  {ADD_FIN_HINT}"
                 );
             }
-            let fin = branchdesk_engine::setup::fin_desk(connection, secrets)?;
+            let fin = branchdesk_engine::setup::fin_connection(connection, secrets)?;
             (desk.with_fin(fin), reach)
         }
         None => (desk, reach),

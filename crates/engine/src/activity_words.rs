@@ -9,8 +9,8 @@ use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, Provider};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::compliance::CHECKS_RECEIVED;
-use crate::plan::StepKind;
+use crate::flows::cos::compliance::CHECKS_RECEIVED;
+use crate::steps::StepKind;
 
 /// A sentence as a message key and its parameters. `params` are put in as they are
 /// (names of people and providers); each of `keyed` is itself a message key, put in

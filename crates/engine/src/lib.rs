@@ -1,32 +1,48 @@
 //! Branchdesk's engine: drafts and their submission as plans of provider steps kept in the
 //! vault's outbox, the runner that sends them exactly once, Training mode (the sandbox
-//! in-process), and connectivity. Used by the desktop shell and the CLI alike.
+//! in-process), and connectivity. Used by the desktop shell and the CLI alike, through
+//! [`Desk`].
+//!
+//! The layout, from the face down:
+//! - [`desk`]: the facade; every method delegates.
+//! - [`drafts`], `checks`, [`scans`], `submit`, `status`, [`activity`]: what staff do and
+//!   see.
+//! - `runner`: sends the plans.
+//! - [`flows`]: one module per provider (`cos`, `fin`): its plan, its sending, its
+//!   recovery. A new provider is a new module there.
+//! - [`records`], [`steps`], [`error`](Error): the leaves everything else shares.
+//! - [`setup`], [`connection_save`], [`clients`], [`training`]: connections and the
+//!   clients built from them.
 
 pub mod activity;
 pub mod activity_words;
-pub mod compliance;
+mod checks;
+pub mod clients;
 pub mod connection_save;
 pub mod connectivity;
-pub mod cos_recovery;
 pub mod desk;
 mod draft_copy;
-pub mod drafts_lifecycle;
+pub mod drafts;
 pub mod failpoint;
-pub mod fin;
+pub mod flows;
 pub mod logging;
-pub mod owners;
-pub mod plan;
+pub mod records;
+mod runner;
 pub mod scan_path;
 pub mod scanner;
 pub mod scans;
 pub mod setup;
+mod status;
+pub mod steps;
+mod submit;
 pub mod terms_link;
 pub mod training;
-pub mod workstation;
 
 mod error;
 
-pub use compliance::CosOutcome;
+pub use clients::{cos_client, http_client, CosConnection, Environment};
 pub use desk::Desk;
 pub use error::{Error, LogForm, PathRefusal, Result};
-pub use workstation::{cos_client, http_client, CosConnection, Environment};
+pub use flows::cos::compliance::CosOutcome;
+pub use flows::fin::FinConnection;
+pub use runner::offline_wait;

@@ -12,8 +12,10 @@ use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, ScanId};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::desk::{draft_id, staff_member};
-use crate::{Desk, Error, Result};
+use branchdesk_vault::Vault;
+
+use crate::records::{draft_id, staff_member};
+use crate::{Error, Result};
 
 /// The slots a scan can fill.
 pub const SLOTS: [&str; 4] = ["FRONT", "BACK", "SELFIE", "PROOF_OF_ADDRESS"];
@@ -121,213 +123,212 @@ fn jpeg_data_url(jpeg: &[u8]) -> String {
     )
 }
 
-impl Desk {
-    /// Checks the file at `path`, stores its normalised form and a thumbnail encrypted in
-    /// the vault, and puts it in `slot` of the stored draft (replacing and wiping what was
-    /// there). Returns the draft's scans as they now are.
-    pub fn attach_scan(&self, draft: &str, slot: &str, path: &Path) -> Result<Vec<ScanSlot>> {
-        self.attach_scan_with(draft, slot, path, &mut |_| {})
-    }
+/// Checks the file at `path`, stores its normalised form and a thumbnail encrypted in
+/// the vault, and puts it in `slot` of the stored draft (replacing and wiping what was
+/// there). Returns the draft's scans as they now are.
+pub(crate) fn attach_scan(
+    vault: &Vault,
+    draft: &str,
+    slot: &str,
+    path: &Path,
+) -> Result<Vec<ScanSlot>> {
+    attach_scan_with(vault, draft, slot, path, &mut |_| {})
+}
 
-    /// [`Desk::attach_scan`], handing `on_preview` the checks and the thumbnail as soon as
-    /// they are known, before the upload copy is encoded and stored.
-    pub fn attach_scan_with(
-        &self,
-        draft: &str,
-        slot: &str,
-        path: &Path,
-        on_preview: &mut dyn FnMut(ScanPreview),
-    ) -> Result<Vec<ScanSlot>> {
-        if !SLOTS.contains(&slot) {
-            return Err(Error::UnknownSlot(slot.to_owned()));
-        }
-        let id = draft_id(draft)?;
-        let provider = self.get_draft(draft)?.draft.provider;
-        // Before anything opens it: a pipe, a device or a folder is refused, a link followed.
-        let opened = crate::scan_path::checked_scan_path(path, None)?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut preview = |p: &Preview<'_>| {
-            on_preview(ScanPreview {
-                slot: slot.to_owned(),
-                file_name: file_name.clone(),
-                width: p.report.width,
-                height: p.report.height,
-                pages: p.report.pages,
-                format: p.report.format.to_string().to_uppercase(),
-                checks: checks_of(p.report),
-                thumbnail: p.thumbnail_jpeg.map(jpeg_data_url).unwrap_or_default(),
-            });
-        };
-        let normalised =
-            branchdesk_documents::normalise_with(&opened, &check_config(provider), &mut preview)?;
-        let attached = self.store_scan(id, slot, file_name, &normalised)?;
-        self.replace_slot(draft, slot, Some(attached))
+/// [`attach_scan`], handing `on_preview` the checks and the thumbnail as soon as
+/// they are known, before the upload copy is encoded and stored.
+pub(crate) fn attach_scan_with(
+    vault: &Vault,
+    draft: &str,
+    slot: &str,
+    path: &Path,
+    on_preview: &mut dyn FnMut(ScanPreview),
+) -> Result<Vec<ScanSlot>> {
+    if !SLOTS.contains(&slot) {
+        return Err(Error::UnknownSlot(slot.to_owned()));
     }
-
-    /// Turns the scan in `slot` by `quarter_turns` × 90° clockwise (negative: anticlockwise),
-    /// re-running the checks on the turned picture. A PDF cannot be turned.
-    pub fn rotate_scan(
-        &self,
-        draft: &str,
-        slot: &str,
-        quarter_turns: i32,
-    ) -> Result<Vec<ScanSlot>> {
-        let id = draft_id(draft)?;
-        let record = self.get_draft(draft)?;
-        let current = record
-            .draft
-            .scans
-            .iter()
-            .find(|s| s.slot == slot)
-            .ok_or(Error::NotFound)?;
-        if current.format == "PDF" {
-            return Err(Error::PdfCannotTurn);
-        }
-        let scan = ScanId(uuid::Uuid::parse_str(&current.scan_id).map_err(|_| Error::NotFound)?);
-        let mut bytes = Vec::new();
-        self.vault()
-            .open_scan(scan)?
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::File {
-                what: "the stored scan",
-                source,
-            })?;
-        let turned = branchdesk_documents::rotate(
-            &bytes,
-            quarter_turns,
-            &check_config(record.draft.provider),
-        )?;
-        let attached = self.store_scan(id, slot, current.file_name.clone(), &turned)?;
-        self.replace_slot(draft, slot, Some(attached))
-    }
-
-    /// Keeps a scan despite its warnings, for the reason staff give (the only copy the
-    /// customer has, say). The decision goes to the audit log with the checks it overrode.
-    pub fn accept_scan_warnings(
-        &self,
-        draft: &str,
-        slot: &str,
-        reason: &str,
-    ) -> Result<Vec<ScanSlot>> {
-        let id = draft_id(draft)?;
-        let reason = reason.trim();
-        if reason.chars().count() < 4 {
-            return Err(Error::Invalid(vec![branchdesk_domain::validate::Issue {
-                field: format!("scans.{slot}.overrideReason"),
-                code: "required".into(),
-                message: "Say in a few words why this scan is good enough despite its warnings."
-                    .into(),
-                severity: branchdesk_domain::validate::Severity::Error,
-            }]));
-        }
-        if let Some(issue) = reason_too_long(slot, reason) {
-            return Err(Error::Invalid(vec![issue]));
-        }
-        let mut record = self.get_draft(draft)?;
-        let scan = record
-            .draft
-            .scans
-            .iter_mut()
-            .find(|s| s.slot == slot)
-            .ok_or(Error::NotFound)?;
-        let overridden: Vec<String> = scan
-            .checks
-            .iter()
-            .filter(|c| !c.ok)
-            .map(|c| c.check.clone())
-            .collect();
-        if overridden.is_empty() {
-            return Err(Error::NoWarningsToAccept);
-        }
-        scan.override_reason = reason.to_owned();
-        self.save_draft(draft, &record.draft)?;
-        let entry = AuditRecord {
-            draft_id: Some(id),
-            actor: Actor::Staff(staff_member()),
-            action: "scan.warnings_accepted".into(),
-            provider: None,
-            endpoint: None,
-            status: None,
-            // The details of a staff decision: which slot, which checks, and why.
-            provider_ids: serde_json::json!({"slot": slot, "checks": overridden, "reason": reason}),
-            outcome: AuditOutcome::Success,
-        };
-        self.vault().append_audit(&entry)?;
-        Ok(record.draft.scans)
-    }
-
-    fn store_scan(
-        &self,
-        id: branchdesk_vault::DraftId,
-        slot: &str,
-        file_name: String,
-        normalised: &Normalised,
-    ) -> Result<ScanSlot> {
-        let report = &normalised.report;
-        let scan_id = self.vault().put_scan(id, normalised.bytes.as_slice())?;
-        let thumbnail_id = match &normalised.thumbnail_jpeg {
-            Some(jpeg) => self.vault().put_scan(id, jpeg.as_slice())?.to_string(),
-            None => String::new(),
-        };
-        Ok(ScanSlot {
+    let id = draft_id(draft)?;
+    let provider = crate::drafts::get(vault, draft)?.draft.provider;
+    // Before anything opens it: a pipe, a device or a folder is refused, a link followed.
+    let opened = crate::scan_path::checked_scan_path(path, None)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut preview = |p: &Preview<'_>| {
+        on_preview(ScanPreview {
             slot: slot.to_owned(),
-            scan_id: scan_id.to_string(),
-            thumbnail_id,
-            file_name,
-            bytes: u64::try_from(normalised.bytes.len()).unwrap_or(u64::MAX),
-            width: normalised.width,
-            height: normalised.height,
-            pages: report.pages,
-            format: normalised
-                .mime
-                .trim_start_matches("image/")
-                .trim_start_matches("application/")
-                .to_uppercase(),
-            checks: checks_of(report),
-            override_reason: String::new(),
-        })
-    }
+            file_name: file_name.clone(),
+            width: p.report.width,
+            height: p.report.height,
+            pages: p.report.pages,
+            format: p.report.format.to_string().to_uppercase(),
+            checks: checks_of(p.report),
+            thumbnail: p.thumbnail_jpeg.map(jpeg_data_url).unwrap_or_default(),
+        });
+    };
+    let normalised =
+        branchdesk_documents::normalise_with(&opened, &check_config(provider), &mut preview)?;
+    let attached = store_scan(vault, id, slot, file_name, &normalised)?;
+    replace_slot(vault, draft, slot, Some(attached))
+}
 
-    /// Empties a slot and wipes its files.
-    pub fn remove_scan(&self, draft: &str, slot: &str) -> Result<Vec<ScanSlot>> {
-        self.replace_slot(draft, slot, None)
+/// Turns the scan in `slot` by `quarter_turns` × 90° clockwise (negative: anticlockwise),
+/// re-running the checks on the turned picture. A PDF cannot be turned.
+pub(crate) fn rotate_scan(
+    vault: &Vault,
+    draft: &str,
+    slot: &str,
+    quarter_turns: i32,
+) -> Result<Vec<ScanSlot>> {
+    let id = draft_id(draft)?;
+    let record = crate::drafts::get(vault, draft)?;
+    let current = record
+        .draft
+        .scans
+        .iter()
+        .find(|s| s.slot == slot)
+        .ok_or(Error::NotFound)?;
+    if current.format == "PDF" {
+        return Err(Error::PdfCannotTurn);
     }
+    let scan = ScanId(uuid::Uuid::parse_str(&current.scan_id).map_err(|_| Error::NotFound)?);
+    let mut bytes = Vec::new();
+    vault
+        .open_scan(scan)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::File {
+            what: "the stored scan",
+            source,
+        })?;
+    let turned =
+        branchdesk_documents::rotate(&bytes, quarter_turns, &check_config(record.draft.provider))?;
+    let attached = store_scan(vault, id, slot, current.file_name.clone(), &turned)?;
+    replace_slot(vault, draft, slot, Some(attached))
+}
 
-    /// The thumbnail of a scan as a `data:` URL, the one form in which a scan reaches the
-    /// window: small, re-encoded, and without metadata.
-    pub fn thumbnail(&self, thumbnail_id: &str) -> Result<String> {
-        let id = ScanId(uuid::Uuid::parse_str(thumbnail_id).map_err(|_| Error::NotFound)?);
-        let mut jpeg = Vec::new();
-        self.vault()
-            .open_scan(id)?
-            .read_to_end(&mut jpeg)
-            .map_err(|source| Error::File {
-                what: "the stored thumbnail",
-                source,
-            })?;
-        Ok(jpeg_data_url(&jpeg))
+/// Keeps a scan despite its warnings, for the reason staff give (the only copy the
+/// customer has, say). The decision goes to the audit log with the checks it overrode.
+pub(crate) fn accept_scan_warnings(
+    vault: &Vault,
+    draft: &str,
+    slot: &str,
+    reason: &str,
+) -> Result<Vec<ScanSlot>> {
+    let id = draft_id(draft)?;
+    let reason = reason.trim();
+    if reason.chars().count() < 4 {
+        return Err(Error::Invalid(vec![branchdesk_domain::validate::Issue {
+            field: format!("scans.{slot}.overrideReason"),
+            code: "required".into(),
+            message: "Say in a few words why this scan is good enough despite its warnings.".into(),
+            severity: branchdesk_domain::validate::Severity::Error,
+        }]));
     }
+    if let Some(issue) = reason_too_long(slot, reason) {
+        return Err(Error::Invalid(vec![issue]));
+    }
+    let mut record = crate::drafts::get(vault, draft)?;
+    let scan = record
+        .draft
+        .scans
+        .iter_mut()
+        .find(|s| s.slot == slot)
+        .ok_or(Error::NotFound)?;
+    let overridden: Vec<String> = scan
+        .checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.check.clone())
+        .collect();
+    if overridden.is_empty() {
+        return Err(Error::NoWarningsToAccept);
+    }
+    scan.override_reason = reason.to_owned();
+    crate::drafts::save(vault, draft, &record.draft)?;
+    let entry = AuditRecord {
+        draft_id: Some(id),
+        actor: Actor::Staff(staff_member()),
+        action: "scan.warnings_accepted".into(),
+        provider: None,
+        endpoint: None,
+        status: None,
+        // The details of a staff decision: which slot, which checks, and why.
+        provider_ids: serde_json::json!({"slot": slot, "checks": overridden, "reason": reason}),
+        outcome: AuditOutcome::Success,
+    };
+    vault.append_audit(&entry)?;
+    Ok(record.draft.scans)
+}
 
-    fn replace_slot(
-        &self,
-        draft: &str,
-        slot: &str,
-        new: Option<ScanSlot>,
-    ) -> Result<Vec<ScanSlot>> {
-        let mut record = self.get_draft(draft)?;
-        for old in record.draft.scans.iter().filter(|s| s.slot == slot) {
-            for file in [&old.scan_id, &old.thumbnail_id] {
-                if let Ok(uuid) = uuid::Uuid::parse_str(file) {
-                    self.vault().delete_scan(ScanId(uuid))?;
-                }
+fn store_scan(
+    vault: &Vault,
+    id: branchdesk_vault::DraftId,
+    slot: &str,
+    file_name: String,
+    normalised: &Normalised,
+) -> Result<ScanSlot> {
+    let report = &normalised.report;
+    let scan_id = vault.put_scan(id, normalised.bytes.as_slice())?;
+    let thumbnail_id = match &normalised.thumbnail_jpeg {
+        Some(jpeg) => vault.put_scan(id, jpeg.as_slice())?.to_string(),
+        None => String::new(),
+    };
+    Ok(ScanSlot {
+        slot: slot.to_owned(),
+        scan_id: scan_id.to_string(),
+        thumbnail_id,
+        file_name,
+        bytes: u64::try_from(normalised.bytes.len()).unwrap_or(u64::MAX),
+        width: normalised.width,
+        height: normalised.height,
+        pages: report.pages,
+        format: normalised
+            .mime
+            .trim_start_matches("image/")
+            .trim_start_matches("application/")
+            .to_uppercase(),
+        checks: checks_of(report),
+        override_reason: String::new(),
+    })
+}
+
+/// Empties a slot and wipes its files.
+pub(crate) fn remove_scan(vault: &Vault, draft: &str, slot: &str) -> Result<Vec<ScanSlot>> {
+    replace_slot(vault, draft, slot, None)
+}
+
+/// The thumbnail of a scan as a `data:` URL, the one form in which a scan reaches the
+/// window: small, re-encoded, and without metadata.
+pub(crate) fn thumbnail(vault: &Vault, thumbnail_id: &str) -> Result<String> {
+    let id = ScanId(uuid::Uuid::parse_str(thumbnail_id).map_err(|_| Error::NotFound)?);
+    let mut jpeg = Vec::new();
+    vault
+        .open_scan(id)?
+        .read_to_end(&mut jpeg)
+        .map_err(|source| Error::File {
+            what: "the stored thumbnail",
+            source,
+        })?;
+    Ok(jpeg_data_url(&jpeg))
+}
+
+fn replace_slot(
+    vault: &Vault,
+    draft: &str,
+    slot: &str,
+    new: Option<ScanSlot>,
+) -> Result<Vec<ScanSlot>> {
+    let mut record = crate::drafts::get(vault, draft)?;
+    for old in record.draft.scans.iter().filter(|s| s.slot == slot) {
+        for file in [&old.scan_id, &old.thumbnail_id] {
+            if let Ok(uuid) = uuid::Uuid::parse_str(file) {
+                vault.delete_scan(ScanId(uuid))?;
             }
         }
-        record.draft.scans.retain(|s| s.slot != slot);
-        record.draft.scans.extend(new);
-        self.save_draft(draft, &record.draft)?;
-        Ok(record.draft.scans)
     }
+    record.draft.scans.retain(|s| s.slot != slot);
+    record.draft.scans.extend(new);
+    crate::drafts::save(vault, draft, &record.draft)?;
+    Ok(record.draft.scans)
 }

@@ -12,9 +12,9 @@ use std::sync::Arc;
 use branchdesk_vault::{Connection, Provider, SecretStore, Vault};
 use serde::{Deserialize, Serialize};
 
-use crate::fin::FinDesk;
+use crate::clients::{cos_client, fin_client, http_client, CosConnection, Environment};
+use crate::flows::fin::FinConnection;
 use crate::training::Training;
-use crate::workstation::{cos_client, fin_client, http_client, CosConnection, Environment};
 use crate::{Desk, Error, Result};
 use branchdesk_domain::fin::FinAttachConfig;
 
@@ -102,7 +102,7 @@ pub async fn start(
                 Ok(mut desk) => {
                     // Fin.com drafts go out on its connection when one is configured.
                     if let Some(fin) = vault.connection_for(Provider::Fin)? {
-                        match fin_desk(&fin, secrets) {
+                        match fin_connection(&fin, secrets) {
                             Ok(fin) => desk = desk.with_fin(fin),
                             Err(error) => problem = Some(error.to_string()),
                         }
@@ -130,7 +130,7 @@ pub async fn start(
         Environment::Training,
         connection.base_url.clone(),
     )
-    .with_fin(training.fin_desk(http)?);
+    .with_fin(training.fin_connection(http)?);
     Ok(Started {
         desk: Arc::new(desk),
         training: Some(training),
@@ -139,7 +139,7 @@ pub async fn start(
 }
 
 /// Fin.com on a configured connection, its secret read from the keyring.
-pub fn fin_desk(connection: &Connection, secrets: &dyn SecretStore) -> Result<FinDesk> {
+pub fn fin_connection(connection: &Connection, secrets: &dyn SecretStore) -> Result<FinConnection> {
     let secret = connection
         .secret(secrets)?
         .ok_or_else(|| Error::SecretMissing {
@@ -152,7 +152,7 @@ pub fn fin_desk(connection: &Connection, secrets: &dyn SecretStore) -> Result<Fi
         connection.client_id.as_deref().unwrap_or_default(),
         secret,
     )?;
-    Ok(FinDesk::new(client, fin_attach_config(connection)))
+    Ok(FinConnection::new(client, fin_attach_config(connection)))
 }
 
 /// What Fin.com has configured for the bank as a client, as the connection records it.
@@ -600,7 +600,7 @@ pub async fn test_connection(connection: &Connection, secrets: &dyn SecretStore)
             Ok("Cross River accepted the credentials and issued a token.".to_owned())
         }
         Provider::Fin => {
-            fin_desk(connection, secrets)?
+            fin_connection(connection, secrets)?
                 .client()?
                 .check_credentials()
                 .await?;

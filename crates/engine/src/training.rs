@@ -3,7 +3,7 @@
 
 use branchdesk_sandbox::{Sandbox, SandboxConfig};
 
-use crate::workstation::CosConnection;
+use crate::clients::CosConnection;
 use crate::{Error, Result};
 
 pub struct Training {
@@ -39,9 +39,12 @@ impl Training {
     }
 
     /// Fin.com in the sandbox, with the sandbox's own client configuration.
-    pub fn fin_desk(&self, http: reqwest::Client) -> Result<crate::fin::FinDesk> {
+    pub fn fin_connection(
+        &self,
+        http: reqwest::Client,
+    ) -> Result<crate::flows::fin::FinConnection> {
         let credentials = &self.sandbox.credentials().fin;
-        let client = crate::workstation::fin_client(
+        let client = crate::clients::fin_client(
             http,
             &self.sandbox.url(),
             None,
@@ -51,7 +54,7 @@ impl Training {
         let attach = branchdesk_domain::fin::FinAttachConfig {
             selfie_required: self.fin_selfie_required,
         };
-        Ok(crate::fin::FinDesk::new(client, attach))
+        Ok(crate::flows::fin::FinConnection::new(client, attach))
     }
 
     pub async fn shutdown(self) {

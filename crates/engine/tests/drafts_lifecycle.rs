@@ -4,7 +4,7 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
-use branchdesk_engine::drafts_lifecycle::{ARCHIVED, DRAFT_ARCHIVED};
+use branchdesk_engine::drafts::{ARCHIVED, DRAFT_ARCHIVED};
 use branchdesk_engine::Error;
 use branchdesk_vault::{AuditFilter, DraftState, NEVER_PLANNED};
 

@@ -11,8 +11,8 @@ mod common;
 use std::sync::Arc;
 
 use branchdesk_domain::draft::{Draft, PartyKind};
-use branchdesk_engine::cos_recovery::{client_identifier_for, CUSTOMER_CHECKED};
-use branchdesk_engine::desk::template;
+use branchdesk_engine::drafts::template;
+use branchdesk_engine::flows::cos::recovery::{client_identifier_for, CUSTOMER_CHECKED};
 use branchdesk_engine::{Desk, Error};
 use branchdesk_vault::AuditFilter;
 use common::{id, World};
@@ -264,7 +264,7 @@ async fn one_run_of_a_draft_at_a_time_in_one_desk() {
 
 #[test]
 fn a_runner_that_keeps_finding_no_provider_waits_longer_each_time_up_to_five_minutes() {
-    use branchdesk_engine::desk::offline_wait;
+    use branchdesk_engine::offline_wait;
     use std::time::Duration;
     let waits: Vec<Duration> = (1..=9).map(offline_wait).collect();
     assert_eq!(waits[0], Duration::from_secs(5));

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use branchdesk_api::RetryPolicy;
-use branchdesk_engine::fin::CUSTOMER_CHECKED;
+use branchdesk_engine::flows::fin::CUSTOMER_CHECKED;
 use branchdesk_engine::{Desk, Error};
 use branchdesk_vault::{AuditEntry, AuditFilter, AuditOutcome, DraftState, Step, StepStatus};
 use serde_json::{json, Value};

@@ -11,7 +11,7 @@ use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
 use branchdesk_api::RetryPolicy;
 use branchdesk_domain::draft::{Draft, PartyKind};
 use branchdesk_domain::Sensitive;
-use branchdesk_engine::desk::template;
+use branchdesk_engine::drafts::template;
 use branchdesk_engine::{Desk, Environment};
 use branchdesk_sandbox::{Sandbox, SandboxConfig};
 use branchdesk_vault::{DraftId, MemoryStore, StepStatus, Vault};
@@ -105,7 +105,7 @@ fn peter() -> Draft {
     draft
 }
 
-fn id_of(record: &branchdesk_engine::desk::DraftRecord) -> DraftId {
+fn id_of(record: &branchdesk_engine::records::DraftRecord) -> DraftId {
     DraftId(uuid::Uuid::parse_str(&record.id).unwrap())
 }
 

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use branchdesk_domain::draft::{Draft, ProviderChoice};
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::validate::{Issue, Severity};
-use branchdesk_engine::desk::draft_input;
+use branchdesk_engine::drafts::draft_input;
 use branchdesk_engine::Desk;
 use branchdesk_vault::{DraftId, DraftState, Provider};
 

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use branchdesk_engine::desk::{Submission, AWAITING_TERMS};
-use branchdesk_engine::fin::UNKNOWN_OUTCOME;
+use branchdesk_engine::records::UNKNOWN_OUTCOME;
+use branchdesk_engine::records::{Submission, AWAITING_TERMS};
 use branchdesk_engine::{Desk, Error as EngineError};
 use branchdesk_vault::{DraftFilter, DraftState};
 use futures::StreamExt;

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use branchdesk_engine::fin::TERMS_CONFIRMED;
+use branchdesk_engine::flows::fin::TERMS_CONFIRMED;
 use branchdesk_vault::{AuditFilter, DraftId, DraftState, Provider, StepStatus, Vault};
 
 /// Whether staff have confirmed that the customer accepted Fin.com's terms for this draft.

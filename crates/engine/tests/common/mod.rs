@@ -20,8 +20,8 @@ use branchdesk_domain::draft::{
 };
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::Sensitive;
-use branchdesk_engine::desk::Submission;
-use branchdesk_engine::fin::FinDesk;
+use branchdesk_engine::records::Submission;
+use branchdesk_engine::FinConnection;
 use branchdesk_engine::{Desk, Environment};
 use branchdesk_sandbox::{Sandbox, SandboxConfig};
 use branchdesk_vault::{DraftId, MemoryStore, Vault};
@@ -107,7 +107,7 @@ impl World {
             Environment::Training,
             self.sandbox.url(),
         )
-        .with_fin(FinDesk::new(
+        .with_fin(FinConnection::new(
             self.fin_client(retry),
             FinAttachConfig::default(),
         ))

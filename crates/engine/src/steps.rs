@@ -2,6 +2,17 @@
 //! Submit: each step's body is frozen to bytes and its idempotency key fixed then, and both
 //! are stored in the vault's outbox, so any resend — after a timeout or a restart — is
 //! byte-for-byte the same request under the same key.
+//!
+//! Also the small readings of a stored plan every flow needs: a step's kind, the customer
+//! a done step created, a key kept for an unchanged resend.
+
+use std::time::Duration;
+
+use branchdesk_vault::{NewStep, Plan, Step, StepStatus};
+use chrono::Utc;
+use serde::Serialize;
+
+use crate::Result;
 
 /// A step's kind, stored as text with the index of the draft row it came from
 /// (`cos.address[0]`), so a provider error on it can be placed on that row.
@@ -140,6 +151,74 @@ impl StepKind {
             _ => "unknown",
         }
     }
+}
+
+/// A stored step's kind, parsed; `None` for a name this build does not know.
+pub(crate) fn kind_of(step: &Step) -> Option<StepKind> {
+    StepKind::parse(&step.kind).map(|(kind, _)| kind)
+}
+
+/// Whether `step` is of `kind`, whatever its row.
+pub(crate) fn is(step: &Step, kind: StepKind) -> bool {
+    kind_of(step) == Some(kind)
+}
+
+/// The customer id a done step of the plan received (a create, or a known customer).
+pub(crate) fn customer_id_of(steps: &[Step]) -> Option<String> {
+    steps.iter().find_map(|s| {
+        (s.status == StepStatus::Done)
+            .then(|| {
+                s.provider_ids
+                    .get("customerId")?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .flatten()
+    })
+}
+
+/// A resend of an unchanged step keeps its key, so the provider sees the same request; a
+/// changed body is a new request and gets a new key, and so does one whose key the
+/// provider has forgotten (its first sending is then older than `retention`).
+pub(crate) fn reuse_key(
+    previous: Option<&Plan>,
+    kind: &str,
+    body: &[u8],
+    retention: Duration,
+) -> String {
+    previous
+        .and_then(|plan| plan.steps.iter().find(|s| s.kind == kind && s.body == body))
+        .filter(|s| {
+            Utc::now()
+                .signed_duration_since(s.planned_at)
+                .to_std()
+                .map_or(true, |age| age < retention)
+        })
+        .map(|s| s.idempotency_key.clone())
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+/// A step of `kind` for row `index`, under a fresh key.
+pub(crate) fn new_step(kind: StepKind, index: usize, body: Vec<u8>) -> NewStep {
+    NewStep {
+        kind: kind.with_index(index),
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        body,
+    }
+}
+
+/// A step body: the request as JSON bytes, frozen when the plan is made.
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    Ok(serde_json::to_vec(value)?)
+}
+
+pub(crate) fn jsons<T: Serialize>(values: &[T]) -> Result<Vec<Vec<u8>>> {
+    values.iter().map(json).collect()
+}
+
+/// A stored step body read back.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    Ok(serde_json::from_slice(body)?)
 }
 
 #[cfg(test)]

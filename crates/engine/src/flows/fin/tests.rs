@@ -1,4 +1,10 @@
-use super::*;
+use std::sync::Arc;
+
+use branchdesk_domain::draft::ScanSlot;
+
+use super::send::{open_scan, UPLOAD_CHUNK};
+use super::stored::upload_body;
+use super::terms::terms_qr;
 
 #[test]
 fn an_upload_is_named_for_what_its_bytes_are() {

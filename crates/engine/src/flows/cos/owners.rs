@@ -5,12 +5,12 @@
 
 use branchdesk_domain::cos::ScanStatus;
 use branchdesk_domain::owners::{standing, OwnerStanding};
-use branchdesk_vault::Plan;
+use branchdesk_vault::{DraftFilter, DraftState, Plan, Provider, Vault};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::compliance::CosOutcome;
-use crate::compliance::{self, CheckTimes};
+use super::compliance::{self, CheckTimes, CosOutcome};
+use crate::Result;
 
 /// A Personal customer already at Cross River, for the Business owner pickers.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -30,10 +30,33 @@ pub struct CosCustomer {
     pub standing: OwnerStanding,
 }
 
+/// The Personal customers this workstation created at Cross River, by name, each with the
+/// latest compliance results kept for them (asks COS nothing: the pickers open fast, also
+/// offline; the result page and `status` are what ask).
+pub(crate) fn customers(vault: &Vault) -> Result<Vec<CosCustomer>> {
+    let filter = DraftFilter {
+        provider: Some(Provider::Cos),
+        states: vec![DraftState::Submitted, DraftState::Approved],
+        ..DraftFilter::default()
+    };
+    let mut customers = Vec::new();
+    for summary in vault.list_drafts(&filter)? {
+        if summary.kind != branchdesk_vault::PartyKind::Person {
+            continue;
+        }
+        if let Some(plan) = vault.latest_plan(summary.id)? {
+            customers.extend(customer_of(summary.display_name, &plan));
+        }
+    }
+    // Staff look for a person by name.
+    customers.sort_by_cached_key(|c| c.name.to_lowercase());
+    Ok(customers)
+}
+
 /// The customer a COS plan created (or that staff named for it), with its kept results;
 /// `None` while the plan has made no customer.
 pub(crate) fn customer_of(name: String, plan: &Plan) -> Option<CosCustomer> {
-    let customer_id = crate::desk::customer_id_of(&plan.steps)?;
+    let customer_id = crate::steps::customer_id_of(&plan.steps)?;
     let mut outcome = plan.steps.iter().find_map(|s| {
         serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
     });

@@ -12,18 +12,20 @@
 
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::validate::{is_guid, Issue, Severity};
-use branchdesk_vault::{AuditFilter, DraftId, Plan, Provider, Step, StepStatus};
+use branchdesk_vault::{AuditFilter, DraftId, Plan, Provider, Step, StepStatus, Vault};
 
-use crate::desk::{decision, draft_id, StepProblem, Submission};
-use crate::plan::StepKind;
-use crate::{Desk, Error, Result};
+use branchdesk_api::cos::CosClient;
+
+use crate::records::{decision, StepProblem};
+use crate::steps::{self, StepKind};
+use crate::{Error, Result};
 
 /// The audit action that records what staff found at Cross River about a step whose
 /// outcome is unknown.
 pub const CUSTOMER_CHECKED: &str = "cos.customer_checked";
 
 /// The problem code of a step whose outcome is unknown (shared with Fin.com's).
-pub use crate::fin::UNKNOWN_OUTCOME;
+pub use crate::records::UNKNOWN_OUTCOME;
 
 /// The `clientIdentifier` a COS create carries when staff gave none: unique to the draft,
 /// at most 50 characters, and free of personal data, so it can be searched for at COS.
@@ -54,10 +56,7 @@ pub(crate) fn unresolved_step(plan: &Plan) -> Option<&Step> {
 
 /// Whether the step is the plan's create (as opposed to a sub-record of a known customer).
 pub(crate) fn is_create(step: &Step) -> bool {
-    matches!(
-        StepKind::parse(&step.kind),
-        Some((StepKind::CosCreateCustomer, _))
-    )
+    steps::is(step, StepKind::CosCreateCustomer)
 }
 
 /// The `clientIdentifier` a create step's frozen body carries.
@@ -118,7 +117,7 @@ pub(crate) enum Why {
 }
 
 fn what_the_step_adds(step: &Step) -> &'static str {
-    match StepKind::parse(&step.kind).map(|(k, _)| k) {
+    match steps::kind_of(step) {
         Some(StepKind::CosAddress) => "address",
         Some(StepKind::CosPhone) => "phone number",
         Some(StepKind::CosEmail) => "e-mail address",
@@ -154,108 +153,103 @@ pub(crate) fn check_first(step: &Step) -> Issue {
     }
 }
 
-impl Desk {
-    /// What staff recorded about `step` (the step itself, not its key: a create sent again
-    /// under the same key is a new question), if anything: the latest word counts.
-    pub(crate) fn cos_decision(&self, step: &Step) -> Result<Option<Decision>> {
-        let filter = AuditFilter {
-            draft_id: Some(step.draft_id),
-            outcome: None,
-        };
-        Ok(self
-            .vault()
-            .list_audit(&filter)?
-            .into_iter()
-            .rev()
-            .find(|e| {
-                e.record.action == CUSTOMER_CHECKED
-                    && e.record.provider_ids.get("stepId").and_then(|r| r.as_i64())
-                        == Some(step.id.0)
-            })
-            .map(|e| Decision {
-                customer_id: e
-                    .record
-                    .provider_ids
-                    .get("customerId")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
-            }))
-    }
+/// What staff recorded about `step` (the step itself, not its key: a create sent again
+/// under the same key is a new question), if anything: the latest word counts.
+pub(crate) fn decision_about(vault: &Vault, step: &Step) -> Result<Option<Decision>> {
+    let filter = AuditFilter {
+        draft_id: Some(step.draft_id),
+        outcome: None,
+    };
+    Ok(vault
+        .list_audit(&filter)?
+        .into_iter()
+        .rev()
+        .find(|e| {
+            e.record.action == CUSTOMER_CHECKED
+                && e.record.provider_ids.get("stepId").and_then(|r| r.as_i64()) == Some(step.id.0)
+        })
+        .map(|e| Decision {
+            customer_id: e
+                .record
+                .provider_ids
+                .get("customerId")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+        }))
+}
 
-    /// What staff found at Cross River about a COS step whose outcome is unknown (the draft
-    /// needs attention with [`UNKNOWN_OUTCOME`]), recorded in the audit log as `staff`'s
-    /// decision, and the draft submitted again as stored: with `customer_id`, the customer
-    /// COS has — checked there first, and its `clientIdentifier` must be the draft's — the
-    /// plan going on from it; without, the record was not created and is sent again.
-    pub async fn resolve_unknown_cos_customer(
-        &self,
-        id: &str,
-        customer_id: Option<&str>,
-        staff: &str,
-    ) -> Result<Submission> {
-        let draft = draft_id(id)?;
-        let plan = self.vault().latest_plan(draft)?;
-        let Some(lost) = plan.as_ref().and_then(unresolved_step) else {
-            return Err(Error::NothingToResolve {
-                provider: "Cross River",
-            });
+/// Records what staff found at Cross River about the draft's COS step whose outcome is
+/// unknown (the draft needs attention with [`UNKNOWN_OUTCOME`]) as `staff`'s decision: with
+/// `customer_id`, the customer COS has — checked there first, and its `clientIdentifier`
+/// must be the draft's; without, the record was not created. The caller then submits the
+/// draft again, and the plan goes on from what was said.
+pub(crate) async fn resolve(
+    vault: &Vault,
+    cos: &CosClient,
+    draft: DraftId,
+    customer_id: Option<&str>,
+    staff: &str,
+) -> Result<()> {
+    let plan = vault.latest_plan(draft)?;
+    let Some(lost) = plan.as_ref().and_then(unresolved_step) else {
+        return Err(Error::NothingToResolve {
+            provider: "Cross River",
+        });
+    };
+    let customer_id = customer_id.map(str::trim).filter(|c| !c.is_empty());
+    if let Some(customer) = customer_id {
+        let refused = |message: String| {
+            Error::Invalid(vec![Issue {
+                field: "customerId".to_owned(),
+                code: "customer_id".to_owned(),
+                message,
+                severity: Severity::Error,
+            }])
         };
-        let customer_id = customer_id.map(str::trim).filter(|c| !c.is_empty());
-        if let Some(customer) = customer_id {
-            let refused = |message: String| {
-                Error::Invalid(vec![Issue {
-                    field: "customerId".to_owned(),
-                    code: "customer_id".to_owned(),
-                    message,
-                    severity: Severity::Error,
-                }])
-            };
-            if !is_create(lost) {
-                return Err(refused(
-                    "this draft's customer is already known; only say whether the record was \
-                     created"
-                        .to_owned(),
-                ));
-            }
-            if !is_guid(customer) {
-                return Err(refused(format!(
-                    "{customer} is not a Cross River customer id: those look like \
-                     9052b6a5-3f09-41d1-b526-ade80104eb79"
-                )));
-            }
-            let found = match self.cos_client().get_customer(customer).await {
-                Ok(found) => found,
-                Err(ApiError::Rejected { status: 404, .. } | ApiError::NotFound) => {
-                    return Err(refused(format!(
-                        "Cross River has no customer {customer}: check the id"
-                    )))
-                }
-                Err(error) => return Err(error.into()),
-            };
-            let expected = body_client_identifier(lost);
-            if expected.is_some() && found.client_identifier != expected {
-                return Err(refused(format!(
-                    "Cross River's customer {customer} has client identifier {}, not this \
-                     draft's {}: it is another customer",
-                    found.client_identifier.as_deref().unwrap_or("(none)"),
-                    expected.as_deref().unwrap_or_default()
-                )));
-            }
+        if !is_create(lost) {
+            return Err(refused(
+                "this draft's customer is already known; only say whether the record was \
+                 created"
+                    .to_owned(),
+            ));
         }
-        self.vault().append_audit(&decision(
-            draft,
-            staff,
-            CUSTOMER_CHECKED,
-            Provider::Cos,
-            serde_json::json!({
-                "stepId": lost.id.0,
-                "key": lost.idempotency_key,
-                "step": lost.kind,
-                "created": customer_id.is_some(),
-                "customerId": customer_id,
-            }),
-        ))?;
-        let stored = self.get_draft(id)?;
-        self.submit(id, &stored.draft)
+        if !is_guid(customer) {
+            return Err(refused(format!(
+                "{customer} is not a Cross River customer id: those look like \
+                 9052b6a5-3f09-41d1-b526-ade80104eb79"
+            )));
+        }
+        let found = match cos.get_customer(customer).await {
+            Ok(found) => found,
+            Err(ApiError::Rejected { status: 404, .. } | ApiError::NotFound) => {
+                return Err(refused(format!(
+                    "Cross River has no customer {customer}: check the id"
+                )))
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let expected = body_client_identifier(lost);
+        if expected.is_some() && found.client_identifier != expected {
+            return Err(refused(format!(
+                "Cross River's customer {customer} has client identifier {}, not this \
+                 draft's {}: it is another customer",
+                found.client_identifier.as_deref().unwrap_or("(none)"),
+                expected.as_deref().unwrap_or_default()
+            )));
+        }
     }
+    vault.append_audit(&decision(
+        draft,
+        staff,
+        CUSTOMER_CHECKED,
+        Provider::Cos,
+        serde_json::json!({
+            "stepId": lost.id.0,
+            "key": lost.idempotency_key,
+            "step": lost.kind,
+            "created": customer_id.is_some(),
+            "customerId": customer_id,
+        }),
+    ))?;
+    Ok(())
 }

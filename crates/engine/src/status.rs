@@ -1,0 +1,110 @@
+//! Where a submission is, as staff see it: the draft's state, its progress through the
+//! plan, and the provider's result. For a submitted customer the result is asked for again
+//! (the desktop stand-in for the providers' webhooks).
+
+use branchdesk_api::cos::CosClient;
+use branchdesk_vault::{DraftFilter, DraftId, DraftState, Plan, Provider, StepStatus, Vault};
+
+use crate::drafts::state_of;
+use crate::flows::cos::compliance::{self, CosOutcome};
+use crate::flows::fin::{self, FinConnection};
+use crate::records::{FinOutcome, QueueSummary, Submission, AWAITING_TERMS};
+use crate::Result;
+
+/// The submission's progress; once the customer exists, its results as the provider
+/// reports them now.
+pub(crate) async fn submission_status(
+    vault: &Vault,
+    cos: &CosClient,
+    fin: &FinConnection,
+    draft: DraftId,
+) -> Result<Submission> {
+    let (mut state, plan, mut fin_outcome) = read(vault, fin, draft)?;
+    if let (Some(plan), Some(outcome)) = (&plan, fin_outcome.take()) {
+        // The status may move the draft on (approved, back to staff).
+        let (live, now) = fin::follow::follow(vault, fin, draft, plan, state, outcome).await?;
+        fin_outcome = Some(live);
+        state = now;
+    }
+    let kept = plan.as_ref().and_then(compliance::outcome_step);
+    let mut submission = submission_of(state, plan, fin_outcome);
+    if let (Some(outcome), Some(kept)) = (submission.outcome.as_mut(), kept) {
+        compliance::apply_kept(outcome, &kept.1);
+        if !outcome.settled && submission.state == DraftState::Submitted.as_str() {
+            compliance::follow(vault, cos, draft, kept, outcome).await?;
+        }
+    }
+    Ok(submission)
+}
+
+/// The submission as stored, asking no provider.
+pub(crate) fn submission(vault: &Vault, fin: &FinConnection, draft: DraftId) -> Result<Submission> {
+    let (state, plan, fin_outcome) = read(vault, fin, draft)?;
+    Ok(submission_of(state, plan, fin_outcome))
+}
+
+/// How many drafts wait, are being sent, and need staff, for the top bar.
+pub(crate) fn queue_summary(vault: &Vault) -> Result<QueueSummary> {
+    let count = |state: DraftState| -> Result<u32> {
+        let filter = DraftFilter {
+            states: vec![state],
+            ..DraftFilter::default()
+        };
+        Ok(u32::try_from(vault.list_drafts(&filter)?.len()).unwrap_or(u32::MAX))
+    };
+    Ok(QueueSummary {
+        waiting: count(DraftState::Waiting)?,
+        sending: count(DraftState::Sending)?,
+        attention: count(DraftState::NeedsAttention)?,
+    })
+}
+
+/// What a submission is made of, as stored: the draft's state, its latest plan, and for
+/// Fin.com the customer and terms.
+fn read(
+    vault: &Vault,
+    fin: &FinConnection,
+    draft: DraftId,
+) -> Result<(DraftState, Option<Plan>, Option<FinOutcome>)> {
+    let state = state_of(vault, draft)?;
+    let plan = vault.latest_plan(draft)?;
+    let fin_outcome = match &plan {
+        Some(plan) if plan.provider == Provider::Fin => {
+            fin::follow::outcome(vault, fin, draft, plan, state)?
+        }
+        _ => None,
+    };
+    Ok((state, plan, fin_outcome))
+}
+
+/// A submission as staff see it, from what is stored (and, for Fin.com, its latest look).
+fn submission_of(state: DraftState, plan: Option<Plan>, fin: Option<FinOutcome>) -> Submission {
+    let steps = plan.map(|p| p.steps).unwrap_or_default();
+    let done = steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Done)
+        .count();
+    let outcome = steps.iter().find_map(|s| {
+        serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
+    });
+    let error = steps
+        .iter()
+        .find(|s| s.status == StepStatus::Failed)
+        .and_then(|s| s.last_error.as_deref())
+        .and_then(|e| serde_json::from_str(e).ok());
+    let waits_for_terms =
+        fin.as_ref().is_some_and(|f| !f.terms_accepted) && state == DraftState::Waiting;
+    Submission {
+        // Waiting on the customer, not on the network: staff have something to do.
+        state: if waits_for_terms {
+            AWAITING_TERMS.to_owned()
+        } else {
+            state.to_string()
+        },
+        done_steps: u32::try_from(done).unwrap_or(u32::MAX),
+        total_steps: u32::try_from(steps.len()).unwrap_or(u32::MAX),
+        outcome,
+        fin,
+        error,
+    }
+}
