@@ -137,15 +137,7 @@ pub struct CreateCustomer {
     pub primary_email: Option<String>,
 }
 
-/// The statuses of a COS compliance check (`ofac`, `pepScan`, `internalList`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-pub enum ScanStatus {
-    Pending,
-    Clear,
-    Failed,
-    Positive,
-    Reviewing,
-}
+pub use crate::scan_status::ScanStatus;
 
 /// A customer record as COS answers it (create, get, profile update).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,10 +5,12 @@ pub mod cos;
 pub mod draft;
 pub mod fin;
 pub mod form;
+mod issue;
 pub mod latin;
 pub mod options;
 pub mod owners;
 pub mod scan_slots;
+mod scan_status;
 pub mod validate;
 
 mod error;

@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::cos::ScanStatus;
 use crate::draft::CosBeneficialOwner;
-use crate::validate::Issue;
+use crate::issue::Issue;
+use crate::scan_status::ScanStatus;
 
 /// What a customer's latest compliance results (OFAC, PEP, internal list) say, worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]

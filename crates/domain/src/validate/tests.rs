@@ -1,4 +1,6 @@
 use super::*;
+use crate::draft::*;
+use chrono::NaiveDate;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
