@@ -4,7 +4,8 @@ import { t, translate } from "./i18n/index.js";
 import { renderActivity } from "./views/activity.js";
 import { renderDrafts } from "./views/drafts.js";
 import { renderOnboard } from "./views/onboard.js";
-import { renderPlaceholder, renderSettings } from "./views/other.js";
+import { renderPlaceholder } from "./views/placeholder.js";
+import { renderSettings } from "./views/settings.js";
 
 /** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
 

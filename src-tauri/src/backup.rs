@@ -5,7 +5,7 @@
 
 use branchdesk_domain::Sensitive;
 use branchdesk_engine::setup::ConnectionView;
-use branchdesk_vault::{Vault, MIN_PASSPHRASE_CHARS};
+use branchdesk_engine::store::{Vault, MIN_PASSPHRASE_CHARS};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -41,7 +41,7 @@ fn check_passphrase(
     if passphrase.expose().chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(invalid(
             "backupPassphrase",
-            branchdesk_vault::Error::BackupPassphraseTooShort {
+            branchdesk_engine::store::VaultError::BackupPassphraseTooShort {
                 min: MIN_PASSPHRASE_CHARS,
             }
             .to_string(),
@@ -62,10 +62,10 @@ fn write(
     vault: &Vault,
     target: &std::path::Path,
     passphrase: &Sensitive<String>,
-) -> branchdesk_vault::Result<branchdesk_vault::BackupSummary> {
+) -> branchdesk_engine::store::VaultResult<branchdesk_engine::store::BackupSummary> {
     use std::io::Write;
     let part = target.with_extension("bdbackup.part");
-    let io = |action, e| branchdesk_vault::Error::Io {
+    let io = |action, e| branchdesk_engine::store::VaultError::Io {
         action,
         path: part.clone(),
         source: e,
@@ -134,7 +134,7 @@ pub fn restore_check(state: State<'_, AppState>) -> Result<RestoreCheck, UiError
             possible: true,
             reason: None,
         },
-        Err(error @ branchdesk_vault::Error::RestoreNotFresh(_)) => RestoreCheck {
+        Err(error @ branchdesk_engine::store::VaultError::RestoreNotFresh(_)) => RestoreCheck {
             possible: false,
             reason: Some(error.to_string()),
         },
@@ -236,7 +236,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let vault = Vault::open(
             &dir.path().join("data"),
-            &branchdesk_vault::MemoryStore::default(),
+            &branchdesk_engine::store::MemoryStore::default(),
         )
         .unwrap();
         let target = dir.path().join("branch.bdbackup");

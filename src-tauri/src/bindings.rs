@@ -1,6 +1,7 @@
 //! TypeScript declarations of every type that crosses the command layer, generated from
-//! the Rust types and committed as `ui/types/bindings.d.ts`. The test fails when the
-//! committed file is stale; `cargo xtask bindings` rewrites it.
+//! the Rust types and committed as `ui/types/bindings.d.ts`, and the rules' select lists as
+//! `ui/types/lists.js`. The tests fail when a committed file is stale; `cargo xtask
+//! bindings` rewrites both.
 
 #[cfg(test)]
 mod tests {
@@ -114,6 +115,35 @@ mod tests {
         out.truncate(out.trim_end().len());
         out.push('\n');
         out
+    }
+
+    /// The rules' select lists as a JS module, for the wizard's fields.
+    fn render_lists() -> String {
+        let mut out = String::from(
+            "// @ts-check\n// Generated from the Rust rules by `cargo xtask bindings`. Do not edit.\n",
+        );
+        for (name, values) in branchdesk_domain::options::select_lists() {
+            let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+            out.push_str(&format!(
+                "\nexport const {name} = Object.freeze([{}]);\n",
+                quoted.join(", ")
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn committed_select_lists_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/types/lists.js");
+        let fresh = render_lists();
+        if std::env::var_os("BRANCHDESK_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/types/lists.js is stale: run `cargo xtask bindings` and commit the result"
+        );
     }
 
     #[test]

@@ -141,6 +141,8 @@ pub struct Validation {
     pub tidy: Vec<FieldValue>,
     /// The Scans step's slots for this draft's document, and which the provider needs.
     pub slots: Vec<SlotSpec>,
+    /// The numbers shown masked (tax ids, document numbers), as the Review page shows them.
+    pub masked: Vec<FieldValue>,
 }
 
 #[tauri::command(async)]
@@ -151,6 +153,7 @@ pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
         required: form::required_fields_today(&draft),
         tidy: form::tidy_values(&draft),
         slots: scan_slots(&draft, state.desk().fin_attach_config()),
+        masked: form::masked_values(&draft),
     }
 }
 

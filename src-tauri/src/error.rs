@@ -1,9 +1,9 @@
 //! Errors as the UI receives them: `{code, message, field?}`. The UI switches on `code`
 //! and puts `message` under `field` when there is one; it never parses message text.
 
-use branchdesk_api::Error as ApiError;
+use branchdesk_engine::store::VaultError;
 use branchdesk_engine::Error as EngineError;
-use branchdesk_vault::Error as VaultError;
+use branchdesk_engine::ProviderError as ApiError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -333,7 +333,7 @@ mod tests {
                 message: "Enter the first name.".into(),
                 severity: branchdesk_domain::validate::Severity::Error,
             }]),
-            EngineError::ScanRefused(branchdesk_documents::Error::Empty),
+            EngineError::ScanRefused(branchdesk_engine::ScanError::Empty),
             EngineError::ScanPathRefused {
                 name: "scan.jpg".into(),
                 why: branchdesk_engine::PathRefusal::Pipe,

@@ -17,7 +17,7 @@ pub use error::{ErrorCode, UiError};
 
 pub fn run() {
     let started = std::time::Instant::now();
-    let data_dir = match branchdesk_vault::data_dir(None) {
+    let data_dir = match branchdesk_engine::store::data_dir(None) {
         Ok(dir) => dir,
         Err(error) => {
             // No folder, so no log file: standard error and the message box only.
@@ -35,9 +35,9 @@ pub fn run() {
     };
     let logs = log.as_ref().map(logging::LogGuard::dir);
     // One process per data folder, taken before anything in it is opened.
-    let folder = match branchdesk_vault::FolderLock::acquire(&data_dir, "Branchdesk") {
+    let folder = match branchdesk_engine::store::FolderLock::acquire(&data_dir, "Branchdesk") {
         Ok(folder) => folder,
-        Err(error @ branchdesk_vault::Error::FolderInUse { .. }) => {
+        Err(error @ branchdesk_engine::store::VaultError::FolderInUse { .. }) => {
             hand_over(branchdesk_engine::Error::from(error), logs)
         }
         Err(error) => startup::fail(&branchdesk_engine::Error::from(error), logs),

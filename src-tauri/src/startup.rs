@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
+use branchdesk_engine::store::VaultError;
 use branchdesk_engine::Error;
-use branchdesk_vault::Error as VaultError;
 
 /// The exit code of a start-up that could not go on (the CLI uses the same for a refusal).
 pub const EXIT_CODE: i32 = 2;

@@ -3,9 +3,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use branchdesk_engine::setup::{self, Settings};
+use branchdesk_engine::store::{FolderLock, KeyringStore, Vault};
 use branchdesk_engine::training::Training;
 use branchdesk_engine::Desk;
-use branchdesk_vault::{FolderLock, KeyringStore, Vault};
 use tokio::task::JoinHandle;
 
 mod restore;

@@ -178,6 +178,11 @@ export type CosOutcome = { customerId: string, cifNumber: string | null, ofac: S
  */
 settled: boolean, 
 /**
+ * A result a person must look at (a hit, a failed check, a manual review): the page
+ * says so instead of "you can carry on".
+ */
+needsAttention: boolean, 
+/**
  * When each shown result was received (kept in the vault, so it outlives the provider).
  */
 received: CheckTimes, 
@@ -567,6 +572,10 @@ tidy: Array<FieldValue>,
 /**
  * The Scans step's slots for this draft's document, and which the provider needs.
  */
-slots: Array<SlotSpec>, };
+slots: Array<SlotSpec>, 
+/**
+ * The numbers shown masked (tax ids, document numbers), as the Review page shows them.
+ */
+masked: Array<FieldValue>, };
 
 export type Words = { key: string, params: { [key in string]?: string }, keyed: { [key in string]?: string }, };

@@ -6,7 +6,7 @@
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { choicesOf } from "./choices.js";
-import { getPath } from "./paths.js";
+import { getPath } from "./draft_paths.js";
 
 /** @typedef {import("./onboard.js").Editing} Editing */
 /** @typedef {import("./steps.js").FieldSpec} FieldSpec */

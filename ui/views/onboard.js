@@ -3,7 +3,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { fieldBlock, fieldId, focusField, markRequired, optionLabel, showDependents, showIssues, showTidy, under } from "./fields.js";
-import { getPath, setPath } from "./paths.js";
+import { getPath, setPath } from "./draft_paths.js";
 import { backToBusiness, businessOf, customersFor, rememberOwnerOf, renderOwners } from "./owners.js";
 import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
@@ -33,7 +33,7 @@ const AUTOSAVE_AFTER_MS = 700;
  * steps left with Next; `gone` is set once the draft no longer exists (deleted elsewhere),
  * after which nothing is saved. `owners` are the customers the owner pickers offer, loaded
  * once per open draft (`ownersLoading`).
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], ownersLoading?: Promise<import("../types/bindings").CosCustomer[]>, provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string }} Editing
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], ownersLoading?: Promise<import("../types/bindings").CosCustomer[]>, provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string, masked?: import("../types/bindings").FieldValue[] }} Editing
  * @type {Editing | null}
  */
 let current = null;
@@ -209,12 +209,14 @@ function renderWizard(main, state, focusFirst = []) {
   const form = el("form", { id: "step-form", novalidate: "" });
   panel.append(form);
   if (step.id === "review") {
+    const checked = validate(state);
     renderReview(form, state.draft, steps, {
       edit: (index, field) => {
         if (field) state.touched.add(field);
         goTo(main, state, index, field ? [`#${fieldId(field)}`] : []);
       },
-      issues: validate(state),
+      issues: checked,
+      masked: checked.then(() => new Map((state.masked ?? []).map((m) => [m.field, m.value]))),
       optionLabel,
       slots: state.slots ?? [],
       customers: state.draft.kind === "company" ? customersFor(state) : Promise.resolve([]),
@@ -473,6 +475,7 @@ async function validate(state) {
   state.required = new Set(local.required);
   state.tidy = local.tidy;
   state.slots = local.slots;
+  state.masked = local.masked;
   state.slotsOf = slotsKey(state.draft);
   return state.issues;
 }

@@ -10,7 +10,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { fieldBlock, fieldId } from "./fields.js";
-import { getPath } from "./paths.js";
+import { getPath } from "./draft_paths.js";
 
 /** @typedef {import("../types/bindings").CosCustomer} CosCustomer */
 /** @typedef {import("../types/bindings").CosBeneficialOwner} CosBeneficialOwner */

@@ -8,7 +8,7 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { choicesOf } from "./choices.js";
 import { reviewOwners } from "./owners.js";
-import { getPath } from "./paths.js";
+import { getPath } from "./draft_paths.js";
 import { slotLabels } from "./scans.js";
 
 /** @typedef {import("../types/bindings").Draft} Draft */
@@ -22,6 +22,7 @@ import { slotLabels } from "./scans.js";
  * @param {{
  *   edit: (index: number, field?: string) => void,
  *   issues: Promise<Issue[]>,
+ *   masked: Promise<Map<string, string>>,
  *   optionLabel: (option: string) => string,
  *   slots: import("../types/bindings").SlotSpec[],
  *   customers: Promise<import("../types/bindings").CosCustomer[]>,
@@ -38,7 +39,7 @@ export function renderReview(form, draft, steps, actions) {
     ]);
     if (step.id === "scans") section.append(scansOf(draft, actions.slots));
     else if (step.id === "owners") section.append(reviewOwners(draft, actions.customers));
-    else section.append(factsOf(draft, step, actions.optionLabel));
+    else section.append(factsOf(draft, step, actions.optionLabel, actions.masked));
     form.append(section);
   });
 
@@ -63,24 +64,31 @@ export function renderReview(form, draft, steps, actions) {
  * @param {Draft} draft
  * @param {StepSpec} step
  * @param {(option: string) => string} optionLabel
+ * @param {Promise<Map<string, string>>} masked the engine's masked form of each sensitive number
  */
-function factsOf(draft, step, optionLabel) {
+function factsOf(draft, step, optionLabel, masked) {
   const list = el("dl", { class: "facts review" });
   for (const field of step.fields) {
     const value = getPath(draft, field.path);
     if (value === "" || value == null || value === false) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    const shown = field.sensitive
-      ? mask(String(value))
-      : field.type === "checkbox"
+    if (field.sensitive) {
+      // Shown as the engine masks it; nothing of the number until its answer is in.
+      const dd = el("dd", { "data-masked": field.path }, ["••••"]);
+      masked.then((forms) => (dd.textContent = forms.get(field.path) ?? "••••")).catch(() => {});
+      list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), dd);
+      continue;
+    }
+    const shown =
+      field.type === "checkbox"
         ? t("review.yes")
         : field.choices
           ? (Array.isArray(value) ? value : [value]).map((v) => choicesOf(field.choices ?? "finSourcesOfFunds").find((c) => c.value === String(v))?.label ?? String(v)).join(", ")
           : field.type === "select" && field.options?.length
-          ? optionLabel(String(value))
-          : Array.isArray(value)
-            ? value.join(", ")
-            : String(value);
+            ? optionLabel(String(value))
+            : Array.isArray(value)
+              ? value.join(", ")
+              : String(value);
     list.append(el("dt", {}, [t(/** @type {any} */ (field.label))]), el("dd", {}, [shown]));
   }
   if (list.children.length === 0) return el("p", { class: "muted" }, [t("review.nothing")]);
@@ -104,8 +112,3 @@ function scansOf(draft, specs) {
   return list;
 }
 
-/** @param {string} value */
-function mask(value) {
-  const digits = value.replace(/\D/g, "");
-  return `•••• ${digits.slice(-4)}`;
-}

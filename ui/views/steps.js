@@ -1,4 +1,5 @@
 // @ts-check
+import * as lists from "../types/lists.js";
 /**
  * The onboarding wizard's steps and their fields, by draft path. Labels and hints are
  * message keys; which values are acceptable is decided by the Rust rules, not here.
@@ -29,15 +30,15 @@
  */
 
 const ADDRESS = [
-  { path: "addresses[0].addressType", label: "field.addressType", type: "select", options: ["Home", "Work", "Mailing", "Business", "Other"] },
-  { path: "addresses[0].classification", label: "field.addressClassification", type: "select", options: ["Residential", "Business"] },
+  { path: "addresses[0].addressType", label: "field.addressType", type: "select", options: [...lists.ADDRESS_TYPES] },
+  { path: "addresses[0].classification", label: "field.addressClassification", type: "select", options: [...lists.ADDRESS_CLASSIFICATIONS] },
   { path: "addresses[0].street1", label: "field.street1", width: "long" },
   { path: "addresses[0].street2", label: "field.street2", width: "long" },
   { path: "addresses[0].city", label: "field.city" },
   { path: "addresses[0].state", label: "field.state", hint: "field.state.hint", width: "short" },
   { path: "addresses[0].postalCode", label: "field.postalCode", hint: "field.postalCode.hint", width: "short" },
   { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },
-  { path: "phones[0].phoneType", label: "field.phoneType", type: "select", options: ["Mobile", "Work", "Home"] },
+  { path: "phones[0].phoneType", label: "field.phoneType", type: "select", options: [...lists.PHONE_TYPES] },
   { path: "phones[0].number", label: "field.phone", hint: "field.phone.hint" },
   { path: "emails[0].address", label: "field.email", hint: "field.email.hint", width: "long" },
 ];
@@ -51,10 +52,10 @@ const PERSON = [
   { path: "name.suffix", label: "field.suffix", width: "short" },
   { path: "name.preferred", label: "field.preferredName" },
   { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
-  { path: "taxIds[0].idType", label: "field.taxIdType", type: "select", options: ["Ssn", "Itin"] },
+  { path: "taxIds[0].idType", label: "field.taxIdType", type: "select", options: [...lists.COS_PERSON_TAX_ID_TYPES] },
   { path: "taxIds[0].number", label: "field.ssn", hint: "field.ssn.hint", sensitive: true, width: "short" },
   { path: "person.citizenshipCountry", label: "field.citizenshipCountry", hint: "field.country.hint", width: "short" },
-  { path: "cos.riskRating", label: "field.riskRating", type: "select", options: ["Low", "Medium", "High"] },
+  { path: "cos.riskRating", label: "field.riskRating", type: "select", options: [...lists.RISK_RATINGS] },
   { path: "cos.politicallyExposedPerson", label: "field.pep", type: "checkbox" },
   { path: "cos.regO", label: "field.regO", type: "checkbox" },
   { path: "cos.privacyOptOut", label: "field.privacyOptOut", type: "checkbox" },
@@ -70,13 +71,13 @@ const COMPANY = [
   { path: "company.dateFormed", label: "field.dateFormed", hint: "field.birthDate.hint", width: "short" },
   { path: "company.entityType", label: "field.entityType", hint: "field.choices.hint", type: "select", choices: "cosEntityTypes", required: true },
   { path: "company.ownershipType", label: "field.ownershipType", hint: "field.choices.hint", type: "select", choices: "cosOwnershipTypes", required: true },
-  { path: "cos.riskRating", label: "field.riskRating", type: "select", options: ["Low", "Medium", "High"] },
+  { path: "cos.riskRating", label: "field.riskRating", type: "select", options: [...lists.RISK_RATINGS] },
   { path: "cos.clientIdentifier", label: "field.clientIdentifier", hint: "field.clientIdentifier.hint" },
 ];
 
 /** @type {FieldSpec[]} */
 const IDENTITY = [
-  { path: "identityDocuments[0].idType", label: "field.idType", type: "select", options: ["DriversLicense", "Passport", "IdCard", "Other"] },
+  { path: "identityDocuments[0].idType", label: "field.idType", type: "select", options: [...lists.COS_ID_TYPES] },
   { path: "identityDocuments[0].number", label: "field.idNumber", sensitive: true },
   { path: "identityDocuments[0].issuedDate", label: "field.issuedDate", hint: "field.birthDate.hint", width: "short" },
   { path: "identityDocuments[0].expiryDate", label: "field.expiryDate", hint: "field.birthDate.hint", width: "short" },
@@ -101,7 +102,7 @@ const FIN_BASIC = [
   { path: "name.last", label: "field.lastName" },
   { path: "name.latin.last", label: "field.lastNameLatin", hint: "field.latin.hint" },
   { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
-  { path: "person.gender", label: "field.gender", type: "select", options: ["FEMALE", "MALE"] },
+  { path: "person.gender", label: "field.gender", type: "select", options: [...lists.FIN_GENDERS] },
   { path: "person.citizenshipCountry", label: "field.nationality", hint: "field.country.hint", width: "short" },
   { path: "person.secondCitizenshipCountry", label: "field.secondNationality", hint: "field.secondNationality.hint", width: "short" },
 ];
@@ -126,14 +127,14 @@ const FIN_ADDRESS = [
 
 /** @type {FieldSpec[]} */
 const FIN_TAX = [
-  { path: "taxIds[0].idType", label: "field.taxIdType", type: "select", options: ["Ssn", "Itin", "Foreign"] },
+  { path: "taxIds[0].idType", label: "field.taxIdType", type: "select", options: [...lists.FIN_TAX_ID_TYPES] },
   { path: "taxIds[0].number", label: "field.taxIdNumber", hint: "field.taxIdNumber.hint", sensitive: true, width: "short" },
   { path: "taxIds[0].country", label: "field.taxCountry", hint: "field.country.hint", width: "short" },
 ];
 
 /** @type {FieldSpec[]} */
 const FIN_IDENTITY = [
-  { path: "identityDocuments[0].idType", label: "field.idType", type: "select", options: ["DriversLicense", "Passport", "IdCard", "ResidencePermit"] },
+  { path: "identityDocuments[0].idType", label: "field.idType", type: "select", options: [...lists.FIN_ID_TYPES] },
   { path: "identityDocuments[0].number", label: "field.idNumber", sensitive: true },
   { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
   { path: "identityDocuments[0].expiryDate", label: "field.expiryDate", hint: "field.birthDate.hint", width: "short" },
@@ -150,14 +151,14 @@ const FIN_IDENTITY = [
 
 /** @type {FieldSpec[]} */
 const FIN_PROFILE = [
-  { path: "fin.verificationType", label: "field.verificationType", hint: "field.verificationType.hint", type: "select", options: ["STANDARD", "RELIANCE"] },
-  { path: "dueDiligence.employmentStatus", label: "field.employmentStatus", type: "select", options: ["EMPLOYED", "SELF_EMPLOYED", "RETIRED", "STUDENT", "UNEMPLOYED"] },
+  { path: "fin.verificationType", label: "field.verificationType", hint: "field.verificationType.hint", type: "select", options: [...lists.FIN_VERIFICATION_TYPES] },
+  { path: "dueDiligence.employmentStatus", label: "field.employmentStatus", type: "select", options: [...lists.EMPLOYMENT_STATUSES] },
   { path: "dueDiligence.expectedMonthlyVolume", label: "field.monthlyVolume", hint: "field.monthlyVolume.hint", width: "short" },
   { path: "fin.occupationId", label: "field.occupationId", hint: "field.choices.hint", type: "select", choices: "finOccupations", required: true },
   { path: "fin.purposeId", label: "field.purposeId", hint: "field.choices.hint", type: "select", choices: "finPurposes", required: true },
   { path: "fin.sourceOfFundIds", label: "field.sourceOfFundIds", hint: "field.sourceOfFundIds.hint", type: "multi", choices: "finSourcesOfFunds", required: true },
   { path: "fin.remarks", label: "field.remarks", width: "long" },
-  { path: "fin.addressDocumentType", label: "field.addressDocumentType", hint: "field.addressDocumentType.hint", type: "select", options: ["UTILITY_BILL", "GOVERNMENT_LETTER", "BANK_STATEMENT"] },
+  { path: "fin.addressDocumentType", label: "field.addressDocumentType", hint: "field.addressDocumentType.hint", type: "select", options: [...lists.FIN_ADDRESS_DOCUMENT_TYPES] },
 ];
 
 /**

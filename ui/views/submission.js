@@ -13,6 +13,7 @@ import { registerSubmission } from "./nav.js";
 import { openDraft } from "./onboard.js";
 import { backToBusiness, businessOf } from "./owners.js";
 import { stepsFor } from "./steps.js";
+import { FIN_STATUS_TRAIL } from "../types/lists.js";
 
 /** @typedef {import("../types/bindings").Submission} Submission */
 /** @typedef {import("../types/bindings").ScanStatus} ScanStatus */
@@ -24,9 +25,6 @@ import { stepsFor } from "./steps.js";
 const POLL_MS = 700;
 const CHECKS_FIRST_MS = 1_000;
 const CHECKS_MAX_MS = 15_000;
-
-/** Fin.com's statuses after the documents are attached, in the order they come. */
-const FIN_TRAIL = ["PROCESSING", "REVIEWING", "APPROVED"];
 
 /**
  * The progress and result of one submission, for the provider the draft went to. From
@@ -188,7 +186,6 @@ function showResult(result, submission, draftId) {
   const cif = /** @type {HTMLElement} */ (result.querySelector("#result-cif"));
   cif.textContent = outcome.cifNumber ?? "—";
   /** @type {HTMLElement} */ (result.querySelector("#copy-cif")).hidden = !outcome.cifNumber;
-  let attention = false;
   for (const [id, , value, at] of checks) {
     const dd = /** @type {HTMLElement} */ (result.querySelector(`#${id}`));
     dd.dataset.status = value ?? "unknown";
@@ -197,8 +194,9 @@ function showResult(result, submission, draftId) {
     const received = /** @type {HTMLElement} */ (result.querySelector(`#${id}-at`));
     received.hidden = !at;
     received.textContent = at ? t("result.receivedAt", { time: at }) : "";
-    if (value === "Positive" || value === "Failed" || value === "Reviewing") attention = true;
   }
+  // Which results need a person is the engine's call.
+  const attention = outcome.needsAttention;
   const summary = /** @type {HTMLElement} */ (result.querySelector("#result-summary"));
   summary.dataset.attention = String(attention);
   const words = attention ? t("result.attention") : t(outcome.settled ? "result.settled" : outcome.unknownToProvider ? "result.stopped" : "result.pending");
@@ -552,7 +550,7 @@ function showFinStatus(view, outcome) {
       el(
         "ol",
         { class: "fin-trail", "aria-label": t("fin.trail") },
-        FIN_TRAIL.map((step) => el("li", { "data-step": step }, [t(/** @type {any} */ (`finStatus.short.${step}`))])),
+        FIN_STATUS_TRAIL.map((step) => el("li", { "data-step": step }, [t(/** @type {any} */ (`finStatus.short.${step}`))])),
       ),
       line,
     );
@@ -562,7 +560,7 @@ function showFinStatus(view, outcome) {
   line.dataset.status = status;
   const known = ["INCOMPLETE", "PROCESSING", "REVIEWING", "APPROVED", "ACTION_REQUIRED", "REJECTED"].includes(status);
   line.textContent = known ? t(/** @type {any} */ (`finStatus.${status}`)) : status;
-  const reached = FIN_TRAIL.indexOf(status);
+  const reached = FIN_STATUS_TRAIL.indexOf(status);
   view.fin.querySelectorAll(".fin-trail li").forEach((item, i) => {
     item.setAttribute("data-reached", String(reached >= i));
     if (i === reached) item.setAttribute("aria-current", "step");

@@ -1,6 +1,7 @@
 //! `cargo xtask run | test | bench | fuzz | bindings`: the project's commands, prerequisites
 //! included, so they work from a fresh clone on a new machine.
 
+mod arrows;
 mod bench;
 mod prereq;
 mod shell;
@@ -22,7 +23,7 @@ commands:
   fuzz [TARGET] [SECONDS]
                   run the document fuzz targets (sniff, decode, pdf; default all) for
                   SECONDS each (default 300); a crash's input lands in crates/documents/fuzz/artifacts
-  bindings        regenerate ui/types/bindings.d.ts from the Rust types";
+  bindings        regenerate ui/types/bindings.d.ts and ui/types/lists.js from the Rust code";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

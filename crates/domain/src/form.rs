@@ -161,6 +161,29 @@ const SHOWN_TIDY: &[&str] = &[
 
 /// The values of the draft that read differently once normalised, among those shown tidy
 /// on the form ([`SHOWN_TIDY`]): `07/23/1985` → `1985-07-23`, `ny` → `NY`.
+/// The draft's numbers that are shown masked (tax ids and identity document numbers), by
+/// field path, as the Review page shows them.
+pub fn masked_values(draft: &Draft) -> Vec<FieldValue> {
+    let tax_ids = draft
+        .tax_ids
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("taxIds[{i}].number"), &t.number));
+    let documents = draft
+        .identity_documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (format!("identityDocuments[{i}].number"), &d.number));
+    tax_ids
+        .chain(documents)
+        .filter(|(_, number)| !number.trim().is_empty())
+        .map(|(field, number)| FieldValue {
+            field,
+            value: crate::last_four(number),
+        })
+        .collect()
+}
+
 pub fn tidy_values(draft: &Draft) -> Vec<FieldValue> {
     let (Ok(typed), Ok(tidy)) = (
         serde_json::to_value(draft),

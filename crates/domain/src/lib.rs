@@ -17,4 +17,4 @@ mod error;
 mod sensitive;
 
 pub use error::{Error, Result};
-pub use sensitive::Sensitive;
+pub use sensitive::{last_four, Sensitive};

@@ -229,10 +229,52 @@ pub fn field_options() -> FieldOptions {
     }
 }
 
+/// Every select list of the wizard whose values are the rules' own, by the name the page
+/// uses: generated into `ui/types/lists.js`, so the form offers exactly what the rules
+/// take.
+pub fn select_lists() -> Vec<(&'static str, &'static [&'static str])> {
+    use crate::{fin, validate};
+    vec![
+        ("ADDRESS_TYPES", validate::ADDRESS_TYPES),
+        ("ADDRESS_CLASSIFICATIONS", validate::ADDRESS_CLASSIFICATIONS),
+        ("PHONE_TYPES", validate::PHONE_TYPES),
+        ("RISK_RATINGS", validate::RISK_RATINGS),
+        ("COS_PERSON_TAX_ID_TYPES", validate::COS_PERSON_TAX_ID_TYPES),
+        ("COS_ID_TYPES", validate::COS_ID_TYPES),
+        ("EMPLOYMENT_STATUSES", validate::EMPLOYMENT_STATUSES),
+        ("FIN_TAX_ID_TYPES", fin::FIN_TAX_ID_TYPES),
+        ("FIN_ID_TYPES", fin::FIN_ID_TYPES),
+        ("FIN_GENDERS", fin::GENDERS),
+        ("FIN_VERIFICATION_TYPES", fin::VERIFICATION_TYPES),
+        ("FIN_ADDRESS_DOCUMENT_TYPES", fin::ADDRESS_DOCUMENT_TYPES),
+        ("FIN_STATUS_TRAIL", fin::STATUS_TRAIL),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// What the form offers is what the rules take: each list's values are among the
+    /// values its rule accepts.
+    #[test]
+    fn the_select_lists_offer_only_what_the_rules_take() {
+        use crate::{fin, validate};
+        let within = |offered: &[&str], taken: &[&str]| offered.iter().all(|v| taken.contains(v));
+        assert!(within(
+            validate::COS_PERSON_TAX_ID_TYPES,
+            validate::TAX_ID_TYPES
+        ));
+        assert!(within(fin::FIN_TAX_ID_TYPES, validate::TAX_ID_TYPES));
+        assert!(within(validate::COS_ID_TYPES, validate::ID_TYPES));
+        assert!(fin::FIN_ID_TYPES
+            .iter()
+            .all(|t| fin::fin_document_type(t).is_some()));
+        let names: HashSet<_> = select_lists().iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), select_lists().len(), "a list named twice");
+        assert!(select_lists().iter().all(|(_, values)| !values.is_empty()));
+    }
 
     #[test]
     fn every_list_has_unique_values_and_words_in_both_languages() {

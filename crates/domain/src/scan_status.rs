@@ -12,3 +12,11 @@ pub enum ScanStatus {
     Positive,
     Reviewing,
 }
+
+impl ScanStatus {
+    /// Whether a person must look at this result before the customer is relied on: a hit,
+    /// a check that failed to run, or one under manual review.
+    pub fn needs_attention(self) -> bool {
+        matches!(self, Self::Positive | Self::Failed | Self::Reviewing)
+    }
+}

@@ -12,7 +12,7 @@
 //!   recovery. A new provider is a new module there.
 //! - [`records`], [`steps`], [`error`](Error): the leaves everything else shares.
 //! - [`setup`], [`connection_save`], [`clients`], [`training`]: connections and the
-//!   clients built from them.
+//!   clients built from them; [`store`]: what the shell opens before a desk exists.
 
 pub mod activity;
 pub mod activity_words;
@@ -26,6 +26,7 @@ pub mod drafts;
 pub mod failpoint;
 pub mod flows;
 pub mod logging;
+pub mod queue;
 pub mod records;
 mod runner;
 pub mod scan_path;
@@ -34,6 +35,7 @@ pub mod scans;
 pub mod setup;
 mod status;
 pub mod steps;
+pub mod store;
 mod submit;
 pub mod terms_link;
 pub mod training;
@@ -46,3 +48,7 @@ pub use error::{Error, LogForm, PathRefusal, Result};
 pub use flows::cos::compliance::CosOutcome;
 pub use flows::fin::FinConnection;
 pub use runner::offline_wait;
+
+// The errors of the crates beneath, as the engine's callers match on them.
+pub use branchdesk_api::Error as ProviderError;
+pub use branchdesk_documents::Error as ScanError;

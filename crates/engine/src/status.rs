@@ -34,6 +34,9 @@ pub(crate) async fn submission_status(
             compliance::follow(vault, cos, draft, kept, outcome).await?;
         }
     }
+    if let Some(outcome) = submission.outcome.as_mut() {
+        outcome.judge();
+    }
     Ok(submission)
 }
 
@@ -84,9 +87,15 @@ fn submission_of(state: DraftState, plan: Option<Plan>, fin: Option<FinOutcome>)
         .iter()
         .filter(|s| s.status == StepStatus::Done)
         .count();
-    let outcome = steps.iter().find_map(|s| {
-        serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
-    });
+    let outcome = steps
+        .iter()
+        .find_map(|s| {
+            serde_json::from_value::<CosOutcome>(s.provider_ids.get("outcome")?.clone()).ok()
+        })
+        .map(|mut outcome| {
+            outcome.judge();
+            outcome
+        });
     let error = steps
         .iter()
         .find(|s| s.status == StepStatus::Failed)

@@ -17,28 +17,9 @@ use crate::{DraftId, DraftState, Error, PartyKind, Provider, Result, ScanId, Vau
 pub struct MaskedTaxId(String);
 
 impl MaskedTaxId {
-    /// Masks a full tax id. One with four or fewer letters and digits is masked entirely,
-    /// since showing its "last four" would show all of it.
+    /// Masks a full tax id ([`branchdesk_domain::last_four`]).
     pub fn from_full(tax_id: &str) -> Self {
-        let tax_id = tax_id.trim();
-        let significant = tax_id.chars().filter(|c| c.is_alphanumeric()).count();
-        let keep = if significant > 4 { 4 } else { 0 };
-        let mut seen = 0;
-        let masked = tax_id
-            .chars()
-            .map(|c| {
-                if !c.is_alphanumeric() {
-                    return c;
-                }
-                seen += 1;
-                if seen > significant - keep {
-                    c
-                } else {
-                    '•'
-                }
-            })
-            .collect();
-        Self(masked)
+        Self(branchdesk_domain::last_four(tax_id))
     }
 
     pub fn as_str(&self) -> &str {

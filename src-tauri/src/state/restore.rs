@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use branchdesk_domain::Sensitive;
 use branchdesk_engine::setup::Settings;
+use branchdesk_engine::store::{restore_over_fresh, BackupSummary, NotRestored, Vault};
 use branchdesk_engine::{Error, Result};
-use branchdesk_vault::{restore_over_fresh, BackupSummary, NotRestored, Vault};
 
 use super::{stop_runner, AppState};
 
@@ -31,7 +31,7 @@ impl AppState {
         // Said before anything stops, and asked again once nothing else can write.
         self.vault()?.ensure_fresh()?;
         let archive = std::fs::File::open(file).map_err(|source| {
-            Error::Vault(branchdesk_vault::Error::Io {
+            Error::Vault(branchdesk_engine::store::VaultError::Io {
                 action: "opening",
                 path: file.to_path_buf(),
                 source,

@@ -12,7 +12,7 @@ use anyhow::Result;
 use branchdesk_engine::records::UNKNOWN_OUTCOME;
 use branchdesk_engine::records::{Submission, AWAITING_TERMS};
 use branchdesk_engine::{Desk, Error as EngineError};
-use branchdesk_vault::{DraftFilter, DraftState};
+use branchdesk_vault::DraftFilter;
 use futures::StreamExt;
 
 use crate::terminal::printable;
@@ -160,7 +160,7 @@ fn status_row(d: &branchdesk_vault::DraftSummary, submission: &Submission) -> se
         // Only while the customer has the terms to accept: after that the link is history.
         "fin": fin.map(|f| serde_json::json!({
             "customerId": f.customer_id,
-            "status": fin_status(&submission.state, &f.status),
+            "status": f.status,
             "termsAccepted": f.terms_accepted,
             "tosUrl": (submission.state == AWAITING_TERMS)
                 .then_some(f.tos_url.as_ref())
@@ -169,16 +169,4 @@ fn status_row(d: &branchdesk_vault::DraftSummary, submission: &Submission) -> se
         })),
         "error": submission.error,
     })
-}
-
-/// Once Fin.com's decision is recorded as the draft's state, the desk stops asking Fin.com
-/// and reports what the plan alone knows (PROCESSING); the decision is the better answer.
-fn fin_status<'a>(state: &str, status: &'a str) -> &'a str {
-    if state == DraftState::Approved.as_str() {
-        "APPROVED"
-    } else if state == DraftState::Rejected.as_str() {
-        "REJECTED"
-    } else {
-        status
-    }
 }

@@ -7,61 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use branchdesk_engine::flows::fin::terms::awaits as awaits_terms;
+use branchdesk_engine::queue::{drafts_in, recover_unplanned, runnable};
 use branchdesk_engine::{Desk, Error as EngineError};
-use branchdesk_vault::{DraftFilter, DraftId, DraftState, StepStatus, Vault};
+use branchdesk_vault::{DraftFilter, DraftId, DraftState, Vault};
 
 use super::plan::{plan_ready, Planned};
-use super::terms::awaits_terms;
 use crate::store::Reach;
 use crate::terminal::printable;
-
-fn drafts_in(vault: &Vault, states: &[DraftState]) -> Result<Vec<DraftId>> {
-    let filter = DraftFilter {
-        states: states.to_vec(),
-        ..DraftFilter::default()
-    };
-    Ok(vault
-        .list_drafts(&filter)?
-        .into_iter()
-        .map(|d| d.id)
-        .collect())
-}
-
-/// Drafts the runner should look at: those with a step to send, and those whose every step
-/// is done but which a crash stopped before they were marked submitted. A draft waiting for
-/// the customer's terms is left alone until they are confirmed: running it would only find
-/// it waiting again, and `--wait` would never end.
-fn runnable(vault: &Vault) -> Result<Vec<DraftId>> {
-    let mut drafts = Vec::new();
-    for id in vault.drafts_with_pending_work()? {
-        if !awaits_terms(vault, id)? {
-            drafts.push(id);
-        }
-    }
-    for id in drafts_in(vault, &[DraftState::Waiting, DraftState::Sending])? {
-        if drafts.contains(&id) || awaits_terms(vault, id)? {
-            continue;
-        }
-        let finished = vault
-            .latest_plan(id)?
-            .is_some_and(|p| p.steps.iter().all(|s| s.status == StepStatus::Done));
-        if finished {
-            drafts.push(id);
-        }
-    }
-    Ok(drafts)
-}
-
-/// `Desk::submit` marks the draft waiting, then writes its plan: a crash in between leaves a
-/// waiting draft with no plan, which is simply ready again.
-fn recover_unplanned(vault: &Vault) -> Result<()> {
-    for id in drafts_in(vault, &[DraftState::Waiting, DraftState::Sending])? {
-        if vault.latest_plan(id)?.is_none() {
-            vault.set_draft_state(id, DraftState::Ready)?;
-        }
-    }
-    Ok(())
-}
 
 pub async fn submit(
     desk: Arc<Desk>,

@@ -1,42 +1,12 @@
-//! Fin.com's terms: whether a draft waits for the customer to accept them, and `tos confirm`
-//! recording that the customer did.
-//!
-//! `awaits_terms` and `terms_confirmed` are this tool's own reading of the plan and the audit
-//! log. The engine has the same rule as `Desk::awaits_terms` and `terms_confirmation`
-//! (engine `fin.rs`), which also require an unfinished `fin.terms` step; the copies here are
-//! to give way to the engine's once it can answer without a connected desk.
+//! `tos confirm`: recording that the customer accepted Fin.com's terms. Whether a draft
+//! waits for them is the engine's rule (`flows::fin::terms`), read from the vault alone.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use branchdesk_engine::flows::fin::TERMS_CONFIRMED;
-use branchdesk_vault::{AuditFilter, DraftId, DraftState, Provider, StepStatus, Vault};
-
-/// Whether staff have confirmed that the customer accepted Fin.com's terms for this draft.
-fn terms_confirmed(vault: &Vault, id: DraftId) -> Result<bool> {
-    let filter = AuditFilter {
-        draft_id: Some(id),
-        outcome: None,
-    };
-    Ok(vault
-        .list_audit(&filter)?
-        .iter()
-        .any(|e| e.record.action == TERMS_CONFIRMED))
-}
-
-/// Whether a Fin.com plan stands at the customer's terms: Fin.com has created the customer
-/// and nobody has confirmed the customer's acceptance yet.
-pub(super) fn awaits_terms(vault: &Vault, id: DraftId) -> Result<bool> {
-    let Some(plan) = vault.latest_plan(id)? else {
-        return Ok(false);
-    };
-    let created = plan
-        .steps
-        .iter()
-        .any(|s| s.status == StepStatus::Done && s.provider_ids.get("customerId").is_some());
-    Ok(plan.provider == Provider::Fin && created && !terms_confirmed(vault, id)?)
-}
+use branchdesk_engine::flows::fin::terms::{awaits as awaits_terms, confirmation};
+use branchdesk_vault::{DraftId, DraftState, Provider};
 
 /// `tos confirm`: the customer has read and accepted Fin.com's terms, as `staff` confirm.
 pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<ExitCode> {
@@ -56,7 +26,7 @@ pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<E
     };
     let state = stored.summary.state;
     if !awaits_terms(desk.vault(), draft)? {
-        let why = if terms_confirmed(desk.vault(), draft)? {
+        let why = if confirmation(desk.vault(), draft)?.is_some() {
             "its terms were already confirmed".to_owned()
         } else if stored.summary.provider != Provider::Fin {
             format!(

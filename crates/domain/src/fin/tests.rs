@@ -1,8 +1,14 @@
 use super::*;
+use crate::draft::{self, Draft, PartyKind};
 use crate::draft::{
     Address, DueDiligence, Email, FinSection, IdentityDocument, Names, PersonDetails, Phone,
     ScanSlot, TaxId,
 };
+use crate::latin;
+use crate::validate::{Issue, Severity};
+use crate::Error;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 fn fixture(name: &str) -> serde_json::Value {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

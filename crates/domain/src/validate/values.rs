@@ -23,6 +23,12 @@ pub const MAX_IDENTIFIER_CHARS: usize = 50;
 pub(super) const MAX_NAME_CHARS: usize = 50;
 
 pub const TAX_ID_TYPES: &[&str] = &["Ssn", "Ein", "Itin", "Foreign"];
+/// The tax ids the COS form offers a person: an EIN is a business's, and COS takes no
+/// foreign tax id.
+pub const COS_PERSON_TAX_ID_TYPES: &[&str] = &["Ssn", "Itin"];
+/// The documents the COS form offers (`SocialSecurity` is a card COS takes but staff do not
+/// onboard with).
+pub const COS_ID_TYPES: &[&str] = &["DriversLicense", "Passport", "IdCard", "Other"];
 pub const ID_TYPES: &[&str] = &[
     "DriversLicense",
     "Passport",

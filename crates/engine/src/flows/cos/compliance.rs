@@ -24,6 +24,10 @@ pub struct CosOutcome {
     pub internal_list: Option<ScanStatus>,
     /// True once no check is still Pending.
     pub settled: bool,
+    /// A result a person must look at (a hit, a failed check, a manual review): the page
+    /// says so instead of "you can carry on".
+    #[serde(default)]
+    pub needs_attention: bool,
     /// When each shown result was received (kept in the vault, so it outlives the provider).
     #[serde(default)]
     pub received: CheckTimes,
@@ -31,6 +35,16 @@ pub struct CosOutcome {
     /// what is shown is what was received before.
     #[serde(default)]
     pub unknown_to_provider: bool,
+}
+
+impl CosOutcome {
+    /// Says whether any result needs a person, from the results as they now stand.
+    pub(crate) fn judge(&mut self) {
+        self.needs_attention = [self.ofac, self.pep_scan, self.internal_list]
+            .into_iter()
+            .flatten()
+            .any(ScanStatus::needs_attention);
+    }
 }
 
 impl From<Customer> for CosOutcome {
@@ -44,6 +58,10 @@ impl From<Customer> for CosOutcome {
             pep_scan: customer.pep_scan,
             internal_list: customer.internal_list,
             settled,
+            needs_attention: checks
+                .into_iter()
+                .flatten()
+                .any(ScanStatus::needs_attention),
             received: CheckTimes::default(),
             unknown_to_provider: false,
         }

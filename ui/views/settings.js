@@ -7,15 +7,6 @@ import { el } from "./dom.js";
 /** @typedef {import("../types/bindings").SettingsView} SettingsView */
 /** @typedef {import("../types/bindings").ConnectionInput} ConnectionInput */
 
-/**
- * @param {HTMLElement} main
- * @param {import("../i18n/index.js").MessageKey} title
- * @param {import("../i18n/index.js").MessageKey} body
- */
-export function renderPlaceholder(main, title, body) {
-  main.append(el("h1", {}, [t(title)]), el("p", { class: "muted" }, [t(body)]));
-}
-
 /** Whether staff really mean to move onto the bank's production connection. */
 const askProduction = () => ask({ title: t("settings.confirmProduction.title"), question: t("settings.confirmProduction"), confirmLabel: t("settings.confirmProduction.yes") });
 
