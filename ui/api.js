@@ -19,7 +19,7 @@
 /** @typedef {import("./types/bindings").AssignedScan} AssignedScan */
 /** @typedef {import("./types/bindings").Terms} Terms */
 /** @typedef {import("./types/bindings").UploadView} UploadView */
-/** @typedef {import("./types/bindings").ProviderChoice} ProviderChoice */
+/** @typedef {import("./types/bindings").Provider} Provider */
 /** @typedef {import("./types/bindings").Connectivity} Connectivity */
 /** @typedef {import("./types/bindings").CosCustomer} CosCustomer */
 /** @typedef {import("./types/bindings").Draft} Draft */
@@ -128,7 +128,7 @@ export const connectivity = () => call("connectivity");
 
 /**
  * @param {import("./types/bindings").PartyKind} kind
- * @param {ProviderChoice} [provider] COS when not given
+ * @param {Provider} [provider] COS when not given
  * @returns {Promise<DraftRecord>}
  */
 export const createDraft = (kind, provider = "cos") => call("draft_create", { kind, provider });

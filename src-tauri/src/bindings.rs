@@ -15,7 +15,7 @@ mod tests {
     use branchdesk_domain::draft::{
         Address, Associate, CompanyDetails, CosBeneficialOwner, CosSection, Draft, DueDiligence,
         Email, FinSection, IdentityDocument, LatinNames, Names, PartyKind, PersonDetails, Phone,
-        ProviderChoice, ScanCheck, ScanSlot, TaxId,
+        Provider, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
@@ -83,7 +83,7 @@ mod tests {
             OwnerStanding::decl(),
             PartyKind::decl(),
             PersonDetails::decl(),
-            ProviderChoice::decl(),
+            Provider::decl(),
             Phone::decl(),
             QueueSummary::decl(),
             Saved::decl(),

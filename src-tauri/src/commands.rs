@@ -4,7 +4,7 @@
 //! each touches the vault, the keyring, the network or a lock, and a slow disk must never
 //! freeze the window while staff type.
 
-use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
+use branchdesk_domain::draft::{Draft, PartyKind, Provider, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
 use branchdesk_domain::form::{self, FieldValue};
 use branchdesk_domain::options::FieldOptions;
@@ -78,7 +78,7 @@ pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
 pub fn draft_create(
     state: State<'_, AppState>,
     kind: PartyKind,
-    provider: Option<ProviderChoice>,
+    provider: Option<Provider>,
 ) -> Answer<DraftRecord> {
     Ok(state
         .desk()

@@ -218,7 +218,7 @@ primaryOwnerCustomerId: string,
  */
 beneficialOwners: Array<CosBeneficialOwner>, };
 
-export type Draft = { provider: ProviderChoice, kind: PartyKind, 
+export type Draft = { provider: Provider, kind: PartyKind, 
 /**
  * The person's names; for a company, the names of the person staff deal with are
  * not here but in [`Draft::associates`].
@@ -250,7 +250,7 @@ export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "l
  */
 names: Array<string>, };
 
-export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, provider: ProviderChoice, state: string, 
+export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, provider: Provider, state: string, 
 /**
  * RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
  */
@@ -433,7 +433,7 @@ secondCitizenshipCountry: string,
  */
 gender: string, };
 
-export type ProviderChoice = "cos" | "fin" | "bvnk";
+export type Provider = "cos" | "fin" | "bvnk";
 
 export type Phone = { phoneType: string, isPrimary: boolean, 
 /**

@@ -6,8 +6,8 @@
  * the arrow between the two views runs one way.
  */
 
-/** @typedef {import("../types/bindings").ProviderChoice} ProviderChoice */
-/** @typedef {(main: HTMLElement, draftId: string, provider?: ProviderChoice) => void} ShowSubmission */
+/** @typedef {import("../types/bindings").Provider} Provider */
+/** @typedef {(main: HTMLElement, draftId: string, provider?: Provider) => void} ShowSubmission */
 
 /** @type {ShowSubmission | null} */
 let resultPage = null;

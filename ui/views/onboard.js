@@ -15,7 +15,7 @@ import { stepsFor } from "./steps.js";
 /** @typedef {import("../types/bindings").Issue} Issue */
 /** @typedef {import("../types/bindings").LatinSuggestion} LatinSuggestion */
 /** @typedef {import("../types/bindings").PartyKind} PartyKind */
-/** @typedef {import("../types/bindings").ProviderChoice} ProviderChoice */
+/** @typedef {import("../types/bindings").Provider} Provider */
 /** @typedef {import("./steps.js").FieldSpec} FieldSpec */
 /** @typedef {import("./steps.js").StepSpec} StepSpec */
 
@@ -103,7 +103,7 @@ function renderStart(main) {
   const finPerson = el("button", { type: "button", id: "new-fin-person", class: "secondary", title: t("onboard.newFinPerson.title") }, [t("onboard.newFinPerson")]);
   /**
    * @param {PartyKind} kind
-   * @param {ProviderChoice} [provider]
+   * @param {Provider} [provider]
    */
   const start = async (kind, provider) => {
     clearTimeout(saveTimer);

@@ -21,7 +21,7 @@ import * as lists from "../types/lists.js";
  * }} FieldSpec
  * @typedef {{ id: string, title: string, intro?: string, fields: FieldSpec[], paths: string[] }} StepSpec
  * @typedef {import("../types/bindings").PartyKind} PartyKind
- * @typedef {import("../types/bindings").ProviderChoice} ProviderChoice
+ * @typedef {import("../types/bindings").Provider} Provider
  *
  * `list` fields hold an array of strings on the draft, typed comma-separated. A field with
  * `shownWhen` is shown only while the draft's value at that path equals the given one.
@@ -165,7 +165,7 @@ const FIN_PROFILE = [
  * The steps for a kind of customer and the provider it goes to. `paths` are the prefixes
  * whose issues belong to the step, so the step list can say which step has errors.
  * @param {PartyKind} kind
- * @param {ProviderChoice} [provider]
+ * @param {Provider} [provider]
  * @returns {StepSpec[]}
  */
 export function stepsFor(kind, provider = "cos") {

@@ -19,7 +19,7 @@ import { FIN_STATUS_TRAIL } from "../types/lists.js";
 /** @typedef {import("../types/bindings").ScanStatus} ScanStatus */
 /** @typedef {import("../types/bindings").FinOutcome} FinOutcome */
 /** @typedef {import("../types/bindings").UploadView} UploadView */
-/** @typedef {import("../types/bindings").ProviderChoice} ProviderChoice */
+/** @typedef {import("../types/bindings").Provider} Provider */
 
 /** How often the page asks how the submission is doing, then how the checks are doing. */
 const POLL_MS = 700;
@@ -31,7 +31,7 @@ const CHECKS_MAX_MS = 15_000;
  * Drafts the provider is not known yet, so it is looked up.
  * @param {HTMLElement} main
  * @param {string} draftId
- * @param {ProviderChoice} [provider]
+ * @param {Provider} [provider]
  */
 export function renderSubmission(main, draftId, provider) {
   if (provider === "fin") renderFinSubmission(main, draftId);
@@ -212,7 +212,7 @@ function showResult(result, submission, draftId) {
  * @param {HTMLElement} result
  * @param {Submission} submission
  * @param {string} draftId
- * @param {ProviderChoice} [provider]
+ * @param {Provider} [provider]
  */
 function showAttention(main, result, submission, draftId, provider = "cos") {
   if (submission.error?.code === "unknown_outcome" && (provider === "fin" || provider === "cos")) {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use branchdesk_domain::draft::{Person, ProviderChoice};
+use branchdesk_domain::draft::{Person, Provider};
 use branchdesk_domain::validate;
 use clap::{Parser, Subcommand};
 
@@ -245,7 +245,7 @@ enum ScanCommand {
         json: bool,
         /// Apply this provider's upload limit (after conversion).
         #[arg(long, value_enum)]
-        provider: Option<scan::Provider>,
+        provider: Option<connection::ProviderArg>,
     },
 }
 
@@ -399,7 +399,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             staff,
         }) => resolve(
             cli.data_dir.as_deref(),
-            ProviderChoice::Fin,
+            Provider::Fin,
             &draft,
             customer_id,
             &staff,
@@ -410,7 +410,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             staff,
         }) => resolve(
             cli.data_dir.as_deref(),
-            ProviderChoice::Cos,
+            Provider::Cos,
             &draft,
             customer_id,
             &staff,
@@ -430,13 +430,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             files,
             json,
             provider,
-        }) => scan::check(&files, json, provider),
+        }) => scan::check(&files, json, provider.map(Into::into)),
     }
 }
 
 fn resolve(
     data_dir: Option<&std::path::Path>,
-    provider: ProviderChoice,
+    provider: Provider,
     draft: &str,
     customer_id: Option<String>,
     staff: &str,

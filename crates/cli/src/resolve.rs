@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use branchdesk_domain::draft::ProviderChoice;
+use branchdesk_domain::draft::Provider;
 use branchdesk_engine::{Desk, Error as EngineError};
 use branchdesk_vault::DraftId;
 
@@ -14,13 +14,13 @@ use crate::store::Reach;
 pub async fn resolve_customer(
     desk: &Desk,
     reach: Reach,
-    provider: ProviderChoice,
+    provider: Provider,
     id: &str,
     customer_id: Option<&str>,
     staff: &str,
 ) -> Result<ExitCode> {
     let name = match provider {
-        ProviderChoice::Fin => "Fin.com",
+        Provider::Fin => "Fin.com",
         _ => "Cross River",
     };
     if staff.trim().is_empty() {
@@ -38,7 +38,7 @@ pub async fn resolve_customer(
         bail!("{why}");
     }
     let resolved = match provider {
-        ProviderChoice::Fin => {
+        Provider::Fin => {
             desk.resolve_unknown_fin_customer(id, customer_id, staff)
                 .await
         }

@@ -6,31 +6,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use branchdesk_documents::{human_bytes, CheckConfig, Format, Outcome, Report, Step};
+use branchdesk_domain::kinds::Provider;
+use branchdesk_engine::scans::check_config;
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Provider {
-    Cos,
-    Fin,
-    Bvnk,
-}
-
-impl Provider {
-    /// The byte limit that applies to a normalised upload. COS takes identification
-    /// metadata only, so no scan is uploaded there; Fin.com publishes no limit, and the
-    /// common KYC figure of 10 MB is used for it and for BVNK's base64 documents.
-    fn upload_limit(self) -> Option<u64> {
-        match self {
-            Provider::Cos => None,
-            Provider::Fin | Provider::Bvnk => Some(10 * 1024 * 1024),
-        }
-    }
-}
-
+/// `provider`: check against that provider's upload limit (the engine's rule), as a scan
+/// attached to one of its drafts is.
 pub fn check(files: &[PathBuf], json: bool, provider: Option<Provider>) -> Result<ExitCode> {
-    let config = CheckConfig {
-        provider_limit_bytes: provider.and_then(Provider::upload_limit),
-        ..CheckConfig::default()
-    };
+    let config = provider.map_or_else(CheckConfig::default, check_config);
     let mut out = std::io::stdout().lock();
     let mut all_acceptable = true;
     for file in files {

@@ -89,16 +89,16 @@ pub struct Reach {
 
 impl Reach {
     /// Why a draft for `provider` cannot be sent from here, if it cannot.
-    pub fn refusal(self, provider: branchdesk_domain::draft::ProviderChoice) -> Option<String> {
-        use branchdesk_domain::draft::ProviderChoice;
+    pub fn refusal(self, provider: branchdesk_domain::draft::Provider) -> Option<String> {
+        use branchdesk_domain::draft::Provider;
         match provider {
-            ProviderChoice::Cos if !self.cos => Some(format!(
+            Provider::Cos if !self.cos => Some(format!(
                 "no COS connection is configured; add one first:\n  {ADD_COS_HINT}"
             )),
-            ProviderChoice::Fin if !self.fin => Some(format!(
+            Provider::Fin if !self.fin => Some(format!(
                 "no Fin.com connection is configured; add one first:\n  {ADD_FIN_HINT}"
             )),
-            ProviderChoice::Bvnk => Some("BVNK onboarding is not available yet".to_owned()),
+            Provider::Bvnk => Some("BVNK onboarding is not available yet".to_owned()),
             _ => None,
         }
     }

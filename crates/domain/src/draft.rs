@@ -15,6 +15,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::kinds::{PartyKind, Provider};
+
 /// A person being onboarded as a Personal customer: the first, smallest form.
 /// Still accepted everywhere; [`Person::to_draft`] lifts it into a full [`Draft`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -60,31 +62,11 @@ impl Person {
     }
 }
 
-/// Whether the customer is a natural person or a legal entity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum PartyKind {
-    #[default]
-    Person,
-    Company,
-}
-
-/// The provider an onboarding goes to.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum ProviderChoice {
-    /// Drafts saved before the choice existed are COS drafts.
-    #[default]
-    Cos,
-    Fin,
-    Bvnk,
-}
-
 /// One onboarding, for any provider.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Draft {
-    pub provider: ProviderChoice,
+    pub provider: Provider,
     pub kind: PartyKind,
     /// The person's names; for a company, the names of the person staff deal with are
     /// not here but in [`Draft::associates`].

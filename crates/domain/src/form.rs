@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::draft::{Draft, ProviderChoice};
+use crate::draft::{Draft, Provider};
 use crate::{fin, validate};
 
 /// A field's value in the form the providers take it.
@@ -26,8 +26,8 @@ pub struct FieldValue {
 /// they have their own).
 pub fn rules_for(draft: &Draft, today: NaiveDate) -> Vec<validate::Issue> {
     match draft.provider {
-        ProviderChoice::Fin => fin::fin_on(draft, today),
-        ProviderChoice::Cos | ProviderChoice::Bvnk => validate::cos_on(draft, today),
+        Provider::Fin => fin::fin_on(draft, today),
+        Provider::Cos | Provider::Bvnk => validate::cos_on(draft, today),
     }
 }
 
@@ -291,7 +291,7 @@ mod tests {
     #[test]
     fn fin_requires_its_own_fields() {
         let draft = Draft {
-            provider: ProviderChoice::Fin,
+            provider: Provider::Fin,
             ..new_cos_person()
         };
         let required = required_fields(&draft, today());

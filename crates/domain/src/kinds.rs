@@ -98,7 +98,10 @@ mod tests {
             assert_eq!(kind.as_str().parse::<PartyKind>(), Ok(*kind));
         }
         for environment in Environment::ALL {
-            assert_eq!(environment.as_str().parse::<Environment>(), Ok(*environment));
+            assert_eq!(
+                environment.as_str().parse::<Environment>(),
+                Ok(*environment)
+            );
         }
         assert!("nope".parse::<Provider>().is_err());
         assert!("Cos".parse::<Provider>().is_err(), "one spelling only");

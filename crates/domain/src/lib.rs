@@ -6,6 +6,7 @@ pub mod draft;
 pub mod fin;
 pub mod form;
 mod issue;
+pub mod kinds;
 pub mod latin;
 pub mod options;
 pub mod owners;

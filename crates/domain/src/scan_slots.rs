@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::draft::{Draft, ProviderChoice};
+use crate::draft::{Draft, Provider};
 use crate::fin::{self, FinAttachConfig, BACK, FRONT, PROOF_OF_ADDRESS, SELFIE};
 
 /// What a slot holds, for its label: the side of which document, the selfie or the proof
@@ -50,7 +50,7 @@ pub fn scan_slots(draft: &Draft, fin_config: FinAttachConfig) -> Vec<SlotSpec> {
         "ResidencePermit" => SlotDocument::Permit,
         _ => SlotDocument::Licence,
     };
-    let to_fin = draft.provider == ProviderChoice::Fin;
+    let to_fin = draft.provider == Provider::Fin;
     let needs = fin::slot_needs(id_type, fin_config);
     let required = |slot: &str| to_fin && needs.iter().any(|n| n.slot == slot && n.required);
     let sides: &[&str] = if document == SlotDocument::Passport {
@@ -84,7 +84,7 @@ mod tests {
     use super::*;
     use crate::draft::IdentityDocument;
 
-    fn draft(provider: ProviderChoice, id_type: &str) -> Draft {
+    fn draft(provider: Provider, id_type: &str) -> Draft {
         Draft {
             provider,
             identity_documents: vec![IdentityDocument {
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn a_passport_has_one_page_and_cards_two_sides() {
         let passport = scan_slots(
-            &draft(ProviderChoice::Fin, "Passport"),
+            &draft(Provider::Fin, "Passport"),
             FinAttachConfig::default(),
         );
         assert_eq!(
@@ -117,10 +117,7 @@ mod tests {
                 ("PROOF_OF_ADDRESS", SlotDocument::ProofOfAddress, true),
             ]
         );
-        let card = scan_slots(
-            &draft(ProviderChoice::Fin, "IdCard"),
-            FinAttachConfig::default(),
-        );
+        let card = scan_slots(&draft(Provider::Fin, "IdCard"), FinAttachConfig::default());
         assert_eq!(
             shown(&card)[..2],
             [
@@ -129,7 +126,7 @@ mod tests {
             ]
         );
         let permit = scan_slots(
-            &draft(ProviderChoice::Fin, "ResidencePermit"),
+            &draft(Provider::Fin, "ResidencePermit"),
             FinAttachConfig::default(),
         );
         assert_eq!(permit[1].document, SlotDocument::Permit);
@@ -137,7 +134,7 @@ mod tests {
 
     #[test]
     fn fin_needs_the_selfie_only_when_its_configuration_says_so() {
-        let d = draft(ProviderChoice::Fin, "DriversLicense");
+        let d = draft(Provider::Fin, "DriversLicense");
         let selfie = |config| {
             scan_slots(&d, config)
                 .into_iter()
@@ -161,7 +158,7 @@ mod tests {
     #[test]
     fn cross_river_needs_no_scan_and_a_blank_type_is_a_licence() {
         let slots = scan_slots(
-            &draft(ProviderChoice::Cos, ""),
+            &draft(Provider::Cos, ""),
             FinAttachConfig {
                 selfie_required: true,
             },

@@ -2,7 +2,7 @@
 //! and as submitting enforces it: blank optional rows ignored, plus the scans' own
 //! findings (a warning not yet kept with a reason holds the submission back).
 
-use branchdesk_domain::draft::{Draft, ProviderChoice};
+use branchdesk_domain::draft::{Draft, Provider};
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::validate::{self, Issue};
 
@@ -13,7 +13,7 @@ use crate::records::today;
 pub(crate) fn validate(draft: &Draft, attach: FinAttachConfig) -> Vec<Issue> {
     let draft = without_blank_rows(draft);
     match draft.provider {
-        ProviderChoice::Fin => {
+        Provider::Fin => {
             let mut issues = branchdesk_domain::fin::fin_on(&draft, today());
             issues.extend(crate::flows::fin::plan::document_issues(&draft, attach));
             issues.extend(crate::scans::unresolved_warnings(&draft));

@@ -3,19 +3,11 @@
 use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
 use branchdesk_api::RetryPolicy;
 use branchdesk_domain::Sensitive;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use crate::{Error, Result};
 
 /// Which provider environment the workstation talks to; always shown to staff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Environment {
-    Training,
-    Sandbox,
-    Production,
-}
+pub use branchdesk_domain::kinds::Environment;
 
 #[derive(Debug, Clone)]
 pub struct CosConnection {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use branchdesk_api::cos::CosClient;
-use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice, ScanSlot};
+use branchdesk_domain::draft::{Draft, PartyKind, Provider, ScanSlot};
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::validate::Issue;
 use branchdesk_vault::{DraftId, Vault};
@@ -83,15 +83,11 @@ impl Desk {
     // Drafts.
 
     pub fn create_draft(&self, kind: PartyKind) -> Result<DraftRecord> {
-        self.create_draft_for(kind, ProviderChoice::Cos)
+        self.create_draft_for(kind, Provider::Cos)
     }
 
     /// A new draft for `provider`, with the rows the wizard shows already in place.
-    pub fn create_draft_for(
-        &self,
-        kind: PartyKind,
-        provider: ProviderChoice,
-    ) -> Result<DraftRecord> {
+    pub fn create_draft_for(&self, kind: PartyKind, provider: Provider) -> Result<DraftRecord> {
         drafts::create(self.vault(), kind, provider)
     }
 

@@ -4,10 +4,10 @@
 //! default view, kept whole (its plans and the provider's ids, its scans, its audit
 //! entries), so nothing that stops it being sent twice is ever lost.
 
-use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
+use branchdesk_domain::draft::{Draft, PartyKind, Provider};
 use branchdesk_vault::{
     Actor, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput, DraftState, MaskedTaxId,
-    Provider, Vault,
+    Vault,
 };
 use chrono::SecondsFormat;
 
@@ -25,11 +25,7 @@ pub const DRAFT_ARCHIVED: &str = "draft.archived";
 pub const DRAFT_UNARCHIVED: &str = "draft.unarchived";
 
 /// A new draft for `provider`, with the rows the wizard shows already in place.
-pub(crate) fn create(
-    vault: &Vault,
-    kind: PartyKind,
-    provider: ProviderChoice,
-) -> Result<DraftRecord> {
+pub(crate) fn create(vault: &Vault, kind: PartyKind, provider: Provider) -> Result<DraftRecord> {
     let mut draft = template(kind);
     draft.provider = provider;
     let summary = vault.create_draft(&draft_input(&draft, DraftState::Draft)?)?;
@@ -97,15 +93,8 @@ pub(crate) fn list(vault: &Vault, search: &str, state: &str) -> Result<Vec<Draft
             id: s.id.to_string(),
             display_name: s.display_name,
             masked_tax_id: s.masked_tax_id.map(|m| m.as_str().to_owned()),
-            kind: match s.kind {
-                branchdesk_vault::PartyKind::Person => PartyKind::Person,
-                branchdesk_vault::PartyKind::Company => PartyKind::Company,
-            },
-            provider: match s.provider {
-                Provider::Cos => ProviderChoice::Cos,
-                Provider::Fin => ProviderChoice::Fin,
-                Provider::Bvnk => ProviderChoice::Bvnk,
-            },
+            kind: s.kind,
+            provider: s.provider,
             state: s.state.to_string(),
             updated_at: s.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             archived: s.archived,
@@ -191,15 +180,8 @@ pub fn draft_input(draft: &Draft, state: DraftState) -> Result<DraftInput> {
         .map(|t| t.number.trim())
         .filter(|n| !n.is_empty());
     Ok(DraftInput {
-        provider: match draft.provider {
-            ProviderChoice::Cos => Provider::Cos,
-            ProviderChoice::Fin => Provider::Fin,
-            ProviderChoice::Bvnk => Provider::Bvnk,
-        },
-        kind: match draft.kind {
-            PartyKind::Person => branchdesk_vault::PartyKind::Person,
-            PartyKind::Company => branchdesk_vault::PartyKind::Company,
-        },
+        provider: draft.provider,
+        kind: draft.kind,
         display_name,
         masked_tax_id: tax_id.map(MaskedTaxId::from_full),
         state,

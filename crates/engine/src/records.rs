@@ -3,9 +3,9 @@
 //! keyboard, today's date. A leaf: it imports nothing from the rest of the engine but the
 //! COS result it shows.
 
-use branchdesk_domain::draft::{Draft, PartyKind, ProviderChoice};
+use branchdesk_domain::draft::{Draft, PartyKind, Provider};
 use branchdesk_domain::validate::Issue;
-use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, DraftId, Provider};
+use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, DraftId};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -37,7 +37,7 @@ pub struct DraftListItem {
     pub display_name: String,
     pub masked_tax_id: Option<String>,
     pub kind: PartyKind,
-    pub provider: ProviderChoice,
+    pub provider: Provider,
     pub state: String,
     /// RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
     pub updated_at: String,

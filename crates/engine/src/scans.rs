@@ -7,7 +7,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use branchdesk_documents::{CheckConfig, Normalised, Outcome, Preview, Report};
-use branchdesk_domain::draft::{ProviderChoice, ScanCheck, ScanSlot};
+use branchdesk_domain::draft::{Provider, ScanCheck, ScanSlot};
 use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, ScanId};
 use serde::Serialize;
 use ts_rs::TS;
@@ -23,15 +23,15 @@ pub const SLOTS: [&str; 4] = ["FRONT", "BACK", "SELFIE", "PROOF_OF_ADDRESS"];
 /// The largest file each provider takes, applied to what is uploaded (after conversion).
 /// Fin.com publishes no limit; 10 MB is the usual KYC figure and keeps uploads quick on a
 /// branch line. COS takes no scans; its drafts keep them for the bank's own records.
-pub fn upload_limit(provider: ProviderChoice) -> Option<u64> {
+pub fn upload_limit(provider: Provider) -> Option<u64> {
     match provider {
-        ProviderChoice::Fin | ProviderChoice::Bvnk => Some(10 * 1024 * 1024),
-        ProviderChoice::Cos => None,
+        Provider::Fin | Provider::Bvnk => Some(10 * 1024 * 1024),
+        Provider::Cos => None,
     }
 }
 
 /// The checks' settings for a draft going to `provider`.
-pub fn check_config(provider: ProviderChoice) -> CheckConfig {
+pub fn check_config(provider: Provider) -> CheckConfig {
     CheckConfig {
         provider_limit_bytes: upload_limit(provider),
         ..CheckConfig::default()

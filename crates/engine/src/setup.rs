@@ -189,15 +189,11 @@ pub fn cos_desk(
 ) -> Result<Desk> {
     let cos = cos_connection(connection, secrets)?;
     let client = cos_client(http_client()?, &cos)?;
-    let environment = match connection.environment {
-        branchdesk_vault::Environment::Sandbox => Environment::Sandbox,
-        branchdesk_vault::Environment::Production => Environment::Production,
-    };
     Ok(Desk::new(
         vault,
         client,
         cos.partner_id,
-        environment,
+        connection.environment,
         cos.base_url,
     ))
 }

@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use branchdesk_domain::draft::{Draft, ProviderChoice};
+use branchdesk_domain::draft::{Draft, Provider};
 use branchdesk_domain::validate::Issue;
 use branchdesk_vault::{
-    Actor, AuditOutcome, AuditRecord, DraftId, DraftState, NewStep, PlannedSubmission, Provider,
-    Vault,
+    Actor, AuditOutcome, AuditRecord, DraftId, DraftState, NewStep, PlannedSubmission, Vault,
 };
 
 use crate::checks;
@@ -76,7 +75,7 @@ impl Planner<'_> {
         let draft = without_blank_rows(draft);
         let previous = self.vault.latest_plan(draft_id)?;
         match draft.provider {
-            ProviderChoice::Fin => {
+            Provider::Fin => {
                 // Without a Fin.com connection nothing could be sent: said now, not from the
                 // queue.
                 self.fin.client()?;

@@ -4,7 +4,7 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
-use branchdesk_domain::draft::{LatinNames, ProviderChoice};
+use branchdesk_domain::draft::{LatinNames, Provider};
 use branchdesk_vault::DraftState;
 
 mod common;
@@ -31,7 +31,7 @@ async fn accents_do_not_matter_either_way_and_rows_say_provider_and_when() {
     assert_eq!(names(&desk, "núñez", ""), ["Maria Nunez", "Maria Núñez"]);
 
     let row = desk.list_drafts("hopper", "").unwrap().remove(0);
-    assert_eq!(row.provider, ProviderChoice::Fin);
+    assert_eq!(row.provider, Provider::Fin);
     // A full timestamp, for the window to show as a date and a time in the staff's locale.
     chrono::DateTime::parse_from_rfc3339(&row.updated_at).unwrap();
 }

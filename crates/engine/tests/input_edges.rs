@@ -9,7 +9,7 @@ mod common;
 
 use common::offline::desk;
 
-use branchdesk_domain::draft::{PartyKind, ProviderChoice};
+use branchdesk_domain::draft::{PartyKind, Provider};
 use branchdesk_engine::scans::MAX_OVERRIDE_REASON_CHARS;
 use branchdesk_engine::Error;
 use branchdesk_vault::MemoryStore;
@@ -34,7 +34,7 @@ fn an_override_reason_has_a_maximum_length() {
     let secrets = MemoryStore::default();
     let desk = desk(dir.path(), &secrets);
     let record = desk
-        .create_draft_for(PartyKind::Person, ProviderChoice::Fin)
+        .create_draft_for(PartyKind::Person, Provider::Fin)
         .unwrap();
     let files = tempfile::tempdir().unwrap();
     let blurred = files.path().join("b.png");

@@ -260,7 +260,7 @@ fn warnings_are_kept_only_with_a_reason_and_the_decision_is_audited() {
 
 #[test]
 fn a_fin_draft_keeps_its_scans_within_the_upload_limit() {
-    use branchdesk_domain::draft::ProviderChoice;
+    use branchdesk_domain::draft::Provider;
     use branchdesk_engine::scans::upload_limit;
     let dir = tempfile::tempdir().unwrap();
     let secrets = MemoryStore::default();
@@ -281,7 +281,7 @@ fn a_fin_draft_keeps_its_scans_within_the_upload_limit() {
         .encode_image(&noise)
         .unwrap();
     drop(out);
-    let limit = upload_limit(ProviderChoice::Fin).unwrap();
+    let limit = upload_limit(Provider::Fin).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() > limit);
 
     let cos = desk.create_draft(PartyKind::Person).unwrap();
@@ -290,7 +290,7 @@ fn a_fin_draft_keeps_its_scans_within_the_upload_limit() {
 
     let fin = desk.create_draft(PartyKind::Person).unwrap();
     let mut draft = fin.draft.clone();
-    draft.provider = ProviderChoice::Fin;
+    draft.provider = Provider::Fin;
     desk.save_draft(&fin.id, &draft).unwrap();
     let fitted = desk.attach_scan(&fin.id, "FRONT", &path).unwrap();
     assert!(fitted[0].bytes <= limit, "{} > {limit}", fitted[0].bytes);

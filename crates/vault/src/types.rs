@@ -72,6 +72,10 @@ impl fmt::Display for StepId {
     }
 }
 
+/// Which provider, whom a draft onboards, which environment: the domain's own kinds, stored
+/// by their `as_str`.
+pub use branchdesk_domain::kinds::{Environment, PartyKind, Provider};
+
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -111,21 +115,6 @@ macro_rules! text_enum {
 }
 
 text_enum!(
-    /// Which of a provider's environments a connection reaches; always shown to staff.
-    Environment { Sandbox = "SANDBOX", Production = "PRODUCTION" }
-);
-
-text_enum!(
-    /// Which provider a draft is for.
-    Provider { Cos = "cos", Fin = "fin", Bvnk = "bvnk" }
-);
-
-text_enum!(
-    /// Whom a draft onboards.
-    PartyKind { Person = "person", Company = "company" }
-);
-
-text_enum!(
     /// Where a draft is in its life.
     DraftState {
         Draft = "draft",
@@ -163,12 +152,13 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
 
 /// Parses a text column read from a row, turning a bad value into a row error so it
 /// surfaces from the query that read it.
-pub(crate) fn column<T: FromStr<Err = Error>>(
-    row: &rusqlite::Row<'_>,
-    index: usize,
-) -> rusqlite::Result<T> {
+pub(crate) fn column<T>(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<T>
+where
+    T: FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
     let text: String = row.get(index)?;
-    text.parse().map_err(|error: Error| {
+    text.parse().map_err(|error: T::Err| {
         rusqlite::Error::FromSqlConversionFailure(
             index,
             rusqlite::types::Type::Text,

@@ -7,12 +7,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use branchdesk_domain::draft::{Draft, ProviderChoice};
+use branchdesk_domain::draft::{Draft, Provider};
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::validate::{Issue, Severity};
 use branchdesk_engine::drafts::draft_input;
 use branchdesk_engine::Desk;
-use branchdesk_vault::{DraftId, DraftState, Provider};
+use branchdesk_vault::{DraftId, DraftState};
 
 use super::import_file::{read_import, Imported, SCAN_FILES};
 use super::owners::{map_owner_ids, DRAFT_PREFIX, PLACEHOLDER_GUID, REF_PREFIX};
@@ -33,7 +33,7 @@ fn problems(desk: &Desk, draft: &Draft, fin_attach: FinAttachConfig) -> Vec<Issu
         .into_iter()
         .filter(Issue::is_error)
         .collect();
-    if draft.provider == ProviderChoice::Fin {
+    if draft.provider == Provider::Fin {
         issues.extend(missing_fin_scans(draft, fin_attach));
     }
     issues

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use branchdesk_domain::draft::{Draft, ProviderChoice};
+use branchdesk_domain::draft::{Draft, Provider};
 
 use super::owners::{owner_ids, REF_PREFIX};
 
@@ -126,7 +126,7 @@ fn scan_files_of(
     at: &str,
     file: &Path,
     value: Option<serde_json::Value>,
-    provider: ProviderChoice,
+    provider: Provider,
 ) -> Result<BTreeMap<String, PathBuf>> {
     let entries = match value {
         None | Some(serde_json::Value::Null) => return Ok(BTreeMap::new()),

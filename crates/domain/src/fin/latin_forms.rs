@@ -29,7 +29,7 @@ pub struct LatinSuggestion {
 /// whose `_en` form Fin.com needs and staff have not typed. Only offered: nothing here is
 /// ever put in the draft without staff taking it.
 pub fn latin_suggestions(draft: &Draft) -> Vec<LatinSuggestion> {
-    if draft.provider != draft::ProviderChoice::Fin {
+    if draft.provider != draft::Provider::Fin {
         return Vec::new();
     }
     latin_fields(draft)

@@ -272,7 +272,7 @@ fn names_and_streets_not_in_ascii_are_offered_a_latin_form() {
             .collect()
     };
     let mut d = Draft {
-        provider: draft::ProviderChoice::Fin,
+        provider: draft::Provider::Fin,
         ..maria()
     };
     assert!(offered(&d).is_empty(), "ASCII needs no Latin form");
@@ -305,14 +305,14 @@ fn names_and_streets_not_in_ascii_are_offered_a_latin_form() {
     // Never filled in on its own.
     assert_eq!(d.addresses[0].street1_latin, "");
     // Only Fin.com takes `_en` forms.
-    d.provider = draft::ProviderChoice::Cos;
+    d.provider = draft::Provider::Cos;
     assert!(offered(&d).is_empty());
 }
 
 #[test]
 fn a_latin_form_taken_for_an_earlier_name_is_flagged_until_taken_again_or_kept() {
     let fin = || Draft {
-        provider: draft::ProviderChoice::Fin,
+        provider: draft::Provider::Fin,
         ..maria()
     };
     let mut d = fin();

@@ -16,7 +16,7 @@ use branchdesk_api::fin::{FinClient, FinConfig};
 use branchdesk_api::RetryPolicy;
 use branchdesk_domain::draft::{
     Address, Draft, DueDiligence, Email, FinSection, IdentityDocument, Names, PartyKind,
-    PersonDetails, Phone, ProviderChoice, TaxId,
+    PersonDetails, Phone, Provider, TaxId,
 };
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::Sensitive;
@@ -185,7 +185,7 @@ impl World {
 /// A customer as staff type her in, going to Fin.com with a US driver's licence.
 pub fn customer(last_name: &str) -> Draft {
     Draft {
-        provider: ProviderChoice::Fin,
+        provider: Provider::Fin,
         kind: PartyKind::Person,
         name: Names {
             first: "Maria".into(),
