@@ -371,10 +371,12 @@ async function nextStep(main, state, step, status) {
   for (const input of main.querySelectorAll("#step-form [data-path]")) state.touched.add(/** @type {HTMLElement} */ (input).dataset.path ?? "");
   // A step without fields of its own (Scans) answers for what its paths cover.
   for (const path of step.paths) state.touched.add(path);
-  const form = /** @type {HTMLFormElement} */ (main.querySelector("#step-form"));
+  const at = state.step;
   await validate(state);
   // Staff may have gone to another step (or view) while the check ran: leave them there.
-  if (!form.isConnected) return;
+  // The same step redrawn meanwhile (a scan's answer arriving) still goes on.
+  const form = /** @type {HTMLFormElement | null} */ (main.querySelector("#step-form"));
+  if (!form || current !== state || state.step !== at) return;
   showIssues(form, state, change);
   const list = /** @type {HTMLElement | null} */ (main.querySelector(".step-list ol"));
   if (list) markSteps(list, state);

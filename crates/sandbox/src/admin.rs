@@ -12,8 +12,8 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::faults::Faults;
+use crate::formats;
 use crate::state::App;
-use crate::util;
 
 pub(crate) fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -43,17 +43,17 @@ async fn put_fin_tos(State(app): State<Arc<App>>, body: Bytes) -> Response {
         _ => return bad_request("expected a JSON object with base_url"),
     };
     app.set_tos_base_url(base);
-    util::json(StatusCode::OK, json!({ "base_url": app.tos_base_url() }))
+    formats::json(StatusCode::OK, json!({ "base_url": app.tos_base_url() }))
 }
 
 async fn stats(State(app): State<Arc<App>>) -> Response {
     let stats = app.store().stats.clone();
-    util::json(StatusCode::OK, json!(stats))
+    formats::json(StatusCode::OK, json!(stats))
 }
 
 async fn events(State(app): State<Arc<App>>) -> Response {
     let events = app.store().cos_events.clone();
-    util::json(StatusCode::OK, json!(events))
+    formats::json(StatusCode::OK, json!(events))
 }
 
 /// The beneficial owners a COS Business holds, as added (COS itself has no route to list
@@ -61,8 +61,8 @@ async fn events(State(app): State<Arc<App>>) -> Response {
 async fn cos_beneficial_owners(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
     let store = app.store();
     match store.cos_customers.get(&id.to_ascii_lowercase()) {
-        Some(customer) => util::json(StatusCode::OK, json!(customer.beneficial_owners)),
-        None => util::json(
+        Some(customer) => formats::json(StatusCode::OK, json!(customer.beneficial_owners)),
+        None => formats::json(
             StatusCode::NOT_FOUND,
             json!({ "message": "Customer not found" }),
         ),
@@ -71,7 +71,7 @@ async fn cos_beneficial_owners(State(app): State<Arc<App>>, Path(id): Path<Strin
 
 async fn get_faults(State(app): State<Arc<App>>) -> Response {
     let faults = app.faults().faults().clone();
-    util::json(StatusCode::OK, json!(faults))
+    formats::json(StatusCode::OK, json!(faults))
 }
 
 async fn put_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
@@ -79,9 +79,9 @@ async fn put_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
     match Faults::from_json_str(&text) {
         Ok(faults) => {
             app.faults().replace(faults.clone());
-            util::json(StatusCode::OK, json!(faults))
+            formats::json(StatusCode::OK, json!(faults))
         }
-        Err(err) => util::json(
+        Err(err) => formats::json(
             StatusCode::BAD_REQUEST,
             json!({ "message": err.to_string() }),
         ),
@@ -89,7 +89,7 @@ async fn put_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 fn bad_request(text: &str) -> Response {
-    util::json(StatusCode::BAD_REQUEST, json!({ "message": text }))
+    formats::json(StatusCode::BAD_REQUEST, json!({ "message": text }))
 }
 
 /// Marks a Fin.com customer as of another `customer_type` (e.g. BUSINESS) or `api_version`
@@ -124,7 +124,7 @@ async fn mark_fin_customer(
         .fin_customers
         .get_mut(&customer_id.to_ascii_lowercase())
     else {
-        return util::json(
+        return formats::json(
             StatusCode::NOT_FOUND,
             json!({ "message": "Customer not found" }),
         );
@@ -135,7 +135,7 @@ async fn mark_fin_customer(
     if let Some(version) = api_version {
         customer.api_version = version;
     }
-    util::json(
+    formats::json(
         StatusCode::OK,
         json!({
             "customer_id": customer.customer_id,

@@ -12,7 +12,7 @@
 //!   `/_sandbox` endpoints for tests and trainers.
 //! - `state`: what the sandbox remembers, saved whole to SQLite.
 //! - `config`, `faults`, `error`: settings, fault rules, the error type.
-//! - `answers`, `net`, `util`, `countries`: faulty answers, a listener that can cut
+//! - `answers`, `net`, `formats`, `countries`: faulty answers, a listener that can cut
 //!   connections, and small shared helpers.
 
 // Handlers return a finished provider error answer as their `Err`; boxing it buys nothing.
@@ -27,11 +27,11 @@ mod countries;
 mod error;
 mod faults;
 mod fin;
+mod formats;
 mod middleware;
 mod net;
 mod settle;
 mod state;
-mod util;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -15,10 +15,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::faults::{Action, Plan};
+use crate::formats;
 use crate::net::ConnInfo;
 use crate::settle;
 use crate::state::{App, Replay};
-use crate::util;
 
 // Large enough for base64 document scans sent to BVNK as JSON.
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -54,7 +54,7 @@ impl Provider {
 
     fn conflict(self, message: &str) -> Response {
         match self {
-            Provider::Cos => util::json(
+            Provider::Cos => formats::json(
                 StatusCode::CONFLICT,
                 json!({ "Errors": [{ "Code": 2100, "Message": message }] }),
             ),
@@ -73,7 +73,7 @@ impl Provider {
                 "message": message,
             }),
         };
-        util::json(status, body)
+        formats::json(status, body)
     }
 }
 
@@ -95,11 +95,11 @@ pub(crate) fn router(app: Arc<App>) -> Router {
 async fn not_found(req: Request) -> Response {
     let message = format!("No route for {} {}", req.method(), req.uri().path());
     match Provider::of(req.uri().path()) {
-        Some(Provider::Cos) => util::json(
+        Some(Provider::Cos) => formats::json(
             StatusCode::NOT_FOUND,
             json!({ "Errors": [{ "Code": 2000, "Message": message }] }),
         ),
-        _ => util::json(StatusCode::NOT_FOUND, json!({ "message": message })),
+        _ => formats::json(StatusCode::NOT_FOUND, json!({ "message": message })),
     }
 }
 
@@ -111,7 +111,7 @@ pub(crate) fn endpoint_path(path: &str) -> String {
         .map(|(i, seg)| {
             if i == 1 && seg.eq_ignore_ascii_case("core") {
                 "core".to_string()
-            } else if util::is_guid(seg) {
+            } else if formats::is_guid(seg) {
                 "{id}".to_string()
             } else {
                 seg.to_string()
@@ -284,7 +284,7 @@ async fn handle(
         return next.run(req).await;
     };
     if provider == Provider::Cos && key.chars().count() > 50 {
-        return util::json(
+        return formats::json(
             StatusCode::BAD_REQUEST,
             json!({ "Errors": [{ "Code": 1010, "Message": "idempotency-Key must be at most 50 characters" }] }),
         );

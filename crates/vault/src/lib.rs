@@ -9,6 +9,7 @@ mod audit_anchor;
 mod audit_export;
 mod backup;
 mod checks;
+mod committer;
 mod connections;
 mod db;
 mod draft_search;
@@ -23,7 +24,6 @@ mod paths;
 mod scans;
 mod secrets;
 mod types;
-mod writer;
 
 pub use archive::NEVER_PLANNED;
 pub use audit::{
@@ -36,6 +36,7 @@ pub use audit_anchor::{
 };
 pub use audit_export::verify_audit_export;
 pub use backup::{restore, BackupSummary, MIN_PASSPHRASE_CHARS, RESTORED_ACTION};
+pub use committer::Committer;
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
 pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
@@ -52,4 +53,3 @@ pub use types::{
     AuditOutcome, ConnectionId, DraftId, DraftState, Environment, PartyKind, PlanId, Provider,
     ScanId, StepId, StepStatus,
 };
-pub use writer::Committer;

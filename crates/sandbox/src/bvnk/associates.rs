@@ -12,8 +12,8 @@ use super::customers::lookup;
 use super::hawk::verify_hawk;
 use super::reply::bad_request;
 use super::rules::{check_person, parse};
+use crate::formats::{self, is_guid, str_field};
 use crate::state::App;
-use crate::util::{self, is_guid, str_field};
 
 pub(super) async fn update_associates(
     State(app): State<Arc<App>>,
@@ -71,5 +71,5 @@ pub(super) async fn update_associates(
     }
     customer["company"]["associates"] = Value::Array(associates);
     app.store().bvnk_customers.insert(key, customer.clone());
-    util::json(StatusCode::OK, customer)
+    formats::json(StatusCode::OK, customer)
 }

@@ -11,8 +11,8 @@ use serde_json::{json, Map, Value};
 use super::hawk::verify_hawk;
 use super::reply::{bad_request, error};
 use super::rules::{check_address, check_person, parse};
+use crate::formats::{self, is_guid, parse_date, present, str_field};
 use crate::state::App;
-use crate::util::{self, is_guid, parse_date, present, str_field};
 
 const STATUSES: &[&str] = &[
     "PENDING_AGREEMENTS",
@@ -130,7 +130,7 @@ pub(super) async fn create(
     }
     store.bvnk_customers.insert(reference, customer.clone());
     store.stats.customer_created("bvnk", duplicate);
-    util::json(StatusCode::CREATED, customer)
+    formats::json(StatusCode::CREATED, customer)
 }
 
 pub(super) fn lookup(app: &App, reference: &str) -> Result<(String, Value), Response> {
@@ -156,7 +156,7 @@ pub(super) async fn get_customer(
         return r;
     }
     match lookup(&app, &reference) {
-        Ok((_, c)) => util::json(StatusCode::OK, c),
+        Ok((_, c)) => formats::json(StatusCode::OK, c),
         Err(r) => r,
     }
 }
@@ -203,7 +203,7 @@ pub(super) async fn update_details(
         merge(target, body);
     }
     app.store().bvnk_customers.insert(key, customer.clone());
-    util::json(StatusCode::OK, customer)
+    formats::json(StatusCode::OK, customer)
 }
 
 fn merge(target: &mut Map<String, Value>, changes: Map<String, Value>) {
@@ -263,5 +263,5 @@ pub(super) async fn update_status(
     let section = section_key(&customer);
     customer[section]["verification"]["status"] = json!(verification_word(to));
     app.store().bvnk_customers.insert(key, customer.clone());
-    util::json(StatusCode::OK, customer)
+    formats::json(StatusCode::OK, customer)
 }

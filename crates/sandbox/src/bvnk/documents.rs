@@ -13,8 +13,8 @@ use super::customers::lookup;
 use super::hawk::verify_hawk;
 use super::reply::{bad_request, error};
 use super::rules::parse;
+use crate::formats::{self, is_upper_alpha, present, str_field};
 use crate::state::App;
-use crate::util::{self, is_upper_alpha, present, str_field};
 
 pub(super) async fn add_documents(
     State(app): State<Arc<App>>,
@@ -111,5 +111,5 @@ pub(super) async fn add_documents(
         .entry(key)
         .or_default()
         .extend(accepted.clone());
-    util::json(StatusCode::ACCEPTED, json!({ "documents": accepted }))
+    formats::json(StatusCode::ACCEPTED, json!({ "documents": accepted }))
 }

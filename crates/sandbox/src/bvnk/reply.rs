@@ -4,10 +4,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::util;
+use crate::formats;
 
 pub(super) fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    util::json(
+    formats::json(
         status,
         json!({ "status": status.as_u16(), "code": code, "message": message.into() }),
     )

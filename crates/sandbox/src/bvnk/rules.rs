@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::reply::bad_request;
-use crate::util::{is_upper_alpha, parse_date, present, str_field};
+use crate::formats::{is_upper_alpha, parse_date, present, str_field};
 
 /// Older pages spell some fields differently; read them under the current names.
 fn normalise(v: &mut Value) {

@@ -11,8 +11,8 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::errors::{oauth_error, one_error, UNAUTHORIZED};
+use crate::formats;
 use crate::state::App;
-use crate::util;
 
 const AUDIENCE: &str = "https://api.crbcos.com/";
 
@@ -47,18 +47,18 @@ pub(super) async fn token(State(app): State<Arc<App>>, body: Bytes) -> Response 
             "audience must be https://api.crbcos.com/",
         );
     }
-    let token = util::new_token();
+    let token = formats::new_token();
     let ttl = app.cfg.token_ttl;
     let expires = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::zero());
     app.store().cos_tokens.insert(token.clone(), expires);
-    util::json(
+    formats::json(
         StatusCode::OK,
         json!({ "access_token": token, "expires_in": ttl.as_secs(), "token_type": "Bearer" }),
     )
 }
 
 pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Response> {
-    let ok = util::bearer(headers)
+    let ok = formats::bearer(headers)
         .and_then(|t| app.store().cos_tokens.get(t).copied())
         .is_some_and(|expires| expires > Utc::now());
     if ok {

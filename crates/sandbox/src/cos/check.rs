@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::errors::{Errors, ENUM, FORMAT, REQUIRED, TOO_LONG, TYPE};
-use crate::util::{is_guid, is_upper_alpha, parse_date, present};
+use crate::formats::{is_guid, is_upper_alpha, parse_date, present};
 
 /// Field checks that collect every problem instead of stopping at the first.
 pub(super) struct Check<'a> {

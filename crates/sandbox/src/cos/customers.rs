@@ -17,8 +17,8 @@ use super::errors::{
 };
 use super::records::{customer_key, emit, full_name, now_str, sub_record};
 use super::rules::{check_address, check_phone, check_profile};
+use crate::formats::{self, present, str_field};
 use crate::state::{App, CosCustomer};
-use crate::util::{self, present, str_field};
 
 pub(super) async fn create_customer(
     State(app): State<Arc<App>>,
@@ -40,7 +40,7 @@ pub(super) async fn create_customer(
         .to_string();
     c.string("clientIdentifier", false, 50);
     if let Some(email) = c.string("primaryEmail", false, 254) {
-        if !util::is_email(email) {
+        if !formats::is_email(email) {
             c.errors
                 .push((FORMAT, "primaryEmail is not a valid email address".into()));
         }
@@ -185,7 +185,7 @@ pub(super) async fn create_customer(
     for event in events {
         emit(&mut store, &partner_id, event, &id);
     }
-    util::json(StatusCode::CREATED, answer)
+    formats::json(StatusCode::CREATED, answer)
 }
 
 pub(super) async fn get_customer(
@@ -198,7 +198,7 @@ pub(super) async fn get_customer(
     }
     let store = app.store();
     match customer_key(&store, &id) {
-        Ok(key) => util::json(StatusCode::OK, store.cos_customers[&key].record.clone()),
+        Ok(key) => formats::json(StatusCode::OK, store.cos_customers[&key].record.clone()),
         Err(r) => r,
     }
 }
@@ -248,5 +248,5 @@ pub(super) async fn update_profile(
         "Core.Customer.Profile.Changed",
         &shown_id,
     );
-    util::json(StatusCode::OK, answer)
+    formats::json(StatusCode::OK, answer)
 }

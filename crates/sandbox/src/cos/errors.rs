@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-use crate::util;
+use crate::formats;
 
 // Error codes. Ranges follow the COS convention: 1xxx validation, 2xxx rule violation,
 // 3xxx security, 9999 system.
@@ -31,7 +31,7 @@ pub(super) fn errors(status: StatusCode, list: Errors) -> Response {
         .into_iter()
         .map(|(code, message)| json!({ "Code": code, "Message": message }))
         .collect();
-    util::json(status, json!({ "Errors": list }))
+    formats::json(status, json!({ "Errors": list }))
 }
 
 pub(super) fn one_error(status: StatusCode, code: u32, message: impl Into<String>) -> Response {
@@ -39,7 +39,7 @@ pub(super) fn one_error(status: StatusCode, code: u32, message: impl Into<String
 }
 
 pub(super) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    util::json(
+    formats::json(
         status,
         json!({ "error": error, "error_description": description }),
     )

@@ -7,8 +7,8 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::errors::{one_error, FORMAT, NOT_FOUND};
+use crate::formats::{self, is_guid, str_field};
 use crate::state::Store;
-use crate::util::{self, is_guid, str_field};
 
 pub(super) fn full_name(name: &Value) -> String {
     if let Some(entity) = str_field(name, "entityName") {
@@ -29,14 +29,14 @@ pub(super) fn emit(store: &mut Store, partner_id: &str, event: &str, customer_id
         "eventName": event,
         "status": "Pending",
         "partnerId": partner_id,
-        "createdAt": util::cos_time(Utc::now()),
+        "createdAt": formats::cos_time(Utc::now()),
         "resources": [format!("core/v1/cm/customers/{customer_id}")],
         "details": [],
     }));
 }
 
 pub(super) fn now_str() -> String {
-    util::cos_time(Utc::now())
+    formats::cos_time(Utc::now())
 }
 
 pub(super) fn sub_record(v: &Value, customer_id: &str, partner_id: &str) -> Value {

@@ -18,8 +18,8 @@ use super::errors::{
 };
 use super::records::{customer_key, emit, now_str, sub_record};
 use super::rules::{check_address, check_email, check_identification, check_phone, is_personal};
+use crate::formats;
 use crate::state::App;
-use crate::util;
 
 #[derive(Clone, Copy)]
 enum Sub {
@@ -126,7 +126,7 @@ fn add_sub(app: &App, headers: &HeaderMap, id: &str, body: &Bytes, kind: Sub) ->
     }
     customer.record["lastModifiedAt"] = json!(now_str());
     emit(&mut store, &partner_id, event, &shown_id);
-    util::json(StatusCode::CREATED, item)
+    formats::json(StatusCode::CREATED, item)
 }
 
 pub(super) async fn update_identification(
@@ -185,7 +185,7 @@ pub(super) async fn update_identification(
         "Core.Customer.Identification.Changed",
         &shown_id,
     );
-    util::json(StatusCode::OK, updated)
+    formats::json(StatusCode::OK, updated)
 }
 
 pub(super) async fn add_beneficial_owner(
@@ -253,5 +253,5 @@ pub(super) async fn add_beneficial_owner(
         customer.beneficial_owners.push(item.clone());
         customer.record["lastModifiedAt"] = json!(now_str());
     }
-    util::json(StatusCode::CREATED, item)
+    formats::json(StatusCode::CREATED, item)
 }

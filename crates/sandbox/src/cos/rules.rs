@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::check::Check;
 use super::errors::{Errors, FORMAT, NOT_PERSONAL_OWNER};
+use crate::formats;
 use crate::state::Store;
-use crate::util;
 
 const TAX_ID_TYPES: &[&str] = &["Ssn", "Ein", "Itin", "Foreign", "Other"];
 const RISK_RATINGS: &[&str] = &["Low", "Medium", "High"];
@@ -121,7 +121,7 @@ pub(super) fn check_email(v: &Value, prefix: &'static str) -> Errors {
     c.boolean("isPrimary", false);
     c.string("emailType", false, 50);
     if let Some(email) = c.string("emailAddress", true, 254) {
-        if !util::is_email(email) {
+        if !formats::is_email(email) {
             c.errors.push((
                 FORMAT,
                 format!("{prefix}emailAddress is not a valid email address"),

@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::records::{emit, full_name};
+use crate::formats;
 use crate::state::Store;
-use crate::util;
 
 /// Scan results for the documented sandbox test names; everyone else comes back Clear.
 fn scan(record: &Value) -> (&'static str, &'static str, &'static str) {
-    let name = util::fold_name(&full_name(&record["name"]));
+    let name = formats::fold_name(&full_name(&record["name"]));
     let born = record["profile"]["birthDate"].as_str().unwrap_or("");
     let ofac = if name == "francisco javier arellano felix" && born == "1969-12-11" {
         "Positive"
@@ -41,7 +41,7 @@ pub(crate) fn settle(store: &mut Store, now: DateTime<Utc>) -> bool {
         record["ofac"] = json!(ofac);
         record["pepScan"] = json!(pep);
         record["internalList"] = json!(internal);
-        record["lastModifiedAt"] = json!(util::cos_time(now));
+        record["lastModifiedAt"] = json!(formats::cos_time(now));
         let partner = record["partnerId"].as_str().unwrap_or("").to_string();
         let shown_id = record["id"].as_str().unwrap_or(id).to_string();
         emit(store, &partner, "Core.Customer.Ofac.Changed", &shown_id);

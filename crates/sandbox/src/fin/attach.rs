@@ -15,8 +15,8 @@ use super::auth::authorize;
 use super::check::Check;
 use super::reply::{coded, forbidden, message, unprocessable, FieldErrors};
 use super::review::final_status;
+use crate::formats::{self, chrono_ttl};
 use crate::state::{App, FinCustomer};
-use crate::util::{self, chrono_ttl};
 
 const IDENTITY_TYPES: &[&str] = &[
     "PASSPORT",
@@ -207,13 +207,13 @@ pub(super) async fn attach(
         return r;
     }
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return util::json(
+        return formats::json(
             StatusCode::BAD_REQUEST,
             json!({ "status": 400, "message": "Malformed request body" }),
         );
     };
     if !body.is_object() {
-        return util::json(
+        return formats::json(
             StatusCode::BAD_REQUEST,
             json!({ "status": 400, "message": "Malformed request body" }),
         );
@@ -275,7 +275,7 @@ pub(super) async fn attach(
         (now + delay / 2, "REVIEWING".into()),
         (now + delay, final_status(customer).into()),
     ];
-    util::json(
+    formats::json(
         StatusCode::OK,
         json!({ "data": { "customer_id": customer.customer_id }, "meta": null }),
     )

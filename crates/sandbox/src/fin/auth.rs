@@ -12,11 +12,11 @@ use serde_json::json;
 
 use super::check::json_object;
 use super::reply::{unauthorized, unprocessable, FieldErrors};
+use crate::formats::{self, chrono_ttl, present, str_field};
 use crate::state::App;
-use crate::util::{self, chrono_ttl, present, str_field};
 
 pub(super) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), Response> {
-    let ok = util::bearer(headers)
+    let ok = formats::bearer(headers)
         .and_then(|t| app.store().fin_tokens.get(t).copied())
         .is_some_and(|expires| expires > Utc::now());
     if ok {
@@ -30,8 +30,8 @@ fn issue_tokens(app: &App) -> Response {
     let now = Utc::now();
     let access_expiry = now + chrono_ttl(app.cfg.token_ttl);
     let refresh_expiry = now + chrono_ttl(app.cfg.token_ttl) * 7;
-    let access = util::new_token();
-    let refresh = util::new_token();
+    let access = formats::new_token();
+    let refresh = formats::new_token();
     {
         let mut store = app.store();
         store.fin_tokens.insert(access.clone(), access_expiry);
@@ -39,14 +39,14 @@ fn issue_tokens(app: &App) -> Response {
             .fin_refresh_tokens
             .insert(refresh.clone(), refresh_expiry);
     }
-    util::json(
+    formats::json(
         StatusCode::OK,
         json!({ "data": {
             "access_token": access,
-            "access_token_ttl": util::fin_token_time(access_expiry),
+            "access_token_ttl": formats::fin_token_time(access_expiry),
             "refresh_token": refresh,
-            "refresh_token_ttl": util::fin_token_time(refresh_expiry),
-            "current_time": util::fin_token_time(now),
+            "refresh_token_ttl": formats::fin_token_time(refresh_expiry),
+            "current_time": formats::fin_token_time(now),
         }}),
     )
 }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::reply::FieldErrors;
 use crate::countries::is_alpha3;
-use crate::util::parse_date;
+use crate::formats::parse_date;
 
 pub(super) fn json_object(body: &Bytes) -> Option<Value> {
     serde_json::from_slice::<Value>(body)

@@ -14,8 +14,8 @@ use super::check::json_object;
 use super::individual::check_individual;
 use super::reply::{message, unprocessable};
 use super::terms::tos_url;
+use crate::formats::{self, str_field};
 use crate::state::{App, FinCustomer};
-use crate::util::{self, str_field};
 
 pub(super) async fn create_individual(
     State(app): State<Arc<App>>,
@@ -84,7 +84,7 @@ pub(super) async fn create_individual(
         },
     );
     store.stats.customer_created("fin", duplicate);
-    util::json(
+    formats::json(
         StatusCode::OK,
         json!({ "data": {
             "customer_id": customer_id,
@@ -106,7 +106,7 @@ pub(super) async fn get_customer(
         return message(StatusCode::NOT_FOUND, "Customer not found");
     };
     let b = &c.request["basic_info"];
-    util::json(
+    formats::json(
         StatusCode::OK,
         json!({ "data": {
             "customer_id": c.customer_id,
@@ -119,9 +119,9 @@ pub(super) async fn get_customer(
             "verification_type": c.request["verification_type"],
             "customer_status": c.status,
             "tos_policies_url": tos_url(&app, &c.customer_id, &c.tos_policies_value),
-            "created_at": util::fin_time(c.created_at),
-            "updated_at": util::fin_time(c.updated_at),
-            "last_status_updated_at": util::fin_time(c.last_status_updated_at),
+            "created_at": formats::fin_time(c.created_at),
+            "updated_at": formats::fin_time(c.updated_at),
+            "last_status_updated_at": formats::fin_time(c.last_status_updated_at),
             "rejection_reason": c.rejection_reason,
             "request_for_information": c.request_for_information,
         }}),

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use super::auth::authorize;
 use super::reply::{coded, message, unprocessable, FieldErrors};
+use crate::formats;
 use crate::state::{App, FinFile};
-use crate::util;
 
 const ACCEPTED_TYPES: &[&str] = &["application/pdf", "image/jpeg", "image/png"];
 
@@ -143,5 +143,5 @@ pub(super) async fn upload(
         );
         answer.push(json!({ field: uri }));
     }
-    util::json(StatusCode::OK, json!({ "data": { "files": answer } }))
+    formats::json(StatusCode::OK, json!({ "data": { "files": answer } }))
 }

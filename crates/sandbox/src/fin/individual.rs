@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::check::Check;
 use super::reply::FieldErrors;
-use crate::util;
+use crate::formats;
 
 const EMPLOYMENT: &[&str] = &[
     "EMPLOYED",
@@ -29,7 +29,7 @@ fn is_e164(s: &str) -> bool {
 fn is_subdivision(s: &str) -> bool {
     match s.split_once('-') {
         Some((country, sub)) => {
-            util::is_upper_alpha(country, 2)
+            formats::is_upper_alpha(country, 2)
                 && (1..=3).contains(&sub.len())
                 && sub
                     .bytes()
@@ -69,7 +69,7 @@ pub(super) fn check_individual(body: &Value) -> FieldErrors {
         if let Some(email) = c.string(b, "email", "basic_info.email", true) {
             if email != email.to_lowercase() {
                 c.push("basic_info.email", "must be all lowercase");
-            } else if !util::is_email(email) {
+            } else if !formats::is_email(email) {
                 c.push("basic_info.email", "must be a valid email address");
             }
         }

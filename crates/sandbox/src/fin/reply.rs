@@ -4,12 +4,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use crate::util;
+use crate::formats;
 
 pub(super) type FieldErrors = Vec<(String, String)>;
 
 pub(super) fn message(status: StatusCode, text: &str) -> Response {
-    util::json(status, json!({ "message": text }))
+    formats::json(status, json!({ "message": text }))
 }
 
 pub(super) fn unprocessable(errors: FieldErrors) -> Response {
@@ -18,14 +18,14 @@ pub(super) fn unprocessable(errors: FieldErrors) -> Response {
         .map(|(f, m)| format!("{f}: {m}"))
         .unwrap_or_else(|| "The given data was invalid.".into());
     let list: Vec<Value> = errors.into_iter().map(|(f, m)| json!({ f: m })).collect();
-    util::json(
+    formats::json(
         StatusCode::UNPROCESSABLE_ENTITY,
         json!({ "message": first, "errors": list }),
     )
 }
 
 pub(super) fn coded(status: StatusCode, code: &str, text: &str) -> Response {
-    util::json(
+    formats::json(
         status,
         json!({ "error": { "code": code, "message": text } }),
     )

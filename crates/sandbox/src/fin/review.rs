@@ -4,14 +4,14 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use crate::formats;
 use crate::state::{FinCustomer, Store};
-use crate::util;
 
 /// Sandbox triggers: last name "Reject" fails the first review (ACTION_REQUIRED) and passes
 /// a re-attach; last name "Denied" is refused for good; an attach without a primary
 /// identity document always comes back ACTION_REQUIRED.
 pub(super) fn final_status(customer: &FinCustomer) -> &'static str {
-    let last = util::fold_name(
+    let last = formats::fold_name(
         customer.request["basic_info"]["last_name_en"]
             .as_str()
             .or(customer.request["basic_info"]["last_name"].as_str())

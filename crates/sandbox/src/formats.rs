@@ -1,4 +1,5 @@
-//! Small format checks and answer helpers shared by the provider emulators.
+//! What the provider emulators share: the small format checks of their rules (GUIDs,
+//! dates, codes), and a JSON answer.
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
