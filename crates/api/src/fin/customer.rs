@@ -4,6 +4,7 @@
 //! Plain data: nothing here calls Fin.com, so the crate's `Error` can name these types
 //! without a circle.
 
+use branchdesk_domain::fin::{nullable, FinRejectionReason, FinRequestForInformation};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A Fin.com `customer_status`. Values this client does not know are kept as they came.
@@ -167,87 +168,9 @@ pub struct CustomerDetails {
     pub last_status_updated_at: Option<String>,
     /// Set when the customer is ACTION_REQUIRED or REJECTED.
     #[serde(default)]
-    pub rejection_reason: Option<RejectionReason>,
+    pub rejection_reason: Option<FinRejectionReason>,
     #[serde(default, deserialize_with = "nullable")]
-    pub request_for_information: Vec<InformationRequest>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RejectionReason {
-    #[serde(default)]
-    pub applicant: Option<ApplicantRejection>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub documents: Vec<DocumentRejection>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApplicantRejection {
-    #[serde(default, deserialize_with = "nullable")]
-    pub moderation_comment: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub reject_labels: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentRejection {
-    /// The upload's URI, as given to the attach.
-    #[serde(default, deserialize_with = "nullable")]
-    pub uri: String,
-    /// e.g. PROOF_OF_IDENTITY
-    #[serde(default, deserialize_with = "nullable")]
-    pub category: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub moderation_comment: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub reject_labels: Vec<String>,
-}
-
-/// One open request for information, as in the `customer.rfi` webhook.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InformationRequest {
-    /// CUSTOMER or ASSOCIATED_PARTY
-    #[serde(default, deserialize_with = "nullable")]
-    pub scope: String,
-    #[serde(default)]
-    pub associated_party_id: Option<String>,
-    /// e.g. identifying_documents
-    #[serde(default, deserialize_with = "nullable")]
-    pub section: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub categories: Vec<InformationCategory>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InformationCategory {
-    #[serde(default, deserialize_with = "nullable")]
-    pub document_type: String,
-    #[serde(default, deserialize_with = "nullable")]
-    pub fields: Vec<RequestedField>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestedField {
-    #[serde(default, deserialize_with = "nullable")]
-    pub field_name: String,
-    /// URI, DATE, TEXT or ENUM
-    #[serde(default, deserialize_with = "nullable")]
-    pub data_type: String,
-    /// MISSING, EXPIRED or INVALID
-    #[serde(default, deserialize_with = "nullable")]
-    pub status: String,
-    #[serde(default)]
-    pub reason: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub options: Vec<String>,
-}
-
-/// Fin.com writes `null` where a list or text is empty.
-fn nullable<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+    pub request_for_information: Vec<FinRequestForInformation>,
 }
 
 #[cfg(test)]

@@ -26,9 +26,6 @@ mod upload;
 
 pub use client::FinClient;
 pub use config::{FinConfig, DEFAULT_UPLOAD_LIMIT_BYTES};
-pub use customer::{
-    ApplicantRejection, AttachPrecondition, CreatedIndividual, CustomerDetails, CustomerStatus,
-    DocumentRejection, InformationCategory, InformationRequest, RejectionReason, RequestedField,
-};
+pub use customer::{AttachPrecondition, CreatedIndividual, CustomerDetails, CustomerStatus};
 pub use tokio_util::sync::CancellationToken;
 pub use upload::{ProgressFn, UploadChunks, UploadFile, UploadProgress, UploadReader};

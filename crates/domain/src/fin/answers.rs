@@ -215,7 +215,8 @@ pub(super) fn identity_slots(document_type: &str) -> Vec<String> {
 /// (`uploaded`: slot → URI, as attached), a request for information on the scan or
 /// document field it asks for again, the applicant-level reasons on the whole form.
 pub fn rejection_issues(
-    customer: &FinCustomerDetail,
+    rejection: Option<&FinRejectionReason>,
+    requests: &[FinRequestForInformation],
     uploaded: &BTreeMap<String, String>,
     draft: &Draft,
 ) -> Vec<Issue> {
@@ -225,7 +226,7 @@ pub fn rejection_issues(
         .and_then(|i| draft.identity_documents.get(i))
         .map(|d| d.id_type.clone())
         .unwrap_or_default();
-    if let Some(reason) = &customer.rejection_reason {
+    if let Some(reason) = rejection {
         if let Some(applicant) = &reason.applicant {
             if !applicant.reject_labels.is_empty()
                 || !applicant.moderation_comment.trim().is_empty()
@@ -265,7 +266,7 @@ pub fn rejection_issues(
             }
         }
     }
-    for rfi in &customer.request_for_information {
+    for rfi in requests {
         let address = matches!(
             rfi.section.as_str(),
             "proof_of_address" | "address_documents"

@@ -1065,11 +1065,25 @@ fn attach_errors_land_on_scan_slots_and_document_fields() {
 
 #[test]
 fn rejections_land_on_the_scans_fin_sent_back() {
-    let answer: FinData<FinCustomerDetail> =
+    /// The parts of Get Customer Details V2 the reasons come from.
+    #[derive(serde::Deserialize)]
+    struct Customer {
+        customer_status: String,
+        #[serde(default)]
+        rejection_reason: Option<FinRejectionReason>,
+        #[serde(default, deserialize_with = "nullable")]
+        request_for_information: Vec<FinRequestForInformation>,
+    }
+    let answer: FinData<Customer> =
         serde_json::from_value(fixture("fin_customer_action_required.json")).unwrap();
     let customer = answer.data;
     assert_eq!(customer.customer_status, "ACTION_REQUIRED");
-    let issues = rejection_issues(&customer, &uploaded(), &maria());
+    let issues = rejection_issues(
+        customer.rejection_reason.as_ref(),
+        &customer.request_for_information,
+        &uploaded(),
+        &maria(),
+    );
     let found: Vec<(&str, &str)> = issues
         .iter()
         .map(|i| (i.field.as_str(), i.code.as_str()))
@@ -1100,7 +1114,40 @@ fn rejections_land_on_the_scans_fin_sent_back() {
     // A rejected file that is no longer in the map still lands by its category.
     let mut up = uploaded();
     up.remove(BACK);
-    let issues = rejection_issues(&customer, &up, &maria());
+    let issues = rejection_issues(
+        customer.rejection_reason.as_ref(),
+        &customer.request_for_information,
+        &up,
+        &maria(),
+    );
     assert_eq!(issues[1].field, "scans.FRONT");
     assert_eq!(issues[2].field, "scans.BACK");
+}
+
+/// Fin.com writes `null` for an empty list or text: the reasons still read, and nothing
+/// of what it said is dropped.
+#[test]
+fn reasons_with_nulls_still_read() {
+    let reason: FinRejectionReason = serde_json::from_value(serde_json::json!({
+        "applicant": { "moderation_comment": null, "reject_labels": ["BAD_PHOTO"] },
+        "documents": null
+    }))
+    .unwrap();
+    assert_eq!(
+        reason.applicant.as_ref().map(|a| a.reject_labels.clone()),
+        Some(vec!["BAD_PHOTO".to_owned()])
+    );
+    assert!(reason.documents.is_empty());
+    let request: FinRequestForInformation = serde_json::from_value(serde_json::json!({
+        "scope": "CUSTOMER",
+        "section": "proof_of_address",
+        "categories": [{ "document_type": null, "fields": null }]
+    }))
+    .unwrap();
+    assert_eq!(request.categories.len(), 1);
+    let issues = rejection_issues(Some(&reason), &[request], &uploaded(), &maria());
+    assert!(
+        issues.iter().any(|i| i.code == "fin_rejected_applicant"),
+        "{issues:?}"
+    );
 }

@@ -222,64 +222,82 @@ pub struct FinValidationError {
     pub errors: Vec<BTreeMap<String, String>>,
 }
 
-/// `GET /v2/customers/{customer_id}`, the parts onboarding reads. Lenient: every field may
-/// be missing, so an answer that leaves one out still reads.
+/// Why Fin.com sent a customer back or refused them. Fin.com writes `null` where a list
+/// or a text is empty, and may leave any of these out: each reads as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FinCustomerDetail {
-    pub customer_id: String,
-    pub customer_status: String,
-    pub tos_policies_url: String,
-    pub rejection_reason: Option<FinRejectionReason>,
-    pub request_for_information: Vec<FinRequestForInformation>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FinRejectionReason {
+    #[serde(default)]
     pub applicant: Option<FinApplicantRejection>,
+    #[serde(default, deserialize_with = "nullable")]
     pub documents: Vec<FinDocumentRejection>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FinApplicantRejection {
+    #[serde(default, deserialize_with = "nullable")]
     pub moderation_comment: String,
+    #[serde(default, deserialize_with = "nullable")]
     pub reject_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FinDocumentRejection {
+    /// The upload's URI, as given to the attach.
+    #[serde(default, deserialize_with = "nullable")]
     pub uri: String,
     /// e.g. `PROOF_OF_IDENTITY`, `PROOF_OF_ADDRESS`.
+    #[serde(default, deserialize_with = "nullable")]
     pub category: String,
+    #[serde(default, deserialize_with = "nullable")]
     pub moderation_comment: String,
+    #[serde(default, deserialize_with = "nullable")]
     pub reject_labels: Vec<String>,
 }
 
+/// One open request for information, as in the `customer.rfi` webhook.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FinRequestForInformation {
+    /// `CUSTOMER` or `ASSOCIATED_PARTY`.
+    #[serde(default, deserialize_with = "nullable")]
     pub scope: String,
+    #[serde(default)]
+    pub associated_party_id: Option<String>,
     /// `identifying_documents`, `proof_of_identity`, `proof_of_address`, …
+    #[serde(default, deserialize_with = "nullable")]
     pub section: String,
+    #[serde(default, deserialize_with = "nullable")]
     pub categories: Vec<FinRfiCategory>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FinRfiCategory {
+    #[serde(default, deserialize_with = "nullable")]
     pub document_type: String,
+    #[serde(default, deserialize_with = "nullable")]
     pub fields: Vec<FinRfiField>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FinRfiField {
+    #[serde(default, deserialize_with = "nullable")]
     pub field_name: String,
+    /// `URI`, `DATE`, `TEXT` or `ENUM`.
+    #[serde(default, deserialize_with = "nullable")]
     pub data_type: String,
     /// `MISSING`, `EXPIRED` or `INVALID`.
+    #[serde(default, deserialize_with = "nullable")]
     pub status: String,
+    #[serde(default)]
     pub reason: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub options: Vec<String>,
+}
+
+/// Fin.com writes `null` where a list or text is empty.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
 }

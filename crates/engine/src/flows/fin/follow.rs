@@ -71,12 +71,13 @@ pub(crate) async fn follow(
         return Ok((outcome, state));
     };
     outcome.status = details.customer_status.as_str().to_owned();
-    if let Ok(detail) =
-        serde_json::to_value(&details).and_then(serde_json::from_value::<wire::FinCustomerDetail>)
-    {
-        let record = frozen_draft(&plan.steps).unwrap_or_default();
-        outcome.reasons = wire::rejection_issues(&detail, &uris_of(&plan.steps), &record);
-    }
+    let record = frozen_draft(&plan.steps).unwrap_or_default();
+    outcome.reasons = wire::rejection_issues(
+        details.rejection_reason.as_ref(),
+        &details.request_for_information,
+        &uris_of(&plan.steps),
+        &record,
+    );
     let next = match details.customer_status {
         CustomerStatus::Approved => Some(DraftState::Approved),
         CustomerStatus::Rejected => Some(DraftState::Rejected),
