@@ -19,6 +19,7 @@ mod tests {
     };
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
+    use branchdesk_domain::kinds::DraftState;
     use branchdesk_domain::options::{Choice, FieldOptions};
     use branchdesk_domain::owners::OwnerStanding;
     use branchdesk_domain::scan_slots::{SlotDocument, SlotSpec};
@@ -65,6 +66,7 @@ mod tests {
             DropEvent::decl(),
             DraftListItem::decl(),
             DraftRecord::decl(),
+            DraftState::decl(),
             DueDiligence::decl(),
             Email::decl(),
             Environment::decl(),

@@ -250,7 +250,7 @@ export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "l
  */
 names: Array<string>, };
 
-export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, provider: Provider, state: string, 
+export type DraftListItem = { id: string, displayName: string, maskedTaxId: string | null, kind: PartyKind, provider: Provider, state: DraftState, 
 /**
  * RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
  */
@@ -260,7 +260,9 @@ updatedAt: string,
  */
 archived: boolean, };
 
-export type DraftRecord = { id: string, draft: Draft, state: string, };
+export type DraftRecord = { id: string, draft: Draft, state: DraftState, };
+
+export type DraftState = "draft" | "ready" | "waiting" | "sending" | "needs_attention" | "submitted" | "approved" | "rejected";
 
 export type DueDiligence = { 
 /**
@@ -509,7 +511,12 @@ export type Severity = "error" | "warning";
 
 export type StepProblem = { code: string, message: string, field?: string, };
 
-export type Submission = { state: string, doneSteps: number, totalSteps: number, outcome: CosOutcome | null, 
+export type Submission = { 
+/**
+ * A draft state, or [`AWAITING_TERMS`] while a Fin.com customer has the terms to
+ * accept.
+ */
+state: DraftState | "awaiting_terms", doneSteps: number, totalSteps: number, outcome: CosOutcome | null, 
 /**
  * For a Fin.com onboarding: the customer, the terms, and Fin.com's status.
  */

@@ -1,5 +1,5 @@
 //! The few kinds every crate speaks of — which provider, whom a draft onboards, which
-//! environment — one type each, owned here. Each has one spelling, its `as_str`, used on the
+//! environment, where a draft is — one type each, owned here. Each has one spelling, its `as_str`, used on the
 //! wire to the window, in the vault's columns and in the CLI alike.
 
 use std::fmt;
@@ -83,6 +83,21 @@ text_kind!(
     }
 );
 
+text_kind!(
+    /// Where a draft is in its life.
+    DraftState ("draft state") {
+        #[default]
+        Draft = "draft",
+        Ready = "ready",
+        Waiting = "waiting",
+        Sending = "sending",
+        NeedsAttention = "needs_attention",
+        Submitted = "submitted",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +111,9 @@ mod tests {
         }
         for kind in PartyKind::ALL {
             assert_eq!(kind.as_str().parse::<PartyKind>(), Ok(*kind));
+        }
+        for state in DraftState::ALL {
+            assert_eq!(state.as_str().parse::<DraftState>(), Ok(*state));
         }
         for environment in Environment::ALL {
             assert_eq!(

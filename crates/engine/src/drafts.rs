@@ -32,7 +32,7 @@ pub(crate) fn create(vault: &Vault, kind: PartyKind, provider: Provider) -> Resu
     Ok(DraftRecord {
         id: summary.id.to_string(),
         draft,
-        state: summary.state.to_string(),
+        state: summary.state,
     })
 }
 
@@ -43,7 +43,7 @@ pub(crate) fn get(vault: &Vault, id: &str) -> Result<DraftRecord> {
     Ok(DraftRecord {
         id: id.to_string(),
         draft,
-        state: stored.summary.state.to_string(),
+        state: stored.summary.state,
     })
 }
 
@@ -95,7 +95,7 @@ pub(crate) fn list(vault: &Vault, search: &str, state: &str) -> Result<Vec<Draft
             masked_tax_id: s.masked_tax_id.map(|m| m.as_str().to_owned()),
             kind: s.kind,
             provider: s.provider,
-            state: s.state.to_string(),
+            state: s.state,
             updated_at: s.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             archived: s.archived,
         })
@@ -109,7 +109,7 @@ pub(crate) fn duplicate(vault: &Vault, id: &str) -> Result<DraftRecord> {
     Ok(DraftRecord {
         id: summary.id.to_string(),
         draft,
-        state: summary.state.to_string(),
+        state: summary.state,
     })
 }
 

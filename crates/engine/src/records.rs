@@ -4,6 +4,7 @@
 //! COS result it shows.
 
 use branchdesk_domain::draft::{Draft, PartyKind, Provider};
+use branchdesk_domain::kinds::DraftState;
 use branchdesk_domain::validate::Issue;
 use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, DraftId};
 use chrono::{DateTime, Local, NaiveDate, Utc};
@@ -19,7 +20,7 @@ use crate::{Error, Result};
 pub struct DraftRecord {
     pub id: String,
     pub draft: Draft,
-    pub state: String,
+    pub state: DraftState,
 }
 
 /// The answer to an autosave: when it was saved, in the workstation's local time.
@@ -38,7 +39,7 @@ pub struct DraftListItem {
     pub masked_tax_id: Option<String>,
     pub kind: PartyKind,
     pub provider: Provider,
-    pub state: String,
+    pub state: DraftState,
     /// RFC 3339, UTC: the list shows it as a date and time in the staff's own locale.
     pub updated_at: String,
     /// Hidden from the list but under the Archived filter.
@@ -60,6 +61,9 @@ pub struct StepProblem {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Submission {
+    /// A draft state, or [`AWAITING_TERMS`] while a Fin.com customer has the terms to
+    /// accept.
+    #[ts(type = "DraftState | \"awaiting_terms\"")]
     pub state: String,
     pub done_steps: u32,
     pub total_steps: u32,

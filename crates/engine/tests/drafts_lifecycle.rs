@@ -91,7 +91,7 @@ async fn an_approved_onboarding_is_archived_with_everything_it_has() {
     assert_eq!(listed(&desk, ARCHIVED), vec![draft.clone()]);
     let shown = desk.list_drafts("garcia", ARCHIVED).unwrap();
     assert!(shown[0].archived);
-    assert_eq!(shown[0].state, "approved");
+    assert_eq!(shown[0].state.as_str(), "approved");
 
     let plan_after = desk.vault().latest_plan(id(&draft)).unwrap().unwrap();
     assert_eq!(plan_after.steps.len(), plan_before.steps.len());

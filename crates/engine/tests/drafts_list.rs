@@ -89,7 +89,7 @@ async fn a_duplicate_keeps_the_form_but_not_the_scans_or_the_latin_forms() {
 
     let copy = desk.duplicate_draft(&draft).unwrap();
     assert_ne!(copy.id, draft);
-    assert_eq!(copy.state, "draft");
+    assert_eq!(copy.state.as_str(), "draft");
     // The form: names, tax ids, addresses, choices.
     assert_eq!(copy.draft.name.last, "Núñez");
     assert_eq!(copy.draft.tax_ids, body.tax_ids);

@@ -72,9 +72,9 @@ impl fmt::Display for StepId {
     }
 }
 
-/// Which provider, whom a draft onboards, which environment: the domain's own kinds, stored
-/// by their `as_str`.
-pub use branchdesk_domain::kinds::{Environment, PartyKind, Provider};
+/// Which provider, whom a draft onboards, which environment, where a draft is: the
+/// domain's own kinds, stored by their `as_str`.
+pub use branchdesk_domain::kinds::{DraftState, Environment, PartyKind, Provider};
 
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -113,20 +113,6 @@ macro_rules! text_enum {
         }
     };
 }
-
-text_enum!(
-    /// Where a draft is in its life.
-    DraftState {
-        Draft = "draft",
-        Ready = "ready",
-        Waiting = "waiting",
-        Sending = "sending",
-        NeedsAttention = "needs_attention",
-        Submitted = "submitted",
-        Approved = "approved",
-        Rejected = "rejected",
-    }
-);
 
 text_enum!(
     /// Where a plan step is: `sent` means a request may have reached the provider, so a
