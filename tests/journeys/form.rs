@@ -1,3 +1,6 @@
+//! Why one file (about 700 lines): the journeys of one defect list, each a short story in
+//! the real window sharing the form helpers below.
+//!
 //! What a new user meets at the counter: questions that really wait for an answer, a way
 //! out of an open onboarding, checkboxes beside their labels, a form that marks what it
 //! needs and takes dates as people write them, a Review grouped by step, a result to copy

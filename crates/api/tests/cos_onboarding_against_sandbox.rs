@@ -1,3 +1,6 @@
+//! Why one file (about 650 lines): these onboardings share one sandbox per test and the
+//! helpers that build a draft and read back what COS holds; each test is one whole story.
+//!
 //! Whole COS onboardings, from a draft, against the provider sandbox over real HTTP on
 //! loopback: Personal with every sub-record, Business with owners, profile updates,
 //! rejections placed on draft fields, and every injected fault recovered without a

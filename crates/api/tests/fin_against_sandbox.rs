@@ -1,3 +1,6 @@
+//! Why one file (about 1,000 lines): every test logs into one process-wide capture that
+//! the last test reads for secrets, so they must live in one test binary.
+//!
 //! The Fin.com client against the sandbox over loopback HTTP: tokens, create, streamed
 //! upload, attach and the review that follows. Every test logs into one process-wide
 //! capture, which the last test reads for secrets.

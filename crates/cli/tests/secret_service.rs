@@ -1,3 +1,6 @@
+//! Why one file (about 1,250 lines): every test needs the one Secret Service session
+//! `cargo xtask test` starts for this binary; splitting it would need a session each.
+//!
 //! The CLI on a real vault, whose keys live in a real Secret Service: scripted sessions,
 //! crashes at the runner's failpoints and at random moments, and a faulty network, all
 //! against `branchdesk-cli sandbox` in its own process. `cargo xtask test` runs these inside

@@ -1,3 +1,6 @@
+//! Why one file (about 1,100 lines): the tests of Fin.com's documented rules, one or more
+//! for each rule of the seed page, read side by side with it; they share one draft fixture.
+
 use super::*;
 use crate::draft::{self, Draft, PartyKind};
 use crate::draft::{

@@ -1,3 +1,6 @@
+//! Why one file (about 760 lines): one test or more for each shared rule, sharing the
+//! person and draft fixtures at the top.
+
 use super::*;
 use crate::draft::*;
 use chrono::NaiveDate;
