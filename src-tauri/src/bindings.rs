@@ -109,7 +109,13 @@ mod tests {
         let mut out = String::from(
             "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.\n\n",
         );
-        for declaration in declarations {
+        // Fin.com's documented statuses; one it does not document is passed on as it came.
+        let known: Vec<String> = branchdesk_domain::fin::CustomerStatus::KNOWN
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect();
+        let fin_status = format!("type FinStatus = {} | (string & {{}});", known.join(" | "));
+        for declaration in declarations.into_iter().chain([fin_status]) {
             out.push_str("export ");
             out.push_str(&declaration);
             out.push_str("\n\n");

@@ -316,9 +316,10 @@ export type FinOutcome = { customerId: string,
  */
 tosUrl: string | null, termsAccepted: boolean, 
 /**
- * Fin.com's `customer_status` as last read (INCOMPLETE until documents are attached).
+ * Fin.com's `customer_status` as last read (INCOMPLETE until documents are attached);
+ * one it does not document is kept as it came.
  */
-status: string, 
+status: FinStatus, 
 /**
  * Why Fin.com wants something changed, placed on the draft's fields and scan slots.
  */
@@ -586,3 +587,5 @@ slots: Array<SlotSpec>,
 masked: Array<FieldValue>, };
 
 export type Words = { key: string, params: { [key in string]?: string }, keyed: { [key in string]?: string }, };
+
+export type FinStatus = "INCOMPLETE" | "PROCESSING" | "REVIEWING" | "APPROVED" | "ASSOCIATED_PARTIES_REMAINING" | "IN_COMPLIANCE" | "ACTION_REQUIRED" | "REJECTED" | (string & {});

@@ -12,7 +12,7 @@
 //! - `latin_forms`: the Latin-script forms Fin.com needs beside other scripts.
 //! - `rules`: [`fin_on`], Fin.com's rules for a create.
 //! - `create` and `attach`: [`create_individual`] and [`attach_documents`].
-//! - `answers`: Fin.com's answers back onto the draft.
+//! - `answers`: Fin.com's answers back onto the draft; `status`: a customer's status.
 
 mod answers;
 mod attach;
@@ -20,6 +20,7 @@ mod create;
 mod entries;
 mod latin_forms;
 mod rules;
+mod status;
 mod values;
 mod wire;
 
@@ -29,6 +30,7 @@ pub use create::*;
 pub use entries::*;
 pub use latin_forms::*;
 pub use rules::*;
+pub use status::CustomerStatus;
 pub use values::*;
 pub use wire::*;
 

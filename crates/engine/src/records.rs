@@ -4,6 +4,7 @@
 //! COS result it shows.
 
 use branchdesk_domain::draft::{Draft, PartyKind, Provider};
+use branchdesk_domain::fin::CustomerStatus;
 use branchdesk_domain::kinds::DraftState;
 use branchdesk_domain::validate::Issue;
 use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, DraftId};
@@ -97,8 +98,10 @@ pub struct FinOutcome {
     /// The page where the customer reads and accepts the terms.
     pub tos_url: Option<String>,
     pub terms_accepted: bool,
-    /// Fin.com's `customer_status` as last read (INCOMPLETE until documents are attached).
-    pub status: String,
+    /// Fin.com's `customer_status` as last read (INCOMPLETE until documents are attached);
+    /// one it does not document is kept as it came.
+    #[ts(type = "FinStatus")]
+    pub status: CustomerStatus,
     /// Why Fin.com wants something changed, placed on the draft's fields and scan slots.
     pub reasons: Vec<Issue>,
 }

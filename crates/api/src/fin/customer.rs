@@ -4,80 +4,9 @@
 //! Plain data: nothing here calls Fin.com, so the crate's `Error` can name these types
 //! without a circle.
 
+pub use branchdesk_domain::fin::CustomerStatus;
 use branchdesk_domain::fin::{nullable, FinRejectionReason, FinRequestForInformation};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-/// A Fin.com `customer_status`. Values this client does not know are kept as they came.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomerStatus {
-    Incomplete,
-    Processing,
-    Reviewing,
-    Approved,
-    AssociatedPartiesRemaining,
-    InCompliance,
-    ActionRequired,
-    Rejected,
-    Other(String),
-}
-
-impl CustomerStatus {
-    pub fn parse(raw: &str) -> Self {
-        match raw.trim().to_ascii_uppercase().as_str() {
-            "INCOMPLETE" => Self::Incomplete,
-            "PROCESSING" => Self::Processing,
-            "REVIEWING" => Self::Reviewing,
-            "APPROVED" => Self::Approved,
-            "ASSOCIATED_PARTIES_REMAINING" => Self::AssociatedPartiesRemaining,
-            "IN_COMPLIANCE" => Self::InCompliance,
-            "ACTION_REQUIRED" => Self::ActionRequired,
-            "REJECTED" => Self::Rejected,
-            _ => Self::Other(raw.to_owned()),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incomplete => "INCOMPLETE",
-            Self::Processing => "PROCESSING",
-            Self::Reviewing => "REVIEWING",
-            Self::Approved => "APPROVED",
-            Self::AssociatedPartiesRemaining => "ASSOCIATED_PARTIES_REMAINING",
-            Self::InCompliance => "IN_COMPLIANCE",
-            Self::ActionRequired => "ACTION_REQUIRED",
-            Self::Rejected => "REJECTED",
-            Self::Other(raw) => raw,
-        }
-    }
-
-    /// Whether Fin.com accepts an attach in this status (seed: INCOMPLETE or ACTION_REQUIRED).
-    pub fn allows_attach(&self) -> bool {
-        matches!(self, Self::Incomplete | Self::ActionRequired)
-    }
-
-    /// Whether Fin.com has decided, so polling can stop.
-    pub fn is_final(&self) -> bool {
-        matches!(self, Self::Approved | Self::Rejected)
-    }
-}
-
-impl std::fmt::Display for CustomerStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for CustomerStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(deserializer).map(|s| Self::parse(&s))
-    }
-}
+use serde::{Deserialize, Serialize};
 
 /// Which precondition of Attach Documents V2 the customer failed (Fin.com answers 403).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,23 +100,4 @@ pub struct CustomerDetails {
     pub rejection_reason: Option<FinRejectionReason>,
     #[serde(default, deserialize_with = "nullable")]
     pub request_for_information: Vec<FinRequestForInformation>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_read_tolerantly() {
-        assert_eq!(
-            CustomerStatus::parse("ACTION_REQUIRED"),
-            CustomerStatus::ActionRequired
-        );
-        assert_eq!(
-            CustomerStatus::parse("ON_HOLD"),
-            CustomerStatus::Other("ON_HOLD".into())
-        );
-        assert!(CustomerStatus::Incomplete.allows_attach());
-        assert!(!CustomerStatus::Reviewing.allows_attach());
-    }
 }

@@ -39,22 +39,16 @@ fn problems(desk: &Desk, draft: &Draft, fin_attach: FinAttachConfig) -> Vec<Issu
     issues
 }
 
+/// The scans Fin.com needs that the import file does not name (the rule is the domain's),
+/// said in the file's own terms.
 fn missing_fin_scans(draft: &Draft, config: FinAttachConfig) -> Vec<Issue> {
     use branchdesk_domain::fin;
-    let Some(document) = fin::fin_identity_document_index(draft) else {
-        return Vec::new();
-    };
-    let id_type = &draft.identity_documents[document].id_type;
-    fin::slot_needs(id_type, config)
+    fin::missing_slots(draft, config)
         .into_iter()
-        .filter(|need| need.required && !draft.scans.iter().any(|s| s.slot == need.slot))
-        .map(|need| Issue {
-            field: fin::scan_field(&need.slot),
+        .map(|slot| Issue {
+            field: fin::scan_field(&slot),
             code: "required".to_owned(),
-            message: format!(
-                "Fin.com needs the {} scan: name its file in `{SCAN_FILES}`.",
-                need.slot
-            ),
+            message: format!("Fin.com needs the {slot} scan: name its file in `{SCAN_FILES}`."),
             severity: Severity::Error,
         })
         .collect()

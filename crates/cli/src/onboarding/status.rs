@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use branchdesk_domain::fin::CustomerStatus;
 use branchdesk_engine::records::UNKNOWN_OUTCOME;
 use branchdesk_engine::records::{Submission, AWAITING_TERMS};
 use branchdesk_engine::{Desk, Error as EngineError};
@@ -165,7 +166,7 @@ fn status_row(d: &branchdesk_vault::DraftSummary, submission: &Submission) -> se
             "tosUrl": (submission.state == AWAITING_TERMS)
                 .then_some(f.tos_url.as_ref())
                 .flatten(),
-            "reasons": if f.status == "ACTION_REQUIRED" { f.reasons.as_slice() } else { &[] },
+            "reasons": if f.status == CustomerStatus::ActionRequired { f.reasons.as_slice() } else { &[] },
         })),
         "error": submission.error,
     })

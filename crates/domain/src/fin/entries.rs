@@ -125,3 +125,18 @@ pub(super) fn age_on(born: NaiveDate, today: NaiveDate) -> i32 {
     }
     age
 }
+
+/// The scan slots Fin.com needs for this draft's identity document (and the proof of
+/// address, and the selfie when the client's configuration asks for it) that have no scan
+/// yet. None while the draft has no document Fin.com takes.
+pub fn missing_slots(draft: &Draft, config: FinAttachConfig) -> Vec<String> {
+    let Some(document) = fin_identity_document_index(draft) else {
+        return Vec::new();
+    };
+    let id_type = &draft.identity_documents[document].id_type;
+    slot_needs(id_type, config)
+        .into_iter()
+        .filter(|need| need.required && !draft.scans.iter().any(|s| s.slot == need.slot))
+        .map(|need| need.slot)
+        .collect()
+}

@@ -1154,3 +1154,24 @@ fn reasons_with_nulls_still_read() {
         "{issues:?}"
     );
 }
+
+/// The slots still to scan follow the document and the client's selfie setting.
+#[test]
+fn missing_slots_follow_the_document_and_the_selfie_setting() {
+    let mut d = maria();
+    assert!(missing_slots(&d, FinAttachConfig::default()).is_empty());
+    d.scans.retain(|s| s.slot == FRONT);
+    assert_eq!(
+        missing_slots(&d, FinAttachConfig::default()),
+        [BACK, PROOF_OF_ADDRESS]
+    );
+    let selfie = FinAttachConfig {
+        selfie_required: true,
+    };
+    assert_eq!(missing_slots(&d, selfie), [BACK, SELFIE, PROOF_OF_ADDRESS]);
+    d.identity_documents[0].id_type = "Passport".into();
+    assert_eq!(
+        missing_slots(&d, FinAttachConfig::default()),
+        [PROOF_OF_ADDRESS]
+    );
+}

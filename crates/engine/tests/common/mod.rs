@@ -261,7 +261,10 @@ pub fn id(text: &str) -> DraftId {
 pub async fn decided(desk: &Desk, draft: &str) -> Submission {
     for _ in 0..100 {
         let submission = desk.submission_status(draft).await.unwrap();
-        let status = submission.fin.as_ref().map(|f| f.status.clone());
+        let status = submission
+            .fin
+            .as_ref()
+            .map(|f| f.status.as_str().to_owned());
         if matches!(
             status.as_deref(),
             Some("APPROVED" | "ACTION_REQUIRED" | "REJECTED")

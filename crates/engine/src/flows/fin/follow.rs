@@ -35,12 +35,11 @@ pub(crate) fn outcome(
         terms_accepted: terms::confirmation(vault, draft)?.is_some(),
         // A decision is kept in the draft's state; until then, what the plan knows.
         status: match state {
-            DraftState::Approved => "APPROVED",
-            DraftState::Rejected => "REJECTED",
-            _ if attached => "PROCESSING",
-            _ => "INCOMPLETE",
-        }
-        .to_owned(),
+            DraftState::Approved => CustomerStatus::Approved,
+            DraftState::Rejected => CustomerStatus::Rejected,
+            _ if attached => CustomerStatus::Processing,
+            _ => CustomerStatus::Incomplete,
+        },
         reasons: Vec::new(),
     }))
 }
@@ -57,7 +56,7 @@ pub(crate) async fn follow(
     state: DraftState,
     mut outcome: FinOutcome,
 ) -> Result<(FinOutcome, DraftState)> {
-    let attached = outcome.status != "INCOMPLETE";
+    let attached = outcome.status != CustomerStatus::Incomplete;
     let settled = matches!(state, DraftState::Approved | DraftState::Rejected);
     if !attached || settled {
         return Ok((outcome, state));
@@ -70,7 +69,7 @@ pub(crate) async fn follow(
     let Ok(details) = client.get_customer(&customer).await else {
         return Ok((outcome, state));
     };
-    outcome.status = details.customer_status.as_str().to_owned();
+    outcome.status = details.customer_status.clone();
     let record = frozen_draft(&plan.steps).unwrap_or_default();
     outcome.reasons = wire::rejection_issues(
         details.rejection_reason.as_ref(),
