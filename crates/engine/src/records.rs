@@ -6,8 +6,8 @@
 use branchdesk_domain::draft::{Draft, PartyKind, Provider};
 use branchdesk_domain::fin::CustomerStatus;
 use branchdesk_domain::kinds::DraftState;
-use branchdesk_domain::validate::Issue;
-use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, DraftId};
+use branchdesk_domain::validate::{Issue, Severity};
+use branchdesk_vault::{Actor, AuditFilter, AuditOutcome, AuditRecord, DraftId, Vault};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -185,4 +185,34 @@ pub(crate) fn decision(
         provider_ids: facts,
         outcome: AuditOutcome::Success,
     }
+}
+
+/// The facts of the latest audit entry of `draft` recording `action` whose facts
+/// `matches`: what a person last said about it (the latest word counts).
+pub(crate) fn latest_facts(
+    vault: &Vault,
+    draft: DraftId,
+    action: &str,
+    matches: impl Fn(&serde_json::Value) -> bool,
+) -> Result<Option<serde_json::Value>> {
+    let filter = AuditFilter {
+        draft_id: Some(draft),
+        outcome: None,
+    };
+    Ok(vault
+        .list_audit(&filter)?
+        .into_iter()
+        .rev()
+        .find(|e| e.record.action == action && matches(&e.record.provider_ids))
+        .map(|e| e.record.provider_ids))
+}
+
+/// A customer id staff gave that cannot be taken, said on its field.
+pub(crate) fn customer_id_refused(message: String) -> Error {
+    Error::Invalid(vec![Issue {
+        field: "customerId".to_owned(),
+        code: "customer_id".to_owned(),
+        message,
+        severity: Severity::Error,
+    }])
 }

@@ -164,7 +164,7 @@ pub(crate) fn is(step: &Step, kind: StepKind) -> bool {
 }
 
 /// The customer id a done step of the plan received (a create, or a known customer).
-pub(crate) fn customer_id_of(steps: &[Step]) -> Option<String> {
+pub fn customer_id_of(steps: &[Step]) -> Option<String> {
     steps.iter().find_map(|s| {
         (s.status == StepStatus::Done)
             .then(|| {

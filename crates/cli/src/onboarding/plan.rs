@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result};
 use branchdesk_domain::draft::Draft;
+use branchdesk_engine::steps::customer_id_of;
 use branchdesk_engine::{Desk, Error as EngineError};
-use branchdesk_vault::{DraftId, DraftState, StepStatus, Vault};
+use branchdesk_vault::{DraftId, DraftState, Vault};
 
 use super::owners::{map_owner_ids, owner_ids, DRAFT_PREFIX};
 use crate::store::Reach;
@@ -53,18 +54,7 @@ fn resolve_owners(vault: &Vault, draft: &mut Draft) -> Result<std::result::Resul
             let owner_id: DraftId = id.parse()?;
             let customer = vault
                 .latest_plan(owner_id)?
-                .and_then(|plan| {
-                    plan.steps.iter().find_map(|s| {
-                        (s.status == StepStatus::Done)
-                            .then(|| {
-                                s.provider_ids
-                                    .get("customerId")?
-                                    .as_str()
-                                    .map(str::to_owned)
-                            })
-                            .flatten()
-                    })
-                })
+                .and_then(|plan| customer_id_of(&plan.steps))
                 .context("a submitted owner has no COS customer id")?;
             customers.insert(owner.to_owned(), customer);
         }

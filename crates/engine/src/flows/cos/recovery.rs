@@ -12,11 +12,11 @@
 
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::validate::{is_guid, Issue, Severity};
-use branchdesk_vault::{AuditFilter, DraftId, Plan, Provider, Step, StepStatus, Vault};
+use branchdesk_vault::{DraftId, Plan, Provider, Step, StepStatus, Vault};
 
 use branchdesk_api::cos::CosClient;
 
-use crate::records::{decision, StepProblem};
+use crate::records::{customer_id_refused, decision, latest_facts, StepProblem};
 use crate::steps::{self, StepKind};
 use crate::{Error, Result};
 
@@ -156,26 +156,15 @@ pub(crate) fn check_first(step: &Step) -> Issue {
 /// What staff recorded about `step` (the step itself, not its key: a create sent again
 /// under the same key is a new question), if anything: the latest word counts.
 pub(crate) fn decision_about(vault: &Vault, step: &Step) -> Result<Option<Decision>> {
-    let filter = AuditFilter {
-        draft_id: Some(step.draft_id),
-        outcome: None,
-    };
-    Ok(vault
-        .list_audit(&filter)?
-        .into_iter()
-        .rev()
-        .find(|e| {
-            e.record.action == CUSTOMER_CHECKED
-                && e.record.provider_ids.get("stepId").and_then(|r| r.as_i64()) == Some(step.id.0)
-        })
-        .map(|e| Decision {
-            customer_id: e
-                .record
-                .provider_ids
-                .get("customerId")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned),
-        }))
+    let about_step =
+        |facts: &serde_json::Value| facts.get("stepId").and_then(|r| r.as_i64()) == Some(step.id.0);
+    let facts = latest_facts(vault, step.draft_id, CUSTOMER_CHECKED, about_step)?;
+    Ok(facts.map(|facts| Decision {
+        customer_id: facts
+            .get("customerId")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+    }))
 }
 
 /// Records what staff found at Cross River about the draft's COS step whose outcome is
@@ -198,14 +187,7 @@ pub(crate) async fn resolve(
     };
     let customer_id = customer_id.map(str::trim).filter(|c| !c.is_empty());
     if let Some(customer) = customer_id {
-        let refused = |message: String| {
-            Error::Invalid(vec![Issue {
-                field: "customerId".to_owned(),
-                code: "customer_id".to_owned(),
-                message,
-                severity: Severity::Error,
-            }])
-        };
+        let refused = customer_id_refused;
         if !is_create(lost) {
             return Err(refused(
                 "this draft's customer is already known; only say whether the record was \

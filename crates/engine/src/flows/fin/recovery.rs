@@ -7,10 +7,10 @@ use branchdesk_api::fin::AttachPrecondition;
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::fin as wire;
 use branchdesk_domain::validate::{is_guid, Issue, Severity};
-use branchdesk_vault::{AuditFilter, DraftId, Provider, Step, StepStatus, Vault};
+use branchdesk_vault::{DraftId, Provider, Step, StepStatus, Vault};
 
 use super::connection::FinConnection;
-use crate::records::{decision, StepProblem};
+use crate::records::{customer_id_refused, decision, latest_facts, StepProblem};
 use crate::steps::{self, StepKind};
 use crate::{Error, Result};
 
@@ -51,14 +51,7 @@ pub(crate) async fn resolve(
     let customer_id = customer_id.map(str::trim).filter(|c| !c.is_empty());
     let mut tos_policies_url = None;
     if let Some(customer) = customer_id {
-        let refused = |message: String| {
-            Error::Invalid(vec![Issue {
-                field: "customerId".to_owned(),
-                code: "customer_id".to_owned(),
-                message,
-                severity: Severity::Error,
-            }])
-        };
+        let refused = customer_id_refused;
         if !is_guid(customer) {
             return Err(refused(format!(
                 "{customer} is not a Fin.com customer id: those look like 56c41b8e-e650-4f55-94f6-26a888a9b64d"
@@ -102,35 +95,17 @@ pub(crate) async fn resolve(
 /// What staff recorded about the create `step`, if anything: the latest word counts.
 pub(crate) fn checked(vault: &Vault, step: &Step) -> Result<Option<Checked>> {
     let reference = reference_of(step);
-    let filter = AuditFilter {
-        draft_id: Some(step.draft_id),
-        outcome: None,
+    let about_create = |facts: &serde_json::Value| {
+        facts.get("reference").and_then(|r| r.as_str()) == Some(reference.as_str())
     };
-    Ok(vault
-        .list_audit(&filter)?
-        .into_iter()
-        .rev()
-        .find(|e| {
-            e.record.action == CUSTOMER_CHECKED
-                && e.record
-                    .provider_ids
-                    .get("reference")
-                    .and_then(|r| r.as_str())
-                    == Some(reference.as_str())
-        })
-        .map(|e| {
-            let text = |key: &str| {
-                e.record
-                    .provider_ids
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-            };
-            Checked {
-                customer_id: text("customerId"),
-                tos_policies_url: text("tosPoliciesUrl"),
-            }
-        }))
+    let facts = latest_facts(vault, step.draft_id, CUSTOMER_CHECKED, about_create)?;
+    Ok(facts.map(|facts| {
+        let text = |key: &str| facts.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        Checked {
+            customer_id: text("customerId"),
+            tos_policies_url: text("tosPoliciesUrl"),
+        }
+    }))
 }
 
 /// A problem Fin.com answered, in the words staff need, placed on the draft when it can be.
