@@ -12,7 +12,7 @@ import { registerSubmission } from "./nav.js";
 import { openDraft } from "./onboard.js";
 import { backToBusiness, businessOf } from "./owners.js";
 import { renderFinSubmission } from "./submission_fin.js";
-import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, POLL_MS, showAttention, sleep } from "./submission_common.js";
+import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, onboardAnother, POLL_MS, showAttention, sleep } from "./submission_common.js";
 
 /** @typedef {import("../types/bindings").Submission} Submission */
 /** @typedef {import("../types/bindings").ScanStatus} ScanStatus */
@@ -50,12 +50,7 @@ function renderCosSubmission(main, draftId) {
   const state = el("p", { id: "submission-state", role: "status", "aria-live": "polite" });
   const bar = el("progress", { id: "submission-progress", max: "1", value: "0" });
   const result = el("section", { id: "result", hidden: "" });
-  const again = el("button", { type: "button", id: "onboard-another", class: "secondary" }, [t("result.new")]);
-  again.addEventListener("click", () => {
-    main.replaceChildren();
-    location.hash = "#onboard";
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
-  });
+  const again = onboardAnother(main);
   const actions = el("div", { class: "actions" }, [again]);
   // A person onboarded from a business's Owners step: back to that business, where they
   // are now among the customers to choose from.

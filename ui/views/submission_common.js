@@ -17,6 +17,20 @@ export const POLL_MS = 700;
 export const CHECKS_FIRST_MS = 1_000;
 export const CHECKS_MAX_MS = 15_000;
 
+/**
+ * "Onboard another customer": back to a fresh start of the Onboard view.
+ * @param {HTMLElement} main
+ */
+export function onboardAnother(main) {
+  const again = el("button", { type: "button", id: "onboard-another", class: "secondary" }, [t("result.new")]);
+  again.addEventListener("click", () => {
+    main.replaceChildren();
+    location.hash = "#onboard";
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  });
+  return again;
+}
+
 /** @param {number} ms */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,7 +10,7 @@ import { copyButton } from "./copy.js";
 import { el } from "./dom.js";
 import { openDraft } from "./onboard.js";
 import { stepsFor } from "./steps.js";
-import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, POLL_MS, showAttention, sleep } from "./submission_common.js";
+import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, onboardAnother, POLL_MS, showAttention, sleep } from "./submission_common.js";
 import { FIN_STATUS_TRAIL } from "../types/lists.js";
 
 /** @typedef {import("../types/bindings").Submission} Submission */
@@ -74,12 +74,7 @@ export function renderFinSubmission(main, draftId) {
   ]);
   const fin = el("section", { id: "fin-result", hidden: "", "aria-labelledby": "fin-result-title" });
   const result = el("section", { id: "result", hidden: "" });
-  const again = el("button", { type: "button", id: "onboard-another", class: "secondary" }, [t("result.new")]);
-  again.addEventListener("click", () => {
-    main.replaceChildren();
-    location.hash = "#onboard";
-    window.dispatchEvent(new HashChangeEvent("hashchange"));
-  });
+  const again = onboardAnother(main);
   cancel.addEventListener("click", async () => {
     cancel.disabled = true;
     uploadStatus.textContent = t("upload.stopping");
