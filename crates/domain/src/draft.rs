@@ -87,6 +87,7 @@ pub struct Draft {
     pub associates: Vec<Associate>,
     pub cos: CosSection,
     pub fin: FinSection,
+    pub bvnk: BvnkSection,
     /// The scans attached to the draft, one per slot. Only ids and what the checks found:
     /// the images themselves live encrypted in the vault.
     pub scans: Vec<ScanSlot>,
@@ -164,6 +165,8 @@ pub struct PersonDetails {
     pub second_citizenship_country: String,
     /// As the customer states it (`FEMALE`, `MALE`, …); only some providers ask.
     pub gender: String,
+    /// ISO 3166-1 alpha-2 (BVNK `birthCountryCode`).
+    pub birth_country: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -180,6 +183,8 @@ pub struct CompanyDetails {
     pub description: String,
     /// ISO 3166-1 alpha-2 country where the company is resident for tax.
     pub tax_residence_country: String,
+    /// The number in the company register (BVNK `registrationNumber`).
+    pub registration_number: String,
 }
 
 /// A tax identifier. `id_type`: `Ssn`, `Ein`, `Itin` or `Foreign`.
@@ -285,6 +290,9 @@ pub struct DueDiligence {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Associate {
+    /// Fixed when the associate is added, so its scans stay its own when others are
+    /// removed (see `bvnk::slots`).
+    pub id: String,
     pub name: Names,
     /// `YYYY-MM-DD`.
     pub birth_date: String,
@@ -297,6 +305,25 @@ pub struct Associate {
     pub phone: String,
     pub tax_id: TaxId,
     pub address: Address,
+    /// Owns 25 % or more (BVNK `controls.hasOwnership`).
+    pub has_ownership: bool,
+    /// ISO 3166-1 alpha-2 (BVNK `birthCountryCode`).
+    pub birth_country: String,
+    /// The identity document whose scans go with the associate.
+    pub document: AssociateDocument,
+    /// `LOW`, `MEDIUM` or `HIGH`.
+    pub risk_score: String,
+}
+
+/// An associate's identity document. `id_type` as for [`IdentityDocument`]: `Passport`,
+/// `DriversLicense`, `IdCard` or `ResidencePermit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AssociateDocument {
+    pub id_type: String,
+    pub number: String,
+    /// ISO 3166-1 alpha-2.
+    pub issuing_country: String,
 }
 
 /// What only Cross River COS asks for.
@@ -344,6 +371,23 @@ pub struct FinSection {
     /// `BANK_STATEMENT`. Fin.com's attach needs it and no other provider names it.
     #[serde(default)]
     pub address_document_type: String,
+}
+
+/// What only BVNK asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BvnkSection {
+    /// A reference from BVNK's industries list (a child entry).
+    pub industry_reference: String,
+    /// A reference from BVNK's monthly expected volumes list.
+    pub monthly_expected_volumes_reference: String,
+    /// The agreement session's `useCase`, e.g. `EMBEDDED_FIAT_ACCOUNTS`.
+    pub use_case: String,
+    /// `LOW`, `MEDIUM` or `HIGH`.
+    pub risk_score: String,
+    /// What the company's document scan is: `INCORPORATION_CERT`,
+    /// `INCORPORATION_ARTICLES`, `DIRECTORS_REGISTRY` or `PROOF_OF_ADDRESS`.
+    pub company_document_type: String,
 }
 
 #[cfg(test)]

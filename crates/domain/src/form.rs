@@ -22,12 +22,14 @@ pub struct FieldValue {
     pub value: String,
 }
 
-/// The rules of the provider the draft goes to (BVNK drafts use the shared COS rules until
-/// they have their own).
+/// The rules of the provider the draft goes to (BVNK's with its default document limit).
 pub fn rules_for(draft: &Draft, today: NaiveDate) -> Vec<validate::Issue> {
     match draft.provider {
         Provider::Fin => fin::fin_on(draft, today),
-        Provider::Cos | Provider::Bvnk => validate::cos_on(draft, today),
+        Provider::Cos => validate::cos_on(draft, today),
+        Provider::Bvnk => {
+            validate::bvnk_on(draft, today, crate::bvnk::DEFAULT_DOCUMENT_LIMIT_BYTES)
+        }
     }
 }
 

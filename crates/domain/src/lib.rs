@@ -1,6 +1,7 @@
 //! Branchdesk's domain: what staff type into a draft, the providers' wire types, and the
 //! rules that check one against the other. Pure: no I/O, no clock except where passed in.
 
+pub mod bvnk;
 pub mod cos;
 pub mod draft;
 pub mod fin;

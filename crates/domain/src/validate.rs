@@ -9,9 +9,11 @@
 //! - `values`: the rules of single values and the choices each field takes.
 //! - `rules` and `rows`: where findings collect; the shared rules ([`draft_on`]) and those
 //!   of each row.
-//! - `cos_rules`: what COS requires besides ([`cos_on`]).
+//! - `cos_rules`: what COS requires besides ([`cos_on`]); `bvnk_rules`: what BVNK
+//!   requires ([`bvnk_on`]).
 //! - `tidy`: the values as providers take them ([`normalised`]).
 
+mod bvnk_rules;
 mod cos_rules;
 mod rows;
 mod rules;
@@ -19,10 +21,13 @@ mod tidy;
 mod values;
 
 pub use crate::issue::{has_errors, Issue, Severity};
+pub use bvnk_rules::*;
 pub use cos_rules::*;
 pub use rows::*;
 pub use tidy::*;
 pub use values::*;
 
+#[cfg(test)]
+mod bvnk_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -39,6 +39,7 @@ fn maria() -> Draft {
             citizenship_country: "us".into(),
             second_citizenship_country: "MX".into(),
             gender: "FEMALE".into(),
+            ..PersonDetails::default()
         },
         tax_ids: vec![TaxId {
             id_type: "Ssn".into(),
