@@ -17,7 +17,8 @@ pub struct SandboxConfig {
     pub faults: Faults,
     /// SQLite file keeping the state across restarts; `None` keeps it in memory.
     pub db: Option<PathBuf>,
-    /// How long OFAC/PEP/internalList scans and Fin.com reviews stay pending.
+    /// How long OFAC/PEP/internalList scans, Fin.com reviews and BVNK decisions (after a
+    /// customer becomes PENDING) stay pending.
     pub compliance_delay: Duration,
     /// Whether Fin.com attach requires exactly one SELFIE entry (a per-client setting there).
     pub fin_selfie_required: bool,

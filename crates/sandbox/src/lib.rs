@@ -7,7 +7,8 @@
 //! Layout, each module using only those listed after it:
 //! - `middleware`: the router, and what every request passes (settling, faults, idempotent
 //!   replay, statistics, saving).
-//! - `settle`: what moves on with time (COS scans, Fin.com reviews), before each request.
+//! - `settle`: what moves on with time (COS scans, Fin.com reviews, BVNK decisions), before
+//!   each request.
 //! - `cos`, `fin`, `bvnk`: each provider's endpoints, a folder each; `admin`: the
 //!   `/_sandbox` endpoints for tests and trainers.
 //! - `state`: what the sandbox remembers, saved whole to SQLite.

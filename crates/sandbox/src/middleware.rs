@@ -20,8 +20,17 @@ use crate::net::ConnInfo;
 use crate::settle;
 use crate::state::{App, Replay};
 
-// Large enough for base64 document scans sent to BVNK as JSON.
+// Large enough for most JSON bodies; BVNK's documents route allows more (see `body_limit`).
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The largest body a request to `path` may carry, as its route's own limit says.
+fn body_limit(provider: Provider, path: &str) -> usize {
+    if provider == Provider::Bvnk && crate::bvnk::is_documents_path(path) {
+        crate::bvnk::DOCUMENTS_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Provider {
@@ -67,11 +76,16 @@ impl Provider {
         let body = match self {
             Provider::Cos => json!({ "Errors": [{ "Code": 9999, "Message": message }] }),
             Provider::Fin => json!({ "status": status.as_u16(), "message": message }),
-            Provider::Bvnk => json!({
-                "status": status.as_u16(),
-                "code": status.canonical_reason().unwrap_or("ERROR").to_uppercase().replace(' ', "_"),
-                "message": message,
-            }),
+            Provider::Bvnk => crate::bvnk::error_body(
+                status,
+                &status
+                    .canonical_reason()
+                    .unwrap_or("ERROR")
+                    .to_uppercase()
+                    .replace(' ', "_"),
+                message,
+                serde_json::Value::Null,
+            ),
         };
         formats::json(status, body)
     }
@@ -99,6 +113,7 @@ async fn not_found(req: Request) -> Response {
             StatusCode::NOT_FOUND,
             json!({ "Errors": [{ "Code": 2000, "Message": message }] }),
         ),
+        Some(Provider::Bvnk) => Provider::Bvnk.system_error(StatusCode::NOT_FOUND, &message),
         _ => formats::json(StatusCode::NOT_FOUND, json!({ "message": message })),
     }
 }
@@ -264,7 +279,8 @@ async fn middleware(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
 }
 
 /// Runs the handler behind the provider's idempotency-key semantics: the same key, endpoint
-/// and body get the stored answer again; anything else is a new request.
+/// and body get the stored answer again. The same key with another body is a new request
+/// at COS, and refused at BVNK (400 `IDEMPOTENCY_KEY_REUSED`).
 async fn handle(
     app: &App,
     req: Request,
@@ -294,19 +310,32 @@ async fn handle(
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+    let limit = body_limit(provider, parts.uri.path());
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
         return provider.system_error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
     };
-    let digest = Sha256::digest(&bytes);
-    let store_key = format!(
-        "{} {}\n{}\n{:x}",
-        parts.method,
-        parts.uri.path().to_ascii_lowercase(),
-        key,
-        digest
-    );
+    let digest = format!("{:x}", Sha256::digest(&bytes));
+    let endpoint = format!("{} {}", parts.method, parts.uri.path().to_ascii_lowercase());
+    // BVNK keeps one answer per key and endpoint, and compares the body against it.
+    let refuses_other_body = provider == Provider::Bvnk;
+    let store_key = if refuses_other_body {
+        format!("{endpoint}\n{key}")
+    } else {
+        format!("{endpoint}\n{key}\n{digest}")
+    };
     let stored = app.store().idempotency.get(&store_key).cloned();
     if let Some(replay) = stored {
+        if refuses_other_body && replay.body_sha256 != digest {
+            return formats::json(
+                StatusCode::BAD_REQUEST,
+                crate::bvnk::error_body(
+                    StatusCode::BAD_REQUEST,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "A request with this idempotency key and a different body already exists",
+                    serde_json::Value::Null,
+                ),
+            );
+        }
         app.store().stats.idempotent_replays += 1;
         let mut response = Response::new(Body::from(replay.body));
         *response.status_mut() = StatusCode::from_u16(replay.status).unwrap_or(StatusCode::OK);
@@ -351,6 +380,11 @@ async fn handle(
         body: String::from_utf8_lossy(&bytes).into_owned(),
         request_id: request_id.to_string(),
         stored_at: Utc::now(),
+        body_sha256: if refuses_other_body {
+            digest
+        } else {
+            String::new()
+        },
     };
     app.store().idempotency.insert(store_key, replay);
     Response::from_parts(parts, Body::from(bytes))

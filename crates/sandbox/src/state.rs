@@ -51,6 +51,10 @@ pub(crate) struct Replay {
     pub body: String,
     pub request_id: String,
     pub stored_at: DateTime<Utc>,
+    /// SHA-256 of the request body, for providers that refuse a key reused with another
+    /// body (BVNK); empty where the body is part of the key instead (COS).
+    #[serde(default)]
+    pub body_sha256: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -104,6 +108,16 @@ pub(crate) struct FinFile {
     pub size: u64,
 }
 
+/// A BVNK agreement signing session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct BvnkSession {
+    /// The session as GET answers it.
+    pub record: Value,
+    /// The customer created with it: a session serves one customer only.
+    #[serde(default)]
+    pub customer: Option<String>,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Store {
     #[serde(default)]
@@ -124,9 +138,15 @@ pub(crate) struct Store {
     pub fin_files: HashMap<String, FinFile>,
     #[serde(default)]
     pub bvnk_customers: BTreeMap<String, Value>,
-    /// Documents received per customer reference (content reduced to its size).
+    /// Documents received per customer reference, without their content.
     #[serde(default)]
     pub bvnk_documents: HashMap<String, Vec<Value>>,
+    /// Agreement sessions by reference.
+    #[serde(default)]
+    pub bvnk_sessions: BTreeMap<String, BvnkSession>,
+    /// Customer reference -> when it became PENDING, until BVNK's decision.
+    #[serde(default)]
+    pub bvnk_pending_since: BTreeMap<String, DateTime<Utc>>,
     /// "id\nnonce" -> unix seconds when first seen.
     #[serde(default)]
     pub bvnk_nonces: HashMap<String, i64>,

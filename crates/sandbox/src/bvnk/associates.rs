@@ -1,4 +1,4 @@
-//! The associates of a COMPANY customer.
+//! The associates of a COMPANY customer, replaced as a whole.
 
 use std::sync::Arc;
 
@@ -8,11 +8,12 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{json, Value};
 
+use super::create::with_people;
 use super::customers::lookup;
 use super::hawk::verify_hawk;
-use super::reply::bad_request;
-use super::rules::{check_person, parse};
-use crate::formats::{self, is_guid, str_field};
+use super::reply::{bad_request, invalid, Problems};
+use super::rules::{check_associates, parse};
+use crate::formats;
 use crate::state::App;
 
 pub(super) async fn update_associates(
@@ -31,45 +32,25 @@ pub(super) async fn update_associates(
         Err(r) => return r,
     };
     if customer["type"] != "COMPANY" {
-        return bad_request("Only COMPANY customers have associates");
+        return invalid("type", "Only COMPANY customers have associates");
     }
     let body = match parse(&body) {
-        Ok(b) => b,
+        Ok(b @ Value::Object(_)) => b,
+        Ok(_) => return bad_request("Body must be a JSON object"),
         Err(r) => return r,
     };
-    let Some(list) = body.get("associates").and_then(Value::as_array) else {
-        return bad_request("associates must be an array");
-    };
-    let mut errors = Vec::new();
-    let mut associates = Vec::new();
-    for (i, a) in list.iter().enumerate() {
-        let Some(person) = a.get("person").filter(|p| p.is_object()) else {
-            errors.push(format!("associates[{i}].person is required"));
-            continue;
-        };
-        check_person(person, &format!("associates[{i}].person"), &mut errors);
-        let mut a = a.clone();
-        let person_ref = match str_field(person, "reference") {
-            Some(r) if is_guid(r) => r.to_string(),
-            Some(_) => {
-                errors.push(format!("associates[{i}].person.reference must be a UUID"));
-                continue;
-            }
-            None => uuid::Uuid::new_v4().to_string(),
-        };
-        a["person"]["reference"] = json!(person_ref);
-        if a.get("verification").is_none() {
-            a["verification"] = json!({
-                "url": format!("{}/platform/verify/{person_ref}", app.base_url()),
-                "status": "infoRequired",
-            });
-        }
-        associates.push(a);
+    // The same rules as at creation, so a company never loses its controller or signer.
+    let mut p = Problems::default();
+    check_associates(body.get("associates"), "associates", &mut p);
+    if let Err(r) = p.into_result() {
+        return r;
     }
-    if !errors.is_empty() {
-        return bad_request(errors.join("; "));
-    }
-    customer["company"]["associates"] = Value::Array(associates);
+    let list = body["associates"].as_array().cloned().unwrap_or_default();
+    let status = customer["status"]
+        .as_str()
+        .unwrap_or("INFO_REQUIRED")
+        .to_string();
+    customer["company"]["associates"] = json!(with_people(&app, &list, &status));
     app.store().bvnk_customers.insert(key, customer.clone());
     formats::json(StatusCode::OK, customer)
 }
