@@ -1,13 +1,15 @@
 //! One HTTP client per provider. Each knows its provider's authentication, idempotency
 //! header, which answers are worth retrying, and how its error bodies read.
 //!
-//! Layout, each module using only those listed after it: `cos` and `fin` (the clients),
-//! `exchange` (one request and its answer, judged before anything in it is trusted), `http`
+//! Layout, each module using only those listed after it: `bvnk`, `cos` and `fin` (the
+//! clients), `upload` (documents' sources and their metered streams), `exchange` (one request and its answer, judged before anything in it is trusted), `http`
 //! (address rules, retry policy), `error` (which names `fin::AttachPrecondition`, plain data
 //! that uses nothing of this crate).
 
+pub mod bvnk;
 pub mod cos;
 pub mod fin;
+pub mod upload;
 
 mod error;
 mod exchange;

@@ -16,11 +16,12 @@ use url::Url;
 use super::answers::{judge, read_data, Op};
 use super::config::FinConfig;
 use super::customer::{AttachPrecondition, CreatedIndividual, CustomerDetails, CustomerStatus};
-use super::multipart::{taken, UploadJob};
+use super::multipart::UploadJob;
 use super::tokens::TokenSource;
-use super::upload::{ProgressFn, UploadFile};
 use crate::exchange::{exchange, unreadable, Answer, Stakes};
 use crate::http::check_base_url;
+use crate::upload::stream::taken;
+use crate::upload::{ProgressFn, UploadFile};
 use crate::{Error, Result};
 
 /// What a call sends.

@@ -10,7 +10,8 @@
 //! - `client`: [`FinClient`], one call per endpoint, and how each is sent and retried.
 //! - `tokens`: the token cache the calls share.
 //! - `answers`: how Fin.com's answers and error bodies are read.
-//! - `upload` and `multipart`: the documents' sources, and the streamed body of an upload.
+//! - `multipart`: the streamed body of an upload (its documents' sources are the crate's
+//!   `upload`).
 //! - `customer`: what Fin.com says about a customer (plain data).
 //! - `config`: [`FinConfig`].
 //!
@@ -22,10 +23,9 @@ mod config;
 mod customer;
 mod multipart;
 mod tokens;
-mod upload;
 
+pub use crate::upload::{ProgressFn, UploadChunks, UploadFile, UploadProgress, UploadReader};
 pub use client::FinClient;
 pub use config::{FinConfig, DEFAULT_UPLOAD_LIMIT_BYTES};
 pub use customer::{AttachPrecondition, CreatedIndividual, CustomerDetails, CustomerStatus};
 pub use tokio_util::sync::CancellationToken;
-pub use upload::{ProgressFn, UploadChunks, UploadFile, UploadProgress, UploadReader};

@@ -1,5 +1,7 @@
 //! The documents an upload sends: each one's source, opened afresh for every attempt, and
-//! how far an upload has got.
+//! how far an upload has got. `stream` carries a source's bytes to the connection.
+
+pub(crate) mod stream;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -27,7 +29,7 @@ pub type UploadReader = Box<dyn AsyncRead + Send + Unpin>;
 pub type UploadChunks = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
 
 /// A source as opened for one attempt.
-pub(super) enum Opened {
+pub(crate) enum Opened {
     Reader(UploadReader),
     Chunks(UploadChunks),
 }
@@ -43,7 +45,7 @@ pub struct UploadFile {
     pub mime: String,
     /// The exact number of bytes the source yields.
     pub length: u64,
-    pub(super) open: Opener,
+    pub(crate) open: Opener,
 }
 
 impl std::fmt::Debug for UploadFile {
