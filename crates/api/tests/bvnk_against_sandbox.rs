@@ -134,7 +134,7 @@ fn document(
         meta: DocumentMeta {
             customer_person_reference: person.map(str::to_owned),
             kind: kind.to_owned(),
-            sub_type: side,
+            sub_type: side.map(|s| s.as_str().to_owned()),
             name: format!("{kind}.jpg"),
             description: "scan".to_owned(),
             country_code: "US".to_owned(),

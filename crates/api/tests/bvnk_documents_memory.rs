@@ -15,7 +15,7 @@ use std::time::Duration;
 use base64::Engine;
 use branchdesk_api::bvnk::{BvnkClient, BvnkConfig, BvnkDocument};
 use branchdesk_api::fin::{CancellationToken, ProgressFn, UploadFile};
-use branchdesk_domain::bvnk::{DocumentMeta, SubType};
+use branchdesk_domain::bvnk::DocumentMeta;
 use branchdesk_domain::Sensitive;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -87,7 +87,7 @@ async fn a_25_mb_scan_goes_as_base64_in_bounded_memory() {
     let meta = DocumentMeta {
         customer_person_reference: Some("911685b0-acaa-418d-bd91-ed80b96c62cf".into()),
         kind: "DRIVER_LICENSE".into(),
-        sub_type: Some(SubType::FrontSide),
+        sub_type: Some("FRONT_SIDE".into()),
         name: "licence-front.jpg".into(),
         description: "Driver's licence, front".into(),
         country_code: "US".into(),

@@ -19,6 +19,15 @@ pub(crate) fn validate(draft: &Draft, attach: FinAttachConfig) -> Vec<Issue> {
             issues.extend(crate::scans::unresolved_warnings(&draft));
             issues
         }
-        _ => validate::cos_on(&draft, today()),
+        Provider::Bvnk => {
+            let mut issues = validate::bvnk_on(
+                &draft,
+                today(),
+                branchdesk_domain::bvnk::DEFAULT_DOCUMENT_LIMIT_BYTES,
+            );
+            issues.extend(crate::scans::unresolved_warnings(&draft));
+            issues
+        }
+        Provider::Cos => validate::cos_on(&draft, today()),
     }
 }

@@ -42,6 +42,17 @@ pub fn http_client() -> Result<reqwest::Client> {
     branchdesk_api::http_client(&branchdesk_api::Timeouts::default()).map_err(Error::HttpClient)
 }
 
+/// A BVNK client for a connection, on the app's one HTTP client.
+pub fn bvnk_client(
+    http: reqwest::Client,
+    base_url: &str,
+    hawk_id: &str,
+    hawk_key: Sensitive<String>,
+) -> Result<branchdesk_api::bvnk::BvnkClient> {
+    let config = branchdesk_api::bvnk::BvnkConfig::new(base_url, hawk_id, hawk_key);
+    Ok(branchdesk_api::bvnk::BvnkClient::new(http, config)?)
+}
+
 /// A Fin.com client for a connection, on the app's one HTTP client. `token_url`: the
 /// connection's own token address, when tokens do not come from the API's host.
 pub fn fin_client(

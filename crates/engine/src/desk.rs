@@ -18,7 +18,7 @@ use tokio::sync::broadcast;
 use crate::activity::{Activity, ActivityQuery};
 use crate::clients::Environment;
 use crate::flows::cos::owners::CosCustomer;
-use crate::flows::{cos, fin};
+use crate::flows::{bvnk, cos, fin};
 use crate::records::{
     draft_id, DraftListItem, DraftRecord, QueueSummary, Saved, Submission, Terms, UploadView,
 };
@@ -53,6 +53,16 @@ impl Desk {
     /// The desk with a Fin.com connection, for drafts whose provider is Fin.com.
     pub fn with_fin(mut self, fin: fin::FinConnection) -> Self {
         self.runner.fin = fin;
+        let progress = self.runner.fin.progress();
+        self.runner.bvnk.report_to(progress);
+        self
+    }
+
+    /// The desk with a BVNK connection, for drafts whose provider is BVNK. Its documents'
+    /// progress goes where Fin.com's does, so the window listens in one place.
+    pub fn with_bvnk(mut self, mut connection: bvnk::BvnkConnection) -> Self {
+        connection.report_to(self.runner.fin.progress());
+        self.runner.bvnk = connection;
         self
     }
 
@@ -136,6 +146,7 @@ impl Desk {
         Planner {
             vault: self.vault(),
             fin: &self.runner.fin,
+            bvnk: &self.runner.bvnk,
             partner_id: &self.partner_id,
             key_retention: self.runner.key_retention,
         }
@@ -161,7 +172,7 @@ impl Desk {
     /// The submission's progress and the provider's result as it reports it now.
     pub async fn submission_status(&self, id: &str) -> Result<Submission> {
         let r = &self.runner;
-        status::submission_status(&r.vault, &r.cos, &r.fin, draft_id(id)?).await
+        status::submission_status(&r.vault, &r.cos, &r.fin, &r.bvnk, draft_id(id)?).await
     }
 
     pub fn queue_summary(&self) -> Result<QueueSummary> {
@@ -227,6 +238,20 @@ impl Desk {
         self.submit_again(id)
     }
 
+    /// What staff found at BVNK about a customer whose creation's answer could not be read
+    /// (its reference, or `None`: not created); the draft is then submitted again as stored.
+    pub async fn resolve_unknown_bvnk_customer(
+        &self,
+        id: &str,
+        reference: Option<&str>,
+        staff: &str,
+    ) -> Result<Submission> {
+        let draft = draft_id(id)?;
+        let client = self.runner.bvnk.client()?;
+        bvnk::recovery::resolve(self.vault(), client, draft, reference, staff).await?;
+        self.submit_again(id)
+    }
+
     fn submit_again(&self, id: &str) -> Result<Submission> {
         let stored = self.get_draft(id)?;
         self.submit(id, &stored.draft)
@@ -239,32 +264,59 @@ impl Desk {
         self.runner.fin.attach_config()
     }
 
-    /// Records that the customer accepted Fin.com's terms and lets the plan go on.
+    /// Whether the draft's latest plan goes to BVNK.
+    fn goes_to_bvnk(&self, draft: DraftId) -> Result<bool> {
+        Ok(self
+            .vault()
+            .latest_plan(draft)?
+            .is_some_and(|p| p.provider == branchdesk_vault::Provider::Bvnk))
+    }
+
+    /// Records that the customer accepted the provider's terms (Fin.com's terms, BVNK's
+    /// agreements) and lets the plan go on.
     pub fn confirm_terms(&self, id: &str, staff: &str) -> Result<()> {
-        fin::terms::confirm(self.vault(), draft_id(id)?, staff)?;
+        let draft = draft_id(id)?;
+        if self.goes_to_bvnk(draft)? {
+            bvnk::agreement::confirm(self.vault(), draft, staff)?;
+        } else {
+            fin::terms::confirm(self.vault(), draft, staff)?;
+        }
         self.runner.wake();
         Ok(())
     }
 
-    /// The terms page of a Fin.com draft whose customer exists.
+    /// The terms page of a Fin.com draft whose customer exists, or the agreements page of
+    /// a BVNK draft whose session exists.
     pub fn terms(&self, id: &str) -> Result<Option<Terms>> {
-        fin::terms::terms(self.vault(), &self.runner.fin, draft_id(id)?)
+        let draft = draft_id(id)?;
+        if self.goes_to_bvnk(draft)? {
+            return bvnk::agreement::page(self.vault(), &self.runner.bvnk, draft);
+        }
+        fin::terms::terms(self.vault(), &self.runner.fin, draft)
     }
 
-    /// A terms link judged against the Fin.com connection in use; the shell asks again just
-    /// before it opens one.
+    /// A terms link judged against the connection in use (`bvnk`: BVNK's, else Fin.com's);
+    /// the shell asks again just before it opens one.
     pub fn checked_terms_url(&self, url: &str) -> Result<url::Url> {
-        fin::terms::checked_url(&self.runner.fin, url)
+        fin::terms::checked_url(&self.runner.fin, url).or_else(|refused| {
+            bvnk::agreement::checked_url(&self.runner.bvnk, url).map_err(|_| refused)
+        })
     }
 
-    /// Whether the draft's submission waits for the customer to accept Fin.com's terms.
+    /// Whether the draft's submission waits for the customer to accept the provider's terms.
     pub fn awaits_terms(&self, id: &str) -> Result<bool> {
-        fin::terms::awaits(self.vault(), draft_id(id)?)
+        let draft = draft_id(id)?;
+        Ok(fin::terms::awaits(self.vault(), draft)?
+            || bvnk::agreement::awaits(self.vault(), draft)?)
     }
 
     /// Stops the draft's uploads; true when it had uploads left to stop.
     pub fn cancel_upload(&self, id: &str) -> Result<bool> {
-        fin::follow::cancel_upload(self.vault(), &self.runner.fin, draft_id(id)?)
+        let draft = draft_id(id)?;
+        if self.goes_to_bvnk(draft)? {
+            return bvnk::follow::cancel_upload(self.vault(), &self.runner.bvnk, draft);
+        }
+        fin::follow::cancel_upload(self.vault(), &self.runner.fin, draft)
     }
 
     /// Upload progress of every draft, as it happens.

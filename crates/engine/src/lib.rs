@@ -8,7 +8,7 @@
 //! - [`drafts`], `checks`, [`scans`], `submit`, `status`, [`activity`]: what staff do and
 //!   see.
 //! - `runner`: sends the plans.
-//! - [`flows`]: one module per provider (`cos`, `fin`): its plan, its sending, its
+//! - [`flows`]: one module per provider (`cos`, `fin`, `bvnk`): its plan, its sending, its
 //!   recovery. A new provider is a new module there.
 //! - [`records`], [`steps`], [`error`](Error): the leaves everything else shares.
 //! - [`setup`], [`connection_save`], [`clients`], [`training`]: connections and the
@@ -45,6 +45,7 @@ mod error;
 pub use clients::{cos_client, http_client, CosConnection, Environment};
 pub use desk::Desk;
 pub use error::{Error, LogForm, PathRefusal, Result};
+pub use flows::bvnk::BvnkConnection;
 pub use flows::cos::compliance::CosOutcome;
 pub use flows::fin::FinConnection;
 pub use runner::offline_wait;

@@ -71,6 +71,8 @@ pub struct Submission {
     pub outcome: Option<CosOutcome>,
     /// For a Fin.com onboarding: the customer, the terms, and Fin.com's status.
     pub fin: Option<FinOutcome>,
+    /// For a BVNK onboarding: the agreements, the customer and its associates, BVNK's status.
+    pub bvnk: Option<BvnkOutcome>,
     pub error: Option<StepProblem>,
 }
 
@@ -104,6 +106,23 @@ pub struct FinOutcome {
     pub status: CustomerStatus,
     /// Why Fin.com wants something changed, placed on the draft's fields and scan slots.
     pub reasons: Vec<Issue>,
+}
+
+/// Where a BVNK onboarding is, for staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BvnkOutcome {
+    /// The customer's reference, once BVNK has created it.
+    pub reference: Option<String>,
+    /// Whether staff have confirmed that the customer accepted BVNK's agreements.
+    pub agreement_accepted: bool,
+    /// BVNK's `status` (`INFO_REQUIRED`, `PENDING`, `VERIFIED`, `REJECTED`, …) as last known.
+    pub status: Option<String>,
+    /// The customer's `verification.status` and `verification.url`, when BVNK gives them.
+    pub verification_status: Option<String>,
+    pub verification_url: Option<String>,
+    /// Each associate's person reference, in the draft's order.
+    pub associates: Vec<Option<String>>,
 }
 
 /// Fin.com's terms for a customer: the page, as a link and a QR code.

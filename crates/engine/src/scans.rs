@@ -17,8 +17,26 @@ use branchdesk_vault::Vault;
 use crate::records::{draft_id, staff_member};
 use crate::{Error, Result};
 
-/// The slots a scan can fill.
+/// The slots a scan of the customer can fill.
 pub const SLOTS: [&str; 4] = ["FRONT", "BACK", "SELFIE", "PROOF_OF_ADDRESS"];
+
+/// Whether a scan may go in `slot`: one of [`SLOTS`], BVNK's company document, or one side
+/// of a BVNK associate's document (`ASSOCIATE:<key>:FRONT`, the key being the associate's
+/// id: letters, digits and `-`, at most 64).
+pub fn is_slot(slot: &str) -> bool {
+    if SLOTS.contains(&slot) || slot == branchdesk_domain::bvnk::slots::COMPANY_DOCUMENT {
+        return true;
+    }
+    let Some(rest) = slot.strip_prefix("ASSOCIATE:") else {
+        return false;
+    };
+    let Some((key, side)) = rest.rsplit_once(':') else {
+        return false;
+    };
+    matches!(side, "FRONT" | "BACK")
+        && (1..=64).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
 
 /// The largest file each provider takes, applied to what is uploaded (after conversion).
 /// Fin.com publishes no limit; 10 MB is the usual KYC figure and keeps uploads quick on a
@@ -144,7 +162,7 @@ pub(crate) fn attach_scan_with(
     path: &Path,
     on_preview: &mut dyn FnMut(ScanPreview),
 ) -> Result<Vec<ScanSlot>> {
-    if !SLOTS.contains(&slot) {
+    if !is_slot(slot) {
         return Err(Error::UnknownSlot(slot.to_owned()));
     }
     let id = draft_id(draft)?;
@@ -331,4 +349,53 @@ fn replace_slot(
     record.draft.scans.extend(new);
     crate::drafts::save(vault, draft, &record.draft)?;
     Ok(record.draft.scans)
+}
+/// Bytes handed to the connection at a time: few enough hand-overs for a 25 MB scan, and
+/// at most [`UPLOAD_AHEAD`] of them in memory.
+pub(crate) const UPLOAD_CHUNK: usize = 256 * 1024;
+const UPLOAD_AHEAD: usize = 4;
+
+/// Reads a scan out of the vault on a thread of its own, decrypting it into chunks that go
+/// to the connection as they are (no copy), a few ahead, so an upload never holds the whole
+/// file.
+pub(crate) fn open_scan_chunks(
+    vault: std::sync::Arc<Vault>,
+    scan: ScanId,
+) -> std::io::Result<branchdesk_api::upload::UploadChunks> {
+    use std::io::Read;
+    let mut reader = vault
+        .open_scan(scan)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let (sender, receiver) =
+        tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(UPLOAD_AHEAD);
+    std::thread::Builder::new()
+        .name("scan-upload".into())
+        .spawn(move || loop {
+            let mut chunk = vec![0u8; UPLOAD_CHUNK];
+            let mut filled = 0;
+            // The decrypting reader yields its own record size; filling the chunk keeps the
+            // hand-overs few.
+            while filled < chunk.len() {
+                match reader.read(&mut chunk[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(error) => {
+                        let _ = sender.blocking_send(Err(error));
+                        return;
+                    }
+                }
+            }
+            if filled == 0 {
+                return;
+            }
+            chunk.truncate(filled);
+            // The upload stopped (cancelled, failed): stop reading.
+            if sender.blocking_send(Ok(bytes::Bytes::from(chunk))).is_err() {
+                return;
+            }
+        })?;
+    Ok(Box::pin(futures::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+    )))
 }

@@ -7,7 +7,10 @@ use std::sync::Arc;
 use branchdesk_vault::{Connection, Provider, SecretStore, Vault};
 use serde::{Deserialize, Serialize};
 
-use crate::clients::{cos_client, fin_client, http_client, CosConnection, Environment};
+use crate::clients::{
+    bvnk_client, cos_client, fin_client, http_client, CosConnection, Environment,
+};
+use crate::flows::bvnk::BvnkConnection;
 use crate::flows::fin::FinConnection;
 use crate::training::Training;
 use crate::{Desk, Error, Result};
@@ -102,6 +105,13 @@ pub async fn start(
                             Err(error) => problem = Some(error.to_string()),
                         }
                     }
+                    // And BVNK drafts on BVNK's.
+                    if let Some(bvnk) = vault.connection_for(Provider::Bvnk)? {
+                        match bvnk_connection(&bvnk, secrets) {
+                            Ok(bvnk) => desk = desk.with_bvnk(bvnk),
+                            Err(error) => problem = Some(error.to_string()),
+                        }
+                    }
                     return Ok(Started {
                         desk: Arc::new(desk),
                         training: None,
@@ -125,7 +135,8 @@ pub async fn start(
         Environment::Training,
         connection.base_url.clone(),
     )
-    .with_fin(training.fin_connection(http)?);
+    .with_fin(training.fin_connection(http.clone())?)
+    .with_bvnk(training.bvnk_connection(http)?);
     Ok(Started {
         desk: Arc::new(desk),
         training: Some(training),
@@ -148,6 +159,23 @@ pub fn fin_connection(connection: &Connection, secrets: &dyn SecretStore) -> Res
         secret,
     )?;
     Ok(FinConnection::new(client, fin_attach_config(connection)))
+}
+
+/// BVNK on a configured connection, its Hawk key read from the keyring.
+pub fn bvnk_connection(
+    connection: &Connection,
+    secrets: &dyn SecretStore,
+) -> Result<BvnkConnection> {
+    let key = connection
+        .secret(secrets)?
+        .ok_or(Error::SecretMissing { provider: "BVNK" })?;
+    let client = bvnk_client(
+        http_client()?,
+        &connection.base_url,
+        connection.hawk_id.as_deref().unwrap_or_default(),
+        key,
+    )?;
+    Ok(BvnkConnection::new(client))
 }
 
 /// What Fin.com has configured for the bank as a client, as the connection records it.
@@ -434,9 +462,12 @@ pub async fn test_connection(connection: &Connection, secrets: &dyn SecretStore)
                 .await?;
             Ok("Fin.com accepted the credentials and issued a token.".to_owned())
         }
-        Provider::Bvnk => Err(Error::NotYetSupported {
-            provider: "BVNK",
-            what: "Testing the connection",
-        }),
+        Provider::Bvnk => {
+            bvnk_connection(connection, secrets)?
+                .client()?
+                .check_credentials()
+                .await?;
+            Ok("BVNK accepted the Hawk credentials.".to_owned())
+        }
     }
 }

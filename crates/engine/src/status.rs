@@ -6,9 +6,10 @@ use branchdesk_api::cos::CosClient;
 use branchdesk_vault::{DraftFilter, DraftId, DraftState, Plan, Provider, StepStatus, Vault};
 
 use crate::drafts::state_of;
+use crate::flows::bvnk::{self, BvnkConnection};
 use crate::flows::cos::compliance::{self, CosOutcome};
 use crate::flows::fin::{self, FinConnection};
-use crate::records::{FinOutcome, QueueSummary, Submission, AWAITING_TERMS};
+use crate::records::{BvnkOutcome, FinOutcome, QueueSummary, Submission, AWAITING_TERMS};
 use crate::Result;
 
 /// The submission's progress; once the customer exists, its results as the provider
@@ -17,17 +18,23 @@ pub(crate) async fn submission_status(
     vault: &Vault,
     cos: &CosClient,
     fin: &FinConnection,
+    bvnk: &BvnkConnection,
     draft: DraftId,
 ) -> Result<Submission> {
-    let (mut state, plan, mut fin_outcome) = read(vault, fin, draft)?;
+    let (mut state, plan, mut fin_outcome, mut bvnk_outcome) = read(vault, fin, draft)?;
     if let (Some(plan), Some(outcome)) = (&plan, fin_outcome.take()) {
         // The status may move the draft on (approved, back to staff).
         let (live, now) = fin::follow::follow(vault, fin, draft, plan, state, outcome).await?;
         fin_outcome = Some(live);
         state = now;
     }
+    if let (Some(plan), Some(outcome)) = (&plan, bvnk_outcome.take()) {
+        let (live, now) = bvnk::follow::follow(vault, bvnk, draft, plan, state, outcome).await?;
+        bvnk_outcome = Some(live);
+        state = now;
+    }
     let kept = plan.as_ref().and_then(compliance::outcome_step);
-    let mut submission = submission_of(state, plan, fin_outcome);
+    let mut submission = submission_of(state, plan, fin_outcome, bvnk_outcome);
     if let (Some(outcome), Some(kept)) = (submission.outcome.as_mut(), kept) {
         compliance::apply_kept(outcome, &kept.1);
         if !outcome.settled && submission.state == DraftState::Submitted.as_str() {
@@ -42,8 +49,8 @@ pub(crate) async fn submission_status(
 
 /// The submission as stored, asking no provider.
 pub(crate) fn submission(vault: &Vault, fin: &FinConnection, draft: DraftId) -> Result<Submission> {
-    let (state, plan, fin_outcome) = read(vault, fin, draft)?;
-    Ok(submission_of(state, plan, fin_outcome))
+    let (state, plan, fin_outcome, bvnk_outcome) = read(vault, fin, draft)?;
+    Ok(submission_of(state, plan, fin_outcome, bvnk_outcome))
 }
 
 /// How many drafts wait, are being sent, and need staff, for the top bar.
@@ -63,12 +70,15 @@ pub(crate) fn queue_summary(vault: &Vault) -> Result<QueueSummary> {
 }
 
 /// What a submission is made of, as stored: the draft's state, its latest plan, and for
-/// Fin.com the customer and terms.
-fn read(
-    vault: &Vault,
-    fin: &FinConnection,
-    draft: DraftId,
-) -> Result<(DraftState, Option<Plan>, Option<FinOutcome>)> {
+/// Fin.com the customer and terms, for BVNK the agreements and the customer.
+type Stored = (
+    DraftState,
+    Option<Plan>,
+    Option<FinOutcome>,
+    Option<BvnkOutcome>,
+);
+
+fn read(vault: &Vault, fin: &FinConnection, draft: DraftId) -> Result<Stored> {
     let state = state_of(vault, draft)?;
     let plan = vault.latest_plan(draft)?;
     let fin_outcome = match &plan {
@@ -77,11 +87,22 @@ fn read(
         }
         _ => None,
     };
-    Ok((state, plan, fin_outcome))
+    let bvnk_outcome = match &plan {
+        Some(plan) if plan.provider == Provider::Bvnk => {
+            bvnk::follow::outcome(vault, draft, plan, state)?
+        }
+        _ => None,
+    };
+    Ok((state, plan, fin_outcome, bvnk_outcome))
 }
 
 /// A submission as staff see it, from what is stored (and, for Fin.com, its latest look).
-fn submission_of(state: DraftState, plan: Option<Plan>, fin: Option<FinOutcome>) -> Submission {
+fn submission_of(
+    state: DraftState,
+    plan: Option<Plan>,
+    fin: Option<FinOutcome>,
+    bvnk: Option<BvnkOutcome>,
+) -> Submission {
     let steps = plan.map(|p| p.steps).unwrap_or_default();
     let done = steps
         .iter()
@@ -101,8 +122,14 @@ fn submission_of(state: DraftState, plan: Option<Plan>, fin: Option<FinOutcome>)
         .find(|s| s.status == StepStatus::Failed)
         .and_then(|s| s.last_error.as_deref())
         .and_then(|e| serde_json::from_str(e).ok());
-    let waits_for_terms =
-        fin.as_ref().is_some_and(|f| !f.terms_accepted) && state == DraftState::Waiting;
+    // BVNK's agreements are waited for before the customer exists; Fin.com's terms after.
+    let bvnk_waits = bvnk.as_ref().is_some_and(|b| !b.agreement_accepted)
+        && steps.iter().any(|s| {
+            crate::steps::is(s, crate::steps::StepKind::BvnkAgreementSession)
+                && s.status == StepStatus::Done
+        });
+    let waits_for_terms = (fin.as_ref().is_some_and(|f| !f.terms_accepted) || bvnk_waits)
+        && state == DraftState::Waiting;
     Submission {
         // Waiting on the customer, not on the network: staff have something to do.
         state: if waits_for_terms {
@@ -114,6 +141,7 @@ fn submission_of(state: DraftState, plan: Option<Plan>, fin: Option<FinOutcome>)
         total_steps: u32::try_from(steps.len()).unwrap_or(u32::MAX),
         outcome,
         fin,
+        bvnk,
         error,
     }
 }

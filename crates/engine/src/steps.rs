@@ -40,9 +40,25 @@ pub enum StepKind {
     FinUploaded,
     /// Fin.com `POST /v2/customers/{id}/individual/attach`.
     FinAttach,
+    /// BVNK `POST /platform/v1/customers/agreement/sessions`: the agreements the customer
+    /// is to accept.
+    BvnkAgreementSession,
+    /// The customer accepted BVNK's agreements; staff confirm it, and the session is marked
+    /// `SIGNED` (`PUT …/agreement/sessions/{reference}`).
+    BvnkAgreementSigned,
+    /// BVNK `POST /platform/v1/customers`, referring to the signed session.
+    BvnkCreateCustomer,
+    /// A resubmission whose customer BVNK already created: read it, create nothing.
+    BvnkKnownCustomer,
+    /// BVNK `POST /platform/v1/customers/{reference}/documents` with one scan.
+    BvnkDocument,
+    /// BVNK `PUT /platform/v1/customers/{reference}`: a submitted company's details, edited.
+    BvnkDetails,
+    /// BVNK `PUT /platform/v1/customers/{reference}/associates`: its associates, edited.
+    BvnkAssociates,
 }
 
-const NAMES: [(StepKind, &str); 13] = [
+const NAMES: [(StepKind, &str); 20] = [
     (StepKind::CosCreateCustomer, "cos.create_customer"),
     (StepKind::CosKnownCustomer, "cos.known_customer"),
     (StepKind::CosAddress, "cos.address"),
@@ -56,6 +72,13 @@ const NAMES: [(StepKind, &str); 13] = [
     (StepKind::FinUpload, "fin.upload"),
     (StepKind::FinUploaded, "fin.uploaded"),
     (StepKind::FinAttach, "fin.attach"),
+    (StepKind::BvnkAgreementSession, "bvnk.agreement_session"),
+    (StepKind::BvnkAgreementSigned, "bvnk.agreement_signed"),
+    (StepKind::BvnkCreateCustomer, "bvnk.create_customer"),
+    (StepKind::BvnkKnownCustomer, "bvnk.known_customer"),
+    (StepKind::BvnkDocument, "bvnk.document"),
+    (StepKind::BvnkDetails, "bvnk.details"),
+    (StepKind::BvnkAssociates, "bvnk.associates"),
 ];
 
 impl StepKind {
@@ -89,6 +112,13 @@ impl StepKind {
             | StepKind::FinUpload
             | StepKind::FinUploaded
             | StepKind::FinAttach => branchdesk_vault::Provider::Fin,
+            StepKind::BvnkAgreementSession
+            | StepKind::BvnkAgreementSigned
+            | StepKind::BvnkCreateCustomer
+            | StepKind::BvnkKnownCustomer
+            | StepKind::BvnkDocument
+            | StepKind::BvnkDetails
+            | StepKind::BvnkAssociates => branchdesk_vault::Provider::Bvnk,
             _ => branchdesk_vault::Provider::Cos,
         }
     }
@@ -109,6 +139,17 @@ impl StepKind {
             StepKind::FinUpload => Some("POST /v1/customers/upload"),
             StepKind::FinAttach => Some("POST /v2/customers/{id}/individual/attach"),
             StepKind::FinKnownCustomer | StepKind::FinTerms | StepKind::FinUploaded => None,
+            StepKind::BvnkAgreementSession => {
+                Some("POST /platform/v1/customers/agreement/sessions")
+            }
+            StepKind::BvnkAgreementSigned => {
+                Some("PUT /platform/v1/customers/agreement/sessions/{reference}")
+            }
+            StepKind::BvnkCreateCustomer => Some("POST /platform/v1/customers"),
+            StepKind::BvnkKnownCustomer => Some("GET /platform/v1/customers/{reference}"),
+            StepKind::BvnkDocument => Some("POST /platform/v1/customers/{reference}/documents"),
+            StepKind::BvnkDetails => Some("PUT /platform/v1/customers/{reference}"),
+            StepKind::BvnkAssociates => Some("PUT /platform/v1/customers/{reference}/associates"),
             _ => self.cos_endpoint(),
         }
     }
@@ -121,6 +162,12 @@ impl StepKind {
             StepKind::FinTerms => "fin.terms_accepted",
             StepKind::FinUpload | StepKind::FinUploaded => "fin.document_uploaded",
             StepKind::FinAttach => "fin.documents_attached",
+            StepKind::BvnkAgreementSession => "bvnk.agreement_prepared",
+            StepKind::BvnkAgreementSigned => "bvnk.agreement_signed",
+            StepKind::BvnkCreateCustomer | StepKind::BvnkKnownCustomer => "bvnk.customer_created",
+            StepKind::BvnkDocument => "bvnk.document_sent",
+            StepKind::BvnkDetails => "bvnk.details_updated",
+            StepKind::BvnkAssociates => "bvnk.associates_updated",
             _ => self.cos_event(),
         }
     }

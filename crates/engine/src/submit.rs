@@ -11,15 +11,16 @@ use branchdesk_vault::{
 
 use crate::checks;
 use crate::drafts::{draft_input, editable_state, without_blank_rows};
-use crate::flows::{cos, fin};
+use crate::flows::{bvnk, cos, fin};
 use crate::records::staff_member;
 use crate::{Error, Result};
 
-/// What planning needs: the vault, the Fin.com connection, and COS's partner and key
-/// retention.
+/// What planning needs: the vault, the Fin.com and BVNK connections, and COS's partner and
+/// key retention.
 pub(crate) struct Planner<'a> {
     pub vault: &'a Vault,
     pub fin: &'a fin::FinConnection,
+    pub bvnk: &'a bvnk::BvnkConnection,
     pub partner_id: &'a str,
     pub key_retention: Duration,
 }
@@ -87,7 +88,23 @@ impl Planner<'_> {
                     fin::plan::plan(self.vault, self.fin, &draft, previous.as_ref(), errors)?;
                 frozen(draft_id, &draft, Provider::Fin, steps)
             }
-            _ => {
+            Provider::Bvnk => {
+                self.bvnk.client()?;
+                let errors: Vec<Issue> = checks::validate(&draft, self.fin.attach_config())
+                    .into_iter()
+                    .filter(Issue::is_error)
+                    .collect();
+                let steps = bvnk::plan::plan(
+                    self.vault,
+                    self.bvnk,
+                    draft_id,
+                    &draft,
+                    previous.as_ref(),
+                    errors,
+                )?;
+                frozen(draft_id, &draft, Provider::Bvnk, steps)
+            }
+            Provider::Cos => {
                 let (draft, steps) = cos::plan::plan(
                     self.vault,
                     self.partner_id,

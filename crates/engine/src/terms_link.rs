@@ -74,6 +74,22 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// A terms or agreements page as a QR code (an SVG `data:` URL) for the customer to open
+/// on their own phone at the counter.
+pub fn terms_qr(url: &str) -> Result<String> {
+    use base64::Engine as _;
+    let code = qrcode::QrCode::new(url.as_bytes())?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build();
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

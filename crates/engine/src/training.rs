@@ -57,6 +57,21 @@ impl Training {
         Ok(crate::flows::fin::FinConnection::new(client, attach))
     }
 
+    /// BVNK in the sandbox.
+    pub fn bvnk_connection(
+        &self,
+        http: reqwest::Client,
+    ) -> Result<crate::flows::bvnk::BvnkConnection> {
+        let credentials = &self.sandbox.credentials().bvnk;
+        let client = crate::clients::bvnk_client(
+            http,
+            &self.sandbox.url(),
+            &credentials.hawk_id,
+            branchdesk_domain::Sensitive::new(credentials.hawk_key.clone()),
+        )?;
+        Ok(crate::flows::bvnk::BvnkConnection::new(client))
+    }
+
     pub async fn shutdown(self) {
         self.sandbox.shutdown().await;
     }

@@ -51,6 +51,11 @@ impl BvnkClient {
         })
     }
 
+    /// The address requests go to (a link BVNK hands out is judged against it).
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// `POST /platform/v1/customers` with a body frozen by the caller (a COMPANY with its
     /// associates, or an INDIVIDUAL) under its `X-Idempotency-Key`. Resent with the same key
     /// and bytes while it surely did not arrive or BVNK asks again (408, 429, 5xx); when the

@@ -202,7 +202,7 @@ mod tests {
         let meta = DocumentMeta {
             customer_person_reference: Some("911685b0-acaa-418d-bd91-ed80b96c62cf".into()),
             kind: "DRIVERS_LICENSE".into(),
-            sub_type: Some(branchdesk_domain::bvnk::SubType::FrontSide),
+            sub_type: Some("FRONT_SIDE".into()),
             name: "licence-front.jpg".into(),
             description: "Driver's licence, front".into(),
             country_code: "US".into(),

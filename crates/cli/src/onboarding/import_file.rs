@@ -142,9 +142,9 @@ fn scan_files_of(
     let config = branchdesk_engine::scans::check_config(provider);
     let mut scans = BTreeMap::new();
     for (slot, path) in entries {
-        if !branchdesk_engine::scans::SLOTS.contains(&slot.as_str()) {
+        if !branchdesk_engine::scans::is_slot(&slot) {
             bail!(
-                "{at}: `{slot}` is not a scan slot (use {})",
+                "{at}: `{slot}` is not a scan slot (use {}, or COMPANY_DOC for a BVNK company's document)",
                 branchdesk_engine::scans::SLOTS.join(", ")
             );
         }

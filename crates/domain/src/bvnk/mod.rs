@@ -5,8 +5,10 @@
 //! - `wire`: what BVNK sends and receives.
 //! - `bodies`: the agreement session, the create and the updates, from a draft.
 //! - `slots`: the scans an onboarding sends, and as which document.
+//! - `fields`: BVNK's field paths as the draft's, for refusals.
 
 pub mod bodies;
+pub mod fields;
 pub mod slots;
 pub mod wire;
 

@@ -266,6 +266,15 @@ pub enum SubType {
     BackSide,
 }
 
+impl SubType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FrontSide => "FRONT_SIDE",
+            Self::BackSide => "BACK_SIDE",
+        }
+    }
+}
+
 /// One element of `POST …/{reference}/documents`, without its `content`: the client writes
 /// the base64 of the file after these fields as it sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,8 +285,10 @@ pub struct DocumentMeta {
     pub customer_person_reference: Option<String>,
     #[serde(rename = "type")]
     pub kind: String,
+    /// `FRONT_SIDE` / `BACK_SIDE` of an identity document ([`SubType`]), or what a
+    /// company document is (`INCORPORATION_CERT`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_type: Option<SubType>,
+    pub sub_type: Option<String>,
     pub name: String,
     pub description: String,
     pub country_code: String,
@@ -352,6 +363,20 @@ pub struct AgreementSession {
     pub expires_on: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_url: Option<String>,
+    #[serde(default)]
+    pub agreements: Vec<Agreement>,
+}
+
+/// One agreement of a session: what the customer reads and accepts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Agreement {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub url: String,
 }
 
 #[cfg(test)]

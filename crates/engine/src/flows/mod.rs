@@ -2,5 +2,6 @@
 //! becomes its plan of steps, how each step goes on the wire, and what happens when an
 //! answer is lost. Each takes the vault and its own client, never the desk.
 
+pub mod bvnk;
 pub mod cos;
 pub mod fin;

@@ -12,7 +12,7 @@ use futures::StreamExt;
 use super::pipelined::CosRun;
 use super::record::success_audit;
 use super::state::{Claimed, Runner, Settling};
-use crate::flows::{cos, fin};
+use crate::flows::{bvnk, cos, fin};
 use crate::steps::{customer_id_of, StepKind};
 use crate::{failpoint, status, Error, Result};
 
@@ -86,21 +86,26 @@ impl Runner {
     /// Asks Fin.com about every submitted Fin.com customer it has not decided on yet, and
     /// records each decision as the status page would; how many are still undecided.
     async fn follow_undecided(&self) -> usize {
-        let filter = DraftFilter {
-            provider: Some(Provider::Fin),
-            states: vec![DraftState::Submitted],
-            ..DraftFilter::default()
-        };
-        let drafts = match self.vault.list_drafts(&filter) {
-            Ok(drafts) => drafts,
-            Err(error) => {
-                tracing::error!(error = %error, "the drafts could not be read");
-                return 0;
+        let mut drafts = Vec::new();
+        for provider in [Provider::Fin, Provider::Bvnk] {
+            let filter = DraftFilter {
+                provider: Some(provider),
+                states: vec![DraftState::Submitted],
+                ..DraftFilter::default()
+            };
+            match self.vault.list_drafts(&filter) {
+                Ok(found) => drafts.extend(found),
+                Err(error) => {
+                    tracing::error!(error = %error, "the drafts could not be read");
+                    return 0;
+                }
             }
-        };
+        }
         let mut undecided = 0;
         for draft in drafts {
-            match status::submission_status(&self.vault, &self.cos, &self.fin, draft.id).await {
+            match status::submission_status(&self.vault, &self.cos, &self.fin, &self.bvnk, draft.id)
+                .await
+            {
                 Ok(now) if now.state == DraftState::Submitted.as_str() => undecided += 1,
                 Ok(_) => {}
                 Err(error) => {
@@ -295,7 +300,13 @@ impl Runner {
                 let steps = plan.map(|p| p.steps).unwrap_or_default();
                 fin::send::send(&self.fin, &self.vault, kind, step, &steps).await
             }
-            _ => cos::send::send(&self.cos, kind, step, customer).await,
+            Provider::Bvnk => {
+                let plan = self.vault.latest_plan(step.draft_id)?;
+                let steps = plan.map(|p| p.steps).unwrap_or_default();
+                let draft = crate::drafts::get(&self.vault, &step.draft_id.to_string())?.draft;
+                bvnk::send::send(&self.bvnk, &self.vault, kind, step, &steps, &draft).await
+            }
+            Provider::Cos => cos::send::send(&self.cos, kind, step, customer).await,
         }
     }
 }

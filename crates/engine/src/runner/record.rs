@@ -8,7 +8,7 @@ use branchdesk_vault::{
 };
 
 use super::state::Runner;
-use crate::flows::{cos, fin};
+use crate::flows::{bvnk, cos, fin};
 use crate::records::StepProblem;
 use crate::steps::{self, StepKind};
 use crate::{Error, Result};
@@ -27,6 +27,12 @@ impl Runner {
             // person, never re-planned under a new key.
             let problem =
                 cos::recovery::unknown_outcome_problem(&step, cos::recovery::Why::Unreadable);
+            self.park(draft, &step, problem).await?;
+            return Err(error);
+        }
+        if step.provider == Provider::Bvnk && bvnk::recovery::needs_a_check(&error, &step) {
+            // The same for a BVNK create: the customer may exist, and a person looks first.
+            let problem = bvnk::recovery::unknown_outcome_problem(&step);
             self.park(draft, &step, problem).await?;
             return Err(error);
         }

@@ -11,6 +11,7 @@ use chrono::Utc;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::flows::bvnk::BvnkConnection;
 use crate::flows::fin::FinConnection;
 use crate::{Error, Result};
 
@@ -25,6 +26,7 @@ pub(crate) struct Runner {
     pub(crate) vault: Arc<Vault>,
     pub(crate) cos: CosClient,
     pub(crate) fin: FinConnection,
+    pub(crate) bvnk: BvnkConnection,
     pub(crate) key_retention: Duration,
     pub(in crate::runner) follow_interval: Duration,
     pub(in crate::runner) wake: Notify,
@@ -45,6 +47,7 @@ impl Runner {
             vault,
             cos,
             fin: FinConnection::default(),
+            bvnk: BvnkConnection::default(),
             key_retention: COS_KEY_RETENTION,
             follow_interval: FIN_FOLLOW_INTERVAL,
             wake: Notify::new(),

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use branchdesk_api::fin::{UploadChunks, UploadFile, UploadProgress};
+use branchdesk_api::fin::{UploadFile, UploadProgress};
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::draft::Draft;
 use branchdesk_domain::fin as wire;
@@ -92,7 +92,7 @@ async fn upload(
         body.bytes,
         move || {
             let vault = Arc::clone(&vault);
-            async move { open_scan(vault, scan) }
+            async move { crate::scans::open_scan_chunks(vault, scan) }
         },
     );
     let cancel = fin.cancel_token(step.draft_id);
@@ -175,53 +175,6 @@ async fn attach(fin: &FinConnection, step: &Step, plan: &[Step]) -> Result<serde
     }
     fin.forget_cancel(step.draft_id);
     Ok(serde_json::json!({ "customerId": customer, "status": "PROCESSING" }))
-}
-
-/// Bytes handed to the connection at a time: few enough hand-overs for a 25 MB scan, and
-/// at most [`UPLOAD_AHEAD`] of them in memory.
-pub(super) const UPLOAD_CHUNK: usize = 256 * 1024;
-const UPLOAD_AHEAD: usize = 4;
-
-/// Reads a scan out of the vault on a thread of its own, decrypting it into chunks that go
-/// to the connection as they are (no copy), a few ahead, so an upload never holds the whole
-/// file.
-pub(super) fn open_scan(vault: Arc<Vault>, scan: ScanId) -> std::io::Result<UploadChunks> {
-    use std::io::Read;
-    let mut reader = vault
-        .open_scan(scan)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    let (sender, receiver) =
-        tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(UPLOAD_AHEAD);
-    std::thread::Builder::new()
-        .name("scan-upload".into())
-        .spawn(move || loop {
-            let mut chunk = vec![0u8; UPLOAD_CHUNK];
-            let mut filled = 0;
-            // The decrypting reader yields its own record size; filling the chunk keeps the
-            // hand-overs few.
-            while filled < chunk.len() {
-                match reader.read(&mut chunk[filled..]) {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(error) => {
-                        let _ = sender.blocking_send(Err(error));
-                        return;
-                    }
-                }
-            }
-            if filled == 0 {
-                return;
-            }
-            chunk.truncate(filled);
-            // The upload stopped (cancelled, failed): stop reading.
-            if sender.blocking_send(Ok(bytes::Bytes::from(chunk))).is_err() {
-                return;
-            }
-        })?;
-    Ok(Box::pin(futures::stream::unfold(
-        receiver,
-        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
-    )))
 }
 
 /// A step body that is already JSON, sent as it is.

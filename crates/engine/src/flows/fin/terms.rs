@@ -9,6 +9,8 @@ use super::stored::{customer_of, terms_open, tos_url_of};
 use crate::records::{decision, Terms};
 use crate::{Error, Result};
 
+pub use crate::terms_link::terms_qr;
+
 /// The audit action that records the customer's acceptance of Fin.com's terms.
 pub const TERMS_CONFIRMED: &str = "fin.terms_confirmed";
 
@@ -90,20 +92,4 @@ pub fn confirmation(vault: &Vault, draft: DraftId) -> Result<Option<(String, Str
         .into_iter()
         .find(|e| e.record.action == TERMS_CONFIRMED)
         .map(|e| (e.record.actor.as_str().to_owned(), e.at.to_rfc3339())))
-}
-
-/// The terms page as a QR code (an SVG `data:` URL) for the customer to open on their own
-/// phone at the counter.
-pub fn terms_qr(url: &str) -> Result<String> {
-    use base64::Engine as _;
-    let code = qrcode::QrCode::new(url.as_bytes())?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
-    Ok(format!(
-        "data:image/svg+xml;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(svg)
-    ))
 }

@@ -2,9 +2,9 @@ use std::sync::Arc;
 
 use branchdesk_domain::draft::ScanSlot;
 
-use super::send::{open_scan, UPLOAD_CHUNK};
 use super::stored::upload_body;
 use super::terms::terms_qr;
+use crate::scans::{open_scan_chunks as open_scan, UPLOAD_CHUNK};
 
 #[test]
 fn an_upload_is_named_for_what_its_bytes_are() {

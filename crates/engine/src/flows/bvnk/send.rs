@@ -1,0 +1,218 @@
+//! Sending a BVNK step. Every request carries the step's own `X-Idempotency-Key` with
+//! bytes fixed by the plan: the create's session reference is filled in from what the
+//! session step stored, and a document's person reference from the create's answer, so a
+//! resend after a restart is the same request.
+
+use std::sync::Arc;
+
+use branchdesk_api::bvnk::BvnkDocument;
+use branchdesk_api::fin::{UploadFile, UploadProgress};
+use branchdesk_api::Error as ApiError;
+use branchdesk_domain::bvnk::fields::draft_field;
+use branchdesk_domain::bvnk::wire::Customer;
+use branchdesk_domain::bvnk::DocumentMeta;
+use branchdesk_domain::draft::Draft;
+use branchdesk_domain::validate::{Issue, Severity};
+use branchdesk_vault::{ScanId, Step, Vault};
+
+use super::agreement;
+use super::connection::BvnkConnection;
+use super::stored::{associates_of, customer_of, session_of, DocumentBody, KnownCustomer};
+use crate::records::UploadView;
+use crate::steps::{parse, StepKind};
+use crate::{Error, Result};
+
+/// Sends one BVNK step. `plan` is the plan as stored, for what earlier steps received;
+/// `draft` the draft as submitted, for placing a refusal on its fields.
+pub(crate) async fn send(
+    bvnk: &BvnkConnection,
+    vault: &Arc<Vault>,
+    kind: StepKind,
+    step: &Step,
+    plan: &[Step],
+    draft: &Draft,
+) -> Result<serde_json::Value> {
+    let client = bvnk.client()?;
+    let key = step.idempotency_key.as_str();
+    match kind {
+        StepKind::BvnkAgreementSession => {
+            let session = client.create_agreement_session(&step.body, key).await?;
+            let urls: Vec<&str> = session.agreements.iter().map(|a| a.url.as_str()).collect();
+            Ok(serde_json::json!({
+                "sessionReference": session.reference,
+                "agreementUrls": urls,
+            }))
+        }
+        StepKind::BvnkAgreementSigned => {
+            let (by, at) =
+                agreement::confirmation(vault, step.draft_id)?.ok_or(Error::AwaitingTerms)?;
+            let session = session_of(plan).ok_or_else(|| {
+                Error::PlanInconsistent("a signature before the agreement session".to_owned())
+            })?;
+            client
+                .update_agreement_session(&session, "SIGNED", key)
+                .await?;
+            Ok(serde_json::json!({
+                "sessionReference": session,
+                "acceptedBy": by,
+                "acceptedAt": at,
+            }))
+        }
+        StepKind::BvnkCreateCustomer => {
+            let session = session_of(plan).ok_or_else(|| {
+                Error::PlanInconsistent("a create before the agreement session".to_owned())
+            })?;
+            let mut body: serde_json::Value = parse(&step.body)?;
+            body["signedAgreementSessionReference"] = serde_json::Value::String(session);
+            let body = serde_json::to_vec(&body)?;
+            match client.create_customer(&body, key).await {
+                Ok(customer) => Ok(created(&customer)),
+                Err(error) => Err(placed(error.into(), draft)),
+            }
+        }
+        StepKind::BvnkKnownCustomer => {
+            let known: KnownCustomer = parse(&step.body)?;
+            let customer = client.get_customer(&known.customer_id).await?;
+            Ok(created(&customer))
+        }
+        StepKind::BvnkDetails | StepKind::BvnkAssociates => {
+            let reference = customer_of(plan).ok_or_else(|| {
+                Error::PlanInconsistent("an update before the BVNK customer".to_owned())
+            })?;
+            let sent = if kind == StepKind::BvnkDetails {
+                client.update_details(&reference, &step.body, key).await
+            } else {
+                client.update_associates(&reference, &step.body, key).await
+            };
+            match sent {
+                Ok(customer) => Ok(created(&customer)),
+                Err(error) => Err(placed(error.into(), draft)),
+            }
+        }
+        StepKind::BvnkDocument => document(bvnk, vault, step, plan).await,
+        _ => Err(Error::PlanInconsistent(format!(
+            "{} is not a BVNK step",
+            step.kind
+        ))),
+    }
+}
+
+/// What a create (or a read of the customer) stores: its reference, status and the
+/// associates' person references in order.
+fn created(customer: &Customer) -> serde_json::Value {
+    serde_json::json!({
+        "customerId": customer.reference,
+        "status": customer.status.as_str(),
+        "associates": customer.associate_references(),
+    })
+}
+
+async fn document(
+    bvnk: &BvnkConnection,
+    vault: &Arc<Vault>,
+    step: &Step,
+    plan: &[Step],
+) -> Result<serde_json::Value> {
+    let body: DocumentBody = parse(&step.body)?;
+    let reference = customer_of(plan)
+        .ok_or_else(|| Error::PlanInconsistent("a document before the BVNK customer".to_owned()))?;
+    let person = match body.associate {
+        Some(index) => Some(
+            associates_of(plan)
+                .get(index)
+                .cloned()
+                .flatten()
+                .ok_or_else(|| {
+                    Error::PlanInconsistent(format!(
+                        "BVNK gave no reference for associate {}",
+                        index + 1
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let scan = ScanId(uuid::Uuid::parse_str(&body.scan_id).map_err(|_| Error::NotFound)?);
+    let source = Arc::clone(vault);
+    let file = UploadFile::from_chunks(
+        body.file_name.clone(),
+        body.mime.clone(),
+        body.bytes,
+        move || {
+            let vault = Arc::clone(&source);
+            async move { crate::scans::open_scan_chunks(vault, scan) }
+        },
+    );
+    let meta = DocumentMeta {
+        customer_person_reference: person,
+        kind: body.kind.clone(),
+        sub_type: body.sub_type.clone(),
+        name: body.file_name.clone(),
+        description: body.description.clone(),
+        country_code: body.country_code.clone(),
+        // The scan's own id: BVNK can tell the documents apart, and it names no one.
+        external_reference: body.scan_id.clone(),
+    };
+    let cancel = bvnk.cancel_token(step.draft_id);
+    let progress = bvnk.progress();
+    let (draft, slot) = (step.draft_id.to_string(), body.slot.clone());
+    let report = Arc::new(move |p: UploadProgress| {
+        // Nobody listening is fine: the window may be on another page.
+        let _ = progress.send(UploadView {
+            draft_id: draft.clone(),
+            slot: slot.clone(),
+            sent: p.sent,
+            total: p.total,
+            attempt: p.attempt,
+        });
+    });
+    let documents = [BvnkDocument { meta, file }];
+    let sent = bvnk
+        .client()?
+        .add_documents(
+            &reference,
+            &documents,
+            &step.idempotency_key,
+            report,
+            &cancel,
+        )
+        .await;
+    if matches!(sent, Err(ApiError::Cancelled)) {
+        // Spent: submitting again sends afresh.
+        bvnk.forget_cancel(step.draft_id);
+    }
+    sent?;
+    Ok(serde_json::json!({
+        "customerId": reference,
+        "slot": body.slot,
+        "scanId": body.scan_id,
+    }))
+}
+
+/// A BVNK refusal as issues on the draft: each problem on the field it names, so staff see
+/// it where they fix it.
+fn placed(error: Error, draft: &Draft) -> Error {
+    let Error::Provider(ApiError::Invalid {
+        fields, message, ..
+    }) = &error
+    else {
+        return error;
+    };
+    let mut issues: Vec<Issue> = fields
+        .iter()
+        .map(|f| Issue {
+            field: draft_field(&f.path, draft).unwrap_or_default(),
+            code: "rejected".to_owned(),
+            message: format!("BVNK: {}", f.message),
+            severity: Severity::Error,
+        })
+        .collect();
+    if issues.is_empty() {
+        issues.push(Issue {
+            field: String::new(),
+            code: "rejected".to_owned(),
+            message: format!("BVNK: {message}"),
+            severity: Severity::Error,
+        });
+    }
+    Error::Invalid(issues)
+}
