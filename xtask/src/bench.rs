@@ -3,6 +3,7 @@
 //! same run, on the same display; the sandbox's create-customer throughput; and the outbox
 //! figures of `outbox.rs`. Results go to `bench/RESULTS.md`.
 
+mod bvnk;
 mod outbox;
 mod thumbnail;
 mod upload;
@@ -54,8 +55,9 @@ pub fn section(name: &str) -> Result<()> {
             outbox::report(&drain, &listing)
         }
         "upload" => upload::report(&upload::run()?),
+        "bvnk" => bvnk::report(&bvnk::run()?),
         "thumbnail" => thumbnail::report(&thumbnail::run()?),
-        other => bail!("no bench section {other:?}: drain, upload or thumbnail"),
+        other => bail!("no bench section {other:?}: drain, upload, bvnk or thumbnail"),
     };
     print!("{report}");
     Ok(())
@@ -108,6 +110,7 @@ pub fn run() -> Result<()> {
     let drain = outbox::drain(&cli, &tool)?;
     let listing = outbox::drafts_list(&tool)?;
     let upload = upload::run()?;
+    let bvnk = bvnk::run()?;
     let thumbnail = thumbnail::run()?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
@@ -173,6 +176,7 @@ pub fn run() -> Result<()> {
     );
     let report = report + &outbox::report(&drain, &listing);
     let report = report + &upload::report(&upload);
+    let report = report + &bvnk::report(&bvnk);
     let report = report + &thumbnail::report(&thumbnail);
     print!("{report}");
     let path = root().join("bench").join("RESULTS.md");

@@ -19,6 +19,7 @@ commands:
   bench           start-up, memory, sandbox and outbox figures as ratios; writes bench/RESULTS.md
   bench SECTION   one section alone, printed (bench/RESULTS.md is left to the full run):
                   drain (outbox drain and draft list), upload (25 MB scan vs curl -F),
+                  bvnk (25 MB scan as base64 JSON vs curl --data-binary),
                   thumbnail (12 MP scan vs vipsthumbnail)
   fuzz [TARGET] [SECONDS]
                   run the document fuzz targets (sniff, decode, pdf; default all) for

@@ -54,7 +54,8 @@ enum Command {
     /// Work with onboarding drafts.
     #[command(subcommand)]
     Draft(DraftCommand),
-    /// Plan every ready draft into the outbox and send it to its provider (COS or Fin.com).
+    /// Plan every ready draft into the outbox and send it to its provider (COS, Fin.com or
+    /// BVNK).
     Submit {
         /// Keep sending until every submission is done or needs a person.
         #[arg(long)]
@@ -64,12 +65,13 @@ enum Command {
         concurrency: u16,
     },
     /// Where each draft is: state, steps done, COS ids and compliance checks; for Fin.com the
-    /// customer, its status, the terms to show the customer, and Fin.com's reasons.
+    /// customer, its status, the terms to show the customer, and Fin.com's reasons; for
+    /// BVNK the agreements to show, the reference, the status and each associate's reference.
     Status {
         #[arg(long)]
         json: bool,
     },
-    /// Fin.com's terms of service.
+    /// Fin.com's terms of service, and BVNK's agreements.
     #[command(subcommand)]
     Tos(TosCommand),
     /// Fin.com onboardings that need a person.
@@ -78,6 +80,9 @@ enum Command {
     /// Cross River (COS) onboardings that need a person.
     #[command(subcommand)]
     Cos(CosCommand),
+    /// BVNK onboardings that need a person.
+    #[command(subcommand)]
+    Bvnk(BvnkCommand),
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -138,8 +143,8 @@ enum ConnectionCommand {
 
 #[derive(Subcommand)]
 enum TosCommand {
-    /// Record that the customer has read and accepted Fin.com's terms (the link `status`
-    /// shows), so the submission goes on to send the documents.
+    /// Record that the customer has read and accepted Fin.com's terms or BVNK's agreements
+    /// (the link `status` shows), so the submission goes on.
     Confirm {
         #[arg(value_name = "DRAFT_ID")]
         draft: String,
@@ -162,6 +167,25 @@ enum FinCommand {
         #[arg(long, value_name = "ID")]
         customer_id: Option<String>,
         /// Who checked at Fin.com, for the audit log.
+        #[arg(long, value_name = "NAME")]
+        staff: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BvnkCommand {
+    /// Say what you found at BVNK about a customer whose creation's answer could not be
+    /// read (the draft needs attention with `unknown_outcome`; `status` shows the external
+    /// reference to look for): its reference, and the onboarding goes on with that
+    /// customer; or, without --reference, that it was not created, and `submit` plans it
+    /// again (BVNK refuses a second customer with the same external reference).
+    Resolve {
+        #[arg(value_name = "DRAFT_ID")]
+        draft: String,
+        /// The customer's reference at BVNK, when it was created.
+        #[arg(long, value_name = "REFERENCE")]
+        reference: Option<String>,
+        /// Who checked at BVNK, for the audit log.
         #[arg(long, value_name = "NAME")]
         staff: String,
     },
@@ -284,6 +308,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Tos(_) => "tos confirm",
         Command::Fin(_) => "fin resolve",
         Command::Cos(_) => "cos resolve",
+        Command::Bvnk(_) => "bvnk resolve",
         Command::Audit(AuditCommand::Verify { .. }) => "audit verify",
         Command::Audit(AuditCommand::Export { .. }) => "audit export",
         Command::Backup { .. } => "backup",
@@ -413,6 +438,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Provider::Cos,
             &draft,
             customer_id,
+            &staff,
+        ),
+        Command::Bvnk(BvnkCommand::Resolve {
+            draft,
+            reference,
+            staff,
+        }) => resolve(
+            cli.data_dir.as_deref(),
+            Provider::Bvnk,
+            &draft,
+            reference,
             &staff,
         ),
         Command::Audit(AuditCommand::Verify { file }) => {

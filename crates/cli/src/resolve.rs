@@ -1,4 +1,4 @@
-//! `cos resolve` and `fin resolve`: what a person found at the provider about a customer
+//! `cos resolve`, `fin resolve` and `bvnk resolve`: what a person found at the provider about a customer
 //! whose creation went unanswered — its customer id, or that it was not created. The draft
 //! is planned again from it; `submit` sends it.
 
@@ -21,7 +21,8 @@ pub async fn resolve_customer(
 ) -> Result<ExitCode> {
     let name = match provider {
         Provider::Fin => "Fin.com",
-        _ => "Cross River",
+        Provider::Bvnk => "BVNK",
+        Provider::Cos => "Cross River",
     };
     if staff.trim().is_empty() {
         bail!("say who checked the customer at {name}: --staff NAME");
@@ -42,7 +43,11 @@ pub async fn resolve_customer(
             desk.resolve_unknown_fin_customer(id, customer_id, staff)
                 .await
         }
-        _ => {
+        Provider::Bvnk => {
+            desk.resolve_unknown_bvnk_customer(id, customer_id, staff)
+                .await
+        }
+        Provider::Cos => {
             desk.resolve_unknown_cos_customer(id, customer_id, staff)
                 .await
         }

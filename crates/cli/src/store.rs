@@ -79,12 +79,16 @@ pub const ADD_COS_HINT: &str = "branchdesk-cli connection add cos --base-url URL
 pub const ADD_FIN_HINT: &str = "branchdesk-cli connection add fin --base-url URL --client-id ID   \
      (the client secret on standard input)";
 
+pub const ADD_BVNK_HINT: &str = "branchdesk-cli connection add bvnk --base-url URL --hawk-id ID   \
+     (the Hawk key on standard input)";
+
 /// Which providers the desk can reach, so a draft for one that is not configured is
 /// refused at planning with the command that fixes it, rather than failing in the outbox.
 #[derive(Debug, Clone, Copy)]
 pub struct Reach {
     pub cos: bool,
     pub fin: bool,
+    pub bvnk: bool,
 }
 
 impl Reach {
@@ -98,25 +102,29 @@ impl Reach {
             Provider::Fin if !self.fin => Some(format!(
                 "no Fin.com connection is configured; add one first:\n  {ADD_FIN_HINT}"
             )),
-            Provider::Bvnk => Some("BVNK onboarding is not available yet".to_owned()),
+            Provider::Bvnk if !self.bvnk => Some(format!(
+                "no BVNK connection is configured; add one first:\n  {ADD_BVNK_HINT}"
+            )),
             _ => None,
         }
     }
 }
 
-/// A desk on the configured connections, as the app builds it: COS, and Fin.com when a
-/// Fin.com connection is configured. At least one of them is needed.
+/// A desk on the configured connections, as the app builds it: COS, and Fin.com and BVNK
+/// when they are configured. At least one of them is needed.
 pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<(Desk, Reach)> {
     let cos = vault.connection_for(Provider::Cos)?;
     let fin = vault.connection_for(Provider::Fin)?;
-    if cos.is_none() && fin.is_none() {
+    let bvnk = vault.connection_for(Provider::Bvnk)?;
+    if cos.is_none() && fin.is_none() && bvnk.is_none() {
         bail!(
-            "no provider connection is configured; add one first:\n  {ADD_COS_HINT}\n  {ADD_FIN_HINT}"
+            "no provider connection is configured; add one first:\n  {ADD_COS_HINT}\n  {ADD_FIN_HINT}\n  {ADD_BVNK_HINT}"
         );
     }
     let reach = Reach {
         cos: cos.is_some(),
         fin: fin.is_some(),
+        bvnk: bvnk.is_some(),
     };
     let desk = match &cos {
         Some(connection) => {
@@ -129,7 +137,7 @@ pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<(Desk, Reach)> 
         }
         None => local_desk(vault)?,
     };
-    Ok(match &fin {
+    let desk = match &fin {
         Some(connection) => {
             if connection.secret(secrets)?.is_none() {
                 bail!(
@@ -137,7 +145,19 @@ pub fn desk(vault: Arc<Vault>, secrets: &KeyringStore) -> Result<(Desk, Reach)> 
                 );
             }
             let fin = branchdesk_engine::setup::fin_connection(connection, secrets)?;
-            (desk.with_fin(fin), reach)
+            desk.with_fin(fin)
+        }
+        None => desk,
+    };
+    Ok(match &bvnk {
+        Some(connection) => {
+            if connection.secret(secrets)?.is_none() {
+                bail!(
+                    "the BVNK connection's Hawk key is missing from the keyring; add the connection again:\n  {ADD_BVNK_HINT}"
+                );
+            }
+            let bvnk = branchdesk_engine::setup::bvnk_connection(connection, secrets)?;
+            (desk.with_bvnk(bvnk), reach)
         }
         None => (desk, reach),
     })

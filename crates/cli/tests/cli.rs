@@ -361,8 +361,18 @@ fn the_example_drafts_are_valid_json_drafts() {
             let mut item = item;
             let object = item.as_object_mut().unwrap();
             object.remove("ref");
-            // Every scan an example names is committed beside it.
-            if let Some(files) = object.remove("scanFiles") {
+            // Every scan an example names is committed beside it, a BVNK associate's too.
+            let mut named = Vec::new();
+            named.extend(object.remove("scanFiles"));
+            for associate in object
+                .get_mut("associates")
+                .and_then(|a| a.as_array_mut())
+                .into_iter()
+                .flatten()
+            {
+                named.extend(associate.as_object_mut().unwrap().remove("scanFiles"));
+            }
+            for files in named {
                 for file in files.as_object().unwrap().values() {
                     let scan = path.parent().unwrap().join(file.as_str().unwrap());
                     assert!(scan.is_file(), "{}: {}", path.display(), scan.display());
@@ -372,7 +382,7 @@ fn the_example_drafts_are_valid_json_drafts() {
             seen += 1;
         }
     }
-    assert!(seen >= 9, "{seen}");
+    assert!(seen >= 11, "{seen}");
 }
 
 /// The scans the Fin.com examples name, by example file.

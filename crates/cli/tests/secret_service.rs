@@ -25,6 +25,8 @@ use serde_json::{json, Value};
 
 #[path = "secret_service/backup.rs"]
 mod backup;
+#[path = "secret_service/bvnk.rs"]
+mod bvnk;
 
 /// `branchdesk-cli sandbox` in its own process, stopped when dropped.
 struct Sandbox {

@@ -34,6 +34,18 @@ pub struct FieldOptions {
     pub cos_entity_types: Vec<Choice>,
     /// `company.ownershipType`.
     pub cos_ownership_types: Vec<Choice>,
+    /// `bvnk.industryReference`.
+    pub bvnk_industries: Vec<Choice>,
+    /// `bvnk.monthlyExpectedVolumesReference`.
+    pub bvnk_monthly_volumes: Vec<Choice>,
+    /// `bvnk.useCase`.
+    pub bvnk_use_cases: Vec<Choice>,
+    /// `bvnk.companyDocumentType`.
+    pub bvnk_company_documents: Vec<Choice>,
+    /// `associates[n].document.idType` and a BVNK individual's `identityDocuments[0].idType`.
+    pub bvnk_document_types: Vec<Choice>,
+    /// `bvnk.riskScore` and `associates[n].riskScore`.
+    pub bvnk_risk_scores: Vec<Choice>,
 }
 
 type Row = (&'static str, &'static str, &'static str);
@@ -208,6 +220,115 @@ pub const COS_OWNERSHIP_TYPES: &[Row] = &[
     ("NonProfit", "Non-profit", "Sin ánimo de lucro"),
 ];
 
+/// BVNK's industries: child entries of its industries list (`GET
+/// /platform/v1/accounts/industries`), the references of its sandbox as its documentation
+/// gives them. A production account has references of its own: its list replaces this one.
+pub const BVNK_INDUSTRIES: &[Row] = &[
+    (
+        "30ea15fc-06d8-11ef-b6e1-027612b7f6b5",
+        "Accommodation and food services: food and beverages",
+        "Alojamiento y restauración: alimentos y bebidas",
+    ),
+    (
+        "30ea17fd-06d8-11ef-b6e1-027612b7f6b5",
+        "Accommodation and food services: hospitality",
+        "Alojamiento y restauración: hostelería",
+    ),
+];
+
+/// BVNK's expected monthly volumes (`GET /platform/v1/accounts/monthly-expected-volumes`),
+/// its sandbox's references as documented.
+pub const BVNK_MONTHLY_VOLUMES: &[Row] = &[
+    (
+        "ef779c41-547e-11ef-8b9c-027612b7f6b5",
+        "0 – 500,000 EUR",
+        "0 – 500.000 EUR",
+    ),
+    (
+        "ef77a16d-547e-11ef-8b9c-027612b7f6b5",
+        "500,000 – 2,000,000 EUR",
+        "500.000 – 2.000.000 EUR",
+    ),
+    (
+        "ef77a2bc-547e-11ef-8b9c-027612b7f6b5",
+        "2,000,000 – 5,000,000 EUR",
+        "2.000.000 – 5.000.000 EUR",
+    ),
+    (
+        "ef77a3db-547e-11ef-8b9c-027612b7f6b5",
+        "More than 5,000,000 EUR",
+        "Más de 5.000.000 EUR",
+    ),
+    (
+        "ef77a4f8-547e-11ef-8b9c-027612b7f6b5",
+        "Not sure",
+        "No lo sé",
+    ),
+];
+
+pub const BVNK_USE_CASES: &[Row] = &[
+    (
+        "EMBEDDED_FIAT_ACCOUNTS",
+        "Fiat accounts",
+        "Cuentas en moneda fiduciaria",
+    ),
+    (
+        "EMBEDDED_STABLECOIN_WALLETS",
+        "Stablecoin wallets",
+        "Monederos de stablecoins",
+    ),
+    (
+        "STABLECOIN_PAYOUTS",
+        "Stablecoin payouts",
+        "Pagos en stablecoins",
+    ),
+    ("FIAT", "Fiat payments", "Pagos en moneda fiduciaria"),
+];
+
+pub const BVNK_COMPANY_DOCUMENTS: &[Row] = &[
+    (
+        "INCORPORATION_CERT",
+        "Certificate of incorporation",
+        "Certificado de constitución",
+    ),
+    (
+        "INCORPORATION_ARTICLES",
+        "Articles of association",
+        "Estatutos sociales",
+    ),
+    (
+        "DIRECTORS_REGISTRY",
+        "Register of directors",
+        "Registro de administradores",
+    ),
+    (
+        "PROOF_OF_ADDRESS",
+        "Proof of the company's address",
+        "Justificante del domicilio social",
+    ),
+];
+
+pub const BVNK_DOCUMENT_TYPES: &[Row] = &[
+    ("DriversLicense", "Driver's licence", "Permiso de conducir"),
+    ("Passport", "Passport", "Pasaporte"),
+    (
+        "IdCard",
+        "National ID card",
+        "Documento nacional de identidad",
+    ),
+    (
+        "ResidencePermit",
+        "Residence permit",
+        "Permiso de residencia",
+    ),
+];
+
+pub const BVNK_RISK_SCORES: &[Row] = &[
+    ("LOW", "Low", "Bajo"),
+    ("MEDIUM", "Medium", "Medio"),
+    ("HIGH", "High", "Alto"),
+];
+
 fn choices(rows: &[Row]) -> Vec<Choice> {
     rows.iter()
         .map(|(value, en, es)| Choice {
@@ -226,6 +347,12 @@ pub fn field_options() -> FieldOptions {
         fin_sources_of_funds: choices(FIN_SOURCES_OF_FUNDS),
         cos_entity_types: choices(COS_ENTITY_TYPES),
         cos_ownership_types: choices(COS_OWNERSHIP_TYPES),
+        bvnk_industries: choices(BVNK_INDUSTRIES),
+        bvnk_monthly_volumes: choices(BVNK_MONTHLY_VOLUMES),
+        bvnk_use_cases: choices(BVNK_USE_CASES),
+        bvnk_company_documents: choices(BVNK_COMPANY_DOCUMENTS),
+        bvnk_document_types: choices(BVNK_DOCUMENT_TYPES),
+        bvnk_risk_scores: choices(BVNK_RISK_SCORES),
     }
 }
 
@@ -285,11 +412,31 @@ mod tests {
             &all.fin_sources_of_funds,
             &all.cos_entity_types,
             &all.cos_ownership_types,
+            &all.bvnk_industries,
+            &all.bvnk_monthly_volumes,
+            &all.bvnk_use_cases,
+            &all.bvnk_company_documents,
+            &all.bvnk_document_types,
+            &all.bvnk_risk_scores,
         ] {
             assert!(!list.is_empty());
             let values: HashSet<_> = list.iter().map(|c| c.value.as_str()).collect();
             assert_eq!(values.len(), list.len(), "{list:?}");
             assert!(list.iter().all(|c| !c.en.is_empty() && !c.es.is_empty()));
+        }
+    }
+
+    #[test]
+    fn bvnk_references_are_uuids_and_document_types_map_to_bvnks() {
+        use crate::validate::is_guid;
+        for (value, _, _) in BVNK_INDUSTRIES.iter().chain(BVNK_MONTHLY_VOLUMES) {
+            assert!(is_guid(value), "{value}");
+        }
+        for (value, _, _) in BVNK_DOCUMENT_TYPES {
+            assert!(
+                crate::bvnk::slots::document_type(value).is_some(),
+                "{value}"
+            );
         }
     }
 

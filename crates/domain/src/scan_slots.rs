@@ -4,6 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::bvnk;
 use crate::draft::{Draft, Provider};
 use crate::fin::{self, FinAttachConfig, BACK, FRONT, PROOF_OF_ADDRESS, SELFIE};
 
@@ -18,6 +19,8 @@ pub enum SlotDocument {
     Passport,
     Selfie,
     ProofOfAddress,
+    /// A BVNK company's own document (its certificate of incorporation, say).
+    CompanyDocument,
 }
 
 /// One slot of the Scans step.
@@ -29,6 +32,11 @@ pub struct SlotSpec {
     pub document: SlotDocument,
     /// The provider needs this scan before the onboarding can be sent.
     pub required: bool,
+    /// Whose document it is, for a BVNK company's associate: their name as typed (or
+    /// "Person N" before it is).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// The slots of `draft`'s primary identity document, then the selfie and the proof of
@@ -36,6 +44,9 @@ pub struct SlotSpec {
 /// address, and the selfie when the bank's Fin.com configuration says so; Cross River
 /// takes the document's details only, so it needs no scan.
 pub fn scan_slots(draft: &Draft, fin_config: FinAttachConfig) -> Vec<SlotSpec> {
+    if draft.provider == Provider::Bvnk {
+        return bvnk_slots(draft);
+    }
     let id_type = draft
         .identity_documents
         .iter()
@@ -64,19 +75,80 @@ pub fn scan_slots(draft: &Draft, fin_config: FinAttachConfig) -> Vec<SlotSpec> {
             slot: (*side).to_owned(),
             document,
             required: required(side),
+            person: None,
         })
         .collect();
     slots.push(SlotSpec {
         slot: SELFIE.to_owned(),
         document: SlotDocument::Selfie,
         required: required(SELFIE),
+        person: None,
     });
     slots.push(SlotSpec {
         slot: PROOF_OF_ADDRESS.to_owned(),
         document: SlotDocument::ProofOfAddress,
         required: required(PROOF_OF_ADDRESS),
+        person: None,
     });
     slots
+}
+
+fn slot_document(id_type: &str) -> SlotDocument {
+    match id_type.trim() {
+        "Passport" => SlotDocument::Passport,
+        "IdCard" => SlotDocument::IdCard,
+        "ResidencePermit" => SlotDocument::Permit,
+        _ => SlotDocument::Licence,
+    }
+}
+
+/// BVNK's slots, every one required: what [`bvnk::slots::needed`] says it sends. An
+/// associate whose document type is not chosen yet shows a licence's two sides.
+fn bvnk_slots(draft: &Draft) -> Vec<SlotSpec> {
+    let mut shown = draft.clone();
+    for associate in &mut shown.associates {
+        if associate.document.id_type.trim().is_empty() {
+            associate.document.id_type = "DriversLicense".to_owned();
+        }
+    }
+    if let Some(document) = shown.identity_documents.first_mut() {
+        if document.id_type.trim().is_empty() {
+            document.id_type = "DriversLicense".to_owned();
+        }
+    }
+    bvnk::slots::needed(&shown)
+        .into_iter()
+        .map(|needed| {
+            let (document, person) = match needed.associate {
+                Some(i) => {
+                    let a = &shown.associates[i];
+                    let name = format!("{} {}", a.name.first.trim(), a.name.last.trim());
+                    let name = name.trim().to_owned();
+                    let person = if name.is_empty() {
+                        format!("Person {}", i + 1)
+                    } else {
+                        name
+                    };
+                    (slot_document(&a.document.id_type), Some(person))
+                }
+                None if needed.kind == "COMPANY_DOC" => (SlotDocument::CompanyDocument, None),
+                None => {
+                    let id_type = shown
+                        .identity_documents
+                        .first()
+                        .map(|d| d.id_type.as_str())
+                        .unwrap_or("");
+                    (slot_document(id_type), None)
+                }
+            };
+            SlotSpec {
+                slot: needed.slot,
+                document,
+                required: true,
+                person,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -153,6 +225,62 @@ mod tests {
             }),
             Some(true)
         );
+    }
+
+    #[test]
+    fn a_bvnk_company_shows_its_document_and_each_persons_sides() {
+        use crate::draft::{Associate, AssociateDocument, Names, PartyKind};
+        let d = Draft {
+            provider: Provider::Bvnk,
+            kind: PartyKind::Company,
+            associates: vec![
+                Associate {
+                    id: "p1".into(),
+                    name: Names {
+                        first: "Ana".into(),
+                        last: "Ortiz".into(),
+                        ..Names::default()
+                    },
+                    ..Associate::default()
+                },
+                Associate {
+                    id: "p2".into(),
+                    document: AssociateDocument {
+                        id_type: "Passport".into(),
+                        ..AssociateDocument::default()
+                    },
+                    ..Associate::default()
+                },
+            ],
+            ..Draft::default()
+        };
+        let slots = scan_slots(&d, FinAttachConfig::default());
+        let shown: Vec<(&str, SlotDocument, Option<&str>)> = slots
+            .iter()
+            .map(|s| (s.slot.as_str(), s.document, s.person.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("COMPANY_DOC", SlotDocument::CompanyDocument, None),
+                (
+                    "ASSOCIATE:p1:FRONT",
+                    SlotDocument::Licence,
+                    Some("Ana Ortiz")
+                ),
+                (
+                    "ASSOCIATE:p1:BACK",
+                    SlotDocument::Licence,
+                    Some("Ana Ortiz")
+                ),
+                (
+                    "ASSOCIATE:p2:FRONT",
+                    SlotDocument::Passport,
+                    Some("Person 2")
+                ),
+            ]
+        );
+        assert!(slots.iter().all(|s| s.required));
     }
 
     #[test]

@@ -4,8 +4,14 @@
 
 use branchdesk_vault::{DraftFilter, DraftId, DraftState, StepStatus, Vault};
 
-use crate::flows::fin;
+use crate::flows::{bvnk, fin};
 use crate::Result;
+
+/// Whether the draft waits for its customer to accept the provider's terms (Fin.com's terms,
+/// BVNK's agreements).
+pub fn awaits_customer(vault: &Vault, id: DraftId) -> Result<bool> {
+    Ok(fin::terms::awaits(vault, id)? || bvnk::agreement::awaits(vault, id)?)
+}
 
 /// The drafts in any of `states`.
 pub fn drafts_in(vault: &Vault, states: &[DraftState]) -> Result<Vec<DraftId>> {
@@ -27,12 +33,12 @@ pub fn drafts_in(vault: &Vault, states: &[DraftState]) -> Result<Vec<DraftId>> {
 pub fn runnable(vault: &Vault) -> Result<Vec<DraftId>> {
     let mut drafts = Vec::new();
     for id in vault.drafts_with_pending_work()? {
-        if !fin::terms::awaits(vault, id)? {
+        if !awaits_customer(vault, id)? {
             drafts.push(id);
         }
     }
     for id in drafts_in(vault, &[DraftState::Waiting, DraftState::Sending])? {
-        if drafts.contains(&id) || fin::terms::awaits(vault, id)? {
+        if drafts.contains(&id) || awaits_customer(vault, id)? {
             continue;
         }
         let finished = vault

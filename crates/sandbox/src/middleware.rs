@@ -67,6 +67,23 @@ impl Provider {
                 StatusCode::CONFLICT,
                 json!({ "Errors": [{ "Code": 2100, "Message": message }] }),
             ),
+            // BVNK documents no answer for this; the sandbox says it in BVNK's envelope,
+            // with a code a client can tell from a real conflict, and when to come back.
+            Provider::Bvnk => {
+                let mut answer = formats::json(
+                    StatusCode::CONFLICT,
+                    crate::bvnk::error_body(
+                        StatusCode::CONFLICT,
+                        "IDEMPOTENCY_KEY_IN_PROGRESS",
+                        message,
+                        serde_json::Value::Null,
+                    ),
+                );
+                answer
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                answer
+            }
             _ => self.system_error(StatusCode::CONFLICT, message),
         }
     }

@@ -28,9 +28,17 @@ pub(crate) struct Stats {
     pub duplicates_by_provider: BTreeMap<String, u64>,
     pub faults_injected: BTreeMap<String, u64>,
     pub idempotent_replays: u64,
+    /// Documents each provider took (BVNK's documents call), replays not counted: what a
+    /// client sent twice shows here twice.
+    #[serde(default)]
+    pub documents: BTreeMap<String, u64>,
 }
 
 impl Stats {
+    pub(crate) fn documents_received(&mut self, provider: &str, count: u64) {
+        *self.documents.entry(provider.into()).or_default() += count;
+    }
+
     pub(crate) fn customer_created(&mut self, provider: &str, duplicate: bool) {
         *self.customers.entry(provider.into()).or_default() += 1;
         if duplicate {

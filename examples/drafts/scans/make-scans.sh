@@ -55,6 +55,15 @@ barcode dl-back.png 180
 fields dl-back.png 60 400 'CLASS D   END NONE   REST NONE' 'DD 20220503RI0147' \
   'ORGAN DONOR  NO' 'VETERAN  NO'
 
+# A second licence, California's, for the BVNK company example's other associate.
+card dl2-front.png 'CALIFORNIA  DRIVER LICENSE' '#e8e0cc'
+portrait dl2-front.png
+fields dl2-front.png 420 200 'DL  D5520173' 'LN  OKONKWO' 'FN  ADAEZE' 'DOB 1979-03-22' \
+  'ISS 2023-03-22' 'EXP 2031-03-22' '88 HARBOR WAY' 'OAKLAND CA 94607'
+card dl2-back.png 'CALIFORNIA  DRIVER LICENSE' '#e8e0cc'
+barcode dl2-back.png 180
+fields dl2-back.png 60 400 'CLASS C   END NONE   REST NONE' 'DD 20230322CA0588'
+
 # US passport photo page, and the customer's selfie.
 card passport.png 'UNITED STATES OF AMERICA  PASSPORT' '#dde3d0'
 portrait passport.png
@@ -85,7 +94,7 @@ convert id-back.png -font DejaVu-Sans-Mono-Bold -pointsize 34 -fill '#111111' \
   -annotate +40+480 '9007254M3301209MEX<02<<12345<4' \
   -annotate +40+530 'RAMIREZ<SOTO<<LUCIA<<<<<<<<<<<' id-back.png
 
-for f in dl-front dl-back passport id-front id-back selfie; do
+for f in dl-front dl-back dl2-front dl2-back passport id-front id-back selfie; do
   convert $f.png -strip -quality 85 $f.jpg && rm $f.png
 done
 
@@ -123,6 +132,9 @@ pdf utility-bill.pdf 'NARRAGANSETT ELECTRIC  -  SPECIMEN' '' 'Statement date: 20
 pdf bank-statement.pdf 'FIRST OCEAN BANK  -  SPECIMEN' '' 'Statement date: 2026-10-31' \
   'Account ending 7731' '' 'SAMUEL A OKAFOR' '2200 OCEAN AVENUE APT 12' 'BROOKLYN NY 11229' '' \
   'Opening balance: USD 3,120.44' 'Closing balance: USD 2,871.90'
+pdf certificate-of-incorporation.pdf 'STATE OF DELAWARE  -  SPECIMEN' '' \
+  'CERTIFICATE OF INCORPORATION' '' 'HARBOR ROAST COMPANY' 'File number: 7741290' \
+  'Incorporated: 2019-06-03' '' 'Registered office: 88 Harbor Way, Oakland CA 94607'
 pdf government-letter.pdf 'COUNTY OF LOS ANGELES  -  SPECIMEN' '' 'Date: 2026-09-14' '' \
   'LUCIA RAMIREZ SOTO' '1810 W SUNSET BLVD' 'LOS ANGELES CA 90026' '' \
   'Your property tax assessment notice for 2026-2027 is enclosed.'

@@ -25,6 +25,9 @@ use crate::{Error, FieldProblem, Result};
 const CUSTOMERS: &str = "platform/v1/customers";
 const AGREEMENT_SESSIONS: &str = "platform/v1/customers/agreement/sessions";
 
+/// The code of a 409 that says a request under the same key is still being processed.
+const IN_PROGRESS: &str = "IDEMPOTENCY_KEY_IN_PROGRESS";
+
 /// What a request carries.
 enum Payload<'a> {
     None,
@@ -452,7 +455,10 @@ fn judge(answer: Answer) -> Result<Answer> {
         .message
         .clone()
         .unwrap_or_else(|| "no reason given".to_owned());
-    if matches!(status, 408 | 429) || (500..=599).contains(&status) {
+    // A resend that meets its own first sending still being processed is told to come
+    // back, not refused: it is the same request.
+    let in_progress = status == 409 && body.code_text().as_deref() == Some(IN_PROGRESS);
+    if matches!(status, 408 | 429) || (500..=599).contains(&status) || in_progress {
         return Err(Error::Unavailable {
             status,
             detail: body.message,

@@ -92,12 +92,28 @@ pub(super) fn read_import(file: &Path) -> Result<Vec<Imported>> {
             Some(_) => bail!("{at}: `ref` must be a non-empty string"),
         };
         let scan_files = object.remove(SCAN_FILES);
-        let draft: Draft =
+        let associates_scans = associates_scan_files(object);
+        let mut draft: Draft =
             serde_json::from_value(item).with_context(|| format!("{at} is not a draft"))?;
         if !draft.scans.is_empty() {
             bail!("{at}: `scans` is filled in by Branchdesk; name the files in `{SCAN_FILES}` instead");
         }
-        let scans = scan_files_of(&at, file, scan_files, draft.provider)?;
+        let mut scans = scan_files_of(&at, file, scan_files, draft.provider, false)?;
+        for (index, files) in associates_scans {
+            let Some(associate) = draft.associates.get_mut(index) else {
+                continue;
+            };
+            // Each associate's scans are filed under its id, so it is fixed here if the
+            // file gave none.
+            if associate.id.trim().is_empty() {
+                associate.id = uuid::Uuid::new_v4().simple().to_string();
+            }
+            let key = associate.id.trim().to_owned();
+            let at = format!("{at}, associate {}", index + 1);
+            for (side, path) in scan_files_of(&at, file, Some(files), draft.provider, true)? {
+                scans.insert(format!("ASSOCIATE:{key}:{side}"), path);
+            }
+        }
         drafts.push(Imported {
             reference,
             draft,
@@ -120,13 +136,30 @@ pub(super) fn read_import(file: &Path) -> Result<Vec<Imported>> {
     Ok(drafts)
 }
 
+/// Takes each associate's own `scanFiles` (`{"FRONT": …, "BACK": …}`) out of the draft's
+/// JSON, by the associate's place in the list.
+fn associates_scan_files(
+    draft: &mut serde_json::Map<String, serde_json::Value>,
+) -> Vec<(usize, serde_json::Value)> {
+    let Some(serde_json::Value::Array(associates)) = draft.get_mut("associates") else {
+        return Vec::new();
+    };
+    associates
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, a)| Some((i, a.as_object_mut()?.remove(SCAN_FILES)?)))
+        .collect()
+}
+
 /// Reads `scanFiles` and checks each file as attaching would, so a file that would be
-/// refused stops the import before anything is stored.
+/// refused stops the import before anything is stored. An associate's (`sides_only`) name
+/// only `FRONT` and `BACK`.
 fn scan_files_of(
     at: &str,
     file: &Path,
     value: Option<serde_json::Value>,
     provider: Provider,
+    sides_only: bool,
 ) -> Result<BTreeMap<String, PathBuf>> {
     let entries = match value {
         None | Some(serde_json::Value::Null) => return Ok(BTreeMap::new()),
@@ -142,6 +175,9 @@ fn scan_files_of(
     let config = branchdesk_engine::scans::check_config(provider);
     let mut scans = BTreeMap::new();
     for (slot, path) in entries {
+        if sides_only && !matches!(slot.as_str(), "FRONT" | "BACK") {
+            bail!("{at}: `{slot}` is not a side of the associate's document (use FRONT and BACK)");
+        }
         if !branchdesk_engine::scans::is_slot(&slot) {
             bail!(
                 "{at}: `{slot}` is not a scan slot (use {}, or COMPANY_DOC for a BVNK company's document)",

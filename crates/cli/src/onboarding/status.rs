@@ -68,7 +68,51 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
     };
     for r in rows {
         let fin = &r["fin"];
-        if fin.is_object() {
+        let bvnk = &r["bvnk"];
+        if bvnk.is_object() {
+            writeln!(
+                out,
+                "{}  {:<15} {}/{}  BVNK customer {}  status {}  {}",
+                text(&r["id"]),
+                text(&r["state"]),
+                r["doneSteps"],
+                r["totalSteps"],
+                text(&bvnk["reference"]),
+                text(&bvnk["status"]),
+                text(&r["name"]),
+            )?;
+            if r["state"] == AWAITING_TERMS {
+                let link = match desk.terms(&text(&r["id"])) {
+                    Ok(Some(page)) => printable(&page.url).into_owned(),
+                    Err(error @ EngineError::TermsLinkRefused(_)) => {
+                        format!("(none: {})", printable(&error.to_string()))
+                    }
+                    _ => "-".to_owned(),
+                };
+                writeln!(
+                    out,
+                    "    show the customer BVNK's agreements: {}\n    once accepted: branchdesk-cli tos confirm {} --staff NAME",
+                    link,
+                    text(&r["id"]),
+                )?;
+            }
+            if let Some(url) = bvnk["verificationUrl"].as_str() {
+                writeln!(
+                    out,
+                    "    verification {}: {}",
+                    text(&bvnk["verificationStatus"]),
+                    printable(url)
+                )?;
+            }
+            for (n, reference) in bvnk["associates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                writeln!(out, "    associate {}: {}", n + 1, text(reference))?;
+            }
+        } else if fin.is_object() {
             writeln!(
                 out,
                 "{}  {:<15} {}/{}  Fin.com customer {}  status {}  {}",
@@ -129,10 +173,15 @@ pub async fn status(desk: &Desk, json: bool) -> Result<ExitCode> {
             writeln!(out, "    {}", printable(message))?;
         }
         if r["error"]["code"] == UNKNOWN_OUTCOME {
-            let command = if r["provider"] == "fin" { "fin" } else { "cos" };
+            let (command, flag) = match r["provider"].as_str() {
+                Some("fin") => ("fin", "--customer-id ID"),
+                Some("bvnk") => ("bvnk", "--reference REFERENCE"),
+                _ => ("cos", "--customer-id ID"),
+            };
+            let without = flag.split(' ').next().unwrap_or(flag);
             writeln!(
                 out,
-                "    once checked: branchdesk-cli {command} resolve {} --staff NAME [--customer-id ID]   (without --customer-id: it was not created)",
+                "    once checked: branchdesk-cli {command} resolve {} --staff NAME [{flag}]   (without {without}: it was not created)",
                 text(&r["id"]),
             )?;
         }
@@ -152,7 +201,10 @@ fn status_row(d: &branchdesk_vault::DraftSummary, submission: &Submission) -> se
         "state": submission.state,
         "doneSteps": submission.done_steps,
         "totalSteps": submission.total_steps,
-        "customerId": outcome.map(|o| &o.customer_id).or(fin.map(|f| &f.customer_id)),
+        "customerId": outcome
+            .map(|o| &o.customer_id)
+            .or(fin.map(|f| &f.customer_id))
+            .or(submission.bvnk.as_ref().and_then(|b| b.reference.as_ref())),
         "cifNumber": outcome.and_then(|o| o.cif_number.as_ref()),
         "ofac": outcome.and_then(|o| o.ofac),
         "pepScan": outcome.and_then(|o| o.pep_scan),
@@ -167,6 +219,14 @@ fn status_row(d: &branchdesk_vault::DraftSummary, submission: &Submission) -> se
                 .then_some(f.tos_url.as_ref())
                 .flatten(),
             "reasons": if f.status == CustomerStatus::ActionRequired { f.reasons.as_slice() } else { &[] },
+        })),
+        "bvnk": submission.bvnk.as_ref().map(|b| serde_json::json!({
+            "reference": b.reference,
+            "status": b.status,
+            "agreementAccepted": b.agreement_accepted,
+            "verificationStatus": b.verification_status,
+            "verificationUrl": b.verification_url,
+            "associates": b.associates,
         })),
         "error": submission.error,
     })

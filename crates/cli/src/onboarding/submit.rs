@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use branchdesk_engine::flows::fin::terms::awaits as awaits_terms;
-use branchdesk_engine::queue::{drafts_in, recover_unplanned, runnable};
+use branchdesk_engine::queue::{awaits_customer, drafts_in, recover_unplanned, runnable};
 use branchdesk_engine::{Desk, Error as EngineError};
 use branchdesk_vault::{DraftFilter, DraftId, DraftState, Vault};
 
@@ -93,17 +92,23 @@ pub async fn submit(
     }
     let mut awaiting = 0usize;
     for id in drafts_in(vault, &[DraftState::Waiting])? {
-        if awaits_terms(vault, id)? {
+        if awaits_customer(vault, id)? {
             awaiting += 1;
+            let provider = match vault.get_draft(id)?.map(|d| d.summary.provider) {
+                Some(branchdesk_vault::Provider::Bvnk) => "BVNK's agreements",
+                _ => "Fin.com's terms",
+            };
             let url = match desk.terms(&id.to_string()) {
-                Ok(terms) => terms.map_or_else(|| "(Fin.com gave no link)".to_owned(), |t| t.url),
+                Ok(terms) => {
+                    terms.map_or_else(|| "(the provider gave no link)".to_owned(), |t| t.url)
+                }
                 // A link off Fin.com's own domain is not printed: only why.
                 Err(error @ EngineError::TermsLinkRefused(_)) => format!("(none: {error})"),
                 Err(error) => return Err(error.into()),
             };
             let url = printable(&url);
             eprintln!(
-                "{id}: waits for the customer to accept Fin.com's terms at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
+                "{id}: waits for the customer to accept {provider} at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
             );
         }
     }

@@ -1,10 +1,12 @@
-//! `tos confirm`: recording that the customer accepted Fin.com's terms. Whether a draft
-//! waits for them is the engine's rule (`flows::fin::terms`), read from the vault alone.
+//! `tos confirm`: recording that the customer accepted Fin.com's terms or BVNK's
+//! agreements. Whether a draft waits for them is the engine's rule (`flows::fin::terms`,
+//! `flows::bvnk::agreement`), read from the vault alone.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use branchdesk_engine::flows::bvnk::agreement;
 use branchdesk_engine::flows::fin::terms::{awaits as awaits_terms, confirmation};
 use branchdesk_vault::{DraftId, DraftState, Provider};
 
@@ -25,6 +27,24 @@ pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<E
         bail!("there is no draft {id} (see `draft list`)");
     };
     let state = stored.summary.state;
+    if stored.summary.provider == Provider::Bvnk {
+        if !agreement::awaits(desk.vault(), draft)? {
+            let why = if agreement::confirmation(desk.vault(), draft)?.is_some() {
+                "its agreements were already confirmed".to_owned()
+            } else {
+                format!(
+                    "it is {state}; a BVNK draft waits for them once `submit` has prepared them"
+                )
+            };
+            bail!("draft {id} is not waiting for the customer to accept BVNK's agreements: {why}");
+        }
+        desk.confirm_terms(id, staff)?;
+        println!(
+            "{id}: the customer's acceptance of BVNK's agreements is recorded (confirmed by {}); `submit` creates the customer",
+            staff.trim()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     if !awaits_terms(desk.vault(), draft)? {
         let why = if confirmation(desk.vault(), draft)?.is_some() {
             "its terms were already confirmed".to_owned()

@@ -8,14 +8,6 @@ use super::wire::SubType;
 /// The slot of the company's own document.
 pub const COMPANY_DOCUMENT: &str = "COMPANY_DOC";
 
-/// The company document kinds BVNK takes (`COMPANY_DOC`'s `subType`).
-pub const COMPANY_DOCUMENT_TYPES: &[&str] = &[
-    "INCORPORATION_CERT",
-    "INCORPORATION_ARTICLES",
-    "DIRECTORS_REGISTRY",
-    "PROOF_OF_ADDRESS",
-];
-
 /// How a draft's document type (`Passport`, `DriversLicense`, `IdCard`,
 /// `ResidencePermit`) is written in an associate's `documentInfo.type`.
 pub fn document_info_type(id_type: &str) -> Option<&'static str> {

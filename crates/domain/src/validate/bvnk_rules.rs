@@ -5,8 +5,11 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::bvnk::slots::{self, COMPANY_DOCUMENT_TYPES};
+use crate::bvnk::slots;
 use crate::draft::{Associate, Draft, PartyKind};
+use crate::options::{
+    BVNK_COMPANY_DOCUMENTS, BVNK_DOCUMENT_TYPES, BVNK_RISK_SCORES, BVNK_USE_CASES,
+};
 
 use super::rows::*;
 use super::rules::*;
@@ -16,27 +19,29 @@ use crate::issue::*;
 /// The age from which BVNK takes a person as an associate or a customer.
 const ADULT_YEARS: i32 = 18;
 
-const RISK_SCORES: &[&str] = &["LOW", "MEDIUM", "HIGH"];
-const DOCUMENT_TYPES: &[&str] = &["Passport", "DriversLicense", "IdCard", "ResidencePermit"];
-const USE_CASES: &[&str] = &[
-    "EMBEDDED_FIAT_ACCOUNTS",
-    "EMBEDDED_STABLECOIN_WALLETS",
-    "STABLECOIN_PAYOUTS",
-    "FIAT",
-];
+/// The values of one of the pick lists the form offers: what the form offers is what the
+/// rules take.
+fn values(rows: &'static [(&'static str, &'static str, &'static str)]) -> Vec<&'static str> {
+    rows.iter().map(|(value, _, _)| *value).collect()
+}
 
 /// The BVNK rules of `draft` on `today`. `document_limit_bytes` is the connection's limit
 /// for one document before base64; a scan over it cannot be sent.
 pub fn bvnk_on(draft: &Draft, today: NaiveDate, document_limit_bytes: u64) -> Vec<Issue> {
     let mut r = Rules::default();
     let b = &draft.bvnk;
-    r.one_of("bvnk.useCase", &b.use_case, "BVNK's use case", USE_CASES);
+    r.one_of(
+        "bvnk.useCase",
+        &b.use_case,
+        "BVNK's use case",
+        &values(BVNK_USE_CASES),
+    );
     if !b.risk_score.trim().is_empty() {
         r.one_of(
             "bvnk.riskScore",
             &upper(&b.risk_score),
             "the risk score",
-            RISK_SCORES,
+            &values(BVNK_RISK_SCORES),
         );
     }
     match draft.kind {
@@ -86,7 +91,7 @@ fn company(r: &mut Rules, draft: &Draft, today: NaiveDate) {
         "bvnk.companyDocumentType",
         &draft.bvnk.company_document_type,
         "what the company's document is",
-        COMPANY_DOCUMENT_TYPES,
+        &values(BVNK_COMPANY_DOCUMENTS),
     );
     address(r, draft);
     if draft.associates.is_empty() {
@@ -222,7 +227,7 @@ fn associate(r: &mut Rules, path: &str, a: &Associate, today: NaiveDate) {
             &format!("{path}.riskScore"),
             &upper(&a.risk_score),
             "the risk score",
-            RISK_SCORES,
+            &values(BVNK_RISK_SCORES),
         );
     }
     let d = &a.document;
@@ -230,7 +235,7 @@ fn associate(r: &mut Rules, path: &str, a: &Associate, today: NaiveDate) {
         &format!("{path}.document.idType"),
         &d.id_type,
         "the kind of identity document",
-        DOCUMENT_TYPES,
+        &values(BVNK_DOCUMENT_TYPES),
     );
     r.required(
         &format!("{path}.document.number"),
@@ -291,7 +296,7 @@ fn individual(r: &mut Rules, draft: &Draft, today: NaiveDate) {
                 "identityDocuments[0].idType",
                 &d.id_type,
                 "the kind of identity document",
-                DOCUMENT_TYPES,
+                &values(BVNK_DOCUMENT_TYPES),
             );
             r.required(
                 "identityDocuments[0].number",

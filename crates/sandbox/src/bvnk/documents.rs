@@ -200,6 +200,9 @@ pub(super) async fn add_documents(
             "Documents are accepted only while the customer is INFO_REQUIRED",
         );
     }
+    store
+        .stats
+        .documents_received("bvnk", accepted.len() as u64);
     let held = store.bvnk_documents.entry(key.clone()).or_default();
     held.extend(accepted.iter().cloned());
     if covers_what_is_needed(&customer, held) {
