@@ -41,6 +41,7 @@ fn main() {
         "fin_terms_confirm",
         "fin_customer_resolve",
         "cos_customer_resolve",
+        "bvnk_customer_resolve",
         "upload_cancel",
         "uploads_watch",
         "backup_create",

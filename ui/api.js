@@ -372,21 +372,23 @@ export const clearScannerFolder = () => call("scanner_folder_clear");
 export const assignFromScanner = (draftId, slot, name, onPreview) => call("scanner_assign", { draftId, slot, name, onPreview: previewChannel(onPreview) });
 
 /**
- * Fin.com's terms for the draft's customer: link, QR code, accepted. Null until the customer exists.
+ * The terms the draft's customer accepts at the counter: Fin.com's terms once it has created
+ * the customer, or BVNK's agreements once its agreement session exists. Link, QR code,
+ * accepted; null until then.
  * @param {string} draftId
  * @returns {Promise<Terms | null>}
  */
 export const finTerms = (draftId) => call("fin_terms", { draftId });
 
 /**
- * Opens the terms page in the system browser (Rust opens only the link Fin.com gave).
+ * Opens the terms page in the system browser (Rust opens only the link the provider gave).
  * @param {string} draftId
  * @returns {Promise<void>}
  */
 export const openFinTerms = (draftId) => call("fin_terms_open", { draftId });
 
 /**
- * Records that the customer accepted the terms; the submission goes on.
+ * Records that the customer accepted the terms (or BVNK's agreements); the submission goes on.
  * @param {string} draftId
  * @returns {Promise<Terms | null>}
  */
@@ -411,6 +413,16 @@ export const resolveFinCustomer = (draftId, customerId) => call("fin_customer_re
  * @returns {Promise<Submission>}
  */
 export const resolveCosCustomer = (draftId, customerId) => call("cos_customer_resolve", { draftId, customerId });
+
+/**
+ * What staff found at BVNK about a customer whose create could not be read: its customer
+ * reference (checked at BVNK against the draft's external reference; the onboarding goes on
+ * with it), or null when it was not created (the request is sent again).
+ * @param {string} draftId
+ * @param {string | null} reference
+ * @returns {Promise<Submission>}
+ */
+export const resolveBvnkCustomer = (draftId, reference) => call("bvnk_customer_resolve", { draftId, reference });
 
 /**
  * Stops the upload in flight for a draft. True when one was running.

@@ -13,9 +13,9 @@ mod tests {
     use crate::intake::{DropEvent, TrayView};
     use branchdesk_domain::cos::ScanStatus;
     use branchdesk_domain::draft::{
-        Address, Associate, CompanyDetails, CosBeneficialOwner, CosSection, Draft, DueDiligence,
-        Email, FinSection, IdentityDocument, LatinNames, Names, PartyKind, PersonDetails, Phone,
-        Provider, ScanCheck, ScanSlot, TaxId,
+        Address, Associate, AssociateDocument, BvnkSection, CompanyDetails, CosBeneficialOwner,
+        CosSection, Draft, DueDiligence, Email, FinSection, IdentityDocument, LatinNames, Names,
+        PartyKind, PersonDetails, Phone, Provider, ScanCheck, ScanSlot, TaxId,
     };
     use branchdesk_domain::fin::LatinSuggestion;
     use branchdesk_domain::form::FieldValue;
@@ -29,8 +29,8 @@ mod tests {
     use branchdesk_engine::flows::cos::compliance::CheckTimes;
     use branchdesk_engine::flows::cos::owners::CosCustomer;
     use branchdesk_engine::records::{
-        DraftListItem, DraftRecord, FinOutcome, QueueSummary, Saved, StepProblem, Submission,
-        Terms, UploadView,
+        BvnkOutcome, DraftListItem, DraftRecord, FinOutcome, QueueSummary, Saved, StepProblem,
+        Submission, Terms, UploadView,
     };
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::scans::ScanPreview;
@@ -51,6 +51,9 @@ mod tests {
             RestoreCheck::decl(),
             RestoreView::decl(),
             Associate::decl(),
+            AssociateDocument::decl(),
+            BvnkOutcome::decl(),
+            BvnkSection::decl(),
             CheckTimes::decl(),
             Choice::decl(),
             CompanyDetails::decl(),

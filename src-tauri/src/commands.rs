@@ -532,6 +532,23 @@ pub async fn cos_customer_resolve(
         .await?)
 }
 
+/// What staff found at BVNK about a customer whose creation's answer could not be read:
+/// its reference (checked at BVNK against the draft's external reference; the submission
+/// goes on with that customer), or none (it was not created: it is planned again, and BVNK
+/// refuses a second customer with the same external reference). Recorded as the staff
+/// member's decision.
+#[tauri::command]
+pub async fn bvnk_customer_resolve(
+    state: State<'_, AppState>,
+    draft_id: String,
+    reference: Option<String>,
+) -> Answer<Submission> {
+    let desk = state.desk();
+    Ok(desk
+        .resolve_unknown_bvnk_customer(&draft_id, reference.as_deref(), "")
+        .await?)
+}
+
 /// Stops the upload in flight for a draft; it then needs attention and can be sent again.
 #[tauri::command(async)]
 pub fn upload_cancel(state: State<'_, AppState>, draft_id: String) -> Answer<bool> {

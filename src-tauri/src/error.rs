@@ -48,8 +48,6 @@ pub enum ErrorCode {
     NotSubmitted,
     /// Asked of a draft going to another provider.
     WrongProvider,
-    /// The provider's part of this is not in Branchdesk yet.
-    NotYetSupported,
     /// A backup was not restored (wrong passphrase, a damaged file, an installation that
     /// is not fresh, or a restore already under way); the message says which.
     Restore,
@@ -162,11 +160,6 @@ impl From<EngineError> for UiError {
             },
             EngineError::WrongProvider { .. } => UiError {
                 code: ErrorCode::WrongProvider,
-                message,
-                field: None,
-            },
-            EngineError::NotYetSupported { .. } => UiError {
-                code: ErrorCode::NotYetSupported,
                 message,
                 field: None,
             },

@@ -103,6 +103,7 @@ pub fn run() {
             commands::fin_terms_confirm,
             commands::fin_customer_resolve,
             commands::cos_customer_resolve,
+            commands::bvnk_customer_resolve,
             commands::upload_cancel,
             commands::uploads_watch,
             backup::backup_create,

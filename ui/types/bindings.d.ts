@@ -88,7 +88,12 @@ backupOf: string, drafts: bigint, scans: bigint, auditEntries: bigint,
  */
 secretsMissing: Array<ConnectionView>, };
 
-export type Associate = { name: Names, 
+export type Associate = { 
+/**
+ * Fixed when the associate is added, so its scans stay its own when others are
+ * removed (see `bvnk::slots`).
+ */
+id: string, name: Names, 
 /**
  * `YYYY-MM-DD`.
  */
@@ -96,7 +101,23 @@ birthDate: string, title: string,
 /**
  * 0–100, as typed; empty when the person owns nothing.
  */
-ownershipPercentage: string, hasControl: boolean, isSigner: boolean, email: string, phone: string, taxId: TaxId, address: Address, };
+ownershipPercentage: string, hasControl: boolean, isSigner: boolean, email: string, phone: string, taxId: TaxId, address: Address, 
+/**
+ * Owns 25 % or more (BVNK `controls.hasOwnership`).
+ */
+hasOwnership: boolean, 
+/**
+ * ISO 3166-1 alpha-2 (BVNK `birthCountryCode`).
+ */
+birthCountry: string, 
+/**
+ * The identity document whose scans go with the associate.
+ */
+document: AssociateDocument, 
+/**
+ * `LOW`, `MEDIUM` or `HIGH`.
+ */
+riskScore: string, };
 
 export type CheckTimes = { ofac: string | null, pepScan: string | null, internalList: string | null, };
 
@@ -126,7 +147,11 @@ ownershipType: string, description: string,
 /**
  * ISO 3166-1 alpha-2 country where the company is resident for tax.
  */
-taxResidenceCountry: string, };
+taxResidenceCountry: string, 
+/**
+ * The number in the company register (BVNK `registrationNumber`).
+ */
+registrationNumber: string, };
 
 export type ConnectionCheck = { message: string, };
 
@@ -237,7 +262,7 @@ company: CompanyDetails, taxIds: Array<TaxId>, addresses: Array<Address>, phones
  * them inline (BVNK associates). COS takes owners as existing customers instead:
  * see [`CosSection::beneficial_owners`].
  */
-associates: Array<Associate>, cos: CosSection, fin: FinSection, 
+associates: Array<Associate>, cos: CosSection, fin: FinSection, bvnk: BvnkSection, 
 /**
  * The scans attached to the draft, one per slot. Only ids and what the checks found:
  * the images themselves live encrypted in the vault.
@@ -308,7 +333,31 @@ cosEntityTypes: Array<Choice>,
 /**
  * `company.ownershipType`.
  */
-cosOwnershipTypes: Array<Choice>, };
+cosOwnershipTypes: Array<Choice>, 
+/**
+ * `bvnk.industryReference`.
+ */
+bvnkIndustries: Array<Choice>, 
+/**
+ * `bvnk.monthlyExpectedVolumesReference`.
+ */
+bvnkMonthlyVolumes: Array<Choice>, 
+/**
+ * `bvnk.useCase`.
+ */
+bvnkUseCases: Array<Choice>, 
+/**
+ * `bvnk.companyDocumentType`.
+ */
+bvnkCompanyDocuments: Array<Choice>, 
+/**
+ * `associates[n].document.idType` and a BVNK individual's `identityDocuments[0].idType`.
+ */
+bvnkDocumentTypes: Array<Choice>, 
+/**
+ * `bvnk.riskScore` and `associates[n].riskScore`.
+ */
+bvnkRiskScores: Array<Choice>, };
 
 export type FinOutcome = { customerId: string, 
 /**
@@ -327,7 +376,7 @@ reasons: Array<Issue>, };
 
 export type FieldValue = { field: string, value: string, };
 
-export type SlotDocument = "licence" | "idCard" | "permit" | "passport" | "selfie" | "proofOfAddress";
+export type SlotDocument = "licence" | "idCard" | "permit" | "passport" | "selfie" | "proofOfAddress" | "companyDocument";
 
 export type SlotSpec = { 
 /**
@@ -337,7 +386,12 @@ slot: string, document: SlotDocument,
 /**
  * The provider needs this scan before the onboarding can be sent.
  */
-required: boolean, };
+required: boolean, 
+/**
+ * Whose document it is, for a BVNK company's associate: their name as typed (or
+ * "Person N" before it is).
+ */
+person?: string, };
 
 export type FinSection = { 
 /**
@@ -434,7 +488,11 @@ secondCitizenshipCountry: string,
 /**
  * As the customer states it (`FEMALE`, `MALE`, …); only some providers ask.
  */
-gender: string, };
+gender: string, 
+/**
+ * ISO 3166-1 alpha-2 (BVNK `birthCountryCode`).
+ */
+birthCountry: string, };
 
 export type Provider = "cos" | "fin" | "bvnk";
 
@@ -521,7 +579,11 @@ state: DraftState | "awaiting_terms", doneSteps: number, totalSteps: number, out
 /**
  * For a Fin.com onboarding: the customer, the terms, and Fin.com's status.
  */
-fin: FinOutcome | null, error: StepProblem | null, };
+fin: FinOutcome | null, 
+/**
+ * For a BVNK onboarding: the agreements, the customer and its associates, BVNK's status.
+ */
+bvnk: BvnkOutcome | null, error: StepProblem | null, };
 
 export type TaxId = { idType: string, 
 /**

@@ -14,7 +14,9 @@ import { getPath } from "./draft_paths.js";
 
 /** @param {string} path */
 export function fieldId(path) {
-  return `f-${path.replace(/[[\].]+/g, "-").replace(/-$/, "")}`;
+  // A scan slot's path has colons (`scans.ASSOCIATE:<id>:FRONT`): dashes too, so the id
+  // can be found with `#…`.
+  return `f-${path.replace(/[[\].:]+/g, "-").replace(/-$/, "")}`;
 }
 
 /**

@@ -4,12 +4,13 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { fieldBlock, fieldId, focusField, markRequired, optionLabel, showDependents, showIssues, showTidy, under } from "./fields.js";
 import { getPath, setPath } from "./draft_paths.js";
+import { renderAssociates } from "./associates.js";
 import { backToBusiness, businessOf, customersFor, rememberOwnerOf, renderOwners } from "./owners.js";
 import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
 import { choicesOf, choicesReady, loadChoices } from "./choices.js";
 import { showSubmission } from "./nav.js";
-import { stepsFor } from "./steps.js";
+import { KIND_TITLES, stepsFor, SUBMIT_LABELS } from "./steps.js";
 
 /** @typedef {import("../types/bindings").Draft} Draft */
 /** @typedef {import("../types/bindings").Issue} Issue */
@@ -101,6 +102,8 @@ function renderStart(main) {
   const person = el("button", { type: "button", id: "new-person", title: t("onboard.newPerson.title") }, [t("onboard.newPerson")]);
   const company = el("button", { type: "button", id: "new-company", class: "secondary" }, [t("onboard.newCompany")]);
   const finPerson = el("button", { type: "button", id: "new-fin-person", class: "secondary", title: t("onboard.newFinPerson.title") }, [t("onboard.newFinPerson")]);
+  const bvnkCompany = el("button", { type: "button", id: "new-bvnk-company", class: "secondary", title: t("onboard.newBvnkCompany.title") }, [t("onboard.newBvnkCompany")]);
+  const bvnkPerson = el("button", { type: "button", id: "new-bvnk-person", class: "secondary", title: t("onboard.newBvnkPerson.title") }, [t("onboard.newBvnkPerson")]);
   /**
    * @param {PartyKind} kind
    * @param {Provider} [provider]
@@ -116,12 +119,14 @@ function renderStart(main) {
   person.addEventListener("click", () => start("person"));
   company.addEventListener("click", () => start("company"));
   finPerson.addEventListener("click", () => start("person", "fin"));
+  bvnkCompany.addEventListener("click", () => start("company", "bvnk"));
+  bvnkPerson.addEventListener("click", () => start("person", "bvnk"));
   const unfinished = el("div", { id: "onboard-unfinished" });
   main.append(
     el("h1", {}, [t("onboard.title")]),
     unfinished,
     el("p", { class: "muted", id: "onboard-choose" }, [t("onboard.choose")]),
-    el("div", { class: "actions" }, [person, company, finPerson]),
+    el("div", { class: "actions" }, [person, company, finPerson, bvnkCompany, bvnkPerson]),
   );
   person.focus();
   const open = current;
@@ -160,7 +165,7 @@ function renderWizard(main, state, focusFirst = []) {
     });
     return;
   }
-  const fin = state.draft.provider === "fin";
+  const provider = state.draft.provider;
   const steps = stepsOf(state.draft);
   const step = steps[state.step];
   if ((step.id === "scans" || step.id === "review") && state.slotsOf !== slotsKey(state.draft)) {
@@ -186,7 +191,7 @@ function renderWizard(main, state, focusFirst = []) {
   markSteps(list, state);
 
   const panel = el("section", { class: "step-panel", "aria-labelledby": "step-title" });
-  const kindTitle = fin ? "onboard.finPersonTitle" : state.draft.kind === "person" ? "onboard.personTitle" : "onboard.companyTitle";
+  const kindTitle = KIND_TITLES[provider][state.draft.kind];
   panel.append(
     el("p", { class: "muted" }, [t(kindTitle)]),
     el("h1", { id: "step-title", tabindex: "-1" }, [t(/** @type {any} */ (step.title))]),
@@ -222,6 +227,8 @@ function renderWizard(main, state, focusFirst = []) {
       customers: state.draft.kind === "company" ? customersFor(state) : Promise.resolve([]),
     });
   } else if (step.id === "scans") {
+    // What the scans are (a BVNK company's document) is asked above them.
+    for (const field of step.fields) form.append(fieldBlock(state, field, change));
     renderScans(
       form,
       state.id,
@@ -242,6 +249,11 @@ function renderWizard(main, state, focusFirst = []) {
         const action = active?.dataset.action;
         const keep = slot ? [`.slot[data-slot="${slot}"] [data-action="${action}"]`, `.slot[data-slot="${slot}"] [data-action="choose"]`] : [];
         goTo(main, state, state.step, keep);
+        // What the rules say of the slots now (a scan missing no longer), once they have answered.
+        validate(state).then(() => {
+          const shown = /** @type {HTMLElement | null} */ (main.querySelector("#step-form"));
+          if (shown && current === state) showIssues(shown, state, change);
+        });
       },
       state.reasons ?? [],
     );
@@ -253,6 +265,13 @@ function renderWizard(main, state, focusFirst = []) {
       },
       onboardOwner: () => onboardOwner(main, state),
     });
+  } else if (step.id === "associates") {
+    renderAssociates(form, state, change, {
+      redraw: async (focus) => {
+        await validate(state);
+        goTo(main, state, state.step, focus);
+      },
+    });
   } else {
     if (step.fields.length > 0) form.append(el("p", { class: "hint required-legend" }, [el("span", { class: "required-mark", "aria-hidden": "true" }, ["*"]), ` ${t("field.requiredLegend")}`]));
     for (const field of step.fields) form.append(fieldBlock(state, field, change));
@@ -263,7 +282,7 @@ function renderWizard(main, state, focusFirst = []) {
   back.addEventListener("click", () => goTo(main, state, state.step - 1));
   const next =
     step.id === "review"
-      ? el("button", { type: "submit", id: "submit", title: t("onboard.submit.title") }, [t(fin ? "onboard.submit.fin" : "onboard.submit")])
+      ? el("button", { type: "submit", id: "submit", title: t("onboard.submit.title") }, [t(SUBMIT_LABELS[provider])])
       : el("button", { type: "submit", id: "next" }, [t("onboard.next")]);
   const saved = el("span", { id: "saved", class: "muted", role: "status", "aria-live": "polite" });
   const status = el("p", { id: "form-status", role: "alert" });
@@ -483,12 +502,14 @@ async function validate(state) {
 }
 
 /**
- * What the Scans step's slots depend on: the provider and the primary document's type.
+ * What the Scans step's slots depend on: the provider, the primary document's type, and a
+ * BVNK company's people (each one's id, document and name).
  * @param {Draft} draft
  */
 function slotsKey(draft) {
   const document = draft.identityDocuments.find((d) => d.isPrimary) ?? draft.identityDocuments[0];
-  return `${draft.provider}|${document?.idType ?? ""}`;
+  const people = draft.associates.map((a) => [a.id, a.document.idType, a.name.first, a.name.last].join(":"));
+  return `${draft.provider}|${document?.idType ?? ""}|${people.join(",")}`;
 }
 
 /**

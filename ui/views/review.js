@@ -7,6 +7,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { choicesOf } from "./choices.js";
+import { reviewAssociates } from "./associates.js";
 import { reviewOwners } from "./owners.js";
 import { getPath } from "./draft_paths.js";
 import { slotLabels } from "./scans.js";
@@ -37,8 +38,12 @@ export function renderReview(form, draft, steps, actions) {
     const section = el("section", { class: "review-section", "data-section": step.id, "aria-labelledby": titleId }, [
       el("div", { class: "review-head" }, [el("h2", { id: titleId }, [t(/** @type {any} */ (step.title))]), edit]),
     ]);
-    if (step.id === "scans") section.append(scansOf(draft, actions.slots));
-    else if (step.id === "owners") section.append(reviewOwners(draft, actions.customers));
+    if (step.id === "scans") {
+      // What the company's document is goes with the scans.
+      if (step.fields.length > 0) section.append(factsOf(draft, step, actions.optionLabel, actions.masked));
+      section.append(scansOf(draft, actions.slots));
+    } else if (step.id === "owners") section.append(reviewOwners(draft, actions.customers));
+    else if (step.id === "associates") section.append(reviewAssociates(draft));
     else section.append(factsOf(draft, step, actions.optionLabel, actions.masked));
     form.append(section);
   });
@@ -101,10 +106,10 @@ function factsOf(draft, step, optionLabel, masked) {
  */
 function scansOf(draft, specs) {
   if (draft.scans.length === 0) return el("p", { class: "muted" }, [t("review.noScans")]);
-  const labels = new Map(slotLabels(specs));
+  const labels = new Map(slotLabels(specs, draft));
   const list = el("ul", { class: "review-scans" });
   for (const scan of draft.scans) {
-    const label = t(/** @type {any} */ (labels.get(scan.slot) ?? `upload.slot.${scan.slot}`));
+    const label = labels.get(scan.slot) ?? t(/** @type {any} */ (`upload.slot.${scan.slot}`));
     const image = el("img", { class: "review-thumb", alt: t("scan.thumbnailOf", { name: scan.fileName }) });
     if (scan.thumbnailId) api.scanThumbnail(scan.thumbnailId).then((url) => (image.src = url)).catch(() => {});
     list.append(el("li", { "data-slot": scan.slot }, [scan.thumbnailId ? image : el("div", { class: "review-thumb pdf-tile", "aria-hidden": "true" }, ["PDF"]), el("span", {}, [label])]));

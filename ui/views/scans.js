@@ -1,7 +1,9 @@
 // @ts-check
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
+import { choicesOf } from "./choices.js";
 import { el } from "./dom.js";
+import { fieldId } from "./fields.js";
 
 /** @typedef {import("../types/bindings").ScanSlot} ScanSlot */
 /** @typedef {import("../types/bindings").SlotSpec} SlotSpec */
@@ -15,19 +17,44 @@ import { el } from "./dom.js";
 const TRAY_DRAG = "application/x-branchdesk-tray";
 
 /**
- * Each slot Rust says the draft's Scans step has, with the message key of its label (the
- * side of which document; the selfie and the proof of address marked optional unless the
- * provider needs them).
+ * Each slot Rust says the draft's Scans step has, with its label in words: the side of
+ * which document (and, for a BVNK company's people, whose); the selfie and the proof of
+ * address marked optional unless the provider needs them.
  * @param {SlotSpec[]} specs
- * @returns {[string, string][]} slot and its label's message key
+ * @param {Draft} [draft] names a BVNK company's people and its document's kind
+ * @returns {[string, string][]} slot and its label
  */
-export function slotLabels(specs) {
+export function slotLabels(specs, draft) {
   return specs.map((spec) => {
-    if (spec.document === "passport") return [spec.slot, "scan.passportPage"];
-    if (spec.document === "selfie") return [spec.slot, spec.required ? "scan.selfie.required" : "scan.selfie"];
-    if (spec.document === "proofOfAddress") return [spec.slot, spec.required ? "scan.proofOfAddress.fin" : "scan.proofOfAddress"];
-    return [spec.slot, `scan.${spec.slot === "BACK" ? "back" : "front"}.${spec.document}`];
+    const side = /:BACK$|^BACK$/.test(spec.slot) ? "back" : "front";
+    /** @type {string} */
+    let key;
+    if (spec.document === "passport") key = "scan.passportPage";
+    else if (spec.document === "selfie") key = spec.required ? "scan.selfie.required" : "scan.selfie";
+    else if (spec.document === "proofOfAddress") key = spec.required ? "scan.proofOfAddress.fin" : "scan.proofOfAddress";
+    else if (spec.document === "companyDocument") {
+      const kind = draft ? choicesOf("bvnkCompanyDocuments").find((c) => c.value === draft.bvnk.companyDocumentType)?.label : undefined;
+      return [spec.slot, kind ? t("scan.companyDocument.of", { kind }) : t("scan.companyDocument")];
+    } else key = `scan.${side}.${spec.document}`;
+    const what = t(/** @type {any} */ (key));
+    const person = spec.person === undefined ? undefined : personOf(spec, draft);
+    return [spec.slot, person ? t("scan.ofPerson", { what, person }) : what];
   });
+}
+
+/**
+ * Whose document a BVNK associate's slot is: their name as typed, "Person 2" before it is
+ * (in the staff's language), or as Rust said it when the draft does not say.
+ * @param {SlotSpec} spec
+ * @param {Draft} [draft]
+ */
+function personOf(spec, draft) {
+  const key = /^ASSOCIATE:(.+):(FRONT|BACK)$/.exec(spec.slot)?.[1];
+  const index = draft?.associates.findIndex((a, i) => (a.id.trim() || `A${i}`) === key) ?? -1;
+  const associate = index >= 0 ? draft?.associates[index] : undefined;
+  if (!associate) return spec.person;
+  const name = [associate.name.first, associate.name.last].map((n) => n.trim()).filter(Boolean).join(" ");
+  return name || t("associates.person", { n: String(index + 1) });
 }
 
 /** @param {number} bytes */
@@ -65,7 +92,7 @@ function watchDrops() {
  *   replaced, shown on the slot it concerns (`scans.FRONT`)
  */
 export function renderScans(container, draftId, draft, specs, changed, requests = []) {
-  const slots = slotLabels(specs);
+  const slots = slotLabels(specs, draft);
   const grid = el("div", { class: "slots" });
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite", id: "scan-status" });
   /** @type {Map<string, {box: HTMLElement, body: HTMLElement, error: HTMLElement}>} */
@@ -125,8 +152,8 @@ export function renderScans(container, draftId, draft, specs, changed, requests 
 
   for (const [slot, label] of slots) {
     const filled = draft.scans.find((s) => s.slot === slot);
-    const box = el("section", { class: "slot", "data-slot": slot, "data-filled": String(Boolean(filled)), "aria-label": t(/** @type {any} */ (label)) });
-    box.append(el("h3", {}, [t(/** @type {any} */ (label))]));
+    const box = el("section", { class: "slot", "data-slot": slot, "data-filled": String(Boolean(filled)), "aria-label": label });
+    box.append(el("h3", {}, [label]));
     const error = el("p", { class: "error", role: "alert" });
     const body = el("div", { class: "slot-body" });
     boxes.set(slot, { box, body, error });
@@ -144,7 +171,13 @@ export function renderScans(container, draftId, draft, specs, changed, requests 
       if (inFlight) showPreview(body, inFlight);
     }
 
-    const choose = el("button", { type: "button", class: filled ? "secondary" : "", "data-action": "choose" }, [t(filled ? "scan.replace" : "scan.choose")]);
+    // The rules' word on the slot (a scan missing, one too large) is shown under it, as on
+    // a field, and "go to the problem" lands on its button.
+    const path = `scans.${slot}`;
+    const ruleId = fieldId(path);
+    const choose = el("button", { type: "button", id: ruleId, class: filled ? "secondary" : "", "data-action": "choose", "data-path": path, "data-exact": "true", "aria-describedby": `${ruleId}-error` }, [
+      t(filled ? "scan.replace" : "scan.choose"),
+    ]);
     choose.addEventListener("click", () => act(slot, (onPreview) => api.chooseScan(draftId, slot, onPreview)));
     const actions = el("div", { class: "actions" }, [choose]);
     if (filled && filled.format !== "PDF") {
@@ -161,7 +194,7 @@ export function renderScans(container, draftId, draft, specs, changed, requests 
     }
     box.append(actions);
     if (filled && filled.checks.some((c) => !c.ok)) box.append(overrideBlock(filled, (reason) => act(slot, () => api.acceptScanWarnings(draftId, slot, reason))));
-    box.append(error);
+    box.append(el("p", { class: "error", id: `${ruleId}-error` }), error);
 
     // A file from the scanner tray dragged within the page.
     box.addEventListener("dragover", (event) => {
@@ -311,7 +344,7 @@ function tray(draftId, slots, status, act) {
       item.addEventListener("dragstart", (event) => event.dataTransfer?.setData(TRAY_DRAG, file.name));
       const when = new Date(Number(file.modified) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       const selectId = `tray-slot-${list.children.length}`;
-      const target = el("select", { id: selectId, "aria-label": t("scan.assignTo", { name: file.name }) }, slots.map(([slot, label]) => el("option", { value: slot }, [t(/** @type {any} */ (label))])));
+      const target = el("select", { id: selectId, "aria-label": t("scan.assignTo", { name: file.name }) }, slots.map(([slot, label]) => el("option", { value: slot }, [label])));
       const go = el("button", { type: "button", class: "small", "data-action": "assign" }, [t("scan.assign")]);
       go.addEventListener("click", () => act(target.value, (onPreview) => assign(draftId, target.value, file.name, status, onPreview)));
       item.append(el("span", { class: "tray-name" }, [file.name]), el("span", { class: "muted small" }, [`${size(Number(file.bytes))} · ${when}`]), target, go);

@@ -161,6 +161,82 @@ const FIN_PROFILE = [
   { path: "fin.addressDocumentType", label: "field.addressDocumentType", hint: "field.addressDocumentType.hint", type: "select", options: [...lists.FIN_ADDRESS_DOCUMENT_TYPES] },
 ];
 
+/** @typedef {import("../i18n/index.js").MessageKey} MessageKey */
+/**
+ * The wizard's subtitle, by provider and kind of customer.
+ * @type {Record<Provider, Record<PartyKind, MessageKey>>}
+ */
+export const KIND_TITLES = {
+  cos: { person: "onboard.personTitle", company: "onboard.companyTitle" },
+  fin: { person: "onboard.finPersonTitle", company: "onboard.finPersonTitle" },
+  bvnk: { person: "onboard.bvnkPersonTitle", company: "onboard.bvnkCompanyTitle" },
+};
+
+/**
+ * The Review step's button, by provider.
+ * @type {Record<Provider, MessageKey>}
+ */
+export const SUBMIT_LABELS = { cos: "onboard.submit", fin: "onboard.submit.fin", bvnk: "onboard.submit.bvnk" };
+
+/*
+ * BVNK: a company with its address and BVNK's references, or an individual. A company's
+ * associates are drawn by associates.js (their number varies); the Documents step shows
+ * the slots Rust says the draft has, and what the company's document is.
+ */
+
+/** @type {FieldSpec[]} */
+const BVNK_COMPANY = [
+  { path: "company.legalName", label: "field.companyName", width: "long" },
+  { path: "company.registrationNumber", label: "field.registrationNumber", hint: "field.registrationNumber.hint" },
+  { path: "company.taxResidenceCountry", label: "field.taxResidenceCountry", hint: "field.country.hint", width: "short" },
+  { path: "company.description", label: "field.companyDescription", hint: "field.companyDescription.hint", width: "long" },
+  { path: "bvnk.industryReference", label: "field.industry", hint: "field.choices.hint", type: "select", choices: "bvnkIndustries", required: true },
+  { path: "bvnk.monthlyExpectedVolumesReference", label: "field.monthlyVolumes", hint: "field.choices.hint", type: "select", choices: "bvnkMonthlyVolumes", required: true },
+  { path: "bvnk.useCase", label: "field.useCase", hint: "field.useCase.hint", type: "select", choices: "bvnkUseCases", required: true },
+  { path: "bvnk.riskScore", label: "field.riskScore", hint: "field.riskScore.hint", type: "select", choices: "bvnkRiskScores" },
+  { path: "addresses[0].street1", label: "field.companyStreet1", width: "long" },
+  { path: "addresses[0].street2", label: "field.street2", width: "long" },
+  { path: "addresses[0].city", label: "field.city" },
+  { path: "addresses[0].postalCode", label: "field.postalCodeAny", width: "short" },
+  { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const BVNK_COMPANY_DOCUMENT = [
+  { path: "bvnk.companyDocumentType", label: "field.companyDocumentType", hint: "field.companyDocumentType.hint", type: "select", choices: "bvnkCompanyDocuments", required: true },
+];
+
+/** @type {FieldSpec[]} */
+const BVNK_INDIVIDUAL = [
+  { path: "name.first", label: "field.firstName" },
+  { path: "name.last", label: "field.lastName" },
+  { path: "person.birthDate", label: "field.birthDate", hint: "field.birthDate.hint", width: "short" },
+  { path: "person.citizenshipCountry", label: "field.nationality", hint: "field.country.hint", width: "short" },
+  { path: "person.birthCountry", label: "field.birthCountry", hint: "field.country.hint", width: "short" },
+  { path: "bvnk.useCase", label: "field.useCase", hint: "field.useCase.hint", type: "select", choices: "bvnkUseCases", required: true },
+  { path: "bvnk.riskScore", label: "field.riskScore", hint: "field.riskScore.hint", type: "select", choices: "bvnkRiskScores" },
+];
+
+/** @type {FieldSpec[]} */
+const BVNK_CONTACT = [
+  { path: "emails[0].address", label: "field.email", hint: "field.email.hint", width: "long" },
+  { path: "phones[0].number", label: "field.phone", hint: "field.phone.e164.hint" },
+  { path: "addresses[0].street1", label: "field.homeStreet1", width: "long" },
+  { path: "addresses[0].street2", label: "field.street2", width: "long" },
+  { path: "addresses[0].city", label: "field.city" },
+  { path: "addresses[0].postalCode", label: "field.postalCodeAny", width: "short" },
+  { path: "addresses[0].country", label: "field.country", hint: "field.country.hint", width: "short" },
+];
+
+/** @type {FieldSpec[]} */
+const BVNK_DOCUMENT = [
+  { path: "identityDocuments[0].idType", label: "field.idType", hint: "field.choices.hint", type: "select", choices: "bvnkDocumentTypes", required: true },
+  { path: "identityDocuments[0].number", label: "field.idNumber", sensitive: true },
+  { path: "identityDocuments[0].issuingCountry", label: "field.issuingCountry", hint: "field.country.hint", width: "short" },
+  { path: "taxIds[0].number", label: "field.taxNumberOptional", hint: "field.taxNumberOptional.hint", sensitive: true, width: "short" },
+  { path: "taxIds[0].country", label: "field.taxCountry", hint: "field.country.hint", width: "short" },
+];
+
 /**
  * The steps for a kind of customer and the provider it goes to. `paths` are the prefixes
  * whose issues belong to the step, so the step list can say which step has errors.
@@ -170,6 +246,7 @@ const FIN_PROFILE = [
  */
 export function stepsFor(kind, provider = "cos") {
   if (provider === "fin") return finSteps();
+  if (provider === "bvnk") return bvnkSteps(kind);
   /** @type {StepSpec[]} */
   const steps = [];
   if (kind === "person") {
@@ -202,5 +279,32 @@ function finSteps() {
     { id: "financial", title: "step.financial", intro: "fin.financial.intro", fields: FIN_PROFILE, paths: ["fin", "dueDiligence"] },
     { id: "scans", title: "step.scans", intro: "scans.fin", fields: [], paths: ["scans"] },
     { id: "review", title: "step.review", intro: "review.fin.intro", fields: [], paths: [] },
+  ];
+}
+
+/**
+ * BVNK: Company → Associates → Documents → Review, or for an individual Customer →
+ * Contact & address → Document → Documents → Review.
+ * @param {PartyKind} kind
+ * @returns {StepSpec[]}
+ */
+function bvnkSteps(kind) {
+  const documents = { id: "scans", title: "step.documents", intro: kind === "company" ? "bvnk.documents.intro" : "bvnk.scans.intro", fields: kind === "company" ? BVNK_COMPANY_DOCUMENT : [], paths: kind === "company" ? ["scans", "bvnk.companyDocumentType"] : ["scans"] };
+  const review = { id: "review", title: "step.review", intro: "review.bvnk.intro", fields: [], paths: [] };
+  if (kind === "company") {
+    return [
+      { id: "customer", title: "step.company", fields: BVNK_COMPANY, paths: ["company", "addresses", "bvnk.industryReference", "bvnk.monthlyExpectedVolumesReference", "bvnk.useCase", "bvnk.riskScore"] },
+      // Their number varies: drawn by associates.js.
+      { id: "associates", title: "step.associates", intro: "associates.intro", fields: [], paths: ["associates"] },
+      documents,
+      review,
+    ];
+  }
+  return [
+    { id: "customer", title: "step.customer", fields: BVNK_INDIVIDUAL, paths: ["name", "person", "kind", "bvnk"] },
+    { id: "contact", title: "step.contactAddress", fields: BVNK_CONTACT, paths: ["emails", "phones", "addresses"] },
+    { id: "identity", title: "step.document", fields: BVNK_DOCUMENT, paths: ["identityDocuments", "taxIds"] },
+    documents,
+    review,
   ];
 }

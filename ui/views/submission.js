@@ -2,7 +2,8 @@
 /**
  * The result page of a submission: which provider's page to show, and Cross River's — the
  * steps as they are sent, then the customer's ids and compliance checks. Fin.com's page is
- * in `submission_fin.js`; what both share in `submission_common.js`.
+ * in `submission_fin.js`, BVNK's in `submission_bvnk.js`; what they share in
+ * `submission_common.js` and `submission_steps.js`.
  */
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
@@ -11,6 +12,7 @@ import { el } from "./dom.js";
 import { registerSubmission } from "./nav.js";
 import { openDraft } from "./onboard.js";
 import { backToBusiness, businessOf } from "./owners.js";
+import { renderBvnkSubmission } from "./submission_bvnk.js";
 import { renderFinSubmission } from "./submission_fin.js";
 import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, onboardAnother, POLL_MS, showAttention, sleep } from "./submission_common.js";
 
@@ -30,6 +32,7 @@ import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, onboardAnother, POLL_MS, show
  */
 export function renderSubmission(main, draftId, provider) {
   if (provider === "fin") renderFinSubmission(main, draftId);
+  else if (provider === "bvnk") renderBvnkSubmission(main, draftId);
   else if (provider) renderCosSubmission(main, draftId);
   else {
     api

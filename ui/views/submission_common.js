@@ -66,20 +66,20 @@ export function describe(s) {
  * @param {Provider} [provider]
  */
 export function showAttention(main, result, submission, draftId, provider = "cos") {
-  if (submission.error?.code === "unknown_outcome" && (provider === "fin" || provider === "cos")) {
+  if (submission.error?.code === "unknown_outcome") {
     showUnknownCustomer(main, result, submission, draftId, provider);
     return;
   }
   const fix = el("button", { type: "button", id: "fix-draft" }, [t("submission.fix")]);
   fix.addEventListener("click", async () => {
     main.replaceChildren();
-    // A Fin.com problem with no field (a stopped upload, say) is put right by submitting
-    // again, so the draft opens where that is done.
-    const options = provider === "fin" && !submission.error?.field ? { step: "review" } : {};
+    // A Fin.com or BVNK problem with no field (a stopped upload, say) is put right by
+    // submitting again, so the draft opens where that is done.
+    const options = provider !== "cos" && !submission.error?.field ? { step: "review" } : {};
     await openDraft(draftId, submission.error, options);
   });
   result.replaceChildren(
-    el("h2", {}, [t(provider === "fin" ? "submission.fin.attentionTitle" : "submission.attentionTitle")]),
+    el("h2", {}, [t(provider === "cos" ? "submission.attentionTitle" : "submission.fin.attentionTitle")]),
     el("p", { id: "submission-error", role: "alert" }, [submission.error?.message ?? ""]),
     fix,
   );
@@ -89,17 +89,18 @@ export function showAttention(main, result, submission, draftId, provider = "cos
 /**
  * The provider may have created the customer but its answer never came or could not be read:
  * sending again could make a second one. Staff look the customer up at the provider by what
- * the message names (Fin.com: the reference; Cross River: the client identifier), then either
- * give its customer id (the onboarding goes on with it) or say it was not created (the
- * request is sent again). Either answer is recorded as theirs.
+ * the message names (Fin.com: the reference; Cross River: the client identifier; BVNK: the
+ * external reference), then either give its customer id or reference (the onboarding goes
+ * on with it) or say it was not created (the request is sent again). Either answer is
+ * recorded as theirs.
  * @param {HTMLElement} main
  * @param {HTMLElement} result
  * @param {Submission} submission
  * @param {string} draftId
- * @param {"fin" | "cos"} provider
+ * @param {Provider} provider
  */
 function showUnknownCustomer(main, result, submission, draftId, provider) {
-  const key = provider === "fin" ? "finCheck" : "cosCheck";
+  const key = /** @type {const} */ ({ fin: "finCheck", cos: "cosCheck", bvnk: "bvnkCheck" })[provider];
   const id = (/** @type {string} */ name) => `${provider}-customer-${name}`;
   const input = el("input", { id: id("id"), type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id("id-hint")} ${id("id-error")}` });
   const problem = el("p", { id: id("id-error"), class: "error", role: "alert" });
@@ -111,6 +112,7 @@ function showUnknownCustomer(main, result, submission, draftId, provider) {
     found.disabled = notCreated.disabled = true;
     try {
       if (provider === "fin") await api.resolveFinCustomer(draftId, customerId);
+      else if (provider === "bvnk") await api.resolveBvnkCustomer(draftId, customerId);
       else await api.resolveCosCustomer(draftId, customerId);
       main.replaceChildren();
       showSubmission(main, draftId, provider);

@@ -63,13 +63,19 @@ pub fn staff_of(actor: &Actor) -> Option<String> {
 /// What a provider step sends, as the message key of its words.
 fn thing_of(action: &str) -> Option<&'static str> {
     Some(match action {
-        "Core.Customer.Onboarded" | "fin.customer_created" => "activity.thing.customer",
+        "Core.Customer.Onboarded" | "fin.customer_created" | "bvnk.customer_created" => {
+            "activity.thing.customer"
+        }
         "Core.Customer.Address.Added" => "activity.thing.address",
         "Core.Customer.Phone.Added" => "activity.thing.phone",
         "Core.Customer.Email.Added" => "activity.thing.email",
         "Core.Customer.Identification.Added" => "activity.thing.identification",
         "Core.Customer.BeneficialOwner.Added" => "activity.thing.owner",
-        "fin.document_uploaded" => "activity.thing.document",
+        "fin.document_uploaded" | "bvnk.document_sent" => "activity.thing.document",
+        "bvnk.agreement_prepared" => "activity.thing.agreementRequest",
+        "bvnk.agreement_signed" => "activity.thing.agreementSignature",
+        "bvnk.details_updated" => "activity.thing.details",
+        "bvnk.associates_updated" => "activity.thing.associates",
         "fin.documents_attached" => "activity.thing.documents",
         "fin.terms_accepted" => "activity.thing.terms",
         _ => return None,
@@ -85,7 +91,9 @@ pub fn words_of(record: &AuditRecord) -> Words {
         None => words.keyed("who", "activity.who.system"),
     };
     let action = record.action.as_str();
-    let created = action == StepKind::CosCreateCustomer.event() || action == "fin.customer_created";
+    let created = action == StepKind::CosCreateCustomer.event()
+        || action == "fin.customer_created"
+        || action == StepKind::BvnkCreateCustomer.event();
     if let Some(thing) = thing_of(action) {
         let key = match (record.outcome, created) {
             (AuditOutcome::Success, true) => "activity.created",
@@ -103,20 +111,21 @@ pub fn words_of(record: &AuditRecord) -> Words {
     let words = match action {
         "submit" => Words::new("activity.submitted").param("provider", provider),
         "fin.terms_confirmed" => Words::new("activity.termsConfirmed"),
-        "fin.status" => Words::new("activity.finStatus").keyed(
+        "bvnk.agreement_confirmed" => Words::new("activity.agreementConfirmed"),
+        "fin.status" | "bvnk.status" => Words::new("activity.finStatus").keyed(
             "status",
             match record
                 .provider_ids
                 .get("customerStatus")
                 .and_then(|s| s.as_str())
             {
-                Some("APPROVED") => "activity.status.approved",
+                Some("APPROVED" | "VERIFIED") => "activity.status.approved",
                 Some("REJECTED") => "activity.status.rejected",
                 Some("ACTION_REQUIRED") => "activity.status.actionRequired",
                 _ => "activity.status.other",
             },
         ),
-        "cos.customer_checked" | "fin.customer_checked" => {
+        "cos.customer_checked" | "fin.customer_checked" | "bvnk.customer_checked" => {
             let created = record.provider_ids.get("created").and_then(|c| c.as_bool());
             Words::new(if created == Some(true) {
                 "activity.customerFound"
@@ -200,5 +209,49 @@ mod tests {
         );
         let system = words_of(&record("fin.status", Actor::System, AuditOutcome::Success));
         assert_eq!(system.keyed["who"], "activity.who.system");
+    }
+
+    #[test]
+    fn every_bvnk_action_is_said_in_words_in_both_languages() {
+        let catalogues = [
+            include_str!("../../../ui/i18n/en.js"),
+            include_str!("../../../ui/i18n/es.js"),
+        ];
+        let mut actions: Vec<&str> = [
+            StepKind::BvnkAgreementSession,
+            StepKind::BvnkAgreementSigned,
+            StepKind::BvnkCreateCustomer,
+            StepKind::BvnkKnownCustomer,
+            StepKind::BvnkDocument,
+            StepKind::BvnkDetails,
+            StepKind::BvnkAssociates,
+        ]
+        .iter()
+        .map(|k| k.event())
+        .collect();
+        actions.extend([
+            "bvnk.agreement_confirmed",
+            "bvnk.status",
+            "bvnk.customer_checked",
+        ]);
+        for action in actions {
+            let mut entry = record(
+                action,
+                Actor::Staff("Dana".to_owned()),
+                AuditOutcome::Success,
+            );
+            entry.provider = Some(Provider::Bvnk);
+            let words = words_of(&entry);
+            assert_ne!(words.key, "activity.other", "{action}");
+            assert_eq!(words.params["provider"], "BVNK", "{action}");
+            for key in std::iter::once(&words.key).chain(words.keyed.values()) {
+                for catalogue in catalogues {
+                    assert!(
+                        catalogue.contains(&format!("\"{key}\":")),
+                        "{action}: {key}"
+                    );
+                }
+            }
+        }
     }
 }

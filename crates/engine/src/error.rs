@@ -83,12 +83,6 @@ pub enum Error {
         provider: &'static str,
         what: &'static str,
     },
-    /// A provider whose onboarding is not here yet.
-    #[error("{what} for {provider} comes with its onboarding; the connection is saved")]
-    NotYetSupported {
-        provider: &'static str,
-        what: &'static str,
-    },
     /// A stored record (a plan's body, a kept result) could not be written or read back.
     #[error("a stored record could not be read or written: {0}")]
     Json(#[from] serde_json::Error),

@@ -53,7 +53,6 @@ fn staff_caused(error: &EngineError) -> bool {
         | EngineError::NotSubmitted { .. }
         | EngineError::NotCreatedYet { .. }
         | EngineError::WrongProvider { .. }
-        | EngineError::NotYetSupported { .. }
         | EngineError::RestoreUnderWay => true,
         EngineError::Provider(_)
         | EngineError::Vault(_)
@@ -119,10 +118,6 @@ fn staff_caused_samples() -> Vec<EngineError> {
         EngineError::WrongProvider {
             provider: "Fin.com",
             what: "terms to accept",
-        },
-        EngineError::NotYetSupported {
-            provider: "BVNK",
-            what: "Testing the connection",
         },
         EngineError::RestoreUnderWay,
     ]

@@ -273,7 +273,14 @@ fn curl_documents(tool: &Path, sandbox: &Sandbox, path: &str, body: &Path) -> Re
     let key = std::fs::read_to_string("/proc/sys/kernel/random/uuid")
         .context("a UUID from /proc/sys/kernel/random/uuid")?;
     let output = Command::new("curl")
-        .args(["-sS", "-f", "-o", "/dev/null", "-w", "%{http_code} %{time_total}"])
+        .args([
+            "-sS",
+            "-f",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{time_total}",
+        ])
         .args(["-H", "Expect:", "-H", "Content-Type: application/json"])
         .args([
             "-H",
@@ -294,7 +301,10 @@ fn curl_documents(tool: &Path, sandbox: &Sandbox, path: &str, body: &Path) -> Re
     );
     let (code, seconds) = text.trim().split_once(' ').context("curl's -w output")?;
     ensure!(code == "202", "curl documents answered {code}, not 202");
-    seconds.replace(',', ".").parse().context("curl's time_total")
+    seconds
+        .replace(',', ".")
+        .parse()
+        .context("curl's time_total")
 }
 
 fn client_documents(tool: &Path, sandbox: &Sandbox, reference: &str, scan: &Path) -> Result<Value> {

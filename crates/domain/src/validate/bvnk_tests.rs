@@ -302,3 +302,32 @@ fn every_message_says_what_to_do() {
         );
     }
 }
+
+#[test]
+fn bvnk_values_are_tidied_as_bvnk_takes_them() {
+    let mut d = company();
+    d.associates[1].birth_country = " ng ".into();
+    d.associates[1].document.issuing_country = "us".into();
+    d.associates[1].risk_score = "low".into();
+    // A UK number typed as the person's own country writes it, read in that country.
+    d.associates[1].address.country = "GB".into();
+    d.associates[1].phone = "020 7946 0958".into();
+    d.bvnk.industry_reference = " 30EA15FC-06D8-11EF-B6E1-027612B7F6B5 ".into();
+    let n = super::normalised(&d);
+    let a = &n.associates[1];
+    assert_eq!(
+        (
+            a.birth_country.as_str(),
+            a.document.issuing_country.as_str()
+        ),
+        ("NG", "US")
+    );
+    assert_eq!(a.risk_score, "LOW");
+    assert_eq!(a.phone, "+442079460958");
+    assert_eq!(
+        n.bvnk.industry_reference,
+        "30ea15fc-06d8-11ef-b6e1-027612b7f6b5"
+    );
+    // And the rules, which read the phone in the same country, take it.
+    assert!(codes(&n, "associates[1].phone").is_empty());
+}

@@ -14,6 +14,8 @@ pub fn normalised(draft: &Draft) -> Draft {
     d.person.birth_date = iso_date(&d.person.birth_date);
     d.person.citizenship_country = upper(&d.person.citizenship_country);
     d.person.second_citizenship_country = upper(&d.person.second_citizenship_country);
+    d.person.birth_country = upper(&d.person.birth_country);
+    d.company.registration_number = tidy(&d.company.registration_number);
     d.company.legal_name = tidy(&d.company.legal_name);
     d.company.date_formed = iso_date(&d.company.date_formed);
     d.company.entity_type = tidy(&d.company.entity_type);
@@ -56,10 +58,21 @@ pub fn normalised(draft: &Draft) -> Draft {
         a.title = tidy(&a.title);
         a.ownership_percentage = tidy(&a.ownership_percentage);
         a.email = tidy(&a.email);
-        a.phone = phone_e164(&a.phone, "").unwrap_or_else(|| tidy(&a.phone));
-        normalise_tax_id(&mut a.tax_id);
         normalise_address(&mut a.address);
+        // Read in the person's own country when typed without a code, as the rules do.
+        a.phone = phone_e164(&a.phone, &a.address.country).unwrap_or_else(|| tidy(&a.phone));
+        normalise_tax_id(&mut a.tax_id);
+        a.birth_country = upper(&a.birth_country);
+        a.risk_score = upper(&a.risk_score);
+        a.document.id_type = tidy(&a.document.id_type);
+        a.document.number = tidy(&a.document.number);
+        a.document.issuing_country = upper(&a.document.issuing_country);
     }
+    let b = &mut d.bvnk;
+    b.risk_score = upper(&b.risk_score);
+    b.industry_reference = tidy(&b.industry_reference).to_lowercase();
+    b.monthly_expected_volumes_reference =
+        tidy(&b.monthly_expected_volumes_reference).to_lowercase();
     let c = &mut d.cos;
     c.risk_rating = tidy(&c.risk_rating);
     c.client_identifier = tidy(&c.client_identifier);
