@@ -119,6 +119,57 @@ document: AssociateDocument,
  */
 riskScore: string, };
 
+export type AssociateDocument = { idType: string, number: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+issuingCountry: string, };
+
+export type BvnkOutcome = { 
+/**
+ * The customer's reference, once BVNK has created it.
+ */
+reference: string | null, 
+/**
+ * Whether staff have confirmed that the customer accepted BVNK's agreements.
+ */
+agreementAccepted: boolean, 
+/**
+ * BVNK's `status` (`INFO_REQUIRED`, `PENDING`, `VERIFIED`, `REJECTED`, …) as last known.
+ */
+status: string | null, 
+/**
+ * The customer's `verification.status` and `verification.url`, when BVNK gives them.
+ */
+verificationStatus: string | null, verificationUrl: string | null, 
+/**
+ * Each associate's person reference, in the draft's order.
+ */
+associates: Array<string | null>, };
+
+export type BvnkSection = { 
+/**
+ * A reference from BVNK's industries list (a child entry).
+ */
+industryReference: string, 
+/**
+ * A reference from BVNK's monthly expected volumes list.
+ */
+monthlyExpectedVolumesReference: string, 
+/**
+ * The agreement session's `useCase`, e.g. `EMBEDDED_FIAT_ACCOUNTS`.
+ */
+useCase: string, 
+/**
+ * `LOW`, `MEDIUM` or `HIGH`.
+ */
+riskScore: string, 
+/**
+ * What the company's document scan is: `INCORPORATION_CERT`,
+ * `INCORPORATION_ARTICLES`, `DIRECTORS_REGISTRY` or `PROOF_OF_ADDRESS`.
+ */
+companyDocumentType: string, };
+
 export type CheckTimes = { ofac: string | null, pepScan: string | null, internalList: string | null, };
 
 export type Choice = { 
@@ -311,7 +362,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "not_yet_supported" | "restore" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "restore" | "internal";
 
 export type FieldOptions = { 
 /**
