@@ -53,15 +53,17 @@ impl Desk {
     /// The desk with a Fin.com connection, for drafts whose provider is Fin.com.
     pub fn with_fin(mut self, fin: fin::FinConnection) -> Self {
         self.runner.fin = fin;
-        let progress = self.runner.fin.progress();
-        self.runner.bvnk.report_to(progress);
+        let progress = self.runner.fin.uploads.progress();
+        self.runner.bvnk.uploads.report_to(progress);
         self
     }
 
     /// The desk with a BVNK connection, for drafts whose provider is BVNK. Its documents'
     /// progress goes where Fin.com's does, so the window listens in one place.
     pub fn with_bvnk(mut self, mut connection: bvnk::BvnkConnection) -> Self {
-        connection.report_to(self.runner.fin.progress());
+        connection
+            .uploads
+            .report_to(self.runner.fin.uploads.progress());
         self.runner.bvnk = connection;
         self
     }

@@ -39,6 +39,7 @@ pub mod store;
 mod submit;
 pub mod terms_link;
 pub mod training;
+mod uploads;
 
 mod error;
 

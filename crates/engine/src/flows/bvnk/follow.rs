@@ -107,7 +107,7 @@ pub(crate) fn cancel_upload(vault: &Vault, bvnk: &BvnkConnection, draft: DraftId
         .latest_plan(draft)?
         .is_some_and(|plan| documents_left(&plan.steps));
     if left {
-        bvnk.cancel(draft);
+        bvnk.uploads.cancel(draft);
     }
     Ok(left)
 }

@@ -45,7 +45,7 @@ pub(crate) fn plan(
         return Err(Error::Invalid(errors));
     }
     if let Some(previous) = previous {
-        bvnk.forget_cancel(previous.draft_id);
+        bvnk.uploads.forget_cancel(previous.draft_id);
     }
     let draft = normalised(draft);
     let mut steps = Vec::new();

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use branchdesk_api::bvnk::BvnkDocument;
-use branchdesk_api::fin::{UploadFile, UploadProgress};
+use branchdesk_api::fin::UploadFile;
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::bvnk::fields::draft_field;
 use branchdesk_domain::bvnk::wire::Customer;
@@ -18,7 +18,6 @@ use branchdesk_vault::{ScanId, Step, Vault};
 use super::agreement;
 use super::connection::BvnkConnection;
 use super::stored::{associates_of, customer_of, session_of, DocumentBody, KnownCustomer};
-use crate::records::UploadView;
 use crate::steps::{parse, StepKind};
 use crate::{Error, Result};
 
@@ -152,19 +151,8 @@ async fn document(
         // The scan's own id: BVNK can tell the documents apart, and it names no one.
         external_reference: body.scan_id.clone(),
     };
-    let cancel = bvnk.cancel_token(step.draft_id);
-    let progress = bvnk.progress();
-    let (draft, slot) = (step.draft_id.to_string(), body.slot.clone());
-    let report = Arc::new(move |p: UploadProgress| {
-        // Nobody listening is fine: the window may be on another page.
-        let _ = progress.send(UploadView {
-            draft_id: draft.clone(),
-            slot: slot.clone(),
-            sent: p.sent,
-            total: p.total,
-            attempt: p.attempt,
-        });
-    });
+    let cancel = bvnk.uploads.cancel_token(step.draft_id);
+    let report = bvnk.uploads.reporter(step.draft_id, &body.slot);
     let documents = [BvnkDocument { meta, file }];
     let sent = bvnk
         .client()?
@@ -178,7 +166,7 @@ async fn document(
         .await;
     if matches!(sent, Err(ApiError::Cancelled)) {
         // Spent: submitting again sends afresh.
-        bvnk.forget_cancel(step.draft_id);
+        bvnk.uploads.forget_cancel(step.draft_id);
     }
     sent?;
     Ok(serde_json::json!({

@@ -1,23 +1,15 @@
-//! A Fin.com connection: its client, its attach rules, and the uploads in flight (their
-//! progress for the window, and a Cancel for each draft).
-
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+//! A Fin.com connection: its client, its attach rules, and the uploads in flight.
 
 use branchdesk_api::fin::FinClient;
 use branchdesk_domain::fin::FinAttachConfig;
-use branchdesk_vault::DraftId;
-use tokio::sync::broadcast;
-use tokio_util::sync::CancellationToken;
 
-use crate::records::UploadView;
+use crate::uploads::Uploads;
 use crate::{Error, Result};
 
 pub struct FinConnection {
     client: Option<FinClient>,
     attach: FinAttachConfig,
-    progress: broadcast::Sender<UploadView>,
-    cancels: Mutex<HashMap<DraftId, CancellationToken>>,
+    pub(crate) uploads: Uploads,
 }
 
 impl Default for FinConnection {
@@ -26,8 +18,7 @@ impl Default for FinConnection {
         Self {
             client: None,
             attach: FinAttachConfig::default(),
-            progress: broadcast::channel(64).0,
-            cancels: Mutex::new(HashMap::new()),
+            uploads: Uploads::default(),
         }
     }
 }
@@ -52,36 +43,8 @@ impl FinConnection {
         self.attach
     }
 
-    /// Where upload progress goes, for the window to follow.
-    pub(crate) fn progress(&self) -> broadcast::Sender<UploadView> {
-        self.progress.clone()
-    }
-
     /// Upload progress of every draft, as it happens.
-    pub fn subscribe(&self) -> broadcast::Receiver<UploadView> {
-        self.progress.subscribe()
-    }
-
-    /// The draft's Cancel, which a press between two uploads has already set.
-    pub(crate) fn cancel_token(&self, draft: DraftId) -> CancellationToken {
-        self.cancels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(draft)
-            .or_default()
-            .clone()
-    }
-
-    /// Presses the draft's Cancel: the upload in flight stops, and the next does not start.
-    pub(crate) fn cancel(&self, draft: DraftId) {
-        self.cancel_token(draft).cancel();
-    }
-
-    /// A Cancel belongs to the uploads of one submission, never to the next.
-    pub(crate) fn forget_cancel(&self, draft: DraftId) {
-        self.cancels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&draft);
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<crate::records::UploadView> {
+        self.uploads.subscribe()
     }
 }

@@ -110,7 +110,7 @@ pub(crate) fn cancel_upload(vault: &Vault, fin: &FinConnection, draft: DraftId) 
         .latest_plan(draft)?
         .is_some_and(|plan| super::stored::uploads_left(&plan.steps));
     if uploads_left {
-        fin.cancel(draft);
+        fin.uploads.cancel(draft);
     }
     Ok(uploads_left)
 }

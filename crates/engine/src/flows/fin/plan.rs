@@ -49,7 +49,7 @@ pub(crate) fn plan(
         return Err(Error::Invalid(errors));
     }
     if let Some(previous) = previous {
-        fin.forget_cancel(previous.draft_id);
+        fin.uploads.forget_cancel(previous.draft_id);
     }
     let mut steps = Vec::new();
     match known {

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use branchdesk_api::fin::{UploadFile, UploadProgress};
+use branchdesk_api::fin::UploadFile;
 use branchdesk_api::Error as ApiError;
 use branchdesk_domain::draft::Draft;
 use branchdesk_domain::fin as wire;
@@ -19,7 +19,7 @@ use super::stored::{
     customer_of, frozen_draft, tos_url_of, uris_of, KnownCustomer, UploadBody, Uploaded,
 };
 use super::terms;
-use crate::records::{today, UploadView};
+use crate::records::today;
 use crate::steps::{parse, StepKind};
 use crate::{Error, Result};
 
@@ -95,26 +95,15 @@ async fn upload(
             async move { crate::scans::open_scan_chunks(vault, scan) }
         },
     );
-    let cancel = fin.cancel_token(step.draft_id);
-    let progress = fin.progress();
-    let (draft, slot) = (step.draft_id.to_string(), body.slot.clone());
-    let report = Arc::new(move |p: UploadProgress| {
-        // Nobody listening is fine: the window may be on another page.
-        let _ = progress.send(UploadView {
-            draft_id: draft.clone(),
-            slot: slot.clone(),
-            sent: p.sent,
-            total: p.total,
-            attempt: p.attempt,
-        });
-    });
+    let cancel = fin.uploads.cancel_token(step.draft_id);
+    let report = fin.uploads.reporter(step.draft_id, &body.slot);
     let sent = fin
         .client()?
         .upload(&customer, &[file], report, &cancel)
         .await;
     if matches!(sent, Err(ApiError::Cancelled)) {
         // Spent: submitting again uploads afresh.
-        fin.forget_cancel(step.draft_id);
+        fin.uploads.forget_cancel(step.draft_id);
     }
     let uri = sent?
         .into_iter()
@@ -159,7 +148,7 @@ async fn attach(fin: &FinConnection, step: &Step, plan: &[Step]) -> Result<serde
             // Fin.com took documents a moment ago; if it takes none now, ours arrived.
             if let Ok(now) = client.get_customer(&customer).await {
                 if !now.customer_status.allows_attach() {
-                    fin.forget_cancel(step.draft_id);
+                    fin.uploads.forget_cancel(step.draft_id);
                     return Ok(serde_json::json!({
                         "customerId": customer,
                         "status": now.customer_status.as_str(),
@@ -173,7 +162,7 @@ async fn attach(fin: &FinConnection, step: &Step, plan: &[Step]) -> Result<serde
         };
         return Err(placed(error.into(), &draft, answered));
     }
-    fin.forget_cancel(step.draft_id);
+    fin.uploads.forget_cancel(step.draft_id);
     Ok(serde_json::json!({ "customerId": customer, "status": "PROCESSING" }))
 }
 
