@@ -323,3 +323,40 @@ async fn a_bvnk_draft_without_a_connection_is_refused_in_words() {
         .unwrap_err();
     assert!(error.to_string().contains("BVNK"), "{error}");
 }
+
+#[tokio::test]
+async fn a_refused_company_fixed_and_resubmitted_sends_updates_and_only_the_documents_left() {
+    let world = World::new().await;
+    let desk = desk(&world);
+    let (draft, body) = company_draft(&world, &desk, "Resubmitted Ltd", "Owner");
+    desk.submit(&draft, &body).unwrap();
+    desk.run_draft(id(&draft)).await.unwrap();
+    desk.confirm_terms(&draft, "Dana Reyes").unwrap();
+    // BVNK refuses the first document: the draft goes back to staff.
+    world
+        .faults(json!([{
+            "endpoint": "POST /platform/v1/customers/{id}/documents",
+            "kind": "status", "status": 400, "times": 1
+        }]))
+        .await;
+    let refused = desk.run_draft(id(&draft)).await;
+    assert!(refused.is_err(), "{refused:?}");
+    let parked = desk.submission_status(&draft).await.unwrap();
+    assert_eq!(parked.state, "needs_attention", "{parked:?}");
+    assert_eq!(world.successes("/documents").await, 0);
+
+    // Staff fix the description and submit again: the customer is reused, its details
+    // and associates go as updates, and every document goes once.
+    let mut fixed = desk.get_draft(&draft).unwrap().draft;
+    fixed.company.description = "Coffee roasting and retail".into();
+    desk.save_draft(&draft, &fixed).unwrap();
+    let again = desk.submit(&draft, &fixed).unwrap();
+    assert_eq!(again.state, "waiting");
+    desk.run_draft(id(&draft)).await.unwrap();
+    assert_eq!(bvnk_customers(&world).await, 1, "the customer is reused");
+    assert_eq!(world.successes("PUT /platform/v1/customers/{id}").await, 1);
+    assert_eq!(world.successes("/associates").await, 1);
+    assert_eq!(world.stats().await["documents"]["bvnk"], 5);
+    let verified = decided(&desk, &draft).await;
+    assert_eq!(verified.state, "approved");
+}
