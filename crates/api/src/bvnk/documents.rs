@@ -10,13 +10,13 @@ use std::sync::{Arc, Mutex as StdMutex};
 
 use base64::Engine;
 use branchdesk_domain::bvnk::DocumentMeta;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::exchange::Activity;
 use crate::upload::stream::{source_stream, Meter};
-use crate::upload::{ProgressFn, UploadFile};
+use crate::upload::{ProgressFn, Recycled, UploadFile};
 use crate::{Error, Result};
 
 type Chunks = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
@@ -126,11 +126,13 @@ fn base64_of(
         raw: Pin<Box<S>>,
         carry: Vec<u8>,
         ended: bool,
+        buffers: Buffers,
     }
     let state = State {
         raw: Box::pin(raw),
         carry: Vec::with_capacity(3),
         ended: false,
+        buffers: Buffers::new(),
     };
     futures::stream::unfold(state, |mut state| async move {
         if state.ended {
@@ -142,7 +144,8 @@ fn base64_of(
                 input.extend_from_slice(&chunk);
                 let whole = input.len() - input.len() % 3;
                 state.carry = input[whole..].to_vec();
-                Some((Ok(encode(&input[..whole])), state))
+                let encoded = state.buffers.encode(&input[..whole]);
+                Some((Ok(encoded), state))
             }
             Some(Err(error)) => {
                 state.ended = true;
@@ -153,21 +156,45 @@ fn base64_of(
                 if state.carry.is_empty() {
                     None
                 } else {
-                    Some((Ok(encode(&state.carry)), state))
+                    let encoded = state.buffers.encode(&state.carry);
+                    Some((Ok(encoded), state))
                 }
             }
         }
     })
 }
 
-fn encode(input: &[u8]) -> Bytes {
-    let mut out = BytesMut::zeroed(base64_len(input.len() as u64) as usize);
-    // The buffer is exactly the encoded length, so encoding cannot run out of room.
-    let written = base64::engine::general_purpose::STANDARD
-        .encode_slice(input, &mut out)
-        .unwrap_or(0);
-    out.truncate(written);
-    out.freeze()
+/// The buffers a file's base64 is written into. Each comes back once the connection has
+/// written it, so the same few carry the whole file: a fresh one for every chunk costs
+/// more in page faults than the encoding itself (`cargo xtask bench bvnk`).
+struct Buffers {
+    home: std::sync::mpsc::Sender<Vec<u8>>,
+    returned: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+impl Buffers {
+    fn new() -> Self {
+        let (home, returned) = std::sync::mpsc::channel();
+        Self { home, returned }
+    }
+
+    fn encode(&self, input: &[u8]) -> Bytes {
+        let len = base64_len(input.len() as u64) as usize;
+        let mut buffer = self.returned.try_recv().unwrap_or_default();
+        // Grown only the first times; a returned buffer already has the room.
+        if buffer.len() < len {
+            buffer.resize(len, 0);
+        }
+        // The buffer holds at least the encoded length, so encoding cannot run out of room.
+        let written = base64::engine::general_purpose::STANDARD
+            .encode_slice(input, &mut buffer[..len])
+            .unwrap_or(0);
+        Bytes::from_owner(Recycled {
+            buffer,
+            len: written,
+            home: self.home.clone(),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -183,11 +183,11 @@ fn fill(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// A chunk whose buffer goes back to its reader once the last [`Bytes`] of it is dropped.
-struct Recycled {
-    buffer: Vec<u8>,
-    len: usize,
-    home: std::sync::mpsc::Sender<Vec<u8>>,
+/// A chunk whose buffer goes back to its maker once the last [`Bytes`] of it is dropped.
+pub(crate) struct Recycled {
+    pub(crate) buffer: Vec<u8>,
+    pub(crate) len: usize,
+    pub(crate) home: std::sync::mpsc::Sender<Vec<u8>>,
 }
 
 impl AsRef<[u8]> for Recycled {
