@@ -1,4 +1,6 @@
 // Generated from the Rust types by `cargo xtask bindings`. Do not edit.
+// Why one file (about 700 lines): every type that crosses the command layer, in one
+// declaration file the whole UI imports from; it is written, never read through.
 
 export type Activity = { entries: Array<ActivityEntry>, 
 /**
