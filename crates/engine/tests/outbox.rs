@@ -203,6 +203,15 @@ async fn a_create_that_reached_the_provider_before_a_crash_is_not_created_twice(
 
     let desk = world.desk();
     desk.run_draft(id_of(&record)).await.unwrap();
+    let plan = desk.vault().latest_plan(id_of(&record)).unwrap().unwrap();
+    eprintln!(
+        "{:?}",
+        plan.steps
+            .iter()
+            .map(|s| (&s.kind, s.status, &s.last_error))
+            .collect::<Vec<_>>()
+    );
+    eprintln!("{:?}", desk.submission_status(&record.id).await.unwrap());
     let stats = world.stats().await;
     assert_eq!(stats["customers"]["cos"], 1, "{stats}");
     assert_eq!(stats["duplicates"], 0, "{stats}");
@@ -386,6 +395,33 @@ async fn a_request_of_unknown_fate_is_not_resent_past_the_providers_key_retentio
             .get("POST /core/v1/cm/customers")
             .is_none(),
         "nothing resent: {stats}"
+    );
+    // Not planned again until a person has looked; staff find no customer at COS, and the
+    // create is sent once, under a key of its own.
+    let stored = desk.get_draft(&record.id).unwrap().draft;
+    assert!(
+        desk.submit(&record.id, &stored).is_err(),
+        "refused before the check"
+    );
+    let resolved = desk
+        .resolve_unknown_cos_customer(&record.id, None, "Dana Reyes")
+        .await
+        .unwrap();
+    assert_eq!(resolved.state, "waiting");
+    let replanned = desk.vault().latest_plan(id_of(&record)).unwrap().unwrap();
+    assert_ne!(
+        replanned.steps[0].idempotency_key, plan.steps[0].idempotency_key,
+        "the forgotten key is not used again"
+    );
+    drop(desk);
+    // The new create is fresh, well within any retention.
+    let desk = world.desk();
+    desk.run_draft(id_of(&record)).await.unwrap();
+    let stats = world.stats().await;
+    assert_eq!(stats["customers"]["cos"], 1, "{stats}");
+    assert_eq!(
+        desk.submission_status(&record.id).await.unwrap().state,
+        "submitted"
     );
 
     // Within the retention the same situation is simply resent under the same key.
