@@ -52,10 +52,17 @@ async fn open_step(app: &App, step: &str) -> WebDriverResult<()> {
 
 /// Attaches the next file the dialog hook hands out to `slot`, and waits until it is stored.
 async fn attach(app: &App, slot: &str) -> WebDriverResult<()> {
-    app.click(&format!(
-        ".slot[data-slot='{slot}'] button[data-action='choose']"
-    ))
-    .await?;
+    let button = format!(".slot[data-slot='{slot}'] button[data-action='choose']");
+    // A company's Documents step is long: the card is brought to the middle of the window
+    // first, as staff scroll to it, so it is not under the top bar when clicked.
+    app.wait_for_css(&button).await?;
+    app.driver
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![serde_json::json!(button)],
+        )
+        .await?;
+    app.click(&button).await?;
     app.wait_for_css(&format!(
         ".slot[data-slot='{slot}'][data-filled='true']:not([aria-busy])"
     ))
