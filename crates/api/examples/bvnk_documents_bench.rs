@@ -26,6 +26,11 @@ use branchdesk_domain::Sensitive;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
+#[path = "common/measure.rs"]
+mod measure;
+
+use measure::{cpu_ns, status_kib};
+
 type Failure = Box<dyn std::error::Error>;
 
 const USAGE: &str = "usage: bvnk_documents_bench sandbox [--port N] | setup URL | \
@@ -269,36 +274,4 @@ async fn documents(url: &str, reference: &str, file: &str) -> Result<(), Failure
         })
     );
     Ok(())
-}
-
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status.lines().find_map(|line| {
-                line.strip_prefix(field)?
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time so far of this process's threads, in nanoseconds (from
-/// /proc/self/task/*/schedstat). Threads that have ended are not counted; the runtime's
-/// workers live through the upload, and the file's reading thread is a blocking-pool
-/// thread that outlives its task.
-fn cpu_ns() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .filter_map(|task| {
-            let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-            stat.split_whitespace().next()?.parse::<u64>().ok()
-        })
-        .sum()
 }

@@ -15,6 +15,11 @@ use std::time::Instant;
 use branchdesk_api::fin::{CancellationToken, FinClient, FinConfig, ProgressFn, UploadFile};
 use branchdesk_domain::Sensitive;
 
+#[path = "common/measure.rs"]
+mod measure;
+
+use measure::{cpu_ns, status_kib};
+
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Failure> {
@@ -92,35 +97,4 @@ async fn upload(url: &str, customer_id: &str, file: &str) -> Result<(), Failure>
         })
     );
     Ok(())
-}
-
-fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status.lines().find_map(|line| {
-                line.strip_prefix(field)?
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time so far of this process's threads, in nanoseconds (what each has spent on a CPU,
-/// from /proc/self/task/*/schedstat). Threads that have ended are not counted, but the
-/// runtime keeps its threads through an upload.
-fn cpu_ns() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .filter_map(|task| {
-            let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-            stat.split_whitespace().next()?.parse::<u64>().ok()
-        })
-        .sum()
 }

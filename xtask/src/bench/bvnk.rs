@@ -15,10 +15,10 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::Value;
 
+use super::upload::{write_scan, Spread, SCAN_BYTES};
 use super::{start_sandbox, Sandbox};
 use crate::{exe, shell, target_dir};
 
-const SCAN_BYTES: usize = 25 * 1024 * 1024;
 /// A run takes some 150 ms, most of it the sandbox reading, hashing and parsing 33 MB of
 /// JSON, so one stray compile step on the other core moves a single run by half: many runs,
 /// as for Fin.com, and the spread beside the median.
@@ -27,40 +27,6 @@ const RUNS: usize = 31;
 const WARM_UP: usize = 2;
 const TIME_GOAL: f64 = 1.3;
 const MEMORY_GOAL_MIB: f64 = 16.0;
-
-/// Lowest, quartiles, median and highest of a set of runs (as in `upload.rs`, whose own
-/// is private to it).
-#[derive(Debug, Clone, Copy)]
-pub struct Spread {
-    min: f64,
-    q1: f64,
-    median: f64,
-    q3: f64,
-    max: f64,
-}
-
-impl Spread {
-    fn of(mut values: Vec<f64>) -> Self {
-        values.sort_by(f64::total_cmp);
-        Self {
-            min: quantile(&values, 0.0),
-            q1: quantile(&values, 0.25),
-            median: quantile(&values, 0.5),
-            q3: quantile(&values, 0.75),
-            max: quantile(&values, 1.0),
-        }
-    }
-}
-
-/// Linear interpolation between the two nearest ranks of sorted values.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let Some(last) = sorted.len().checked_sub(1) else {
-        return 0.0;
-    };
-    let at = p * last as f64;
-    let (low, high) = (at.floor() as usize, at.ceil() as usize);
-    sorted[low] + (sorted[high] - sorted[low]) * (at - low as f64)
-}
 
 pub struct Documents {
     /// Seconds.
@@ -210,22 +176,6 @@ pub fn report(documents: &Documents) -> String {
         growth = documents.growth_mib.median,
         worst = documents.growth_mib.max,
     )
-}
-
-/// A PDF header and pseudo-random bytes, as `upload.rs` makes its scan: nothing along the
-/// way can compress it.
-fn write_scan(path: &Path) -> Result<()> {
-    let mut data = Vec::with_capacity(SCAN_BYTES);
-    data.extend_from_slice(b"%PDF-1.4\n");
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    while data.len() < SCAN_BYTES {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        data.extend_from_slice(&state.to_le_bytes());
-    }
-    data.truncate(SCAN_BYTES);
-    std::fs::write(path, data).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Runs the tool with the sandbox's Hawk id and key on stdin; its stdout, trimmed.

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::{start_sandbox, Sandbox};
 use crate::{exe, shell, target_dir};
 
-const SCAN_BYTES: usize = 25 * 1024 * 1024;
+pub(super) const SCAN_BYTES: usize = 25 * 1024 * 1024;
 /// An upload takes some 20 ms, so one stray compile step on the other core moves a single
 /// run by half: many runs, and the spread beside the median.
 const RUNS: usize = 31;
@@ -30,15 +30,15 @@ const MEMORY_GOAL_MIB: f64 = 16.0;
 /// Lowest, quartiles, median and highest of a set of runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Spread {
-    min: f64,
-    q1: f64,
-    median: f64,
-    q3: f64,
-    max: f64,
+    pub(super) min: f64,
+    pub(super) q1: f64,
+    pub(super) median: f64,
+    pub(super) q3: f64,
+    pub(super) max: f64,
 }
 
 impl Spread {
-    fn of(mut values: Vec<f64>) -> Self {
+    pub(super) fn of(mut values: Vec<f64>) -> Self {
         values.sort_by(f64::total_cmp);
         Self {
             min: quantile(&values, 0.0),
@@ -174,9 +174,15 @@ pub fn report(upload: &Upload) -> String {
     )
 }
 
-/// A PDF header and pseudo-random bytes: nothing along the way can compress it.
 fn scan_file() -> Result<PathBuf> {
     let path = std::env::temp_dir().join(format!("branchdesk-scan-{}.pdf", std::process::id()));
+    write_scan(&path)?;
+    Ok(path)
+}
+
+/// A 25 MB scan at `path`: a PDF header and pseudo-random bytes, so nothing along the way
+/// can compress it.
+pub(super) fn write_scan(path: &Path) -> Result<()> {
     let mut data = Vec::with_capacity(SCAN_BYTES);
     data.extend_from_slice(b"%PDF-1.4\n");
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -187,8 +193,7 @@ fn scan_file() -> Result<PathBuf> {
         data.extend_from_slice(&state.to_le_bytes());
     }
     data.truncate(SCAN_BYTES);
-    std::fs::write(&path, data).with_context(|| format!("writing {}", path.display()))?;
-    Ok(path)
+    std::fs::write(path, data).with_context(|| format!("writing {}", path.display()))
 }
 
 fn credential(sandbox: &Sandbox, name: &str) -> String {

@@ -303,8 +303,7 @@ impl Runner {
             Provider::Bvnk => {
                 let plan = self.vault.latest_plan(step.draft_id)?;
                 let steps = plan.map(|p| p.steps).unwrap_or_default();
-                let draft = crate::drafts::get(&self.vault, &step.draft_id.to_string())?.draft;
-                bvnk::send::send(&self.bvnk, &self.vault, kind, step, &steps, &draft).await
+                bvnk::send::send(&self.bvnk, &self.vault, kind, step, &steps).await
             }
             Provider::Cos => cos::send::send(&self.cos, kind, step, customer).await,
         }

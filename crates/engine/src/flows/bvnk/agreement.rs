@@ -31,7 +31,7 @@ pub(crate) fn confirm(vault: &Vault, draft: DraftId, staff: &str) -> Result<()> 
         provider: "BVNK",
         then: "the agreements come with its session",
     })?;
-    if confirmation(vault, draft)?.is_some() {
+    if confirmed(vault, draft, &session)?.is_some() {
         return Ok(());
     }
     vault.append_audit(&decision(
@@ -72,10 +72,13 @@ pub fn awaits(vault: &Vault, draft: DraftId) -> Result<bool> {
     let Some(plan) = vault.latest_plan(draft)? else {
         return Ok(false);
     };
-    Ok(plan.provider == Provider::Bvnk
-        && agreement_open(&plan.steps)
-        && session_of(&plan.steps).is_some()
-        && confirmation(vault, draft)?.is_none())
+    if plan.provider != Provider::Bvnk || !agreement_open(&plan.steps) {
+        return Ok(false);
+    }
+    let Some(session) = session_of(&plan.steps) else {
+        return Ok(false);
+    };
+    Ok(confirmed(vault, draft, &session)?.is_none())
 }
 
 /// Who confirmed the agreements of the draft's current session, and when, from the audit
@@ -87,6 +90,11 @@ pub fn confirmation(vault: &Vault, draft: DraftId) -> Result<Option<(String, Str
     else {
         return Ok(None);
     };
+    confirmed(vault, draft, &session)
+}
+
+/// Who confirmed the agreements of `session`, and when.
+fn confirmed(vault: &Vault, draft: DraftId, session: &str) -> Result<Option<(String, String)>> {
     let filter = AuditFilter {
         draft_id: Some(draft),
         outcome: None,
@@ -100,7 +108,7 @@ pub fn confirmation(vault: &Vault, draft: DraftId) -> Result<Option<(String, Str
                     .provider_ids
                     .get("sessionReference")
                     .and_then(|s| s.as_str())
-                    == Some(session.as_str())
+                    == Some(session)
         })
         .map(|e| (e.record.actor.as_str().to_owned(), e.at.to_rfc3339())))
 }

@@ -11,7 +11,6 @@ use branchdesk_api::Error as ApiError;
 use branchdesk_domain::bvnk::fields::draft_field;
 use branchdesk_domain::bvnk::wire::Customer;
 use branchdesk_domain::bvnk::DocumentMeta;
-use branchdesk_domain::draft::Draft;
 use branchdesk_domain::validate::{Issue, Severity};
 use branchdesk_vault::{ScanId, Step, Vault};
 
@@ -21,15 +20,13 @@ use super::stored::{associates_of, customer_of, session_of, DocumentBody, KnownC
 use crate::steps::{parse, StepKind};
 use crate::{Error, Result};
 
-/// Sends one BVNK step. `plan` is the plan as stored, for what earlier steps received;
-/// `draft` the draft as submitted, for placing a refusal on its fields.
+/// Sends one BVNK step. `plan` is the plan as stored, for what earlier steps received.
 pub(crate) async fn send(
     bvnk: &BvnkConnection,
     vault: &Arc<Vault>,
     kind: StepKind,
     step: &Step,
     plan: &[Step],
-    draft: &Draft,
 ) -> Result<serde_json::Value> {
     let client = bvnk.client()?;
     let key = step.idempotency_key.as_str();
@@ -66,7 +63,7 @@ pub(crate) async fn send(
             let body = serde_json::to_vec(&body)?;
             match client.create_customer(&body, key).await {
                 Ok(customer) => Ok(created(&customer)),
-                Err(error) => Err(placed(error.into(), draft)),
+                Err(error) => Err(placed(error.into(), vault, step)),
             }
         }
         StepKind::BvnkKnownCustomer => {
@@ -85,7 +82,7 @@ pub(crate) async fn send(
             };
             match sent {
                 Ok(customer) => Ok(created(&customer)),
-                Err(error) => Err(placed(error.into(), draft)),
+                Err(error) => Err(placed(error.into(), vault, step)),
             }
         }
         StepKind::BvnkDocument => document(bvnk, vault, step, plan).await,
@@ -177,14 +174,18 @@ async fn document(
 }
 
 /// A BVNK refusal as issues on the draft: each problem on the field it names, so staff see
-/// it where they fix it.
-fn placed(error: Error, draft: &Draft) -> Error {
+/// it where they fix it. The draft as submitted is read only then, not for every step.
+fn placed(error: Error, vault: &Vault, step: &Step) -> Error {
     let Error::Provider(ApiError::Invalid {
         fields, message, ..
     }) = &error
     else {
         return error;
     };
+    let draft = crate::drafts::get(vault, &step.draft_id.to_string())
+        .map(|record| record.draft)
+        .unwrap_or_default();
+    let draft = &draft;
     let mut issues: Vec<Issue> = fields
         .iter()
         .map(|f| Issue {
