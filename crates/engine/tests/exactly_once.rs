@@ -308,3 +308,195 @@ async fn an_unreachable_provider_is_recorded_once_when_the_wait_starts_not_on_ev
         "submitted"
     );
 }
+
+const COS_CREATE: &str = "POST /core/v1/cm/customers";
+
+/// A loopback stand-in for a proxy in front of COS: every request goes on to the sandbox
+/// as sent, and every 2xx answer to the create comes back without its `id` (the JSON stays
+/// well formed). Keeps the idempotency key of each create that went through it.
+struct IdStripper {
+    url: String,
+    keys: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl IdStripper {
+    async fn start(upstream: String) -> IdStripper {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let keys: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let seen = keys.clone();
+        let http = reqwest::Client::new();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let (upstream, seen, http) = (upstream.clone(), seen.clone(), http.clone());
+                tokio::spawn(async move {
+                    // One request a connection: the head, then the body by its length.
+                    let mut request = Vec::new();
+                    let mut buffer = [0u8; 8192];
+                    let (head, body) = loop {
+                        let n = stream.read(&mut buffer).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        request.extend_from_slice(&buffer[..n]);
+                        let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&request[..end]).into_owned();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                let (name, value) = l.split_once(':')?;
+                                name.eq_ignore_ascii_case("content-length")
+                                    .then(|| value.trim().parse().ok())?
+                            })
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + length {
+                            break (head, request[end + 4..end + 4 + length].to_vec());
+                        }
+                    };
+                    let mut lines = head.lines();
+                    let mut first = lines.next().unwrap().split(' ');
+                    let (method, path) = (first.next().unwrap(), first.next().unwrap());
+                    let mut forward = http.request(
+                        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                        format!("{upstream}{path}"),
+                    );
+                    for line in lines {
+                        let (name, value) = line.split_once(':').unwrap();
+                        let lower = name.trim().to_ascii_lowercase();
+                        if !["host", "content-length", "connection"].contains(&lower.as_str()) {
+                            forward = forward.header(name.trim(), value.trim());
+                        }
+                        if lower == "idempotency-key" && path == "/core/v1/cm/customers" {
+                            seen.lock().unwrap().push(value.trim().to_owned());
+                        }
+                    }
+                    let answer = forward.body(body).send().await.unwrap();
+                    let status = answer.status();
+                    let kind = answer
+                        .headers()
+                        .get("content-type")
+                        .map(|v| v.to_str().unwrap().to_owned());
+                    let mut body = answer.bytes().await.unwrap().to_vec();
+                    if method == "POST" && path == "/core/v1/cm/customers" && status.is_success() {
+                        let mut customer: Value = serde_json::from_slice(&body).unwrap();
+                        assert!(customer.as_object_mut().unwrap().remove("id").is_some());
+                        body = serde_json::to_vec(&customer).unwrap();
+                    }
+                    let mut reply = format!(
+                        "HTTP/1.1 {} {}\r\ncontent-length: {}\r\nconnection: close\r\n",
+                        status.as_u16(),
+                        status.canonical_reason().unwrap_or(""),
+                        body.len()
+                    );
+                    if let Some(kind) = kind {
+                        reply.push_str(&format!("content-type: {kind}\r\n"));
+                    }
+                    reply.push_str("\r\n");
+                    let mut reply = reply.into_bytes();
+                    reply.extend_from_slice(&body);
+                    let _ = stream.write_all(&reply).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        IdStripper { url, keys }
+    }
+
+    fn create_keys(&self) -> Vec<String> {
+        self.keys.lock().unwrap().clone()
+    }
+}
+
+/// A desk whose COS connection goes through `base_url` (tokens straight from the sandbox).
+fn desk_through(world: &World, base_url: &str) -> Desk {
+    use branchdesk_api::cos::{CosClient, CosConfig, AUDIENCE};
+    let credentials = world.sandbox.credentials().clone();
+    let cos = CosClient::new(
+        reqwest::Client::new(),
+        CosConfig {
+            base_url: base_url.to_owned(),
+            token_url: format!("{}/connect/token", world.sandbox.url()),
+            client_id: credentials.cos.client_id,
+            client_secret: branchdesk_domain::Sensitive::new(credentials.cos.client_secret),
+            audience: AUDIENCE.to_owned(),
+            retry: common::quick(),
+            timeouts: Default::default(),
+        },
+    )
+    .unwrap();
+    let vault = branchdesk_vault::Vault::open(world.dir.path(), &world.secrets).unwrap();
+    Desk::new(
+        Arc::new(vault),
+        cos,
+        credentials.cos.partner_id,
+        branchdesk_engine::Environment::Training,
+        world.sandbox.url(),
+    )
+}
+
+/// Requests that reached `endpoint`, whatever their answer.
+async fn requests(world: &World, endpoint: &str) -> u64 {
+    let stats = world.stats().await;
+    stats["requests"][endpoint]
+        .as_object()
+        .map(|by_status| by_status.values().map(|n| n.as_u64().unwrap()).sum())
+        .unwrap_or(0)
+}
+
+/// COS made the customer, but every answer to the create came back 2xx with no `id`: the
+/// client resent it under its one key, then gave up on knowing. The draft waits for a
+/// person — not a definite failure that a resubmit would plan again under a new key, not
+/// sent again by a later run, even once COS answers properly.
+#[tokio::test]
+async fn a_cos_create_answered_2xx_without_its_id_parks_as_an_unknown_outcome() {
+    let world = World::new().await;
+    let proxy = IdStripper::start(world.sandbox.url()).await;
+    let desk = desk_through(&world, &proxy.url);
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    desk.submit(&record.id, &peter("119-98-8776")).unwrap();
+    let plan = desk.vault().latest_plan(id(&record.id)).unwrap().unwrap();
+    let key = plan.steps[0].idempotency_key.clone();
+    // Recorded, not returned: the runner's result says only that the draft was handled.
+    desk.run_draft(id(&record.id)).await.ok();
+
+    let sent = proxy.create_keys();
+    assert!(!sent.is_empty(), "the create went through the proxy");
+    assert!(sent.iter().all(|k| *k == key), "{sent:?} under {key}");
+    assert_eq!(requests(&world, COS_CREATE).await, sent.len() as u64);
+    assert_eq!(cos_customers(&world).await, (1, 0));
+
+    let parked = desk.submission_status(&record.id).await.unwrap();
+    assert_eq!(parked.state, "needs_attention", "{:?}", parked.error);
+    let problem = parked.error.unwrap();
+    assert_eq!(problem.code, "unknown_outcome", "{}", problem.message);
+    assert!(
+        problem
+            .message
+            .contains(&client_identifier_for(id(&record.id))),
+        "staff are told what to look for: {}",
+        problem.message
+    );
+
+    // Not planned again: a resubmit is refused, and the plan keeps its one key.
+    let stored = desk.get_draft(&record.id).unwrap().draft;
+    match desk.submit(&record.id, &stored) {
+        Err(Error::Invalid(issues)) => assert_eq!(issues[0].code, "unknown_outcome"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    drop(desk);
+
+    // Restarted on a COS that answers properly: still nothing is sent until someone looks.
+    let desk = world.desk();
+    desk.run_draft(id(&record.id)).await.ok();
+    assert_eq!(requests(&world, COS_CREATE).await, sent.len() as u64);
+    assert_eq!(cos_customers(&world).await, (1, 0));
+    let plan = desk.vault().latest_plan(id(&record.id)).unwrap().unwrap();
+    assert_eq!(plan.steps[0].idempotency_key, key);
+    assert_eq!(
+        desk.submission_status(&record.id).await.unwrap().state,
+        "needs_attention"
+    );
+}
