@@ -310,6 +310,7 @@ async fn an_unreachable_provider_is_recorded_once_when_the_wait_starts_not_on_ev
 }
 
 const COS_CREATE: &str = "POST /core/v1/cm/customers";
+const FIN_CREATE: &str = "POST /v2/customers/individual";
 
 /// A loopback stand-in for a proxy in front of COS: every request goes on to the sandbox
 /// as sent, and every 2xx answer to the create comes back without its `id` (the JSON stays
@@ -499,4 +500,75 @@ async fn a_cos_create_answered_2xx_without_its_id_parks_as_an_unknown_outcome() 
         desk.submission_status(&record.id).await.unwrap().state,
         "needs_attention"
     );
+}
+
+/// Fin.com answers the create 429 asking for 12 seconds. The one attempt says how long was
+/// asked; the app's runner then waits that long — past its own 5 s first wait — before it
+/// sends the create again, although Fin.com would take it at once: asked again before the
+/// wait is over, it would have made the customer early.
+#[tokio::test]
+async fn a_429_keeps_the_runner_waiting_as_long_as_its_retry_after_asks() {
+    use branchdesk_engine::ProviderError;
+    use std::time::Duration;
+    let world = World::new().await;
+    let one_attempt = branchdesk_api::RetryPolicy {
+        max_attempts: 1,
+        ..common::quick()
+    };
+    world
+        .faults(json!([{ "endpoint": FIN_CREATE, "kind": "rate_limit", "retry_after": 12 }]))
+        .await;
+    let desk = world.desk_retrying(one_attempt);
+    let (draft, body) = world.licence_draft(&desk, "Okafor");
+    desk.submit(&draft, &body).unwrap();
+    match desk.run_draft(id(&draft)).await {
+        Err(Error::Provider(ProviderError::Unavailable {
+            status: 429,
+            retry_after,
+            ..
+        })) => assert_eq!(retry_after, Some(Duration::from_secs(12))),
+        other => panic!("expected the 429 and its wait, got {other:?}"),
+    }
+    assert_eq!(
+        desk.submission_status(&draft).await.unwrap().state,
+        "waiting"
+    );
+    assert_eq!(requests(&world, FIN_CREATE).await, 1);
+    drop(desk);
+
+    // The app starts again; its runner's first pass meets the 429 once more.
+    let desk = Arc::new(world.desk_retrying(one_attempt));
+    let runner = tokio::spawn(Arc::clone(&desk).run());
+    let mut polls = 0;
+    while requests(&world, FIN_CREATE).await < 2 {
+        assert!(polls < 200, "the runner never sent the create");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        polls += 1;
+    }
+    world.faults(json!([])).await;
+
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert_eq!(
+        requests(&world, FIN_CREATE).await,
+        2,
+        "not asked again before the 12 s were over"
+    );
+    assert_eq!(world.fin_customers().await, (0, 0));
+    assert_eq!(
+        desk.submission_status(&draft).await.unwrap().state,
+        "waiting"
+    );
+
+    // Once they are, the create goes, once.
+    let mut polls = 0;
+    while world.fin_customers().await.0 < 1 {
+        assert!(polls < 100, "the create was never sent again");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        polls += 1;
+    }
+    desk.stop();
+    runner.abort();
+    assert_eq!(requests(&world, FIN_CREATE).await, 3);
+    assert_eq!(world.successes("/v2/customers/individual").await, 1);
+    assert_eq!(world.fin_customers().await, (1, 0));
 }
