@@ -5,6 +5,7 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
+mod app_log;
 mod bvnk;
 mod cos_owners;
 mod cos_personal;
