@@ -15,7 +15,9 @@ mod audit;
 mod backup;
 mod connection;
 mod onboarding;
+mod people;
 mod resolve;
+mod review;
 mod scan;
 mod store;
 mod terminal;
@@ -26,6 +28,12 @@ struct Cli {
     /// Where local data lives (overrides BRANCHDESK_DATA_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Who acts, by staff profile. Once the data folder has profiles, every recorded
+    /// action needs it: the profile's PIN is then read from standard input (its first
+    /// line; typed without echo at a terminal), never from an argument. Without profiles,
+    /// actions are recorded under this name, else the computer's user, as before.
+    #[arg(long, global = true, value_name = "NAME")]
+    staff: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,6 +111,96 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Staff profiles: who works at this desk, with which role.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Desk settings only an admin changes (an admin's --staff, PIN on standard input).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// The review queue: cases that wait for a person, and reviewers' decisions.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff profile. The new person's PIN (4 to 64 characters) is read from
+    /// standard input. The first profile of a data folder must be an admin and needs no
+    /// --staff: standard input then carries its PIN alone. After it only an admin adds
+    /// people: `--staff ADMIN`, and standard input carries two lines, the admin's PIN
+    /// first, then the new person's. From the first profile on, every recorded action
+    /// needs --staff.
+    Add {
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[arg(long, value_enum)]
+        role: people::RoleArg,
+    },
+    /// The profiles: name, role, disabled, locked until (never a PIN or its hash).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Maker-checker (four eyes): whether submissions wait for a reviewer who is not
+    /// their maker before anything is sent. Off by default in Training and Sandbox, on in
+    /// Production.
+    MakerChecker {
+        #[arg(value_enum)]
+        state: people::OnOff,
+        /// The environment to set it for (default: the one this desk works in, its
+        /// connections').
+        #[arg(long, value_enum, ignore_case = true)]
+        environment: Option<people::EnvironmentArg>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// The cases waiting for a person, longest waiting first, with why in words and how
+    /// long each has waited.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One case: its fields (identifying numbers masked), scans with their checks,
+    /// history, notes and decisions. It is not taken in hand.
+    Show {
+        #[arg(value_name = "DRAFT_ID")]
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide a case as the reviewer --staff names (PIN on standard input). Never the
+    /// case's maker; rejecting or sending back needs --reason (and --because, else
+    /// `other`); sending back needs at least one --mark. Exits 1 when a rule refuses it.
+    #[command(group(clap::ArgGroup::new("decision").required(true).multiple(false)))]
+    Decide {
+        #[arg(value_name = "DRAFT_ID")]
+        id: String,
+        /// Approve: a held submission goes to the outbox as it was checked.
+        #[arg(long, group = "decision")]
+        approve: bool,
+        /// Reject the case.
+        #[arg(long, group = "decision")]
+        reject: bool,
+        /// Send the draft back to its maker with the fields to fix.
+        #[arg(long, group = "decision")]
+        send_back: bool,
+        /// The common reason, by code.
+        #[arg(long, value_name = "CODE", value_parser = clap::builder::PossibleValuesParser::new(review::reason_codes()))]
+        because: Option<String>,
+        /// Why, in your own words (required to reject or send back).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// A draft field (`taxIds[0].number`) or scan (`scan:FRONT`) for the maker to fix,
+        /// when sending back; repeatable.
+        #[arg(long = "mark", value_name = "PATH")]
+        marks: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -148,7 +246,8 @@ enum TosCommand {
     Confirm {
         #[arg(value_name = "DRAFT_ID")]
         draft: String,
-        /// Who at the branch saw the customer accept, for the audit log.
+        /// Who at the branch saw the customer accept, for the audit log (with profiles:
+        /// signed in, the PIN on standard input).
         #[arg(long, value_name = "NAME")]
         staff: String,
     },
@@ -166,7 +265,8 @@ enum FinCommand {
         /// The customer's id at Fin.com, when it was created.
         #[arg(long, value_name = "ID")]
         customer_id: Option<String>,
-        /// Who checked at Fin.com, for the audit log.
+        /// Who checked at Fin.com, for the audit log (with profiles: signed in, the PIN
+        /// on standard input).
         #[arg(long, value_name = "NAME")]
         staff: String,
     },
@@ -185,7 +285,8 @@ enum BvnkCommand {
         /// The customer's reference at BVNK, when it was created.
         #[arg(long, value_name = "REFERENCE")]
         reference: Option<String>,
-        /// Who checked at BVNK, for the audit log.
+        /// Who checked at BVNK, for the audit log (with profiles: signed in, the PIN
+        /// on standard input).
         #[arg(long, value_name = "NAME")]
         staff: String,
     },
@@ -204,7 +305,8 @@ enum CosCommand {
         /// The customer's id at Cross River, when it was created.
         #[arg(long, value_name = "ID")]
         customer_id: Option<String>,
-        /// Who checked at Cross River, for the audit log.
+        /// Who checked at Cross River, for the audit log (with profiles: signed in, the PIN
+        /// on standard input).
         #[arg(long, value_name = "NAME")]
         staff: String,
     },
@@ -289,7 +391,9 @@ fn main() -> ExitCode {
                 terminal::printable_lines(&format!("{error:#}"))
             );
             tracing::error!(command, error = %for_log(&error), "failed");
-            ExitCode::from(2)
+            // A desk's rule saying no (a role, a PIN, the review's rules) is the command's
+            // own "no"; anything else a usage or runtime error.
+            ExitCode::from(if people::is_refusal(&error) { 1 } else { 2 })
         }
     }
 }
@@ -314,6 +418,12 @@ fn command_name(command: &Command) -> &'static str {
         Command::Backup { .. } => "backup",
         Command::Restore { .. } => "restore",
         Command::Scan(_) => "scan check",
+        Command::Staff(StaffCommand::Add { .. }) => "staff add",
+        Command::Staff(StaffCommand::List { .. }) => "staff list",
+        Command::Settings(SettingsCommand::MakerChecker { .. }) => "settings maker-checker",
+        Command::Review(ReviewCommand::List { .. }) => "review list",
+        Command::Review(ReviewCommand::Show { .. }) => "review show",
+        Command::Review(ReviewCommand::Decide { .. }) => "review decide",
     }
 }
 
@@ -334,6 +444,9 @@ fn for_log(error: &anyhow::Error) -> String {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let staff = people::Staff {
+        name: cli.staff.clone(),
+    };
     match cli.command {
         Command::Sandbox {
             port,
@@ -401,10 +514,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Submit { wait, concurrency } => {
             let (vault, secrets) = store::open(cli.data_dir.as_deref())?;
             let (desk, reach) = store::desk(vault, &secrets)?;
+            // The maker of what is planned now; nobody signs in only to send what was
+            // planned (and checked) before.
+            let maker = if onboarding::has_ready(&desk)? {
+                Some(staff.person(&desk)?)
+            } else {
+                None
+            };
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(onboarding::submit(
                 std::sync::Arc::new(desk),
                 reach,
+                maker,
                 wait,
                 usize::from(concurrency),
             ))
@@ -415,41 +536,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(onboarding::status(&desk, json))
         }
-        Command::Tos(TosCommand::Confirm { draft, staff }) => {
-            onboarding::confirm_terms(cli.data_dir.as_deref(), &draft, &staff)
+        Command::Tos(TosCommand::Confirm { draft, staff: name }) => {
+            onboarding::confirm_terms(cli.data_dir.as_deref(), &draft, &name)
         }
         Command::Fin(FinCommand::Resolve {
             draft,
             customer_id,
-            staff,
+            staff: name,
         }) => resolve(
             cli.data_dir.as_deref(),
             Provider::Fin,
             &draft,
             customer_id,
-            &staff,
+            &name,
         ),
         Command::Cos(CosCommand::Resolve {
             draft,
             customer_id,
-            staff,
+            staff: name,
         }) => resolve(
             cli.data_dir.as_deref(),
             Provider::Cos,
             &draft,
             customer_id,
-            &staff,
+            &name,
         ),
         Command::Bvnk(BvnkCommand::Resolve {
             draft,
             reference,
-            staff,
+            staff: name,
         }) => resolve(
             cli.data_dir.as_deref(),
             Provider::Bvnk,
             &draft,
             reference,
-            &staff,
+            &name,
         ),
         Command::Audit(AuditCommand::Verify { file }) => {
             audit::verify(cli.data_dir.as_deref(), file.as_deref())
@@ -467,6 +588,53 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             provider,
         }) => scan::check(&files, json, provider.map(Into::into)),
+        Command::Staff(StaffCommand::Add { name, role }) => {
+            people::add(cli.data_dir.as_deref(), &staff, &name, role.into())
+        }
+        Command::Staff(StaffCommand::List { json }) => people::list(cli.data_dir.as_deref(), json),
+        Command::Settings(SettingsCommand::MakerChecker { state, environment }) => {
+            people::maker_checker(
+                cli.data_dir.as_deref(),
+                &staff,
+                matches!(state, people::OnOff::On),
+                environment.map(Into::into),
+            )
+        }
+        Command::Review(ReviewCommand::List { json }) => {
+            review::list(cli.data_dir.as_deref(), json)
+        }
+        Command::Review(ReviewCommand::Show { id, json }) => {
+            review::show(cli.data_dir.as_deref(), &staff, &id, json)
+        }
+        Command::Review(ReviewCommand::Decide {
+            id,
+            approve,
+            reject,
+            send_back: _,
+            because,
+            reason,
+            marks,
+        }) => {
+            use branchdesk_engine::review::DecisionKind;
+            let kind = if approve {
+                DecisionKind::Approve
+            } else if reject {
+                DecisionKind::Reject
+            } else {
+                DecisionKind::SendBack
+            };
+            review::decide(
+                cli.data_dir.as_deref(),
+                &staff,
+                &id,
+                review::Decide {
+                    kind,
+                    because,
+                    reason,
+                    marks,
+                },
+            )
+        }
     }
 }
 
@@ -475,7 +643,7 @@ fn resolve(
     provider: Provider,
     draft: &str,
     customer_id: Option<String>,
-    staff: &str,
+    name: &str,
 ) -> Result<ExitCode> {
     let (vault, secrets) = store::open(data_dir)?;
     let (desk, reach) = store::desk(vault, &secrets)?;
@@ -486,7 +654,7 @@ fn resolve(
         provider,
         draft,
         customer_id.as_deref(),
-        staff,
+        name,
     ))
 }
 

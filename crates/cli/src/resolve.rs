@@ -38,6 +38,11 @@ pub async fn resolve_customer(
     if let Some(why) = reach.refusal(provider) {
         bail!("{why}");
     }
+    // With profiles, the person named signs in (the PIN on standard input).
+    let staff = &crate::people::Staff {
+        name: Some(staff.to_owned()),
+    }
+    .name_for(desk.vault(), desk.environment())?;
     let resolved = match provider {
         Provider::Fin => {
             desk.resolve_unknown_fin_customer(id, customer_id, staff)

@@ -176,11 +176,24 @@ pub fn local_desk(vault: Arc<Vault>) -> Result<Desk> {
         partner_id: String::new(),
     };
     let cos = cos_client(http_client()?, &nowhere)?;
+    let environment = environment(&vault)?;
     Ok(Desk::new(
         vault,
         cos,
         String::new(),
-        Environment::Sandbox,
+        environment,
         nowhere.base_url,
     ))
+}
+
+/// The environment the CLI's desk works in: its COS connection's, else its Fin.com or
+/// BVNK connection's, else Sandbox (the CLI never runs Training's built-in sandbox). It
+/// decides whether submissions wait for a second person's check.
+pub fn environment(vault: &Vault) -> Result<Environment> {
+    for provider in [Provider::Cos, Provider::Fin, Provider::Bvnk] {
+        if let Some(connection) = vault.connection_for(provider)? {
+            return Ok(connection.environment);
+        }
+    }
+    Ok(Environment::Sandbox)
 }

@@ -16,5 +16,5 @@ mod terms;
 
 pub use import::import;
 pub use status::{list, status};
-pub use submit::submit;
+pub use submit::{has_ready, submit};
 pub use terms::confirm_terms;

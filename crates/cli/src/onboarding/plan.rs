@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result};
 use branchdesk_domain::draft::Draft;
+use branchdesk_engine::people::Person;
 use branchdesk_engine::steps::customer_id_of;
 use branchdesk_engine::{Desk, Error as EngineError};
 use branchdesk_vault::{DraftId, DraftState, Vault};
@@ -86,6 +87,7 @@ fn prepare(desk: &Desk, reach: Reach, id: DraftId) -> Result<std::result::Result
 pub(super) fn plan_ready(
     desk: &Desk,
     reach: Reach,
+    maker: Option<&Person>,
     ready: Vec<DraftId>,
     first_batch: usize,
     queue: tokio::sync::mpsc::UnboundedSender<DraftId>,
@@ -108,20 +110,27 @@ pub(super) fn plan_ready(
             Err(outcome) => outcomes.push((id, outcome)),
         }
         if batch.len() >= size {
-            hand_over(plan_batch(desk, &mut batch)?, &mut outcomes);
+            hand_over(plan_batch(desk, maker, &mut batch)?, &mut outcomes);
             size = (size * 2).min(PLAN_BATCH);
         }
     }
-    hand_over(plan_batch(desk, &mut batch)?, &mut outcomes);
+    hand_over(plan_batch(desk, maker, &mut batch)?, &mut outcomes);
     Ok(outcomes)
 }
 
-/// Plans the drafts of `batch` together (see [`Desk::submit_all`]) and empties it.
-fn plan_batch(desk: &Desk, batch: &mut Vec<(DraftId, Draft)>) -> Result<Vec<(DraftId, Planned)>> {
+/// Plans the drafts of `batch` together (see [`Desk::submit_all`]), `maker` submitting
+/// them (with no one signed in: the computer's user, on a desk without profiles), and
+/// empties it.
+fn plan_batch(
+    desk: &Desk,
+    maker: Option<&Person>,
+    batch: &mut Vec<(DraftId, Draft)>,
+) -> Result<Vec<(DraftId, Planned)>> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let outcomes = desk.submit_all(batch)?;
+    let by = desk.acting(maker)?;
+    let outcomes = desk.submit_all(batch, &by)?;
     Ok(batch
         .drain(..)
         .zip(outcomes)

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use branchdesk_engine::people::Person;
 use branchdesk_engine::queue::{awaits_customer, drafts_in, recover_unplanned, runnable};
 use branchdesk_engine::{Desk, Error as EngineError};
 use branchdesk_vault::{DraftFilter, DraftId, DraftState, Vault};
@@ -15,9 +16,16 @@ use super::plan::{plan_ready, Planned};
 use crate::store::Reach;
 use crate::terminal::printable;
 
+/// Whether any draft is ready to be planned (and so needs its maker).
+pub fn has_ready(desk: &Desk) -> Result<bool> {
+    Ok(!drafts_in(desk.vault(), &[DraftState::Ready])?.is_empty())
+}
+
+/// `maker`: who submits the ready drafts (see [`has_ready`]); `None` when none were ready.
 pub async fn submit(
     desk: Arc<Desk>,
     reach: Reach,
+    maker: Option<Person>,
     wait: bool,
     concurrency: usize,
 ) -> Result<ExitCode> {
@@ -40,7 +48,10 @@ pub async fn submit(
             .collect();
         let planner = {
             let desk = Arc::clone(&desk);
-            tokio::task::spawn_blocking(move || plan_ready(&desk, reach, ready, concurrency, queue))
+            let maker = maker.clone();
+            tokio::task::spawn_blocking(move || {
+                plan_ready(&desk, reach, maker.as_ref(), ready, concurrency, queue)
+            })
         };
         let drafts = futures::stream::unfold(queued, |mut queued| async move {
             queued.recv().await.map(|id| (id, queued))
@@ -111,6 +122,12 @@ pub async fn submit(
                 "{id}: waits for the customer to accept {provider} at {url}\n    then: branchdesk-cli tos confirm {id} --staff NAME"
             );
         }
+    }
+    let checks = drafts_in(vault, &[DraftState::AwaitingCheck])?.len();
+    if checks > 0 {
+        eprintln!(
+            "{checks} draft(s) await a second person's check before anything is sent: see `branchdesk-cli review list`"
+        );
     }
     summary(vault, &refused, awaiting)
 }

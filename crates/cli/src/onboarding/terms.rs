@@ -27,6 +27,11 @@ pub fn confirm_terms(data_dir: Option<&Path>, id: &str, staff: &str) -> Result<E
         bail!("there is no draft {id} (see `draft list`)");
     };
     let state = stored.summary.state;
+    // With profiles, the person named signs in (the PIN on standard input).
+    let staff = &crate::people::Staff {
+        name: Some(staff.to_owned()),
+    }
+    .name_for(desk.vault(), desk.environment())?;
     if stored.summary.provider == Provider::Bvnk {
         if !agreement::awaits(desk.vault(), draft)? {
             let why = if agreement::confirmation(desk.vault(), draft)?.is_some() {
