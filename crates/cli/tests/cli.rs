@@ -568,3 +568,43 @@ fn the_crash_test_hook_is_in_the_binary_only_with_the_failpoints_feature() {
         }
     );
 }
+
+#[test]
+fn review_decide_takes_one_decision_and_a_known_reason_code_before_touching_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let id = "6e80b097-693c-4592-8440-02f345335bbf";
+    for (args, expected) in [
+        (
+            &["review", "decide", id][..],
+            "--approve|--reject|--send-back",
+        ),
+        (
+            &["review", "decide", id, "--approve", "--reject"][..],
+            "cannot be used with",
+        ),
+        (
+            &["review", "decide", id, "--reject", "--because", "bored"][..],
+            "documents_verified",
+        ),
+        (
+            &["settings", "maker-checker", "maybe"][..],
+            "possible values",
+        ),
+        (
+            &["staff", "add", "Ana", "--role", "boss"][..],
+            "possible values",
+        ),
+    ] {
+        let out = cli()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert!(!data.exists(), "no vault was opened");
+}
