@@ -11,6 +11,7 @@ mod tests {
     use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView, Validation};
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
+    use crate::people::{DeskSettings, PersonView, SessionView};
     use branchdesk_domain::cos::ScanStatus;
     use branchdesk_domain::draft::{
         Address, Associate, AssociateDocument, BvnkSection, CompanyDetails, CosBeneficialOwner,
@@ -28,9 +29,15 @@ mod tests {
     use branchdesk_engine::activity_words::Words;
     use branchdesk_engine::flows::cos::compliance::CheckTimes;
     use branchdesk_engine::flows::cos::owners::CosCustomer;
+    use branchdesk_engine::people::Person;
+    use branchdesk_engine::records::DecisionView;
     use branchdesk_engine::records::{
         BvnkOutcome, DraftListItem, DraftRecord, FinOutcome, QueueSummary, Saved, StepProblem,
         Submission, Terms, UploadView,
+    };
+    use branchdesk_engine::review::case::NoteView;
+    use branchdesk_engine::review::{
+        Case, CaseSummary, Decision, DecisionKind, DraftField, Reason,
     };
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::scans::ScanPreview;
@@ -42,6 +49,18 @@ mod tests {
     fn render() -> String {
         let declarations = [
             Activity::decl(),
+            Case::decl(),
+            CaseSummary::decl(),
+            Decision::decl(),
+            DecisionKind::decl(),
+            DecisionView::decl(),
+            DeskSettings::decl(),
+            DraftField::decl(),
+            NoteView::decl(),
+            Person::decl(),
+            PersonView::decl(),
+            Reason::decl(),
+            SessionView::decl(),
             ActivityEntry::decl(),
             ActivityFinding::decl(),
             Address::decl(),

@@ -92,7 +92,7 @@ pub fn draft_get(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> 
 
 #[tauri::command(async)]
 pub fn draft_save(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Saved> {
-    Ok(state.desk().save_draft(&id, &draft)?)
+    Ok(state.desk().save_draft_as(&id, &draft, &state.acting()?)?)
 }
 
 #[tauri::command(async)]
@@ -120,13 +120,13 @@ pub fn draft_delete(state: State<'_, AppState>, id: String) -> Answer<()> {
 /// Archived filter.
 #[tauri::command(async)]
 pub fn draft_archive(state: State<'_, AppState>, id: String) -> Answer<()> {
-    Ok(state.desk().archive_draft(&id)?)
+    Ok(state.desk().archive_draft_as(&id, &state.acting()?)?)
 }
 
 /// Brings an archived draft back into the Drafts list.
 #[tauri::command(async)]
 pub fn draft_unarchive(state: State<'_, AppState>, id: String) -> Answer<()> {
-    Ok(state.desk().unarchive_draft(&id)?)
+    Ok(state.desk().unarchive_draft_as(&id, &state.acting()?)?)
 }
 
 /// The rules' verdict on a draft as staff type it, and the Latin forms the form offers
@@ -165,7 +165,7 @@ pub fn field_options() -> FieldOptions {
 
 #[tauri::command(async)]
 pub fn draft_submit(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Submission> {
-    Ok(state.desk().submit(&id, &draft)?)
+    Ok(state.desk().submit_as(&id, &draft, &state.acting()?)?)
 }
 
 #[tauri::command]
@@ -368,7 +368,7 @@ pub fn scan_accept_warnings(
 ) -> Answer<Vec<ScanSlot>> {
     Ok(state
         .desk()
-        .accept_scan_warnings(&draft_id, &slot, &reason)?)
+        .accept_scan_warnings_as(&draft_id, &slot, &reason, &state.acting()?)?)
 }
 
 /// Attaches the file dropped onto `slot` (drop `drop_id`, as the drop event named it).
@@ -492,18 +492,18 @@ pub fn fin_terms_open(
         })
 }
 
-/// Records that the customer accepted the terms (staff confirm, by their OS account) and
+/// Records that the customer accepted the terms (by the person signed in) and
 /// lets the submission go on.
 #[tauri::command(async)]
 pub fn fin_terms_confirm(state: State<'_, AppState>, draft_id: String) -> Answer<Option<Terms>> {
     let desk = state.desk();
-    desk.confirm_terms(&draft_id, "")?;
+    desk.confirm_terms(&draft_id, &state.acting()?.name)?;
     Ok(desk.terms(&draft_id)?)
 }
 
 /// What staff found at Fin.com about a customer whose creation went unanswered: its Fin.com
 /// customer id (the submission goes on with that customer), or none (it was not created:
-/// the request is sent again). Recorded as the staff member's decision (their OS account).
+/// the request is sent again). Recorded as the signed-in person's decision.
 #[tauri::command]
 pub async fn fin_customer_resolve(
     state: State<'_, AppState>,
@@ -511,15 +511,16 @@ pub async fn fin_customer_resolve(
     customer_id: Option<String>,
 ) -> Answer<Submission> {
     let desk = state.desk();
+    let by = state.acting()?;
     Ok(desk
-        .resolve_unknown_fin_customer(&draft_id, customer_id.as_deref(), "")
+        .resolve_unknown_fin_customer(&draft_id, customer_id.as_deref(), &by.name)
         .await?)
 }
 
 /// What staff found at Cross River about a customer whose creation's outcome is unknown:
 /// its COS customer id (checked at COS against the draft's client identifier; the
 /// submission goes on with that customer), or none (it was not created: the request is sent
-/// again). Recorded as the staff member's decision.
+/// again). Recorded as the signed-in person's decision.
 #[tauri::command]
 pub async fn cos_customer_resolve(
     state: State<'_, AppState>,
@@ -527,16 +528,17 @@ pub async fn cos_customer_resolve(
     customer_id: Option<String>,
 ) -> Answer<Submission> {
     let desk = state.desk();
+    let by = state.acting()?;
     Ok(desk
-        .resolve_unknown_cos_customer(&draft_id, customer_id.as_deref(), "")
+        .resolve_unknown_cos_customer(&draft_id, customer_id.as_deref(), &by.name)
         .await?)
 }
 
 /// What staff found at BVNK about a customer whose creation's answer could not be read:
 /// its reference (checked at BVNK against the draft's external reference; the submission
 /// goes on with that customer), or none (it was not created: it is planned again, and BVNK
-/// refuses a second customer with the same external reference). Recorded as the staff
-/// member's decision.
+/// refuses a second customer with the same external reference). Recorded as the signed-in
+/// person's decision.
 #[tauri::command]
 pub async fn bvnk_customer_resolve(
     state: State<'_, AppState>,
@@ -544,8 +546,9 @@ pub async fn bvnk_customer_resolve(
     reference: Option<String>,
 ) -> Answer<Submission> {
     let desk = state.desk();
+    let by = state.acting()?;
     Ok(desk
-        .resolve_unknown_bvnk_customer(&draft_id, reference.as_deref(), "")
+        .resolve_unknown_bvnk_customer(&draft_id, reference.as_deref(), &by.name)
         .await?)
 }
 

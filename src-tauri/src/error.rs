@@ -51,6 +51,20 @@ pub enum ErrorCode {
     /// A backup was not restored (wrong passphrase, a damaged file, an installation that
     /// is not fresh, or a restore already under way); the message says which.
     Restore,
+    /// Nobody is signed in (or the idle lock signed them out): sign in first.
+    SignInNeeded,
+    /// A sign-in was refused: a wrong PIN, a locked or disabled profile, an unknown name.
+    SignIn,
+    /// The signed-in person's role does not allow it, or the case does not take it.
+    NotAllowed,
+    /// Four eyes: the maker of a submission cannot approve their own.
+    MakerCannotApprove,
+    /// The draft changed after it was sent for its check: the check is void.
+    CheckVoided,
+    /// The case is no longer in the review queue (decided, or withdrawn).
+    NotInQueue,
+    /// Another reviewer has the case in hand.
+    Claimed,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -210,6 +224,71 @@ impl From<EngineError> for UiError {
                 | VaultError::RestoreNotFresh(_),
             ) => UiError {
                 code: ErrorCode::Restore,
+                message,
+                field: None,
+            },
+            EngineError::SignInNeeded => UiError {
+                code: ErrorCode::SignInNeeded,
+                message,
+                field: None,
+            },
+            EngineError::WrongPin { .. }
+            | EngineError::ProfileLocked { .. }
+            | EngineError::ProfileDisabled
+            | EngineError::UnknownPerson(_)
+            | EngineError::TraineeOutsideTraining => UiError {
+                code: ErrorCode::SignIn,
+                message,
+                field: Some("pin".to_owned()),
+            },
+            EngineError::RoleNeeded { .. } | EngineError::DecisionNotAllowed(_) => UiError {
+                code: ErrorCode::NotAllowed,
+                message,
+                field: None,
+            },
+            EngineError::MakerCannotApprove => UiError {
+                code: ErrorCode::MakerCannotApprove,
+                message,
+                field: None,
+            },
+            EngineError::CheckVoided => UiError {
+                code: ErrorCode::CheckVoided,
+                message,
+                field: None,
+            },
+            EngineError::NotInQueue | EngineError::Vault(VaultError::NotHeld(_)) => UiError {
+                code: ErrorCode::NotInQueue,
+                message,
+                field: None,
+            },
+            EngineError::Vault(VaultError::ClaimedBy { .. }) => UiError {
+                code: ErrorCode::Claimed,
+                message,
+                field: None,
+            },
+            EngineError::PinLength { .. }
+            | EngineError::PersonName
+            | EngineError::FirstMustBeAdmin
+            | EngineError::ReasonNeeded(_)
+            | EngineError::MarksNeeded
+            | EngineError::EmptyNote
+            | EngineError::Vault(VaultError::StaffNameTaken(_)) => UiError {
+                code: ErrorCode::Invalid,
+                field: Some(
+                    match &error {
+                        EngineError::PinLength { .. } => "pin",
+                        EngineError::PersonName | EngineError::Vault(_) => "name",
+                        EngineError::FirstMustBeAdmin => "role",
+                        EngineError::ReasonNeeded(_) => "reason",
+                        EngineError::MarksNeeded => "marks",
+                        _ => "note",
+                    }
+                    .to_owned(),
+                ),
+                message,
+            },
+            EngineError::Vault(VaultError::StaffNotFound(_)) => UiError {
+                code: ErrorCode::NotFound,
                 message,
                 field: None,
             },

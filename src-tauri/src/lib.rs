@@ -6,8 +6,11 @@ mod commands;
 mod dialog;
 mod error;
 mod intake;
+mod people;
+mod review;
 mod startup;
 mod state;
+mod viewer;
 
 use branchdesk_engine::logging;
 use branchdesk_engine::setup::Settings;
@@ -109,6 +112,23 @@ pub fn run() {
             backup::backup_create,
             backup::backup_restore,
             backup::restore_check,
+            people::session_get,
+            people::session_sign_in,
+            people::session_sign_out,
+            people::session_touch,
+            people::session_first_admin,
+            people::staff_list,
+            people::staff_add,
+            people::staff_change,
+            people::desk_settings_get,
+            people::desk_settings_set,
+            review::review_queue,
+            review::review_open,
+            review::review_reveal,
+            review::review_note,
+            review::review_decide,
+            review::review_release,
+            review::draft_withdraw,
         ])
         .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's

@@ -2,10 +2,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use branchdesk_engine::people::{self, Person};
 use branchdesk_engine::setup::{self, Settings};
 use branchdesk_engine::store::{FolderLock, KeyringStore, Vault};
 use branchdesk_engine::training::Training;
-use branchdesk_engine::Desk;
+use branchdesk_engine::{Desk, Environment};
 use tokio::task::JoinHandle;
 
 mod restore;
@@ -33,6 +34,13 @@ pub struct AppState {
     switching: tokio::sync::Mutex<()>,
     /// The data folder, this process's alone while it runs: no second runner on the outbox.
     _folder: FolderLock,
+    /// Who is at the desk, and when they last did something (for the idle lock).
+    signed_in: std::sync::Mutex<Signed>,
+}
+
+struct Signed {
+    person: Option<Person>,
+    last_seen: Instant,
 }
 
 struct Runtime {
@@ -69,6 +77,10 @@ impl AppState {
             runtime: RwLock::new(runtime),
             switching: tokio::sync::Mutex::new(()),
             _folder: folder,
+            signed_in: std::sync::Mutex::new(Signed {
+                person: None,
+                last_seen: Instant::now(),
+            }),
         })
     }
 
@@ -105,6 +117,59 @@ impl AppState {
 
     pub fn desk(&self) -> Arc<Desk> {
         Arc::clone(&self.read().desk)
+    }
+
+    fn signed(&self) -> std::sync::MutexGuard<'_, Signed> {
+        self.signed_in
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The person signed in, if still: the idle lock signs them out after the desk's idle
+    /// time, and Training's Trainee is signed out once Training is off.
+    pub fn person(&self) -> Option<Person> {
+        let desk = self.desk();
+        let idle = people::idle_minutes(desk.vault()).unwrap_or(people::IDLE_MINUTES);
+        let mut signed = self.signed();
+        let expired = signed.last_seen.elapsed().as_secs() >= u64::from(idle) * 60;
+        let trainee_outside = signed
+            .person
+            .as_ref()
+            .is_some_and(|p| p.name == people::TRAINEE)
+            && desk.environment() != Environment::Training;
+        if expired || trainee_outside {
+            signed.person = None;
+        }
+        signed.person.clone()
+    }
+
+    /// Who acts for a command that the audit log records: the person signed in (their
+    /// activity keeps the idle lock away), or the OS user on a desk without profiles.
+    pub fn acting(&self) -> branchdesk_engine::Result<Person> {
+        let person = self.person();
+        let acting = self.desk().acting(person.as_ref())?;
+        self.signed().last_seen = Instant::now();
+        Ok(acting)
+    }
+
+    /// Signs `person` in.
+    pub fn sign_in(&self, person: Person) {
+        let mut signed = self.signed();
+        signed.person = Some(person);
+        signed.last_seen = Instant::now();
+    }
+
+    /// Signs out whoever is signed in (the lock, Switch person).
+    pub fn sign_out(&self) {
+        self.signed().person = None;
+    }
+
+    /// The page reports activity (keys, pointer), so reading a case is not idleness.
+    pub fn touch(&self) {
+        let mut signed = self.signed();
+        if signed.person.is_some() {
+            signed.last_seen = Instant::now();
+        }
     }
 
     pub fn training_url(&self) -> Option<String> {

@@ -13,6 +13,92 @@ older: number | null, intact: boolean, checked: number, problems: number,
  */
 findings: Array<ActivityFinding>, };
 
+export type Case = { summary: CaseSummary, state: DraftState, fields: Array<DraftField>, scans: Array<ScanSlot>, history: Array<ActivityEntry>, notes: Array<NoteView>, decisions: Array<DecisionView>, 
+/**
+ * Whether the signed-in person may decide it now: a reviewer who holds the claim and,
+ * for a check, is not its maker.
+ */
+canDecide: boolean, };
+
+export type CaseSummary = { 
+/**
+ * The case is its draft.
+ */
+draftId: string, customer: string, kind: PartyKind, provider: Provider, reason: Reason, 
+/**
+ * What the reason is about, for its words: the maker of a check, the checks that hit
+ * (`ofac:Positive`), the provider's status.
+ */
+detail: Array<string>, 
+/**
+ * RFC 3339, UTC: since when it has waited.
+ */
+waitingSince: string, claimedBy: string | null, };
+
+export type Decision = { kind: DecisionKind, because: string, note: string, marks: Array<string>, };
+
+export type DecisionKind = "approve" | "reject" | "send_back";
+
+export type DecisionView = { reviewer: string, 
+/**
+ * `approve`, `reject` or `send_back`.
+ */
+decision: string, 
+/**
+ * Why the case waited when it was decided.
+ */
+reason: string, 
+/**
+ * One of the review's common reasons (`review::REASONS`).
+ */
+because: string, note: string, 
+/**
+ * For a send-back: the draft fields (paths) and scan slots (`scan:SLOT`) to fix.
+ */
+marks: Array<string>, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, };
+
+export type DeskSettings = { environment: Environment, makerChecker: boolean, idleMinutes: number, };
+
+export type DraftField = { path: string, 
+/**
+ * Masked (`•••-••-6789`) when `sensitive`.
+ */
+value: string, sensitive: boolean, };
+
+export type NoteView = { author: string, body: string, 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, };
+
+export type Person = { name: string, role: "staff" | "reviewer" | "admin", };
+
+export type PersonView = { name: string, role: "staff" | "reviewer" | "admin", hasPin: boolean, disabled: boolean, 
+/**
+ * RFC 3339, UTC, while locked after wrong PINs.
+ */
+lockedUntil: string | null, };
+
+export type Reason = "awaiting_check" | "compliance" | "fin_reviewing" | "fin_action_required" | "bvnk_pending" | "unknown_outcome";
+
+export type SessionView = { 
+/**
+ * Who is signed in; `None` shows the sign-in screen.
+ */
+person: Person | null, 
+/**
+ * The names to pick from, Training's Trainee first in Training.
+ */
+people: Array<PersonView>, 
+/**
+ * No profile exists yet: outside Training, the first start creates the first admin.
+ */
+firstAdminNeeded: boolean, training: boolean, idleMinutes: number, };
+
 export type ActivityEntry = { seq: number, at: string, draftId: string | null, draftName: string | null, actor: string, 
 /**
  * Who acted, by name; `None` when Branchdesk acted on its own.
@@ -338,9 +424,14 @@ updatedAt: string,
  */
 archived: boolean, };
 
-export type DraftRecord = { id: string, draft: Draft, state: DraftState, };
+export type DraftRecord = { id: string, draft: Draft, state: DraftState, 
+/**
+ * The latest review decision: a send-back's marks for the maker to fix, or who
+ * approved or rejected it and why.
+ */
+decision: DecisionView | null, };
 
-export type DraftState = "draft" | "ready" | "waiting" | "sending" | "needs_attention" | "submitted" | "approved" | "rejected";
+export type DraftState = "draft" | "ready" | "waiting" | "sending" | "needs_attention" | "awaiting_check" | "submitted" | "approved" | "rejected";
 
 export type DueDiligence = { 
 /**
@@ -364,7 +455,7 @@ emailType: string, isPrimary: boolean, address: string, };
 
 export type Environment = "TRAINING" | "SANDBOX" | "PRODUCTION";
 
-export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "restore" | "internal";
+export type ErrorCode = "invalid" | "rejected" | "unreachable" | "credentials" | "not_found" | "frozen" | "queue_busy" | "cannot_delete_submitted" | "cannot_archive" | "terms_link_refused" | "scan_refused" | "scanner_folder" | "unknown_outcome" | "nothing_to_resolve" | "no_browser" | "not_configured" | "secret_missing" | "not_submitted" | "wrong_provider" | "restore" | "sign_in_needed" | "sign_in" | "not_allowed" | "maker_cannot_approve" | "check_voided" | "not_in_queue" | "claimed" | "internal";
 
 export type FieldOptions = { 
 /**

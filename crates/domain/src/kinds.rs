@@ -92,11 +92,32 @@ text_kind!(
         Waiting = "waiting",
         Sending = "sending",
         NeedsAttention = "needs_attention",
+        /// Submitted with four eyes required: the plan is frozen and waits for a reviewer
+        /// who is not its maker.
+        AwaitingCheck = "awaiting_check",
         Submitted = "submitted",
         Approved = "approved",
         Rejected = "rejected",
     }
 );
+
+text_kind!(
+    /// What a person at the desk may do: staff onboard, reviewers also decide cases, admins
+    /// also manage people and settings.
+    Role ("role") {
+        #[default]
+        Staff = "staff",
+        Reviewer = "reviewer",
+        Admin = "admin",
+    }
+);
+
+impl Role {
+    /// Whether this role may decide review cases.
+    pub fn reviews(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Admin)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -76,6 +76,7 @@ fn thing_of(action: &str) -> Option<&'static str> {
         "bvnk.agreement_signed" => "activity.thing.agreementSignature",
         "bvnk.details_updated" => "activity.thing.details",
         "bvnk.associates_updated" => "activity.thing.associates",
+        "bvnk.decision_sent" => "activity.thing.decision",
         "fin.documents_attached" => "activity.thing.documents",
         "fin.terms_accepted" => "activity.thing.terms",
         _ => return None,
@@ -135,6 +136,45 @@ pub fn words_of(record: &AuditRecord) -> Words {
         }
         CHECKS_RECEIVED => Words::new("activity.checksReceived"),
         "scan.warnings_accepted" => Words::new("activity.scanKept"),
+        "submit.for_check" => Words::new("activity.submittedForCheck"),
+        "check.voided" => Words::new("activity.checkVoided"),
+        "review.claimed" => Words::new("activity.caseClaimed"),
+        "review.released" => Words::new("activity.caseReleased"),
+        "review.note" => Words::new("activity.caseNote"),
+        "review.revealed" => Words::new("activity.fieldRevealed").param(
+            "field",
+            record
+                .provider_ids
+                .get("field")
+                .and_then(|f| f.as_str())
+                .unwrap_or_default(),
+        ),
+        "review.approve" => Words::new("activity.caseApproved"),
+        "review.reject" => Words::new("activity.caseRejected"),
+        "review.send_back" => Words::new("activity.caseSentBack"),
+        "staff.added" | "staff.changed" => Words::new(if action == "staff.added" {
+            "activity.personAdded"
+        } else {
+            "activity.personChanged"
+        })
+        .param(
+            "person",
+            record
+                .provider_ids
+                .get("person")
+                .and_then(|f| f.as_str())
+                .unwrap_or_default(),
+        ),
+        "staff.signed_in" => Words::new("activity.signedIn"),
+        "staff.wrong_pin" => Words::new("activity.wrongPin"),
+        "settings.maker_checker" => Words::new(
+            if record.provider_ids.get("on").and_then(|v| v.as_bool()) == Some(true) {
+                "activity.makerCheckerOn"
+            } else {
+                "activity.makerCheckerOff"
+            },
+        ),
+        "settings.idle_lock" => Words::new("activity.idleLockSet"),
         other => Words::new("activity.other").param("action", other),
     };
     with_who(words.param("provider", provider))
@@ -157,6 +197,45 @@ mod tests {
             status: None,
             provider_ids: json!({}),
             outcome,
+        }
+    }
+
+    #[test]
+    fn every_review_and_people_action_is_said_in_words_in_both_languages() {
+        let catalogues = [
+            include_str!("../../../ui/i18n/en.js"),
+            include_str!("../../../ui/i18n/es.js"),
+        ];
+        for action in [
+            "submit.for_check",
+            "check.voided",
+            "review.claimed",
+            "review.released",
+            "review.note",
+            "review.revealed",
+            "review.approve",
+            "review.reject",
+            "review.send_back",
+            "staff.added",
+            "staff.changed",
+            "staff.signed_in",
+            "staff.wrong_pin",
+            "settings.maker_checker",
+            "settings.idle_lock",
+        ] {
+            let words = words_of(&record(
+                action,
+                Actor::Staff("Dana".to_owned()),
+                AuditOutcome::Success,
+            ));
+            assert_ne!(words.key, "activity.other", "{action}");
+            for catalogue in catalogues {
+                assert!(
+                    catalogue.contains(&format!("\"{}\":", words.key)),
+                    "{action}: {}",
+                    words.key
+                );
+            }
         }
     }
 
@@ -225,6 +304,7 @@ mod tests {
             StepKind::BvnkDocument,
             StepKind::BvnkDetails,
             StepKind::BvnkAssociates,
+            StepKind::BvnkDecision,
         ]
         .iter()
         .map(|k| k.event())

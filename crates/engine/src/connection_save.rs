@@ -93,6 +93,7 @@ mod tests {
                     provider_ids: serde_json::json!({}),
                     outcome: AuditOutcome::Success,
                 },
+                hold: None,
             }])
             .unwrap()
             .remove(0)

@@ -19,13 +19,15 @@ use crate::activity::{Activity, ActivityQuery};
 use crate::clients::Environment;
 use crate::flows::cos::owners::CosCustomer;
 use crate::flows::{bvnk, cos, fin};
+use crate::people::Person;
 use crate::records::{
     draft_id, DraftListItem, DraftRecord, QueueSummary, Saved, Submission, Terms, UploadView,
 };
+use crate::review::{self, Case, CaseSummary, Decision};
 use crate::runner::Runner;
 use crate::scans::ScanPreview;
 use crate::submit::Planner;
-use crate::{checks, drafts, scans, status, Result};
+use crate::{checks, drafts, people, scans, status, Result};
 
 pub struct Desk {
     runner: Runner,
@@ -107,7 +109,13 @@ impl Desk {
         drafts::get(self.vault(), id)
     }
 
-    /// Autosave; a draft in the outbox is frozen.
+    /// Autosave; a draft in the outbox is frozen, and one awaiting its check is withdrawn
+    /// from it (`by` changed it).
+    pub fn save_draft_as(&self, id: &str, draft: &Draft, by: &Person) -> Result<Saved> {
+        drafts::save_by(self.vault(), id, draft, by)
+    }
+
+    /// [`Desk::save_draft_as`] on a desk without profiles, or with nobody signed in.
     pub fn save_draft(&self, id: &str, draft: &Draft) -> Result<Saved> {
         drafts::save(self.vault(), id, draft)
     }
@@ -130,11 +138,19 @@ impl Desk {
     }
 
     pub fn archive_draft(&self, id: &str) -> Result<()> {
-        drafts::set_archived(self.vault(), id, true)
+        self.archive_draft_as(id, &self.acting(None)?)
+    }
+
+    pub fn archive_draft_as(&self, id: &str, by: &Person) -> Result<()> {
+        drafts::set_archived(self.vault(), id, true, by)
     }
 
     pub fn unarchive_draft(&self, id: &str) -> Result<()> {
-        drafts::set_archived(self.vault(), id, false)
+        self.unarchive_draft_as(id, &self.acting(None)?)
+    }
+
+    pub fn unarchive_draft_as(&self, id: &str, by: &Person) -> Result<()> {
+        drafts::set_archived(self.vault(), id, false, by)
     }
 
     /// The rules' verdict on a draft as staff see it.
@@ -144,27 +160,36 @@ impl Desk {
 
     // Submitting and its state.
 
-    fn planner(&self) -> Planner<'_> {
-        Planner {
+    fn planner<'a>(&'a self, maker: &'a Person) -> Result<Planner<'a>> {
+        Ok(Planner {
             vault: self.vault(),
             fin: &self.runner.fin,
             bvnk: &self.runner.bvnk,
             partner_id: &self.partner_id,
             key_retention: self.runner.key_retention,
-        }
+            maker,
+            four_eyes: self.maker_checker()?,
+        })
     }
 
-    /// Freezes the draft into its provider's plan and wakes the runner.
-    pub fn submit(&self, id: &str, draft: &Draft) -> Result<Submission> {
+    /// Freezes the draft into its provider's plan and wakes the runner; with maker-checker
+    /// on, the plan waits for a reviewer's check instead.
+    pub fn submit_as(&self, id: &str, draft: &Draft, by: &Person) -> Result<Submission> {
         let draft_id = draft_id(id)?;
-        self.planner().submit(draft_id, draft)?;
+        self.planner(by)?.submit(draft_id, draft)?;
         self.runner.wake();
         status::submission(self.vault(), &self.runner.fin, draft_id)
     }
 
-    /// [`Desk::submit`] for several drafts, stored in one transaction; each draft's outcome.
-    pub fn submit_all(&self, drafts: &[(DraftId, Draft)]) -> Result<Vec<Result<()>>> {
-        let outcomes = self.planner().submit_all(drafts)?;
+    /// [`Desk::submit_as`] by whoever acts on a desk with nobody signed in (the OS user on
+    /// a desk without profiles).
+    pub fn submit(&self, id: &str, draft: &Draft) -> Result<Submission> {
+        self.submit_as(id, draft, &self.acting(None)?)
+    }
+
+    /// [`Desk::submit_as`] for several drafts, stored in one transaction; each draft's outcome.
+    pub fn submit_all(&self, drafts: &[(DraftId, Draft)], by: &Person) -> Result<Vec<Result<()>>> {
+        let outcomes = self.planner(by)?.submit_all(drafts)?;
         if outcomes.iter().any(Result::is_ok) {
             self.runner.wake();
         }
@@ -224,7 +249,7 @@ impl Desk {
     ) -> Result<Submission> {
         let draft = draft_id(id)?;
         cos::recovery::resolve(self.vault(), &self.runner.cos, draft, customer_id, staff).await?;
-        self.submit_again(id)
+        self.submit_again(id, staff)
     }
 
     /// What staff found at Fin.com about a customer whose creation went unanswered; the
@@ -237,7 +262,7 @@ impl Desk {
     ) -> Result<Submission> {
         let draft = draft_id(id)?;
         fin::recovery::resolve(self.vault(), &self.runner.fin, draft, customer_id, staff).await?;
-        self.submit_again(id)
+        self.submit_again(id, staff)
     }
 
     /// What staff found at BVNK about a customer whose creation's answer could not be read
@@ -251,12 +276,23 @@ impl Desk {
         let draft = draft_id(id)?;
         let client = self.runner.bvnk.client()?;
         bvnk::recovery::resolve(self.vault(), client, draft, reference, staff).await?;
-        self.submit_again(id)
+        self.submit_again(id, staff)
     }
 
-    fn submit_again(&self, id: &str) -> Result<Submission> {
+    /// After a resolve the plan goes on without a second check: the draft was checked (or
+    /// never needed one) when it was first submitted, and nothing in it changed.
+    fn submit_again(&self, id: &str, staff: &str) -> Result<Submission> {
         let stored = self.get_draft(id)?;
-        self.submit(id, &stored.draft)
+        let draft_id = draft_id(id)?;
+        let by = Person {
+            name: staff.to_owned(),
+            role: branchdesk_vault::Role::Staff,
+        };
+        let mut planner = self.planner(&by)?;
+        planner.four_eyes = false;
+        planner.submit(draft_id, &stored.draft)?;
+        self.runner.wake();
+        status::submission(self.vault(), &self.runner.fin, draft_id)
     }
 
     // Fin.com's terms and uploads.
@@ -361,7 +397,18 @@ impl Desk {
         slot: &str,
         reason: &str,
     ) -> Result<Vec<ScanSlot>> {
-        scans::accept_scan_warnings(self.vault(), draft, slot, reason)
+        self.accept_scan_warnings_as(draft, slot, reason, &self.acting(None)?)
+    }
+
+    /// [`Desk::accept_scan_warnings`], recorded under `by`.
+    pub fn accept_scan_warnings_as(
+        &self,
+        draft: &str,
+        slot: &str,
+        reason: &str,
+        by: &Person,
+    ) -> Result<Vec<ScanSlot>> {
+        scans::accept_scan_warnings(self.vault(), draft, slot, reason, by)
     }
 
     pub fn remove_scan(&self, draft: &str, slot: &str) -> Result<Vec<ScanSlot>> {
@@ -387,5 +434,74 @@ impl Desk {
     /// One page of the Activity list.
     pub fn activity_page(&self, query: &ActivityQuery<'_>) -> Result<Activity> {
         crate::activity::page(self.vault(), query)
+    }
+
+    // People and the review.
+
+    /// Whether this desk's submissions wait for a second person's check.
+    pub fn maker_checker(&self) -> Result<bool> {
+        people::maker_checker(self.vault(), self.environment)
+    }
+
+    /// Signs a person in with their PIN (Training's Trainee with none).
+    pub fn sign_in(&self, name: &str, pin: &str) -> Result<Person> {
+        people::sign_in(self.vault(), self.environment, name, pin)
+    }
+
+    /// Who acts: the person signed in; with nobody signed in, the operating system's user
+    /// on a desk that has no profiles yet (as before profiles existed), else refused.
+    pub fn acting(&self, signed_in: Option<&Person>) -> Result<Person> {
+        match signed_in {
+            Some(person) => Ok(person.clone()),
+            None if people::required(self.vault())? => Err(crate::Error::SignInNeeded),
+            None => Ok(Person {
+                name: crate::records::staff_member(),
+                role: branchdesk_vault::Role::Staff,
+            }),
+        }
+    }
+
+    /// The review queue, longest waiting first.
+    pub fn review_queue(&self) -> Result<Vec<CaseSummary>> {
+        review::queue::cases(self.vault(), self.vault())
+    }
+
+    /// Opens a case, claiming it for `by` when nobody else has it.
+    pub fn open_case(&self, id: &str, by: &Person) -> Result<Case> {
+        review::case::open(self.vault(), self.vault(), draft_id(id)?, by)
+    }
+
+    /// A case as it stands, without claiming it.
+    pub fn view_case(&self, id: &str, by: &Person) -> Result<Case> {
+        review::case::view(self.vault(), self.vault(), draft_id(id)?, by)
+    }
+
+    /// A masked value in full; audited.
+    pub fn reveal_field(&self, id: &str, path: &str, by: &Person) -> Result<String> {
+        review::case::reveal(self.vault(), draft_id(id)?, path, by)
+    }
+
+    pub fn add_case_note(&self, id: &str, body: &str, by: &Person) -> Result<()> {
+        review::case::add_note(self.vault(), draft_id(id)?, by, body)
+    }
+
+    /// An admin releases a case's claim.
+    pub fn release_case(&self, id: &str, by: &Person) -> Result<bool> {
+        review::case::release(self.vault(), draft_id(id)?, by)
+    }
+
+    /// Decides a case; a BVNK decision goes to BVNK through the outbox.
+    pub fn decide_case(&self, id: &str, decision: &Decision, by: &Person) -> Result<()> {
+        let queued =
+            review::decide::decide(self.vault(), self.vault(), draft_id(id)?, by, decision)?;
+        if queued {
+            self.runner.wake();
+        }
+        Ok(())
+    }
+
+    /// The maker takes a draft back from its check to change it.
+    pub fn withdraw_from_check(&self, id: &str, by: &Person) -> Result<()> {
+        review::decide::withdraw(self.vault(), draft_id(id)?, by)
     }
 }

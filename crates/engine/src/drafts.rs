@@ -6,12 +6,12 @@
 
 use branchdesk_domain::draft::{Draft, PartyKind, Provider};
 use branchdesk_vault::{
-    Actor, AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput, DraftState, MaskedTaxId,
-    Vault,
+    AuditOutcome, AuditRecord, DraftFilter, DraftId, DraftInput, DraftState, MaskedTaxId, Vault,
 };
 use chrono::SecondsFormat;
 
-use crate::records::{draft_id, local_time, staff_member, DraftListItem, DraftRecord, Saved};
+use crate::people::Person;
+use crate::records::{draft_id, local_time, DecisionView, DraftListItem, DraftRecord, Saved};
 use crate::{Error, Result};
 
 /// How many drafts the Drafts list shows at once, newest first; search finds the rest.
@@ -33,6 +33,7 @@ pub(crate) fn create(vault: &Vault, kind: PartyKind, provider: Provider) -> Resu
         id: summary.id.to_string(),
         draft,
         state: summary.state,
+        decision: None,
     })
 }
 
@@ -44,6 +45,11 @@ pub(crate) fn get(vault: &Vault, id: &str) -> Result<DraftRecord> {
         id: id.to_string(),
         draft,
         state: stored.summary.state,
+        decision: vault
+            .decisions(id)?
+            .into_iter()
+            .next()
+            .map(DecisionView::from),
     })
 }
 
@@ -56,6 +62,16 @@ pub(crate) fn save(vault: &Vault, id: &str, draft: &Draft) -> Result<Saved> {
     Ok(Saved {
         saved_at: local_time(summary.updated_at),
     })
+}
+
+/// Staff's autosave: [`save`], except that a draft awaiting its four-eyes check is withdrawn
+/// from it first (a change voids the check; `by` changed it) and is a draft again.
+pub(crate) fn save_by(vault: &Vault, id: &str, draft: &Draft, by: &Person) -> Result<Saved> {
+    let draft_id = draft_id(id)?;
+    if state_of(vault, draft_id)? == DraftState::AwaitingCheck {
+        crate::review::decide::withdraw(vault, draft_id, by)?;
+    }
+    save(vault, id, draft)
 }
 
 /// The draft's state, when staff may still change it (and submit it); a draft in the
@@ -110,6 +126,7 @@ pub(crate) fn duplicate(vault: &Vault, id: &str) -> Result<DraftRecord> {
         id: summary.id.to_string(),
         draft,
         state: summary.state,
+        decision: None,
     })
 }
 
@@ -124,7 +141,7 @@ pub(crate) fn delete(vault: &Vault, id: &str) -> Result<()> {
 
 /// Hides a sent draft from the Drafts list (it stays under the Archived filter), or brings
 /// it back, and records who did it.
-pub(crate) fn set_archived(vault: &Vault, id: &str, archived: bool) -> Result<()> {
+pub(crate) fn set_archived(vault: &Vault, id: &str, archived: bool, by: &Person) -> Result<()> {
     let id = draft_id(id)?;
     let changed = if archived {
         vault.archive_draft(id)
@@ -134,7 +151,7 @@ pub(crate) fn set_archived(vault: &Vault, id: &str, archived: bool) -> Result<()
     changed.map_err(from_vault)?;
     vault.append_audit(&AuditRecord {
         draft_id: Some(id),
-        actor: Actor::Staff(staff_member()),
+        actor: by.actor(),
         action: if archived {
             DRAFT_ARCHIVED
         } else {

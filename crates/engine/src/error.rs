@@ -109,6 +109,47 @@ pub enum Error {
     },
     #[error("logging was already started in this process")]
     LoggingStarted,
+
+    // People at the desk and the review.
+    /// Profiles exist, so every audited action needs a signed-in person.
+    #[error("sign in first: this desk's actions are recorded under a person (on the command line, --staff NAME with the PIN on standard input)")]
+    SignInNeeded,
+    #[error("only {needed} can do this; ask one to sign in")]
+    RoleNeeded { needed: &'static str },
+    #[error("that PIN is not right; {left} tries left before this profile locks")]
+    WrongPin { left: u32 },
+    #[error("this profile is locked after too many wrong PINs until {until}; an admin can reset it sooner")]
+    ProfileLocked { until: String },
+    #[error("this profile is disabled; an admin can enable it again")]
+    ProfileDisabled,
+    #[error("nobody called {0} works at this desk")]
+    UnknownPerson(String),
+    #[error("a PIN needs {min} to {max} characters")]
+    PinLength { min: usize, max: usize },
+    #[error("a name needs 1 to 60 letters, without control characters")]
+    PersonName,
+    #[error("the Trainee profile signs in only in Training mode")]
+    TraineeOutsideTraining,
+    #[error("the first person at this desk must be an admin, who can then add the others")]
+    FirstMustBeAdmin,
+    /// Four eyes: the person who submitted a draft cannot also approve it.
+    #[error("you submitted this draft, so another reviewer must check it")]
+    MakerCannotApprove,
+    /// The draft changed after it was sent for its check: the check no longer applies.
+    #[error("this draft changed after it was sent for its check, so the check is void; its maker submits it again")]
+    CheckVoided,
+    #[error(
+        "this case is not in the review queue (it may have been decided already); reload the queue"
+    )]
+    NotInQueue,
+    #[error("a {0} needs a reason: choose one and say why in your own words")]
+    ReasonNeeded(&'static str),
+    #[error("{0} is not a decision this case takes")]
+    DecisionNotAllowed(&'static str),
+    #[error("a send-back needs at least one field or scan marked for the maker to fix")]
+    MarksNeeded,
+    #[error("a note cannot be empty")]
+    EmptyNote,
 }
 
 impl Error {

@@ -22,6 +22,42 @@ pub struct DraftRecord {
     pub id: String,
     pub draft: Draft,
     pub state: DraftState,
+    /// The latest review decision: a send-back's marks for the maker to fix, or who
+    /// approved or rejected it and why.
+    #[serde(default)]
+    pub decision: Option<DecisionView>,
+}
+
+/// A decision as the case and the draft show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionView {
+    pub reviewer: String,
+    /// `approve`, `reject` or `send_back`.
+    pub decision: String,
+    /// Why the case waited when it was decided.
+    pub reason: String,
+    /// One of the review's common reasons (`review::REASONS`).
+    pub because: String,
+    pub note: String,
+    /// For a send-back: the draft fields (paths) and scan slots (`scan:SLOT`) to fix.
+    pub marks: Vec<String>,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+impl From<branchdesk_vault::ReviewDecision> for DecisionView {
+    fn from(d: branchdesk_vault::ReviewDecision) -> Self {
+        DecisionView {
+            reviewer: d.reviewer,
+            decision: d.decision,
+            reason: d.reason,
+            because: d.because,
+            note: d.note,
+            marks: d.marks,
+            at: d.at.to_rfc3339(),
+        }
+    }
 }
 
 /// The answer to an autosave: when it was saved, in the workstation's local time.

@@ -8,13 +8,13 @@ use std::path::Path;
 use base64::Engine as _;
 use branchdesk_documents::{CheckConfig, Normalised, Outcome, Preview, Report};
 use branchdesk_domain::draft::{Provider, ScanCheck, ScanSlot};
-use branchdesk_vault::{Actor, AuditOutcome, AuditRecord, ScanId};
+use branchdesk_vault::{AuditOutcome, AuditRecord, ScanId};
 use serde::Serialize;
 use ts_rs::TS;
 
 use branchdesk_vault::Vault;
 
-use crate::records::{draft_id, staff_member};
+use crate::records::draft_id;
 use crate::{Error, Result};
 
 /// The slots a scan of the customer can fill.
@@ -232,6 +232,7 @@ pub(crate) fn accept_scan_warnings(
     draft: &str,
     slot: &str,
     reason: &str,
+    by: &crate::people::Person,
 ) -> Result<Vec<ScanSlot>> {
     let id = draft_id(draft)?;
     let reason = reason.trim();
@@ -266,7 +267,7 @@ pub(crate) fn accept_scan_warnings(
     crate::drafts::save(vault, draft, &record.draft)?;
     let entry = AuditRecord {
         draft_id: Some(id),
-        actor: Actor::Staff(staff_member()),
+        actor: by.actor(),
         action: "scan.warnings_accepted".into(),
         provider: None,
         endpoint: None,

@@ -56,9 +56,12 @@ pub enum StepKind {
     BvnkDetails,
     /// BVNK `PUT /platform/v1/customers/{reference}/associates`: its associates, edited.
     BvnkAssociates,
+    /// BVNK `PUT /platform/v1/customers/{reference}/status`: a reviewer's decision
+    /// (`VERIFIED` or `REJECTED`), added to the submitted plan.
+    BvnkDecision,
 }
 
-const NAMES: [(StepKind, &str); 20] = [
+const NAMES: [(StepKind, &str); 21] = [
     (StepKind::CosCreateCustomer, "cos.create_customer"),
     (StepKind::CosKnownCustomer, "cos.known_customer"),
     (StepKind::CosAddress, "cos.address"),
@@ -79,6 +82,7 @@ const NAMES: [(StepKind, &str); 20] = [
     (StepKind::BvnkDocument, "bvnk.document"),
     (StepKind::BvnkDetails, "bvnk.details"),
     (StepKind::BvnkAssociates, "bvnk.associates"),
+    (StepKind::BvnkDecision, "bvnk.decision"),
 ];
 
 impl StepKind {
@@ -118,7 +122,8 @@ impl StepKind {
             | StepKind::BvnkKnownCustomer
             | StepKind::BvnkDocument
             | StepKind::BvnkDetails
-            | StepKind::BvnkAssociates => branchdesk_vault::Provider::Bvnk,
+            | StepKind::BvnkAssociates
+            | StepKind::BvnkDecision => branchdesk_vault::Provider::Bvnk,
             _ => branchdesk_vault::Provider::Cos,
         }
     }
@@ -150,6 +155,7 @@ impl StepKind {
             StepKind::BvnkDocument => Some("POST /platform/v1/customers/{reference}/documents"),
             StepKind::BvnkDetails => Some("PUT /platform/v1/customers/{reference}"),
             StepKind::BvnkAssociates => Some("PUT /platform/v1/customers/{reference}/associates"),
+            StepKind::BvnkDecision => Some("PUT /platform/v1/customers/{reference}/status"),
             _ => self.cos_endpoint(),
         }
     }
@@ -168,6 +174,7 @@ impl StepKind {
             StepKind::BvnkDocument => "bvnk.document_sent",
             StepKind::BvnkDetails => "bvnk.details_updated",
             StepKind::BvnkAssociates => "bvnk.associates_updated",
+            StepKind::BvnkDecision => "bvnk.decision_sent",
             _ => self.cos_event(),
         }
     }

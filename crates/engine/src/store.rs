@@ -4,5 +4,6 @@
 
 pub use branchdesk_vault::{
     data_dir, restore_over_fresh, BackupSummary, Error as VaultError, FolderLock, KeyringStore,
-    MemoryStore, NotRestored, Result as VaultResult, Vault, MIN_PASSPHRASE_CHARS,
+    MemoryStore, NotRestored, Result as VaultResult, Role, StaffProfile, Vault,
+    MIN_PASSPHRASE_CHARS,
 };

@@ -6,23 +6,25 @@ use std::time::Duration;
 use branchdesk_domain::draft::{Draft, Provider};
 use branchdesk_domain::validate::Issue;
 use branchdesk_vault::{
-    Actor, AuditOutcome, AuditRecord, DraftId, DraftState, NewStep, PlannedSubmission, Vault,
+    AuditOutcome, AuditRecord, DraftId, DraftState, Hold, NewStep, PlannedSubmission, Vault,
 };
 
 use crate::checks;
 use crate::drafts::{draft_input, editable_state, without_blank_rows};
 use crate::flows::{bvnk, cos, fin};
-use crate::records::staff_member;
+use crate::people::Person;
 use crate::{Error, Result};
 
-/// What planning needs: the vault, the Fin.com and BVNK connections, and COS's partner and
-/// key retention.
+/// What planning needs: the vault, the Fin.com and BVNK connections, COS's partner and
+/// key retention, who submits, and whether a second person must check the plan first.
 pub(crate) struct Planner<'a> {
     pub vault: &'a Vault,
     pub fin: &'a fin::FinConnection,
     pub bvnk: &'a bvnk::BvnkConnection,
     pub partner_id: &'a str,
     pub key_retention: Duration,
+    pub maker: &'a Person,
+    pub four_eyes: bool,
 }
 
 impl Planner<'_> {
@@ -31,8 +33,7 @@ impl Planner<'_> {
     /// already has.
     pub fn submit(&self, id: DraftId, draft: &Draft) -> Result<()> {
         let planned = self.plan(id, draft)?;
-        self.vault
-            .submit_plan(id, &planned.input, &planned.steps, &planned.audit)?;
+        self.vault.submit_planned(&planned)?;
         Ok(())
     }
 
@@ -86,7 +87,7 @@ impl Planner<'_> {
                     .collect();
                 let steps =
                     fin::plan::plan(self.vault, self.fin, &draft, previous.as_ref(), errors)?;
-                frozen(draft_id, &draft, Provider::Fin, steps)
+                self.frozen(draft_id, &draft, Provider::Fin, steps)
             }
             Provider::Bvnk => {
                 self.bvnk.client()?;
@@ -102,7 +103,7 @@ impl Planner<'_> {
                     previous.as_ref(),
                     errors,
                 )?;
-                frozen(draft_id, &draft, Provider::Bvnk, steps)
+                self.frozen(draft_id, &draft, Provider::Bvnk, steps)
             }
             Provider::Cos => {
                 let (draft, steps) = cos::plan::plan(
@@ -113,35 +114,54 @@ impl Planner<'_> {
                     &draft,
                     previous.as_ref(),
                 )?;
-                frozen(draft_id, &draft, Provider::Cos, steps)
+                self.frozen(draft_id, &draft, Provider::Cos, steps)
             }
         }
     }
 }
 
-/// The draft as submitted, its plan, and the audit entry saying who submitted it.
-fn frozen(
-    draft_id: DraftId,
-    draft: &Draft,
-    provider: Provider,
-    steps: Vec<NewStep>,
-) -> Result<PlannedSubmission> {
-    let audit = AuditRecord {
-        draft_id: Some(draft_id),
-        actor: Actor::Staff(staff_member()),
-        action: "submit".to_owned(),
-        provider: Some(provider),
-        endpoint: None,
-        status: None,
-        provider_ids: serde_json::json!({ "steps": steps.len() }),
-        outcome: AuditOutcome::Success,
-    };
-    let mut input = draft_input(draft, DraftState::Waiting)?;
-    input.provider = provider;
-    Ok(PlannedSubmission {
-        draft: draft_id,
-        input,
-        steps,
-        audit,
-    })
+impl Planner<'_> {
+    /// The draft as submitted, its plan, and the audit entry saying who submitted it; with
+    /// four eyes on, the plan is held for a check of exactly this draft.
+    fn frozen(
+        &self,
+        draft_id: DraftId,
+        draft: &Draft,
+        provider: Provider,
+        steps: Vec<NewStep>,
+    ) -> Result<PlannedSubmission> {
+        let audit = AuditRecord {
+            draft_id: Some(draft_id),
+            actor: self.maker.actor(),
+            action: if self.four_eyes {
+                "submit.for_check"
+            } else {
+                "submit"
+            }
+            .to_owned(),
+            provider: Some(provider),
+            endpoint: None,
+            status: None,
+            provider_ids: serde_json::json!({ "steps": steps.len() }),
+            outcome: AuditOutcome::Success,
+        };
+        let state = if self.four_eyes {
+            DraftState::AwaitingCheck
+        } else {
+            DraftState::Waiting
+        };
+        let mut input = draft_input(draft, state)?;
+        input.provider = provider;
+        let hold = self.four_eyes.then(|| Hold {
+            maker: self.maker.name.clone(),
+            digest: crate::review::decide::digest(&input.body),
+        });
+        Ok(PlannedSubmission {
+            draft: draft_id,
+            input,
+            steps,
+            audit,
+            hold,
+        })
+    }
 }

@@ -32,6 +32,9 @@ pub(crate) struct Stats {
     /// client sent twice shows here twice.
     #[serde(default)]
     pub documents: BTreeMap<String, u64>,
+    /// Customer statuses set by hand (BVNK's `PUT …/status`), replays not counted.
+    #[serde(default)]
+    pub status_changes: BTreeMap<String, u64>,
 }
 
 impl Stats {

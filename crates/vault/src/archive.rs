@@ -73,6 +73,16 @@ pub(crate) mod tests {
     use super::*;
     use crate::{DraftFilter, MemoryStore};
 
+    /// The database as the release before people and the review left it (schema 10).
+    pub(crate) const UNDO_PEOPLE_AND_REVIEW: &str = "DROP TABLE plan_holds;
+         DROP TABLE staff;
+         DROP TABLE desk_settings;
+         DROP TABLE review_claims;
+         DROP TABLE review_notes;
+         DROP TABLE review_decisions;
+         DROP TABLE provider_status;
+         ALTER TABLE plans DROP COLUMN held;";
+
     /// The database as the release before archiving left it (schema version 7).
     pub(crate) const UNDO_ARCHIVED: &str = "DROP TRIGGER drafts_customer_ids;
          DROP INDEX drafts_list;
@@ -102,7 +112,8 @@ pub(crate) mod tests {
             vault
                 .raw()
                 .execute_batch(&format!(
-                    "DROP TABLE audit_anchor; {UNDO_ARCHIVED} PRAGMA user_version = 7;"
+                    "{UNDO_PEOPLE_AND_REVIEW} DROP TABLE audit_anchor; {UNDO_ARCHIVED}
+                     PRAGMA user_version = 7;"
                 ))
                 .unwrap();
             id

@@ -155,6 +155,7 @@ mod tests {
                 })
                 .collect(),
             audit: audit(draft, "submit"),
+            hold: None,
         };
         vault
             .submit_plans(&[submission])

@@ -302,10 +302,12 @@ mod tests {
             vault
                 .raw()
                 .execute_batch(&format!(
-                    "ALTER TABLE connections DROP COLUMN fin_selfie_required;
+                    "{}
+                     ALTER TABLE connections DROP COLUMN fin_selfie_required;
                      DROP TABLE audit_anchor;
                          {}
                          PRAGMA user_version = 6;",
+                    crate::archive::tests::UNDO_PEOPLE_AND_REVIEW,
                     crate::archive::tests::UNDO_ARCHIVED
                 ))
                 .unwrap();

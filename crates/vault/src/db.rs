@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::keycheck::{self, Verdict};
 use crate::keys::{self, Key, DATABASE_KEY_ENTRY, SCAN_KEY_ENTRY};
@@ -26,6 +26,7 @@ pub(crate) const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("../migrations/0008_drafts_archived.sql")),
     (9, include_str!("../migrations/0009_audit_anchor.sql")),
     (10, include_str!("../migrations/0010_drafts_search_key.sql")),
+    (11, include_str!("../migrations/0011_people_and_review.sql")),
 ];
 
 /// The schema version this build writes.
@@ -390,6 +391,16 @@ pub(crate) fn connect(path: &Path, exists: bool, key: &Key) -> Result<Connection
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    // A step that rebuilds a table drops it: with foreign keys on, that would delete every
+    // row that refers to it. SQLite's documented procedure turns them off around the
+    // transaction (it cannot be changed inside one) and checks them before each commit.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = migrate_steps(conn, path);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated
+}
+
+fn migrate_steps(conn: &mut Connection, path: &Path) -> Result<()> {
     loop {
         // IMMEDIATE takes the write lock before reading the version, so two processes
         // opening an old database at once apply each step exactly once.
@@ -407,12 +418,27 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         };
         tx.execute_batch(sql)
             .and_then(|()| fill_in_rust(&tx, *version))
+            .and_then(|()| foreign_keys_hold(&tx))
             .and_then(|()| tx.pragma_update(None, "user_version", version))
             .map_err(|source| Error::Migration {
                 version: *version,
                 source,
             })?;
         tx.commit()?;
+    }
+}
+
+/// Refuses a step that left a row referring to one that is gone.
+fn foreign_keys_hold(conn: &Connection) -> rusqlite::Result<()> {
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
+        .optional()?;
+    match broken {
+        None => Ok(()),
+        Some(table) => Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(format!("a row of `{table}` refers to one that is gone")),
+        )),
     }
 }
 

@@ -107,8 +107,9 @@ mod tests {
             // The database as the release before the search key left it (schema version 9).
             vault
                 .raw()
-                .execute_batch(
-                    "DROP TRIGGER drafts_customer_ids;
+                .execute_batch(&format!(
+                    "{}
+                     DROP TRIGGER drafts_customer_ids;
                      DROP INDEX drafts_list;
                      ALTER TABLE drafts DROP COLUMN customer_ids;
                      ALTER TABLE drafts DROP COLUMN search_key;
@@ -116,7 +117,8 @@ mod tests {
                          provider, kind, display_name, masked_tax_id, state, created_at,
                          archived);
                      PRAGMA user_version = 9;",
-                )
+                    crate::archive::tests::UNDO_PEOPLE_AND_REVIEW
+                ))
                 .unwrap();
         }
         let vault = Vault::open(dir.path(), &secrets).unwrap();

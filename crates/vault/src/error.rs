@@ -165,6 +165,15 @@ pub enum Error {
     ArchiveRefused { draft: DraftId, state: DraftState },
     #[error("{0}")]
     InvalidInput(String),
+    #[error("someone called {0} already works at this desk; choose another name")]
+    StaffNameTaken(String),
+    #[error("nobody called {0} works at this desk")]
+    StaffNotFound(String),
+    /// The plan is no longer held for its check: withdrawn by its maker, or decided.
+    #[error("draft {0} is no longer waiting for a check; reload the queue")]
+    NotHeld(DraftId),
+    #[error("{reviewer} has this case in hand; an admin can release it")]
+    ClaimedBy { draft: DraftId, reviewer: String },
     /// Another process works on this data folder; only one may, so no step is sent twice.
     #[error(
         "the data folder {path} is in use by {holder}. Close it (or wait for it to finish) \

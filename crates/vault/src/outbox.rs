@@ -37,6 +37,15 @@ pub struct PlannedSubmission {
     pub steps: Vec<NewStep>,
     /// Who submitted it.
     pub audit: AuditRecord,
+    /// Held for a four-eyes check: stored whole, sent only once a reviewer approves.
+    pub hold: Option<Hold>,
+}
+
+/// Who made a held plan, and the SHA-256 of the draft body it was made from (hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub maker: String,
+    pub digest: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,6 +77,8 @@ pub struct Plan {
     pub draft_id: DraftId,
     pub provider: Provider,
     pub planned_at: DateTime<Utc>,
+    /// Waiting for a four-eyes check: none of its steps is sent until it is approved.
+    pub held: bool,
     /// In step order.
     pub steps: Vec<Step>,
 }
@@ -135,7 +146,7 @@ fn get_step(conn: &Connection, id: StepId) -> Result<Step> {
 fn latest_plan_in(conn: &Connection, draft: DraftId) -> Result<Option<Plan>> {
     let head = conn
         .prepare_cached(
-            "SELECT id, provider, planned_at FROM plans WHERE draft_id = ?1
+            "SELECT id, provider, planned_at, held FROM plans WHERE draft_id = ?1
              ORDER BY planned_at DESC, rowid DESC LIMIT 1",
         )?
         .query_row([draft.to_string()], |row| {
@@ -143,10 +154,11 @@ fn latest_plan_in(conn: &Connection, draft: DraftId) -> Result<Option<Plan>> {
                 column::<PlanId>(row, 0)?,
                 column::<Provider>(row, 1)?,
                 time_column(row, 2)?,
+                row.get::<_, bool>(3)?,
             ))
         })
         .optional()?;
-    let Some((id, provider, planned_at)) = head else {
+    let Some((id, provider, planned_at, held)) = head else {
         return Ok(None);
     };
     let mut statement = conn.prepare_cached(&format!(
@@ -160,12 +172,14 @@ fn latest_plan_in(conn: &Connection, draft: DraftId) -> Result<Option<Plan>> {
         draft_id: draft,
         provider,
         planned_at,
+        held,
         steps,
     }))
 }
 
 /// The first unfinished step of the draft's latest plan, if it can go: steps run in order,
-/// so a failed step holds back the ones after it until it is retried.
+/// so a failed step holds back the ones after it until it is retried, and a plan held for
+/// its four-eyes check sends nothing.
 fn next_step_in(conn: &Connection, draft: DraftId) -> Result<Option<Step>> {
     let next = conn
         .prepare_cached(&format!(
@@ -173,6 +187,7 @@ fn next_step_in(conn: &Connection, draft: DraftId) -> Result<Option<Step>> {
              WHERE plan_id = (SELECT id FROM plans WHERE draft_id = ?1
                               ORDER BY planned_at DESC, rowid DESC LIMIT 1)
                AND status != 'done'
+               AND NOT (SELECT held FROM plans WHERE id = steps.plan_id)
              ORDER BY step_index LIMIT 1"
         ))?
         .query_row([draft.to_string()], step_from_row)
@@ -202,6 +217,9 @@ fn submit_in(tx: &Connection, submission: &PlannedSubmission) -> Result<PlanId> 
         submission.input.provider,
         &submission.steps,
     )?;
+    if let Some(hold) = &submission.hold {
+        crate::review::hold_in(tx, submission.draft, plan, hold)?;
+    }
     append_in(tx, &submission.audit)?;
     Ok(plan)
 }
@@ -221,6 +239,20 @@ fn insert_plan_in(
         .query_row([draft.to_string()], |row| row.get(0))?;
     if !exists {
         return Err(Error::DraftNotFound(draft));
+    }
+    let held: Option<String> = tx
+        .prepare_cached(
+            "SELECT id FROM plans WHERE draft_id = ?1 AND held
+             AND id = (SELECT id FROM plans WHERE draft_id = ?1
+                       ORDER BY planned_at DESC, rowid DESC LIMIT 1)",
+        )?
+        .query_row([draft.to_string()], |row| row.get(0))
+        .optional()?;
+    if let Some(plan) = held {
+        return Err(Error::PlanInProgress {
+            draft,
+            plan: plan.parse()?,
+        });
     }
     if let Some(busy) = next_step_in(tx, draft)? {
         return Err(Error::PlanInProgress {
@@ -294,6 +326,12 @@ impl Vault {
         crate::audit::append_in(&tx, audit)?;
         tx.commit()?;
         Ok(plan)
+    }
+
+    /// One submission as [`Vault::submit_plans`] stores each: the draft, its plan (held for
+    /// a check when it says so) and its audit entry, in one transaction.
+    pub fn submit_planned(&self, submission: &PlannedSubmission) -> Result<PlanId> {
+        self.in_transaction(|tx| submit_in(tx, submission))
     }
 
     /// Several submissions, each as [`Vault::submit_plan`] stores it, in one transaction:
@@ -629,7 +667,8 @@ fn claim_in(tx: &Connection, claim: &Claim) -> Result<()> {
     let marked = tx
         .prepare_cached(
             "UPDATE steps SET status = 'sent', attempts = attempts + 1, updated_at = ?2
-             WHERE id = ?1 AND status = ?3 AND attempts = ?4",
+             WHERE id = ?1 AND status = ?3 AND attempts = ?4
+               AND NOT (SELECT held FROM plans WHERE id = steps.plan_id)",
         )?
         .execute(params![
             claim.step.0,

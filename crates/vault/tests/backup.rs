@@ -72,6 +72,7 @@ fn busy_vault(fx: &Fixture) -> (Vault, DraftId) {
             provider_ids: serde_json::json!({ "steps": 3 }),
             outcome: AuditOutcome::Success,
         },
+        hold: None,
     };
     vault
         .submit_plans(&[submission])

@@ -53,7 +53,24 @@ fn staff_caused(error: &EngineError) -> bool {
         | EngineError::NotSubmitted { .. }
         | EngineError::NotCreatedYet { .. }
         | EngineError::WrongProvider { .. }
-        | EngineError::RestoreUnderWay => true,
+        | EngineError::RestoreUnderWay
+        | EngineError::SignInNeeded
+        | EngineError::RoleNeeded { .. }
+        | EngineError::WrongPin { .. }
+        | EngineError::ProfileLocked { .. }
+        | EngineError::ProfileDisabled
+        | EngineError::UnknownPerson(_)
+        | EngineError::PinLength { .. }
+        | EngineError::PersonName
+        | EngineError::TraineeOutsideTraining
+        | EngineError::FirstMustBeAdmin
+        | EngineError::MakerCannotApprove
+        | EngineError::CheckVoided
+        | EngineError::NotInQueue
+        | EngineError::ReasonNeeded(_)
+        | EngineError::DecisionNotAllowed(_)
+        | EngineError::MarksNeeded
+        | EngineError::EmptyNote => true,
         EngineError::Provider(_)
         | EngineError::Vault(_)
         | EngineError::AwaitingTerms
@@ -120,6 +137,25 @@ fn staff_caused_samples() -> Vec<EngineError> {
             what: "terms to accept",
         },
         EngineError::RestoreUnderWay,
+        EngineError::SignInNeeded,
+        EngineError::RoleNeeded { needed: "an admin" },
+        EngineError::WrongPin { left: 3 },
+        EngineError::ProfileLocked {
+            until: "14:05 UTC".into(),
+        },
+        EngineError::ProfileDisabled,
+        EngineError::UnknownPerson("Ana".into()),
+        EngineError::PinLength { min: 4, max: 64 },
+        EngineError::PersonName,
+        EngineError::TraineeOutsideTraining,
+        EngineError::FirstMustBeAdmin,
+        EngineError::MakerCannotApprove,
+        EngineError::CheckVoided,
+        EngineError::NotInQueue,
+        EngineError::ReasonNeeded("rejection"),
+        EngineError::DecisionNotAllowed("a decision"),
+        EngineError::MarksNeeded,
+        EngineError::EmptyNote,
     ]
 }
 

@@ -189,6 +189,11 @@ impl Runner {
     /// [`Runner::start_draft`] once the draft is this run's alone.
     async fn start_draft_alone(&self, draft: DraftId) -> Result<Settling<'_>> {
         let plan = self.vault.latest_plan(draft)?;
+        if plan.as_ref().is_none_or(|p| p.held) {
+            // Never planned (or its plan dropped), or waiting for its four-eyes check:
+            // nothing is sent and nothing about the draft changes.
+            return Ok(Box::pin(std::future::ready(Ok(()))));
+        }
         let mut customer: Option<String> = plan.as_ref().and_then(|p| customer_id_of(&p.steps));
         if let Some(plan) = plan.filter(|p| p.provider == Provider::Cos) {
             match self.run_cos_plan(draft, plan, &mut customer).await? {

@@ -128,8 +128,12 @@ pub(super) async fn update_status(
             format!("A customer cannot move from {from} to {to}"),
         );
     }
-    match set_status(&mut app.store(), &key, to, Utc::now()) {
-        Some(updated) => formats::json(StatusCode::OK, updated),
+    let mut store = app.store();
+    match set_status(&mut store, &key, to, Utc::now()) {
+        Some(updated) => {
+            *store.stats.status_changes.entry("bvnk".into()).or_default() += 1;
+            formats::json(StatusCode::OK, updated)
+        }
         None => not_found(format!(
             "Customer with reference: {reference} was not found"
         )),

@@ -76,18 +76,24 @@ pub(super) fn set_status(
 }
 
 /// The documented sandbox trigger: a company, individual or associate called "Reject" is
-/// rejected; everyone else is verified.
-fn decide(customer: &Value) -> &'static str {
-    let is_reject = |v: &Value| v.as_str().is_some_and(|s| fold_name(s) == "reject");
-    let section = &customer[section_key(customer)];
-    let mut associates = section["associates"].as_array().into_iter().flatten();
-    let rejected = is_reject(&section["name"])
-        || is_reject(&section["lastName"])
-        || associates.any(|a| is_reject(&a["person"]["lastName"]));
-    if rejected {
-        "REJECTED"
+/// rejected; everyone else is verified. This sandbox's own trigger for trying the review
+/// queue: one called "Review" stays PENDING until its status is set
+/// (`PUT …/status`), as a customer held for a person's decision.
+fn decide(customer: &Value) -> Option<&'static str> {
+    let named = |word: &str| {
+        let is = |v: &Value| v.as_str().is_some_and(|s| fold_name(s) == word);
+        let section = &customer[section_key(customer)];
+        let mut associates = section["associates"].as_array().into_iter().flatten();
+        is(&section["name"])
+            || is(&section["lastName"])
+            || associates.any(|a| is(&a["person"]["lastName"]))
+    };
+    if named("review") {
+        None
+    } else if named("reject") {
+        Some("REJECTED")
     } else {
-        "VERIFIED"
+        Some("VERIFIED")
     }
 }
 
@@ -102,9 +108,16 @@ pub(crate) fn settle(store: &mut Store, now: DateTime<Utc>, delay: chrono::Durat
         .collect();
     for key in &due {
         store.bvnk_pending_since.remove(key);
-        let outcome = match store.bvnk_customers.get(key) {
-            Some(c) if c["status"] == "PENDING" => decide(c),
-            _ => continue,
+        let outcome = match store
+            .bvnk_customers
+            .get(key)
+            .filter(|c| c["status"] == "PENDING")
+        {
+            Some(c) => match decide(c) {
+                Some(outcome) => outcome,
+                None => continue,
+            },
+            None => continue,
         };
         set_status(store, key, outcome, now);
     }

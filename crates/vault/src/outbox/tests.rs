@@ -36,6 +36,7 @@ fn submission(draft: DraftId, name: &str, action: &str) -> PlannedSubmission {
             provider_ids: serde_json::json!({ "steps": 3 }),
             outcome: AuditOutcome::Success,
         },
+        hold: None,
     }
 }
 

@@ -71,6 +71,8 @@ pub(crate) async fn follow(
         return Ok((outcome, state));
     };
     outcome.status = Some(customer.status.as_str().to_owned());
+    // Kept for the review queue, with the time BVNK first said it.
+    vault.record_provider_status(draft, Provider::Bvnk, customer.status.as_str())?;
     if let Some(verification) = customer.verification() {
         outcome.verification_status = verification.status.clone();
         outcome.verification_url = verification.url.clone();

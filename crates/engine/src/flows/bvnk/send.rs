@@ -86,6 +86,20 @@ pub(crate) async fn send(
             }
         }
         StepKind::BvnkDocument => document(bvnk, vault, step, plan).await,
+        StepKind::BvnkDecision => {
+            let reference = customer_of(plan).ok_or_else(|| {
+                Error::PlanInconsistent("a decision before the BVNK customer".to_owned())
+            })?;
+            let decision: crate::review::decide::DecisionBody = parse(&step.body)?;
+            let customer = client
+                .update_status(&reference, &decision.status, key)
+                .await?;
+            Ok(serde_json::json!({
+                "customerId": customer.reference,
+                "customerStatus": customer.status.as_str(),
+                "decidedBy": decision.reviewer,
+            }))
+        }
         _ => Err(Error::PlanInconsistent(format!(
             "{} is not a BVNK step",
             step.kind

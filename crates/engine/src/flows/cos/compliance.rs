@@ -122,6 +122,38 @@ pub(crate) fn outcome_step(plan: &Plan) -> Option<(StepId, serde_json::Value)> {
         .map(|s| (s.id, s.provider_ids.clone()))
 }
 
+/// The checks of a COS plan a person must look at (a hit, a failed check, a manual
+/// review): each by name (`ofac`, `pepScan`, `internalList`) with its result and when it was
+/// received. Kept results first; the create's own answer where nothing was kept yet.
+pub(crate) fn hits(plan: &Plan) -> Vec<(&'static str, ScanStatus, DateTime<Utc>)> {
+    let Some(step) = plan
+        .steps
+        .iter()
+        .find(|s| s.provider_ids.get("outcome").is_some())
+    else {
+        return Vec::new();
+    };
+    let mut kept = KeptChecks::of(&step.provider_ids);
+    let answered: Option<CosOutcome> = step
+        .provider_ids
+        .get("outcome")
+        .and_then(|o| serde_json::from_value(o.clone()).ok());
+    let first = answered
+        .map(|o| [o.ofac, o.pep_scan, o.internal_list])
+        .unwrap_or_default();
+    kept.slots()
+        .into_iter()
+        .zip(first)
+        .filter_map(|((name, slot), first)| {
+            let (status, at) = match slot {
+                Some(k) => (k.status, k.received_at),
+                None => (first?, step.updated_at),
+            };
+            status.needs_attention().then_some((name, status, at))
+        })
+        .collect()
+}
+
 /// Shows the kept results on `outcome`: a kept result stands wherever COS now says Pending
 /// or nothing, and each result says when it was received.
 pub(crate) fn apply_kept(outcome: &mut CosOutcome, ids: &serde_json::Value) {

@@ -70,6 +70,8 @@ pub(crate) async fn follow(
         return Ok((outcome, state));
     };
     outcome.status = details.customer_status.clone();
+    // Kept for the review queue, with the time Fin.com first said it.
+    vault.record_provider_status(draft, Provider::Fin, details.customer_status.as_str())?;
     let record = frozen_draft(&plan.steps).unwrap_or_default();
     outcome.reasons = wire::rejection_issues(
         details.rejection_reason.as_ref(),
