@@ -20,6 +20,7 @@ use std::path::Path;
 
 pub use config::CheckConfig;
 pub use error::{human_bytes, Error, Result};
+pub use pdf::{page_images, view_picture, PageImage, Picture};
 pub use report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem, Report, Step};
 
 /// A document ready to be stored or uploaded.
