@@ -572,3 +572,68 @@ async fn a_429_keeps_the_runner_waiting_as_long_as_its_retry_after_asks() {
     assert_eq!(world.successes("/v2/customers/individual").await, 1);
     assert_eq!(world.fin_customers().await, (1, 0));
 }
+
+/// A runner swap as the app makes one (Training switched, a connection saved): the old
+/// desk's runner is asked to stop while a create is in flight, its task is awaited, and only
+/// then does a new desk's runner start on the same vault. The old one ends, and the request
+/// it had out is answered and recorded, not cut off (a cut-off create would be an unknown
+/// outcome); the new runner finds nothing left to send, so every step went once.
+#[tokio::test]
+async fn a_runner_stopped_mid_create_ends_its_pass_and_the_next_runner_sends_nothing_again() {
+    use branchdesk_vault::StepStatus;
+    use std::time::Duration;
+    let world = World::new().await;
+    world
+        .faults(json!([{ "endpoint": COS_CREATE, "kind": "latency", "ms": 1000 }]))
+        .await;
+    let old = Arc::new(world.desk());
+    let old_runner = tokio::spawn(Arc::clone(&old).run());
+    let record = old.create_draft(PartyKind::Person).unwrap();
+    old.submit(&record.id, &peter("119-98-8776")).unwrap();
+    let create_status = |desk: &Desk| {
+        desk.vault()
+            .latest_plan(id(&record.id))
+            .unwrap()
+            .unwrap()
+            .steps[0]
+            .status
+    };
+    let mut polls = 0;
+    while create_status(&old) != StepStatus::Sent {
+        assert!(polls < 200, "the create never went out");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        polls += 1;
+    }
+
+    old.stop();
+    tokio::time::timeout(Duration::from_secs(30), old_runner)
+        .await
+        .expect("the old runner ends once its pass is over")
+        .unwrap();
+    let ended = old.submission_status(&record.id).await.unwrap();
+    assert_eq!(ended.state, "submitted", "{:?}", ended.error);
+    assert_eq!(create_status(&old), StepStatus::Done);
+    drop(old);
+
+    // What reached the provider's endpoints (not the sandbox's own).
+    let provider_requests = || async {
+        let stats = world.stats().await;
+        let mut requests = stats["requests"].as_object().unwrap().clone();
+        requests.retain(|endpoint, _| !endpoint.contains("/_sandbox/"));
+        requests
+    };
+    let new = Arc::new(world.desk());
+    let before = provider_requests().await;
+    let new_runner = tokio::spawn(Arc::clone(&new).run());
+    // A pass of the new runner: it has already looked at the outbox once this returns.
+    new.run_draft(id(&record.id)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    new.stop();
+    tokio::time::timeout(Duration::from_secs(30), new_runner)
+        .await
+        .expect("the new runner ends")
+        .unwrap();
+    assert_eq!(provider_requests().await, before, "nothing sent again");
+    assert_eq!(requests(&world, COS_CREATE).await, 1);
+    assert_eq!(cos_customers(&world).await, (1, 0));
+}
