@@ -442,3 +442,124 @@ export function watchUploads(listener) {
   channel.onmessage = listener;
   return call("uploads_watch", { onProgress: channel });
 }
+
+// Who is at the desk.
+
+/** @typedef {import("./types/bindings").SessionView} SessionView */
+/** @typedef {import("./types/bindings").PersonView} PersonView */
+/** @typedef {import("./types/bindings").DeskSettings} DeskSettings */
+/** @typedef {import("./types/bindings").CaseSummary} CaseSummary */
+/** @typedef {import("./types/bindings").Case} Case */
+/** @typedef {import("./types/bindings").Decision} Decision */
+
+/** @returns {Promise<SessionView>} who is signed in, and the names to pick from */
+export const session = () => call("session_get");
+
+/**
+ * Signs a person in with their PIN (Training's Trainee with none).
+ * @param {string} name
+ * @param {string} pin
+ * @returns {Promise<SessionView>}
+ */
+export const signIn = (name, pin) => call("session_sign_in", { name, pin });
+
+/** @returns {Promise<SessionView>} nobody signed in: the lock, or Switch person */
+export const signOut = () => call("session_sign_out");
+
+/** @returns {Promise<void>} the person is still at the desk (keys or pointer seen) */
+export const touchSession = () => call("session_touch");
+
+/**
+ * The first start: the first person, an admin.
+ * @param {string} name
+ * @param {string} pin
+ * @returns {Promise<SessionView>}
+ */
+export const addFirstAdmin = (name, pin) => call("session_first_admin", { name, pin });
+
+/** @returns {Promise<PersonView[]>} every profile (admins only) */
+export const listStaff = () => call("staff_list");
+
+/**
+ * @param {string} name
+ * @param {"staff" | "reviewer" | "admin"} role
+ * @param {string} pin
+ * @returns {Promise<PersonView>}
+ */
+export const addStaff = (name, role, pin) => call("staff_add", { name, role, pin });
+
+/**
+ * An admin's change to a profile; what is null stays as it is.
+ * @param {string} name
+ * @param {{ role?: "staff" | "reviewer" | "admin" | null, disabled?: boolean | null, pin?: string | null }} change
+ * @returns {Promise<PersonView>}
+ */
+export const changeStaff = (name, change) => call("staff_change", { name, role: change.role ?? null, disabled: change.disabled ?? null, pin: change.pin ?? null });
+
+/** @returns {Promise<DeskSettings>} */
+export const deskSettings = () => call("desk_settings_get");
+
+/**
+ * @param {{ makerChecker?: boolean | null, idleMinutes?: number | null }} change
+ * @returns {Promise<DeskSettings>}
+ */
+export const setDeskSettings = (change) => call("desk_settings_set", { makerChecker: change.makerChecker ?? null, idleMinutes: change.idleMinutes ?? null });
+
+// The review.
+
+/** @returns {Promise<CaseSummary[]>} every case waiting for a person, longest first */
+export const reviewQueue = () => call("review_queue");
+
+/**
+ * Opens a case, claiming it when nobody else has it.
+ * @param {string} id
+ * @returns {Promise<Case>}
+ */
+export const openCase = (id) => call("review_open", { id });
+
+/**
+ * A masked value in full (audited).
+ * @param {string} id
+ * @param {string} path
+ * @returns {Promise<string>}
+ */
+export const revealField = (id, path) => call("review_reveal", { id, path });
+
+/**
+ * @param {string} id
+ * @param {string} body
+ * @returns {Promise<Case>}
+ */
+export const addCaseNote = (id, body) => call("review_note", { id, body });
+
+/**
+ * @param {string} id
+ * @param {Decision} decision
+ * @returns {Promise<void>}
+ */
+export const decideCase = (id, decision) => call("review_decide", { id, decision });
+
+/**
+ * An admin releases someone's claim.
+ * @param {string} id
+ * @returns {Promise<Case>}
+ */
+export const releaseCase = (id) => call("review_release", { id });
+
+/**
+ * The maker takes a draft back from its check to change it.
+ * @param {string} id
+ * @returns {Promise<void>}
+ */
+export const withdrawDraft = (id) => call("draft_withdraw", { id });
+
+/** @typedef {import("./types/bindings").ScanPage} ScanPage */
+
+/**
+ * A scan's pages at full resolution for the viewer, as data: URLs made in Rust only while
+ * it is open (one page for a photo, each scanned page for a PDF).
+ * @param {string} draftId
+ * @param {string} slot
+ * @returns {Promise<ScanPage[]>}
+ */
+export const scanPages = (draftId, slot) => call("scan_pages", { draftId, slot });

@@ -4,8 +4,9 @@ import { t, translate } from "./i18n/index.js";
 import { renderActivity } from "./views/activity.js";
 import { renderDrafts } from "./views/drafts.js";
 import { renderOnboard } from "./views/onboard.js";
-import { renderPlaceholder } from "./views/placeholder.js";
+import { renderQueue } from "./views/review_queue.js";
 import { renderSettings } from "./views/settings.js";
+import { startSession } from "./views/signin.js";
 
 /** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
 
@@ -29,7 +30,7 @@ function show(view) {
   if (view === "onboard") renderOnboard(main);
   else if (view === "settings" && info) renderSettings(main, info);
   else if (view === "drafts") renderDrafts(main);
-  else if (view === "review") renderPlaceholder(main, "nav.review", "placeholder.review");
+  else if (view === "review") renderQueue(main);
   else renderActivity(main);
 }
 
@@ -74,6 +75,25 @@ async function refreshQueue() {
   }
 }
 
+/** The count of cases waiting for a person, on the rail's Review link. */
+async function refreshReviewCount() {
+  const link = document.querySelector('.rail a[data-view="review"]');
+  if (!link || !document.body.dataset.person) return;
+  try {
+    const count = (await api.reviewQueue()).length;
+    let badge = link.querySelector(".count");
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "count";
+      link.append(badge);
+    }
+    badge.textContent = count > 0 ? ` ${count}` : "";
+    link.setAttribute("aria-label", t("nav.reviewCount", { count: String(count) }));
+  } catch {
+    // The last count stays; the next tick tries again.
+  }
+}
+
 async function start() {
   translate();
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
@@ -98,7 +118,10 @@ async function start() {
   window.addEventListener("offline", refreshConnectivity);
   setInterval(refreshConnectivity, CONNECTIVITY_EVERY_MS);
   await refreshQueue();
-  setInterval(refreshQueue, QUEUE_EVERY_MS);
+  setInterval(() => {
+    refreshQueue();
+    refreshReviewCount();
+  }, QUEUE_EVERY_MS);
   document.addEventListener("keydown", (event) => {
     // Alt+N: a new onboarding from anywhere, as the Onboard button's tooltip says.
     if (event.altKey && event.key.toLowerCase() === "n") {
@@ -106,6 +129,10 @@ async function start() {
       location.hash = "#onboard";
       show("onboard");
     }
+  });
+  await startSession(() => {
+    refreshReviewCount();
+    show(viewFromHash());
   });
   document.body.dataset.ready = "true";
   await api.uiReady();

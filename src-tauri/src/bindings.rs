@@ -39,6 +39,7 @@ mod tests {
     use branchdesk_engine::review::{
         Case, CaseSummary, Decision, DecisionKind, DraftField, Reason,
     };
+    use branchdesk_engine::scan_view::ScanPage;
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::scans::ScanPreview;
     use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
@@ -61,6 +62,7 @@ mod tests {
             PersonView::decl(),
             Reason::decl(),
             SessionView::decl(),
+            ScanPage::decl(),
             ActivityEntry::decl(),
             ActivityFinding::decl(),
             Address::decl(),

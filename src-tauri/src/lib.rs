@@ -129,6 +129,7 @@ pub fn run() {
             review::review_decide,
             review::review_release,
             review::draft_withdraw,
+            viewer::scan_pages,
         ])
         .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's

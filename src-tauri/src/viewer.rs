@@ -18,6 +18,8 @@ pub async fn scan_pages(
     draft_id: String,
     slot: String,
 ) -> Answer<Vec<ScanPage>> {
+    // Only for someone signed in: the window behind the lock shows no scan.
+    state.acting()?;
     let desk = state.desk();
     Ok(
         tokio::task::spawn_blocking(move || scan_view::scan_pages(desk.vault(), &draft_id, &slot))

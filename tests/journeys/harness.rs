@@ -118,7 +118,31 @@ impl App {
         app.wait_for_css("body[data-ready='true']")
             .await
             .expect("the page reports ready");
+        // Training's ready profile, as a new user signs in; journeys about signing in sign
+        // out again first.
+        if app
+            .driver
+            .find(By::Css("#signin [data-person='Trainee']"))
+            .await
+            .is_ok()
+        {
+            app.sign_in("Trainee", "").await.expect("Trainee signs in");
+        }
         app
+    }
+
+    /// Signs `name` in on the sign-in screen with `pin` (none for Training's Trainee).
+    pub async fn sign_in(&self, name: &str, pin: &str) -> WebDriverResult<()> {
+        self.click(&format!("#signin [data-person='{name}']"))
+            .await?;
+        if !pin.is_empty() {
+            let field = self.wait_for_css("#signin-pin").await?;
+            field.send_keys(pin).await?;
+            self.click("#signin-go").await?;
+        }
+        self.wait_for_css(&format!("body[data-person='{name}']"))
+            .await
+            .map(|_| ())
     }
 
     pub async fn wait_for_css(&self, selector: &str) -> WebDriverResult<WebElement> {

@@ -99,6 +99,27 @@ people: Array<PersonView>,
  */
 firstAdminNeeded: boolean, training: boolean, idleMinutes: number, };
 
+export type ScanPage = { 
+/**
+ * The picture as a `data:image/jpeg` or `data:image/png` URL; empty when this page of
+ * a PDF holds no scanned picture that can be shown here (text or drawings the PDF
+ * makes itself).
+ */
+dataUrl: string, 
+/**
+ * Its pixel size, upright; 0 when there is no picture.
+ */
+width: number, height: number, 
+/**
+ * The page's number, from 1.
+ */
+page: number, 
+/**
+ * How many pages the scan has: more than the pages handed over when some were past
+ * [`MAX_PAGES`] or [`MAX_TOTAL_BYTES`].
+ */
+pages: number, };
+
 export type ActivityEntry = { seq: number, at: string, draftId: string | null, draftName: string | null, actor: string, 
 /**
  * Who acted, by name; `None` when Branchdesk acted on its own.

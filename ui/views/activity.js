@@ -10,7 +10,7 @@ import { el } from "./dom.js";
  * `keyed` parameters are messages themselves ("the phone number").
  * @param {Words} words
  */
-function say(words) {
+export function say(words) {
   /** @type {Record<string, string>} */
   const values = {};
   for (const [name, value] of Object.entries(words.params)) values[name] = value ?? "";

@@ -12,7 +12,7 @@ import { renderSubmission } from "./submission.js";
 export function renderDrafts(main) {
   const search = el("input", { id: "drafts-search", type: "search", "aria-describedby": "drafts-search-hint" });
   const stateFilter = el("select", { id: "drafts-state" });
-  for (const state of ["", "draft", "waiting", "sending", "needs_attention", "submitted", "approved"]) {
+  for (const state of ["", "draft", "waiting", "sending", "needs_attention", "awaiting_check", "submitted", "approved"]) {
     stateFilter.append(el("option", { value: state }, [state ? t(/** @type {any} */ (`draftState.${state}`)) : t("drafts.allStates")]));
   }
   // Archived drafts show under this filter only; the engine reads it as its own value.

@@ -66,6 +66,14 @@ export async function openDraft(id, problem, options = {}) {
     const index = steps.findIndex((s) => s.paths.some((p) => field.startsWith(p)));
     if (index >= 0) current.step = index;
   }
+  // A reviewer sent it back: their marks are shown on those very fields and slots, as
+  // Fin.com's requests are, until the maker submits again.
+  const sentBack = record.decision?.decision === "send_back" && ["draft", "ready", "needs_attention"].includes(record.state) ? record.decision : null;
+  if (sentBack) {
+    const message = t("draft.sentBack", { reviewer: sentBack.reviewer, note: sentBack.note });
+    const marks = sentBack.marks.map((mark) => ({ field: mark.startsWith("scan:") ? `scans.${mark.slice(5)}` : mark, code: "sent_back", message, severity: /** @type {const} */ ("warning") }));
+    options = { ...options, reasons: [...(options.reasons ?? []), ...marks] };
+  }
   if (options.reasons?.length) {
     // Guidance, not a rule: Fin.com reviews again whatever is sent, so its requests never
     // hold Submit back; they stay listed until what they concern is changed.

@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { ask } from "./confirm.js";
+import { peopleSection } from "./people.js";
 import { el } from "./dom.js";
 
 /** @typedef {import("../types/bindings").SettingsView} SettingsView */
@@ -30,6 +31,7 @@ export async function renderSettings(main, info) {
   main.append(scanner);
   const connections = el("section", { "aria-labelledby": "settings-conn-title" });
   main.append(connections);
+  main.append(peopleSection(status));
   main.append(backupSection(status, async () => {
     announceEnvironment();
     await draw(await api.settings());

@@ -49,6 +49,8 @@ export function describe(s) {
       return t("state.submitted");
     case "awaiting_terms":
       return t("state.awaitingTerms");
+    case "awaiting_check":
+      return t("state.awaiting_check");
     case "approved":
       return t("state.approved");
     case "rejected":
