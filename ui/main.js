@@ -7,6 +7,7 @@ import { renderOnboard } from "./views/onboard.js";
 import { renderQueue } from "./views/review_queue.js";
 import { renderSettings } from "./views/settings.js";
 import { startSession } from "./views/signin.js";
+import { el } from "./views/dom.js";
 
 /** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
 
@@ -83,8 +84,7 @@ async function refreshReviewCount() {
     const count = (await api.reviewQueue()).length;
     let badge = link.querySelector(".count");
     if (!badge) {
-      badge = document.createElement("span");
-      badge.className = "count";
+      badge = el("span", { class: "count" });
       link.append(badge);
     }
     badge.textContent = count > 0 ? ` ${count}` : "";
