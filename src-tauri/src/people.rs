@@ -53,6 +53,8 @@ pub struct SessionView {
     pub first_admin_needed: bool,
     pub training: bool,
     pub idle_minutes: u32,
+    /// Seconds without keys or pointer before the window locks (the idle minutes).
+    pub idle_seconds: u32,
 }
 
 fn session(state: &AppState) -> Answer<SessionView> {
@@ -80,6 +82,7 @@ fn session(state: &AppState) -> Answer<SessionView> {
         people,
         training,
         idle_minutes: people::idle_minutes(desk.vault())?,
+        idle_seconds: state.idle_seconds(),
     })
 }
 

@@ -129,9 +129,9 @@ impl AppState {
     /// time, and Training's Trainee is signed out once Training is off.
     pub fn person(&self) -> Option<Person> {
         let desk = self.desk();
-        let idle = people::idle_minutes(desk.vault()).unwrap_or(people::IDLE_MINUTES);
+        let idle = self.idle_seconds();
         let mut signed = self.signed();
-        let expired = signed.last_seen.elapsed().as_secs() >= u64::from(idle) * 60;
+        let expired = signed.last_seen.elapsed().as_secs() >= u64::from(idle);
         let trainee_outside = signed
             .person
             .as_ref()
@@ -141,6 +141,20 @@ impl AppState {
             signed.person = None;
         }
         signed.person.clone()
+    }
+
+    /// Seconds without activity before the window locks: the desk's idle minutes. Test
+    /// builds may shorten it (`BRANCHDESK_TEST_IDLE_SECONDS`) so a journey sees the lock
+    /// without waiting minutes; release builds have no such hook.
+    pub fn idle_seconds(&self) -> u32 {
+        #[cfg(feature = "e2e-hooks")]
+        if let Some(seconds) = std::env::var("BRANCHDESK_TEST_IDLE_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+        {
+            return seconds;
+        }
+        people::idle_minutes(self.desk().vault()).unwrap_or(people::IDLE_MINUTES) * 60
     }
 
     /// Who acts for a command that the audit log records: the person signed in (their

@@ -97,7 +97,11 @@ people: Array<PersonView>,
 /**
  * No profile exists yet: outside Training, the first start creates the first admin.
  */
-firstAdminNeeded: boolean, training: boolean, idleMinutes: number, };
+firstAdminNeeded: boolean, training: boolean, idleMinutes: number, 
+/**
+ * Seconds without keys or pointer before the window locks (the idle minutes).
+ */
+idleSeconds: number, };
 
 export type ScanPage = { 
 /**

@@ -186,10 +186,10 @@ export async function startSession(signedIn) {
     }
   };
   for (const kind of ["keydown", "pointerdown", "wheel"]) document.addEventListener(kind, seen, { passive: true });
+  const idleMs = () => (current?.idleSeconds ?? 600) * 1000;
   setInterval(() => {
-    const idleMs = (current?.idleMinutes ?? 10) * 60_000;
-    if (current?.person && Date.now() - lastSeen >= idleMs) lock();
-  }, 15_000);
+    if (current?.person && Date.now() - lastSeen >= idleMs()) lock();
+  }, 1_000);
   window.addEventListener("environment-changed", async () => apply(await api.session()));
   apply(await api.session());
 }
