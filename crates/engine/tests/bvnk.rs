@@ -360,3 +360,105 @@ async fn a_refused_company_fixed_and_resubmitted_sends_updates_and_only_the_docu
     let verified = decided(&desk, &draft).await;
     assert_eq!(verified.state, "approved");
 }
+
+#[tokio::test]
+async fn a_reviewers_approval_reaches_bvnk_once_across_lost_answers_and_a_restart() {
+    use branchdesk_engine::people::{self, Person};
+    use branchdesk_engine::review::{Decision, DecisionKind, Reason};
+    use branchdesk_vault::Role;
+
+    let world = World::new().await;
+    let first = desk(&world);
+    // The sandbox keeps a company called "Review" PENDING until someone decides.
+    let (draft, body) = company_draft(&world, &first, "Review", "Owner");
+    first.submit(&draft, &body).unwrap();
+    first.run_draft(id(&draft)).await.unwrap();
+    first.confirm_terms(&draft, "Dana Reyes").unwrap();
+    first.run_draft(id(&draft)).await.unwrap();
+    let mut status = None;
+    for _ in 0..20 {
+        status = first
+            .submission_status(&draft)
+            .await
+            .unwrap()
+            .bvnk
+            .unwrap()
+            .status;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status.as_deref(), Some("PENDING"), "no decision by itself");
+    let queue = first.review_queue().unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].reason, Reason::BvnkPending);
+
+    let vault = first.vault();
+    people::add(vault, None, "Ana", Role::Admin, "1111").unwrap();
+    let ana = first.sign_in("Ana", "1111").unwrap();
+    people::add(vault, Some(&ana), "Ben", Role::Reviewer, "2222").unwrap();
+    let ben: Person = first.sign_in("Ben", "2222").unwrap();
+    first.open_case(&draft, &ben).unwrap();
+
+    // BVNK applies the status but every answer this desk waits for is lost.
+    world
+        .faults(json!([{
+            "endpoint": "PUT /platform/v1/customers/{id}/status",
+            "kind": "fail_after_commit",
+            "times": 3
+        }]))
+        .await;
+    let approve = Decision {
+        kind: DecisionKind::Approve,
+        because: "documents_verified".into(),
+        note: "Certificate and both licences checked.".into(),
+        marks: Vec::new(),
+    };
+    first.decide_case(&draft, &approve, &ben).unwrap();
+    assert!(
+        first.review_queue().unwrap().is_empty(),
+        "decided: out of the queue"
+    );
+    let _ = first.run_draft(id(&draft)).await;
+    drop(first);
+    world.faults(json!([])).await;
+
+    // After a restart the step goes again under its one key; BVNK replays its answer.
+    let second = desk(&world);
+    second.run_draft(id(&draft)).await.unwrap();
+    let verified = decided(&second, &draft).await;
+    assert_eq!(verified.state, "approved");
+    assert_eq!(verified.bvnk.unwrap().status.as_deref(), Some("VERIFIED"));
+    let stats = world.stats().await;
+    assert_eq!(stats["status_changes"]["bvnk"], 1, "{stats}");
+    assert!(
+        stats["idempotent_replays"].as_u64().unwrap() >= 1,
+        "{stats}"
+    );
+
+    let audit = second
+        .vault()
+        .list_audit(&AuditFilter {
+            draft_id: Some(id(&draft)),
+            outcome: None,
+        })
+        .unwrap();
+    let by = |action: &str| {
+        audit
+            .iter()
+            .filter(|e| e.record.action == action)
+            .map(|e| e.record.actor.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by("review.approve"), ["Ben"]);
+    let sent: Vec<_> = audit
+        .iter()
+        .filter(|e| e.record.action == "bvnk.decision_sent")
+        .map(|e| e.record.outcome)
+        .collect();
+    assert_eq!(
+        sent.iter()
+            .filter(|o| **o == branchdesk_vault::AuditOutcome::Success)
+            .count(),
+        1,
+        "one decision applied: {sent:?}"
+    );
+}

@@ -380,3 +380,70 @@ async fn fin_action_required_is_a_case_and_a_rejection_needs_a_reason() {
     );
     assert!(desk.review_queue().unwrap().is_empty());
 }
+
+/// A person the COS sandbox finds on the PEP list.
+fn pep_hit() -> branchdesk_domain::draft::Draft {
+    let mut draft =
+        branchdesk_engine::drafts::template(branchdesk_domain::draft::PartyKind::Person);
+    draft.name.first = "Vladimir".into();
+    draft.name.last = "Putin".into();
+    draft.person.birth_date = "1952-10-07".into();
+    draft.person.citizenship_country = "US".into();
+    draft.tax_ids[0].number = "119-98-8776".into();
+    draft.addresses[0].street1 = "123 Any St".into();
+    draft.addresses[0].city = "Anywhere".into();
+    draft.addresses[0].state = "NY".into();
+    draft.addresses[0].postal_code = "12345".into();
+    draft.phones[0].number = "(201) 555-2345".into();
+    draft.emails[0].address = "v@example.com".into();
+    draft.identity_documents.clear();
+    draft
+}
+
+#[tokio::test]
+async fn a_cos_compliance_hit_is_a_case_until_a_reviewer_decides() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let p = people(&desk);
+    people::set_maker_checker(desk.vault(), &p.ana, Environment::Training, false).unwrap();
+    let record = desk
+        .create_draft(branchdesk_domain::draft::PartyKind::Person)
+        .unwrap();
+    desk.save_draft_as(&record.id, &pep_hit(), &p.dee).unwrap();
+    desk.submit_as(&record.id, &pep_hit(), &p.dee).unwrap();
+    desk.run_draft(id(&record.id)).await.unwrap();
+    let mut settled = false;
+    for _ in 0..50 {
+        let now = desk.submission_status(&record.id).await.unwrap();
+        if now.outcome.as_ref().is_some_and(|o| o.settled) {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(settled, "COS settled its checks");
+    let queue = desk.review_queue().unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].reason, Reason::Compliance);
+    assert!(
+        queue[0].detail.contains(&"pepScan:Positive".to_owned()),
+        "{:?}",
+        queue[0].detail
+    );
+    desk.open_case(&record.id, &p.ben).unwrap();
+    desk.decide_case(
+        &record.id,
+        &Decision {
+            kind: DecisionKind::Approve,
+            because: "false_positive".into(),
+            note: "Different birth date from the listed person.".into(),
+            marks: Vec::new(),
+        },
+        &p.ben,
+    )
+    .unwrap();
+    assert!(desk.review_queue().unwrap().is_empty());
+    let decided = desk.get_draft(&record.id).unwrap();
+    assert_eq!(decided.state, DraftState::Approved);
+    assert_eq!(decided.decision.unwrap().because, "false_positive");
+}
