@@ -767,4 +767,5 @@ export default {
   "viewer.page": "{what}, page {page} of {pages}",
   "viewer.noPicture": "{what}: this page holds no scanned picture to show here (its text is made by the PDF itself). The provider receives the PDF as it is.",
   "viewer.morePages": "Showing the first {shown} of {pages} pages.",
+  "submission.withdraw": "Take it back to change it",
 };

@@ -767,4 +767,5 @@ export default {
   "viewer.page": "{what}, página {page} de {pages}",
   "viewer.noPicture": "{what}: esta página no contiene una imagen escaneada que mostrar aquí (su texto lo genera el propio PDF). El proveedor recibe el PDF tal cual.",
   "viewer.morePages": "Se muestran las primeras {shown} de {pages} páginas.",
+  "submission.withdraw": "Retirarlo para cambiarlo",
 };

@@ -31,15 +31,47 @@ import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, onboardAnother, POLL_MS, show
  * @param {Provider} [provider]
  */
 export function renderSubmission(main, draftId, provider) {
+  // A submission waiting for its four-eyes check has sent nothing yet: say so, and let its
+  // maker take it back to change it.
+  api
+    .getDraft(draftId)
+    .then((record) => {
+      if (record.state === "awaiting_check") renderAwaitingCheck(main, draftId);
+      else renderSent(main, draftId, provider ?? record.draft.provider);
+    })
+    .catch(() => renderSent(main, draftId, provider));
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {string} draftId
+ */
+function renderAwaitingCheck(main, draftId) {
+  const status = el("p", { id: "submission-state", role: "status", "aria-live": "polite" }, [t("draft.awaitingCheck")]);
+  const withdraw = el("button", { type: "button", id: "withdraw-check", class: "secondary" }, [t("submission.withdraw")]);
+  withdraw.addEventListener("click", async () => {
+    try {
+      await api.withdrawDraft(draftId);
+      await openDraft(draftId);
+    } catch (error) {
+      status.textContent = /** @type {api.CommandError} */ (error).detail;
+    }
+  });
+  const title = el("h1", { id: "submission-title", tabindex: "-1" }, [t("state.awaiting_check")]);
+  main.replaceChildren(title, status, el("div", { class: "actions" }, [withdraw, onboardAnother(main)]));
+  title.focus();
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {string} draftId
+ * @param {Provider} [provider]
+ */
+function renderSent(main, draftId, provider) {
   if (provider === "fin") renderFinSubmission(main, draftId);
   else if (provider === "bvnk") renderBvnkSubmission(main, draftId);
   else if (provider) renderCosSubmission(main, draftId);
-  else {
-    api
-      .getDraft(draftId)
-      .then((record) => renderSubmission(main, draftId, record.draft.provider))
-      .catch(() => renderCosSubmission(main, draftId));
-  }
+  else renderCosSubmission(main, draftId);
 }
 
 /**
