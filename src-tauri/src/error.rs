@@ -270,6 +270,7 @@ impl From<EngineError> for UiError {
             | EngineError::PersonName
             | EngineError::FirstMustBeAdmin
             | EngineError::ReasonNeeded(_)
+            | EngineError::UnknownReason(_)
             | EngineError::MarksNeeded
             | EngineError::EmptyNote
             | EngineError::Vault(VaultError::StaffNameTaken(_)) => UiError {
@@ -279,7 +280,7 @@ impl From<EngineError> for UiError {
                         EngineError::PinLength { .. } => "pin",
                         EngineError::PersonName | EngineError::Vault(_) => "name",
                         EngineError::FirstMustBeAdmin => "role",
-                        EngineError::ReasonNeeded(_) => "reason",
+                        EngineError::ReasonNeeded(_) | EngineError::UnknownReason(_) => "reason",
                         EngineError::MarksNeeded => "marks",
                         _ => "note",
                     }

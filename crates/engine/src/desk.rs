@@ -439,8 +439,11 @@ impl Desk {
     // People and the review.
 
     /// Whether this desk's submissions wait for a second person's check.
+    /// Only a desk with profiles has reviewers to check: without any, a held plan could
+    /// never be approved, so four eyes starts with the first profile.
     pub fn maker_checker(&self) -> Result<bool> {
-        people::maker_checker(self.vault(), self.environment)
+        Ok(people::required(self.vault())?
+            && people::maker_checker(self.vault(), self.environment)?)
     }
 
     /// Signs a person in with their PIN (Training's Trainee with none).

@@ -144,6 +144,8 @@ pub enum Error {
     NotInQueue,
     #[error("a {0} needs a reason: choose one and say why in your own words")]
     ReasonNeeded(&'static str),
+    #[error("{0} is not one of the listed reasons; choose one of them")]
+    UnknownReason(String),
     #[error("{0} is not a decision this case takes")]
     DecisionNotAllowed(&'static str),
     #[error("a send-back needs at least one field or scan marked for the maker to fix")]

@@ -447,3 +447,37 @@ async fn a_cos_compliance_hit_is_a_case_until_a_reviewer_decides() {
     assert_eq!(decided.state, DraftState::Approved);
     assert_eq!(decided.decision.unwrap().because, "false_positive");
 }
+
+#[tokio::test]
+async fn four_eyes_start_with_the_first_profile_and_reasons_come_from_the_list() {
+    let world = World::new().await;
+    let desk = world.desk();
+    // Switched on before anyone has a profile: nobody could check, so nothing is held.
+    people::set_maker_checker(
+        desk.vault(),
+        &Person::trainee(),
+        Environment::Training,
+        true,
+    )
+    .unwrap();
+    assert!(!desk.maker_checker().unwrap());
+    let (first, body) = world.licence_draft(&desk, "Early");
+    assert_eq!(desk.submit(&first, &body).unwrap().state, "waiting");
+
+    let p = people(&desk);
+    assert!(desk.maker_checker().unwrap());
+    let (held, body) = world.licence_draft(&desk, "Later");
+    assert_eq!(
+        desk.submit_as(&held, &body, &p.ana).unwrap().state,
+        "awaiting_check"
+    );
+    desk.open_case(&held, &p.ben).unwrap();
+    let made_up = Decision {
+        because: "looked_fine".into(),
+        ..approve()
+    };
+    match desk.decide_case(&held, &made_up, &p.ben) {
+        Err(Error::UnknownReason(code)) => assert_eq!(code, "looked_fine"),
+        other => panic!("expected an unknown reason, got {other:?}"),
+    }
+}

@@ -68,6 +68,7 @@ fn staff_caused(error: &EngineError) -> bool {
         | EngineError::CheckVoided
         | EngineError::NotInQueue
         | EngineError::ReasonNeeded(_)
+        | EngineError::UnknownReason(_)
         | EngineError::DecisionNotAllowed(_)
         | EngineError::MarksNeeded
         | EngineError::EmptyNote => true,
@@ -153,6 +154,7 @@ fn staff_caused_samples() -> Vec<EngineError> {
         EngineError::CheckVoided,
         EngineError::NotInQueue,
         EngineError::ReasonNeeded("rejection"),
+        EngineError::UnknownReason("looked_fine".into()),
         EngineError::DecisionNotAllowed("a decision"),
         EngineError::MarksNeeded,
         EngineError::EmptyNote,

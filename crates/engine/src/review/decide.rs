@@ -84,7 +84,7 @@ fn checked(decision: &Decision) -> Result<()> {
     let needs_reason = decision.kind != DecisionKind::Approve;
     let because = decision.because.trim();
     if !because.is_empty() && !super::REASONS.contains(&because) {
-        return Err(Error::ReasonNeeded(decision.kind.as_str()));
+        return Err(Error::UnknownReason(because.to_owned()));
     }
     if needs_reason && (because.is_empty() || decision.note.trim().is_empty()) {
         return Err(Error::ReasonNeeded(match decision.kind {
