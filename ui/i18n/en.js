@@ -768,4 +768,9 @@ export default {
   "viewer.noPicture": "{what}: this page holds no scanned picture to show here (its text is made by the PDF itself). The provider receives the PDF as it is.",
   "viewer.morePages": "Showing the first {shown} of {pages} pages.",
   "submission.withdraw": "Take it back to change it",
+  "case.results": "What the provider said",
+  "case.customerId": "Customer id at the provider",
+  "case.providerStatus": "{provider}'s status",
+  "case.providerAsks": "The provider asks",
+  "case.noResults": "Nothing has reached the provider yet.",
 };

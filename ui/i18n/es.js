@@ -768,4 +768,9 @@ export default {
   "viewer.noPicture": "{what}: esta página no contiene una imagen escaneada que mostrar aquí (su texto lo genera el propio PDF). El proveedor recibe el PDF tal cual.",
   "viewer.morePages": "Se muestran las primeras {shown} de {pages} páginas.",
   "submission.withdraw": "Retirarlo para cambiarlo",
+  "case.results": "Lo que dijo el proveedor",
+  "case.customerId": "Id. del cliente en el proveedor",
+  "case.providerStatus": "Estado en {provider}",
+  "case.providerAsks": "El proveedor pide",
+  "case.noResults": "Aún no ha llegado nada al proveedor.",
 };

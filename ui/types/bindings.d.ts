@@ -15,6 +15,11 @@ findings: Array<ActivityFinding>, };
 
 export type Case = { summary: CaseSummary, state: DraftState, fields: Array<DraftField>, scans: Array<ScanSlot>, history: Array<ActivityEntry>, notes: Array<NoteView>, decisions: Array<DecisionView>, 
 /**
+ * The provider's results as the vault holds them (COS's checks, Fin.com's or BVNK's
+ * status); filled in by the desk, which knows the connections.
+ */
+submission: Submission | null, 
+/**
  * Whether the signed-in person may decide it now: a reviewer who holds the claim and,
  * for a check, is not its maker.
  */

@@ -99,6 +99,25 @@ function draw(main, shown, back) {
     ]));
   }
 
+  // The provider's results as the vault holds them.
+  const results = el("section", { id: "case-results", "aria-labelledby": "case-results-title" }, [el("h2", { id: "case-results-title" }, [t("case.results")])]);
+  const sub = shown.submission;
+  /** @type {[string, string][]} */
+  const facts = [];
+  if (sub?.outcome) {
+    facts.push([t("case.customerId"), sub.outcome.customerId]);
+    for (const [name, status] of /** @type {const} */ ([["ofac", sub.outcome.ofac], ["pepScan", sub.outcome.pepScan], ["internalList", sub.outcome.internalList]])) {
+      if (status) facts.push([t(/** @type {any} */ (`queue.check.${name}`)), t(/** @type {any} */ (`queue.status.${status}`))]);
+    }
+  }
+  if (sub?.fin) {
+    facts.push([t("case.customerId"), sub.fin.customerId], [t("case.providerStatus", { provider: "Fin.com" }), sub.fin.status]);
+    for (const reason of sub.fin.reasons) facts.push([t("case.providerAsks"), reason.message]);
+  }
+  if (sub?.bvnk?.reference) facts.push([t("case.customerId"), sub.bvnk.reference], [t("case.providerStatus", { provider: "BVNK" }), sub.bvnk.status ?? ""]);
+  if (facts.length === 0) results.append(el("p", { class: "muted" }, [t("case.noResults")]));
+  else results.append(el("dl", { class: "case-facts" }, facts.flatMap(([term, value]) => [el("dt", {}, [term]), el("dd", {}, [value])])));
+
   const history = el("section", { "aria-labelledby": "case-history-title" }, [
     el("h2", { id: "case-history-title" }, [t("case.history")]),
     el("ul", { class: "case-history" }, shown.history.map((entry) => el("li", {}, [`${entry.at} — ${say(entry.words)}`]))),
@@ -169,7 +188,7 @@ function draw(main, shown, back) {
     el("h1", { id: "case-title" }, [shown.summary.customer]),
     el("p", { class: "case-why" }, [`${reasonWords(shown.summary)} · ${waited(shown.summary.waitingSince)}`]),
     status,
-    el("div", { class: "case-columns" }, [el("div", {}, [fields]), scans]),
+    el("div", { class: "case-columns" }, [el("div", {}, [fields, results]), scans]),
     decision,
     notes,
     history,

@@ -36,8 +36,15 @@ export function renderSubmission(main, draftId, provider) {
   api
     .getDraft(draftId)
     .then((record) => {
-      if (record.state === "awaiting_check") renderAwaitingCheck(main, draftId);
-      else renderSent(main, draftId, provider ?? record.draft.provider);
+      if (record.state === "awaiting_check") return renderAwaitingCheck(main, draftId);
+      renderSent(main, draftId, provider ?? record.draft.provider);
+      // A reviewer's decision is said under the title: who decided, and why.
+      const decision = record.decision;
+      if (decision && (record.state === "approved" || record.state === "rejected") && decision.decision !== "send_back") {
+        const key = record.state === "approved" ? "draft.decided.approved" : "draft.decided.rejected";
+        const reason = [decision.because ? t(/** @type {any} */ (`reason.${decision.because}`)) : "", decision.note].filter(Boolean).join(" — ");
+        main.querySelector("#submission-title")?.after(el("p", { id: "decision-notice", class: "intro" }, [t(key, { reviewer: decision.reviewer, reason })]));
+      }
     })
     .catch(() => renderSent(main, draftId, provider));
 }

@@ -471,12 +471,18 @@ impl Desk {
 
     /// Opens a case, claiming it for `by` when nobody else has it.
     pub fn open_case(&self, id: &str, by: &Person) -> Result<Case> {
-        review::case::open(self.vault(), self.vault(), draft_id(id)?, by)
+        let draft = draft_id(id)?;
+        let mut case = review::case::open(self.vault(), self.vault(), draft, by)?;
+        case.submission = status::submission(self.vault(), &self.runner.fin, draft).ok();
+        Ok(case)
     }
 
     /// A case as it stands, without claiming it.
     pub fn view_case(&self, id: &str, by: &Person) -> Result<Case> {
-        review::case::view(self.vault(), self.vault(), draft_id(id)?, by)
+        let draft = draft_id(id)?;
+        let mut case = review::case::view(self.vault(), self.vault(), draft, by)?;
+        case.submission = status::submission(self.vault(), &self.runner.fin, draft).ok();
+        Ok(case)
     }
 
     /// A masked value in full; audited.

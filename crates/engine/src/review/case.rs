@@ -46,6 +46,9 @@ pub struct Case {
     pub history: Vec<ActivityEntry>,
     pub notes: Vec<NoteView>,
     pub decisions: Vec<DecisionView>,
+    /// The provider's results as the vault holds them (COS's checks, Fin.com's or BVNK's
+    /// status); filled in by the desk, which knows the connections.
+    pub submission: Option<crate::records::Submission>,
     /// Whether the signed-in person may decide it now: a reviewer who holds the claim and,
     /// for a check, is not its maker.
     pub can_decide: bool,
@@ -214,6 +217,7 @@ fn show(
             .collect(),
         can_decide,
         summary,
+        submission: None,
     })
 }
 
