@@ -255,3 +255,50 @@ async fn stop_runner(mut runner: JoinHandle<()>) {
         let _ = runner.await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    /// Sets its flag when the task holding it is dropped (ended or cut off).
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_runner_ending_its_pass_is_waited_for_before_the_next_starts() {
+        let ended = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&ended);
+        let runner = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            flag.store(true, Ordering::SeqCst);
+        });
+        let started = tokio::time::Instant::now();
+        stop_runner(runner).await;
+        assert!(ended.load(Ordering::SeqCst), "its pass ran to the end");
+        assert!(started.elapsed() < RUNNER_STOP_WAIT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_runner_that_does_not_stop_is_cut_off_after_the_wait() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let guard = Dropped(Arc::clone(&dropped));
+        let runner = tokio::spawn(async move {
+            let _held = guard;
+            std::future::pending::<()>().await;
+        });
+        let started = tokio::time::Instant::now();
+        stop_runner(runner).await;
+        assert!(started.elapsed() >= RUNNER_STOP_WAIT, "it was given the wait");
+        assert!(
+            dropped.load(Ordering::SeqCst),
+            "cut off: its work is gone before the next runner starts"
+        );
+    }
+}
