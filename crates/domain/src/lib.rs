@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod latin;
 pub mod options;
 pub mod owners;
+pub mod prefill;
 pub mod scan_slots;
 mod scan_status;
 pub mod validate;
