@@ -295,7 +295,10 @@ mod tests {
         });
         let started = tokio::time::Instant::now();
         stop_runner(runner).await;
-        assert!(started.elapsed() >= RUNNER_STOP_WAIT, "it was given the wait");
+        assert!(
+            started.elapsed() >= RUNNER_STOP_WAIT,
+            "it was given the wait"
+        );
         assert!(
             dropped.load(Ordering::SeqCst),
             "cut off: its work is gone before the next runner starts"

@@ -19,6 +19,7 @@ mod people;
 mod resolve;
 mod review;
 mod scan;
+mod scan_read;
 mod store;
 mod terminal;
 
@@ -373,6 +374,16 @@ enum ScanCommand {
         #[arg(long, value_enum)]
         provider: Option<connection::ProviderArg>,
     },
+    /// Read what each document says about its holder from its own data — a licence's PDF417
+    /// barcode (AAMVA) — in the draft's formats (dates YYYY-MM-DD), or say why nothing was
+    /// read. Exits 0 when every file gave a read, 1 otherwise. Nothing is stored or sent.
+    Read {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// One JSON line per file instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -417,7 +428,8 @@ fn command_name(command: &Command) -> &'static str {
         Command::Audit(AuditCommand::Export { .. }) => "audit export",
         Command::Backup { .. } => "backup",
         Command::Restore { .. } => "restore",
-        Command::Scan(_) => "scan check",
+        Command::Scan(ScanCommand::Check { .. }) => "scan check",
+        Command::Scan(ScanCommand::Read { .. }) => "scan read",
         Command::Staff(StaffCommand::Add { .. }) => "staff add",
         Command::Staff(StaffCommand::List { .. }) => "staff list",
         Command::Settings(SettingsCommand::MakerChecker { .. }) => "settings maker-checker",
@@ -588,6 +600,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             provider,
         }) => scan::check(&files, json, provider.map(Into::into)),
+        Command::Scan(ScanCommand::Read { files, json }) => scan_read::read(&files, json),
         Command::Staff(StaffCommand::Add { name, role }) => {
             people::add(cli.data_dir.as_deref(), &staff, &name, role.into())
         }

@@ -6,6 +6,7 @@
 //! and image headers are checked against pixel and allocation limits before any
 //! pixel buffer exists.
 
+pub mod barcode;
 mod config;
 mod error;
 mod input;

@@ -8,7 +8,7 @@ use image::DynamicImage;
 use crate::config::CheckConfig;
 use crate::error::{Error, Result};
 use crate::input::{sha256_hex, Input};
-mod decode;
+pub(crate) mod decode;
 mod encode;
 
 use crate::report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem, Report, Step};

@@ -21,12 +21,12 @@ pub(super) fn image_format(format: Format) -> Option<ImageFormat> {
     }
 }
 
-pub(super) struct Decoded {
-    pub(super) image: DynamicImage,
-    pub(super) orientation: Orientation,
+pub(crate) struct Decoded {
+    pub(crate) image: DynamicImage,
+    pub(crate) orientation: Orientation,
 }
 
-pub(super) fn decode(bytes: &[u8], format: Format, cfg: &CheckConfig) -> Result<Decoded> {
+pub(crate) fn decode(bytes: &[u8], format: Format, cfg: &CheckConfig) -> Result<Decoded> {
     let fmt = image_format(format).ok_or_else(|| Error::UnsupportedVariant {
         format,
         detail: "not a picture format".to_owned(),

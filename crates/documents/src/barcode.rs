@@ -1,0 +1,179 @@
+//! The PDF417 barcode on the back of a licence or ID card, read from a scan with `rxing`
+//! (a port of ZXing). The picture is decoded within the same bounds as every scan check,
+//! turned to grey, and tried as it is, at each quarter turn, and contrast-stretched when the
+//! first passes find nothing: scanners and phones hand over backs sideways, dim, or both.
+
+use std::collections::HashSet;
+
+use image::{DynamicImage, GrayImage};
+use rxing::common::HybridBinarizer;
+use rxing::pdf417::PDF417Reader;
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+
+use crate::config::CheckConfig;
+use crate::error::{Error, Result};
+use crate::pipeline::decode::decode;
+use crate::report::Format;
+use crate::sniff::sniff;
+
+/// What reading a scan for a barcode found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BarcodeRead {
+    /// The barcode's text.
+    Found(String),
+    /// The picture holds no PDF417 barcode that could be read.
+    NotFound,
+}
+
+/// The longest side the reader works on: a 12-megapixel photo is scaled down first, which
+/// keeps the barcode's modules several pixels wide and the work bounded.
+const WORK_LONG_SIDE: u32 = 2400;
+
+/// Reads the PDF417 barcode in a scan (JPEG, PNG, TIFF or WebP bytes).
+pub fn read_pdf417(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {
+    let format = sniff(bytes).format;
+    if !matches!(
+        format,
+        Format::Jpeg | Format::Png | Format::Tiff | Format::Webp
+    ) {
+        return Err(Error::UnsupportedVariant {
+            format,
+            detail: "a barcode is read from a picture".to_owned(),
+        });
+    }
+    let decoded = decode(bytes, format, cfg)?;
+    Ok(read_picture(&decoded.image))
+}
+
+/// Reads the PDF417 barcode in decoded pixels.
+pub fn read_picture(image: &DynamicImage) -> BarcodeRead {
+    let mut grey = image.to_luma8();
+    let long = grey.width().max(grey.height());
+    if long > WORK_LONG_SIDE {
+        let scale = f64::from(WORK_LONG_SIDE) / f64::from(long);
+        let (w, h) = (
+            ((f64::from(grey.width()) * scale) as u32).max(1),
+            ((f64::from(grey.height()) * scale) as u32).max(1),
+        );
+        grey = image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle);
+    }
+    for attempt in [grey.clone(), stretched(&grey)] {
+        let mut turned = attempt;
+        for _ in 0..4 {
+            if let Some(text) = decode_grey(&turned) {
+                return BarcodeRead::Found(text);
+            }
+            turned = image::imageops::rotate90(&turned);
+        }
+    }
+    BarcodeRead::NotFound
+}
+
+fn decode_grey(grey: &GrayImage) -> Option<String> {
+    let source = Luma8LuminanceSource::new(grey.as_raw().clone(), grey.width(), grey.height());
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::PDF_417])),
+        ..DecodeHints::default()
+    };
+    PDF417Reader
+        .decode_with_hints(&mut bitmap, &hints)
+        .ok()
+        .map(|found| found.getText().to_owned())
+}
+
+/// The grey levels spread over the whole range, the darkest and lightest 1 % clipped: a
+/// dim or washed-out scan's bars become black on white again.
+fn stretched(grey: &GrayImage) -> GrayImage {
+    let mut histogram = [0u64; 256];
+    for p in grey.pixels() {
+        histogram[usize::from(p.0[0])] += 1;
+    }
+    let total: u64 = histogram.iter().sum();
+    let clip = total / 100;
+    let level = |from_dark: bool| -> u8 {
+        let mut seen = 0;
+        let order: Box<dyn Iterator<Item = usize>> = if from_dark {
+            Box::new(0..256)
+        } else {
+            Box::new((0..256).rev())
+        };
+        for value in order {
+            seen += histogram[value];
+            if seen > clip {
+                return value as u8;
+            }
+        }
+        if from_dark {
+            0
+        } else {
+            255
+        }
+    };
+    let (low, high) = (level(true), level(false));
+    if high <= low {
+        return grey.clone();
+    }
+    let span = f32::from(high - low);
+    let mut out = grey.clone();
+    for p in out.pixels_mut() {
+        let v = (f32::from(p.0[0].saturating_sub(low)) / span * 255.0).min(255.0);
+        p.0[0] = v as u8;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rxing::{EncodeHints, Writer};
+
+    /// A barcode drawn as an issuer prints it: `module` pixels a module, a quiet zone.
+    fn barcode(text: &str, module: u32) -> GrayImage {
+        let matrix = rxing::pdf417::PDF417Writer
+            .encode_with_hints(text, &BarcodeFormat::PDF_417, 0, 0, &EncodeHints::default())
+            .unwrap();
+        let quiet = 4 * module;
+        let (w, h) = (matrix.width() * module, matrix.height() * module * 3);
+        GrayImage::from_fn(w + 2 * quiet, h + 2 * quiet, |x, y| {
+            let inside = x >= quiet && y >= quiet && x < w + quiet && y < h + quiet;
+            let dark = inside && matrix.get((x - quiet) / module, (y - quiet) / (module * 3));
+            image::Luma([if dark { 0 } else { 255 }])
+        })
+    }
+
+    const TEXT: &str = "@\n\x1e\rANSI 636014100001DL00310090DLDAQD1234567\nDCSSAMPLE\nDACJANE\nDBB06141986\nDAJCA\nDAK958220000  \nDCGUSA\r";
+
+    #[test]
+    fn a_clean_barcode_reads_back_its_text() {
+        let image = DynamicImage::ImageLuma8(barcode(TEXT, 3));
+        assert_eq!(read_picture(&image), BarcodeRead::Found(TEXT.to_owned()));
+    }
+
+    #[test]
+    fn a_sideways_dim_barcode_is_read() {
+        let mut dim = image::imageops::rotate90(&barcode(TEXT, 3));
+        for p in dim.pixels_mut() {
+            // Black 0 → 100, white 255 → 150: little contrast left.
+            p.0[0] = 100 + (u16::from(p.0[0]) * 50 / 255) as u8;
+        }
+        let image = DynamicImage::ImageLuma8(dim);
+        assert_eq!(read_picture(&image), BarcodeRead::Found(TEXT.to_owned()));
+    }
+
+    #[test]
+    fn a_picture_without_a_barcode_reads_as_not_found() {
+        let blank = DynamicImage::ImageLuma8(GrayImage::from_pixel(400, 300, image::Luma([200])));
+        assert_eq!(read_picture(&blank), BarcodeRead::NotFound);
+    }
+
+    #[test]
+    fn a_pdf_is_not_read_for_a_barcode() {
+        let refused = read_pdf417(b"%PDF-1.4\n", &CheckConfig::default());
+        assert!(
+            matches!(refused, Err(Error::UnsupportedVariant { .. })),
+            "{refused:?}"
+        );
+    }
+}
