@@ -8,6 +8,7 @@
 
 pub mod aamva;
 pub mod mrz;
+pub mod offer;
 
 use serde::Serialize;
 use ts_rs::TS;
