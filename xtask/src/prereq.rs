@@ -152,30 +152,35 @@ pub fn cargo_fuzz() -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The TypeScript checker, from npm, as a development-only tool.
+/// The npm packages the tests use, each pinned to its major version: the TypeScript checker
+/// over `ui/`, and axe-core, which the journeys inject into the window to check accessibility.
+const NODE_TOOLS: [&str; 2] = ["typescript@5", "axe-core@4"];
+
+/// The TypeScript checker, from npm, as a development-only tool; axe-core is installed beside
+/// it (`.tools/node/node_modules/axe-core/axe.min.js`) for the journeys.
 pub fn tsc() -> Result<PathBuf> {
     let node_dir = tools_dir().join("node");
-    let path = node_dir.join("node_modules").join(".bin").join("tsc");
-    if !path.is_file() {
-        eprintln!("xtask: installing TypeScript into .tools/node");
+    let modules = node_dir.join("node_modules");
+    let path = modules.join(".bin").join("tsc");
+    let axe = modules.join("axe-core").join("axe.min.js");
+    if !path.is_file() || !axe.is_file() {
+        eprintln!("xtask: installing TypeScript and axe-core into .tools/node");
         std::fs::create_dir_all(&node_dir)?;
         let dir = node_dir.to_string_lossy().into_owned();
-        let status = shell::command(
-            "npm",
-            &[
-                "install",
-                "--prefix",
-                &dir,
-                "--no-audit",
-                "--no-fund",
-                "--silent",
-                "typescript@5",
-            ],
-        )
-        .status()
-        .context("running npm (is Node.js installed?)")?;
+        let mut args = vec![
+            "install",
+            "--prefix",
+            &dir,
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+        ];
+        args.extend(NODE_TOOLS);
+        let status = shell::command("npm", &args)
+            .status()
+            .context("running npm (is Node.js installed?)")?;
         if !status.success() {
-            bail!("npm install typescript failed ({status})");
+            bail!("npm install {} failed ({status})", NODE_TOOLS.join(" "));
         }
     }
     Ok(path)
