@@ -303,3 +303,90 @@ pub fn field_id(path: &str) -> String {
     }
     id.trim_end_matches('-').to_owned()
 }
+
+/// The WCAG levels the accessibility check holds each screen to.
+const AXE_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+impl App {
+    /// Signs out with "Switch person" in the top bar and waits for the sign-in screen.
+    pub async fn switch_person(&self) -> WebDriverResult<()> {
+        self.click("#switch-person").await?;
+        self.wait_for_css("#signin[role='dialog']").await?;
+        self.wait_for_css("body:not([data-person])").await?;
+        Ok(())
+    }
+
+    /// Signs out and signs `name` in with `pin`, as the next person at the desk does.
+    pub async fn switch_to(&self, name: &str, pin: &str) -> WebDriverResult<()> {
+        self.switch_person().await?;
+        self.sign_in(name, pin).await
+    }
+
+    /// Checks the window as it is now with axe-core (WCAG 2.0 and 2.1, A and AA) and fails
+    /// naming each violation's rule, impact and first element. axe-core is handed to the
+    /// page over WebDriver, never through the app itself (`cargo xtask test` installs it in
+    /// `.tools/node`). `what` names the screen in the failure.
+    pub async fn axe(&self, what: &str) -> Outcome {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../.tools/node/node_modules/axe-core/axe.min.js");
+        let loaded = self
+            .driver
+            .execute("return typeof window.axe === 'object';", vec![])
+            .await?;
+        if loaded.json().as_bool() != Some(true) {
+            let source = std::fs::read_to_string(&path).map_err(|error| {
+                format!(
+                    "axe-core at {}: {error} (`cargo xtask test` installs it)",
+                    path.display()
+                )
+            })?;
+            self.driver
+                .execute(&format!("{source}\n;return true;"), vec![])
+                .await?;
+        }
+        let answer = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 window.axe.run(document, { runOnly: { type: 'tag', values: arguments[0] } }) \
+                   .then((r) => done({ passes: r.passes.length, violations: r.violations.map((v) => ({ \
+                     id: v.id, impact: v.impact, help: v.help, count: v.nodes.length, \
+                     target: v.nodes[0] ? v.nodes[0].target.join(' ') : '', \
+                     html: v.nodes[0] ? v.nodes[0].html.slice(0, 160) : '' })) })) \
+                   .catch((e) => done({ error: String(e) }));",
+                vec![json!(AXE_TAGS)],
+            )
+            .await?;
+        let answer = answer.json();
+        if let Some(error) = answer["error"].as_str() {
+            return Err(format!("axe-core could not check {what}: {error}").into());
+        }
+        if answer["passes"].as_u64().unwrap_or(0) == 0 {
+            return Err(format!("axe-core checked nothing on {what}: {answer}").into());
+        }
+        let violations = answer["violations"].as_array().cloned().unwrap_or_default();
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let listed: Vec<String> = violations
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} ({}, {} element(s)) at {} {}: {}",
+                    v["id"].as_str().unwrap_or_default(),
+                    v["impact"].as_str().unwrap_or("no impact given"),
+                    v["count"],
+                    v["target"].as_str().unwrap_or_default(),
+                    v["html"].as_str().unwrap_or_default(),
+                    v["help"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        Err(format!(
+            "axe-core finds {} accessibility violation(s) on {what}:\n  {}",
+            listed.len(),
+            listed.join("\n  ")
+        )
+        .into())
+    }
+}

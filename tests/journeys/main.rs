@@ -17,5 +17,6 @@ mod harness;
 mod offline;
 mod one_desk;
 mod restore;
+mod review;
 mod scans;
 mod settings;
