@@ -9,6 +9,7 @@ mod app_log;
 mod bvnk;
 mod cos_owners;
 mod cos_personal;
+mod cos_resolve;
 mod counter;
 mod drafts_list;
 mod fin;
