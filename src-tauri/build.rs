@@ -65,6 +65,8 @@ fn main() {
         "review_release",
         "draft_withdraw",
         "scan_pages",
+        "prefill_offer",
+        "prefill_accept",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

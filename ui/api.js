@@ -563,3 +563,23 @@ export const withdrawDraft = (id) => call("draft_withdraw", { id });
  * @returns {Promise<ScanPage[]>}
  */
 export const scanPages = (draftId, slot) => call("scan_pages", { draftId, slot });
+
+/** @typedef {import("./types/bindings").Offer} Offer */
+
+/**
+ * What the scan in a slot offers the draft, read from the document itself (a licence's
+ * barcode); null when nothing could be read.
+ * @param {string} draftId
+ * @param {string} slot
+ * @returns {Promise<Offer | null>}
+ */
+export const prefillOffer = (draftId, slot) => call("prefill_offer", { draftId, slot });
+
+/**
+ * Fills the chosen fields from the scan in a slot (audited: which fields, not values).
+ * @param {string} draftId
+ * @param {string} slot
+ * @param {string[]} paths
+ * @returns {Promise<DraftRecord>}
+ */
+export const acceptPrefill = (draftId, slot, paths) => call("prefill_accept", { draftId, slot, paths });

@@ -23,6 +23,8 @@ mod tests {
     use branchdesk_domain::kinds::DraftState;
     use branchdesk_domain::options::{Choice, FieldOptions};
     use branchdesk_domain::owners::OwnerStanding;
+    use branchdesk_domain::prefill::offer::{Flag, Offer, OfferKind, Offered};
+    use branchdesk_domain::prefill::{DocumentKind, Source};
     use branchdesk_domain::scan_slots::{SlotDocument, SlotSpec};
     use branchdesk_domain::validate::{Issue, Severity};
     use branchdesk_engine::activity::{Activity, ActivityEntry, ActivityFinding};
@@ -63,6 +65,12 @@ mod tests {
             Reason::decl(),
             SessionView::decl(),
             ScanPage::decl(),
+            Offer::decl(),
+            Offered::decl(),
+            OfferKind::decl(),
+            Flag::decl(),
+            DocumentKind::decl(),
+            Source::decl(),
             ActivityEntry::decl(),
             ActivityFinding::decl(),
             Address::decl(),

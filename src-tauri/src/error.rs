@@ -152,7 +152,8 @@ impl From<EngineError> for UiError {
             | EngineError::ScanPathRefused { .. }
             | EngineError::PdfCannotTurn
             | EngineError::NoWarningsToAccept
-            | EngineError::SeveralFilesDropped(_) => UiError {
+            | EngineError::SeveralFilesDropped(_)
+            | EngineError::NothingToPrefill => UiError {
                 code: ErrorCode::ScanRefused,
                 message,
                 field: None,

@@ -7,6 +7,7 @@ mod dialog;
 mod error;
 mod intake;
 mod people;
+mod prefill;
 mod review;
 mod startup;
 mod state;
@@ -130,6 +131,8 @@ pub fn run() {
             review::review_release,
             review::draft_withdraw,
             viewer::scan_pages,
+            prefill::prefill_offer,
+            prefill::prefill_accept,
         ])
         .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's

@@ -129,6 +129,22 @@ page: number,
  */
 pages: number, };
 
+export type Offer = { source: Source, document: DocumentKind, fields: Array<Offered>, flags: Array<Flag>, };
+
+export type Offered = { 
+/**
+ * The draft field, as the form names it (`name.first`, `associates[1].birthDate`).
+ */
+path: string, value: string, current: string, kind: OfferKind, };
+
+export type OfferKind = "fill" | "differs" | "same";
+
+export type Flag = { "flag": "expired", on: string, } | { "flag": "nameDiffers" } | { "flag": "birthDateDiffers" };
+
+export type DocumentKind = "drivers_licence" | "id_card" | "passport";
+
+export type Source = "pdf417" | "mrz";
+
 export type ActivityEntry = { seq: number, at: string, draftId: string | null, draftName: string | null, actor: string, 
 /**
  * Who acted, by name; `None` when Branchdesk acted on its own.
@@ -436,7 +452,12 @@ associates: Array<Associate>, cos: CosSection, fin: FinSection, bvnk: BvnkSectio
  * The scans attached to the draft, one per slot. Only ids and what the checks found:
  * the images themselves live encrypted in the vault.
  */
-scans: Array<ScanSlot>, };
+scans: Array<ScanSlot>, 
+/**
+ * Where a field's value came from when it was not typed: `barcode` or `mrz`, by the
+ * field's path (`name.first`). Typed fields are not listed.
+ */
+valueSources: Record<string, string>, };
 
 export type DropEvent = { "kind": "over", x: number, y: number, } | { "kind": "leave" } | { "kind": "drop", id: number, x: number, y: number, 
 /**

@@ -264,6 +264,11 @@ function renderWizard(main, state, focusFirst = []) {
         });
       },
       state.reasons ?? [],
+      (record) => {
+        // Rust filled and saved the accepted fields: the form shows the draft as stored.
+        state.draft = record.draft;
+        validate(state).then(() => goTo(main, state, state.step));
+      },
     );
   } else if (step.id === "owners") {
     renderOwners(form, state, change, {

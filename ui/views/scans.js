@@ -2,6 +2,7 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { choicesOf } from "./choices.js";
+import { offerIn, readsSlot } from "./prefill.js";
 import { el } from "./dom.js";
 import { fieldId } from "./fields.js";
 
@@ -90,8 +91,10 @@ function watchDrops() {
  * @param {(scans: ScanSlot[]) => void} changed
  * @param {import("../types/bindings").Issue[]} [requests] what the provider asked to have
  *   replaced, shown on the slot it concerns (`scans.FRONT`)
+ * @param {((record: import("../types/bindings").DraftRecord) => void) | null} [prefilled]
+ *   the draft once staff accepted values read from a scan (the offer is shown only then)
  */
-export function renderScans(container, draftId, draft, specs, changed, requests = []) {
+export function renderScans(container, draftId, draft, specs, changed, requests = [], prefilled = null) {
   const slots = slotLabels(specs, draft);
   const grid = el("div", { class: "slots" });
   const status = el("p", { class: "muted", role: "status", "aria-live": "polite", id: "scan-status" });
@@ -165,6 +168,8 @@ export function renderScans(container, draftId, draft, specs, changed, requests 
     if (filled) body.append(...describe(filled, null, filled.thumbnailId));
     else body.append(el("p", { class: "muted" }, [t("scan.empty")]));
     box.append(body);
+    // A licence's BACK: what its barcode gives, offered beside the draft.
+    if (filled && prefilled && readsSlot(slot)) offerIn(box, draftId, slot, prefilled);
     const inFlight = pending.get(`${draftId}:${slot}`);
     if (inFlight !== undefined) {
       box.setAttribute("aria-busy", "true");

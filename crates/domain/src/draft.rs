@@ -91,6 +91,10 @@ pub struct Draft {
     /// The scans attached to the draft, one per slot. Only ids and what the checks found:
     /// the images themselves live encrypted in the vault.
     pub scans: Vec<ScanSlot>,
+    /// Where a field's value came from when it was not typed: `barcode` or `mrz`, by the
+    /// field's path (`name.first`). Typed fields are not listed.
+    #[ts(type = "Record<string, string>")]
+    pub value_sources: std::collections::BTreeMap<String, String>,
 }
 
 /// One attached scan. `slot`: `FRONT`, `BACK`, `SELFIE` or `PROOF_OF_ADDRESS`.

@@ -11,6 +11,7 @@ use std::time::Duration;
 use branchdesk_api::cos::CosClient;
 use branchdesk_domain::draft::{Draft, PartyKind, Provider, ScanSlot};
 use branchdesk_domain::fin::FinAttachConfig;
+use branchdesk_domain::prefill::offer::Offer;
 use branchdesk_domain::validate::Issue;
 use branchdesk_vault::{DraftId, Vault};
 use tokio::sync::broadcast;
@@ -418,6 +419,25 @@ impl Desk {
     /// A scan's thumbnail as a `data:` URL: the only form a scan reaches the window in.
     pub fn thumbnail(&self, thumbnail_id: &str) -> Result<String> {
         scans::thumbnail(self.vault(), thumbnail_id)
+    }
+
+    // Prefill from the document itself.
+
+    /// What the scan in `slot` offers the draft (a licence's barcode), if it holds anything
+    /// readable.
+    pub fn prefill_offer(&self, draft: &str, slot: &str) -> Result<Option<Offer>> {
+        crate::prefill::offer_for(self.vault(), draft, slot)
+    }
+
+    /// Fills the fields at `paths` from the scan in `slot`, as `by` accepted them.
+    pub fn accept_prefill(
+        &self,
+        draft: &str,
+        slot: &str,
+        paths: &[String],
+        by: &Person,
+    ) -> Result<DraftRecord> {
+        crate::prefill::accept(self.vault(), draft, slot, paths, by)
     }
 
     // Activity.

@@ -23,6 +23,8 @@ pub(crate) fn for_a_new_customer(mut draft: Draft) -> Draft {
         without_latin_names(&mut associate.name);
         without_latin_streets(&mut associate.address);
     }
+    // Read from the first customer's documents, not this one's.
+    draft.value_sources.clear();
     // Unique per customer record at COS: reused, it would name the original's record.
     draft.cos.client_identifier.clear();
     draft

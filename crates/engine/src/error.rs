@@ -152,6 +152,8 @@ pub enum Error {
     MarksNeeded,
     #[error("a note cannot be empty")]
     EmptyNote,
+    #[error("nothing could be read from this scan to fill the draft; type the values instead")]
+    NothingToPrefill,
 }
 
 impl Error {

@@ -27,6 +27,7 @@ pub mod failpoint;
 pub mod flows;
 pub mod logging;
 pub mod people;
+pub mod prefill;
 pub mod queue;
 pub mod records;
 pub mod review;

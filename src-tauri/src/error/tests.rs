@@ -71,7 +71,8 @@ fn staff_caused(error: &EngineError) -> bool {
         | EngineError::UnknownReason(_)
         | EngineError::DecisionNotAllowed(_)
         | EngineError::MarksNeeded
-        | EngineError::EmptyNote => true,
+        | EngineError::EmptyNote
+        | EngineError::NothingToPrefill => true,
         EngineError::Provider(_)
         | EngineError::Vault(_)
         | EngineError::AwaitingTerms
@@ -158,6 +159,7 @@ fn staff_caused_samples() -> Vec<EngineError> {
         EngineError::DecisionNotAllowed("a decision"),
         EngineError::MarksNeeded,
         EngineError::EmptyNote,
+        EngineError::NothingToPrefill,
     ]
 }
 

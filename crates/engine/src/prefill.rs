@@ -1,0 +1,100 @@
+//! Prefill from the document itself: the stored scan in a slot is read (a licence's PDF417
+//! barcode), and what it says is offered to the draft beside what staff typed. Staff
+//! accept what they choose; the draft then records those fields as read from the document,
+//! and the audit log says a prefill was accepted (which fields, never their values). The
+//! read is made again from the encrypted scan each time rather than kept anywhere else.
+
+use std::io::Read;
+
+use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
+use branchdesk_documents::CheckConfig;
+use branchdesk_domain::prefill::offer::{self, Offer};
+use branchdesk_domain::prefill::{aamva, Source};
+use branchdesk_vault::{AuditOutcome, AuditRecord, ScanId, Vault};
+
+use crate::people::Person;
+use crate::records::{draft_id, DraftRecord};
+use crate::{Error, Result};
+
+/// Whether a slot holds the side of a document that carries its data: a licence's or ID
+/// card's BACK (its barcode), the person's own or a BVNK associate's.
+pub fn reads_slot(slot: &str) -> bool {
+    slot == "BACK" || (slot.starts_with("ASSOCIATE:") && slot.ends_with(":BACK"))
+}
+
+/// What the scan in `slot` offers the draft; `None` when it holds nothing readable (no
+/// barcode, or not a licence's), so the slot simply says nothing was read.
+pub fn offer_for(vault: &Vault, draft: &str, slot: &str) -> Result<Option<Offer>> {
+    if !reads_slot(slot) {
+        return Ok(None);
+    }
+    let record = crate::drafts::get(vault, draft)?;
+    let Some(scan) = record.draft.scans.iter().find(|s| s.slot == slot) else {
+        return Ok(None);
+    };
+    if scan.format == "PDF" {
+        return Ok(None);
+    }
+    let id = ScanId(uuid::Uuid::parse_str(&scan.scan_id).map_err(|_| Error::NotFound)?);
+    let mut bytes = Vec::new();
+    vault
+        .open_scan(id)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::File {
+            what: "the stored scan",
+            source,
+        })?;
+    let text = match read_pdf417(&bytes, &CheckConfig::default())? {
+        BarcodeRead::Found(text) => text,
+        BarcodeRead::NotFound => return Ok(None),
+    };
+    let Ok(read) = aamva::parse(&text) else {
+        return Ok(None);
+    };
+    let today = chrono::Local::now().date_naive();
+    Ok(Some(offer::offer(&record.draft, &read, slot, today)))
+}
+
+/// Puts the offered values at `paths` into the draft, records them as read from the
+/// document, saves, and audits that a prefill was accepted.
+pub fn accept(
+    vault: &Vault,
+    draft: &str,
+    slot: &str,
+    paths: &[String],
+    by: &Person,
+) -> Result<DraftRecord> {
+    let Some(offered) = offer_for(vault, draft, slot)? else {
+        return Err(Error::NothingToPrefill);
+    };
+    let record = crate::drafts::get(vault, draft)?;
+    let mut filled = offer::apply(&record.draft, &offered, paths)?;
+    let source = match offered.source {
+        Source::Pdf417 => "barcode",
+        Source::Mrz => "mrz",
+    };
+    let accepted: Vec<&str> = offered
+        .fields
+        .iter()
+        .filter(|f| paths.contains(&f.path))
+        .map(|f| f.path.as_str())
+        .collect();
+    for path in &accepted {
+        filled
+            .value_sources
+            .insert((*path).to_owned(), source.to_owned());
+    }
+    crate::drafts::save_by(vault, draft, &filled, by)?;
+    vault.append_audit(&AuditRecord {
+        draft_id: Some(draft_id(draft)?),
+        actor: by.actor(),
+        action: "prefill.accepted".to_owned(),
+        provider: None,
+        endpoint: None,
+        status: None,
+        // Which fields, from which scan and source; never the values.
+        provider_ids: serde_json::json!({ "slot": slot, "source": source, "fields": accepted }),
+        outcome: AuditOutcome::Success,
+    })?;
+    crate::drafts::get(vault, draft)
+}
