@@ -1,6 +1,6 @@
 //! Who is at the desk and the review of onboardings: people added in Settings → People, a
-//! wrong PIN and the idle lock, and four-eyes checks decided by a second person. Each screen
-//! of it is checked with axe-core.
+//! wrong PIN and the idle lock, four-eyes checks decided by a second person, a Fin.com case
+//! sent back with marks the maker then sees. Each screen of it is checked with axe-core.
 
 use std::time::Duration;
 
@@ -8,7 +8,8 @@ use serde_json::Value;
 use thirtyfour::prelude::*;
 
 use crate::cos_personal::{get, personal, training_url};
-use crate::harness::{eventually, App, Outcome};
+use crate::fin::{fin_person, picture};
+use crate::harness::{eventually, field_id, App, Outcome};
 
 /// The staff member who makes onboardings, and the reviewer who checks them.
 const ANA: (&str, &str) = ("Ana Ruiz", "4821");
@@ -123,6 +124,30 @@ async fn gone_from_queue(app: &App, draft: &str) -> Outcome {
         return Err(format!("case {draft} is still in the queue after the decision").into());
     }
     Ok(())
+}
+
+/// The text the viewer's state line says once it has changed from `before`.
+async fn viewer_state_after(app: &App, before: &str) -> Result<String, String> {
+    eventually(
+        Duration::from_secs(5),
+        "the viewer's state to change",
+        || async {
+            let text = app
+                .text_of("dialog.viewer[open] .viewer-state")
+                .await
+                .ok()?;
+            (text != before).then_some(text)
+        },
+    )
+    .await
+}
+
+/// The zoom the viewer's state line gives, in per cent.
+fn percent(state: &str) -> u32 {
+    state
+        .split_whitespace()
+        .find_map(|word| word.trim_end_matches(',').parse().ok())
+        .unwrap_or_else(|| panic!("no zoom in the viewer's state line: {state}"))
 }
 
 #[tokio::test]
@@ -371,4 +396,139 @@ async fn maker_checker_second_profile_approves_and_the_customer_reaches_cos() {
         (app, outcome)
     })
     .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn a_reviewer_sends_back_a_fin_case_and_the_maker_sees_the_marks() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let scans = ["front.png", "back.png", "statement.png"].map(|name| files.path().join(name));
+    for (i, scan) in (0u32..).zip(&scans) {
+        picture(scan, 32 + 8 * i);
+    }
+    let picks = std::env::join_paths(&scans).unwrap();
+    let app = App::launch_with(data_dir.path(), &[("BRANCHDESK_E2E_PICKS", picks)]).await;
+    let outcome: Outcome = async {
+        desk_with(&app, &[(BEN.0, "reviewer", BEN.1)]).await?;
+
+        // Trainee makes the Fin.com onboarding; Fin.com asks for more.
+        app.click("a[data-view='onboard']").await?;
+        fin_person(&app, "Reject").await?;
+        app.click("#submit").await?;
+        app.click("#fin-terms:not([hidden]) #terms-confirm").await?;
+        eventually(Duration::from_secs(60), "Fin.com's request", || async {
+            app.driver
+                .find(By::Css("#fin-status[data-status='ACTION_REQUIRED']"))
+                .await
+                .ok()
+        })
+        .await?;
+
+        // Ben finds it in the queue with Fin.com's reason.
+        app.switch_to(BEN.0, BEN.1).await?;
+        queue(&app).await?;
+        let (draft, row) = only_case_of(&app, "Reject").await?;
+        let reason = row.find(By::Css(".case-reason")).await?.text().await?;
+        assert_eq!(reason, "Fin.com asks for more from the customer");
+        row.click().await?;
+        app.wait_for_css("#case-title").await?;
+
+        // The licence's front in the viewer: zoomed in, turned, closed.
+        app.click("[data-view-scan='FRONT']").await?;
+        app.wait_for_css("dialog.viewer[open] .viewer-stage:not([aria-busy]) img")
+            .await?;
+        let fitted = eventually(Duration::from_secs(10), "the viewer's zoom", || async {
+            let text = app
+                .text_of("dialog.viewer[open] .viewer-state")
+                .await
+                .ok()?;
+            (!text.is_empty()).then_some(text)
+        })
+        .await?;
+        app.axe("the open viewer").await?;
+        let stage = app
+            .wait_for_css("dialog.viewer[open] .viewer-stage")
+            .await?;
+        stage.send_keys("+").await?;
+        let zoomed = viewer_state_after(&app, &fitted).await?;
+        assert!(
+            percent(&zoomed) > percent(&fitted),
+            "+ zooms in: {fitted} → {zoomed}"
+        );
+        stage.send_keys("R").await?;
+        let turned = viewer_state_after(&app, &zoomed).await?;
+        assert!(turned.contains("turned 90°"), "{turned}");
+        assert_eq!(percent(&turned), percent(&zoomed), "turning keeps the zoom");
+        stage.send_keys(Key::Escape).await?;
+        eventually(Duration::from_secs(5), "the viewer closed", || async {
+            let open = app.driver.find_all(By::Css("dialog.viewer")).await.ok()?;
+            open.is_empty().then_some(())
+        })
+        .await?;
+        let focused = app
+            .driver
+            .execute(
+                "return document.activeElement?.getAttribute('data-view-scan') ?? '';",
+                vec![],
+            )
+            .await?;
+        assert_eq!(focused.json(), "FRONT", "focus is back on what opened it");
+
+        // Marks on the front and on a field; a send-back needs the reviewer's own words.
+        app.click("[data-mark='scan:FRONT']").await?;
+        app.click("[data-mark='addresses[0].street1']").await?;
+        because(&app, "document_unreadable").await?;
+        app.click("#decide-send_back").await?;
+        let refused = eventually(Duration::from_secs(10), "the refusal", || async {
+            let text = app.text_of("#case-status").await.ok()?;
+            (!text.is_empty()).then_some(text)
+        })
+        .await?;
+        assert!(refused.contains("send-back"), "{refused}");
+        assert!(
+            app.driver.find(By::Css("#case-title")).await.is_ok(),
+            "still on the case"
+        );
+        app.type_into(
+            "decision-note",
+            "The front is blurred; the street differs from the statement",
+        )
+        .await?;
+        app.click("#decide-send_back").await?;
+        gone_from_queue(&app, &draft).await?;
+
+        // The maker opens the draft from Drafts and sees the marks where they are.
+        app.switch_to("Trainee", "").await?;
+        app.click("a[data-view='drafts']").await?;
+        app.click(&format!("#drafts-list button[data-draft='{draft}']"))
+            .await?;
+        // Fin.com's page of the draft, with its requests; replacing documents opens the
+        // wizard on the scans, where the reviewer's marks are too.
+        app.click("#replace-documents").await?;
+        let front = app
+            .wait_for_css(".slot[data-slot='FRONT'][data-requested='true'] .requests")
+            .await?
+            .text()
+            .await?;
+        assert!(
+            front.contains(BEN.0) && front.contains("blurred"),
+            "the front says who sent it back and why: {front}"
+        );
+        app.click("button.step[data-step='address']").await?;
+        let street = field_id("addresses[0].street1");
+        let shown = eventually(
+            Duration::from_secs(10),
+            "the mark on the street",
+            || async {
+                let text = app.text_of(&format!("#{street}-error")).await.ok()?;
+                (!text.is_empty()).then_some(text)
+            },
+        )
+        .await?;
+        assert!(shown.contains(BEN.0), "{shown}");
+        Ok(())
+    }
+    .await;
+    app.finish("fin_sent_back_with_marks", outcome).await;
 }
