@@ -1,6 +1,7 @@
 //! Who is at the desk and the review of onboardings: people added in Settings → People, a
 //! wrong PIN and the idle lock, four-eyes checks decided by a second person, a Fin.com case
-//! sent back with marks the maker then sees. Each screen of it is checked with axe-core.
+//! sent back with marks the maker then sees, and a BVNK case approved and sent to BVNK.
+//! Each screen of it is checked with axe-core.
 
 use std::time::Duration;
 
@@ -531,4 +532,147 @@ async fn a_reviewer_sends_back_a_fin_case_and_the_maker_sees_the_marks() {
     }
     .await;
     app.finish("fin_sent_back_with_marks", outcome).await;
+}
+
+/// Attaches the next file the dialog hook hands out to `slot`, and waits until it is stored.
+async fn attach(app: &App, slot: &str) -> WebDriverResult<()> {
+    app.click(&format!(
+        ".slot[data-slot='{slot}'] button[data-action='choose']"
+    ))
+    .await?;
+    app.wait_for_css(&format!(
+        ".slot[data-slot='{slot}'][data-filled='true']:not([aria-busy])"
+    ))
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn a_bvnk_case_is_approved_and_bvnk_says_verified() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let page = files.path().join("passport.png");
+    picture(&page, 40);
+    let app = App::launch_with(
+        data_dir.path(),
+        &[("BRANCHDESK_E2E_PICKS", page.into_os_string())],
+    )
+    .await;
+    let outcome: Outcome = async {
+        let url = training_url(&app).await?;
+        desk_with(&app, &[(BEN.0, "reviewer", BEN.1)]).await?;
+
+        // An individual BVNK holds for a person's decision.
+        app.click("a[data-view='onboard']").await?;
+        app.click("#new-bvnk-person").await?;
+        app.wait_for_css(&format!("#{}", field_id("person.birthCountry")))
+            .await?;
+        app.fill(&[
+            ("name.first", "Lucía"),
+            ("name.last", "Review"),
+            ("person.birthDate", "1992-03-08"),
+            ("person.citizenshipCountry", "ES"),
+            ("person.birthCountry", "ES"),
+        ])
+        .await?;
+        app.choose("bvnk.useCase", "EMBEDDED_STABLECOIN_WALLETS")
+            .await?;
+        app.next().await?;
+        app.wait_for_css(&format!("#{}", field_id("emails[0].address")))
+            .await?;
+        app.fill(&[
+            ("emails[0].address", "lucia.review@example.com"),
+            ("phones[0].number", "+34 912 345 678"),
+            ("addresses[0].street1", "Calle Mayor 1"),
+            ("addresses[0].city", "Madrid"),
+            ("addresses[0].postalCode", "28013"),
+            ("addresses[0].country", "ES"),
+        ])
+        .await?;
+        app.next().await?;
+        app.choose("identityDocuments[0].idType", "Passport")
+            .await?;
+        app.fill(&[
+            ("identityDocuments[0].number", "PAS123456"),
+            ("identityDocuments[0].issuingCountry", "ES"),
+        ])
+        .await?;
+        app.next().await?;
+        attach(&app, "FRONT").await?;
+        app.next().await?;
+        app.wait_for_css("#review-issues li:not([data-severity])")
+            .await?;
+        app.click("#submit").await?;
+        app.click("#bvnk-agreements:not([hidden]) #terms-confirm")
+            .await?;
+        app.wait_for_css("#upload-progress .upload-row[data-slot='FRONT'][data-done='true']")
+            .await?;
+        app.wait_for_css("#bvnk-status[data-status='PENDING']")
+            .await?;
+
+        // Ben finds it waiting for BVNK's decision and approves it.
+        app.switch_to(BEN.0, BEN.1).await?;
+        queue(&app).await?;
+        let (draft, row) = only_case_of(&app, "Review").await?;
+        let reason = row.find(By::Css(".case-reason")).await?.text().await?;
+        assert_eq!(reason, "BVNK waits for a decision");
+        app.axe("the review queue with a BVNK case").await?;
+        row.click().await?;
+        app.wait_for_css("#case-title").await?;
+        app.axe("a BVNK case").await?;
+        because(&app, "documents_verified").await?;
+        app.click("#decide-approve").await?;
+        gone_from_queue(&app, &draft).await?;
+
+        // The decision reaches BVNK once; the draft ends Approved and BVNK says VERIFIED.
+        let sent = eventually(Duration::from_secs(60), "BVNK's status set", || async {
+            let s = stats(&url).await;
+            (s["status_changes"]["bvnk"].as_u64() == Some(1)).then_some(s)
+        })
+        .await?;
+        app.click("a[data-view='drafts']").await?;
+        eventually(Duration::from_secs(60), "the draft approved", || async {
+            let cell = app
+                .driver
+                .find(By::Css(format!(
+                    "#drafts-list li:has(button[data-draft='{draft}']) .state"
+                )))
+                .await
+                .ok()?;
+            if cell.attr("data-state").await.ok()?? != "approved" {
+                app.click("a[data-view='drafts']").await.ok()?;
+                return None;
+            }
+            Some(())
+        })
+        .await?;
+        let listed = app
+            .text_of(&format!(
+                "#drafts-list li:has(button[data-draft='{draft}']) .state"
+            ))
+            .await?;
+        assert_eq!(listed, "Approved");
+        app.click(&format!("#drafts-list button[data-draft='{draft}']"))
+            .await?;
+        app.wait_for_css("#bvnk-status[data-status='VERIFIED']")
+            .await?;
+        let state = app.wait_for_css("#submission-state").await?;
+        assert_eq!(state.attr("data-state").await?.as_deref(), Some("approved"));
+        let notice = app.wait_for_css("#decision-notice").await?.text().await?;
+        assert!(
+            notice.contains(BEN.0) && notice.contains("Documents verified"),
+            "the draft says who approved it and why: {notice}"
+        );
+        let again = stats(&url).await;
+        assert_eq!(again["status_changes"]["bvnk"], 1, "set once: {again}");
+        assert_eq!(
+            again["requests"]["PUT /platform/v1/customers/{id}/status"]["200"], 1,
+            "one status request: {again}"
+        );
+        assert_eq!(again["customers"]["bvnk"], 1, "{sent}");
+        Ok(())
+    }
+    .await;
+    app.finish("bvnk_case_approved", outcome).await;
 }
