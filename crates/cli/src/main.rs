@@ -490,7 +490,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Draft(DraftCommand::Check { files }) => check(&files),
         Command::Draft(DraftCommand::Import { file }) => {
-            onboarding::import(cli.data_dir.as_deref(), &file)
+            onboarding::import(cli.data_dir.as_deref(), &file, &staff)
         }
         Command::Draft(DraftCommand::List { json }) => {
             onboarding::list(cli.data_dir.as_deref(), json)

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use branchdesk_domain::draft::{Draft, Provider};
 use branchdesk_domain::fin::FinAttachConfig;
 use branchdesk_domain::validate::{Issue, Severity};
@@ -54,7 +54,11 @@ fn missing_fin_scans(draft: &Draft, config: FinAttachConfig) -> Vec<Issue> {
         .collect()
 }
 
-pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
+pub fn import(
+    data_dir: Option<&Path>,
+    file: &Path,
+    staff: &crate::people::Staff,
+) -> Result<ExitCode> {
     let drafts = read_import(file)?;
     let (vault, _) = crate::store::open(data_dir)?;
     let fin_attach = vault
@@ -72,7 +76,15 @@ pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     let mut stored = Vec::new();
     let mut lines = Vec::new();
     for (imported, id) in drafts.iter().zip(&ids) {
-        match store_one(&desk, imported, *id, &by_ref, fin_attach, &mut stored) {
+        match store_one(
+            &desk,
+            imported,
+            *id,
+            &by_ref,
+            fin_attach,
+            staff,
+            &mut stored,
+        ) {
             Ok(line) => lines.push(line),
             Err(error) => {
                 // A file imports whole or not at all: half of it would leave owners without
@@ -110,6 +122,23 @@ pub fn import(data_dir: Option<&Path>, file: &Path) -> Result<ExitCode> {
     })
 }
 
+/// Fills the draft's empty fields from what the scan in `slot` says (a licence's barcode):
+/// with nobody to choose, only fields the file left empty are filled, never one it gave.
+fn prefill(desk: &Desk, id: DraftId, slot: &str, staff: &crate::people::Staff) -> Result<Draft> {
+    let draft = id.to_string();
+    let Some(offer) = desk.prefill_offer(&draft, slot)? else {
+        bail!("nothing could be read from the {slot} scan to fill the draft (prefillFrom)");
+    };
+    let empty: Vec<String> = offer
+        .fields
+        .iter()
+        .filter(|f| f.kind == branchdesk_domain::prefill::offer::OfferKind::Fill)
+        .map(|f| f.path.clone())
+        .collect();
+    let by = staff.person(desk)?;
+    Ok(desk.accept_prefill(&draft, slot, &empty, &by)?.draft)
+}
+
 /// Stores one draft, attaches its scans, and marks it ready if nothing is left to fix.
 /// `stored` collects what has been written, for the caller to undo on failure.
 fn store_one(
@@ -118,6 +147,7 @@ fn store_one(
     id: DraftId,
     by_ref: &HashMap<&str, DraftId>,
     fin_attach: FinAttachConfig,
+    staff: &crate::people::Staff,
     stored: &mut Vec<DraftId>,
 ) -> Result<(String, Vec<Issue>)> {
     let vault = desk.vault();
@@ -134,6 +164,9 @@ fn store_one(
             .attach_scan(&id.to_string(), slot, path)
             .with_context(|| format!("the {slot} scan {}", path.display()))?;
         draft.scans = scans;
+    }
+    if let Some(slot) = &imported.prefill_from {
+        draft = prefill(desk, id, slot, staff)?;
     }
     let issues = problems(desk, &draft, fin_attach);
     if issues.is_empty() {

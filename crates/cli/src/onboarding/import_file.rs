@@ -17,7 +17,12 @@ pub(super) struct Imported {
     pub(super) draft: Draft,
     /// Slot → file, resolved against the import file's folder, each already checked.
     pub(super) scans: BTreeMap<String, PathBuf>,
+    /// `"prefillFrom": "BACK"`: the slot whose scan fills the draft's empty fields.
+    pub(super) prefill_from: Option<String>,
 }
+
+/// The import field naming the scan whose document data fills the draft's empty fields.
+pub(super) const PREFILL_FROM: &str = "prefillFrom";
 
 /// The largest import file read: thousands of drafts' worth of JSON, while a file of any
 /// size (or a pipe that never ends) cannot fill the memory.
@@ -91,6 +96,11 @@ pub(super) fn read_import(file: &Path) -> Result<Vec<Imported>> {
             }
             Some(_) => bail!("{at}: `ref` must be a non-empty string"),
         };
+        let prefill_from = match object.remove(PREFILL_FROM) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(slot)) => Some(slot.trim().to_owned()),
+            Some(_) => bail!("{at}: `{PREFILL_FROM}` must name a scan slot, e.g. \"BACK\""),
+        };
         let scan_files = object.remove(SCAN_FILES);
         let associates_scans = associates_scan_files(object);
         let mut draft: Draft =
@@ -114,10 +124,18 @@ pub(super) fn read_import(file: &Path) -> Result<Vec<Imported>> {
                 scans.insert(format!("ASSOCIATE:{key}:{side}"), path);
             }
         }
+        if let Some(slot) = &prefill_from {
+            if !scans.contains_key(slot) {
+                bail!(
+                    "{at}: `{PREFILL_FROM}` names {slot}, but `{SCAN_FILES}` gives no file for it"
+                );
+            }
+        }
         drafts.push(Imported {
             reference,
             draft,
             scans,
+            prefill_from,
         });
     }
     for (n, imported) in drafts.iter().enumerate() {
