@@ -351,10 +351,7 @@ async fn maker_checker_second_profile_approves_and_the_customer_reaches_cos() {
             let title = app.wait_for_css("#case-title").await?;
             assert_eq!(title.text().await?, "Peter Griffin");
             // The SSN is masked until revealed.
-            let ssn = By::XPath(
-                "//table[contains(@class, 'case-fields')]//tr[th = 'taxIds[0].number']\
-                 /td[contains(@class, 'case-value')]",
-            );
+            let ssn = By::Css(".case-fields tr[data-path='taxIds[0].number'] td.case-value");
             let masked = app.driver.find(ssn.clone()).await?.text().await?;
             assert!(!masked.contains("119-98"), "masked: {masked}");
             app.axe("a case").await?;

@@ -788,4 +788,5 @@ export default {
   "prefill.expired": "This document expired on {on}.",
   "prefill.nameDiffers": "The name on the document is not the one typed.",
   "prefill.birthDateDiffers": "The birth date on the document is not the one typed.",
+  "draft.fixSentBack": "Open the draft to fix it",
 };

@@ -788,4 +788,5 @@ export default {
   "prefill.expired": "Este documento venció el {on}.",
   "prefill.nameDiffers": "El nombre del documento no es el escrito.",
   "prefill.birthDateDiffers": "La fecha de nacimiento del documento no es la escrita.",
+  "draft.fixSentBack": "Abrir el borrador para corregirlo",
 };

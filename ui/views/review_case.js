@@ -11,6 +11,7 @@ import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
 import { say } from "./activity.js";
 import { reasonWords, waited } from "./review_queue.js";
+import { labelFor } from "./steps.js";
 import { openViewer } from "./viewer.js";
 
 /** @typedef {import("../types/bindings").Case} Case */
@@ -56,6 +57,8 @@ function draw(main, shown, back) {
     el("thead", {}, [el("tr", {}, [el("th", { scope: "col" }, [t("case.field")]), el("th", { scope: "col" }, [t("case.value")]), el("th", { scope: "col" }, [t("case.mark")])])]),
   ]);
   const body = el("tbody");
+  /** @param {string} path */
+  const label = (path) => labelFor(path, shown.summary.kind, shown.summary.provider, (key) => t(/** @type {any} */ (key)));
   for (const field of shown.fields) {
     const value = el("td", { class: "case-value" }, [field.value]);
     if (field.sensitive) {
@@ -69,9 +72,9 @@ function draw(main, shown, back) {
       });
       value.append(" ", reveal);
     }
-    const box = el("input", { type: "checkbox", "data-mark": field.path, "aria-label": t("case.markField", { field: field.path }) });
+    const box = el("input", { type: "checkbox", "data-mark": field.path, "aria-label": t("case.markField", { field: label(field.path) }) });
     box.addEventListener("change", () => (/** @type {HTMLInputElement} */ (box).checked ? marks.add(field.path) : marks.delete(field.path)));
-    body.append(el("tr", {}, [el("th", { scope: "row" }, [field.path]), value, el("td", {}, [box])]));
+    body.append(el("tr", { "data-path": field.path }, [el("th", { scope: "row" }, [label(field.path)]), value, el("td", {}, [box])]));
   }
   fields.append(body);
 

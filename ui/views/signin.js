@@ -61,7 +61,17 @@ function apply(session) {
     return;
   }
   delete document.body.dataset.person;
+  delete document.body.dataset.role;
   if (who) who.textContent = "";
+  // Whatever a dialog showed (a scan in the viewer, a question) goes with the person: each
+  // closes as Escape would, and any left is removed.
+  for (const open of document.querySelectorAll("dialog[open]")) {
+    open.dispatchEvent(new Event("cancel", { cancelable: true }));
+  }
+  for (const left of document.querySelectorAll("dialog")) {
+    if (left instanceof HTMLDialogElement && left.open) left.close();
+    left.remove();
+  }
   hideWindow(true);
   document.body.append(screen(session));
   /** @type {HTMLElement | null} */ (document.querySelector("#signin button, #signin input"))?.focus();

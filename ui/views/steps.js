@@ -308,3 +308,19 @@ function bvnkSteps(kind) {
     review,
   ];
 }
+
+/**
+ * A draft field's label in the staff's words (the wizard's own label for it), or the path
+ * itself for a field the wizard does not show (an associate's, a provider's id).
+ * @param {string} path
+ * @param {PartyKind} kind
+ * @param {Provider} provider
+ * @param {(key: string) => string} translate
+ */
+export function labelFor(path, kind, provider, translate) {
+  for (const step of stepsFor(kind, provider)) {
+    const field = step.fields.find((f) => f.path === path);
+    if (field) return translate(field.label);
+  }
+  return path;
+}

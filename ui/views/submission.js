@@ -40,7 +40,17 @@ export function renderSubmission(main, draftId, provider) {
       renderSent(main, draftId, provider ?? record.draft.provider);
       // A reviewer's decision is said under the title: who decided, and why.
       const decision = record.decision;
-      if (decision && (record.state === "approved" || record.state === "rejected") && decision.decision !== "send_back") {
+      if (decision?.decision === "send_back" && ["draft", "ready", "needs_attention"].includes(record.state)) {
+        const back = el("button", { type: "button", id: "open-sent-back", class: "secondary" }, [t("draft.fixSentBack")]);
+        back.addEventListener("click", () => openDraft(draftId));
+        main.querySelector("#submission-title")?.after(
+          el("div", { id: "decision-notice", class: "intro" }, [
+            el("p", {}, [t("draft.sentBack", { reviewer: decision.reviewer, note: decision.note })]),
+            el("p", {}, [t("draft.sentBackMarks", { marks: decision.marks.join(", ") })]),
+            back,
+          ]),
+        );
+      } else if (decision && (record.state === "approved" || record.state === "rejected") && decision.decision !== "send_back") {
         const key = record.state === "approved" ? "draft.decided.approved" : "draft.decided.rejected";
         const reason = [decision.because ? t(/** @type {any} */ (`reason.${decision.because}`)) : "", decision.note].filter(Boolean).join(" — ");
         main.querySelector("#submission-title")?.after(el("p", { id: "decision-notice", class: "intro" }, [t(key, { reviewer: decision.reviewer, reason })]));
@@ -54,7 +64,7 @@ export function renderSubmission(main, draftId, provider) {
  * @param {string} draftId
  */
 function renderAwaitingCheck(main, draftId) {
-  const status = el("p", { id: "submission-state", role: "status", "aria-live": "polite" }, [t("draft.awaitingCheck")]);
+  const status = el("p", { id: "submission-state", role: "status", "aria-live": "polite", "data-state": "awaiting_check" }, [t("draft.awaitingCheck")]);
   const withdraw = el("button", { type: "button", id: "withdraw-check", class: "secondary" }, [t("submission.withdraw")]);
   withdraw.addEventListener("click", async () => {
     try {

@@ -147,7 +147,10 @@ pub fn add(
     let first = !required(vault)?;
     let actor = match (first, by) {
         (true, _) if role != Role::Admin => return Err(Error::FirstMustBeAdmin),
-        (true, _) => Actor::Staff(name.to_owned()),
+        // Whoever is signed in (Training's Trainee) adds the first admin; on a new desk
+        // with nobody yet, the first admin adds themself.
+        (true, Some(by)) => by.actor(),
+        (true, None) => Actor::Staff(name.to_owned()),
         (false, Some(admin)) => {
             admin.require_admin()?;
             admin.actor()

@@ -54,22 +54,24 @@ pub struct Case {
     pub can_decide: bool,
 }
 
-/// Keys whose values are numbers that identify a person or company.
+/// Keys whose values are numbers that identify a person or company: a tax id, or the
+/// number of an identity document (the person's or an associate's).
 fn is_sensitive(path: &str) -> bool {
     let leaf = path.rsplit('.').next().unwrap_or(path);
-    let under_id = [
-        "taxIds",
-        "identifications",
-        "documents",
-        "identification",
-        "idDocument",
-    ]
-    .iter()
-    .any(|part| path.contains(part));
-    matches!(
-        leaf,
-        "ssn" | "taxId" | "tin" | "idNumber" | "documentNumber" | "ein"
-    ) || (leaf == "number" && under_id)
+    let under_id = path.split(['.', '[']).any(|segment| {
+        matches!(
+            segment,
+            "taxIds"
+                | "taxId"
+                | "identityDocuments"
+                | "document"
+                | "identifications"
+                | "identification"
+                | "idDocument"
+        )
+    });
+    matches!(leaf, "ssn" | "tin" | "idNumber" | "documentNumber" | "ein")
+        || (leaf == "number" && under_id)
 }
 
 fn flatten(value: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
@@ -277,6 +279,9 @@ mod tests {
     fn numbers_that_identify_someone_are_masked_and_phone_numbers_are_not() {
         assert!(is_sensitive("taxIds[0].number"));
         assert!(is_sensitive("fin.identification.number"));
+        assert!(is_sensitive("identityDocuments[0].number"));
+        assert!(is_sensitive("associates[0].document.number"));
+        assert!(is_sensitive("associates[1].taxId.number"));
         assert!(!is_sensitive("phones[0].number"));
         assert!(!is_sensitive("name.first"));
     }
