@@ -4,13 +4,11 @@
 //! and the audit log says a prefill was accepted (which fields, never their values). The
 //! read is made again from the encrypted scan each time rather than kept anywhere else.
 
-use std::io::Read;
-
 use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
 use branchdesk_documents::CheckConfig;
 use branchdesk_domain::prefill::offer::{self, Offer};
 use branchdesk_domain::prefill::{aamva, Source};
-use branchdesk_vault::{AuditOutcome, AuditRecord, ScanId, Vault};
+use branchdesk_vault::{AuditOutcome, AuditRecord, Vault};
 
 use crate::people::Person;
 use crate::records::{draft_id, DraftRecord};
@@ -35,15 +33,7 @@ pub fn offer_for(vault: &Vault, draft: &str, slot: &str) -> Result<Option<Offer>
     if scan.format == "PDF" {
         return Ok(None);
     }
-    let id = ScanId(uuid::Uuid::parse_str(&scan.scan_id).map_err(|_| Error::NotFound)?);
-    let mut bytes = Vec::new();
-    vault
-        .open_scan(id)?
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::File {
-            what: "the stored scan",
-            source,
-        })?;
+    let bytes = crate::scans::stored_bytes(vault, &scan.scan_id)?;
     let text = match read_pdf417(&bytes, &CheckConfig::default())? {
         BarcodeRead::Found(text) => text,
         BarcodeRead::NotFound => return Ok(None),

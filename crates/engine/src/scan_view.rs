@@ -3,11 +3,9 @@
 //! viewer asks; nothing is written anywhere. A photo is one page; a PDF is each of its
 //! pages' scanned pictures (a PDF's own text and drawings are not drawn here).
 
-use std::io::Read;
-
 use base64::Engine as _;
 use branchdesk_documents::Picture;
-use branchdesk_vault::{ScanId, Vault};
+use branchdesk_vault::Vault;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -56,15 +54,7 @@ pub fn scan_pages(vault: &Vault, draft: &str, slot: &str) -> Result<Vec<ScanPage
         .iter()
         .find(|s| s.slot == slot)
         .ok_or(Error::NotFound)?;
-    let id = ScanId(uuid::Uuid::parse_str(&scan.scan_id).map_err(|_| Error::NotFound)?);
-    let mut bytes = Vec::new();
-    vault
-        .open_scan(id)?
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::File {
-            what: "the stored scan",
-            source,
-        })?;
+    let bytes = crate::scans::stored_bytes(vault, &scan.scan_id)?;
     if scan.format != "PDF" {
         let picture = branchdesk_documents::view_picture(&bytes, MAX_LONG_SIDE_PX)?;
         return Ok(vec![shown(Some(&picture), 1, 1)]);

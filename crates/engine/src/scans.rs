@@ -317,6 +317,20 @@ pub(crate) fn remove_scan(vault: &Vault, draft: &str, slot: &str) -> Result<Vec<
     replace_slot(vault, draft, slot, None)
 }
 
+/// The stored (decrypted) bytes of a scan, by the id the draft holds for it.
+pub(crate) fn stored_bytes(vault: &Vault, scan_id: &str) -> Result<Vec<u8>> {
+    let id = ScanId(uuid::Uuid::parse_str(scan_id).map_err(|_| Error::NotFound)?);
+    let mut bytes = Vec::new();
+    vault
+        .open_scan(id)?
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::File {
+            what: "the stored scan",
+            source,
+        })?;
+    Ok(bytes)
+}
+
 /// The thumbnail of a scan as a `data:` URL, the one form in which a scan reaches the
 /// window: small, re-encoded, and without metadata.
 pub(crate) fn thumbnail(vault: &Vault, thumbnail_id: &str) -> Result<String> {
