@@ -10,6 +10,7 @@ pub mod barcode;
 mod config;
 mod error;
 mod input;
+pub mod mrz;
 mod pdf;
 mod pipeline;
 mod quality;

@@ -1,0 +1,95 @@
+//! The machine-readable zone of a passport's photo page (TD3, two lines of 44) or an ID card
+//! (TD1, three lines of 30; TD2, two lines of 36), read from a scan. Locally and without a
+//! model: the zone is found as two or three lines of evenly spaced characters of one size,
+//! each line is cut into its fixed-pitch cells, and each cell is matched against the OCR-B
+//! glyphs (rendered once from Debian's `fonts-ocr-b` into `assets/ocrb/`). Each position
+//! keeps to the characters its field may hold, and close calls in fields guarded by check
+//! digits are settled by them. A zone is given out only when every character no check digit
+//! guards is clear: a wrong read is worse than none.
+//!
+//! The text is the zone's lines joined with `\n`; parsing it (dates, names, which digits
+//! agree) is `branchdesk_domain::prefill::mrz::parse`'s work.
+
+mod check;
+mod glyphs;
+mod locate;
+
+use image::{DynamicImage, GrayImage};
+
+use crate::config::CheckConfig;
+use crate::error::{Error, Result};
+use crate::pipeline::decode::decode;
+use crate::report::Format;
+use crate::sniff::sniff;
+
+/// What reading a scan for a machine-readable zone found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MrzRead {
+    /// The zone's lines, joined with `\n`.
+    Found(String),
+    /// No zone could be read with confidence.
+    NotFound,
+}
+
+/// The longest side the reader works on: a 12-megapixel photo is scaled down first, which
+/// keeps a passport's characters well above the templates' size and the work bounded.
+const WORK_LONG_SIDE: u32 = 2400;
+
+/// Reads the machine-readable zone in a scan (JPEG, PNG, TIFF or WebP bytes), upright as
+/// its EXIF orientation says.
+pub fn read_mrz(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
+    let format = sniff(bytes).format;
+    if !matches!(
+        format,
+        Format::Jpeg | Format::Png | Format::Tiff | Format::Webp
+    ) {
+        return Err(Error::UnsupportedVariant {
+            format,
+            detail: "a machine-readable zone is read from a picture".to_owned(),
+        });
+    }
+    let decoded = decode(bytes, format, cfg)?;
+    let mut image = decoded.image;
+    image.apply_orientation(decoded.orientation);
+    Ok(read_picture(&image))
+}
+
+/// Reads the machine-readable zone in decoded pixels. A page upside down is tried turned.
+pub fn read_picture(image: &DynamicImage) -> MrzRead {
+    let mut grey = image.to_luma8();
+    let long = grey.width().max(grey.height());
+    if long > WORK_LONG_SIDE {
+        let scale = f64::from(WORK_LONG_SIDE) / f64::from(long);
+        let (w, h) = (
+            ((f64::from(grey.width()) * scale) as u32).max(1),
+            ((f64::from(grey.height()) * scale) as u32).max(1),
+        );
+        grey = image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle);
+    }
+    if let Some(text) = read_grey(&grey) {
+        return MrzRead::Found(text);
+    }
+    let turned = image::imageops::rotate180(&grey);
+    match read_grey(&turned) {
+        Some(text) => MrzRead::Found(text),
+        None => MrzRead::NotFound,
+    }
+}
+
+fn read_grey(grey: &GrayImage) -> Option<String> {
+    for zone in locate::zones(grey) {
+        let cells = zone[0].cells;
+        let scores: Vec<[f32; 37]> = zone
+            .iter()
+            .flat_map(|line| glyphs::score_line(grey, line))
+            .collect();
+        if let Some(text) = check::decide(&scores, cells) {
+            let lines: Vec<String> = text
+                .chunks(cells)
+                .map(|l| String::from_utf8_lossy(l).into_owned())
+                .collect();
+            return Some(lines.join("\n"));
+        }
+    }
+    None
+}
