@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Prefill from the document itself: once a licence's BACK is attached, the slot says what
- * its barcode gave ("Read from the barcode: 11 fields") and a panel lists each value beside
+ * Prefill from the document itself: once a licence's BACK (or a passport's photo page) is
+ * attached, the slot says what its barcode or zone gave ("Read from the barcode: 11 fields") and a panel lists each value beside
  * the draft's — empty fields ticked to fill, differing ones offered unticked, agreeing ones
  * noted — with what staff should know first (expired, a name or birth date that differs).
  * Nothing is filled until staff accept; Rust reads, matches and fills.
@@ -13,8 +13,11 @@ import { el } from "./dom.js";
 /** @typedef {import("../types/bindings").Offer} Offer */
 /** @typedef {import("../types/bindings").DraftRecord} DraftRecord */
 
-/** Slots whose scan carries the document's data. */
-export const readsSlot = (/** @type {string} */ slot) => slot === "BACK" || (slot.startsWith("ASSOCIATE:") && slot.endsWith(":BACK"));
+/** Slots whose scan may carry the document's data: a BACK's barcode, a FRONT's zone. */
+export const readsSlot = (/** @type {string} */ slot) => {
+  const side = slot.split(":").pop() ?? slot;
+  return (side === "BACK" || side === "FRONT") && (slot === side || slot.startsWith("ASSOCIATE:"));
+};
 
 /**
  * Asks Rust what the scan in `slot` offers and, when it offers anything, puts the line and

@@ -1,6 +1,7 @@
 //! `scan read`: what Branchdesk reads from each document's own data — a licence's PDF417
-//! barcode (AAMVA) — in the draft's formats, or why nothing was read. Nothing is stored and
-//! nothing leaves the machine.
+//! barcode (AAMVA), else a passport's or ID card's machine-readable zone (ICAO 9303) — in
+//! the draft's formats, or why nothing was read. Nothing is stored and nothing leaves the
+//! machine.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -8,33 +9,38 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
+use branchdesk_documents::mrz::{read_mrz, MrzRead};
 use branchdesk_documents::CheckConfig;
-use branchdesk_domain::prefill::{aamva, DocumentRead};
+use branchdesk_domain::prefill::{aamva, mrz, DocumentRead};
 
 /// Why a file gave no read.
 enum Nothing {
     /// Missing, unreadable, too large, or not a picture.
     File(String),
-    NoBarcode,
+    /// Neither a barcode nor a machine-readable zone.
+    NothingFound,
     NotAamva(String),
+    /// A zone was found but its check digits or characters cannot be trusted.
+    MrzUnreadable(String),
 }
 
 impl Nothing {
     fn code(&self) -> &'static str {
         match self {
             Nothing::File(_) => "unreadable",
-            Nothing::NoBarcode => "no_barcode_found",
+            Nothing::NothingFound => "nothing_found",
             Nothing::NotAamva(_) => "not_aamva",
+            Nothing::MrzUnreadable(_) => "check_digits_failed",
         }
     }
 
     fn words(&self) -> String {
         match self {
             Nothing::File(why) => why.clone(),
-            Nothing::NoBarcode => "no PDF417 barcode was found (a licence's is on its back; \
-                                   a passport's machine-readable zone is not read yet)"
+            Nothing::NothingFound => "no PDF417 barcode (a licence's back) and no \
+                                      machine-readable zone (a passport's photo page) was found"
                 .to_owned(),
-            Nothing::NotAamva(why) => why.clone(),
+            Nothing::NotAamva(why) | Nothing::MrzUnreadable(why) => why.clone(),
         }
     }
 }
@@ -60,11 +66,16 @@ fn bytes_of(file: &Path, config: &CheckConfig) -> std::result::Result<Vec<u8>, N
 
 fn read_one(file: &Path, config: &CheckConfig) -> std::result::Result<DocumentRead, Nothing> {
     let bytes = bytes_of(file, config)?;
-    match read_pdf417(&bytes, config).map_err(|e| Nothing::File(e.to_string()))? {
-        BarcodeRead::NotFound => Err(Nothing::NoBarcode),
-        BarcodeRead::Found(text) => {
-            aamva::parse(&text).map_err(|e| Nothing::NotAamva(e.to_string()))
+    if let BarcodeRead::Found(text) =
+        read_pdf417(&bytes, config).map_err(|e| Nothing::File(e.to_string()))?
+    {
+        return aamva::parse(&text).map_err(|e| Nothing::NotAamva(e.to_string()));
+    }
+    match read_mrz(&bytes, config).map_err(|e| Nothing::File(e.to_string()))? {
+        MrzRead::Found(text) => {
+            mrz::parse(&text).map_err(|e| Nothing::MrzUnreadable(e.to_string()))
         }
+        MrzRead::NotFound => Err(Nothing::NothingFound),
     }
 }
 
@@ -80,7 +91,7 @@ pub fn read(files: &[PathBuf], json: bool) -> Result<ExitCode> {
                 if json {
                     let mut line = serde_json::to_value(&read)?;
                     line["file"] = serde_json::Value::String(name);
-                    line["found"] = serde_json::Value::String("pdf417".to_owned());
+                    line["found"] = serde_json::to_value(read.source)?;
                     writeln!(out, "{line}")?;
                 } else {
                     writeln!(

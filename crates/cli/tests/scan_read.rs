@@ -100,7 +100,7 @@ fn scan_read_gives_each_licence_field_or_says_why_nothing_was_read() {
     assert_eq!(field("expiryDate").as_deref(), Some("2030-06-14"));
     assert_eq!(field("issuingCountry").as_deref(), Some("USA"));
     assert_eq!(lines[1]["found"], "nothing");
-    assert_eq!(lines[1]["why"]["code"], "no_barcode_found");
+    assert_eq!(lines[1]["why"]["code"], "nothing_found");
     assert_eq!(lines[2]["found"], "nothing");
     assert_eq!(lines[2]["why"]["code"], "unreadable");
 }

@@ -1,23 +1,42 @@
 //! Prefill from the document itself: the stored scan in a slot is read (a licence's PDF417
-//! barcode), and what it says is offered to the draft beside what staff typed. Staff
+//! barcode on its BACK, a passport's or ID card's machine-readable zone on its FRONT), and
+//! what it says is offered to the draft beside what staff typed. Staff
 //! accept what they choose; the draft then records those fields as read from the document,
 //! and the audit log says a prefill was accepted (which fields, never their values). The
 //! read is made again from the encrypted scan each time rather than kept anywhere else.
 
 use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
+use branchdesk_documents::mrz::{read_mrz, MrzRead};
 use branchdesk_documents::CheckConfig;
 use branchdesk_domain::prefill::offer::{self, Offer};
-use branchdesk_domain::prefill::{aamva, Source};
+use branchdesk_domain::prefill::{aamva, mrz, DocumentRead, Source};
 use branchdesk_vault::{AuditOutcome, AuditRecord, Vault};
 
 use crate::people::Person;
 use crate::records::{draft_id, DraftRecord};
 use crate::{Error, Result};
 
-/// Whether a slot holds the side of a document that carries its data: a licence's or ID
-/// card's BACK (its barcode), the person's own or a BVNK associate's.
+/// Whether a slot holds a side of a document that may carry its data: a licence's BACK
+/// (its barcode) or a passport's or ID card's FRONT (its machine-readable zone), the
+/// person's own or a BVNK associate's.
 pub fn reads_slot(slot: &str) -> bool {
-    slot == "BACK" || (slot.starts_with("ASSOCIATE:") && slot.ends_with(":BACK"))
+    let side = slot.rsplit(':').next().unwrap_or(slot);
+    (side == "BACK" || side == "FRONT") && (slot == side || slot.starts_with("ASSOCIATE:"))
+}
+
+/// What the scan's own data says: a barcode on a BACK, a machine-readable zone on a FRONT
+/// (an ID card's may be on its BACK too, so a BACK without a barcode is tried for one).
+fn read_scan(bytes: &[u8], slot: &str) -> Result<Option<DocumentRead>> {
+    let config = CheckConfig::default();
+    if slot.ends_with("BACK") {
+        if let BarcodeRead::Found(text) = read_pdf417(bytes, &config)? {
+            return Ok(aamva::parse(&text).ok());
+        }
+    }
+    Ok(match read_mrz(bytes, &config)? {
+        MrzRead::Found(text) => mrz::parse(&text).ok(),
+        MrzRead::NotFound => None,
+    })
 }
 
 /// What the scan in `slot` offers the draft; `None` when it holds nothing readable (no
@@ -34,11 +53,7 @@ pub fn offer_for(vault: &Vault, draft: &str, slot: &str) -> Result<Option<Offer>
         return Ok(None);
     }
     let bytes = crate::scans::stored_bytes(vault, &scan.scan_id)?;
-    let text = match read_pdf417(&bytes, &CheckConfig::default())? {
-        BarcodeRead::Found(text) => text,
-        BarcodeRead::NotFound => return Ok(None),
-    };
-    let Ok(read) = aamva::parse(&text) else {
+    let Some(read) = read_scan(&bytes, slot)? else {
         return Ok(None);
     };
     let today = chrono::Local::now().date_naive();
