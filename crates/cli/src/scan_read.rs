@@ -18,7 +18,7 @@ enum Nothing {
     /// Missing, unreadable, too large, or not a picture.
     File(String),
     /// Neither a barcode nor a machine-readable zone.
-    NothingFound,
+    NoDocumentData,
     NotAamva(String),
     /// A zone was found but its check digits or characters cannot be trusted.
     MrzUnreadable(String),
@@ -28,7 +28,7 @@ impl Nothing {
     fn code(&self) -> &'static str {
         match self {
             Nothing::File(_) => "unreadable",
-            Nothing::NothingFound => "nothing_found",
+            Nothing::NoDocumentData => "nothing_found",
             Nothing::NotAamva(_) => "not_aamva",
             Nothing::MrzUnreadable(_) => "check_digits_failed",
         }
@@ -37,7 +37,7 @@ impl Nothing {
     fn words(&self) -> String {
         match self {
             Nothing::File(why) => why.clone(),
-            Nothing::NothingFound => "no PDF417 barcode (a licence's back) and no \
+            Nothing::NoDocumentData => "no PDF417 barcode (a licence's back) and no \
                                       machine-readable zone (a passport's photo page) was found"
                 .to_owned(),
             Nothing::NotAamva(why) | Nothing::MrzUnreadable(why) => why.clone(),
@@ -75,7 +75,7 @@ fn read_one(file: &Path, config: &CheckConfig) -> std::result::Result<DocumentRe
         MrzRead::Found(text) => {
             mrz::parse(&text).map_err(|e| Nothing::MrzUnreadable(e.to_string()))
         }
-        MrzRead::NotFound => Err(Nothing::NothingFound),
+        MrzRead::NotFound => Err(Nothing::NoDocumentData),
     }
 }
 
