@@ -3,6 +3,7 @@
 
 mod arrows;
 mod bench;
+mod ocrb;
 mod prereq;
 mod shell;
 mod test;
@@ -21,6 +22,8 @@ commands:
                   drain (outbox drain and draft list), upload (25 MB scan vs curl -F),
                   bvnk (25 MB scan as base64 JSON vs curl --data-binary),
                   thumbnail (12 MP scan vs vipsthumbnail)
+  ocrb-templates [FONT]
+                  render the MRZ reader's OCR-B glyph templates (default: Debian's fonts-ocr-b)
   fuzz [TARGET] [SECONDS]
                   run the document fuzz targets (sniff, decode, pdf; default all) for
                   SECONDS each (default 300); a crash's input lands in crates/documents/fuzz/artifacts
@@ -37,6 +40,7 @@ fn main() {
         },
         Some("fuzz") => test::fuzz(&args[1..]),
         Some("bindings") => bindings(),
+        Some("ocrb-templates") => ocrb::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
