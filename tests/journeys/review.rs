@@ -2,6 +2,9 @@
 //! wrong PIN and the idle lock, four-eyes checks decided by a second person, a Fin.com case
 //! sent back with marks the maker then sees, and a BVNK case approved and sent to BVNK.
 //! Each screen of it is checked with axe-core.
+//!
+//! Why one file (about 680 lines): the reviewer's journeys share their people, their way of
+//! switching who is at the desk, and the queue and case helpers.
 
 use std::time::Duration;
 

@@ -1,4 +1,7 @@
 //! The CLI as a script would use it: the real binary, real files, real stdout.
+//!
+//! Why one file (about 600 lines): one test binary, so the CLI is built and found once for
+//! every script-like check that needs no keyring.
 
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]

@@ -2,6 +2,9 @@
 //! ID card with a photo, printed text and lines above, and the zone at the bottom in OCR-B
 //! (drawn from a finer rendering of the font than the reader's templates), clean and
 //! degraded as scanners and phones degrade them.
+//!
+//! Why one file (about 680 lines): the corpus the reader is judged on — the zones, the pages
+//! drawn from them, their degradations and the verdicts — is one experiment, read together.
 
 use std::io::Cursor;
 use std::time::Instant;

@@ -2,6 +2,9 @@
 //! answered with something unreadable is resolved by a person, never re-planned under a
 //! new key; every create carries a client identifier to find it by; and of two runners
 //! that read the same step, only one sends it.
+//!
+//! Why one file (about 640 lines): each test here breaks one answer or one runner, and they
+//! share the loopback proxy and the world that show what reached the provider.
 
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]

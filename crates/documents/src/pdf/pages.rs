@@ -1,4 +1,7 @@
 //! The pictures a PDF's pages hold, and a picture made fit for the document viewer.
+//!
+//! Why one file (about 630 lines, half of it tests): a page's picture goes through one
+//! pipeline — its filters, colour spaces, rotation and re-encoding — whose helpers only it uses.
 
 use std::io::Cursor;
 
