@@ -11,6 +11,9 @@ use thirtyfour::prelude::*;
 
 pub type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
+/// The first admin a journey makes when a desk outside Training asks for one.
+pub const DESK_ADMIN: (&str, &str) = ("Desk Admin", "1357");
+
 pub struct App {
     pub driver: WebDriver,
     driver_process: Child,
@@ -157,7 +160,52 @@ impl App {
         self.driver.find(By::Css(selector)).await?.text().await
     }
 
+    /// Signs someone in again when the sign-in screen came back: leaving Training signs its
+    /// Trainee out, and a desk outside Training with nobody yet asks for its first admin,
+    /// as staff would do then.
+    pub async fn ensure_signed_in(&self) -> WebDriverResult<()> {
+        if self.driver.find(By::Css("#signin")).await.is_err() {
+            return Ok(());
+        }
+        if let Ok(trainee) = self
+            .driver
+            .find(By::Css("#signin [data-person='Trainee']"))
+            .await
+        {
+            trainee.click().await?;
+        } else if let Ok(name) = self.driver.find(By::Css("#first-name")).await {
+            name.send_keys(DESK_ADMIN.0).await?;
+            self.driver
+                .find(By::Css("#first-pin"))
+                .await?
+                .send_keys(DESK_ADMIN.1)
+                .await?;
+            self.driver
+                .find(By::Css("#first-pin-again"))
+                .await?
+                .send_keys(DESK_ADMIN.1)
+                .await?;
+            self.driver.find(By::Css("#first-go")).await?.click().await?;
+        } else if let Ok(admin) = self
+            .driver
+            .find(By::Css(format!("#signin [data-person='{}']", DESK_ADMIN.0)))
+            .await
+        {
+            // After a restart, the admin made earlier signs in with their PIN.
+            admin.click().await?;
+            self.wait_for_css("#signin-pin")
+                .await?
+                .send_keys(DESK_ADMIN.1)
+                .await?;
+            self.driver.find(By::Css("#signin-go")).await?.click().await?;
+        } else {
+            return Ok(());
+        }
+        self.wait_for_css("body[data-person]").await.map(|_| ())
+    }
+
     pub async fn type_into(&self, id: &str, text: &str) -> WebDriverResult<()> {
+        self.ensure_signed_in().await?;
         // A field can appear with the answer to what was just done (a row added once the
         // rules have answered): waited for, not assumed.
         let input = self.wait_for_css(&format!("#{id}")).await?;
@@ -209,6 +257,9 @@ impl App {
             )
             .await?;
         self.wait_for_css("html:not([data-checking])").await?;
+        if !css.starts_with("#signin") && !css.starts_with("#first-") {
+            self.ensure_signed_in().await?;
+        }
         self.wait_for_css(css).await?.click().await
     }
 

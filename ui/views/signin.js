@@ -49,6 +49,7 @@ export function currentSession() {
  * @param {SessionView} session
  */
 function apply(session) {
+  const before = current?.person?.name ?? null;
   current = session;
   document.getElementById("signin")?.remove();
   const who = document.getElementById("who");
@@ -57,7 +58,9 @@ function apply(session) {
     if (who) who.textContent = t("signin.who", { name: session.person.name });
     document.body.dataset.person = session.person.name;
     document.body.dataset.role = session.person.role;
-    onSignedIn?.(session);
+    // Only a person newly at the desk starts afresh; the same person stays where they were
+    // (a change of environment or a restore must not redraw what they are looking at).
+    if (before !== session.person.name) onSignedIn?.(session);
     return;
   }
   delete document.body.dataset.person;
