@@ -185,7 +185,11 @@ impl App {
                 .await?
                 .send_keys(DESK_ADMIN.1)
                 .await?;
-            self.driver.find(By::Css("#first-go")).await?.click().await?;
+            self.driver
+                .find(By::Css("#first-go"))
+                .await?
+                .click()
+                .await?;
         } else if let Ok(admin) = self
             .driver
             .find(By::Css(format!("#signin [data-person='{}']", DESK_ADMIN.0)))
@@ -197,7 +201,11 @@ impl App {
                 .await?
                 .send_keys(DESK_ADMIN.1)
                 .await?;
-            self.driver.find(By::Css("#signin-go")).await?.click().await?;
+            self.driver
+                .find(By::Css("#signin-go"))
+                .await?
+                .click()
+                .await?;
         } else {
             return Ok(());
         }
