@@ -13,11 +13,12 @@ import { el } from "./dom.js";
 /** @typedef {import("../types/bindings").Offer} Offer */
 /** @typedef {import("../types/bindings").DraftRecord} DraftRecord */
 
-/** Slots whose scan may carry the document's data: a BACK's barcode, a FRONT's zone. */
-export const readsSlot = (/** @type {string} */ slot) => {
-  const side = slot.split(":").pop() ?? slot;
-  return (side === "BACK" || side === "FRONT") && (slot === side || slot.startsWith("ASSOCIATE:"));
-};
+/**
+ * Slots whose scan the window reads on attach: a licence's BACK (its barcode). A passport's
+ * zone is read by `scan read` and the desk, but not yet offered here: the reader's debug
+ * build is too slow to run on every FRONT attached.
+ */
+export const readsSlot = (/** @type {string} */ slot) => slot === "BACK" || (slot.startsWith("ASSOCIATE:") && slot.endsWith(":BACK"));
 
 /**
  * Asks Rust what the scan in `slot` offers and, when it offers anything, puts the line and

@@ -24,14 +24,14 @@ pub fn reads_slot(slot: &str) -> bool {
     (side == "BACK" || side == "FRONT") && (slot == side || slot.starts_with("ASSOCIATE:"))
 }
 
-/// What the scan's own data says: a barcode on a BACK, a machine-readable zone on a FRONT
-/// (an ID card's may be on its BACK too, so a BACK without a barcode is tried for one).
+/// What the scan's own data says: a barcode on a BACK, a machine-readable zone on a FRONT.
 fn read_scan(bytes: &[u8], slot: &str) -> Result<Option<DocumentRead>> {
     let config = CheckConfig::default();
     if slot.ends_with("BACK") {
-        if let BarcodeRead::Found(text) = read_pdf417(bytes, &config)? {
-            return Ok(aamva::parse(&text).ok());
-        }
+        return Ok(match read_pdf417(bytes, &config)? {
+            BarcodeRead::Found(text) => aamva::parse(&text).ok(),
+            BarcodeRead::NotFound => None,
+        });
     }
     Ok(match read_mrz(bytes, &config)? {
         MrzRead::Found(text) => mrz::parse(&text).ok(),
