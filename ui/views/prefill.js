@@ -29,6 +29,10 @@ export const readsSlot = (/** @type {string} */ slot) => slot === "BACK" || (slo
  * @param {(record: DraftRecord) => void} filled called with the draft once staff accepted
  */
 export async function offerIn(box, draftId, slot, filled) {
+  // The line's room is taken at once, so that its words arriving later (the read takes a
+  // moment) move nothing on the page under the pointer.
+  const line = el("p", { class: "prefill-line", "aria-live": "polite" });
+  box.append(line);
   /** @type {Offer | null} */
   let offer = null;
   try {
@@ -41,7 +45,8 @@ export async function offerIn(box, draftId, slot, filled) {
   const open = el("button", { type: "button", class: "secondary small", "data-action": "prefill" }, [t("prefill.review")]);
   const shown = /** @type {Offer} */ (offer);
   open.addEventListener("click", () => panel(draftId, slot, shown, filled));
-  box.append(el("p", { class: "prefill-line", "data-prefill": String(offer.fields.length) }, [t(key, { count: String(offer.fields.length) }), " ", open]));
+  line.dataset.prefill = String(offer.fields.length);
+  line.append(t(key, { count: String(offer.fields.length) }), " ", open);
 }
 
 /**
