@@ -11,10 +11,8 @@ use rxing::pdf417::PDF417Reader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
 
 use crate::config::CheckConfig;
-use crate::error::{Error, Result};
-use crate::pipeline::decode::decode;
-use crate::report::Format;
-use crate::sniff::sniff;
+use crate::error::Result;
+use crate::pipeline::decode::{grey_within, upright_picture};
 
 /// What reading a scan for a barcode found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,32 +29,13 @@ const WORK_LONG_SIDE: u32 = 2400;
 
 /// Reads the PDF417 barcode in a scan (JPEG, PNG, TIFF or WebP bytes).
 pub fn read_pdf417(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {
-    let format = sniff(bytes).format;
-    if !matches!(
-        format,
-        Format::Jpeg | Format::Png | Format::Tiff | Format::Webp
-    ) {
-        return Err(Error::UnsupportedVariant {
-            format,
-            detail: "a barcode is read from a picture".to_owned(),
-        });
-    }
-    let decoded = decode(bytes, format, cfg)?;
-    Ok(read_picture(&decoded.image))
+    let image = upright_picture(bytes, cfg, "a barcode")?;
+    Ok(read_picture(&image))
 }
 
 /// Reads the PDF417 barcode in decoded pixels.
 pub fn read_picture(image: &DynamicImage) -> BarcodeRead {
-    let mut grey = image.to_luma8();
-    let long = grey.width().max(grey.height());
-    if long > WORK_LONG_SIDE {
-        let scale = f64::from(WORK_LONG_SIDE) / f64::from(long);
-        let (w, h) = (
-            ((f64::from(grey.width()) * scale) as u32).max(1),
-            ((f64::from(grey.height()) * scale) as u32).max(1),
-        );
-        grey = image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle);
-    }
+    let grey = grey_within(image, WORK_LONG_SIDE);
     for attempt in [grey.clone(), stretched(&grey)] {
         let mut turned = attempt;
         for _ in 0..4 {
@@ -127,6 +106,7 @@ fn stretched(grey: &GrayImage) -> GrayImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use rxing::{EncodeHints, Writer};
 
     /// A barcode drawn as an issuer prints it: `module` pixels a module, a quiet zone.

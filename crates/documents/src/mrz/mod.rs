@@ -17,10 +17,8 @@ mod locate;
 use image::{DynamicImage, GrayImage};
 
 use crate::config::CheckConfig;
-use crate::error::{Error, Result};
-use crate::pipeline::decode::decode;
-use crate::report::Format;
-use crate::sniff::sniff;
+use crate::error::Result;
+use crate::pipeline::decode::{grey_within, upright_picture};
 
 /// What reading a scan for a machine-readable zone found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,34 +36,13 @@ const WORK_LONG_SIDE: u32 = 2400;
 /// Reads the machine-readable zone in a scan (JPEG, PNG, TIFF or WebP bytes), upright as
 /// its EXIF orientation says.
 pub fn read_mrz(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
-    let format = sniff(bytes).format;
-    if !matches!(
-        format,
-        Format::Jpeg | Format::Png | Format::Tiff | Format::Webp
-    ) {
-        return Err(Error::UnsupportedVariant {
-            format,
-            detail: "a machine-readable zone is read from a picture".to_owned(),
-        });
-    }
-    let decoded = decode(bytes, format, cfg)?;
-    let mut image = decoded.image;
-    image.apply_orientation(decoded.orientation);
+    let image = upright_picture(bytes, cfg, "a machine-readable zone")?;
     Ok(read_picture(&image))
 }
 
 /// Reads the machine-readable zone in decoded pixels. A page upside down is tried turned.
 pub fn read_picture(image: &DynamicImage) -> MrzRead {
-    let mut grey = image.to_luma8();
-    let long = grey.width().max(grey.height());
-    if long > WORK_LONG_SIDE {
-        let scale = f64::from(WORK_LONG_SIDE) / f64::from(long);
-        let (w, h) = (
-            ((f64::from(grey.width()) * scale) as u32).max(1),
-            ((f64::from(grey.height()) * scale) as u32).max(1),
-        );
-        grey = image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle);
-    }
+    let grey = grey_within(image, WORK_LONG_SIDE);
     if let Some(text) = read_grey(&grey) {
         return MrzRead::Found(text);
     }

@@ -160,3 +160,34 @@ pub(super) fn tiff_pages(bytes: &[u8]) -> Result<u32> {
         }
     }
 }
+
+/// A scan read for its own data (a barcode, a zone): a picture format only (`what` says what
+/// is read, for the refusal), decoded within the checks' bounds and turned upright.
+pub(crate) fn upright_picture(bytes: &[u8], cfg: &CheckConfig, what: &str) -> Result<DynamicImage> {
+    let format = crate::sniff::sniff(bytes).format;
+    if image_format(format).is_none() {
+        return Err(Error::UnsupportedVariant {
+            format,
+            detail: format!("{what} is read from a picture"),
+        });
+    }
+    let decoded = decode(bytes, format, cfg)?;
+    let mut image = decoded.image;
+    image.apply_orientation(decoded.orientation);
+    Ok(image)
+}
+
+/// The picture in grey, scaled down so its longest side is at most `long_side`.
+pub(crate) fn grey_within(image: &DynamicImage, long_side: u32) -> image::GrayImage {
+    let grey = image.to_luma8();
+    let long = grey.width().max(grey.height());
+    if long <= long_side {
+        return grey;
+    }
+    let scale = f64::from(long_side) / f64::from(long);
+    let (w, h) = (
+        ((f64::from(grey.width()) * scale) as u32).max(1),
+        ((f64::from(grey.height()) * scale) as u32).max(1),
+    );
+    image::imageops::resize(&grey, w, h, image::imageops::FilterType::Triangle)
+}
