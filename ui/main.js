@@ -8,6 +8,7 @@ import { renderQueue } from "./views/review_queue.js";
 import { renderSettings } from "./views/settings.js";
 import { startSession } from "./views/signin.js";
 import { el } from "./views/dom.js";
+import { watchUploads } from "./views/submission_steps.js";
 
 /** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
 
@@ -100,6 +101,7 @@ async function start() {
   text.textContent = t("online.checking");
   info = await api.appInfo();
   showEnvironment(info.environment);
+  watchUploads();
   window.addEventListener("hashchange", () => show(viewFromHash()));
   window.addEventListener("environment-changed", async () => {
     info = await api.appInfo();

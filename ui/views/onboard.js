@@ -10,6 +10,7 @@ import { renderReview } from "./review.js";
 import { renderScans } from "./scans.js";
 import { choicesOf, choicesReady, loadChoices } from "./choices.js";
 import { showSubmission } from "./nav.js";
+import { forgetUploads } from "./submission_steps.js";
 import { KIND_TITLES, stepsFor, SUBMIT_LABELS } from "./steps.js";
 
 /** @typedef {import("../types/bindings").Draft} Draft */
@@ -547,6 +548,7 @@ async function submit(main, state, status) {
     return;
   }
   try {
+    forgetUploads(state.id);
     await api.submitDraft(state.id, state.draft);
     const id = state.id;
     const provider = state.draft.provider;

@@ -101,10 +101,35 @@ export async function showTerms(panel, draftId, words, accepted) {
 let uploadHandler = null;
 let watchingUploads = false;
 
-function watchUploads() {
+/**
+ * The latest progress of each scan of each draft's submission, `draftId` → slot → view:
+ * the runner starts sending as soon as Submit is answered, so a short upload can be over
+ * before its result page is drawn; the page shows what it missed from here.
+ * @type {Map<string, Map<string, UploadView>>}
+ */
+const uploadsSeen = new Map();
+
+/** Opens the progress channel; called once the page is up, before any Submit. */
+export function watchUploads() {
   if (watchingUploads) return;
   watchingUploads = true;
-  api.watchUploads((view) => uploadHandler?.(view)).catch(() => (watchingUploads = false));
+  api
+    .watchUploads((view) => {
+      const slots = uploadsSeen.get(view.draftId) ?? new Map();
+      slots.set(view.slot, view);
+      uploadsSeen.set(view.draftId, slots);
+      uploadHandler?.(view);
+    })
+    .catch(() => (watchingUploads = false));
+}
+
+/**
+ * Forgets a draft's earlier uploads as it is submitted again, so its result page shows only
+ * what this submission sends.
+ * @param {string} draftId
+ */
+export function forgetUploads(draftId) {
+  uploadsSeen.delete(draftId);
 }
 
 /** @param {bigint | number} bytes */
@@ -144,6 +169,7 @@ export function uploadsPanel(draftId, label, title = "upload.title") {
     if (upload.draftId === draftId && uploads.isConnected) showUpload(uploads, upload, label);
   };
   watchUploads();
+  for (const upload of uploadsSeen.get(draftId)?.values() ?? []) showUpload(uploads, upload, label);
   return { uploads, cancel };
 }
 

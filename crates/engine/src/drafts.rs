@@ -55,29 +55,74 @@ pub(crate) fn get(vault: &Vault, id: &str) -> Result<DraftRecord> {
 
 /// Autosave. A draft already handed to the outbox is frozen: saving it is refused so what
 /// was sent and what is stored never differ.
+///
+/// The scans are kept as stored: they are the scan commands' to change, each storing its own
+/// result, and the form's copy may predate an attach that has just finished.
 pub(crate) fn save(vault: &Vault, id: &str, draft: &Draft) -> Result<Saved> {
-    let id = draft_id(id)?;
-    let state = editable_state(vault, id)?;
-    let summary = vault.save_draft(id, &draft_input(draft, state)?)?;
+    let (_, summary) = update(vault, id, |stored| {
+        let scans = std::mem::take(&mut stored.scans);
+        *stored = draft.clone();
+        stored.scans = scans;
+        Ok(())
+    })?;
     Ok(Saved {
         saved_at: local_time(summary.updated_at),
     })
 }
 
+/// Changes a stored draft with no other write in between ([`Vault::update_draft`]), so
+/// changes made at once (two slots filled together, a slot while the form autosaves) all
+/// stay. Refused as [`save`] is once the draft is in the outbox. `change` sees the draft as
+/// stored now and must only compute.
+pub(crate) fn update(
+    vault: &Vault,
+    id: &str,
+    change: impl FnOnce(&mut Draft) -> Result<()>,
+) -> Result<(Draft, branchdesk_vault::DraftSummary)> {
+    let id = draft_id(id)?;
+    let mut changed = None;
+    let summary = vault
+        .update_draft(id, |stored| -> Result<DraftInput> {
+            let state = editable(stored.summary.state)?;
+            let mut draft: Draft = serde_json::from_value(stored.body)?;
+            change(&mut draft)?;
+            let input = draft_input(&draft, state)?;
+            changed = Some(draft);
+            Ok(input)
+        })
+        .map_err(|e| match e {
+            Error::Vault(branchdesk_vault::Error::DraftNotFound(_)) => Error::NotFound,
+            other => other,
+        })?;
+    // `update_draft` returns only after running `change`, which set it.
+    let draft = changed.ok_or(Error::NotFound)?;
+    Ok((draft, summary))
+}
+
 /// Staff's autosave: [`save`], except that a draft awaiting its four-eyes check is withdrawn
 /// from it first (a change voids the check; `by` changed it) and is a draft again.
 pub(crate) fn save_by(vault: &Vault, id: &str, draft: &Draft, by: &Person) -> Result<Saved> {
+    void_check(vault, id, by)?;
+    save(vault, id, draft)
+}
+
+/// A change by `by` to a draft awaiting its four-eyes check withdraws it from the check
+/// first: what the checker would approve is no longer what they saw.
+pub(crate) fn void_check(vault: &Vault, id: &str, by: &Person) -> Result<()> {
     let draft_id = draft_id(id)?;
     if state_of(vault, draft_id)? == DraftState::AwaitingCheck {
         crate::review::decide::withdraw(vault, draft_id, by)?;
     }
-    save(vault, id, draft)
+    Ok(())
 }
 
 /// The draft's state, when staff may still change it (and submit it); a draft in the
 /// outbox is [`Error::Frozen`].
 pub(crate) fn editable_state(vault: &Vault, id: DraftId) -> Result<DraftState> {
-    let state = state_of(vault, id)?;
+    editable(state_of(vault, id)?)
+}
+
+fn editable(state: DraftState) -> Result<DraftState> {
     if matches!(
         state,
         DraftState::Draft | DraftState::Ready | DraftState::NeedsAttention

@@ -247,24 +247,25 @@ pub(crate) fn accept_scan_warnings(
     if let Some(issue) = reason_too_long(slot, reason) {
         return Err(Error::Invalid(vec![issue]));
     }
-    let mut record = crate::drafts::get(vault, draft)?;
-    let scan = record
-        .draft
-        .scans
-        .iter_mut()
-        .find(|s| s.slot == slot)
-        .ok_or(Error::NotFound)?;
-    let overridden: Vec<String> = scan
-        .checks
-        .iter()
-        .filter(|c| !c.ok)
-        .map(|c| c.check.clone())
-        .collect();
-    if overridden.is_empty() {
-        return Err(Error::NoWarningsToAccept);
-    }
-    scan.override_reason = reason.to_owned();
-    crate::drafts::save(vault, draft, &record.draft)?;
+    let mut overridden: Vec<String> = Vec::new();
+    let (stored, _) = crate::drafts::update(vault, draft, |stored| {
+        let scan = stored
+            .scans
+            .iter_mut()
+            .find(|s| s.slot == slot)
+            .ok_or(Error::NotFound)?;
+        overridden = scan
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.check.clone())
+            .collect();
+        if overridden.is_empty() {
+            return Err(Error::NoWarningsToAccept);
+        }
+        scan.override_reason = reason.to_owned();
+        Ok(())
+    })?;
     let entry = AuditRecord {
         draft_id: Some(id),
         actor: by.actor(),
@@ -277,7 +278,7 @@ pub(crate) fn accept_scan_warnings(
         outcome: AuditOutcome::Success,
     };
     vault.append_audit(&entry)?;
-    Ok(record.draft.scans)
+    Ok(stored.scans)
 }
 
 fn store_scan(
@@ -352,19 +353,29 @@ fn replace_slot(
     slot: &str,
     new: Option<ScanSlot>,
 ) -> Result<Vec<ScanSlot>> {
-    let mut record = crate::drafts::get(vault, draft)?;
-    for old in record.draft.scans.iter().filter(|s| s.slot == slot) {
+    let mut replaced = Vec::new();
+    let (stored, _) = crate::drafts::update(vault, draft, |stored| {
+        replaced = stored
+            .scans
+            .iter()
+            .filter(|s| s.slot == slot)
+            .cloned()
+            .collect();
+        stored.scans.retain(|s| s.slot != slot);
+        stored.scans.extend(new);
+        Ok(())
+    })?;
+    // The old files go once the draft no longer names them.
+    for old in &replaced {
         for file in [&old.scan_id, &old.thumbnail_id] {
             if let Ok(uuid) = uuid::Uuid::parse_str(file) {
                 vault.delete_scan(ScanId(uuid))?;
             }
         }
     }
-    record.draft.scans.retain(|s| s.slot != slot);
-    record.draft.scans.extend(new);
-    crate::drafts::save(vault, draft, &record.draft)?;
-    Ok(record.draft.scans)
+    Ok(stored.scans)
 }
+
 /// Bytes handed to the connection at a time: few enough hand-overs for a 25 MB scan, and
 /// at most [`UPLOAD_AHEAD`] of them in memory.
 pub(crate) const UPLOAD_CHUNK: usize = 256 * 1024;

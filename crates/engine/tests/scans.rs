@@ -299,3 +299,24 @@ fn a_fin_draft_keeps_its_scans_within_the_upload_limit() {
         "still legible"
     );
 }
+
+#[test]
+fn an_autosave_from_before_an_attach_keeps_the_scan_it_did_not_know_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::default();
+    let desk = desk(dir.path(), &secrets);
+    let record = desk.create_draft(PartyKind::Person).unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let front = files.path().join("front.png");
+    picture(&front, true);
+
+    // The form's copy is taken, a scan is attached, then the form's autosave lands.
+    let mut on_screen = desk.get_draft(&record.id).unwrap().draft;
+    let scans = desk.attach_scan(&record.id, "FRONT", &front).unwrap();
+    on_screen.name.first = "Ana".into();
+    desk.save_draft(&record.id, &on_screen).unwrap();
+
+    let stored = desk.get_draft(&record.id).unwrap().draft;
+    assert_eq!(stored.name.first, "Ana", "the typed change is saved");
+    assert_eq!(stored.scans, scans, "and the attached scan is still there");
+}

@@ -110,6 +110,24 @@ pub(crate) fn set_state_in(conn: &Connection, id: DraftId, state: DraftState) ->
     Ok(())
 }
 
+fn get_in(conn: &Connection, id: DraftId) -> Result<Option<Draft>> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {SUMMARY_COLUMNS}, body FROM drafts WHERE id = ?1"),
+            [id.to_string()],
+            |row| Ok((summary_from_row(row)?, row.get::<_, String>(9)?)),
+        )
+        .optional()?;
+    match found {
+        None => Ok(None),
+        Some((summary, body)) => Ok(Some(Draft {
+            summary,
+            body: serde_json::from_str(&body)
+                .map_err(|e| Error::Corrupt(format!("draft {id}'s body: {e}")))?,
+        })),
+    }
+}
+
 /// Writes a draft on `conn`, creating it if `id` is new; part of the caller's transaction
 /// when there is one.
 pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Result<DraftSummary> {
@@ -184,22 +202,31 @@ impl Vault {
     }
 
     pub fn get_draft(&self, id: DraftId) -> Result<Option<Draft>> {
-        let conn = self.conn();
-        let found = conn
-            .query_row(
-                &format!("SELECT {SUMMARY_COLUMNS}, body FROM drafts WHERE id = ?1"),
-                [id.to_string()],
-                |row| Ok((summary_from_row(row)?, row.get::<_, String>(9)?)),
-            )
-            .optional()?;
-        match found {
-            None => Ok(None),
-            Some((summary, body)) => Ok(Some(Draft {
-                summary,
-                body: serde_json::from_str(&body)
-                    .map_err(|e| Error::Corrupt(format!("draft {id}'s body: {e}")))?,
-            })),
-        }
+        get_in(&self.conn(), id)
+    }
+
+    /// Reads a draft, lets `change` make its new form from it, and writes that, with no
+    /// other write in between: two changes of one draft at once (a scan attached while the
+    /// form autosaves, two slots filled together) each see the other's result instead of
+    /// the later one silently undoing the earlier. `change` runs while the vault is held,
+    /// so it must only compute.
+    pub fn update_draft<E>(
+        &self,
+        id: DraftId,
+        change: impl FnOnce(Draft) -> std::result::Result<DraftInput, E>,
+    ) -> std::result::Result<DraftSummary, E>
+    where
+        E: From<Error>,
+    {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::from)?;
+        let stored = get_in(&tx, id)?.ok_or(Error::DraftNotFound(id))?;
+        let input = change(stored)?;
+        let summary = save_in(&tx, id, &input)?;
+        tx.commit().map_err(Error::from)?;
+        Ok(summary)
     }
 
     /// The drafts matching `filter`, most recently changed first.
