@@ -586,7 +586,13 @@ required: boolean,
  * Whose document it is, for a BVNK company's associate: their name as typed (or
  * "Person N" before it is).
  */
-person?: string, };
+person?: string, 
+/**
+ * The scan is read for the document's own data once attached, and what it gives is
+ * offered to the draft: a licence's barcode on its BACK, a passport's or an ID card's
+ * machine-readable zone on its FRONT.
+ */
+prefill: boolean, };
 
 export type FinSection = { 
 /**

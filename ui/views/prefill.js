@@ -14,21 +14,15 @@ import { el } from "./dom.js";
 /** @typedef {import("../types/bindings").DraftRecord} DraftRecord */
 
 /**
- * Slots whose scan the window reads on attach: a licence's BACK (its barcode). A passport's
- * zone is read by `scan read` and the desk, but not yet offered here: the reader's debug
- * build is too slow to run on every FRONT attached.
- */
-export const readsSlot = (/** @type {string} */ slot) => slot === "BACK" || (slot.startsWith("ASSOCIATE:") && slot.endsWith(":BACK"));
-
-/**
  * Asks Rust what the scan in `slot` offers and, when it offers anything, puts the line and
  * the button that opens the panel into `box`.
  * @param {HTMLElement} box the slot
  * @param {string} draftId
  * @param {string} slot
  * @param {(record: DraftRecord) => void} filled called with the draft once staff accepted
+ * @param {(path: string) => string} label a field's name in the staff's words
  */
-export async function offerIn(box, draftId, slot, filled) {
+export async function offerIn(box, draftId, slot, filled, label) {
   // The line's room is taken at once, so that its words arriving later (the read takes a
   // moment) move nothing on the page under the pointer.
   const line = el("p", { class: "prefill-line", "aria-live": "polite" });
@@ -44,7 +38,7 @@ export async function offerIn(box, draftId, slot, filled) {
   const key = offer.source === "mrz" ? "prefill.readMrz" : "prefill.readBarcode";
   const open = el("button", { type: "button", class: "secondary small", "data-action": "prefill" }, [t("prefill.review")]);
   const shown = /** @type {Offer} */ (offer);
-  open.addEventListener("click", () => panel(draftId, slot, shown, filled));
+  open.addEventListener("click", () => panel(draftId, slot, shown, filled, label));
   line.dataset.prefill = String(offer.fields.length);
   line.append(t(key, { count: String(offer.fields.length) }), " ", open);
 }
@@ -55,8 +49,9 @@ export async function offerIn(box, draftId, slot, filled) {
  * @param {string} slot
  * @param {Offer} offer
  * @param {(record: DraftRecord) => void} filled
+ * @param {(path: string) => string} label
  */
-function panel(draftId, slot, offer, filled) {
+function panel(draftId, slot, offer, filled, label) {
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const status = el("p", { id: "prefill-status", role: "status", "aria-live": "polite" });
   const flags = offer.flags.map((flag) => {
@@ -74,7 +69,7 @@ function panel(draftId, slot, offer, filled) {
     const says = field.kind === "differs" ? t("prefill.differs", { found: field.value, current: field.current }) : field.kind === "same" ? t("prefill.same") : t("prefill.empty");
     return el("tr", {}, [
       el("td", {}, [box]),
-      el("th", { scope: "row" }, [el("label", { for: id }, [field.path])]),
+      el("th", { scope: "row" }, [el("label", { for: id }, [label(field.path)])]),
       el("td", {}, [field.value]),
       el("td", { class: "muted" }, [says]),
     ]);

@@ -2,9 +2,10 @@
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { choicesOf } from "./choices.js";
-import { offerIn, readsSlot } from "./prefill.js";
+import { offerIn } from "./prefill.js";
 import { el } from "./dom.js";
 import { fieldId } from "./fields.js";
+import { labelFor } from "./steps.js";
 
 /** @typedef {import("../types/bindings").ScanSlot} ScanSlot */
 /** @typedef {import("../types/bindings").SlotSpec} SlotSpec */
@@ -168,8 +169,11 @@ export function renderScans(container, draftId, draft, specs, changed, requests 
     if (filled) body.append(...describe(filled, null, filled.thumbnailId));
     else body.append(el("p", { class: "muted" }, [t("scan.empty")]));
     box.append(body);
-    // A licence's BACK: what its barcode gives, offered beside the draft.
-    if (filled && prefilled && readsSlot(slot)) offerIn(box, draftId, slot, prefilled);
+    // A side that carries the document's data (a licence's barcode, a passport's zone):
+    // what it gives, offered beside the draft.
+    if (filled && prefilled && specs.find((s) => s.slot === slot)?.prefill) {
+      offerIn(box, draftId, slot, prefilled, (path) => labelFor(path, draft.kind, draft.provider, (key) => t(/** @type {any} */ (key))));
+    }
     const inFlight = pending.get(`${draftId}:${slot}`);
     if (inFlight !== undefined) {
       box.setAttribute("aria-busy", "true");

@@ -37,6 +37,34 @@ pub struct SlotSpec {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
+    /// The scan is read for the document's own data once attached, and what it gives is
+    /// offered to the draft: a licence's barcode on its BACK, a passport's or an ID card's
+    /// machine-readable zone on its FRONT.
+    pub prefill: bool,
+}
+
+impl SlotSpec {
+    fn new(slot: String, document: SlotDocument, required: bool, person: Option<String>) -> Self {
+        let side = slot.rsplit(':').next().unwrap_or(&slot);
+        let prefill = match side {
+            BACK => matches!(
+                document,
+                SlotDocument::Licence | SlotDocument::IdCard | SlotDocument::Permit
+            ),
+            FRONT => matches!(
+                document,
+                SlotDocument::Passport | SlotDocument::IdCard | SlotDocument::Permit
+            ),
+            _ => false,
+        };
+        Self {
+            slot,
+            document,
+            required,
+            person,
+            prefill,
+        }
+    }
 }
 
 /// The slots of `draft`'s primary identity document, then the selfie and the proof of
@@ -71,25 +99,20 @@ pub fn scan_slots(draft: &Draft, fin_config: FinAttachConfig) -> Vec<SlotSpec> {
     };
     let mut slots: Vec<SlotSpec> = sides
         .iter()
-        .map(|side| SlotSpec {
-            slot: (*side).to_owned(),
-            document,
-            required: required(side),
-            person: None,
-        })
+        .map(|side| SlotSpec::new((*side).to_owned(), document, required(side), None))
         .collect();
-    slots.push(SlotSpec {
-        slot: SELFIE.to_owned(),
-        document: SlotDocument::Selfie,
-        required: required(SELFIE),
-        person: None,
-    });
-    slots.push(SlotSpec {
-        slot: PROOF_OF_ADDRESS.to_owned(),
-        document: SlotDocument::ProofOfAddress,
-        required: required(PROOF_OF_ADDRESS),
-        person: None,
-    });
+    slots.push(SlotSpec::new(
+        SELFIE.to_owned(),
+        SlotDocument::Selfie,
+        required(SELFIE),
+        None,
+    ));
+    slots.push(SlotSpec::new(
+        PROOF_OF_ADDRESS.to_owned(),
+        SlotDocument::ProofOfAddress,
+        required(PROOF_OF_ADDRESS),
+        None,
+    ));
     slots
 }
 
@@ -141,12 +164,7 @@ fn bvnk_slots(draft: &Draft) -> Vec<SlotSpec> {
                     (slot_document(id_type), None)
                 }
             };
-            SlotSpec {
-                slot: needed.slot,
-                document,
-                required: true,
-                person,
-            }
+            SlotSpec::new(needed.slot, document, true, person)
         })
         .collect()
 }
@@ -294,5 +312,21 @@ mod tests {
         assert_eq!(slots.len(), 4);
         assert!(slots.iter().all(|s| !s.required), "{slots:?}");
         assert_eq!(slots[0].document, SlotDocument::Licence);
+    }
+
+    #[test]
+    fn the_sides_that_carry_the_documents_data_are_the_ones_read() {
+        let read = |id_type: &str| -> Vec<String> {
+            scan_slots(&draft(Provider::Fin, id_type), FinAttachConfig::default())
+                .into_iter()
+                .filter(|s| s.prefill)
+                .map(|s| s.slot)
+                .collect()
+        };
+        // A licence's barcode is on its back; a passport's zone on its photo page; an ID
+        // card may carry either.
+        assert_eq!(read("DriversLicense"), ["BACK"]);
+        assert_eq!(read("Passport"), ["FRONT"]);
+        assert_eq!(read("IdCard"), ["FRONT", "BACK"]);
     }
 }

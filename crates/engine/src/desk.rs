@@ -35,6 +35,7 @@ pub struct Desk {
     partner_id: String,
     environment: Environment,
     cos_base_url: String,
+    reads: crate::prefill::Reads,
 }
 
 impl Desk {
@@ -50,6 +51,7 @@ impl Desk {
             partner_id,
             environment,
             cos_base_url,
+            reads: crate::prefill::Reads::default(),
         }
     }
 
@@ -423,10 +425,10 @@ impl Desk {
 
     // Prefill from the document itself.
 
-    /// What the scan in `slot` offers the draft (a licence's barcode), if it holds anything
-    /// readable.
+    /// What the scan in `slot` offers the draft (a licence's barcode, a passport's zone), if
+    /// it holds anything readable.
     pub fn prefill_offer(&self, draft: &str, slot: &str) -> Result<Option<Offer>> {
-        crate::prefill::offer_for(self.vault(), draft, slot)
+        crate::prefill::offer_for(self.vault(), &self.reads, draft, slot)
     }
 
     /// Fills the fields at `paths` from the scan in `slot`, as `by` accepted them.
@@ -437,7 +439,7 @@ impl Desk {
         paths: &[String],
         by: &Person,
     ) -> Result<DraftRecord> {
-        crate::prefill::accept(self.vault(), draft, slot, paths, by)
+        crate::prefill::accept(self.vault(), &self.reads, draft, slot, paths, by)
     }
 
     // Activity.
