@@ -1,7 +1,8 @@
 //! The PDF417 barcode on the back of a licence or ID card, read from a scan with `rxing`
 //! (a port of ZXing). The picture is decoded within the same bounds as every scan check,
-//! turned to grey, and tried as it is, at each quarter turn, and contrast-stretched when the
-//! first passes find nothing: scanners and phones hand over backs sideways, dim, or both.
+//! turned to grey, and tried as it is at each quarter turn, then contrast-stretched, then
+//! tilted 3° either way when the first passes find nothing: scanners and phones hand over
+//! backs sideways, dim, askew, or all three.
 
 use std::collections::HashSet;
 
@@ -36,16 +37,52 @@ pub fn read_pdf417(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {
 /// Reads the PDF417 barcode in decoded pixels.
 pub fn read_picture(image: &DynamicImage) -> BarcodeRead {
     let grey = grey_within(image, WORK_LONG_SIDE);
-    for attempt in [grey.clone(), stretched(&grey)] {
-        let mut turned = attempt;
-        for _ in 0..4 {
-            if let Some(text) = decode_grey(&turned) {
-                return BarcodeRead::Found(text);
-            }
-            turned = image::imageops::rotate90(&turned);
+    // rxing's detector looks for the symbol at each half turn itself, and a quarter turn
+    // here covers the other two. A symbol tilted by much more than 2.5° is not found at
+    // all (its rows drift across each other), so the picture is also tried turned back by
+    // ±TILT, which covers about ±5.5°.
+    let attempts: [&dyn Fn() -> GrayImage; 4] = [
+        &|| grey.clone(),
+        &|| stretched(&grey),
+        &|| tilted(&grey, -TILT_DEGREES),
+        &|| tilted(&grey, TILT_DEGREES),
+    ];
+    for attempt in attempts {
+        let upright = attempt();
+        if let Some(text) = decode_grey(&upright) {
+            return BarcodeRead::Found(text);
+        }
+        if let Some(text) = decode_grey(&image::imageops::rotate90(&upright)) {
+            return BarcodeRead::Found(text);
         }
     }
     BarcodeRead::NotFound
+}
+
+/// The tilt each side tried when the picture as it is gives nothing.
+const TILT_DEGREES: f32 = 3.0;
+
+/// The picture turned `degrees` about its centre (bilinear), the corners filled from the
+/// nearest edge so they bring no new edges of their own.
+fn tilted(grey: &GrayImage, degrees: f32) -> GrayImage {
+    let (w, h) = grey.dimensions();
+    if w < 2 || h < 2 {
+        return grey.clone();
+    }
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let raw = grey.as_raw();
+    let at = |x: u32, y: u32| f32::from(raw[(y * w + x) as usize]);
+    GrayImage::from_fn(w, h, |x, y| {
+        let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+        let sx = (cx + dx * cos + dy * sin - 0.5).clamp(0.0, (w - 1) as f32);
+        let sy = (cy - dx * sin + dy * cos - 0.5).clamp(0.0, (h - 1) as f32);
+        let (x0, y0) = ((sx as u32).min(w - 2), (sy as u32).min(h - 2));
+        let (tx, ty) = (sx - x0 as f32, sy - y0 as f32);
+        let top = at(x0, y0) * (1.0 - tx) + at(x0 + 1, y0) * tx;
+        let bottom = at(x0, y0 + 1) * (1.0 - tx) + at(x0 + 1, y0 + 1) * tx;
+        image::Luma([(top * (1.0 - ty) + bottom * ty).round() as u8])
+    })
 }
 
 fn decode_grey(grey: &GrayImage) -> Option<String> {
