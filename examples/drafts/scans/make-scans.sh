@@ -1,9 +1,26 @@
 #!/bin/sh
-# Regenerates the specimen scans beside it (ImageMagick 6, the DejaVu fonts, python3). They are
-# drawn, not photographed: flat colours and crisp type keep them small and pass the blur,
-# light and glare checks, so importing the example drafts needs no warning kept by hand.
+# Regenerates the specimen scans beside it. They are drawn, not photographed: flat colours
+# and crisp type keep them small and pass the blur, light and glare checks, so importing the
+# example drafts needs no warning kept by hand.
+#
+# What a fresh machine needs (Debian/Ubuntu names):
+#   imagemagick (6), fonts-dejavu-core, fonts-ocr-b (the passport's machine-readable zone is
+#   set in OCR-B, as ICAO 9303 asks), python3 and python3-venv; and PyPI reachable once:
+#   the licence backs' PDF417 barcodes are encoded by pdf417gen, installed into a throwaway
+#   virtualenv.
+#
+# The documents carry what the example drafts say: dl-back.jpg and dl2-back.jpg a PDF417
+# barcode with an AAMVA (version 10) payload for fin-drivers-licence.json / the BVNK company's
+# two associates, passport.jpg a TD3 zone with right check digits for fin-passport.json.
+# Check them with: cargo run -p branchdesk-cli -- scan read dl-back.jpg dl2-back.jpg passport.jpg
 set -eu
 cd "$(dirname "$0")"
+
+OCRB=/usr/share/fonts/opentype/ocr-b/OCRB.otf
+venv=$(mktemp -d)
+trap 'rm -rf "$venv"' EXIT
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet 'pdf417gen==0.8.1' 'pillow>=10'
 
 card() { # out title colour: the common card: tinted ground, border, guilloche lines
   convert -size 1200x800 "xc:$3" \
@@ -35,6 +52,24 @@ fields() { # in x y line…: dark type, one line every 56 px
   done
 }
 
+aamva() { # in y iin element…: a licence's PDF417 barcode, AAMVA version 10, one DL subfile,
+  # 13 data columns, error correction level 5, 3 px a module, rows 3 modules high, centred
+  file=$1 y=$2 iin=$3; shift 3
+  "$venv/bin/python" - "$file.pdf417.png" "$iin" "$@" <<'PY'
+import sys
+from pdf417gen import encode, render_image
+out, iin, elements = sys.argv[1], sys.argv[2], sys.argv[3:]
+body = "DL" + "".join(e + ("\r" if i == len(elements) - 1 else "\n") for i, e in enumerate(elements))
+# Compliance indicator, separators, file type, issuer, AAMVA version 10, jurisdiction
+# version 00, one entry; the subfile starts after the 31 characters of this header.
+header = f"@\n\x1e\rANSI {iin}100001DL0031{len(body):04d}"
+render_image(encode(header + body, columns=13, security_level=5), scale=3, ratio=3,
+             padding=0).save(out)
+PY
+  convert "$file" "$file.pdf417.png" -gravity north -geometry "+0+$y" -composite "$file"
+  rm "$file.pdf417.png"
+}
+
 barcode() { # in y: black bars of varied width
   file=$1 y=$2 x=60 i=0 draw=''
   while [ $x -lt 1140 ]; do
@@ -51,8 +86,10 @@ portrait dl-front.png
 fields dl-front.png 420 200 'DL  W3021987' 'LN  WHITFIELD' 'FN  DANA MARIE' 'DOB 1986-02-11' \
   'ISS 2022-05-03' 'EXP 2030-02-11' '45 BENEFIT ST' 'PROVIDENCE RI 02903'
 card dl-back.png 'RHODE ISLAND  DRIVER LICENSE' '#d7e3ee'
-barcode dl-back.png 180
-fields dl-back.png 60 400 'CLASS D   END NONE   REST NONE' 'DD 20220503RI0147' \
+aamva dl-back.png 160 636052 DAQW3021987 DCSWHITFIELD DDEN DACDANA DDFN DADMARIE DDGN \
+  DCAD DCBNONE DCDNONE DBD05032022 DBB02111986 DBA02112030 DBC2 'DAU066 IN' DAYBLU \
+  'DAG45 BENEFIT STREET' DAIPROVIDENCE DAJRI 'DAK029030000  ' DCF20220503RI0147 DCGUSA
+fields dl-back.png 60 460 'CLASS D   END NONE   REST NONE' 'DD 20220503RI0147' \
   'ORGAN DONOR  NO' 'VETERAN  NO'
 
 # A second licence, California's, for the BVNK company example's other associate.
@@ -61,17 +98,23 @@ portrait dl2-front.png
 fields dl2-front.png 420 200 'DL  D5520173' 'LN  OKONKWO' 'FN  ADAEZE' 'DOB 1979-03-22' \
   'ISS 2023-03-22' 'EXP 2031-03-22' '88 HARBOR WAY' 'OAKLAND CA 94607'
 card dl2-back.png 'CALIFORNIA  DRIVER LICENSE' '#e8e0cc'
-barcode dl2-back.png 180
-fields dl2-back.png 60 400 'CLASS C   END NONE   REST NONE' 'DD 20230322CA0588'
+aamva dl2-back.png 160 636014 DAQD5520173 DCSOKONKWO DDEN DACADAEZE DDFN DADNONE DDGN \
+  DCAC DCBNONE DCDNONE DBD03222023 DBB03221979 DBA03222031 DBC2 'DAU065 IN' DAYBRO \
+  'DAG88 HARBOR WAY' DAIOAKLAND DAJCA 'DAK946070000  ' DCF20230322CA0588 DCGUSA
+fields dl2-back.png 60 460 'CLASS C   END NONE   REST NONE' 'DD 20230322CA0588'
 
 # US passport photo page, and the customer's selfie.
 card passport.png 'UNITED STATES OF AMERICA  PASSPORT' '#dde3d0'
 portrait passport.png
 fields passport.png 420 200 'TYPE P   CODE USA' 'NO  584736291' 'SURNAME  OKAFOR' \
   'GIVEN  SAMUEL ADE' 'DOB 1979-09-30' 'ISS 2021-08-17' 'EXP 2031-08-16'
-convert passport.png -font DejaVu-Sans-Mono-Bold -pointsize 34 -fill '#111111' \
-  -annotate +40+668 'P<USAOKAFOR<<SAMUEL<ADE<<<<<<<<<<<<<<<<<<<' \
-  -annotate +40+716 '5847362914USA7909306M3108169<<<<<<<<<<<<<<' passport.png
+# The zone (TD3) on a clear band: OCR-B, one character every 2.54 mm and lines 4.23 mm
+# apart on a 125 mm page 1200 px wide (24.4 px and 40.6 px; OCR-B advances 0.723 em). Check
+# digits: number 9, birth 8, expiry 9, empty personal number <, composite 8.
+convert passport.png -stroke none -fill '#f3f5ec' -draw 'rectangle 16,628 1184,784' \
+  -font "$OCRB" -pointsize 33.7 -fill '#111111' \
+  -annotate +64+700 'P<USAOKAFOR<<SAMUEL<ADE<<<<<<<<<<<<<<<<<<<<<' \
+  -annotate +64+741 '5847362919USA7909308M3108169<<<<<<<<<<<<<<<8' passport.png
 convert -size 1200x800 'xc:#b8c4a8' \
   -fill '#6b8e23' -stroke '#223311' -strokewidth 4 -draw 'rectangle 0,520 1200,800' \
   -fill '#5c4033' -stroke black -strokewidth 4 -draw 'circle 600,330 600,170' \
