@@ -25,6 +25,7 @@ fn main() {
         "connection_remove",
         "connection_test",
         "training_set",
+        "appearance_set",
         "scan_choose",
         "scan_remove",
         "scan_thumbnail",

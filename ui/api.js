@@ -248,6 +248,13 @@ export const testConnection = (id) => call("connection_test", { id });
 export const setTraining = (on) => call("training_set", { on });
 
 /**
+ * Remembers the window's theme and language.
+ * @param {import("./types/bindings").Appearance} appearance
+ * @returns {Promise<import("./types/bindings").Appearance>}
+ */
+export const setAppearance = (appearance) => call("appearance_set", { appearance });
+
+/**
  * Backs the vault up into a file chosen with the system's save dialog; `null` when
  * cancelled. The passphrase is typed twice and never stored.
  * @param {string} passphrase

@@ -9,6 +9,8 @@ import { renderSettings } from "./views/settings.js";
 import { startSession } from "./views/signin.js";
 import { el } from "./views/dom.js";
 import { watchUploads } from "./views/submission_steps.js";
+import { applyAppearance, stepTextSize } from "./views/appearance.js";
+import { showShortcuts, watchShortcuts } from "./views/shortcuts.js";
 
 /** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
 
@@ -100,7 +102,23 @@ async function start() {
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
   text.textContent = t("online.checking");
   info = await api.appInfo();
+  applyAppearance(info.appearance);
+  text.textContent = t("online.checking");
   showEnvironment(info.environment);
+  const help = el("button", { type: "button", id: "shortcuts-open", class: "secondary small", "aria-keyshortcuts": "?" }, ["?"]);
+  help.setAttribute("aria-label", t("shortcuts.open"));
+  help.title = t("shortcuts.open");
+  help.addEventListener("click", showShortcuts);
+  document.querySelector(".topbar")?.append(help);
+  // Another language chosen in Settings: everything on screen is drawn again in it.
+  window.addEventListener("language-changed", () => {
+    help.setAttribute("aria-label", t("shortcuts.open"));
+    help.title = t("shortcuts.open");
+    window.dispatchEvent(new CustomEvent("environment-changed"));
+    refreshQueue();
+    refreshReviewCount();
+    show(viewFromHash());
+  });
   watchUploads();
   window.addEventListener("hashchange", () => show(viewFromHash()));
   window.addEventListener("environment-changed", async () => {
@@ -124,13 +142,21 @@ async function start() {
     refreshQueue();
     refreshReviewCount();
   }, QUEUE_EVERY_MS);
-  document.addEventListener("keydown", (event) => {
-    // Alt+N: a new onboarding from anywhere, as the Onboard button's tooltip says.
-    if (event.altKey && event.key.toLowerCase() === "n") {
-      event.preventDefault();
-      location.hash = "#onboard";
-      show("onboard");
-    }
+  watchShortcuts({
+    go: (view) => {
+      location.hash = `#${view}`;
+      show(view);
+    },
+    search: () => {
+      if (viewFromHash() !== "drafts") {
+        location.hash = "#drafts";
+        show("drafts");
+      }
+      document.getElementById("drafts-search")?.focus();
+    },
+    textSize: (step) => {
+      stepTextSize(step).catch(() => {});
+    },
   });
   await startSession(() => {
     refreshReviewCount();

@@ -45,6 +45,7 @@ mod tests {
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::scans::ScanPreview;
     use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
+    use branchdesk_engine::setup::{Appearance, Language, Theme};
     use branchdesk_engine::{CosOutcome, Environment};
 
     const COMMITTED: &str = "../ui/types/bindings.d.ts";
@@ -77,6 +78,9 @@ mod tests {
             AssignedScan::decl(),
             AppInfo::decl(),
             BackupView::decl(),
+            Appearance::decl(),
+            Theme::decl(),
+            Language::decl(),
             RestoreCheck::decl(),
             RestoreView::decl(),
             Associate::decl(),

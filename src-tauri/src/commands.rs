@@ -18,7 +18,7 @@ use branchdesk_engine::records::{
 };
 use branchdesk_engine::scanner::{self, AssignedScan};
 use branchdesk_engine::scans::ScanPreview;
-use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};
+use branchdesk_engine::setup::{self, Appearance, ConnectionInput, ConnectionView, Settings};
 use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -40,6 +40,8 @@ pub struct AppInfo {
     pub training_url: Option<String>,
     /// Why the configured connection is not in use, when Training was chosen instead.
     pub problem: Option<String>,
+    /// The theme and language staff chose, applied before the page shows anything.
+    pub appearance: Appearance,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -54,7 +56,19 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         training_url: state.training_url(),
         problem: state.problem(),
+        appearance: Settings::load(&state.data_dir).appearance.bounded(),
     }
+}
+
+/// Remembers the window's theme and language; the page applies them at once.
+#[tauri::command(async)]
+pub fn appearance_set(state: State<'_, AppState>, appearance: Appearance) -> Answer<Appearance> {
+    let settings = Settings {
+        appearance: appearance.bounded(),
+        ..Settings::load(&state.data_dir)
+    };
+    settings.save(&state.data_dir)?;
+    Ok(settings.appearance)
 }
 
 /// The page calls this once it can be used; start-up is measured up to here.

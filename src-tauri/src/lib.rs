@@ -70,6 +70,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::ui_ready,
+            commands::appearance_set,
             commands::connectivity,
             commands::draft_create,
             commands::draft_get,

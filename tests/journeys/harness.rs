@@ -156,6 +156,35 @@ impl App {
             .await
     }
 
+    /// Presses `keys` with the modifiers `held` down, wherever the focus is, as staff do.
+    pub async fn press(
+        &self,
+        held: &[Key],
+        keys: impl Into<thirtyfour::common::keys::TypingData>,
+    ) -> WebDriverResult<()> {
+        let mut chain = self.driver.action_chain();
+        for key in held {
+            chain = chain.key_down(key.clone());
+        }
+        chain = chain.send_keys(keys);
+        for key in held.iter().rev() {
+            chain = chain.key_up(key.clone());
+        }
+        chain.perform().await
+    }
+
+    /// The id of the element that has the focus ("" for none).
+    pub async fn focused_id(&self) -> WebDriverResult<String> {
+        let answer = self
+            .driver
+            .execute(
+                "return document.activeElement ? document.activeElement.id : '';",
+                vec![],
+            )
+            .await?;
+        Ok(answer.json().as_str().unwrap_or_default().to_owned())
+    }
+
     pub async fn text_of(&self, selector: &str) -> WebDriverResult<String> {
         self.driver.find(By::Css(selector)).await?.text().await
     }

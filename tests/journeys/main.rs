@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod app_log;
+mod appearance;
 mod bvnk;
 mod cos_owners;
 mod cos_personal;

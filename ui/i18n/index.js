@@ -3,10 +3,27 @@ import en from "./en.js";
 import es from "./es.js";
 
 /** @typedef {keyof typeof en} MessageKey */
+/** @typedef {import("../types/bindings").Language} LanguageChoice */
 
 const catalogues = { en, es };
-export const language = navigator.language.toLowerCase().startsWith("es") ? "es" : "en";
-const messages = catalogues[language];
+
+/** The system's language when the app speaks it, English otherwise. */
+const systemLanguage = () => (navigator.language.toLowerCase().startsWith("es") ? "es" : "en");
+
+/**
+ * The language the window speaks now: what staff chose in Settings, or the system's. Read
+ * at each use (it changes without a restart).
+ * @type {"en" | "es"}
+ */
+export let language = systemLanguage();
+
+/**
+ * Switches the window's language; the caller draws the screen again.
+ * @param {LanguageChoice} choice
+ */
+export function setLanguage(choice) {
+  language = choice === "system" ? systemLanguage() : choice;
+}
 
 /**
  * The message for `key` in the user's language, with `{name}` placeholders filled.
@@ -15,7 +32,7 @@ const messages = catalogues[language];
  * @returns {string}
  */
 export function t(key, values = {}) {
-  const template = messages[key] ?? en[key] ?? key;
+  const template = catalogues[language][key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 }
 

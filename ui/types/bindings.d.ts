@@ -205,7 +205,22 @@ trainingUrl: string | null,
 /**
  * Why the configured connection is not in use, when Training was chosen instead.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The theme and language staff chose, applied before the page shows anything.
+ */
+appearance: Appearance, };
+
+export type Appearance = { theme: Theme, language: Language, 
+/**
+ * The text's size in percent of the system's (Ctrl + and Ctrl −), within
+ * [`TEXT_SIZES`].
+ */
+textSize: number, };
+
+export type Theme = "system" | "light" | "dark";
+
+export type Language = "system" | "en" | "es";
 
 export type BackupView = { file: string, drafts: bigint, scans: bigint, auditEntries: bigint, };
 

@@ -455,6 +455,22 @@ function latinSource(path) {
   return street ? street[1] : null;
 }
 
+// The wizard's shortcuts (ui/views/shortcuts.js): Ctrl+S saves now, Alt+→ and Alt+←
+// go on and back as the buttons do (Next checks the step first).
+window.addEventListener("wizard-key", (event) => {
+  const form = /** @type {HTMLFormElement | null} */ (document.getElementById("step-form"));
+  if (!form || !current) return;
+  const what = /** @type {CustomEvent<"save" | "next" | "back">} */ (event).detail;
+  if (what === "save") {
+    clearTimeout(saveTimer);
+    save(current);
+  } else if (what === "next") form.requestSubmit();
+  else {
+    const back = /** @type {HTMLButtonElement | null} */ (document.getElementById("back"));
+    if (back && !back.disabled) back.click();
+  }
+});
+
 /** @param {Editing} state */
 async function save(state) {
   if (state.gone) return;

@@ -3,6 +3,7 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { ask } from "./confirm.js";
 import { peopleSection } from "./people.js";
+import { appearanceSection } from "./appearance.js";
 import { el } from "./dom.js";
 
 /** @typedef {import("../types/bindings").SettingsView} SettingsView */
@@ -27,6 +28,7 @@ export async function renderSettings(main, info) {
   main.append(el("h1", {}, [t("settings.title")]), status);
   const section = el("section", { "aria-labelledby": "settings-env-title" });
   main.append(section);
+  main.append(appearanceSection(status, () => window.dispatchEvent(new CustomEvent("language-changed"))));
   const scanner = el("section", { "aria-labelledby": "settings-scanner-title", id: "settings-scanner" });
   main.append(scanner);
   const connections = el("section", { "aria-labelledby": "settings-conn-title" });

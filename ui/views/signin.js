@@ -204,5 +204,9 @@ export async function startSession(signedIn) {
     if (current?.person && Date.now() - lastSeen >= idleMs()) lock();
   }, 1_000);
   window.addEventListener("environment-changed", async () => apply(await api.session()));
+  window.addEventListener("language-changed", () => {
+    const switcher = document.getElementById("switch-person");
+    if (switcher) switcher.textContent = t("signin.switch");
+  });
   apply(await api.session());
 }

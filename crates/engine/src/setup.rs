@@ -32,6 +32,8 @@ pub struct Settings {
     pub training: bool,
     /// The folder the branch's scanner saves into, watched for new scans; none by default.
     pub scanner_folder: Option<PathBuf>,
+    /// How the window looks and which language it speaks, as staff chose in Settings.
+    pub appearance: Appearance,
 }
 
 impl Default for Settings {
@@ -39,8 +41,66 @@ impl Default for Settings {
         Self {
             training: true,
             scanner_folder: None,
+            appearance: Appearance::default(),
         }
     }
+}
+
+/// The window's theme, language and text size; theme and language follow the system
+/// unless staff chose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Appearance {
+    pub theme: Theme,
+    pub language: Language,
+    /// The text's size in percent of the system's (Ctrl + and Ctrl −), within
+    /// [`TEXT_SIZES`].
+    pub text_size: u16,
+}
+
+impl Default for Appearance {
+    fn default() -> Self {
+        Self {
+            theme: Theme::default(),
+            language: Language::default(),
+            text_size: 100,
+        }
+    }
+}
+
+/// The text sizes staff can step through, in percent: from a little smaller than the
+/// system's to twice its size, where every screen still fits a 1280×800 window.
+pub const TEXT_SIZES: std::ops::RangeInclusive<u16> = 80..=200;
+
+impl Appearance {
+    /// The same appearance with its text size brought within [`TEXT_SIZES`]: a hand-edited
+    /// settings file or a key held down never makes the window unusable.
+    pub fn bounded(self) -> Self {
+        Self {
+            text_size: self.text_size.clamp(*TEXT_SIZES.start(), *TEXT_SIZES.end()),
+            ..self
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Theme {
+    /// Light or dark as the operating system is set.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Language {
+    /// The operating system's language when the app speaks it, English otherwise.
+    #[default]
+    System,
+    En,
+    Es,
 }
 
 const SETTINGS_FILE: &str = "settings.json";

@@ -160,3 +160,55 @@ fn token_urls_default_per_provider() {
         "https://y/v1/oauth/token"
     );
 }
+
+#[test]
+fn the_appearance_is_remembered_and_an_older_file_keeps_its_other_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    // A settings file from before the appearance was kept: its choices stand, and the
+    // window follows the system.
+    std::fs::write(
+        dir.path().join(SETTINGS_FILE),
+        br#"{"training": false, "scannerFolder": "/srv/scans"}"#,
+    )
+    .unwrap();
+    let older = Settings::load(dir.path());
+    assert!(!older.training);
+    assert_eq!(older.appearance, Appearance::default());
+    assert_eq!(
+        (older.appearance.theme, older.appearance.language),
+        (Theme::System, Language::System)
+    );
+
+    Settings {
+        appearance: Appearance {
+            theme: Theme::Dark,
+            language: Language::Es,
+            text_size: 150,
+        },
+        ..older
+    }
+    .save(dir.path())
+    .unwrap();
+    let stored = std::fs::read_to_string(dir.path().join(SETTINGS_FILE)).unwrap();
+    assert!(stored.contains(r#""theme": "dark""#), "{stored}");
+    let again = Settings::load(dir.path());
+    assert_eq!(again.appearance.theme, Theme::Dark);
+    assert_eq!(again.appearance.language, Language::Es);
+    assert!(!again.training, "the rest is kept");
+}
+
+#[test]
+fn the_text_size_stays_where_every_screen_still_fits() {
+    let asked = |text_size| {
+        Appearance {
+            text_size,
+            ..Appearance::default()
+        }
+        .bounded()
+        .text_size
+    };
+    assert_eq!(asked(150), 150);
+    assert_eq!(asked(10), 80);
+    assert_eq!(asked(900), 200);
+    assert_eq!(Appearance::default().text_size, 100);
+}
