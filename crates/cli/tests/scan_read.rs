@@ -1,54 +1,28 @@
-//! `scan read` as a script would use it: the real binary reading real pictures of licence
-//! backs that the test draws (a PDF417 barcode of an AAMVA payload on a card-like
-//! background, turned and saved as JPEG), and files that give nothing.
+//! `scan read` as a script would use it: the real binary reading a licence back (the
+//! committed tests/fixtures/licence-back.jpg: a PDF417 barcode of an AAMVA payload on a
+//! card-like background, turned a quarter and saved as JPEG), and files that give nothing.
 
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
 use std::process::Command;
 
-use rxing::{BarcodeFormat, EncodeHints, Writer};
-
 fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_branchdesk-cli"))
 }
 
-/// The back of a California licence: an AAMVA version 10 payload.
-const PAYLOAD: &str = "@\n\x1e\rANSI 636014100001DL00310169DLDAQD7654321\nDCSRIVERA\nDACCARMEN\nDADLUCIA\nDBB06141986\nDBC2\nDAG742 EVERGREEN TERRACE\nDAISAN JOSE\nDAJCA\nDAK951250000  \nDBD03012022\nDBA06142030\nDCGUSA\r";
-
-/// The card's back: a light, slightly textured background with the barcode printed on it,
-/// then turned a quarter as a scanner might hand it over.
-fn licence_back(path: &std::path::Path) {
-    let matrix = rxing::pdf417::PDF417Writer
-        .encode_with_hints(
-            PAYLOAD,
-            &BarcodeFormat::PDF_417,
-            0,
-            0,
-            &EncodeHints::default(),
-        )
-        .unwrap();
-    let module = 3;
-    let (bw, bh) = (matrix.width() * module, matrix.height() * module * 3);
-    let (w, h) = (bw + 240, bh + 400);
-    let card = image::RgbImage::from_fn(w, h, |x, y| {
-        let in_code = x >= 120 && y >= 200 && x < 120 + bw && y < 200 + bh;
-        if in_code && matrix.get((x - 120) / module, (y - 200) / (module * 3)) {
-            image::Rgb([25, 25, 30])
-        } else {
-            // A faint pattern, as security printing has.
-            let shade = 225 + ((x / 7 + y / 11) % 3 * 8) as u8;
-            image::Rgb([shade, shade - 5, shade - 12])
-        }
-    });
-    image::imageops::rotate90(&card).save(path).unwrap();
-}
+/// The back of a California licence, an AAMVA version 10 payload, drawn by the documents
+/// crate's PDF417 test (`regenerate_the_licence_back_fixture`).
+const LICENCE_BACK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/licence-back.jpg"
+);
 
 #[test]
 fn scan_read_gives_each_licence_field_or_says_why_nothing_was_read() {
     let dir = tempfile::tempdir().unwrap();
     let back = dir.path().join("licence-back.jpg");
-    licence_back(&back);
+    std::fs::copy(LICENCE_BACK, &back).unwrap();
     let plain = dir.path().join("plain.png");
     image::RgbImage::from_pixel(800, 500, image::Rgb([200, 200, 200]))
         .save(&plain)
