@@ -11,7 +11,7 @@ use anyhow::Result;
 use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
 use branchdesk_documents::mrz::{read_mrz, MrzRead};
 use branchdesk_documents::CheckConfig;
-use branchdesk_domain::prefill::{aamva, mrz, DocumentRead};
+use branchdesk_domain::prefill::{aamva, mrz, DocumentRead, Source};
 
 /// Why a file gave no read.
 enum Nothing {
@@ -94,9 +94,14 @@ pub fn read(files: &[PathBuf], json: bool) -> Result<ExitCode> {
                     line["found"] = serde_json::to_value(read.source)?;
                     writeln!(out, "{line}")?;
                 } else {
+                    let whence = match read.source {
+                        Source::Pdf417 => "the barcode (PDF417, AAMVA)",
+                        // A zone is given only when every one of its check digits agrees.
+                        Source::Mrz => "the machine-readable zone (every check digit agrees)",
+                    };
                     writeln!(
                         out,
-                        "{name}: read from the barcode: {} fields",
+                        "{name}: read from {whence}: {} fields",
                         read.fields.len()
                     )?;
                     for field in &read.fields {

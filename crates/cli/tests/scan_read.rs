@@ -32,7 +32,7 @@ fn scan_read_gives_each_licence_field_or_says_why_nothing_was_read() {
     let out = cli().args(["scan", "read"]).arg(&back).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("read from the barcode: "), "{text}");
+    assert!(text.contains("read from the barcode (PDF417, AAMVA): "), "{text}");
     assert!(text.contains("birthDate: 1986-06-14"), "{text}");
 
     let out = cli()
@@ -77,4 +77,34 @@ fn scan_read_gives_each_licence_field_or_says_why_nothing_was_read() {
     assert_eq!(lines[1]["why"]["code"], "nothing_found");
     assert_eq!(lines[2]["found"], "nothing");
     assert_eq!(lines[2]["why"]["code"], "unreadable");
+}
+
+#[test]
+fn scan_read_gives_a_passports_zone_with_its_check_digits() {
+    let passport = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/drafts/scans/passport.jpg"
+    );
+    let out = cli().args(["scan", "read", passport]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("read from the machine-readable zone (every check digit agrees)"),
+        "{text}"
+    );
+    for line in [
+        "lastName: Okafor",
+        "firstName: Samuel",
+        "birthDate: 1979-09-30",
+        "documentNumber: 584736291",
+        "nationality: USA",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+    let out = cli()
+        .args(["scan", "read", "--json", passport])
+        .output()
+        .unwrap();
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read["found"], "mrz");
 }

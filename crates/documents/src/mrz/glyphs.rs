@@ -106,12 +106,18 @@ struct Window {
     pixels: Vec<f32>,
 }
 
+/// The glyph sizes tried, relative to what the line's pitch says: a zone printed with a
+/// little letter-spacing (or condensed) has glyphs smaller (or larger) than its pitch
+/// implies, and a glyph sampled at the wrong size matches the wrong template.
+const SIZES: [f32; 9] = [0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2];
+
 /// Samples cell `k` of `line` from the page, along the line's slant, at the templates'
-/// scale, [`SHIFT_X`] and [`SHIFT_Y`] template pixels wider on each side than a template.
-fn window(grey: &GrayImage, line: &Line, k: usize, t: &Templates) -> Window {
+/// scale times `size`, [`SHIFT_X`] and [`SHIFT_Y`] template pixels wider on each side
+/// than a template.
+fn window(grey: &GrayImage, line: &Line, k: usize, t: &Templates, size: f32) -> Window {
     let (ww, wh) = (t.w + 2 * SHIFT_X, t.h + 2 * SHIFT_Y);
     // Page pixels per template pixel, and the line's slant.
-    let scale = line.pitch / (ADVANCE_UNITS * PX_PER_UNIT);
+    let scale = size * line.pitch / (ADVANCE_UNITS * PX_PER_UNIT);
     let norm = (1.0 + line.slope * line.slope).sqrt();
     let (cos, sin) = (1.0 / norm, line.slope / norm);
     let (cx, cy) = line.centre(k);
@@ -167,25 +173,33 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// for the glyphs that come close.
 pub(super) fn score_line(grey: &GrayImage, line: &Line) -> Vec<[f32; 37]> {
     let t = templates();
-    let windows: Vec<Window> = (0..line.cells).map(|k| window(grey, line, k, t)).collect();
-    let mut votes = vec![0f32; (2 * SHIFT_X + 1) * (2 * SHIFT_Y + 1)];
+    // The glyph size and the offset are found together on a sample of cells: the pair
+    // under which the sampled cells match some glyph best overall.
     let step = (line.cells / 5).max(1);
-    for w in windows.iter().step_by(step) {
-        for dy in 1..2 * SHIFT_Y {
-            for dx in 1..2 * SHIFT_X {
-                if let Some(part) = w.part(t, dx, dy) {
-                    let best = t.glyphs.iter().map(|g| dot(&part, g)).fold(-1.0, f32::max);
-                    votes[dy * (2 * SHIFT_X + 1) + dx] += best;
+    let mut best = (f32::MIN, 1.0, SHIFT_X, SHIFT_Y);
+    for size in SIZES {
+        let mut votes = vec![0f32; (2 * SHIFT_X + 1) * (2 * SHIFT_Y + 1)];
+        for k in (0..line.cells).step_by(step) {
+            let w = window(grey, line, k, t, size);
+            for dy in 1..2 * SHIFT_Y {
+                for dx in 1..2 * SHIFT_X {
+                    if let Some(part) = w.part(t, dx, dy) {
+                        let top = t.glyphs.iter().map(|g| dot(&part, g)).fold(-1.0, f32::max);
+                        votes[dy * (2 * SHIFT_X + 1) + dx] += top;
+                    }
                 }
             }
         }
+        if let Some((at, &vote)) = votes.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) {
+            if vote > best.0 {
+                best = (vote, size, at % (2 * SHIFT_X + 1), at / (2 * SHIFT_X + 1));
+            }
+        }
     }
-    let at = votes
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map_or(0, |(i, _)| i);
-    let (dx0, dy0) = (at % (2 * SHIFT_X + 1), at / (2 * SHIFT_X + 1));
+    let (_, size, dx0, dy0) = best;
+    let windows: Vec<Window> = (0..line.cells)
+        .map(|k| window(grey, line, k, t, size))
+        .collect();
     windows
         .iter()
         .map(|w| {
