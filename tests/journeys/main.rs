@@ -18,6 +18,7 @@ mod form;
 mod harness;
 mod offline;
 mod one_desk;
+mod prefill;
 mod restore;
 mod review;
 mod scans;
