@@ -176,6 +176,18 @@ pub(crate) fn save_in(conn: &Connection, id: DraftId, input: &DraftInput) -> Res
     })
 }
 
+/// Drafts being written together by [`Vault::save_drafts`], inside its transaction.
+pub struct DraftBatch<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl DraftBatch<'_> {
+    /// Writes a draft as [`Vault::save_draft`] does, as part of the batch.
+    pub fn save(&mut self, id: DraftId, input: &DraftInput) -> Result<DraftSummary> {
+        save_in(self.tx, id, input)
+    }
+}
+
 /// The Drafts list's query. Every column it reads is in the `drafts_list` index, in its
 /// order, so it never reads the table's rows (each carries a whole draft body).
 fn list_sql() -> String {
@@ -199,6 +211,28 @@ impl Vault {
     /// Writes a draft, creating it if `id` is new (autosave): one statement, one fsync.
     pub fn save_draft(&self, id: DraftId, input: &DraftInput) -> Result<DraftSummary> {
         save_in(&self.conn(), id, input)
+    }
+
+    /// Writes many drafts in one transaction: `fill` saves each through the batch, and
+    /// either all of them are stored or, when `fill` fails (or the commit does), none.
+    /// An import stores a file's customers this way, so a failure half-way leaves no half
+    /// of it behind. The vault is held until `fill` returns, so it should only compute.
+    pub fn save_drafts<T, E>(
+        &self,
+        fill: impl FnOnce(&mut DraftBatch<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<Error>,
+    {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::from)?;
+        let mut batch = DraftBatch { tx: &tx };
+        // Dropping the transaction on an error rolls it back.
+        let answer = fill(&mut batch)?;
+        tx.commit().map_err(Error::from)?;
+        Ok(answer)
     }
 
     pub fn get_draft(&self, id: DraftId) -> Result<Option<Draft>> {

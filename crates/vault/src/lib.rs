@@ -41,7 +41,7 @@ pub use backup::{restore, BackupSummary, MIN_PASSPHRASE_CHARS, RESTORED_ACTION};
 pub use committer::Committer;
 pub use connections::{secret_entry, Connection, NewConnection};
 pub use db::{Vault, DATABASE_FILE, SCHEMA_VERSION};
-pub use drafts::{Draft, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
+pub use drafts::{Draft, DraftBatch, DraftFilter, DraftInput, DraftSummary, MaskedTaxId};
 pub use error::{Error, LogForm, Result};
 pub use fresh_restore::{restore_over_fresh, InUse, NotRestored};
 pub use keycheck::KEY_CHECK_FILE;
