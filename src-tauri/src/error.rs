@@ -65,6 +65,9 @@ pub enum ErrorCode {
     NotInQueue,
     /// Another reviewer has the case in hand.
     Claimed,
+    /// A customers' file cannot be imported at all (its size, its encoding, its header);
+    /// the message says why. Its rows' own problems are listed, not raised.
+    ImportRefused,
     /// Anything else: a fault of Branchdesk's.
     Internal,
 }
@@ -296,6 +299,11 @@ impl From<EngineError> for UiError {
             },
             EngineError::Frozen => UiError {
                 code: ErrorCode::Frozen,
+                message,
+                field: None,
+            },
+            EngineError::Csv(_) => UiError {
+                code: ErrorCode::ImportRefused,
                 message,
                 field: None,
             },

@@ -154,6 +154,10 @@ pub enum Error {
     EmptyNote,
     #[error("nothing could be read from this scan to fill the draft; type the values instead")]
     NothingToPrefill,
+    /// A customers' file (CSV) that is not read at all; its rows' own problems are listed
+    /// instead ([`crate::import_csv::RowProblem`]).
+    #[error("This file cannot be imported: {0}")]
+    Csv(#[from] crate::import_csv::CsvError),
 }
 
 impl Error {
@@ -190,6 +194,14 @@ impl std::fmt::Display for LogForm<'_> {
                 e.column()
             ),
             Error::PlanInconsistent(_) => f.write_str("plan inconsistent"),
+            // A file without a header has a customer's values in its first row.
+            Error::Csv(crate::import_csv::CsvError::UnknownColumns(names)) => {
+                write!(
+                    f,
+                    "customers file refused: {} unknown column(s)",
+                    names.len()
+                )
+            }
             // Folders, states and fixed wording only.
             other => write!(f, "{other}"),
         }

@@ -25,6 +25,7 @@ mod draft_copy;
 pub mod drafts;
 pub mod failpoint;
 pub mod flows;
+pub mod import_csv;
 pub mod logging;
 pub mod people;
 pub mod prefill;

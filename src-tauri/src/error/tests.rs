@@ -72,7 +72,8 @@ fn staff_caused(error: &EngineError) -> bool {
         | EngineError::DecisionNotAllowed(_)
         | EngineError::MarksNeeded
         | EngineError::EmptyNote
-        | EngineError::NothingToPrefill => true,
+        | EngineError::NothingToPrefill
+        | EngineError::Csv(_) => true,
         EngineError::Provider(_)
         | EngineError::Vault(_)
         | EngineError::AwaitingTerms
@@ -104,6 +105,9 @@ fn staff_caused_samples() -> Vec<EngineError> {
             why: branchdesk_engine::PathRefusal::Pipe,
         },
         EngineError::PdfCannotTurn,
+        EngineError::Csv(branchdesk_engine::import_csv::CsvError::UnknownColumns(
+            vec!["`surname`".into()],
+        )),
         EngineError::NoWarningsToAccept,
         EngineError::SeveralFilesDropped(2),
         EngineError::ScannerFolderNotSet,
