@@ -345,9 +345,17 @@ enum AuditCommand {
 enum DraftCommand {
     /// Store the drafts of a JSON file (one draft object or an array) in the vault. Drafts
     /// the rules accept are ready to submit; exits 1 if any needs fixing first.
+    ///
+    /// A `.csv` file holds one customer per row under a header of draft paths (see
+    /// examples/drafts/customers-template.csv). It is checked whole first: any problem lists
+    /// every one by row and column, stores nothing and exits 1, unless --valid-rows.
     Import {
-        #[arg(value_name = "FILE.json")]
+        #[arg(value_name = "FILE.json|FILE.csv")]
         file: PathBuf,
+        /// CSV only: store the rows without problems, list the others; exits 0 when any
+        /// row was stored.
+        #[arg(long)]
+        valid_rows: bool,
     },
     /// The stored drafts, tax ids masked.
     List {
@@ -492,8 +500,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Draft(DraftCommand::Check { files }) => check(&files),
-        Command::Draft(DraftCommand::Import { file }) => {
-            onboarding::import(cli.data_dir.as_deref(), &file, &staff)
+        Command::Draft(DraftCommand::Import { file, valid_rows }) => {
+            if onboarding::import_csv::is_csv(&file) {
+                onboarding::import_csv::import(cli.data_dir.as_deref(), &file, valid_rows)
+            } else if valid_rows {
+                anyhow::bail!(
+                    "--valid-rows is for CSV files: a JSON file imports whole or not at all"
+                )
+            } else {
+                onboarding::import(cli.data_dir.as_deref(), &file, &staff)
+            }
         }
         Command::Draft(DraftCommand::List { json }) => {
             onboarding::list(cli.data_dir.as_deref(), json)

@@ -123,3 +123,62 @@ fn scan_files_that_are_pipes_or_links_out_of_the_folder_are_refused() {
     }
     assert!(!data.exists(), "no vault was opened");
 }
+
+/// `draft import` with extra arguments, failing the test if the CLI blocks on a read.
+fn import_with(data: &std::path::Path, file: &std::path::Path, flag: &str) -> Output {
+    let out = cli()
+        .arg("--data-dir")
+        .arg(data)
+        .args(["draft", "import", flag])
+        .arg(file)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_customers_csv_that_cannot_be_read_is_refused_before_the_vault_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let write = |name: &str, text: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        file
+    };
+    let big = dir.path().join("big.csv");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(50 * 1024 * 1024 + 1)
+        .unwrap();
+    let fifo = dir.path().join("pipe.csv");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for (file, expected) in [
+        (
+            write("unknown.csv", "name.first,surname,ssn\nPeter,Griffin,1\n"),
+            "names columns a draft does not have: `surname`, `ssn`",
+        ),
+        (big, "at most 52428800 bytes (50 MiB)"),
+        (fifo, "not a regular file"),
+        (write("empty.CSV", ""), "is empty"),
+    ] {
+        let out = import(&data, &file);
+        assert_eq!(out.status.code(), Some(2), "{}", file.display());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(expected) && err.contains(&file.display().to_string()),
+            "{err}"
+        );
+    }
+    // --valid-rows chooses among a CSV's rows; a JSON file imports whole or not at all.
+    let out = import_with(&data, &examples().join("personal.json"), "--valid-rows");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--valid-rows is for CSV files"), "{err}");
+    assert!(!data.exists(), "no vault was opened");
+}

@@ -27,6 +27,8 @@ use serde_json::{json, Value};
 mod backup;
 #[path = "secret_service/bvnk.rs"]
 mod bvnk;
+#[path = "secret_service/csv_import.rs"]
+mod csv_import;
 #[path = "secret_service/prefill.rs"]
 mod prefill;
 #[path = "secret_service/review.rs"]
