@@ -68,6 +68,9 @@ fn main() {
         "scan_pages",
         "prefill_offer",
         "prefill_accept",
+        "customers_import_check",
+        "customers_import_store",
+        "customers_import_cancel",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build configuration is valid");

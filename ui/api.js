@@ -590,3 +590,25 @@ export const prefillOffer = (draftId, slot) => call("prefill_offer", { draftId, 
  * @returns {Promise<DraftRecord>}
  */
 export const acceptPrefill = (draftId, slot, paths) => call("prefill_accept", { draftId, slot, paths });
+
+/** @typedef {import("./types/bindings").CsvCheck} CsvCheck */
+
+/**
+ * Opens the system's dialog for a CSV file of customers and checks the whole file in
+ * Rust; null when cancelled. Only the problems (row, column, message) and the counts come
+ * back: the file's contents stay in Rust. Nothing is stored.
+ * @returns {Promise<CsvCheck | null>}
+ */
+export const checkCustomersImport = () => call("customers_import_check");
+
+/**
+ * Stores the valid rows of the file checked last, in one go; how many drafts were stored.
+ * @returns {Promise<number>}
+ */
+export const storeCustomersImport = () => call("customers_import_store");
+
+/**
+ * Forgets the file checked last.
+ * @returns {Promise<void>}
+ */
+export const cancelCustomersImport = () => call("customers_import_cancel");

@@ -31,6 +31,7 @@ mod tests {
     use branchdesk_engine::activity_words::Words;
     use branchdesk_engine::flows::cos::compliance::CheckTimes;
     use branchdesk_engine::flows::cos::owners::CosCustomer;
+    use branchdesk_engine::import_csv::{CsvCheck, RowProblem};
     use branchdesk_engine::people::Person;
     use branchdesk_engine::records::DecisionView;
     use branchdesk_engine::records::{
@@ -98,6 +99,7 @@ mod tests {
             CosCustomer::decl(),
             CosOutcome::decl(),
             CosSection::decl(),
+            CsvCheck::decl(),
             Draft::decl(),
             DropEvent::decl(),
             DraftListItem::decl(),
@@ -124,6 +126,7 @@ mod tests {
             Provider::decl(),
             Phone::decl(),
             QueueSummary::decl(),
+            RowProblem::decl(),
             Saved::decl(),
             ScanCheck::decl(),
             ScanPreview::decl(),

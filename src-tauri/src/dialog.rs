@@ -29,8 +29,14 @@ pub async fn pick_backup_to_restore(app: &tauri::AppHandle) -> Option<PathBuf> {
     pick(app, Pick::Restore).await
 }
 
+/// A spreadsheet of customers to import, saved as CSV.
+pub async fn pick_customers_file(app: &tauri::AppHandle) -> Option<PathBuf> {
+    pick(app, Pick::Customers).await
+}
+
 enum Pick {
     Scan,
+    Customers,
     Folder,
     Backup,
     Restore,
@@ -50,6 +56,11 @@ async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
     match what {
         Pick::Scan => dialog
             .add_filter("Scans and photos", SCAN_EXTENSIONS)
+            .add_filter("All files", &["*"])
+            .pick_file(answer),
+        Pick::Customers => dialog
+            .set_title("The customers to import (CSV)")
+            .add_filter("CSV files", &["csv"])
             .add_filter("All files", &["*"])
             .pick_file(answer),
         Pick::Folder => dialog

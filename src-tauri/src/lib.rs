@@ -5,6 +5,7 @@ mod bindings;
 mod commands;
 mod dialog;
 mod error;
+mod import;
 mod intake;
 mod people;
 mod prefill;
@@ -134,6 +135,9 @@ pub fn run() {
             viewer::scan_pages,
             prefill::prefill_offer,
             prefill::prefill_accept,
+            import::customers_import_check,
+            import::customers_import_store,
+            import::customers_import_cancel,
         ])
         .setup(move |app| {
             // The webview keeps its own storage under the data folder too, so a test's

@@ -168,3 +168,95 @@ async fn staff_find_a_draft_without_typing_accents_and_duplicate_it_knowingly() 
     })
     .await;
 }
+
+/// The customers' template with a fourth customer whose SSN area is never issued (row 5).
+fn customers_with_a_bad_row(folder: &std::path::Path) -> std::path::PathBuf {
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/drafts/customers-template.csv"),
+    )
+    .unwrap();
+    let good = template.lines().nth(1).unwrap();
+    let bad = good
+        .replacen("Peter", "Meg", 1)
+        .replacen("119-98-8776", "666-12-3456", 1);
+    let file = folder.join("customers.csv");
+    std::fs::write(&file, format!("{template}{bad}\n")).unwrap();
+    file
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn staff_import_a_spreadsheet_see_its_bad_row_and_import_the_valid_rows() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let csv = customers_with_a_bad_row(files.path());
+    let app = App::launch_with(
+        data_dir.path(),
+        &[("BRANCHDESK_E2E_PICKS", csv.into_os_string())],
+    )
+    .await;
+    let outcome: Outcome = async {
+        app.click("a[data-view='drafts']").await?;
+        app.click("#import-customers").await?;
+        let summary = app.wait_for_css("#import-summary").await?.text().await?;
+        check(
+            summary.contains("4 customers") && summary.contains("3 can be imported"),
+            format!("the check's summary: {summary}"),
+        )?;
+        // The problem, by its row in the file, its column's header and the rule's words.
+        let problem = app
+            .wait_for_css("#import-problems tr.import-problem")
+            .await?;
+        let (row, column, text) = (
+            problem.attr("data-row").await?.unwrap_or_default(),
+            problem.attr("data-column").await?.unwrap_or_default(),
+            problem.text().await?,
+        );
+        check(
+            row == "5" && column == "taxIds[0].number" && text.contains("taxIds[0].number"),
+            format!("the problem row {row}, column {column}: {text}"),
+        )?;
+        let shown = app
+            .driver
+            .find_all(By::Css("#import-problems tr.import-problem"))
+            .await?
+            .len();
+        check(shown == 1, format!("one problem listed, not {shown}"))?;
+        let store = app.text_of("#import-valid").await?;
+        check(
+            store.contains("Import the 3 valid rows"),
+            format!("the import button: {store}"),
+        )?;
+        app.click("#import-valid").await?;
+
+        // Back in the Drafts list: what was stored, and the three customers in it.
+        let said = eventually(Duration::from_secs(15), "the import's message", || async {
+            let text = app.text_of("#drafts-status").await.ok()?;
+            (!text.is_empty()).then_some(text)
+        })
+        .await?;
+        check(
+            said.contains("Imported 3 customers"),
+            format!("what was imported: {said}"),
+        )?;
+        let shown = eventually(Duration::from_secs(10), "three imported drafts", || async {
+            let shown = rows(&app).await.ok()?;
+            (shown.len() == 3).then_some(shown)
+        })
+        .await?;
+        for name in ["Peter Griffin", "Lois Griffin", "Glenn Quagmire"] {
+            check(
+                shown.iter().any(|r| r.contains(name)),
+                format!("{name} in the list: {shown:?}"),
+            )?;
+        }
+        check(
+            !shown.iter().any(|r| r.contains("Meg")),
+            format!("the bad row was not stored: {shown:?}"),
+        )?;
+        Ok(())
+    }
+    .await;
+    app.finish("drafts_import_customers", outcome).await;
+}

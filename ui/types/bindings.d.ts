@@ -443,6 +443,24 @@ primaryOwnerCustomerId: string,
  */
 beneficialOwners: Array<CosBeneficialOwner>, };
 
+export type CsvCheck = { 
+/**
+ * Customers in the file (blank rows are not counted).
+ */
+rows: number, 
+/**
+ * Rows with no problem: what storing the valid rows stores.
+ */
+validRows: number, 
+/**
+ * The first [`MAX_LISTED_PROBLEMS`] problems, in file order.
+ */
+problems: Array<RowProblem>, 
+/**
+ * Every problem, listed or not.
+ */
+problemCount: number, };
+
 export type Draft = { provider: Provider, kind: PartyKind, 
 /**
  * The person's names; for a company, the names of the person staff deal with are
@@ -724,6 +742,13 @@ number: string, extension: string,
 country: string, };
 
 export type QueueSummary = { waiting: number, sending: number, attention: number, };
+
+export type RowProblem = { row: number, column: string, 
+/**
+ * The rule's code (`required`, `ssn_area`), or `cell` for a value the file itself
+ * gives wrongly (a yes/no that is neither, too long, a row of the wrong width).
+ */
+code: string, message: string, };
 
 export type Saved = { savedAt: string, };
 

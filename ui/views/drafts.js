@@ -3,13 +3,17 @@ import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { ask } from "./confirm.js";
 import { el } from "./dom.js";
+import { importCustomers } from "./import_customers.js";
 import { openDraft } from "./onboard.js";
 import { renderSubmission } from "./submission.js";
 
 /** @typedef {import("../types/bindings").DraftListItem} DraftListItem */
 
-/** @param {HTMLElement} main */
-export function renderDrafts(main) {
+/**
+ * @param {HTMLElement} main
+ * @param {string} [said] a message to show first (what an import stored)
+ */
+export function renderDrafts(main, said = "") {
   const search = el("input", { id: "drafts-search", type: "search", "aria-describedby": "drafts-search-hint" });
   const stateFilter = el("select", { id: "drafts-state" });
   for (const state of ["", "draft", "waiting", "sending", "needs_attention", "awaiting_check", "submitted", "approved"]) {
@@ -20,9 +24,17 @@ export function renderDrafts(main) {
   // A list with column headers, announced as a table so each cell is read with its header.
   const list = el("ul", { id: "drafts-list", class: "draft-list", role: "table", "aria-label": t("nav.drafts"), "aria-live": "polite" });
   const problem = el("p", { id: "drafts-error", class: "error", role: "alert" });
-  const status = el("p", { id: "drafts-status", role: "status", "aria-live": "polite" });
+  const status = el("p", { id: "drafts-status", role: "status", "aria-live": "polite" }, [said]);
+  const importButton = el("button", { type: "button", id: "import-customers", class: "secondary" }, [t("imports.open")]);
+  importButton.addEventListener("click", () =>
+    importCustomers(main, problem, (message) => {
+      main.replaceChildren();
+      renderDrafts(main, message);
+    }),
+  );
   main.append(
     el("h1", {}, [t("nav.drafts")]),
+    el("div", { class: "actions" }, [importButton]),
     el("div", { class: "filters" }, [
       el("div", { class: "field" }, [el("label", { for: "drafts-search" }, [t("drafts.search")]), search, el("p", { class: "hint", id: "drafts-search-hint" }, [t("drafts.search.hint")])]),
       el("div", { class: "field" }, [el("label", { for: "drafts-state" }, [t("drafts.state")]), stateFilter]),
