@@ -4,6 +4,7 @@
 //! figures of `outbox.rs`. Results go to `bench/RESULTS.md`.
 
 mod bvnk;
+mod csv_import;
 mod outbox;
 mod thumbnail;
 mod upload;
@@ -57,6 +58,7 @@ pub fn section(name: &str) -> Result<()> {
         "upload" => upload::report(&upload::run()?),
         "bvnk" => bvnk::report(&bvnk::run()?),
         "thumbnail" => thumbnail::report(&thumbnail::run()?),
+        "csv" => csv_import::report(&csv_import::run()?),
         other => bail!("no bench section {other:?}: drain, upload, bvnk or thumbnail"),
     };
     print!("{report}");
@@ -112,6 +114,7 @@ pub fn run() -> Result<()> {
     let upload = upload::run()?;
     let bvnk = bvnk::run()?;
     let thumbnail = thumbnail::run()?;
+    let csv = csv_import::run()?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
 
@@ -178,6 +181,7 @@ pub fn run() -> Result<()> {
     let report = report + &upload::report(&upload);
     let report = report + &bvnk::report(&bvnk);
     let report = report + &thumbnail::report(&thumbnail);
+    let report = report + &csv_import::report(&csv);
     print!("{report}");
     let path = root().join("bench").join("RESULTS.md");
     std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;

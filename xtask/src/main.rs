@@ -21,7 +21,8 @@ commands:
   bench SECTION   one section alone, printed (bench/RESULTS.md is left to the full run):
                   drain (outbox drain and draft list), upload (25 MB scan vs curl -F),
                   bvnk (25 MB scan as base64 JSON vs curl --data-binary),
-                  thumbnail (12 MP scan vs vipsthumbnail)
+                  thumbnail (12 MP scan vs vipsthumbnail),
+                  csv (10,000 customers imported from CSV vs the csv crate reading it)
   ocrb-templates [FONT]
                   render the MRZ reader's OCR-B glyph templates (default: Debian's fonts-ocr-b)
   fuzz [TARGET] [SECONDS]
