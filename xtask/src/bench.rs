@@ -6,7 +6,10 @@
 mod bvnk;
 mod csv_import;
 mod outbox;
+mod prefill;
+mod size;
 mod thumbnail;
+mod typing;
 mod upload;
 
 use std::io::{BufRead, BufReader};
@@ -58,8 +61,13 @@ pub fn section(name: &str) -> Result<()> {
         "upload" => upload::report(&upload::run()?),
         "bvnk" => bvnk::report(&bvnk::run()?),
         "thumbnail" => thumbnail::report(&thumbnail::run()?),
+        "typing" => typing::report(&typing::run()?),
+        "prefill" => prefill::report(&prefill::run()?),
         "csv" => csv_import::report(&csv_import::run()?),
-        other => bail!("no bench section {other:?}: drain, upload, bvnk or thumbnail"),
+        "size" => size::report(&size::run()?),
+        other => {
+            bail!("no bench section {other:?}: drain, upload, bvnk, thumbnail, typing, prefill, csv or size")
+        }
     };
     print!("{report}");
     Ok(())
@@ -106,6 +114,7 @@ pub fn run() -> Result<()> {
     ])?;
     build_outbox_tool()?;
     let release = target_dir().join("release");
+    let size = size::measure(&release)?;
     let cli = release.join(exe("branchdesk-cli"));
     let load = sandbox_load(&cli)?;
     let tool = outbox::tool_path(&release);
@@ -114,6 +123,8 @@ pub fn run() -> Result<()> {
     let upload = upload::run()?;
     let bvnk = bvnk::run()?;
     let thumbnail = thumbnail::run()?;
+    let typing = typing::run()?;
+    let prefill = prefill::run()?;
     let csv = csv_import::run()?;
     let app = release.join(exe("branchdesk"));
     let bare = release.join(exe("branchdesk-bare-window"));
@@ -181,7 +192,10 @@ pub fn run() -> Result<()> {
     let report = report + &upload::report(&upload);
     let report = report + &bvnk::report(&bvnk);
     let report = report + &thumbnail::report(&thumbnail);
+    let report = report + &typing::report(&typing);
+    let report = report + &prefill::report(&prefill);
     let report = report + &csv_import::report(&csv);
+    let report = report + &size::report(&size);
     print!("{report}");
     let path = root().join("bench").join("RESULTS.md");
     std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;

@@ -3,6 +3,7 @@
 
 mod arrows;
 mod bench;
+mod bundle;
 mod ocrb;
 mod prereq;
 mod shell;
@@ -22,7 +23,13 @@ commands:
                   drain (outbox drain and draft list), upload (25 MB scan vs curl -F),
                   bvnk (25 MB scan as base64 JSON vs curl --data-binary),
                   thumbnail (12 MP scan vs vipsthumbnail),
+                  typing (fields typed by hand vs prefilled, in the window), size (release binary),
+                  prefill (licence barcode vs ZXing C++, passport zone on a 12 MP photo),
                   csv (10,000 customers imported from CSV vs the csv crate reading it)
+  bundle [--check]
+                  release build and installers (.deb and .rpm on Linux) into
+                  target/release/bundle; --check unpacks the .deb and starts it under Xvfb
+  bundle icons    regenerate src-tauri/icons from src-tauri/icons/source.svg
   ocrb-templates [FONT]
                   render the MRZ reader's OCR-B glyph templates (default: Debian's fonts-ocr-b)
   fuzz [TARGET] [SECONDS]
@@ -39,6 +46,7 @@ fn main() {
             None => bench::run(),
             Some(section) => bench::section(section),
         },
+        Some("bundle") => bundle::run(&args[1..]),
         Some("fuzz") => test::fuzz(&args[1..]),
         Some("bindings") => bindings(),
         Some("ocrb-templates") => ocrb::run(&args[1..]),

@@ -15,6 +15,7 @@ pub enum Purpose {
     Run,
     Test,
     Bench,
+    Bundle,
 }
 
 const BUILD: &[&str] = &[
@@ -46,6 +47,17 @@ const BENCH: &[&str] = &[
     "libvips-tools",
 ];
 
+/// npm for tauri-cli (the bundler); a virtual display, a session bus and a keyring to start
+/// the packaged app once (`cargo xtask bundle --check`).
+const BUNDLE: &[&str] = &[
+    "nodejs",
+    "npm",
+    "xvfb",
+    "xauth",
+    "dbus-daemon",
+    "gnome-keyring",
+];
+
 pub fn ensure(purpose: Purpose) -> Result<()> {
     if !cfg!(target_os = "linux") {
         return Ok(());
@@ -55,6 +67,7 @@ pub fn ensure(purpose: Purpose) -> Result<()> {
         Purpose::Run => RUN,
         Purpose::Test => TEST,
         Purpose::Bench => BENCH,
+        Purpose::Bundle => BUNDLE,
     });
     // npm comes with NodeSource's nodejs; Debian splits it out. Ask only for what is absent.
     if which("npm") && which("node") {

@@ -1,0 +1,83 @@
+//! The release binary's size in `cargo xtask bench`, against the bare Tauri window built by
+//! the same profile in the same run; the goal is the installers' budget (see
+//! `bundle/check.rs`, which fails the packaged binary over it). `cargo xtask bench size`
+//! builds both and prints this section alone.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::bundle::MAX_BINARY_BYTES;
+use crate::{exe, root, shell, target_dir};
+
+pub struct Size {
+    app: u64,
+    bare: u64,
+    /// The workspace's `[profile.release]` settings, as written.
+    profile: String,
+}
+
+/// Builds both binaries (release) and measures them.
+pub fn run() -> Result<Size> {
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "branchdesk-app",
+        "--package",
+        "branchdesk-bare-window",
+    ])?;
+    measure(&target_dir().join("release"))
+}
+
+/// The sizes of binaries already built into `release`.
+pub fn measure(release: &Path) -> Result<Size> {
+    let len = |name: &str| {
+        let path = release.join(exe(name));
+        std::fs::metadata(&path)
+            .map(|m| m.len())
+            .with_context(|| format!("no {}", path.display()))
+    };
+    Ok(Size {
+        app: len("branchdesk")?,
+        bare: len("branchdesk-bare-window")?,
+        profile: release_profile(),
+    })
+}
+
+fn release_profile() -> String {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap_or_default();
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[profile.release]")
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with('['))
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .map(|line| format!("`{}`", line.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn report(size: &Size) -> String {
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    let goal = mb(MAX_BINARY_BYTES);
+    let verdict = if size.app <= MAX_BINARY_BYTES {
+        "met"
+    } else {
+        "**not met**"
+    };
+    format!(
+        "\n## Release binary size (vs a bare Tauri window)\n\n\
+         `target/release/branchdesk` and `branchdesk-bare-window` as this bench builds them,\n\
+         with the workspace's release profile: {profile}. The installers hold the same\n\
+         build with `tauri build`'s `custom-protocol` feature (`cargo xtask bundle`).\n\n\
+         | measure | Branchdesk | bare Tauri window | ratio | goal |\n\
+         |---|---:|---:|---:|---|\n\
+         | release binary (MB) | {app:.2} | {bare:.2} | {ratio:.2}× | ≤ {goal:.0} MB: {verdict} |\n",
+        profile = size.profile,
+        app = mb(size.app),
+        bare = mb(size.bare),
+        ratio = size.app as f64 / size.bare as f64,
+    )
+}
