@@ -45,8 +45,8 @@ mod tests {
     use branchdesk_engine::scan_view::ScanPage;
     use branchdesk_engine::scanner::{AssignedScan, TrayFile};
     use branchdesk_engine::scans::ScanPreview;
-    use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
     use branchdesk_engine::setup::{Appearance, Language, Theme};
+    use branchdesk_engine::setup::{ConnectionInput, ConnectionView};
     use branchdesk_engine::{CosOutcome, Environment};
 
     const COMMITTED: &str = "../ui/types/bindings.d.ts";
@@ -78,10 +78,10 @@ mod tests {
             Address::decl(),
             AssignedScan::decl(),
             AppInfo::decl(),
-            BackupView::decl(),
             Appearance::decl(),
             Theme::decl(),
             Language::decl(),
+            BackupView::decl(),
             RestoreCheck::decl(),
             RestoreView::decl(),
             Associate::decl(),

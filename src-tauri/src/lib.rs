@@ -70,8 +70,8 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::ui_ready,
             commands::appearance_set,
+            commands::ui_ready,
             commands::connectivity,
             commands::draft_create,
             commands::draft_get,

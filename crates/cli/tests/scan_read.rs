@@ -32,7 +32,10 @@ fn scan_read_gives_each_licence_field_or_says_why_nothing_was_read() {
     let out = cli().args(["scan", "read"]).arg(&back).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("read from the barcode (PDF417, AAMVA): "), "{text}");
+    assert!(
+        text.contains("read from the barcode (PDF417, AAMVA): "),
+        "{text}"
+    );
     assert!(text.contains("birthDate: 1986-06-14"), "{text}");
 
     let out = cli()
