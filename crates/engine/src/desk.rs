@@ -108,6 +108,16 @@ impl Desk {
         drafts::create(self.vault(), kind, provider)
     }
 
+    /// The sample customer a guided onboarding starts from (see [`drafts::sample`]).
+    pub fn sample_draft() -> Draft {
+        drafts::sample()
+    }
+
+    /// A new Cross River Personal draft filled with [`Desk::sample_draft`].
+    pub fn create_sample_draft(&self) -> Result<DraftRecord> {
+        drafts::create_sample(self.vault())
+    }
+
     pub fn get_draft(&self, id: &str) -> Result<DraftRecord> {
         drafts::get(self.vault(), id)
     }

@@ -37,6 +37,19 @@ pub(crate) fn create(vault: &Vault, kind: PartyKind, provider: Provider) -> Resu
     })
 }
 
+/// A new Cross River Personal draft already filled with the sample customer (the holder of
+/// the example driver's licence), for a guided onboarding in Training mode.
+pub(crate) fn create_sample(vault: &Vault) -> Result<DraftRecord> {
+    let draft = sample();
+    let summary = vault.create_draft(&draft_input(&draft, DraftState::Draft)?)?;
+    Ok(DraftRecord {
+        id: summary.id.to_string(),
+        draft,
+        state: summary.state,
+        decision: None,
+    })
+}
+
 pub(crate) fn get(vault: &Vault, id: &str) -> Result<DraftRecord> {
     let id = draft_id(id)?;
     let stored = vault.get_draft(id)?.ok_or(Error::NotFound)?;
@@ -273,6 +286,34 @@ pub fn template(kind: PartyKind) -> Draft {
         }),
     };
     serde_json::from_value(json).unwrap_or_default()
+}
+
+/// The sample customer of a guided onboarding: Dana Marie Whitfield, the holder of the
+/// example driver's licence (`examples/drafts/fin-drivers-licence.json`), as a Cross River
+/// Personal customer with every field the rules require.
+pub fn sample() -> Draft {
+    let json = serde_json::json!({
+        "kind": "person",
+        "provider": "cos",
+        "name": {"first": "Dana", "middle": "Marie", "last": "Whitfield"},
+        "person": {"birthDate": "1986-02-11", "citizenshipCountry": "US"},
+        "taxIds": [{"idType": "Ssn", "number": "318-40-2261", "country": "US"}],
+        "addresses": [{
+            "addressType": "Home", "classification": "Residential", "isPrimary": true,
+            "street1": "45 Benefit Street", "city": "Providence", "state": "RI",
+            "postalCode": "02903", "country": "US"
+        }],
+        "phones": [{"phoneType": "Mobile", "isPrimary": true, "number": "(401) 555-0142"}],
+        "emails": [{"emailType": "Personal", "isPrimary": true, "address": "dana.whitfield@example.com"}],
+        "identityDocuments": [{
+            "idType": "DriversLicense", "isPrimary": true, "number": "W3021987",
+            "issuedDate": "2022-05-03", "expiryDate": "2030-02-11",
+            "issuingAuthority": "Rhode Island DMV", "issuingStateOrProvince": "RI",
+            "issuingCountry": "US"
+        }],
+        "cos": {"riskRating": "Low"}
+    });
+    serde_json::from_value(json).unwrap_or_else(|_| template(PartyKind::Person))
 }
 
 /// Drops the optional rows staff left empty (the wizard shows one of each), so an unused

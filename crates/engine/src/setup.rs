@@ -34,6 +34,9 @@ pub struct Settings {
     pub scanner_folder: Option<PathBuf>,
     /// How the window looks and which language it speaks, as staff chose in Settings.
     pub appearance: Appearance,
+    /// Set once the first-minute welcome in Training has been used or put away: it is not
+    /// offered again.
+    pub welcome_seen: bool,
 }
 
 impl Default for Settings {
@@ -42,8 +45,27 @@ impl Default for Settings {
             training: true,
             scanner_folder: None,
             appearance: Appearance::default(),
+            welcome_seen: false,
         }
     }
+}
+
+/// Whether the Onboard screen greets a new desk: in Training, before any draft exists, and
+/// until the welcome has been used or put away ([`Settings::welcome_seen`]).
+pub fn welcome_due(data_dir: &Path, desk: &Desk) -> Result<bool> {
+    Ok(desk.environment() == Environment::Training
+        && !Settings::load(data_dir).welcome_seen
+        && desk.list_drafts("", "")?.is_empty()
+        && desk.list_drafts("", crate::drafts::ARCHIVED)?.is_empty())
+}
+
+/// Remembers that the welcome has been used or put away.
+pub fn welcome_seen(data_dir: &Path) -> Result<()> {
+    Settings {
+        welcome_seen: true,
+        ..Settings::load(data_dir)
+    }
+    .save(data_dir)
 }
 
 /// The window's theme, language and text size; theme and language follow the system

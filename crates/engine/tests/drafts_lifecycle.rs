@@ -4,7 +4,9 @@
 // Test helpers outside #[test] functions fail loudly by design.
 #![allow(clippy::unwrap_used)]
 
+use branchdesk_domain::validate::Severity;
 use branchdesk_engine::drafts::{ARCHIVED, DRAFT_ARCHIVED};
+use branchdesk_engine::setup::{welcome_due, welcome_seen};
 use branchdesk_engine::Error;
 use branchdesk_vault::{AuditFilter, DraftState, NEVER_PLANNED};
 
@@ -122,4 +124,41 @@ async fn an_approved_onboarding_is_archived_with_everything_it_has() {
     desk.unarchive_draft(&draft).unwrap();
     assert!(listed(&desk, "").contains(&draft));
     assert!(listed(&desk, ARCHIVED).is_empty());
+}
+
+#[tokio::test]
+async fn a_new_training_desk_is_welcomed_until_the_guided_sample_starts_or_it_is_put_away() {
+    let world = World::new().await;
+    let desk = world.desk();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(welcome_due(dir.path(), &desk).unwrap(), "a new desk");
+
+    // The guided onboarding's draft: the example licence's holder, meeting every rule of a
+    // Cross River Personal customer but the scans.
+    let record = desk.create_sample_draft().unwrap();
+    assert_eq!(record.draft, branchdesk_engine::Desk::sample_draft());
+    assert_eq!(
+        (
+            record.draft.name.first.as_str(),
+            record.draft.name.last.as_str()
+        ),
+        ("Dana", "Whitfield")
+    );
+    let errors: Vec<_> = desk
+        .validate(&record.draft)
+        .into_iter()
+        .filter(|i| i.severity == Severity::Error && !i.field.starts_with("scans"))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(desk.get_draft(&record.id).unwrap().draft, record.draft);
+    assert!(
+        !welcome_due(dir.path(), &desk).unwrap(),
+        "a desk with a draft"
+    );
+
+    // Put away on a desk that has no draft: not offered again.
+    desk.delete_draft(&record.id).unwrap();
+    assert!(welcome_due(dir.path(), &desk).unwrap());
+    welcome_seen(dir.path()).unwrap();
+    assert!(!welcome_due(dir.path(), &desk).unwrap(), "put away");
 }
