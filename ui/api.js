@@ -134,6 +134,25 @@ export const connectivity = () => call("connectivity");
 export const createDraft = (kind, provider = "cos") => call("draft_create", { kind, provider });
 
 /**
+ * The guided onboarding's draft: a Cross River Personal customer filled with the sample
+ * customer (Rust's); the welcome is not offered again.
+ * @returns {Promise<DraftRecord>}
+ */
+export const createSampleDraft = () => call("draft_create_sample");
+
+/**
+ * Whether the Onboard screen shows the first-minute welcome (a new desk in Training).
+ * @returns {Promise<boolean>}
+ */
+export const welcomeDue = () => call("welcome_get");
+
+/**
+ * The welcome was put away: it is not offered again.
+ * @returns {Promise<void>}
+ */
+export const dismissWelcome = () => call("welcome_dismiss");
+
+/**
  * @param {string} id
  * @returns {Promise<DraftRecord>}
  */

@@ -71,6 +71,26 @@ pub fn appearance_set(state: State<'_, AppState>, appearance: Appearance) -> Ans
     Ok(settings.appearance)
 }
 
+/// Whether the Onboard screen shows the first-minute welcome: a new desk in Training.
+#[tauri::command(async)]
+pub fn welcome_get(state: State<'_, AppState>) -> Answer<bool> {
+    Ok(setup::welcome_due(&state.data_dir, &state.desk())?)
+}
+
+/// The welcome was used or put away: it is not offered again.
+#[tauri::command(async)]
+pub fn welcome_dismiss(state: State<'_, AppState>) -> Answer<()> {
+    Ok(setup::welcome_seen(&state.data_dir)?)
+}
+
+/// The guided onboarding: a new Cross River Personal draft filled with the sample customer.
+#[tauri::command(async)]
+pub fn draft_create_sample(state: State<'_, AppState>) -> Answer<DraftRecord> {
+    let record = state.desk().create_sample_draft()?;
+    setup::welcome_seen(&state.data_dir)?;
+    Ok(record)
+}
+
 /// The page calls this once it can be used; start-up is measured up to here.
 #[tauri::command(async)]
 pub fn ui_ready(state: State<'_, AppState>) {

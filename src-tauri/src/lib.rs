@@ -71,6 +71,9 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::appearance_set,
+            commands::welcome_get,
+            commands::welcome_dismiss,
+            commands::draft_create_sample,
             commands::ui_ready,
             commands::connectivity,
             commands::draft_create,
