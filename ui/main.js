@@ -3,6 +3,7 @@ import * as api from "./api.js";
 import { t, translate } from "./i18n/index.js";
 import { renderActivity } from "./views/activity.js";
 import { renderDrafts } from "./views/drafts.js";
+import { renderHelp } from "./views/help.js";
 import { renderOnboard } from "./views/onboard.js";
 import { renderQueue } from "./views/review_queue.js";
 import { renderSettings } from "./views/settings.js";
@@ -12,7 +13,7 @@ import { watchUploads } from "./views/submission_steps.js";
 import { applyAppearance, stepTextSize } from "./views/appearance.js";
 import { showShortcuts, watchShortcuts } from "./views/shortcuts.js";
 
-/** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings"} View */
+/** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings" | "help"} View */
 
 /** How often the online indicator asks whether the provider can be reached. */
 const CONNECTIVITY_EVERY_MS = 15_000;
@@ -35,13 +36,14 @@ function show(view) {
   else if (view === "settings" && info) renderSettings(main, info);
   else if (view === "drafts") renderDrafts(main);
   else if (view === "review") renderQueue(main);
+  else if (view === "help") renderHelp(main);
   else renderActivity(main);
 }
 
 /** @returns {View} */
 function viewFromHash() {
   const name = location.hash.replace("#", "");
-  const views = ["onboard", "drafts", "review", "activity", "settings"];
+  const views = ["onboard", "drafts", "review", "activity", "settings", "help"];
   return /** @type {View} */ (views.includes(name) ? name : "onboard");
 }
 

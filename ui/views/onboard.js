@@ -34,8 +34,9 @@ const AUTOSAVE_AFTER_MS = 700;
  * `required` are the fields the rules require of the draft as it stands; `visited` the
  * steps left with Next; `gone` is set once the draft no longer exists (deleted elsewhere),
  * after which nothing is saved. `owners` are the customers the owner pickers offer, loaded
- * once per open draft (`ownersLoading`).
- * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], ownersLoading?: Promise<import("../types/bindings").CosCustomer[]>, provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string, masked?: import("../types/bindings").FieldValue[] }} Editing
+ * once per open draft (`ownersLoading`). `guided` is set on the sample customer of the
+ * first-minute welcome's guided onboarding: each step shows a one-line hint.
+ * @typedef {{ id: string, draft: Draft, issues: Issue[], touched: Set<string>, step: number, owners?: import("../types/bindings").CosCustomer[], ownersLoading?: Promise<import("../types/bindings").CosCustomer[]>, provider?: Issue, reasons?: Issue[], suggestions?: LatinSuggestion[], required?: Set<string>, tidy?: import("../types/bindings").FieldValue[], visited?: Set<string>, gone?: boolean, slots?: import("../types/bindings").SlotSpec[], slotsOf?: string, masked?: import("../types/bindings").FieldValue[], guided?: boolean }} Editing
  * @type {Editing | null}
  */
 let current = null;
@@ -131,13 +132,16 @@ function renderStart(main) {
   bvnkCompany.addEventListener("click", () => start("company", "bvnk"));
   bvnkPerson.addEventListener("click", () => start("person", "bvnk"));
   const unfinished = el("div", { id: "onboard-unfinished" });
+  const welcome = el("div", { id: "onboard-welcome-slot" });
   main.append(
     el("h1", {}, [t("onboard.title")]),
+    welcome,
     unfinished,
     el("p", { class: "muted", id: "onboard-choose" }, [t("onboard.choose")]),
     el("div", { class: "actions" }, [person, company, finPerson, bvnkCompany, bvnkPerson]),
   );
   person.focus();
+  showWelcome(main, welcome, () => person.focus());
   const open = current;
   if (!open || open.gone) return;
   // The draft left open: carry on with it, unless it was deleted meanwhile.
@@ -158,6 +162,58 @@ function renderStart(main) {
     person.focus();
   });
 }
+
+/**
+ * The first minute on a new desk in Training (Rust says when): what Training mode is, and
+ * a guided onboarding of a sample customer with a hint on each step. Put away, or used,
+ * it is not offered again. The focus stays where the start screen put it.
+ * @param {HTMLElement} main
+ * @param {HTMLElement} slot
+ * @param {() => void} refocus puts the focus back on the start screen once it is put away
+ */
+function showWelcome(main, slot, refocus) {
+  api
+    .welcomeDue()
+    .then((due) => {
+      if (!due || !slot.isConnected) return;
+      const guided = el("button", { type: "button", id: "welcome-guided" }, [t("welcome.guided")]);
+      const later = el("button", { type: "button", id: "welcome-dismiss", class: "secondary" }, [t("welcome.dismiss")]);
+      guided.addEventListener("click", async () => {
+        clearTimeout(saveTimer);
+        const record = await api.createSampleDraft();
+        current = { id: record.id, draft: record.draft, issues: [], touched: new Set(), step: 0, guided: true };
+        main.replaceChildren();
+        renderWizard(main, current);
+      });
+      later.addEventListener("click", async () => {
+        await api.dismissWelcome().catch(() => {});
+        slot.replaceChildren();
+        refocus();
+      });
+      slot.replaceChildren(
+        el("section", { id: "onboard-welcome", class: "welcome", "aria-labelledby": "welcome-title" }, [
+          el("h2", { id: "welcome-title" }, [t("welcome.title")]),
+          el("p", {}, [t("welcome.training")]),
+          el("p", {}, [t("welcome.try")]),
+          el("p", { class: "muted" }, [t("welcome.help"), " ", el("a", { href: "#help", id: "welcome-help" }, [t("welcome.helpLink")])]),
+          el("div", { class: "actions" }, [guided, later]),
+        ]),
+      );
+    })
+    .catch(() => {});
+}
+
+/**
+ * The guided onboarding's hint for each step of a Cross River Personal customer.
+ * @type {Record<string, import("../i18n/index.js").MessageKey>}
+ */
+const GUIDE = {
+  customer: "guide.customer",
+  contact: "guide.contact",
+  identity: "guide.identity",
+  scans: "guide.scans",
+  review: "guide.review",
+};
 
 /**
  * @param {HTMLElement} main
@@ -206,6 +262,8 @@ function renderWizard(main, state, focusFirst = []) {
     el("h1", { id: "step-title", tabindex: "-1" }, [t(/** @type {any} */ (step.title))]),
   );
   if (step.intro) panel.append(el("p", { class: "intro" }, [t(/** @type {any} */ (step.intro))]));
+  const guide = state.guided ? GUIDE[step.id] : undefined;
+  if (guide) panel.append(el("p", { id: "guide-hint", class: "guide" }, [t(guide)]));
   const link = businessOf(state.id);
   if (link) {
     // This person is being onboarded as an owner of a business kept in Drafts: say so, and

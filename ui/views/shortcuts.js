@@ -9,8 +9,8 @@ import { el } from "./dom.js";
 
 /** @typedef {import("../i18n/index.js").MessageKey} MessageKey */
 
-/** Every shortcut, as the sheet lists it: the keys in words, and what they do. */
-const SHEET = /** @type {[string, MessageKey][]} */ ([
+/** Every shortcut, as the sheet (and the Help page) lists it: the keys in words, and what they do. */
+export const SHEET = /** @type {[string, MessageKey][]} */ ([
   ["Alt+N", "shortcuts.new"],
   ["Ctrl+S", "shortcuts.save"],
   ["Ctrl+Enter · Alt+→", "shortcuts.next"],
