@@ -16,6 +16,7 @@ mod drafts_list;
 mod fin;
 mod form;
 mod harness;
+mod keyboard;
 mod offline;
 mod one_desk;
 mod prefill;

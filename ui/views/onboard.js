@@ -471,10 +471,13 @@ async function nextStep(main, state, step, status) {
   showIssues(form, state, change);
   const list = /** @type {HTMLElement | null} */ (main.querySelector(".step-list ol"));
   if (list) markSteps(list, state);
-  const first = state.issues.find((i) => i.severity === "error" && step.paths.some((p) => i.field.startsWith(p)));
-  if (first) {
+  const errors = state.issues.filter((i) => i.severity === "error" && step.paths.some((p) => i.field.startsWith(p)));
+  if (errors.length > 0) {
     status.textContent = t("onboard.fixStep");
-    focusField(form, first.field);
+    // The first on screen, top to bottom, whatever order the rules listed them in.
+    const shown = [...form.querySelectorAll("[data-path]")].find((input) => input.getAttribute("aria-invalid") === "true" && !input.closest("[hidden]"));
+    if (shown instanceof HTMLElement) shown.focus();
+    else focusField(form, errors[0].field);
     return;
   }
   (state.visited ??= new Set()).add(step.id);
