@@ -35,4 +35,4 @@ pub use values::*;
 pub use wire::*;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

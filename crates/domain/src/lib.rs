@@ -15,6 +15,7 @@ pub mod prefill;
 pub mod scan_slots;
 mod scan_status;
 pub mod validate;
+pub mod words;
 
 mod error;
 mod sensitive;

@@ -28,6 +28,6 @@ pub use tidy::*;
 pub use values::*;
 
 #[cfg(test)]
-mod bvnk_tests;
+pub(crate) mod bvnk_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -25,7 +25,7 @@ fn today() -> NaiveDate {
 
 /// The customer of Fin.com's documented create and attach examples, as staff would
 /// type her in.
-fn maria() -> Draft {
+pub(crate) fn maria() -> Draft {
     Draft {
         kind: PartyKind::Person,
         name: Names {

@@ -53,7 +53,7 @@ fn scan(slot: &str) -> ScanSlot {
     }
 }
 
-fn company() -> Draft {
+pub(crate) fn company() -> Draft {
     let mut draft = Draft {
         provider: Provider::Bvnk,
         kind: PartyKind::Company,
@@ -95,7 +95,7 @@ fn company() -> Draft {
     draft
 }
 
-fn individual() -> Draft {
+pub(crate) fn individual() -> Draft {
     Draft {
         provider: Provider::Bvnk,
         kind: PartyKind::Person,
