@@ -68,6 +68,8 @@ pub fn appearance_set(state: State<'_, AppState>, appearance: Appearance) -> Ans
         ..Settings::load(&state.data_dir)
     };
     settings.save(&state.data_dir)?;
+    // Rust's messages follow the page into the language just chosen.
+    crate::words::choose(settings.appearance.language);
     Ok(settings.appearance)
 }
 
@@ -182,7 +184,7 @@ pub struct Validation {
 #[tauri::command(async)]
 pub fn draft_validate(state: State<'_, AppState>, draft: Draft) -> Validation {
     Validation {
-        issues: state.desk().validate(&draft),
+        issues: crate::words::issues(state.desk().validate(&draft), crate::words::current()),
         suggestions: latin_suggestions(&draft),
         required: form::required_fields_today(&draft),
         tidy: form::tidy_values(&draft),
@@ -199,13 +201,17 @@ pub fn field_options() -> FieldOptions {
 
 #[tauri::command(async)]
 pub fn draft_submit(state: State<'_, AppState>, id: String, draft: Draft) -> Answer<Submission> {
-    Ok(state.desk().submit_as(&id, &draft, &state.acting()?)?)
+    Ok(crate::words::submission(state.desk().submit_as(
+        &id,
+        &draft,
+        &state.acting()?,
+    )?))
 }
 
 #[tauri::command]
 pub async fn submission_status(state: State<'_, AppState>, id: String) -> Answer<Submission> {
     let desk = state.desk();
-    Ok(desk.submission_status(&id).await?)
+    Ok(crate::words::submission(desk.submission_status(&id).await?))
 }
 
 #[tauri::command(async)]
@@ -546,9 +552,10 @@ pub async fn fin_customer_resolve(
 ) -> Answer<Submission> {
     let desk = state.desk();
     let by = state.acting()?;
-    Ok(desk
-        .resolve_unknown_fin_customer(&draft_id, customer_id.as_deref(), &by.name)
-        .await?)
+    Ok(crate::words::submission(
+        desk.resolve_unknown_fin_customer(&draft_id, customer_id.as_deref(), &by.name)
+            .await?,
+    ))
 }
 
 /// What staff found at Cross River about a customer whose creation's outcome is unknown:
@@ -563,9 +570,10 @@ pub async fn cos_customer_resolve(
 ) -> Answer<Submission> {
     let desk = state.desk();
     let by = state.acting()?;
-    Ok(desk
-        .resolve_unknown_cos_customer(&draft_id, customer_id.as_deref(), &by.name)
-        .await?)
+    Ok(crate::words::submission(
+        desk.resolve_unknown_cos_customer(&draft_id, customer_id.as_deref(), &by.name)
+            .await?,
+    ))
 }
 
 /// What staff found at BVNK about a customer whose creation's answer could not be read:
@@ -581,9 +589,10 @@ pub async fn bvnk_customer_resolve(
 ) -> Answer<Submission> {
     let desk = state.desk();
     let by = state.acting()?;
-    Ok(desk
-        .resolve_unknown_bvnk_customer(&draft_id, reference.as_deref(), &by.name)
-        .await?)
+    Ok(crate::words::submission(
+        desk.resolve_unknown_bvnk_customer(&draft_id, reference.as_deref(), &by.name)
+            .await?,
+    ))
 }
 
 /// Stops the upload in flight for a draft; it then needs attention and can be sent again.

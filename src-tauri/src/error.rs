@@ -1,6 +1,7 @@
 //! Errors as the UI receives them: `{code, message, field?}`. The UI switches on `code`
 //! and puts `message` under `field` when there is one; it never parses message text.
 
+use branchdesk_domain::words::Language;
 use branchdesk_engine::store::VaultError;
 use branchdesk_engine::Error as EngineError;
 use branchdesk_engine::ProviderError as ApiError;
@@ -89,11 +90,28 @@ impl UiError {
             message: "Branchdesk could not open a browser on this computer. Copy the link and open it yourself, or let the customer scan the QR code.".to_owned(),
             field: None,
         }
+        .in_language(crate::words::current())
+    }
+
+    /// The same error with its message in `language`; code and field unchanged.
+    pub fn in_language(self, language: Language) -> Self {
+        UiError {
+            message: crate::words::say(&self.message, language),
+            ..self
+        }
     }
 }
 
 impl From<EngineError> for UiError {
     fn from(error: EngineError) -> Self {
+        // Said in the window's language: the page shows `message` as it comes.
+        UiError::english(error).in_language(crate::words::current())
+    }
+}
+
+impl UiError {
+    /// The error as the window receives it, in the engine's (English) words.
+    fn english(error: EngineError) -> Self {
         // Every error that reaches the window is logged with its cause, in the form that
         // keeps codes and statuses and drops anything that can carry customer data.
         tracing::info!(error = %error.for_log(), "answered the window with an error");

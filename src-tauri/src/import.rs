@@ -51,6 +51,12 @@ pub async fn customers_import_check(
     let file = path.clone();
     let check = blocking(move || import_csv::check(&desk, &file)).await?;
     *checked() = Some((path, check.clone()));
+    // Each problem in the rule's words, in the window's language.
+    let language = crate::words::current();
+    let mut check = check;
+    for problem in &mut check.problems {
+        problem.message = crate::words::say(&problem.message, language);
+    }
     Ok(Some(check))
 }
 

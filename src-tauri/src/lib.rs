@@ -13,6 +13,7 @@ mod review;
 mod startup;
 mod state;
 mod viewer;
+mod words;
 
 use branchdesk_engine::logging;
 use branchdesk_engine::setup::Settings;

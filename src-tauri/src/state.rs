@@ -66,7 +66,10 @@ impl AppState {
     ) -> branchdesk_engine::Result<Self> {
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
-        let mut runtime = Self::runtime(&vault, &secrets, &Settings::load(&data_dir)).await?;
+        let settings = Settings::load(&data_dir);
+        // Rust's messages speak the window's language from the first one.
+        crate::words::choose(settings.appearance.language);
+        let mut runtime = Self::runtime(&vault, &secrets, &settings).await?;
         // Picks up whatever was queued when the app last closed, then waits for more.
         runtime.runner = Some(tokio::spawn(Arc::clone(&runtime.desk).run()));
         Ok(Self {

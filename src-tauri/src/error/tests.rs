@@ -241,3 +241,28 @@ fn the_json_the_window_receives_is_pinned() {
         assert_eq!(serde_json::to_value(UiError::from(error)).unwrap(), json);
     }
 }
+
+#[test]
+fn every_error_staff_can_cause_reaches_a_spanish_window_in_spanish() {
+    let mut missing = Vec::new();
+    for error in staff_caused_samples() {
+        let english = UiError::english(error);
+        let spanish = english.clone().in_language(Language::Es);
+        assert_eq!(
+            (spanish.code, &spanish.field),
+            (english.code, &english.field),
+            "only the words change"
+        );
+        if branchdesk_domain::words::spanish(&english.message).is_none() {
+            missing.push(english.message);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no Spanish for:\n{}",
+        missing.join("\n")
+    );
+    // And English stays as the engine wrote it.
+    let english = UiError::english(EngineError::QueueBusy);
+    assert_eq!(english.clone().in_language(Language::En), english);
+}
