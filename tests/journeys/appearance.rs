@@ -227,3 +227,49 @@ async fn the_shortcuts_move_between_sections_drive_the_wizard_and_list_themselve
     })
     .await;
 }
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn a_rule_speaks_spanish_under_its_field_once_staff_choose_espanol() {
+    App::journey("rule_in_spanish", |app| async move {
+        let outcome: Outcome = async {
+            app.ensure_signed_in().await?;
+            app.click("a[data-view='settings']").await?;
+            app.click("#appearance-language option[value='es']").await?;
+            eventually(Duration::from_secs(10), "the page in Spanish", || async {
+                let rail = app.text_of("a[data-view='drafts']").await.ok()?;
+                (rail.trim() == "Borradores").then_some(())
+            })
+            .await?;
+
+            // A new Cross River personal onboarding with an SSN no one is ever issued.
+            app.click("a[data-view='onboard']").await?;
+            app.click("#new-person").await?;
+            let ssn = field_id("taxIds[0].number");
+            app.wait_for_css(&format!("#{ssn}")).await?;
+            app.fill(&[
+                ("name.first", "Peter"),
+                ("name.last", "Griffin"),
+                ("taxIds[0].number", "666-12-3456"),
+            ])
+            .await?;
+            // Leaving the field shows the rule's message under it, in Spanish.
+            app.click(&format!("#{}", field_id("person.citizenshipCountry")))
+                .await?;
+            let message = eventually(Duration::from_secs(10), "the SSN error", || async {
+                let text = app.text_of(&format!("#{ssn}-error")).await.ok()?;
+                (!text.is_empty()).then_some(text)
+            })
+            .await?;
+            assert_eq!(
+                message,
+                "Este número de Seguro Social no es válido: no puede empezar por 000, 666 ni 9. \
+                 Revise la tarjeta."
+            );
+            Ok(())
+        }
+        .await;
+        (app, outcome)
+    })
+    .await;
+}
