@@ -62,6 +62,30 @@ fn a_capitalised_word_is_looked_up_and_capitalised_again() {
 }
 
 #[test]
+fn a_stale_latin_form_is_said_in_spanish() {
+    let draft = crate::draft::Draft {
+        name: crate::draft::Names {
+            first: "José".into(),
+            latin: crate::draft::LatinNames {
+                first: "Josue".into(),
+                first_from: "Josué".into(),
+                ..Default::default()
+            },
+            ..crate::fin::tests::maria().name
+        },
+        ..crate::fin::tests::maria()
+    };
+    let messages: Vec<String> = crate::fin::fin_on(&draft, today())
+        .into_iter()
+        .map(|i| i.message)
+        .collect();
+    assert!(!messages.is_empty(), "the Latin form is stale");
+    for message in messages {
+        assert!(spanish(&message).is_some(), "no Spanish for {message:?}");
+    }
+}
+
+#[test]
 fn data_in_a_message_is_kept_as_it_is() {
     assert_eq!(
         spanish("An SSN has 9 digits; this has 7.").as_deref(),
