@@ -55,7 +55,9 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         environment: state.desk().environment(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         training_url: state.training_url(),
-        problem: state.problem(),
+        problem: state
+            .problem()
+            .map(|problem| crate::words::say(&problem, crate::words::current())),
         appearance: Settings::load(&state.data_dir).appearance.bounded(),
     }
 }
@@ -233,13 +235,15 @@ pub fn activity(
     to: Option<String>,
     before: Option<u64>,
 ) -> Answer<Activity> {
-    Ok(state.desk().activity_page(&ActivityQuery {
-        draft: draft.as_deref(),
-        outcome: outcome.as_deref().unwrap_or(""),
-        from: from.as_deref(),
-        to: to.as_deref(),
-        before,
-    })?)
+    Ok(crate::words::activity(state.desk().activity_page(
+        &ActivityQuery {
+            draft: draft.as_deref(),
+            outcome: outcome.as_deref().unwrap_or(""),
+            from: from.as_deref(),
+            to: to.as_deref(),
+            before,
+        },
+    )?))
 }
 
 /// Settings as the Settings view shows them: no secret ever leaves Rust.
@@ -331,7 +335,9 @@ pub async fn connection_test(state: State<'_, AppState>, id: String) -> Answer<C
         .map_err(branchdesk_engine::Error::from)?
         .ok_or(branchdesk_engine::Error::NotFound)?;
     let message = setup::test_connection(&connection, &state.secrets).await?;
-    Ok(ConnectionCheck { message })
+    Ok(ConnectionCheck {
+        message: crate::words::say(&message, crate::words::current()),
+    })
 }
 
 #[tauri::command]

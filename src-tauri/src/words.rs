@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use branchdesk_domain::validate::Issue;
 use branchdesk_domain::words::{self, Language};
+use branchdesk_engine::activity::Activity;
 use branchdesk_engine::records::Submission;
 use branchdesk_engine::setup;
 
@@ -69,6 +70,18 @@ pub fn submission(mut submission: Submission) -> Submission {
         fin.reasons = issues(std::mem::take(&mut fin.reasons), language);
     }
     submission
+}
+
+/// The Activity page with its sentences' provider in the window's language ("the
+/// provider" when an entry names none); the sentences themselves are keys the page says.
+pub fn activity(mut activity: Activity) -> Activity {
+    let language = current();
+    for entry in &mut activity.entries {
+        if let Some(provider) = entry.words.params.get_mut("provider") {
+            *provider = say(provider, language);
+        }
+    }
+    activity
 }
 
 #[cfg(test)]

@@ -301,4 +301,11 @@ pub(super) const TABLE: &[(&str, &str)] = &[
     ("An ITIN has 9 digits and starts with 9, e.g. 912-70-1234.", "Un ITIN tiene 9 dígitos y empieza por 9, p. ej. 912-70-1234."),
     ("The idempotency key must be printable ASCII without spaces; use a UUID.", "La clave de idempotencia debe ser ASCII imprimible sin espacios; use un UUID."),
     (r#"{What} changed since this Latin form was taken for "{was}": take "{latin}" or keep this one."#, r#"{What} cambió desde que se tomó esta forma latina para "{was}": use "{latin}" o conserve esta."#),
+    // A connection tested in Settings.
+    ("{provider} accepted the credentials and issued a token.", "{provider} aceptó las credenciales y emitió un token."),
+    ("BVNK accepted the Hawk credentials.", "BVNK aceptó las credenciales Hawk."),
+    // The Activity list's sentences name the provider; the sentences are the page's own.
+    ("the provider", "el proveedor"),
+    // Why Training runs instead of the configured connection (the engine's set-up).
+    ("no Cross River connection is configured", "no hay ninguna conexión con Cross River"),
 ];
