@@ -30,6 +30,7 @@ fn invalid(field: &str, message: String) -> UiError {
         message,
         field: Some(field.to_owned()),
     }
+    .in_language(crate::words::current())
 }
 
 /// The passphrase must be typed twice alike and be long enough; checked before the

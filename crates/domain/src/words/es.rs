@@ -308,4 +308,16 @@ pub(super) const TABLE: &[(&str, &str)] = &[
     ("the provider", "el proveedor"),
     // Why Training runs instead of the configured connection (the engine's set-up).
     ("no Cross River connection is configured", "no hay ninguna conexión con Cross River"),
+    // A backup's passphrase, checked in the window before the dialog opens.
+    ("the two passphrases differ", "las dos frases de contraseña no coinciden"),
+    ("enter the passphrase the backup was made with", "ingrese la frase de contraseña con la que se hizo la copia"),
+    // More scans refused (crates/documents/src/error.rs).
+    (r#"This is an HEIC photo (the iPhone's default format), which cannot be used. On the iPhone set Settings > Camera > Formats to "Most Compatible" and take the photo again, or share/export the photo as JPEG."#, r#"Es una foto HEIC (el formato predeterminado del iPhone), que no se puede usar. En el iPhone, elija Configuración > Cámara > Formatos > "Más compatible" y vuelva a tomar la foto, o compártala/expórtela como JPEG."#),
+    ("Decoding the picture would need more than {max} of memory. Scan at 300 dpi or photograph the document again.", "Abrir la imagen necesitaría más de {max} de memoria. Escanee a 300 ppp o vuelva a fotografiar el documento."),
+    ("The {format} file uses a variant that cannot be read here ({detail}). Save it as JPEG or PNG and try again.", "El archivo {format} usa una variante que no se puede leer aquí ({detail}). Guárdelo como JPEG o PNG e inténtelo de nuevo."),
+    ("Could not produce the converted picture ({cause}). Try again; if it keeps failing, save the document as JPEG and use that.", "No se pudo producir la imagen convertida ({cause}). Inténtelo de nuevo; si sigue fallando, guarde el documento como JPEG y use ese archivo."),
+    ("Could not read the file {path}: {cause}. Check that it still exists and is not open in another program.", "No se pudo leer el archivo {path}: {cause}. Compruebe que aún existe y que no está abierto en otro programa."),
+    ("The PDF is {size}, more than the {limit} the verification provider accepts. A PDF cannot be shrunk here: scan it again at 150-200 dpi in greyscale, or upload a photo of each page instead.", "El PDF ocupa {size}, más de los {limit} que acepta el proveedor de verificación. Un PDF no se puede reducir aquí: vuelva a escanearlo a 150-200 ppp en escala de grises o suba una foto de cada página."),
+    ("This file is {found}, not a photo, scan or PDF. Use a JPEG, PNG or PDF of the document.", "Este archivo es {found}, no una foto, escaneo ni PDF. Use un JPEG, PNG o PDF del documento."),
+    ("This file is {found}, not a photo, scan or PDF, even though its name ends in .{ext}. Use a JPEG, PNG or PDF of the document.", "Este archivo es {found}, no una foto, escaneo ni PDF, aunque su nombre termine en .{ext}. Use un JPEG, PNG o PDF del documento."),
 ];
