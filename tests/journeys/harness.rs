@@ -20,6 +20,9 @@ pub struct App {
     /// The data folder, when this app owns it (a journey that restarts the app owns it
     /// itself and launches each run in it).
     _data_dir: Option<tempfile::TempDir>,
+    /// What axe-core found on the screens this journey went through, in either theme
+    /// ([`App::audit`]); the journey fails on any at its end.
+    violations: std::sync::Mutex<Vec<String>>,
 }
 
 impl Drop for App {
@@ -117,6 +120,7 @@ impl App {
             driver,
             driver_process,
             _data_dir: None,
+            violations: std::sync::Mutex::new(Vec::new()),
         };
         app.wait_for_css("body[data-ready='true']")
             .await
@@ -276,11 +280,54 @@ impl App {
             .await?
             .unwrap_or_default();
         self.click("#next").await?;
-        self.wait_for_css(&format!(
-            "button.step[aria-current='step']:not([data-step='{current}'])"
-        ))
-        .await?;
+        let now = self
+            .wait_for_css(&format!(
+                "button.step[aria-current='step']:not([data-step='{current}'])"
+            ))
+            .await?
+            .attr("data-step")
+            .await?
+            .unwrap_or_default();
+        self.audit(&format!("the wizard's {now} step")).await;
         Ok(())
+    }
+
+    /// Checks the screen on show with axe-core in the theme it is in and in the other one
+    /// (the page's theme switched for the check and put back), and keeps what is found
+    /// for [`App::finish`]. Every journey does this on each wizard step it reaches and on
+    /// the screen it ends on.
+    pub async fn audit(&self, what: &str) {
+        let mut found = Vec::new();
+        let theme = self
+            .driver
+            .execute(
+                "return document.documentElement.dataset.theme || 'light';",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|answer| answer.json().as_str().map(str::to_owned))
+            .unwrap_or_else(|| "light".to_owned());
+        let other = if theme == "dark" { "light" } else { "dark" };
+        let set = |to: &str| {
+            self.driver.execute(
+                "document.documentElement.dataset.theme = arguments[0];",
+                vec![json!(to)],
+            )
+        };
+        if let Err(error) = self.axe(&format!("{what} ({theme} theme)")).await {
+            found.push(error.to_string());
+        }
+        if set(other).await.is_ok() {
+            if let Err(error) = self.axe(&format!("{what} ({other} theme)")).await {
+                found.push(error.to_string());
+            }
+            let _ = set(&theme).await;
+        }
+        self.violations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(found);
     }
 
     /// Clicks what `css` finds once the form has settled. A click first takes the focus out
@@ -316,6 +363,23 @@ impl App {
     /// Ends the session; on failure first saves a screenshot named after the journey.
     pub async fn finish(self, name: &str, outcome: Outcome) {
         let app = self;
+        let outcome = match outcome {
+            Ok(()) => {
+                app.audit(&format!("the screen {name} ends on")).await;
+                let found = std::mem::take(
+                    &mut *app
+                        .violations
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                );
+                if found.is_empty() {
+                    Ok(())
+                } else {
+                    Err(found.join("\n").into())
+                }
+            }
+            failed => failed,
+        };
         if let Err(error) = outcome {
             let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
             let _ = std::fs::create_dir_all(&dir);

@@ -52,12 +52,22 @@ async function change(change) {
   return kept;
 }
 
+/** The text size changes under way, one after another. */
+let resizing = Promise.resolve();
+
 /**
  * Ctrl + / Ctrl − / Ctrl 0: the text a step larger, smaller, or back to the system's size.
+ * Each step starts from the size the one before it left (keys pressed quickly would
+ * otherwise all start from the same size and count once).
  * @param {1 | -1 | 0} step
+ * @returns {Promise<void>}
  */
 export function stepTextSize(step) {
-  return change({ textSize: step === 0 ? 100 : current.textSize + step * TEXT_STEP });
+  resizing = resizing
+    .catch(() => {})
+    .then(() => change({ textSize: step === 0 ? 100 : current.textSize + step * TEXT_STEP }))
+    .then(() => {});
+  return resizing;
 }
 
 /**

@@ -33,9 +33,8 @@ import { CHECKS_FIRST_MS, CHECKS_MAX_MS, describe, onboardAnother, POLL_MS, show
 export function renderSubmission(main, draftId, provider) {
   // A submission waiting for its four-eyes check has sent nothing yet: say so, and let its
   // maker take it back to change it.
-  api
-    .getDraft(draftId)
-    .then((record) => {
+  api.getDraft(draftId).then(
+    (record) => {
       if (record.state === "awaiting_check") return renderAwaitingCheck(main, draftId);
       renderSent(main, draftId, provider ?? record.draft.provider);
       // A reviewer's decision is said under the title: who decided, and why.
@@ -55,8 +54,11 @@ export function renderSubmission(main, draftId, provider) {
         const reason = [decision.because ? t(/** @type {any} */ (`reason.${decision.because}`)) : "", decision.note].filter(Boolean).join(" — ");
         main.querySelector("#submission-title")?.after(el("p", { id: "decision-notice", class: "intro" }, [t(key, { reviewer: decision.reviewer, reason })]));
       }
-    })
-    .catch(() => renderSent(main, draftId, provider));
+    },
+    // Without the draft, the page the caller named (a failure drawing the page is not
+    // caught here: it would draw another provider's page over it).
+    () => renderSent(main, draftId, provider),
+  );
 }
 
 /**

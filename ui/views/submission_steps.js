@@ -169,7 +169,12 @@ export function uploadsPanel(draftId, label, title = "upload.title") {
     if (upload.draftId === draftId && uploads.isConnected) showUpload(uploads, upload, label);
   };
   watchUploads();
-  for (const upload of uploadsSeen.get(draftId)?.values() ?? []) showUpload(uploads, upload, label);
+  // Once the caller has put the panel on the page (its `label` may name what it builds
+  // after this returns).
+  queueMicrotask(() => {
+    if (!uploads.isConnected) return;
+    for (const upload of uploadsSeen.get(draftId)?.values() ?? []) showUpload(uploads, upload, label);
+  });
   return { uploads, cancel };
 }
 
