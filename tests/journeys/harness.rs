@@ -160,6 +160,26 @@ impl App {
             .await
     }
 
+    /// The app on `data_dir` whose folder dialog answers `folder`, as the scanner's folder.
+    pub async fn launch_for_scanner(data_dir: &std::path::Path, folder: &std::path::Path) -> App {
+        App::launch_with(
+            data_dir,
+            &[("BRANCHDESK_E2E_PICKS", folder.as_os_str().to_owned())],
+        )
+        .await
+    }
+
+    /// Chooses the scanner's folder in Settings (the dialog answers as the app was
+    /// launched to) and waits until Settings shows it; the shown folder is returned.
+    pub async fn choose_scanner_folder(&self) -> WebDriverResult<String> {
+        self.click("a[data-view='settings']").await?;
+        self.click("#scanner-choose").await?;
+        let shown = self
+            .wait_for_css("#scanner-folder:not([data-folder=''])")
+            .await?;
+        Ok(shown.attr("data-folder").await?.unwrap_or_default())
+    }
+
     /// Presses `keys` with the modifiers `held` down, wherever the focus is, as staff do.
     pub async fn press(
         &self,

@@ -208,17 +208,10 @@ async fn accept_all(app: &App, slot: &str, source: &str) -> Outcome {
 async fn a_licence_from_the_scanner_folder_leaves_at_most_six_fields_to_type() {
     let data_dir = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
-    let app = App::launch_with(
-        data_dir.path(),
-        &[("BRANCHDESK_E2E_PICKS", folder.path().as_os_str().to_owned())],
-    )
-    .await;
+    let app = App::launch_for_scanner(data_dir.path(), folder.path()).await;
     let outcome: Outcome = async {
         let url = training_url(&app).await?;
-        app.click("a[data-view='settings']").await?;
-        app.click("#scanner-choose").await?;
-        app.wait_for_css("#scanner-folder:not([data-folder=''])")
-            .await?;
+        app.choose_scanner_folder().await?;
 
         // By hand: every field typed.
         app.click("a[data-view='onboard']").await?;
@@ -279,16 +272,9 @@ async fn a_licence_from_the_scanner_folder_leaves_at_most_six_fields_to_type() {
 async fn a_passports_zone_fills_a_fin_onboarding() {
     let data_dir = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
-    let app = App::launch_with(
-        data_dir.path(),
-        &[("BRANCHDESK_E2E_PICKS", folder.path().as_os_str().to_owned())],
-    )
-    .await;
+    let app = App::launch_for_scanner(data_dir.path(), folder.path()).await;
     let outcome: Outcome = async {
-        app.click("a[data-view='settings']").await?;
-        app.click("#scanner-choose").await?;
-        app.wait_for_css("#scanner-folder:not([data-folder=''])")
-            .await?;
+        app.choose_scanner_folder().await?;
 
         app.click("a[data-view='onboard']").await?;
         app.click("#new-fin-person").await?;

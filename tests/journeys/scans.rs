@@ -101,19 +101,10 @@ async fn the_front_and_back_of_a_licence_are_attached_with_their_checks() {
 async fn scans_come_from_the_scanner_folder_and_can_be_turned_and_kept() {
     let data_dir = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
-    let app = App::launch_with(
-        data_dir.path(),
-        &[("BRANCHDESK_E2E_PICKS", folder.path().as_os_str().to_owned())],
-    )
-    .await;
+    let app = App::launch_for_scanner(data_dir.path(), folder.path()).await;
     let outcome: Outcome = async {
-        app.click("a[data-view='settings']").await?;
-        app.click("#scanner-choose").await?;
-        let shown = app.wait_for_css("#scanner-folder:not([data-folder=''])").await?;
-        assert_eq!(
-            shown.attr("data-folder").await?.as_deref(),
-            Some(folder.path().to_str().unwrap())
-        );
+        let shown = app.choose_scanner_folder().await?;
+        assert_eq!(Some(shown.as_str()), folder.path().to_str());
 
         app.click("a[data-view='onboard']").await?;
         app.click("#new-person").await?;

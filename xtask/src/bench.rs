@@ -73,6 +73,24 @@ pub fn section(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Builds one of a crate's examples in release (the bench's measuring tools) and gives
+/// its path.
+fn release_example(package: &str, example: &str) -> Result<std::path::PathBuf> {
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        package,
+        "--example",
+        example,
+    ])?;
+    Ok(target_dir()
+        .join("release")
+        .join("examples")
+        .join(exe(example)))
+}
+
 fn build_outbox_tool() -> Result<()> {
     shell::cargo(&[
         "build",

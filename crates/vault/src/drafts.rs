@@ -224,13 +224,25 @@ impl Vault {
     where
         E: From<Error>,
     {
+        self.in_draft_write(|tx| fill(&mut DraftBatch { tx }))
+    }
+
+    /// Runs `work` in one write transaction on drafts, taken at once (so no other write can come
+    /// between what it reads and what it writes), committed when `work` succeeds and
+    /// rolled back when it fails.
+    fn in_draft_write<T, E>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<Error>,
+    {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::from)?;
-        let mut batch = DraftBatch { tx: &tx };
         // Dropping the transaction on an error rolls it back.
-        let answer = fill(&mut batch)?;
+        let answer = work(&tx)?;
         tx.commit().map_err(Error::from)?;
         Ok(answer)
     }
@@ -252,15 +264,11 @@ impl Vault {
     where
         E: From<Error>,
     {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(Error::from)?;
-        let stored = get_in(&tx, id)?.ok_or(Error::DraftNotFound(id))?;
-        let input = change(stored)?;
-        let summary = save_in(&tx, id, &input)?;
-        tx.commit().map_err(Error::from)?;
-        Ok(summary)
+        self.in_draft_write(|tx| {
+            let stored = get_in(tx, id)?.ok_or(Error::DraftNotFound(id))?;
+            let input = change(stored)?;
+            Ok(save_in(tx, id, &input)?)
+        })
     }
 
     /// The drafts matching `filter`, most recently changed first.

@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use super::upload::{write_scan, Spread, SCAN_BYTES};
 use super::{start_sandbox, Sandbox};
-use crate::{exe, shell, target_dir};
 
 /// A run takes some 150 ms, most of it the sandbox reading, hashing and parsing 33 MB of
 /// JSON, so one stray compile step on the other core moves a single run by half: many runs,
@@ -43,18 +42,7 @@ pub struct Documents {
 
 /// Builds the measuring example (release) and measures.
 pub fn run() -> Result<Documents> {
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--package",
-        "branchdesk-api",
-        "--example",
-        "bvnk_documents_bench",
-    ])?;
-    let tool = target_dir()
-        .join("release")
-        .join("examples")
-        .join(exe("bvnk_documents_bench"));
+    let tool = super::release_example("branchdesk-api", "bvnk_documents_bench")?;
     measure(&tool)
 }
 

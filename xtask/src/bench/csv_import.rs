@@ -12,7 +12,6 @@ use anyhow::{ensure, Context, Result};
 use serde_json::Value;
 
 use super::median;
-use crate::{exe, shell, target_dir};
 
 const ROWS: usize = 10_000;
 const RUNS: usize = 5;
@@ -27,19 +26,7 @@ pub struct CsvImport {
 
 /// Builds the measuring example (release) and measures.
 pub fn run() -> Result<CsvImport> {
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "--package",
-        "branchdesk-engine",
-        "--example",
-        "csv_import_bench",
-    ])?;
-    let tool = target_dir()
-        .join("release")
-        .join("examples")
-        .join(exe("csv_import_bench"));
+    let tool = super::release_example("branchdesk-engine", "csv_import_bench")?;
     let work = std::env::temp_dir().join(format!("branchdesk-bench-csv-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;

@@ -12,7 +12,7 @@ use anyhow::{ensure, Context, Result};
 use serde_json::Value;
 
 use crate::prereq::tools_dir;
-use crate::{exe, root, shell, target_dir};
+use crate::root;
 
 /// Rounds of each reader, alternated; each round is `RUNS` reads in one process.
 const ROUNDS: usize = 3;
@@ -31,19 +31,7 @@ pub struct Prefill {
 }
 
 pub fn run() -> Result<Prefill> {
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "--package",
-        "branchdesk-documents",
-        "--example",
-        "prefill_bench",
-    ])?;
-    let tool = target_dir()
-        .join("release")
-        .join("examples")
-        .join(exe("prefill_bench"));
+    let tool = super::release_example("branchdesk-documents", "prefill_bench")?;
     let python = zxing_python()?;
     let script = std::env::temp_dir().join(format!("branchdesk-zxing-{}.py", std::process::id()));
     std::fs::write(&script, include_str!("zxing_read.py"))?;

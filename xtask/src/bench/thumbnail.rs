@@ -13,7 +13,6 @@ use anyhow::{ensure, Context, Result};
 use serde_json::Value;
 
 use super::median;
-use crate::{exe, shell, target_dir};
 
 const RUNS: usize = 9;
 const GOAL: f64 = 1.5;
@@ -35,19 +34,7 @@ pub struct Thumbnail {
 
 /// Builds the measuring example (release) and measures.
 pub fn run() -> Result<Thumbnail> {
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "--package",
-        "branchdesk-documents",
-        "--example",
-        "thumbnail_bench",
-    ])?;
-    let tool = target_dir()
-        .join("release")
-        .join("examples")
-        .join(exe("thumbnail_bench"));
+    let tool = super::release_example("branchdesk-documents", "thumbnail_bench")?;
     let work =
         std::env::temp_dir().join(format!("branchdesk-bench-thumbnail-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);

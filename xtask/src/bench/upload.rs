@@ -16,7 +16,6 @@ use anyhow::{bail, ensure, Context, Result};
 use serde_json::Value;
 
 use super::{start_sandbox, Sandbox};
-use crate::{exe, shell, target_dir};
 
 pub(super) const SCAN_BYTES: usize = 25 * 1024 * 1024;
 /// An upload takes some 20 ms, so one stray compile step on the other core moves a single
@@ -74,18 +73,7 @@ pub struct Upload {
 
 /// Builds the measuring example (release) and measures.
 pub fn run() -> Result<Upload> {
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--package",
-        "branchdesk-api",
-        "--example",
-        "fin_upload_bench",
-    ])?;
-    let tool = target_dir()
-        .join("release")
-        .join("examples")
-        .join(exe("fin_upload_bench"));
+    let tool = super::release_example("branchdesk-api", "fin_upload_bench")?;
     measure(&tool)
 }
 
