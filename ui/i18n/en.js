@@ -479,6 +479,7 @@ export default {
   "activity.from": "From",
   "activity.to": "To",
   "activity.dates.hint": "Dates as YYYY-MM-DD; leave empty for no limit.",
+  "activity.dates.placeholder": "YYYY-MM-DD",
   "activity.thing.customer": "the customer",
   "activity.thing.address": "the address",
   "activity.thing.phone": "the phone number",

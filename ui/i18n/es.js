@@ -479,6 +479,7 @@ export default {
   "activity.from": "Desde",
   "activity.to": "Hasta",
   "activity.dates.hint": "Fechas como AAAA-MM-DD; déjelas vacías para no limitar.",
+  "activity.dates.placeholder": "AAAA-MM-DD",
   "activity.thing.customer": "el cliente",
   "activity.thing.address": "la dirección",
   "activity.thing.phone": "el número de teléfono",

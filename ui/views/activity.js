@@ -24,7 +24,7 @@ export function say(words) {
  * @param {string} label
  */
 function dateField(id, label) {
-  const input = el("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", placeholder: "YYYY-MM-DD", "aria-describedby": "activity-dates-hint", class: "short" });
+  const input = el("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", placeholder: t("activity.dates.placeholder"), "aria-describedby": "activity-dates-hint", class: "short" });
   return { input, block: el("div", { class: "field" }, [el("label", { for: id }, [t(/** @type {any} */ (label))]), input]) };
 }
 
