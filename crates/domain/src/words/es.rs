@@ -140,6 +140,7 @@ pub(super) const TABLE: &[(&str, &str)] = &[
     ("back of the identity document", "el reverso del documento de identidad"),
     ("front of the identity document", "el anverso del documento de identidad"),
     ("Scan the company's document.", "Escanee el documento de la empresa."),
+    ("Scan the document.", "Escanee el documento."),
     ("Remove the empty scan or scan the document again.", "Quite el escaneo vacío o vuelva a escanear el documento."),
     ("This scan is {size} MB; BVNK is set to take at most {limit} MB a document. Scan it again at a lower resolution.", "Este escaneo ocupa {size} MB; BVNK está configurado para aceptar como máximo {limit} MB por documento. Vuelva a escanearlo con menor resolución."),
     ("the company's document", "el documento de la empresa"),
