@@ -24,3 +24,4 @@ mod restore;
 mod review;
 mod scans;
 mod settings;
+mod spanish;
