@@ -3,15 +3,16 @@
 //! (drawn from a finer rendering of the font than the reader's templates), clean and
 //! degraded as scanners and phones degrade them.
 //!
-//! Why one file (about 680 lines): the corpus the reader is judged on — the zones, the pages
+//! Why one file (about 670 lines): the corpus the reader is judged on — the zones, the pages
 //! drawn from them, their degradations and the verdicts — is one experiment, read together.
 
-use std::io::Cursor;
+mod common;
+use common::degrade::{self, jpeg, png, Rng};
+
 use std::time::Instant;
 
 use branchdesk_documents::mrz::{read_mrz, read_picture, MrzRead};
 use branchdesk_documents::CheckConfig;
-use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, GrayImage, Luma};
 
 /// The glyphs of the zone, in the atlas's order.
@@ -304,25 +305,6 @@ impl Atlas {
     }
 }
 
-/// Deterministic noise.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as u32
-    }
-    fn unit(&mut self) -> f32 {
-        self.next() as f32 / (1u64 << 31) as f32
-    }
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.next() % (hi - lo)
-    }
-}
-
 /// Draws `text` in OCR-B with its baseline at `baseline`, the first pen position at `x`,
 /// one character every `pitch` pixels, ink `ink` (0..255).
 fn draw_text(
@@ -495,52 +477,11 @@ fn page_sized(zone: &str, width: u32, seed: u64, size: f32) -> GrayImage {
 // Degrading.
 
 fn rotated(img: &GrayImage, degrees: f32) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
-    let (sin, cos) = degrees.to_radians().sin_cos();
-    GrayImage::from_fn(w, h, |x, y| {
-        let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
-        let (sx, sy) = (
-            cx + dx * cos + dy * sin - 0.5,
-            cy - dx * sin + dy * cos - 0.5,
-        );
-        if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
-            return Luma([200]);
-        }
-        let (x0, y0) = (sx as u32, sy as u32);
-        let (tx, ty) = (sx - x0 as f32, sy - y0 as f32);
-        let at = |x: u32, y: u32| f32::from(img.get_pixel(x, y).0[0]);
-        let top = at(x0, y0) * (1.0 - tx) + at(x0 + 1, y0) * tx;
-        let bottom = at(x0, y0 + 1) * (1.0 - tx) + at(x0 + 1, y0 + 1) * tx;
-        Luma([(top * (1.0 - ty) + bottom * ty).round() as u8])
-    })
+    degrade::tilted(img, degrees, 200)
 }
 
 fn noisy(img: &GrayImage, amplitude: f32, seed: u64) -> GrayImage {
-    let mut rng = Rng(seed);
-    let mut out = img.clone();
-    for p in out.pixels_mut() {
-        // The sum of three uniforms: roughly Gaussian.
-        let n = (rng.unit() + rng.unit() + rng.unit() - 1.5) * amplitude;
-        p.0[0] = (f32::from(p.0[0]) + n).round().clamp(0.0, 255.0) as u8;
-    }
-    out
-}
-
-fn jpeg(img: &GrayImage, quality: u8) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut Cursor::new(&mut bytes), quality)
-        .encode_image(&DynamicImage::ImageLuma8(img.clone()))
-        .expect("test data");
-    bytes
-}
-
-fn png(img: &GrayImage) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    DynamicImage::ImageLuma8(img.clone())
-        .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .expect("test data");
-    bytes
+    degrade::noisy(img, amplitude, seed)
 }
 
 fn scaled(img: &GrayImage, factor: f32) -> GrayImage {

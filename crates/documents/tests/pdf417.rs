@@ -10,18 +10,23 @@
 //! workspace root) is drawn here too: `cargo test -p branchdesk-documents --test pdf417 --
 //! --ignored regenerate_the_licence_back_fixture` writes it again.
 //!
+//! Why one file (about 820 lines): the corpus the reader is judged on — the payloads, the
+//! cards drawn from them, their degradations and the verdicts — is one experiment, read
+//! together; what it shares with the zone's corpus is in `common/degrade.rs`.
+//!
 //! Why one file (about 700 lines): the payloads, the cards drawn from them, their
 //! degradations and the verdicts are one experiment, read together.
 
-use std::io::Cursor;
+mod common;
+use common::degrade::{self, jpeg, png, Rng};
+
 use std::path::PathBuf;
 use std::time::Instant;
 
 use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
 use branchdesk_documents::CheckConfig;
 use branchdesk_domain::prefill::{aamva, DocumentKind, Field};
-use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, GrayImage, Luma};
+use image::{GrayImage, Luma};
 use rxing::common::BitMatrix;
 use rxing::pdf417::encoder::Dimensions;
 use rxing::{BarcodeFormat, EncodeHints, Writer};
@@ -341,25 +346,6 @@ fn fixture_path() -> PathBuf {
 // ---------------------------------------------------------------------------------------
 // Drawing.
 
-/// Deterministic noise.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as u32
-    }
-    fn unit(&mut self) -> f32 {
-        self.next() as f32 / (1u64 << 31) as f32
-    }
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.next() % (hi - lo)
-    }
-}
-
 /// The barcode's modules as rxing's writer lays them out: one module a column, four
 /// matrix rows to a barcode row, no margin (the card gives the quiet zone). The number of
 /// columns is chosen as issuers choose it, for a symbol about 3.2 times as wide as high
@@ -492,38 +478,12 @@ fn photographed(card: &GrayImage, seed: u64) -> GrayImage {
 
 /// Turned `degrees` about the centre (bilinear), the corners filled with the border's grey.
 fn tilted(img: &GrayImage, degrees: f32) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let fill = img.get_pixel(0, 0).0[0];
-    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
-    let (sin, cos) = degrees.to_radians().sin_cos();
-    let raw = img.as_raw();
-    let at = |x: u32, y: u32| f32::from(raw[(y * w + x) as usize]);
-    GrayImage::from_fn(w, h, |x, y| {
-        let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
-        let (sx, sy) = (
-            cx + dx * cos + dy * sin - 0.5,
-            cy - dx * sin + dy * cos - 0.5,
-        );
-        if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
-            return Luma([fill]);
-        }
-        let (x0, y0) = (sx as u32, sy as u32);
-        let (tx, ty) = (sx - x0 as f32, sy - y0 as f32);
-        let top = at(x0, y0) * (1.0 - tx) + at(x0 + 1, y0) * tx;
-        let bottom = at(x0, y0 + 1) * (1.0 - tx) + at(x0 + 1, y0 + 1) * tx;
-        Luma([(top * (1.0 - ty) + bottom * ty).round() as u8])
-    })
+    degrade::tilted(img, degrees, img.get_pixel(0, 0).0[0])
 }
 
 /// Sensor noise: the sum of three uniforms, roughly Gaussian, ±`amplitude / 2` at most.
 fn noisy(img: &GrayImage, amplitude: f32, seed: u64) -> GrayImage {
-    let mut rng = Rng(seed);
-    let mut out = img.clone();
-    for p in out.pixels_mut() {
-        let n = (rng.unit() + rng.unit() + rng.unit() - 1.5) * amplitude / 1.5;
-        p.0[0] = (f32::from(p.0[0]) + n).round().clamp(0.0, 255.0) as u8;
-    }
-    out
+    degrade::noisy(img, amplitude / 1.5, seed)
 }
 
 /// Gaussian blur of standard deviation `sigma` pixels.
@@ -547,22 +507,6 @@ fn turned(img: &GrayImage, quarters: u32) -> GrayImage {
         3 => image::imageops::rotate270(img),
         _ => img.clone(),
     }
-}
-
-fn jpeg(img: &GrayImage, quality: u8) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut Cursor::new(&mut bytes), quality)
-        .encode_image(&DynamicImage::ImageLuma8(img.clone()))
-        .expect("test data");
-    bytes
-}
-
-fn png(img: &GrayImage) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    DynamicImage::ImageLuma8(img.clone())
-        .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .expect("test data");
-    bytes
 }
 
 /// A case: which licence, how it was drawn and degraded, and the file the reader is handed.

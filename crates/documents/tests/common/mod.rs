@@ -2,6 +2,8 @@
 //! by the tests themselves; no fixture files are checked in.
 #![allow(dead_code)]
 
+pub mod degrade;
+
 use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
