@@ -1,4 +1,6 @@
 // @ts-check
+// Why one file (about 630 lines): the page's whole contract with Rust — one small typed
+// function a command — is read in one place.
 /**
  * Every call from the page to Rust goes through here. Errors arrive as
  * `{code, message, field?}` and are rethrown as CommandError naming the command.

@@ -3,6 +3,10 @@
 //! off the main thread (`async`, or `#[tauri::command(async)]` for those with no await):
 //! each touches the vault, the keyring, the network or a lock, and a slow disk must never
 //! freeze the window while staff type.
+//!
+//! Why one file (about 630 lines): the drafts', scans' and connections' commands are each a
+//! few lines of hand-over; the areas with state of their own (people, review, prefill,
+//! import, backup, the viewer) have their own files.
 
 use branchdesk_domain::draft::{Draft, PartyKind, Provider, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};

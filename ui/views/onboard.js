@@ -1,4 +1,7 @@
 // @ts-check
+// Why one file (about 680 lines): the wizard — its state, its steps drawn, autosave, Next
+// and Submit — is one piece of behaviour; the steps' own parts (scans, owners, associates,
+// review) have their files.
 import * as api from "../api.js";
 import { t } from "../i18n/index.js";
 import { el } from "./dom.js";
