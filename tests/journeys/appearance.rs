@@ -230,7 +230,7 @@ async fn the_shortcuts_move_between_sections_drive_the_wizard_and_list_themselve
 
 #[tokio::test]
 #[ignore = "drives the real app window: run by `cargo xtask test`"]
-async fn a_rule_speaks_spanish_under_its_field_once_staff_choose_espanol() {
+async fn with_espanol_chosen_a_rule_speaks_spanish_under_its_field() {
     App::journey("rule_in_spanish", |app| async move {
         let outcome: Outcome = async {
             app.ensure_signed_in().await?;
