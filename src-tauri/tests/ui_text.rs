@@ -25,7 +25,11 @@ fn catalogue(name: &str) -> BTreeMap<String, String> {
         let earlier = entries.insert(key.to_owned(), value.to_owned());
         assert!(earlier.is_none(), "{name}: {key} twice");
     }
-    assert!(entries.len() > 100, "{name} was read: {} entries", entries.len());
+    assert!(
+        entries.len() > 100,
+        "{name} was read: {} entries",
+        entries.len()
+    );
     entries
 }
 
@@ -92,10 +96,10 @@ fn has_words(literal: &str) -> bool {
     });
     !identifier
         && literal
-        .chars()
-        .collect::<Vec<_>>()
-        .windows(2)
-        .any(|w| w[0].is_alphabetic() && w[1].is_alphabetic())
+            .chars()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w[0].is_alphabetic() && w[1].is_alphabetic())
 }
 
 /// Literals that are the same in every language: a file format's name, and a command
@@ -128,7 +132,10 @@ fn without_substitutions(literal: &str) -> String {
 /// The string literal that starts right after `at` in `code`, if one does.
 fn literal_at(code: &str, at: usize) -> Option<&str> {
     let rest = code[at..].trim_start();
-    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
     let body = &rest[1..];
     let end = body.find(quote)?;
     Some(&body[..end])
