@@ -31,6 +31,7 @@ use ts_rs::TS;
 
 use crate::intake::{DropEvent, Drops, Scanner, TrayView};
 use crate::state::AppState;
+use crate::words;
 use crate::UiError;
 
 type Answer<T> = Result<T, UiError>;
@@ -96,7 +97,7 @@ pub fn welcome_dismiss(state: State<'_, AppState>) -> Answer<()> {
 pub fn draft_create_sample(state: State<'_, AppState>) -> Answer<DraftRecord> {
     let record = state.desk().create_sample_draft()?;
     setup::welcome_seen(&state.data_dir)?;
-    Ok(record)
+    Ok(words::record(record, words::current()))
 }
 
 /// The page calls this once it can be used; start-up is measured up to here.
@@ -129,7 +130,10 @@ pub fn draft_create(
 
 #[tauri::command(async)]
 pub fn draft_get(state: State<'_, AppState>, id: String) -> Answer<DraftRecord> {
-    Ok(state.desk().get_draft(&id)?)
+    Ok(words::record(
+        state.desk().get_draft(&id)?,
+        words::current(),
+    ))
 }
 
 #[tauri::command(async)]
@@ -372,13 +376,14 @@ pub async fn scan_choose(
     let scans =
         blocking(move || desk.attach_scan_with(&draft_id, &slot, &path, &mut forward(&on_preview)))
             .await?;
-    Ok(Some(scans))
+    Ok(Some(words::scans(scans, words::current())))
 }
 
-/// Hands a preview to the page; a page that went away (reload) simply misses it.
+/// Hands a preview to the page, its checks in the window's language; a page that went
+/// away (reload) simply misses it.
 fn forward(channel: &Channel<ScanPreview>) -> impl FnMut(ScanPreview) + '_ {
     move |preview| {
-        let _ = channel.send(preview);
+        let _ = channel.send(words::preview(preview, words::current()));
     }
 }
 
@@ -388,7 +393,10 @@ pub fn scan_remove(
     draft_id: String,
     slot: String,
 ) -> Answer<Vec<ScanSlot>> {
-    Ok(state.desk().remove_scan(&draft_id, &slot)?)
+    Ok(words::scans(
+        state.desk().remove_scan(&draft_id, &slot)?,
+        words::current(),
+    ))
 }
 
 #[tauri::command(async)]
@@ -405,7 +413,8 @@ pub async fn scan_rotate(
     quarter_turns: i32,
 ) -> Answer<Vec<ScanSlot>> {
     let desk = state.desk();
-    blocking(move || desk.rotate_scan(&draft_id, &slot, quarter_turns)).await
+    let scans = blocking(move || desk.rotate_scan(&draft_id, &slot, quarter_turns)).await?;
+    Ok(words::scans(scans, words::current()))
 }
 
 /// Keeps a scan despite its warnings, for the reason staff give (audited).
@@ -416,9 +425,11 @@ pub fn scan_accept_warnings(
     slot: String,
     reason: String,
 ) -> Answer<Vec<ScanSlot>> {
-    Ok(state
-        .desk()
-        .accept_scan_warnings_as(&draft_id, &slot, &reason, &state.acting()?)?)
+    let scans =
+        state
+            .desk()
+            .accept_scan_warnings_as(&draft_id, &slot, &reason, &state.acting()?)?;
+    Ok(words::scans(scans, words::current()))
 }
 
 /// Attaches the file dropped onto `slot` (drop `drop_id`, as the drop event named it).
@@ -433,8 +444,10 @@ pub async fn scan_attach_drop(
 ) -> Answer<Vec<ScanSlot>> {
     let path = drops.take(drop_id)?;
     let desk = state.desk();
-    blocking(move || desk.attach_scan_with(&draft_id, &slot, &path, &mut forward(&on_preview)))
-        .await
+    let scans =
+        blocking(move || desk.attach_scan_with(&draft_id, &slot, &path, &mut forward(&on_preview)))
+            .await?;
+    Ok(words::scans(scans, words::current()))
 }
 
 /// Subscribes the page to files being dragged over and dropped onto the window.
@@ -497,8 +510,14 @@ pub async fn scanner_assign(
 ) -> Answer<AssignedScan> {
     let path = scanner.with_folder(|folder| folder.path_of(&name))?;
     let desk = state.desk();
-    blocking(move || scanner::assign(&desk, &draft_id, &slot, &path, &mut forward(&on_preview)))
-        .await
+    let assigned = blocking(move || {
+        scanner::assign(&desk, &draft_id, &slot, &path, &mut forward(&on_preview))
+    })
+    .await?;
+    Ok(AssignedScan {
+        scans: words::scans(assigned.scans, words::current()),
+        ..assigned
+    })
 }
 
 /// Decoding and re-encoding a photo takes a moment: off the async workers.

@@ -37,9 +37,9 @@ pub async fn prefill_accept(
 ) -> Answer<DraftRecord> {
     let by = state.acting()?;
     let desk = state.desk();
-    Ok(
+    let record =
         tokio::task::spawn_blocking(move || desk.accept_prefill(&draft_id, &slot, &paths, &by))
             .await
-            .map_err(|_| branchdesk_engine::Error::WorkLost)??,
-    )
+            .map_err(|_| branchdesk_engine::Error::WorkLost)??;
+    Ok(crate::words::record(record, crate::words::current()))
 }

@@ -4,10 +4,12 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use branchdesk_domain::draft::{ScanCheck, ScanSlot};
 use branchdesk_domain::validate::Issue;
 use branchdesk_domain::words::{self, Language};
 use branchdesk_engine::activity::Activity;
-use branchdesk_engine::records::Submission;
+use branchdesk_engine::records::{DraftRecord, Submission};
+use branchdesk_engine::scans::ScanPreview;
 use branchdesk_engine::setup;
 
 /// The language staff chose, resolved (System is the OS locale's). Process-wide rather
@@ -46,6 +48,44 @@ pub fn current() -> Language {
 /// `message` in `language`.
 pub fn say(message: &str, language: Language) -> String {
     words::translate(message, language)
+}
+
+/// A scan's checks in `language`, as staff read them under the scan. The stored draft keeps
+/// them in English: the form's autosave never writes a draft's scans back (they are the
+/// scan commands' to change), so a translated copy never reaches the vault.
+pub fn scans(scans: Vec<ScanSlot>, language: Language) -> Vec<ScanSlot> {
+    scans
+        .into_iter()
+        .map(|scan| ScanSlot {
+            checks: checks(scan.checks, language),
+            ..scan
+        })
+        .collect()
+}
+
+fn checks(checks: Vec<ScanCheck>, language: Language) -> Vec<ScanCheck> {
+    checks
+        .into_iter()
+        .map(|check| ScanCheck {
+            message: say(&check.message, language),
+            ..check
+        })
+        .collect()
+}
+
+/// A draft as the window shows it: its scans' checks in `language`.
+pub fn record(record: DraftRecord, language: Language) -> DraftRecord {
+    let mut record = record;
+    record.draft.scans = scans(std::mem::take(&mut record.draft.scans), language);
+    record
+}
+
+/// A new file's checks, shown while its upload copy is made, in `language`.
+pub fn preview(preview: ScanPreview, language: Language) -> ScanPreview {
+    ScanPreview {
+        checks: checks(preview.checks, language),
+        ..preview
+    }
 }
 
 /// The rules' findings with their messages in `language`; fields and codes unchanged.
@@ -113,5 +153,56 @@ mod tests {
     fn settings_name_the_language() {
         assert_eq!(resolve(setup::Language::Es), Language::Es);
         assert_eq!(resolve(setup::Language::En), Language::En);
+    }
+
+    #[test]
+    fn a_scans_checks_are_said_in_spanish_and_keep_their_codes() {
+        let scan = ScanSlot {
+            slot: "FRONT".into(),
+            checks: vec![
+                ScanCheck {
+                    check: "resolution".into(),
+                    ok: true,
+                    message: "Resolution is enough (1600 pixels on the long side).".into(),
+                },
+                ScanCheck {
+                    check: "blur".into(),
+                    ok: false,
+                    message: "The picture looks blurred; text may be unreadable. Hold the camera still, let it focus, and take the photo again.".into(),
+                },
+                ScanCheck {
+                    check: "glare".into(),
+                    ok: false,
+                    message: "Bright reflections (glare) cover 12% of the picture and may hide details. Tilt the document away from the light or switch off the flash, and take it again.".into(),
+                },
+            ],
+            ..ScanSlot::default()
+        };
+        let [es] = &scans(vec![scan.clone()], Language::Es)[..] else {
+            panic!("one scan in, one out");
+        };
+        let said: Vec<&str> = es.checks.iter().map(|c| c.message.as_str()).collect();
+        assert_eq!(
+            said[0],
+            "La resolución es suficiente (1600 píxeles en el lado largo)."
+        );
+        assert!(
+            said[1].starts_with("La imagen se ve borrosa"),
+            "{}",
+            said[1]
+        );
+        assert!(
+            said[2].contains("el 12 %") || said[2].contains("12%"),
+            "{}",
+            said[2]
+        );
+        assert_eq!(
+            es.checks
+                .iter()
+                .map(|c| (c.check.as_str(), c.ok))
+                .collect::<Vec<_>>(),
+            vec![("resolution", true), ("blur", false), ("glare", false)]
+        );
+        assert_eq!(scans(vec![scan.clone()], Language::En), vec![scan]);
     }
 }

@@ -86,3 +86,40 @@ async fn every_screen_in_spanish_passes_axe_in_both_themes() {
     })
     .await;
 }
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn a_scans_checks_are_said_in_spanish() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let front = files.path().join("front.png");
+    crate::fin::picture(&front, 40);
+    let app = App::launch_with(
+        data_dir.path(),
+        &[("BRANCHDESK_E2E_PICKS", front.as_os_str().to_owned())],
+    )
+    .await;
+    let outcome: Outcome = async {
+        app.click("a[data-view='settings']").await?;
+        app.click("#appearance-language option[value='es']").await?;
+        app.wait_for_css("html[lang='es']").await?;
+        app.click("a[data-view='onboard']").await?;
+        app.click("#new-fin-person").await?;
+        app.click("button.step[data-step='scans']").await?;
+        app.click(".slot[data-slot='FRONT'] button[data-action='choose']")
+            .await?;
+        let slot = app
+            .wait_for_css(".slot[data-slot='FRONT'][data-filled='true']:not([aria-busy])")
+            .await?;
+        let text = slot.text().await?;
+        for said in [
+            "La resolución es suficiente (1600 píxeles",
+            "La imagen es nítida.",
+        ] {
+            assert!(text.contains(said), "{said} in {text}");
+        }
+        Ok(())
+    }
+    .await;
+    app.finish("spanish_scan_checks", outcome).await;
+}

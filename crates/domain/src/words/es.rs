@@ -7,6 +7,20 @@
 //! the English it follows.
 
 pub(super) const TABLE: &[(&str, &str)] = &[
+    // A scan's quality checks (crates/documents/src/quality.rs and pipeline.rs).
+    ("Resolution is enough ({px} pixels on the long side).", "La resolución es suficiente ({px} píxeles en el lado largo)."),
+    ("The picture is small ({px} pixels on the long side, at least {min} are needed to read an ID). Photograph the document closer or scan it at 300 dpi.", "La imagen es pequeña ({px} píxeles en el lado largo; se necesitan al menos {min} para leer una identificación). Fotografíe el documento más de cerca o escanéelo a 300 ppp."),
+    ("The picture is sharp.", "La imagen es nítida."),
+    ("The picture looks blurred; text may be unreadable. Hold the camera still, let it focus, and take the photo again.", "La imagen se ve borrosa; es posible que el texto no se lea. Mantenga la cámara quieta, deje que enfoque y vuelva a tomar la foto."),
+    ("Brightness is fine.", "El brillo es adecuado."),
+    ("The picture is too dark. Take it again in better light.", "La imagen está demasiado oscura. Tómela de nuevo con mejor luz."),
+    ("The picture is not over-exposed.", "La imagen no está sobreexpuesta."),
+    ("The picture is too bright and washed out. Take it again without flash or direct light.", "La imagen está demasiado clara y deslavada. Tómela de nuevo sin flash ni luz directa."),
+    ("Mostly white page; glare not assessed.", "Página casi toda blanca; no se evaluaron los reflejos."),
+    ("No glare.", "Sin reflejos."),
+    ("Bright reflections (glare) cover {share}% of the picture and may hide details. Tilt the document away from the light or switch off the flash, and take it again.", "Los reflejos cubren el {share}% de la imagen y pueden ocultar detalles. Incline el documento para alejarlo de la luz o apague el flash, y vuelva a tomarla."),
+    ("The PDF's internal index was damaged and had to be rebuilt to read it; the provider may reject it. If possible, save or scan it again.", "El índice interno del PDF estaba dañado y hubo que reconstruirlo para leerlo; el proveedor podría rechazarlo. Si es posible, guárdelo o escanéelo de nuevo."),
+    ("The TIFF has {pages} pages; only the first is used. Upload each page as its own file.", "El TIFF tiene {pages} páginas; solo se usa la primera. Suba cada página como un archivo aparte."),
     // The rules' shared templates (crates/domain/src/validate/rules.rs and siblings).
     ("Enter {what}.", "Ingrese {what}."),
     ("Choose {what}.", "Elija {what}."),
