@@ -4,7 +4,7 @@
 //! each touches the vault, the keyring, the network or a lock, and a slow disk must never
 //! freeze the window while staff type.
 //!
-//! Why one file (about 630 lines): the drafts', scans' and connections' commands are each a
+//! Why one file (about 650 lines): the drafts', scans' and connections' commands are each a
 //! few lines of hand-over; the areas with state of their own (people, review, prefill,
 //! import, backup, the viewer) have their own files.
 
