@@ -2,35 +2,14 @@
 //! (it would sit unencrypted in the webview's folder), and every form field is made with
 //! the webview's autofill off.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-
-fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("ui/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            // Generated declarations only describe types.
-            if path.file_name().is_some_and(|n| n != "types") {
-                sources(&path, found);
-            }
-        } else if path.extension().is_some_and(|e| e == "js" || e == "html") {
-            found.push(path);
-        }
-    }
-}
-
-/// The file's code without its comments, which may name what the code must not do.
-fn code_of(text: &str) -> String {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|l| !(l.starts_with("//") || l.starts_with('*') || l.starts_with("/*")))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn ui() -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
     let mut files = Vec::new();
-    sources(&root, &mut files);
+    common::sources(&root, &["types"], &mut files);
     assert!(files.len() > 5, "ui/ was found: {files:?}");
     files
         .into_iter()
@@ -44,7 +23,7 @@ fn ui() -> Vec<(PathBuf, String)> {
 #[test]
 fn the_page_never_uses_the_webviews_storage() {
     for (file, text) in ui() {
-        let code = code_of(&text);
+        let code = common::code_of(&text);
         for api in [
             "localStorage",
             "sessionStorage",
@@ -59,7 +38,7 @@ fn the_page_never_uses_the_webviews_storage() {
 #[test]
 fn fields_are_made_with_autofill_off_and_none_asks_for_it() {
     for (file, text) in ui() {
-        let code = code_of(&text);
+        let code = common::code_of(&text);
         // Only `el` makes elements, and it turns autofill off for every field it makes.
         if !file.ends_with("views/dom.js") {
             assert!(

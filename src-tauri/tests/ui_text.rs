@@ -3,6 +3,8 @@
 //! same keys and, key by key, the same `{placeholders}`; the page's markup and scripts put
 //! no words of their own into text, titles, placeholders or labels.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -59,32 +61,6 @@ fn the_catalogues_have_the_same_keys_and_placeholders() {
             es[key]
         );
     }
-}
-
-fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("ui/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            // The catalogues are where words belong; generated declarations hold none.
-            if path
-                .file_name()
-                .is_some_and(|n| n != "types" && n != "i18n")
-            {
-                sources(&path, found);
-            }
-        } else if path.extension().is_some_and(|e| e == "js" || e == "html") {
-            found.push(path);
-        }
-    }
-}
-
-/// The file without its comments, which are for developers.
-fn code_of(text: &str) -> String {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|l| !(l.starts_with("//") || l.starts_with('*') || l.starts_with("/*")))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Whether a literal holds words: two letters in a row, and not an identifier. Codes and
@@ -144,7 +120,7 @@ fn literal_at(code: &str, at: usize) -> Option<&str> {
 #[test]
 fn the_page_puts_no_words_of_its_own_on_screen() {
     let mut files = Vec::new();
-    sources(&ui_dir(), &mut files);
+    common::sources(&ui_dir(), &["types", "i18n"], &mut files);
     assert!(files.len() > 10, "ui/ was read: {files:?}");
     // Where a literal would be shown: an element's text, a first child given to `el()`,
     // and the attributes staff read or hear.
@@ -177,7 +153,7 @@ fn the_page_puts_no_words_of_its_own_on_screen() {
             }
             continue;
         }
-        let code = code_of(&text);
+        let code = common::code_of(&text);
         for place in places {
             for (at, _) in code.match_indices(place) {
                 let Some(literal) = literal_at(&code, at + place.len()) else {
