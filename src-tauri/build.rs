@@ -2,7 +2,9 @@ fn main() {
     // Declaring the app's commands makes each one a permission of its own, so the
     // capability file can grant the main window exactly the commands it uses.
     let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_open",
         "app_info",
+        "appearance_get",
         "ui_ready",
         "connectivity",
         "draft_create",

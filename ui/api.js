@@ -122,8 +122,23 @@ export function latest(query) {
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
 
-/** @returns {Promise<void>} */
-export const uiReady = () => call("ui_ready");
+/**
+ * How far the page has come: "shell" once it takes keys and clicks, "open" once it shows
+ * the open desk.
+ * @param {import("./types/bindings").ReadyStage} stage
+ * @returns {Promise<void>}
+ */
+export const uiReady = (stage) => call("ui_ready", { stage });
+
+/**
+ * Resolves once the desk is open (the vault, Training and the outbox started beside the
+ * window); nothing that needs them is called before.
+ * @returns {Promise<void>}
+ */
+export const appOpen = () => call("app_open");
+
+/** @returns {Promise<import("./types/bindings").Appearance>} */
+export const appearanceGet = () => call("appearance_get");
 
 /** @returns {Promise<Connectivity>} */
 export const connectivity = () => call("connectivity");

@@ -75,6 +75,8 @@ async function refreshQueue() {
     const parts = [t("queue.summary", { waiting: String(q.waiting), sending: String(q.sending) })];
     if (q.attention > 0) parts.push(t("queue.attention", { count: String(q.attention) }));
     queue.textContent = parts.join(" · ");
+    // Hidden until its first count: an empty link names nothing.
+    queue.hidden = false;
     queue.dataset.attention = String(q.attention > 0);
   } catch {
     // The last known count stays; the next tick tries again.
@@ -101,17 +103,26 @@ async function refreshReviewCount() {
 
 async function start() {
   translate();
+  applyAppearance(await api.appearanceGet());
+  const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+  // The desk opens beside the window (vault, Training, outbox): until it is open the page
+  // says so and calls nothing that needs it.
+  main.setAttribute("aria-busy", "true");
+  main.replaceChildren(el("p", { class: "opening", role: "status" }, [t("app.opening")]));
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
   text.textContent = t("online.checking");
-  info = await api.appInfo();
-  applyAppearance(info.appearance);
-  text.textContent = t("online.checking");
-  showEnvironment(info.environment);
   const help = el("button", { type: "button", id: "shortcuts-open", class: "secondary small", "aria-keyshortcuts": "?" }, ["?"]);
   help.setAttribute("aria-label", t("shortcuts.open"));
   help.title = t("shortcuts.open");
   help.addEventListener("click", showShortcuts);
   document.querySelector(".topbar")?.append(help);
+  await api.uiReady("shell");
+  await api.appOpen();
+  main.removeAttribute("aria-busy");
+  info = await api.appInfo();
+  applyAppearance(info.appearance);
+  text.textContent = t("online.checking");
+  showEnvironment(info.environment);
   // Another language chosen in Settings: everything on screen is drawn again in it.
   window.addEventListener("language-changed", () => {
     help.setAttribute("aria-label", t("shortcuts.open"));
@@ -165,7 +176,7 @@ async function start() {
     show(viewFromHash());
   });
   document.body.dataset.ready = "true";
-  await api.uiReady();
+  await api.uiReady("open");
 }
 
 start();

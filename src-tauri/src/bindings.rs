@@ -8,7 +8,9 @@ mod tests {
     use ts_rs::TS;
 
     use crate::backup::{BackupView, RestoreCheck, RestoreView};
-    use crate::commands::{AppInfo, ConnectionCheck, Connectivity, SettingsView, Validation};
+    use crate::commands::{
+        AppInfo, ConnectionCheck, Connectivity, ReadyStage, SettingsView, Validation,
+    };
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
     use crate::people::{DeskSettings, PersonView, SessionView};
@@ -78,6 +80,7 @@ mod tests {
             Address::decl(),
             AssignedScan::decl(),
             AppInfo::decl(),
+            ReadyStage::decl(),
             Appearance::decl(),
             Theme::decl(),
             Language::decl(),

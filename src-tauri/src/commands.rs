@@ -30,7 +30,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::intake::{DropEvent, Drops, Scanner, TrayView};
-use crate::state::AppState;
+use crate::state::{AppState, Opening};
 use crate::words;
 use crate::UiError;
 
@@ -100,14 +100,43 @@ pub fn draft_create_sample(state: State<'_, AppState>) -> Answer<DraftRecord> {
     Ok(words::record(record, words::current()))
 }
 
-/// The page calls this once it can be used; start-up is measured up to here.
+/// How far the page has come, for the start-up's log line and its bench.
+#[derive(Debug, Clone, Copy, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ReadyStage {
+    /// The page is drawn and takes keys and clicks; the desk may still be opening.
+    Shell,
+    /// The desk is open and the page shows it (sign-in, or the section staff were in).
+    Open,
+}
+
+/// The page calls this once it can be used, and again once it shows the open desk;
+/// start-up is measured up to the first.
 #[tauri::command(async)]
-pub fn ui_ready(state: State<'_, AppState>) {
-    let elapsed = state.started.elapsed();
-    tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "window ready");
+pub fn ui_ready(opening: State<'_, Opening>, stage: ReadyStage) {
+    let elapsed_ms = opening.started.elapsed().as_millis() as u64;
+    tracing::info!(elapsed_ms, ?stage, "window ready");
     if std::env::var_os("BRANCHDESK_REPORT_READY").is_some() {
-        println!("BRANCHDESK_READY");
+        match stage {
+            ReadyStage::Shell => println!("BRANCHDESK_READY"),
+            ReadyStage::Open => println!("BRANCHDESK_OPEN"),
+        }
     }
+}
+
+/// Waits until the desk is open: the page calls it before any command that needs the
+/// vault, the desk or the person signed in.
+#[tauri::command]
+pub async fn app_open(opening: State<'_, Opening>) -> Answer<()> {
+    opening.wait().await;
+    Ok(())
+}
+
+/// The theme, language and text size staff chose, before the desk is open, so the page
+/// is drawn in them from the start.
+#[tauri::command(async)]
+pub fn appearance_get(opening: State<'_, Opening>) -> Appearance {
+    Settings::load(&opening.data_dir).appearance.bounded()
 }
 
 #[tauri::command]

@@ -48,11 +48,10 @@ pub fn run() {
         }
         Err(error) => startup::fail(&branchdesk_engine::Error::from(error), logs),
     };
-    let state =
-        match tauri::async_runtime::block_on(state::AppState::start(data_dir, folder, started)) {
-            Ok(state) => state,
-            Err(error) => startup::fail(&error, logs),
-        };
+    let settings = Settings::load(&data_dir);
+    // Rust's messages speak the window's language from the first one.
+    words::choose(settings.appearance.language);
+    let logs = logs.map(std::path::Path::to_path_buf);
 
     let result = tauri::Builder::default()
         // First, so a second start hands over to this one before it opens anything: the
@@ -69,8 +68,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         // Used from Rust only, to open Fin.com's terms page for the customer.
         .plugin(tauri_plugin_opener::init())
+        .manage(state::Opening::new(started, data_dir.clone()))
         .invoke_handler(tauri::generate_handler![
+            commands::app_open,
             commands::app_info,
+            commands::appearance_get,
             commands::appearance_set,
             commands::welcome_get,
             commands::welcome_dismiss,
@@ -144,20 +146,20 @@ pub fn run() {
             import::customers_import_cancel,
         ])
         .setup(move |app| {
-            // The webview keeps its own storage under the data folder too, so a test's
-            // BRANCHDESK_DATA_DIR isolates everything the app writes.
-            let webview_dir = state.data_dir.join("webview");
-            let scanner = intake::Scanner::default();
-            scanner.set_folder(Settings::load(&state.data_dir).scanner_folder.as_deref());
-            app.manage(state);
-            app.manage(scanner);
-            app.manage(intake::Drops::default());
+            // The window first: the page draws itself while the desk opens beside it. The
+            // webview keeps its own storage under the data folder too, so a test's
+            // BRANCHDESK_DATA_DIR isolates everything the app writes. (An incognito webview
+            // would keep nothing, but WebKit's WebDriver cannot drive one.)
             let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
                 .title("Branchdesk")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(960.0, 640.0)
-                .data_directory(webview_dir)
+                .data_directory(data_dir.join("webview"))
                 .build()?;
+            let scanner = intake::Scanner::default();
+            scanner.set_folder(settings.scanner_folder.as_deref());
+            app.manage(scanner);
+            app.manage(intake::Drops::default());
             let handle = app.handle().clone();
             let scale = window.scale_factor().unwrap_or(1.0);
             window.on_window_event(move |event| {
@@ -165,6 +167,7 @@ pub fn run() {
                     forward_drop(&handle, drop, scale);
                 }
             });
+            state::open_beside(app.handle().clone(), data_dir, folder, logs)?;
             Ok(())
         })
         .run(context());

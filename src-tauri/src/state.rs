@@ -9,7 +9,10 @@ use branchdesk_engine::training::Training;
 use branchdesk_engine::{Desk, Environment};
 use tokio::task::JoinHandle;
 
+mod opening;
 mod restore;
+
+pub use opening::{open_beside, Opening};
 
 /// Keyring entries of development builds never mix with a production install's.
 const KEYRING_NAMESPACE: &str = if cfg!(debug_assertions) {
@@ -27,7 +30,6 @@ pub struct AppState {
     vault: RwLock<Option<Arc<Vault>>>,
     pub secrets: KeyringStore,
     pub data_dir: PathBuf,
-    pub started: Instant,
     runtime: RwLock<Runtime>,
     /// Held while the desk is rebuilt or the vault replaced, so that two of those never
     /// interleave (and never two runners at once).
@@ -57,18 +59,11 @@ struct Runtime {
 const RUNNER_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
-    /// Opens the vault in `data_dir` (this process holds its `folder`) and starts the
-    /// desk; `started` is when the process began, for the start-up time.
-    pub async fn start(
-        data_dir: PathBuf,
-        folder: FolderLock,
-        started: Instant,
-    ) -> branchdesk_engine::Result<Self> {
+    /// Opens the vault in `data_dir` (this process holds its `folder`) and starts the desk.
+    pub async fn start(data_dir: PathBuf, folder: FolderLock) -> branchdesk_engine::Result<Self> {
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
         let settings = Settings::load(&data_dir);
-        // Rust's messages speak the window's language from the first one.
-        crate::words::choose(settings.appearance.language);
         let mut runtime = Self::runtime(&vault, &secrets, &settings).await?;
         // Picks up whatever was queued when the app last closed, then waits for more.
         runtime.runner = Some(tokio::spawn(Arc::clone(&runtime.desk).run()));
@@ -76,7 +71,6 @@ impl AppState {
             vault: RwLock::new(Some(vault)),
             secrets,
             data_dir,
-            started,
             runtime: RwLock::new(runtime),
             switching: tokio::sync::Mutex::new(()),
             _folder: folder,

@@ -58,7 +58,13 @@ impl Folder {
     fn start(&self, env: &[(&str, &str)]) -> Ended {
         let dialogs = self.root.path().join("dialogs.txt");
         let _ = std::fs::remove_file(&dialogs);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_branchdesk"))
+        let mut app = Command::new(env!("CARGO_BIN_EXE_branchdesk"));
+        // The window opens before the vault does, so the app needs the display even where
+        // the keyring's own prompts must not have it (see the locked keyring's test).
+        if let Some(display) = std::env::var_os(APP_DISPLAY) {
+            app.env("DISPLAY", display);
+        }
+        let mut child = app
             .env("BRANCHDESK_DATA_DIR", self.data())
             .env("BRANCHDESK_E2E_DIALOGS", &dialogs)
             .envs(env.iter().copied())
@@ -83,7 +89,9 @@ impl Folder {
         }
     }
 
-    /// Every file outside `logs/`, byte for byte, but the folder's lock files.
+    /// Every file outside `logs/` and `webview/`, byte for byte, but the folder's lock
+    /// files. The window opens while the vault does, so WebKit may have made its own storage
+    /// (`webview/`) by the time the failure is shown; the page keeps nothing there.
     fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         let mut files = BTreeMap::new();
         let mut pending = vec![self.data()];
@@ -91,7 +99,10 @@ impl Folder {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
-                    if path.file_name().is_some_and(|n| n != "logs") {
+                    if path
+                        .file_name()
+                        .is_some_and(|n| n != "logs" && n != "webview")
+                    {
                         pending.push(path);
                     }
                 } else if !path
@@ -220,6 +231,9 @@ fn db_of(folder: &Folder) -> PathBuf {
 
 /// Set in the copy of this test that runs inside its own keyring session.
 const INSIDE: &str = "BRANCHDESK_TEST_INSIDE_OWN_KEYRING";
+/// The display the app's window opens on, there: the session's own programs (the keyring's
+/// unlock prompt) have none.
+const APP_DISPLAY: &str = "BRANCHDESK_TEST_APP_DISPLAY";
 
 #[test]
 #[ignore = "needs the e2e-hooks build, dbus-run-session and gnome-keyring: run by cargo xtask test"]
@@ -243,6 +257,7 @@ fn a_locked_keyring_is_shown_logged_and_changes_nothing() {
             .args(["--", "bash", "-c", &script])
             .env("SELF", std::env::current_exe().unwrap())
             .env(INSIDE, "1")
+            .env(APP_DISPLAY, std::env::var_os("DISPLAY").unwrap_or_default())
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .stdin(Stdio::null())

@@ -76,6 +76,29 @@ impl App {
         data_dir: &std::path::Path,
         env: &[(&str, std::ffi::OsString)],
     ) -> App {
+        let app = App::open_window(data_dir, env).await;
+        app.wait_for_css("body[data-ready='true']")
+            .await
+            .expect("the page reports ready");
+        // Training's ready profile, as a new user signs in; journeys about signing in sign
+        // out again first.
+        if app
+            .driver
+            .find(By::Css("#signin [data-person='Trainee']"))
+            .await
+            .is_ok()
+        {
+            app.sign_in("Trainee", "").await.expect("Trainee signs in");
+        }
+        app
+    }
+
+    /// Starts the app and its WebDriver session, and returns as soon as there is a window:
+    /// its desk may still be opening.
+    pub async fn open_window(
+        data_dir: &std::path::Path,
+        env: &[(&str, std::ffi::OsString)],
+    ) -> App {
         let app = env_path("BRANCHDESK_APP");
         let (port, native_port) = two_free_ports();
         let mut command = Command::new(env_path("TAURI_DRIVER"));
@@ -116,26 +139,12 @@ impl App {
                 Err(error) => panic!("a WebDriver session with the app: {error}"),
             }
         };
-        let app = App {
+        App {
             driver,
             driver_process,
             _data_dir: None,
             violations: std::sync::Mutex::new(Vec::new()),
-        };
-        app.wait_for_css("body[data-ready='true']")
-            .await
-            .expect("the page reports ready");
-        // Training's ready profile, as a new user signs in; journeys about signing in sign
-        // out again first.
-        if app
-            .driver
-            .find(By::Css("#signin [data-person='Trainee']"))
-            .await
-            .is_ok()
-        {
-            app.sign_in("Trainee", "").await.expect("Trainee signs in");
         }
-        app
     }
 
     /// Signs `name` in on the sign-in screen with `pin` (none for Training's Trainee).

@@ -19,6 +19,7 @@ mod harness;
 mod keyboard;
 mod offline;
 mod one_desk;
+mod opening;
 mod prefill;
 mod restore;
 mod review;

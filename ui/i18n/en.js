@@ -5,6 +5,7 @@
 export default {
   "app.name": "Branchdesk",
   "app.skip": "Skip to content",
+  "app.opening": "Opening Branchdesk…",
   "nav.label": "Sections",
   "nav.onboard": "Onboard",
   "nav.drafts": "Drafts",

@@ -5,6 +5,7 @@
 export default {
   "app.name": "Branchdesk",
   "app.skip": "Ir al contenido",
+  "app.opening": "Abriendo Branchdesk…",
   "nav.label": "Secciones",
   "nav.onboard": "Alta",
   "nav.drafts": "Borradores",

@@ -211,6 +211,8 @@ problem: string | null,
  */
 appearance: Appearance, };
 
+export type ReadyStage = "shell" | "open";
+
 export type Appearance = { theme: Theme, language: Language, 
 /**
  * The text's size in percent of the system's (Ctrl + and Ctrl −), within

@@ -86,11 +86,7 @@ fn answer(command: &mut Command) -> Result<Value> {
 
 pub fn report(c: &CsvImport) -> String {
     let seconds = c.import_ms / 1000.0;
-    let met = if seconds < GOAL_S {
-        "met"
-    } else {
-        "**not met**"
-    };
+    let met = super::verdict(seconds < GOAL_S);
     format!(
         "\n## Customer import: a 10,000-row CSV (vs the `csv` crate alone)\n\n\
          `crates/engine/examples/csv_import_bench.rs` (release) writes {ROWS} valid Personal\n\

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::Value;
 
-use super::{median, start_sandbox, Sandbox};
+use super::{median, start_sandbox, verdict, Sandbox};
 
 const DRAFTS: usize = 1000;
 const CONCURRENCY: usize = 8;
@@ -228,14 +228,6 @@ pub fn drafts_list(tool: &Path) -> Result<Listing> {
 
 pub fn tool_path(release: &Path) -> PathBuf {
     release.join(crate::exe("bench-outbox"))
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met {
-        "met"
-    } else {
-        "**not met**"
-    }
 }
 
 /// 1000 → "1,000", as the prose around it writes numbers.

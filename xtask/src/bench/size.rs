@@ -62,11 +62,7 @@ fn release_profile() -> String {
 pub fn report(size: &Size) -> String {
     let mb = |bytes: u64| bytes as f64 / 1e6;
     let goal = mb(MAX_BINARY_BYTES);
-    let verdict = if size.app <= MAX_BINARY_BYTES {
-        "met"
-    } else {
-        "**not met**"
-    };
+    let verdict = super::verdict(size.app <= MAX_BINARY_BYTES);
     format!(
         "\n## Release binary size (vs a bare Tauri window)\n\n\
          `target/release/branchdesk` and `branchdesk-bare-window` as this bench builds them,\n\

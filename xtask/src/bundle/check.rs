@@ -216,8 +216,9 @@ fn size(app: &Path) -> Result<String> {
 }
 
 /// Started as from a desktop: a fresh HOME and XDG folders, no BRANCHDESK_DATA_DIR, its own
-/// display, session bus and keyring. It must write "window ready" (the page called
-/// `ui_ready`) and "Training sandbox listening" to its log and still be running after.
+/// display, session bus and keyring. It must write "window ready" with `stage=Open` (the
+/// page called `ui_ready` once it showed the open desk) and "Training sandbox listening"
+/// to its log and still be running after.
 const START: &str = r#"
 export XDG_DATA_HOME="$HOME/.local/share" XDG_CONFIG_HOME="$HOME/.config" \
        XDG_CACHE_HOME="$HOME/.cache" XDG_STATE_HOME="$HOME/.local/state"
@@ -227,7 +228,7 @@ logs="$XDG_DATA_HOME/branchdesk/logs"
 pid=$!
 ready=
 for _ in $(seq 600); do
-    if grep -qs "window ready" "$logs"/*; then ready=1; break; fi
+    if grep -qs "window ready.*stage=Open" "$logs"/*; then ready=1; break; fi
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
     sleep 0.1
 done
@@ -239,7 +240,7 @@ if [ -z "$ready" ] || [ -z "$alive" ] || ! grep -qs "Training sandbox listening"
     echo "ready=${ready:-no} running=${alive:-no}"; echo "--- log"; cat "$logs"/* 2>/dev/null
     echo "--- output"; cat "$HOME/app.out"; exit 1
 fi
-grep -h "window ready" "$logs"/*
+grep -h "window ready.*stage=Open" "$logs"/*
 "#;
 
 fn starts(app: &Path) -> Result<String> {

@@ -1,0 +1,67 @@
+//! The window comes before the desk: while the vault, the keyring and the Training sandbox
+//! open beside it, the page is already drawn, says "Opening Branchdesk…", and answers the
+//! keyboard; once the desk is open it shows the sign-in, with nothing asked twice.
+
+use std::time::Duration;
+
+use thirtyfour::prelude::*;
+
+use crate::harness::{eventually, App, Outcome};
+
+/// How long the test build holds the desk shut (`BRANCHDESK_E2E_OPEN_DELAY_MS`): long
+/// enough to look at the window before it opens, on a busy machine too.
+const HELD_SHUT_MS: u64 = 6000;
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn the_window_is_usable_while_the_desk_opens_and_signs_in_once_it_has() {
+    let data = tempfile::tempdir().expect("a data folder");
+    let app = App::open_window(
+        data.path(),
+        &[(
+            "BRANCHDESK_E2E_OPEN_DELAY_MS",
+            HELD_SHUT_MS.to_string().into(),
+        )],
+    )
+    .await;
+    let outcome: Outcome = async {
+        let opening = app
+            .wait_for_css("main[aria-busy='true'] .opening[role='status']")
+            .await?;
+        let said = opening.text().await?;
+        if said != "Opening Branchdesk…" {
+            return Err(format!("the opening window says {said:?}").into());
+        }
+        if app.driver.find(By::Css("#signin")).await.is_ok() {
+            return Err("the sign-in was shown before the desk was open".into());
+        }
+        // Interactive meanwhile: the shortcuts sheet opens from the keyboard and closes
+        // with Escape, focus going back where it was.
+        app.audit("the window while the desk opens").await;
+        app.click("#shortcuts-open").await?;
+        app.wait_for_css("#shortcuts-dialog[open]").await?;
+        app.press(&[], Key::Escape).await?;
+        eventually(Duration::from_secs(5), "the sheet to close", || async {
+            app.driver
+                .find(By::Id("shortcuts-dialog"))
+                .await
+                .is_err()
+                .then_some(())
+        })
+        .await?;
+        // Then the desk opens by itself: the sign-in replaces "Opening…".
+        app.wait_for_css("body[data-ready='true']").await?;
+        app.wait_for_css("#signin [data-person='Trainee']").await?;
+        if app.driver.find(By::Css("main[aria-busy]")).await.is_ok() {
+            return Err("the page still says it is busy once the desk is open".into());
+        }
+        if app.driver.find(By::Css(".opening")).await.is_ok() {
+            return Err("\"Opening…\" stays on screen once the desk is open".into());
+        }
+        app.sign_in("Trainee", "").await?;
+        app.wait_for_css("#new-person").await?;
+        Ok(())
+    }
+    .await;
+    app.finish("window_before_desk", outcome).await;
+}
