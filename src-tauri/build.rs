@@ -1,4 +1,13 @@
 fn main() {
+    // Release binaries on Linux pack their relative relocations (DT_RELR, glibc 2.36 and
+    // later, as the packages require): a position-independent binary of this size otherwise
+    // carries about 2.5 MB of them, 24 bytes each. Linking is all it changes.
+    let release = std::env::var("PROFILE").is_ok_and(|p| p == "release");
+    let linux_gnu = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu");
+    if release && linux_gnu {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
     // Declaring the app's commands makes each one a permission of its own, so the
     // capability file can grant the main window exactly the commands it uses.
     let manifest = tauri_build::AppManifest::new().commands(&[

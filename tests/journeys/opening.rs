@@ -60,8 +60,60 @@ async fn the_window_is_usable_while_the_desk_opens_and_signs_in_once_it_has() {
         }
         app.sign_in("Trainee", "").await?;
         app.wait_for_css("#new-person").await?;
-        Ok(())
+        csp_in_force(&app).await
     }
     .await;
     app.finish("window_before_desk", outcome).await;
+}
+
+/// The page runs under the configured Content Security Policy, as an installed app does:
+/// a script put into the page from outside its own files does not run, and the policy the
+/// refusal reports names every directive.
+async fn csp_in_force(app: &App) -> Outcome {
+    app.driver
+        .execute(
+            "document.addEventListener('securitypolicyviolation', \
+               (e) => { window.__refusedBy = e.originalPolicy; }, { once: true }); \
+             const script = document.createElement('script'); \
+             script.textContent = 'window.__injected = true;'; \
+             document.head.append(script);",
+            vec![],
+        )
+        .await?;
+    let policy = eventually(Duration::from_secs(5), "the policy's refusal", || async {
+        let answer = app
+            .driver
+            .execute(
+                "return [window.__refusedBy || null, window.__injected === true];",
+                vec![],
+            )
+            .await
+            .ok()?;
+        Some((
+            answer.json()[0].as_str().map(str::to_owned),
+            answer.json()[1].as_bool() == Some(true),
+        ))
+        .filter(|(policy, ran)| policy.is_some() || *ran)
+    })
+    .await?;
+    let (policy, ran) = policy;
+    if ran {
+        return Err("an inline script put into the page ran".into());
+    }
+    let policy = policy.unwrap_or_default();
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        if !policy.contains(directive) {
+            return Err(format!("the page's policy lacks {directive:?}: {policy:?}").into());
+        }
+    }
+    Ok(())
 }

@@ -23,6 +23,8 @@ const BUILD: &[&str] = &[
     "pkg-config",
     "libwebkit2gtk-4.1-dev",
     "libdbus-1-dev",
+    // libcrypto for SQLCipher (the vault's cipher).
+    "libssl-dev",
     "ca-certificates",
 ];
 /// Xvfb for a window without a display, WebKitWebDriver for end-to-end tests, a session
