@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 use thirtyfour::prelude::*;
 
-use crate::harness::{eventually, field_id, App, Outcome};
+use crate::harness::{eventually, field_id, settled_submission, App, Outcome};
 
 /// The sandbox the app started in-process: Settings shows where it listens.
 pub(crate) async fn training_url(app: &App) -> WebDriverResult<String> {
@@ -160,22 +160,38 @@ pub(crate) async fn submit_and_wait(
     app: &App,
 ) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
     app.click("#submit").await?;
-    let state = eventually(
-        Duration::from_secs(60),
-        "the submission to finish",
-        || async {
-            let el = app.driver.find(By::Id("submission-state")).await.ok()?;
-            let state = el.attr("data-state").await.ok()??;
-            (state == "submitted" || state == "needs_attention").then_some(state)
-        },
-    )
-    .await?;
+    let state = settled_submission(app, Duration::from_secs(60)).await?;
     assert_eq!(state, "submitted");
     Ok(app
         .wait_for_css("#result-customer-id")
         .await?
         .text()
         .await?)
+}
+
+/// A new Cross River personal onboarding given an SSN no one is ever issued (666-…): the
+/// message the rule shows under the field once it is left.
+pub(crate) async fn invalid_ssn_message(
+    app: &App,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    app.click("#new-person").await?;
+    let ssn = field_id("taxIds[0].number");
+    app.wait_for_css(&format!("#{ssn}")).await?;
+    app.fill(&[
+        ("name.first", "Peter"),
+        ("name.last", "Griffin"),
+        ("taxIds[0].number", "666-12-3456"),
+    ])
+    .await?;
+    app.click(&format!("#{}", field_id("person.citizenshipCountry")))
+        .await?;
+    Ok(
+        eventually(Duration::from_secs(10), "the SSN error", || async {
+            let text = app.text_of(&format!("#{ssn}-error")).await.ok()?;
+            (!text.is_empty()).then_some(text)
+        })
+        .await?,
+    )
 }
 
 #[tokio::test]
@@ -233,23 +249,7 @@ async fn an_invalid_ssn_is_caught_inline_and_nothing_is_lost_or_sent() {
     App::journey("invalid_ssn_inline", |app| async move {
         let outcome: Outcome = async {
             let url = training_url(&app).await?;
-            app.click("#new-person").await?;
-            let ssn = field_id("taxIds[0].number");
-            app.wait_for_css(&format!("#{ssn}")).await?;
-            app.fill(&[
-                ("name.first", "Peter"),
-                ("name.last", "Griffin"),
-                ("taxIds[0].number", "666-12-3456"),
-            ])
-            .await?;
-            // Leaving the field shows the rule's message under it.
-            app.click(&format!("#{}", field_id("person.citizenshipCountry")))
-                .await?;
-            let message = eventually(Duration::from_secs(10), "the SSN error", || async {
-                let text = app.text_of(&format!("#{ssn}-error")).await.ok()?;
-                (!text.is_empty()).then_some(text)
-            })
-            .await?;
+            let message = invalid_ssn_message(&app).await?;
             assert!(
                 message.contains("666"),
                 "message says what is wrong: {message}"

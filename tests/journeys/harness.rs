@@ -100,6 +100,11 @@ impl App {
         env: &[(&str, std::ffi::OsString)],
     ) -> App {
         let app = env_path("BRANCHDESK_APP");
+        wait_for_folder_free(data_dir).await;
+        // A start-up failure is recorded instead of waiting on a message box nobody sees:
+        // a journey then fails on its missing window rather than hanging the ones after it.
+        let dialogs =
+            std::env::temp_dir().join(format!("branchdesk-e2e-dialogs-{}.txt", std::process::id()));
         let (port, native_port) = two_free_ports();
         let mut command = Command::new(env_path("TAURI_DRIVER"));
         // Its own process group, so that dropping the App ends the app with it.
@@ -113,6 +118,7 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("BRANCHDESK_DATA_DIR", data_dir)
+            .env("BRANCHDESK_E2E_DIALOGS", &dialogs)
             .envs(env.iter().map(|(k, v)| (*k, v)))
             .stdout(Stdio::null())
             .spawn()
@@ -437,6 +443,30 @@ impl App {
     }
 }
 
+/// Waits until no process holds `data_dir` (its `branchdesk.lock`): a journey that starts
+/// the app again on the same folder must not meet the last run's process still ending,
+/// which would hand the new start over to it.
+async fn wait_for_folder_free(data_dir: &std::path::Path) {
+    let lock = data_dir.join("branchdesk.lock");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let free = match std::fs::OpenOptions::new().write(true).open(&lock) {
+            // The lock is dropped with the file at once: it only asks whether it is held.
+            Ok(file) => file.try_lock().is_ok(),
+            Err(_) => true,
+        };
+        if free {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the last app on {} did not end",
+            data_dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn wait_for_port(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -449,6 +479,17 @@ async fn wait_for_port(port: u16) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits up to `within` for the submission on screen to settle, and gives the state it
+/// settled in: `submitted` or `needs_attention`.
+pub async fn settled_submission(app: &App, within: Duration) -> Result<String, String> {
+    eventually(within, "the submission to finish", || async {
+        let el = app.driver.find(By::Id("submission-state")).await.ok()?;
+        let state = el.attr("data-state").await.ok()??;
+        (state == "submitted" || state == "needs_attention").then_some(state)
+    })
+    .await
 }
 
 /// Polls `check` until it yields `Some`, or fails after `within`.

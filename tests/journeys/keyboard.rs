@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use thirtyfour::prelude::*;
 
-use crate::harness::{eventually, field_id, App, Outcome};
+use crate::harness::{eventually, field_id, settled_submission, App, Outcome};
 
 /// How many presses of Tab may pass before the control looked for counts as unreachable.
 const MOST_TABS: usize = 60;
@@ -195,16 +195,7 @@ async fn a_personal_customer_is_onboarded_with_the_keyboard_alone() {
 
             // Ctrl+Enter on Review submits.
             app.press(&[Key::Control], Key::Enter).await?;
-            let state = eventually(
-                Duration::from_secs(60),
-                "the submission to finish",
-                || async {
-                    let el = app.driver.find(By::Id("submission-state")).await.ok()?;
-                    let state = el.attr("data-state").await.ok()??;
-                    (state == "submitted" || state == "needs_attention").then_some(state)
-                },
-            )
-            .await?;
+            let state = settled_submission(&app, Duration::from_secs(60)).await?;
             assert_eq!(state, "submitted");
             let id = app
                 .wait_for_css("#result-customer-id")

@@ -5,10 +5,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use thirtyfour::prelude::*;
-
 use crate::cos_personal::{get, personal, training_url};
-use crate::harness::{eventually, App, Outcome};
+use crate::harness::{eventually, settled_submission, App, Outcome};
 
 /// The CLI built beside the app (`cargo xtask test` builds the workspace first).
 fn cli_beside(app: &std::path::Path) -> std::path::PathBuf {
@@ -159,16 +157,7 @@ async fn two_submits_beside_the_open_app_are_turned_away_and_its_pending_create_
 
         // Cross River is back: the app's own runner sends the create, once.
         set_faults(serde_json::json!([])).await?;
-        let state = eventually(
-            Duration::from_secs(90),
-            "the submission to finish",
-            || async {
-                let el = app.driver.find(By::Id("submission-state")).await.ok()?;
-                let state = el.attr("data-state").await.ok()??;
-                (state == "submitted" || state == "needs_attention").then_some(state)
-            },
-        )
-        .await?;
+        let state = settled_submission(&app, Duration::from_secs(90)).await?;
         if state != "submitted" {
             let error = app.text_of("#submission-error").await.unwrap_or_default();
             return Err(format!("the submission ended {state}: {error}").into());

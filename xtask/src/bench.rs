@@ -8,6 +8,7 @@ mod csv_import;
 mod outbox;
 mod prefill;
 mod size;
+mod startup;
 mod thumbnail;
 mod typing;
 mod upload;
@@ -15,22 +16,11 @@ mod upload;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
 use crate::prereq::{self, Purpose};
 use crate::{exe, root, shell, target_dir};
-
-/// Runs of each binary, alternated so drift in the machine's load hits both alike.
-const RUNS: usize = 7;
-/// How long the window sits idle before its memory is read.
-const SETTLE: Duration = Duration::from_secs(3);
-const READY_TIMEOUT: Duration = Duration::from_secs(60);
-/// Cold start to an interactive window, and idle memory, as ratios to the bare window.
-const START_GOAL: f64 = 1.10;
-const MEMORY_GOAL: f64 = 1.15;
 
 /// How a figure stands against its goal, as every table here says it.
 fn verdict(met: bool) -> &'static str {
@@ -60,6 +50,18 @@ pub fn section(name: &str) -> Result<()> {
         }
         return Ok(());
     }
+    if name == "startup" && std::env::var_os("DISPLAY").is_none() {
+        // Windows need a display: the same section again inside a virtual one, with a
+        // session bus and keyring of its own.
+        let me = std::env::current_exe()?;
+        let me = me.to_string_lossy().into_owned();
+        let status =
+            shell::isolated_session(true, &format!("exec '{me}' bench startup")).status()?;
+        if !status.success() {
+            bail!("the bench failed ({status})");
+        }
+        return Ok(());
+    }
     let report = match name {
         "drain" => {
             shell::cargo(&["build", "--release", "--package", "branchdesk-cli"])?;
@@ -77,8 +79,20 @@ pub fn section(name: &str) -> Result<()> {
         "prefill" => prefill::report(&prefill::run()?),
         "csv" => csv_import::report(&csv_import::run()?),
         "size" => size::report(&size::run()?),
+        "startup" => {
+            shell::cargo(&[
+                "build",
+                "--release",
+                "--locked",
+                "--package",
+                "branchdesk-app",
+                "--package",
+                "branchdesk-bare-window",
+            ])?;
+            startup::report(&startup::measure(&target_dir().join("release"))?)
+        }
         other => {
-            bail!("no bench section {other:?}: drain, upload, bvnk, thumbnail, typing, prefill, csv or size")
+            bail!("no bench section {other:?}: drain, upload, bvnk, thumbnail, typing, prefill, csv, size or startup")
         }
     };
     print!("{report}");
@@ -156,60 +170,12 @@ pub fn run() -> Result<()> {
     let typing = typing::run()?;
     let prefill = prefill::run()?;
     let csv = csv_import::run()?;
-    let app = release.join(exe("branchdesk"));
-    let bare = release.join(exe("branchdesk-bare-window"));
-
-    let mut app_runs = Vec::new();
-    let mut bare_runs = Vec::new();
-    for run in 0..RUNS {
-        eprintln!("bench: run {}/{RUNS}", run + 1);
-        bare_runs.push(measure(&bare, false)?);
-        app_runs.push(measure(&app, true)?);
-    }
-    let app_start = median(
-        app_runs
-            .iter()
-            .map(|m| m.ready.as_secs_f64() * 1000.0)
-            .collect(),
-    );
-    let bare_start = median(
-        bare_runs
-            .iter()
-            .map(|m| m.ready.as_secs_f64() * 1000.0)
-            .collect(),
-    );
-    let app_open = median(
-        app_runs
-            .iter()
-            .filter_map(|m| m.open)
-            .map(|open| open.as_secs_f64() * 1000.0)
-            .collect(),
-    );
-    let app_rss = median(app_runs.iter().map(|m| m.rss_kib as f64 / 1024.0).collect());
-    let bare_rss = median(
-        bare_runs
-            .iter()
-            .map(|m| m.rss_kib as f64 / 1024.0)
-            .collect(),
-    );
+    let start = startup::measure(&release)?;
 
     let report = format!(
         "# Benchmarks\n\n\
          Produced by `cargo xtask bench` on {date}, {cores} cores, under Xvfb (1280×800×24).\n\
-         Release builds; median of {RUNS} alternated runs each.\n\n\
-         ## Start-up and idle memory (vs a bare Tauri window)\n\n\
-         Cold start is process spawn → the page reports ready (`ui_ready` command): drawn,\n\
-         taking keys and clicks, with \"Opening Branchdesk…\" where the desk is not open yet.\n\
-         The desk (vault, keyring, Training sandbox, outbox) opens beside the window; the\n\
-         desk's row is spawn → the page shows it (sign-in), for which the bare window has no\n\
-         counterpart. Each start is a first start on a new data folder. Memory is the\n\
-         resident set of the whole process tree (app + WebKit web and network processes)\n\
-         after {settle} s idle.\n\n\
-         | measure | Branchdesk | bare Tauri window | ratio | goal |\n\
-         |---|---:|---:|---:|---|\n\
-         | cold start to interactive (ms) | {app_start:.0} | {bare_start:.0} | {start_ratio:.2}× | ≤ {START_GOAL:.2}×: {start_met} |\n\
-         | cold start to the open desk (ms) | {app_open:.0} | | | |\n\
-         | idle RSS, process tree (MiB) | {app_rss:.1} | {bare_rss:.1} | {rss_ratio:.2}× | ≤ {MEMORY_GOAL:.2}×: {rss_met} |\n\n\
+         Release builds.\n\
          ## Provider sandbox throughput (wrk)\n\n\
          `branchdesk-cli sandbox` (release) on loopback, loaded by `wrk -t2 -c{conns} -d{secs}s`\n\
          (2 threads, {conns} connections) on the same 2 cores. The reference is the\n\
@@ -225,12 +191,8 @@ pub fn run() -> Result<()> {
         create_ratio = load.create / load.reference,
         date = today(),
         cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        settle = SETTLE.as_secs(),
-        start_ratio = app_start / bare_start,
-        rss_ratio = app_rss / bare_rss,
-        start_met = verdict(app_start / bare_start <= START_GOAL),
-        rss_met = verdict(app_rss / bare_rss <= MEMORY_GOAL),
     );
+    let report = report + &startup::report(&start);
     let report = report + &outbox::report(&drain, &listing);
     let report = report + &upload::report(&upload);
     let report = report + &bvnk::report(&bvnk);
@@ -356,14 +318,7 @@ fn wrk(args: &[&str]) -> Result<f64> {
         .with_context(|| format!("no Requests/sec in wrk's output:\n{text}"))
 }
 
-struct Measurement {
-    /// The page drawn and taking input (`ui_ready` with the shell stage).
-    ready: Duration,
-    /// The desk open and shown (Branchdesk only: the bare window has no desk).
-    open: Option<Duration>,
-    rss_kib: u64,
-}
-
+/// A child process (and everything below it) ended when this is dropped.
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
@@ -375,78 +330,6 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// One cold start of `binary`; with `opens`, also waits for it to say its desk is open.
-fn measure(binary: &Path, opens: bool) -> Result<Measurement> {
-    let data_dir = std::env::temp_dir().join(format!("branchdesk-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data_dir);
-    let started = Instant::now();
-    let mut child = KillOnDrop(
-        Command::new(binary)
-            .env("BRANCHDESK_DATA_DIR", &data_dir)
-            .env("BRANCHDESK_REPORT_READY", "1")
-            .env("BRANCHDESK_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?,
-    );
-    let stdout = child.0.stdout.take().context("no stdout")?;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            let line = line.trim();
-            if line == "BRANCHDESK_READY" || line == "BRANCHDESK_OPEN" {
-                let _ = tx.send((line.to_owned(), started.elapsed()));
-            }
-        }
-    });
-    let (_, ready) = rx
-        .recv_timeout(READY_TIMEOUT)
-        .ok()
-        .filter(|(line, _)| line == "BRANCHDESK_READY")
-        .with_context(|| format!("{} never reported ready", binary.display()))?;
-    let open = if opens {
-        let (_, open) = rx
-            .recv_timeout(READY_TIMEOUT)
-            .with_context(|| format!("{} never reported its desk open", binary.display()))?;
-        Some(open)
-    } else {
-        None
-    };
-    std::thread::sleep(SETTLE);
-    let pid = child.0.id();
-    let rss_kib = std::iter::once(pid)
-        .chain(descendants(pid))
-        .map(rss_kib)
-        .sum();
-    drop(child);
-    let _ = std::fs::remove_dir_all(&data_dir);
-    Ok(Measurement {
-        ready,
-        open,
-        rss_kib,
-    })
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status.lines().find_map(|line| {
-                line.strip_prefix("VmRSS:")?
-                    .trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-        })
-        .unwrap_or(0)
 }
 
 /// Every process below `pid`, from /proc's parent links.

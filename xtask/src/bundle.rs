@@ -6,7 +6,9 @@
 //! while building.
 //!
 //! `cargo xtask bundle --check` then installs the `.deb` into a temporary folder and checks
-//! it (see `check.rs`); `cargo xtask bundle icons` regenerates `src-tauri/icons` from
+//! it (see `check.rs`); `--debug` does the same with a debug build's `.deb` (every check but
+//! the release binary's size), which is what `cargo xtask test` runs: a release build takes
+//! about 20 minutes here. `cargo xtask bundle icons` regenerates `src-tauri/icons` from
 //! `src-tauri/icons/source.svg`.
 
 mod check;
@@ -54,12 +56,30 @@ fn bundles() -> &'static [&'static str] {
     }
 }
 
+/// Which cargo profile the packaged binary is built in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Release,
+    /// Quick to build; packaged and checked like a release, but for its size.
+    Debug,
+}
+
+impl Profile {
+    fn dir(self) -> &'static str {
+        match self {
+            Profile::Release => "release",
+            Profile::Debug => "debug",
+        }
+    }
+}
+
 /// What `build` made.
 pub struct Built {
     /// The installers, each with its kind (`deb`, `rpm`, …).
     pub installers: Vec<(String, PathBuf)>,
-    /// The release binary the installers hold.
+    /// The binary the installers hold.
     pub binary: PathBuf,
+    pub profile: Profile,
     pub seconds: f64,
 }
 
@@ -73,16 +93,36 @@ impl Built {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    match args.first().map(String::as_str) {
-        None => build().map(|built| summary(&built)),
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let profile = if args.contains(&"--debug") {
+        Profile::Debug
+    } else {
+        Profile::Release
+    };
+    match args.iter().copied().find(|a| *a != "--debug") {
+        None => build(profile, bundles()).map(|built| summary(&built)),
         Some("--check") => {
-            let built = build()?;
+            let built = build(profile, bundles())?;
             summary(&built);
-            check::run(&built)
+            let checked = check::run(&built)?;
+            if checked.failed.is_empty() {
+                eprintln!("bundle: the .deb passed every check");
+                Ok(())
+            } else {
+                bail!("the .deb failed: {}", checked.failed.join(", "))
+            }
         }
         Some("icons") => icons(),
-        Some(other) => bail!("unknown bundle option {other:?}: --check or icons"),
+        Some(other) => bail!("unknown bundle option {other:?}: --check, --debug or icons"),
     }
+}
+
+/// `cargo xtask test`'s part: a debug build's `.deb`, checked as an installed package.
+/// Gives the checks passed and the names of those failed.
+pub fn test_debug_package() -> Result<check::Checked> {
+    let built = build(Profile::Debug, &["deb"])?;
+    summary(&built);
+    check::run(&built)
 }
 
 /// tauri-cli, from npm, as a development-only tool in `.tools/tauri-cli`.
@@ -107,14 +147,14 @@ pub fn tauri_cli() -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Builds the release app and its installers with `tauri build`, which also turns on the
-/// `custom-protocol` feature of `tauri`: the production build, with the configured CSP.
-pub fn build() -> Result<Built> {
+/// Builds the app in `profile` and the installers of `kinds` with `tauri build` (the app
+/// always has `tauri`'s `custom-protocol`: the compiled-in page under the configured CSP).
+pub fn build(profile: Profile, kinds: &[&str]) -> Result<Built> {
     prereq::ensure(Purpose::Bundle)?;
     let tauri = tauri_cli()?;
-    let release = target_dir().join("release");
-    let out = release.join("bundle");
-    for kind in bundles() {
+    let built_in = target_dir().join(profile.dir());
+    let out = built_in.join("bundle");
+    for kind in kinds {
         // Only this run's installers are found afterwards, never an older version's.
         match std::fs::remove_dir_all(out.join(kind)) {
             Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
@@ -123,10 +163,21 @@ pub fn build() -> Result<Built> {
             _ => {}
         }
     }
-    eprintln!("\n==> tauri build --bundles {}", bundles().join(","));
+    let debug: &[&str] = if profile == Profile::Debug {
+        &["--debug"]
+    } else {
+        &[]
+    };
+    eprintln!(
+        "\n==> tauri build {}--bundles {}",
+        debug.iter().map(|d| format!("{d} ")).collect::<String>(),
+        kinds.join(",")
+    );
     let started = Instant::now();
     let status = Command::new(&tauri)
-        .args(["build", "--ci", "--bundles", &bundles().join(",")])
+        .args(["build", "--ci"])
+        .args(debug)
+        .args(["--bundles", &kinds.join(",")])
         .args(["--", "--locked"])
         .current_dir(root().join("src-tauri"))
         .status()
@@ -136,7 +187,7 @@ pub fn build() -> Result<Built> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let mut installers = Vec::new();
-    for kind in bundles() {
+    for kind in kinds {
         let dir = out.join(kind);
         let entries = std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()));
         for entry in entries?.flatten() {
@@ -148,14 +199,16 @@ pub fn build() -> Result<Built> {
     }
     Ok(Built {
         installers,
-        binary: release.join(exe("branchdesk")),
+        binary: built_in.join(exe("branchdesk")),
+        profile,
         seconds,
     })
 }
 
 fn summary(built: &Built) {
     eprintln!(
-        "\nbundle: release build and installers in {:.0} s",
+        "\nbundle: {} build and installers in {:.0} s",
+        built.profile.dir(),
         built.seconds
     );
     eprintln!(

@@ -237,6 +237,28 @@ pub fn run() -> Result<()> {
         tally.tests("app start-up failures in the real binary", &mut startup);
     }
 
+    // Last, since it builds the app again without the journeys' hooks: a debug build's
+    // `.deb`, unpacked, read and started as an installed package (see bundle/check.rs).
+    eprintln!("\n==> the .deb as installed (debug build)");
+    let started = Instant::now();
+    match crate::bundle::test_debug_package() {
+        Ok(checked) => {
+            for name in &checked.failed {
+                eprintln!("xtask: the .deb failed: {name}");
+            }
+            tally.record(
+                "the .deb as installed",
+                checked.passed,
+                checked.failed.len(),
+                started,
+            );
+        }
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            tally.record("the .deb as installed", 0, 1, started);
+        }
+    }
+
     let started = Instant::now();
     let untouched = app_data_stamps() == app_data_before;
     if !untouched {

@@ -1,0 +1,173 @@
+// @ts-check
+// The open desk: the sections, the top bar's live figures, the shortcuts and the session.
+// Loaded by main.js once the window is drawn, so the first paint waits on none of it.
+import * as api from "./api.js";
+import { t, translate } from "./i18n/index.js";
+import { renderActivity } from "./views/activity.js";
+import { renderDrafts } from "./views/drafts.js";
+import { renderHelp } from "./views/help.js";
+import { renderOnboard } from "./views/onboard.js";
+import { renderQueue } from "./views/review_queue.js";
+import { renderSettings } from "./views/settings.js";
+import { startSession } from "./views/signin.js";
+import { el } from "./views/dom.js";
+import { watchUploads } from "./views/submission_steps.js";
+import { applyAppearance, stepTextSize } from "./views/appearance.js";
+import { watchShortcuts } from "./views/shortcuts.js";
+
+/** @typedef {"onboard" | "drafts" | "review" | "activity" | "settings" | "help"} View */
+
+/** How often the online indicator asks whether the provider can be reached. */
+const CONNECTIVITY_EVERY_MS = 15_000;
+/** How often the top bar's queue count is refreshed. */
+const QUEUE_EVERY_MS = 3_000;
+
+/** @type {import("./types/bindings").AppInfo | null} */
+let info = null;
+
+/** @param {View} view */
+function show(view) {
+  const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+  for (const link of document.querySelectorAll(".rail a")) {
+    const current = link.getAttribute("data-view") === view;
+    if (current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  main.replaceChildren();
+  if (view === "onboard") renderOnboard(main);
+  else if (view === "settings" && info) renderSettings(main, info);
+  else if (view === "drafts") renderDrafts(main);
+  else if (view === "review") renderQueue(main);
+  else if (view === "help") renderHelp(main);
+  else renderActivity(main);
+}
+
+/** @returns {View} */
+function viewFromHash() {
+  const name = location.hash.replace("#", "");
+  const views = ["onboard", "drafts", "review", "activity", "settings", "help"];
+  return /** @type {View} */ (views.includes(name) ? name : "onboard");
+}
+
+/** @param {import("./types/bindings").Environment} environment */
+function showEnvironment(environment) {
+  const badge = /** @type {HTMLElement} */ (document.getElementById("env-badge"));
+  badge.textContent = t(`env.${environment}`);
+  badge.dataset.env = environment;
+  badge.title = environment === "TRAINING" ? t("env.TRAINING.title") : "";
+}
+
+async function refreshConnectivity() {
+  const indicator = /** @type {HTMLElement} */ (document.getElementById("online"));
+  const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
+  let online = false;
+  try {
+    online = (await api.connectivity()).online;
+  } catch {
+    online = false;
+  }
+  indicator.dataset.online = String(online);
+  text.textContent = t(online ? "online.yes" : "online.no");
+}
+
+async function refreshQueue() {
+  const queue = /** @type {HTMLAnchorElement} */ (document.getElementById("queue"));
+  try {
+    const q = await api.queueSummary();
+    const parts = [t("queue.summary", { waiting: String(q.waiting), sending: String(q.sending) })];
+    if (q.attention > 0) parts.push(t("queue.attention", { count: String(q.attention) }));
+    queue.textContent = parts.join(" · ");
+    // Hidden until its first count: an empty link names nothing.
+    queue.hidden = false;
+    queue.dataset.attention = String(q.attention > 0);
+  } catch {
+    // The last known count stays; the next tick tries again.
+  }
+}
+
+/** The count of cases waiting for a person, on the rail's Review link. */
+async function refreshReviewCount() {
+  const link = document.querySelector('.rail a[data-view="review"]');
+  if (!link || !document.body.dataset.person) return;
+  try {
+    const count = (await api.reviewQueue()).length;
+    let badge = link.querySelector(".count");
+    if (!badge) {
+      badge = el("span", { class: "count" });
+      link.append(badge);
+    }
+    badge.textContent = count > 0 ? ` ${count}` : "";
+    link.setAttribute("aria-label", t("nav.reviewCount", { count: String(count) }));
+  } catch {
+    // The last count stays; the next tick tries again.
+  }
+}
+
+/**
+ * Shows the open desk in the window main.js drew.
+ * @param {HTMLElement} main the page's main region, saying "Opening…"
+ * @param {HTMLElement} help the top bar's shortcuts button
+ */
+export async function openDesk(main, help) {
+  const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
+  main.removeAttribute("aria-busy");
+  info = await api.appInfo();
+  applyAppearance(info.appearance);
+  text.textContent = t("online.checking");
+  showEnvironment(info.environment);
+  // Another language chosen in Settings: everything on screen is drawn again in it.
+  window.addEventListener("language-changed", () => {
+    help.setAttribute("aria-label", t("shortcuts.open"));
+    help.title = t("shortcuts.open");
+    window.dispatchEvent(new CustomEvent("environment-changed"));
+    refreshQueue();
+    refreshReviewCount();
+    show(viewFromHash());
+  });
+  watchUploads();
+  window.addEventListener("hashchange", () => show(viewFromHash()));
+  window.addEventListener("environment-changed", async () => {
+    info = await api.appInfo();
+    showEnvironment(info.environment);
+    refreshConnectivity();
+  });
+  // A click on the section already shown starts it afresh (e.g. Onboard after a submission).
+  for (const link of document.querySelectorAll(".rail a")) {
+    link.addEventListener("click", () => {
+      if (location.hash === link.getAttribute("href")) show(viewFromHash());
+    });
+  }
+  show(viewFromHash());
+  await refreshConnectivity();
+  window.addEventListener("online", refreshConnectivity);
+  window.addEventListener("offline", refreshConnectivity);
+  setInterval(refreshConnectivity, CONNECTIVITY_EVERY_MS);
+  await refreshQueue();
+  setInterval(() => {
+    refreshQueue();
+    refreshReviewCount();
+  }, QUEUE_EVERY_MS);
+  watchShortcuts({
+    go: (view) => {
+      location.hash = `#${view}`;
+      show(view);
+    },
+    search: () => {
+      if (viewFromHash() !== "drafts") {
+        location.hash = "#drafts";
+        show("drafts");
+      }
+      document.getElementById("drafts-search")?.focus();
+    },
+    textSize: (step) => {
+      stepTextSize(step).catch(() => {});
+    },
+  });
+  await startSession(() => {
+    refreshReviewCount();
+    show(viewFromHash());
+  });
+  document.body.dataset.ready = "true";
+  await api.uiReady("open");
+}
+
