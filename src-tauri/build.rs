@@ -13,7 +13,6 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_open",
         "app_info",
-        "appearance_get",
         "ui_ready",
         "connectivity",
         "draft_create",

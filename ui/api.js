@@ -128,7 +128,7 @@ export const appInfo = () => call("app_info");
  * @param {import("./types/bindings").ReadyStage} stage
  * @returns {Promise<void>}
  */
-export const uiReady = (stage) => call("ui_ready", { stage });
+export const uiReady = (stage) => call("ui_ready", { stage, pageMs: Math.round(performance.now()) });
 
 /**
  * Resolves once the desk is open (the vault, Training and the outbox started beside the
@@ -137,8 +137,6 @@ export const uiReady = (stage) => call("ui_ready", { stage });
  */
 export const appOpen = () => call("app_open");
 
-/** @returns {Promise<import("./types/bindings").Appearance>} */
-export const appearanceGet = () => call("appearance_get");
 
 /** @returns {Promise<Connectivity>} */
 export const connectivity = () => call("connectivity");

@@ -3,14 +3,14 @@
 // taking keys and clicks, while the desk opens beside it (Rust); then the desk itself
 // (desk.js), loaded only now so the first paint waits on none of it.
 import * as api from "./api.js";
-import { t, translate } from "./i18n/index.js";
+import { t } from "./i18n/index.js";
 import { el } from "./views/dom.js";
 import { applyAppearance } from "./views/appearance.js";
 import { showShortcuts } from "./views/shortcuts.js";
 
 async function start() {
-  translate();
-  applyAppearance(await api.appearanceGet());
+  // Set by Rust before any script of the page runs: the appearance staff chose.
+  applyAppearance(window.__BRANCHDESK_APPEARANCE__);
   const main = /** @type {HTMLElement} */ (document.getElementById("main"));
   // The desk opens beside the window (vault, Training, outbox): until it is open the page
   // says so and calls nothing that needs it.

@@ -113,9 +113,14 @@ pub enum ReadyStage {
 /// The page calls this once it can be used, and again once it shows the open desk;
 /// start-up is measured up to the first.
 #[tauri::command(async)]
-pub fn ui_ready(opening: State<'_, Opening>, stage: ReadyStage) {
+pub fn ui_ready(opening: State<'_, Opening>, stage: ReadyStage, page_ms: Option<u64>) {
     let elapsed_ms = opening.started.elapsed().as_millis() as u64;
-    tracing::info!(elapsed_ms, ?stage, "window ready");
+    // `page_ms` is the page's own clock (since its navigation began): the difference is when
+    // the webview started loading it.
+    tracing::info!(elapsed_ms, ?stage, page_ms, "window ready");
+    if let ReadyStage::Shell = stage {
+        opening.drawn();
+    }
     if std::env::var_os("BRANCHDESK_REPORT_READY").is_some() {
         match stage {
             ReadyStage::Shell => println!("BRANCHDESK_READY"),
@@ -130,13 +135,6 @@ pub fn ui_ready(opening: State<'_, Opening>, stage: ReadyStage) {
 pub async fn app_open(opening: State<'_, Opening>) -> Answer<()> {
     opening.wait().await;
     Ok(())
-}
-
-/// The theme, language and text size staff chose, before the desk is open, so the page
-/// is drawn in them from the start.
-#[tauri::command(async)]
-pub fn appearance_get(opening: State<'_, Opening>) -> Appearance {
-    Settings::load(&opening.data_dir).appearance.bounded()
 }
 
 #[tauri::command]

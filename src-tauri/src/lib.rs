@@ -68,11 +68,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         // Used from Rust only, to open Fin.com's terms page for the customer.
         .plugin(tauri_plugin_opener::init())
-        .manage(state::Opening::new(started, data_dir.clone()))
+        .manage(state::Opening::new(started))
         .invoke_handler(tauri::generate_handler![
             commands::app_open,
             commands::app_info,
-            commands::appearance_get,
             commands::appearance_set,
             commands::welcome_get,
             commands::welcome_dismiss,
@@ -146,16 +145,28 @@ pub fn run() {
             import::customers_import_cancel,
         ])
         .setup(move |app| {
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "setting up"
+            );
             // The window first: the page draws itself while the desk opens beside it. The
             // webview keeps its own storage under the data folder too, so a test's
             // BRANCHDESK_DATA_DIR isolates everything the app writes. (An incognito webview
             // would keep nothing, but WebKit's WebDriver cannot drive one.)
+            // The chosen theme, language and text size are handed to the page before its
+            // first script runs, so its first paint is already in them.
+            let appearance = serde_json::to_string(&settings.appearance.bounded())?;
             let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
                 .title("Branchdesk")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(960.0, 640.0)
                 .data_directory(data_dir.join("webview"))
+                .initialization_script(format!("window.__BRANCHDESK_APPEARANCE__ = {appearance};"))
                 .build()?;
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "window built"
+            );
             let scanner = intake::Scanner::default();
             scanner.set_folder(settings.scanner_folder.as_deref());
             app.manage(scanner);

@@ -7,9 +7,13 @@ fn ui_ready() {
 }
 
 fn main() {
+    // The same milestones the app logs, on standard error (the bench discards it), to see
+    // where the two starts differ.
+    let started = std::time::Instant::now();
     let result = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![ui_ready])
-        .setup(|app| {
+        .setup(move |app| {
+            eprintln!("setting up elapsed_ms={}", started.elapsed().as_millis());
             let mut window = tauri::WebviewWindowBuilder::new(app, "main", Default::default())
                 .title("bare window")
                 .inner_size(1280.0, 800.0);
@@ -17,6 +21,7 @@ fn main() {
                 window = window.data_directory(std::path::PathBuf::from(dir).join("webview"));
             }
             window.build()?;
+            eprintln!("window built elapsed_ms={}", started.elapsed().as_millis());
             Ok(())
         })
         .run(tauri::generate_context!());
