@@ -112,7 +112,7 @@ export async function openDesk(main, help) {
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
   main.removeAttribute("aria-busy");
   info = await api.appInfo();
-  applyAppearance(info.appearance);
+  await applyAppearance(info.appearance);
   text.textContent = t("online.checking");
   showEnvironment(info.environment);
   // Another language chosen in Settings: everything on screen is drawn again in it.

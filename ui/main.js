@@ -1,7 +1,7 @@
 // @ts-check
 // The window's first moment: drawn in the chosen appearance, saying "Opening Branchdesk…",
-// taking keys and clicks, while the desk opens beside it (Rust); then the desk itself
-// (desk.js), loaded only now so the first paint waits on none of it.
+// taking keys and clicks, while the desk opens (in Rust, once told the page is drawn);
+// then the desk itself (desk.js), loaded only now so the first paint waits on none of it.
 import * as api from "./api.js";
 import { t } from "./i18n/index.js";
 import { el } from "./views/dom.js";
@@ -10,10 +10,10 @@ import { showShortcuts } from "./views/shortcuts.js";
 
 async function start() {
   // Set by Rust before any script of the page runs: the appearance staff chose.
-  applyAppearance(window.__BRANCHDESK_APPEARANCE__);
+  await applyAppearance(window.__BRANCHDESK_APPEARANCE__);
   const main = /** @type {HTMLElement} */ (document.getElementById("main"));
-  // The desk opens beside the window (vault, Training, outbox): until it is open the page
-  // says so and calls nothing that needs it.
+  // The desk opens once the page is drawn (vault, Training, outbox): until it is open the
+  // page says so and calls nothing that needs it.
   main.setAttribute("aria-busy", "true");
   main.replaceChildren(el("p", { class: "opening", role: "status" }, [t("app.opening")]));
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));

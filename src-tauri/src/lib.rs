@@ -149,10 +149,10 @@ pub fn run() {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "setting up"
             );
-            // The window first: the page draws itself while the desk opens beside it. The
-            // webview keeps its own storage under the data folder too, so a test's
-            // BRANCHDESK_DATA_DIR isolates everything the app writes. (An incognito webview
-            // would keep nothing, but WebKit's WebDriver cannot drive one.)
+            // The window first: the page draws itself, then the desk opens (see
+            // state/opening.rs). The webview keeps its own storage under the data folder too,
+            // so a test's BRANCHDESK_DATA_DIR isolates everything the app writes. (An
+            // incognito webview would keep nothing, but WebKit's WebDriver cannot drive one.)
             // The chosen theme, language and text size are handed to the page before its
             // first script runs, so its first paint is already in them.
             let appearance = serde_json::to_string(&settings.appearance.bounded())?;

@@ -1,11 +1,15 @@
 // @ts-check
 import en from "./en.js";
-import es from "./es.js";
 
 /** @typedef {keyof typeof en} MessageKey */
 /** @typedef {import("../types/bindings").Language} LanguageChoice */
 
-const catalogues = { en, es };
+/**
+ * The catalogues loaded so far: English always (every key falls back to it), Spanish once
+ * it is chosen, so an English window never parses it.
+ * @type {{ en: typeof en, es?: Record<string, string> }}
+ */
+const catalogues = { en };
 
 /** The system's language when the app speaks it, English otherwise. */
 const systemLanguage = () => (navigator.language.toLowerCase().startsWith("es") ? "es" : "en");
@@ -18,11 +22,15 @@ const systemLanguage = () => (navigator.language.toLowerCase().startsWith("es") 
 export let language = systemLanguage();
 
 /**
- * Switches the window's language; the caller draws the screen again.
+ * Switches the window's language, loading its catalogue first; the caller draws the screen
+ * again.
  * @param {LanguageChoice} choice
+ * @returns {Promise<void>}
  */
-export function setLanguage(choice) {
-  language = choice === "system" ? systemLanguage() : choice;
+export async function setLanguage(choice) {
+  const wanted = choice === "system" ? systemLanguage() : choice;
+  if (wanted === "es" && !catalogues.es) catalogues.es = (await import("./es.js")).default;
+  language = wanted;
 }
 
 /**
@@ -32,7 +40,7 @@ export function setLanguage(choice) {
  * @returns {string}
  */
 export function t(key, values = {}) {
-  const template = catalogues[language][key] ?? en[key] ?? key;
+  const template = catalogues[language]?.[key] ?? en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? "");
 }
 

@@ -31,11 +31,12 @@ systemDark.addEventListener("change", applyTheme);
  * Applies an appearance to the window. The caller redraws the screen when the language
  * changed (its words were drawn in the old one).
  * @param {Appearance} appearance
+ * @returns {Promise<void>}
  */
-export function applyAppearance(appearance) {
+export async function applyAppearance(appearance) {
   current = appearance;
   applyTheme();
-  setLanguage(appearance.language);
+  await setLanguage(appearance.language);
   translate();
   // Every size on the page is in rem: the root's size scales text and layout together.
   document.documentElement.style.fontSize = `${appearance.textSize}%`;
@@ -48,7 +49,7 @@ export function applyAppearance(appearance) {
  */
 async function change(change) {
   const kept = await api.setAppearance({ ...current, ...change });
-  applyAppearance(kept);
+  await applyAppearance(kept);
   return kept;
 }
 

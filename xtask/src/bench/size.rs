@@ -66,8 +66,9 @@ pub fn report(size: &Size) -> String {
     format!(
         "\n## Release binary size (vs a bare Tauri window)\n\n\
          `target/release/branchdesk` and `branchdesk-bare-window` as this bench builds them,\n\
-         with the workspace's release profile: {profile}. The installers hold the same\n\
-         build with `tauri build`'s `custom-protocol` feature (`cargo xtask bundle`).\n\n\
+         with the workspace's release profile: {profile}; on Linux also linked with packed\n\
+         relative relocations (`src-tauri/build.rs`). The installers hold the same build\n\
+         (`cargo xtask bundle`).\n\n\
          | measure | Branchdesk | bare Tauri window | ratio | goal |\n\
          |---|---:|---:|---:|---|\n\
          | release binary (MB) | {app:.2} | {bare:.2} | {ratio:.2}× | ≤ {goal:.0} MB: {verdict} |\n",

@@ -70,7 +70,7 @@ pub fn report(s: &Startup) -> String {
          Median of {RUNS} alternated runs each. Cold start is process spawn → the page reports\n\
          ready (`ui_ready` command): drawn, taking keys and clicks, with \"Opening\n\
          Branchdesk…\" where the desk is not open yet. The desk (vault, keyring, Training\n\
-         sandbox, outbox) opens beside the window; the desk's row is spawn → the page shows it\n\
+         sandbox, outbox) opens once the page is drawn; the desk's row is spawn → the page shows it\n\
          (sign-in), for which the bare window has no counterpart. Each start is a first start\n\
          on a new data folder. Memory is the resident set of the whole process tree (app +\n\
          WebKit web and network processes) after {settle} s idle.\n\n\
