@@ -80,15 +80,7 @@ pub fn section(name: &str) -> Result<()> {
         "csv" => csv_import::report(&csv_import::run()?),
         "size" => size::report(&size::run()?),
         "startup" => {
-            shell::cargo(&[
-                "build",
-                "--release",
-                "--locked",
-                "--package",
-                "branchdesk-app",
-                "--package",
-                "branchdesk-bare-window",
-            ])?;
+            build_windows()?;
             startup::report(&startup::measure(&target_dir().join("release"))?)
         }
         other => {
@@ -115,6 +107,19 @@ fn release_example(package: &str, example: &str) -> Result<std::path::PathBuf> {
         .join("release")
         .join("examples")
         .join(exe(example)))
+}
+
+/// The app and the bare reference window, in release.
+fn build_windows() -> Result<()> {
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "branchdesk-app",
+        "--package",
+        "branchdesk-bare-window",
+    ])
 }
 
 fn build_outbox_tool() -> Result<()> {

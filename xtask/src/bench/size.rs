@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::bundle::MAX_BINARY_BYTES;
-use crate::{exe, root, shell, target_dir};
+use crate::{exe, root, target_dir};
 
 pub struct Size {
     app: u64,
@@ -19,15 +19,7 @@ pub struct Size {
 
 /// Builds both binaries (release) and measures them.
 pub fn run() -> Result<Size> {
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "--package",
-        "branchdesk-app",
-        "--package",
-        "branchdesk-bare-window",
-    ])?;
+    super::build_windows()?;
     measure(&target_dir().join("release"))
 }
 
