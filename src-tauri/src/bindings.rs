@@ -8,12 +8,11 @@ mod tests {
     use ts_rs::TS;
 
     use crate::backup::{BackupView, RestoreCheck, RestoreView};
-    use crate::commands::{
-        AppInfo, ConnectionCheck, Connectivity, ReadyStage, SettingsView, Validation,
-    };
+    use crate::commands::{ConnectionCheck, SettingsView, Validation};
     use crate::error::{ErrorCode, UiError};
     use crate::intake::{DropEvent, TrayView};
     use crate::people::{DeskSettings, PersonView, SessionView};
+    use crate::window::{AppInfo, Connectivity, ReadyStage};
     use branchdesk_domain::cos::ScanStatus;
     use branchdesk_domain::draft::{
         Address, Associate, AssociateDocument, BvnkSection, CompanyDetails, CosBeneficialOwner,

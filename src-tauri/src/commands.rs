@@ -4,9 +4,10 @@
 //! each touches the vault, the keyring, the network or a lock, and a slow disk must never
 //! freeze the window while staff type.
 //!
-//! Why one file (about 650 lines): the drafts', scans' and connections' commands are each a
-//! few lines of hand-over; the areas with state of their own (people, review, prefill,
-//! import, backup, the viewer) have their own files.
+//! The drafts', scans', connections' and providers' commands, each a few lines of
+//! hand-over. The window's own (its start, appearance, welcome, connectivity) are in
+//! `window.rs`; the areas with state of their own (people, review, prefill, import, backup,
+//! the viewer) have their own files.
 
 use branchdesk_domain::draft::{Draft, PartyKind, Provider, ScanSlot};
 use branchdesk_domain::fin::{latin_suggestions, LatinSuggestion};
@@ -22,127 +23,19 @@ use branchdesk_engine::records::{
 };
 use branchdesk_engine::scanner::{self, AssignedScan};
 use branchdesk_engine::scans::ScanPreview;
-use branchdesk_engine::setup::{self, Appearance, ConnectionInput, ConnectionView, Settings};
-use branchdesk_engine::{connectivity, Environment};
+use branchdesk_engine::setup::{self, ConnectionInput, ConnectionView, Settings};
+use branchdesk_engine::Environment;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 use ts_rs::TS;
 
 use crate::intake::{DropEvent, Drops, Scanner, TrayView};
-use crate::state::{AppState, Opening};
+use crate::state::AppState;
 use crate::words;
 use crate::UiError;
 
 type Answer<T> = Result<T, UiError>;
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    pub environment: Environment,
-    pub version: String,
-    /// Where the built-in sandbox listens, in Training mode.
-    pub training_url: Option<String>,
-    /// Why the configured connection is not in use, when Training was chosen instead.
-    pub problem: Option<String>,
-    /// The theme and language staff chose, applied before the page shows anything.
-    pub appearance: Appearance,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Connectivity {
-    pub online: bool,
-}
-
-#[tauri::command(async)]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        environment: state.desk().environment(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-        training_url: state.training_url(),
-        problem: state
-            .problem()
-            .map(|problem| crate::words::say(&problem, crate::words::current())),
-        appearance: Settings::load(&state.data_dir).appearance.bounded(),
-    }
-}
-
-/// Remembers the window's theme and language; the page applies them at once.
-#[tauri::command(async)]
-pub fn appearance_set(state: State<'_, AppState>, appearance: Appearance) -> Answer<Appearance> {
-    let settings = Settings {
-        appearance: appearance.bounded(),
-        ..Settings::load(&state.data_dir)
-    };
-    settings.save(&state.data_dir)?;
-    // Rust's messages follow the page into the language just chosen.
-    crate::words::choose(settings.appearance.language);
-    Ok(settings.appearance)
-}
-
-/// Whether the Onboard screen shows the first-minute welcome: a new desk in Training.
-#[tauri::command(async)]
-pub fn welcome_get(state: State<'_, AppState>) -> Answer<bool> {
-    Ok(setup::welcome_due(&state.data_dir, &state.desk())?)
-}
-
-/// The welcome was used or put away: it is not offered again.
-#[tauri::command(async)]
-pub fn welcome_dismiss(state: State<'_, AppState>) -> Answer<()> {
-    Ok(setup::welcome_seen(&state.data_dir)?)
-}
-
-/// The guided onboarding: a new Cross River Personal draft filled with the sample customer.
-#[tauri::command(async)]
-pub fn draft_create_sample(state: State<'_, AppState>) -> Answer<DraftRecord> {
-    let record = state.desk().create_sample_draft()?;
-    setup::welcome_seen(&state.data_dir)?;
-    Ok(words::record(record, words::current()))
-}
-
-/// How far the page has come, for the start-up's log line and its bench.
-#[derive(Debug, Clone, Copy, serde::Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum ReadyStage {
-    /// The page is drawn and takes keys and clicks; the desk may still be opening.
-    Shell,
-    /// The desk is open and the page shows it (sign-in, or the section staff were in).
-    Open,
-}
-
-/// The page calls this once it can be used, and again once it shows the open desk;
-/// start-up is measured up to the first.
-#[tauri::command(async)]
-pub fn ui_ready(opening: State<'_, Opening>, stage: ReadyStage, page_ms: Option<u64>) {
-    let elapsed_ms = opening.started.elapsed().as_millis() as u64;
-    // `page_ms` is the page's own clock (since its navigation began): the difference is when
-    // the webview started loading it.
-    tracing::info!(elapsed_ms, ?stage, page_ms, "window ready");
-    if let ReadyStage::Shell = stage {
-        opening.drawn();
-    }
-    if std::env::var_os("BRANCHDESK_REPORT_READY").is_some() {
-        match stage {
-            ReadyStage::Shell => println!("BRANCHDESK_READY"),
-            ReadyStage::Open => println!("BRANCHDESK_OPEN"),
-        }
-    }
-}
-
-/// Waits until the desk is open: the page calls it before any command that needs the
-/// vault, the desk or the person signed in.
-#[tauri::command]
-pub async fn app_open(opening: State<'_, Opening>) -> Answer<()> {
-    opening.wait().await;
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
-    Ok(Connectivity {
-        online: connectivity::reachable(state.desk().cos_base_url()).await,
-    })
-}
 
 #[tauri::command(async)]
 pub fn draft_create(

@@ -13,6 +13,7 @@ mod review;
 mod startup;
 mod state;
 mod viewer;
+mod window;
 mod words;
 
 use branchdesk_engine::logging;
@@ -70,14 +71,14 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(state::Opening::new(started))
         .invoke_handler(tauri::generate_handler![
-            commands::app_open,
-            commands::app_info,
-            commands::appearance_set,
-            commands::welcome_get,
-            commands::welcome_dismiss,
-            commands::draft_create_sample,
-            commands::ui_ready,
-            commands::connectivity,
+            window::app_open,
+            window::app_info,
+            window::appearance_set,
+            window::welcome_get,
+            window::welcome_dismiss,
+            window::draft_create_sample,
+            window::ui_ready,
+            window::connectivity,
             commands::draft_create,
             commands::draft_get,
             commands::draft_save,
