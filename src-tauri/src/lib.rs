@@ -179,7 +179,7 @@ pub fn run() {
                     forward_drop(&handle, drop, scale);
                 }
             });
-            state::open_beside(app.handle().clone(), data_dir, folder, logs)?;
+            state::open_when_drawn(app.handle().clone(), data_dir, folder, settings, logs)?;
             Ok(())
         })
         .run(context());

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 mod opening;
 mod restore;
 
-pub use opening::{open_beside, Opening};
+pub use opening::{open_when_drawn, Opening};
 
 /// Keyring entries of development builds never mix with a production install's.
 const KEYRING_NAMESPACE: &str = if cfg!(debug_assertions) {
@@ -59,12 +59,16 @@ struct Runtime {
 const RUNNER_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl AppState {
-    /// Opens the vault in `data_dir` (this process holds its `folder`) and starts the desk.
-    pub async fn start(data_dir: PathBuf, folder: FolderLock) -> branchdesk_engine::Result<Self> {
+    /// Opens the vault in `data_dir` (this process holds its `folder`) and starts the desk
+    /// as `settings` (the settings file, as read at start) ask.
+    pub async fn start(
+        data_dir: PathBuf,
+        folder: FolderLock,
+        settings: &Settings,
+    ) -> branchdesk_engine::Result<Self> {
         let secrets = KeyringStore::new(KEYRING_NAMESPACE);
         let vault = Arc::new(Vault::open(&data_dir, &secrets)?);
-        let settings = Settings::load(&data_dir);
-        let mut runtime = Self::runtime(&vault, &secrets, &settings).await?;
+        let mut runtime = Self::runtime(&vault, &secrets, settings).await?;
         // Picks up whatever was queued when the app last closed, then waits for more.
         runtime.runner = Some(tokio::spawn(Arc::clone(&runtime.desk).run()));
         Ok(Self {

@@ -11,10 +11,9 @@
 //! took, while finishing no sooner.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use branchdesk_engine::setup::Settings;
 use branchdesk_engine::store::FolderLock;
 use tauri::{AppHandle, Manager};
 
@@ -23,69 +22,70 @@ use super::AppState;
 /// The longest the desk waits for the page to be drawn before it opens anyway.
 pub const SHELL_WAIT: Duration = Duration::from_secs(2);
 
-/// What the window has from its first moment: when the process began, and whether the desk
-/// is open yet.
+/// How far the start has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Starting,
+    /// The page is drawn: the desk may open.
+    Drawn,
+    /// The desk is open and in the commands' hands.
+    Open,
+}
+
+/// What the window has from its first moment: when the process began, and how far the
+/// start has come.
 pub struct Opening {
     pub started: Instant,
-    open: tokio::sync::watch::Sender<bool>,
-    /// Told once the page is drawn; taken by the first telling.
-    drawn: Mutex<Option<mpsc::SyncSender<()>>>,
-    until_drawn: Mutex<Option<mpsc::Receiver<()>>>,
+    stage: tokio::sync::watch::Sender<Stage>,
 }
 
 impl Opening {
     pub fn new(started: Instant) -> Self {
-        let (drawn, until_drawn) = mpsc::sync_channel(1);
         Self {
             started,
-            open: tokio::sync::watch::Sender::new(false),
-            drawn: Mutex::new(Some(drawn)),
-            until_drawn: Mutex::new(Some(until_drawn)),
+            stage: tokio::sync::watch::Sender::new(Stage::Starting),
         }
     }
 
-    /// The page is drawn: the desk may open now.
+    /// The page is drawn: the desk may open now (a later telling changes nothing).
     pub fn drawn(&self) {
-        let sender = self
-            .drawn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        if let Some(sender) = sender {
-            // The opening thread may have stopped waiting already; nothing is lost then.
-            let _ = sender.try_send(());
-        }
+        self.stage.send_if_modified(|stage| {
+            let first = *stage == Stage::Starting;
+            if first {
+                *stage = Stage::Drawn;
+            }
+            first
+        });
     }
 
     /// Returns once the desk is open (at once, after that).
     pub async fn wait(&self) {
-        let mut open = self.open.subscribe();
-        // The sender lives as long as this state, so the wait ends only by opening.
-        let _ = open.wait_for(|open| *open).await;
+        self.reached(Stage::Open).await;
+    }
+
+    async fn reached(&self, stage: Stage) {
+        // The sender lives as long as this state, so the wait ends only by getting there.
+        let _ = self.stage.subscribe().wait_for(|now| *now >= stage).await;
     }
 }
 
-/// Opens the vault and the desk on a thread of its own, then hands them to the commands.
-/// The thread blocks on keyring calls and SQLite, so it is not one of the async runtime's
-/// few workers, which the page's first commands need.
-pub fn open_beside(
+/// Opens the vault and the desk on a thread of their own once the page is drawn, then
+/// hands them to the commands. The thread blocks on keyring calls and SQLite, so it is not
+/// one of the async runtime's few workers, which the page's first commands need.
+pub fn open_when_drawn(
     app: AppHandle,
     data_dir: PathBuf,
     folder: FolderLock,
+    settings: Settings,
     logs: Option<PathBuf>,
 ) -> std::io::Result<()> {
-    let until_drawn = app
-        .state::<Opening>()
-        .until_drawn
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .take();
     std::thread::Builder::new()
         .name("open-desk".into())
         .spawn(move || {
-            if let Some(until_drawn) = until_drawn {
-                let _ = until_drawn.recv_timeout(SHELL_WAIT);
-            }
+            let opening = app.state::<Opening>();
+            tauri::async_runtime::block_on(async {
+                let _ = tokio::time::timeout(SHELL_WAIT, opening.reached(Stage::Drawn)).await;
+            });
             // End-to-end tests hold the desk shut a while to see the window before it opens.
             #[cfg(feature = "e2e-hooks")]
             if let Some(ms) = std::env::var("BRANCHDESK_E2E_OPEN_DELAY_MS")
@@ -94,16 +94,16 @@ pub fn open_beside(
             {
                 std::thread::sleep(std::time::Duration::from_millis(ms));
             }
-            let opened = tauri::async_runtime::block_on(AppState::start(data_dir, folder));
+            let opened =
+                tauri::async_runtime::block_on(AppState::start(data_dir, folder, &settings));
             match opened {
                 Ok(state) => {
                     app.manage(state);
-                    let opening = app.state::<Opening>();
                     tracing::info!(
                         elapsed_ms = opening.started.elapsed().as_millis() as u64,
                         "desk open"
                     );
-                    opening.open.send_replace(true);
+                    opening.stage.send_replace(Stage::Open);
                 }
                 Err(error) => {
                     // The message box belongs on the thread that runs the window's events.
