@@ -3,12 +3,6 @@
 // Loaded by main.js once the window is drawn, so the first paint waits on none of it.
 import * as api from "./api.js";
 import { t, translate } from "./i18n/index.js";
-import { renderActivity } from "./views/activity.js";
-import { renderDrafts } from "./views/drafts.js";
-import { renderHelp } from "./views/help.js";
-import { renderOnboard } from "./views/onboard.js";
-import { renderQueue } from "./views/review_queue.js";
-import { renderSettings } from "./views/settings.js";
 import { startSession } from "./views/signin.js";
 import { el } from "./views/dom.js";
 import { watchUploads } from "./views/submission_steps.js";
@@ -25,21 +19,59 @@ const QUEUE_EVERY_MS = 3_000;
 /** @type {import("./types/bindings").AppInfo | null} */
 let info = null;
 
-/** @param {View} view */
+/**
+ * Each section's code, loaded the first time it is shown: the sign-in screen needs none of
+ * it, and a desk that never opens Settings never parses it.
+ * @type {Record<View, () => Promise<(main: HTMLElement) => unknown>>}
+ */
+const sections = {
+  onboard: async () => {
+    // The wizard hands a submitted draft to the result page, which registers itself with
+    // nav.js as it loads (see there): the two come together.
+    const [{ renderOnboard }] = await Promise.all([import("./views/onboard.js"), import("./views/submission.js")]);
+    return renderOnboard;
+  },
+  drafts: async () => (await import("./views/drafts.js")).renderDrafts,
+  review: async () => (await import("./views/review_queue.js")).renderQueue,
+  activity: async () => (await import("./views/activity.js")).renderActivity,
+  help: async () => (await import("./views/help.js")).renderHelp,
+  settings: async () => {
+    const { renderSettings } = await import("./views/settings.js");
+    return (main) => info && renderSettings(main, info);
+  },
+};
+
+/** The section asked for last: one asked for earlier and still loading is not drawn. */
+let asked = 0;
+/** @type {Promise<void>} */
+let drawing = Promise.resolve();
+
+/**
+ * Draws `view`; the promise settles once the section asked for last is drawn.
+ * @param {View} view
+ * @returns {Promise<void>}
+ */
 function show(view) {
+  drawing = draw(view, ++asked);
+  return drawing;
+}
+
+/**
+ * @param {View} view
+ * @param {number} turn
+ * @returns {Promise<void>}
+ */
+async function draw(view, turn) {
   const main = /** @type {HTMLElement} */ (document.getElementById("main"));
   for (const link of document.querySelectorAll(".rail a")) {
     const current = link.getAttribute("data-view") === view;
     if (current) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  const render = await sections[view]();
+  if (turn !== asked) return drawing;
   main.replaceChildren();
-  if (view === "onboard") renderOnboard(main);
-  else if (view === "settings" && info) renderSettings(main, info);
-  else if (view === "drafts") renderDrafts(main);
-  else if (view === "review") renderQueue(main);
-  else if (view === "help") renderHelp(main);
-  else renderActivity(main);
+  await render(main);
 }
 
 /** @returns {View} */
@@ -125,6 +157,7 @@ export async function openDesk(main, help) {
     show(viewFromHash());
   });
   watchUploads();
+  // Sections ask for a fresh draw of themselves with a hashchange of their own address.
   window.addEventListener("hashchange", () => show(viewFromHash()));
   window.addEventListener("environment-changed", async () => {
     info = await api.appInfo();
@@ -137,7 +170,8 @@ export async function openDesk(main, help) {
       if (location.hash === link.getAttribute("href")) show(viewFromHash());
     });
   }
-  show(viewFromHash());
+  // "Opening…" goes; the section is drawn once somebody signs in (startSession below).
+  main.replaceChildren();
   await refreshConnectivity();
   window.addEventListener("online", refreshConnectivity);
   window.addEventListener("offline", refreshConnectivity);
@@ -148,16 +182,22 @@ export async function openDesk(main, help) {
     refreshReviewCount();
   }, QUEUE_EVERY_MS);
   watchShortcuts({
+    // A new address draws its section (hashchange); the address shown already is drawn again.
     go: (view) => {
-      location.hash = `#${view}`;
-      show(view);
+      if (viewFromHash() === view) show(view);
+      else location.hash = `#${view}`;
     },
     search: () => {
-      if (viewFromHash() !== "drafts") {
-        location.hash = "#drafts";
-        show("drafts");
-      }
-      document.getElementById("drafts-search")?.focus();
+      /** @type {Promise<void>} */
+      const drawn =
+        viewFromHash() === "drafts"
+          ? Promise.resolve()
+          : new Promise((resolve) => {
+              // After the page's own hashchange listener: `drawing` is the Drafts list's.
+              window.addEventListener("hashchange", () => resolve(drawing), { once: true });
+              location.hash = "#drafts";
+            });
+      drawn.then(() => document.getElementById("drafts-search")?.focus());
     },
     textSize: (step) => {
       stepTextSize(step).catch(() => {});

@@ -177,3 +177,44 @@ fn the_page_puts_no_words_of_its_own_on_screen() {
         found.join("\n")
     );
 }
+
+/// `index.html` is drawn before any catalogue is loaded (the shell's words stand as written
+/// in English), so each of its marked words must be the English catalogue's, word for word.
+#[test]
+fn the_shells_own_english_is_the_catalogues() {
+    let html = std::fs::read_to_string(ui_dir().join("index.html")).expect("index.html");
+    let en = catalogue("en.js");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let (head, after) = tag.split_once('>').unwrap_or((tag, ""));
+        let attribute = |name: &str| {
+            let start = head.find(&format!(" {name}=\""))? + name.len() + 3;
+            head[start..].split('"').next()
+        };
+        let marked = [
+            ("data-i18n", Some(after.trim())),
+            ("data-i18n-aria", attribute("aria-label")),
+            ("data-i18n-title", attribute("title")),
+        ];
+        for (mark, shown) in marked {
+            let Some(key) = attribute(mark) else {
+                continue;
+            };
+            checked += 1;
+            match (en.get(key), shown) {
+                (Some(english), Some(shown)) if english == shown => {}
+                (english, shown) => wrong.push(format!("{mark}={key}: {shown:?}, not {english:?}")),
+            }
+        }
+    }
+    assert!(
+        checked >= 10,
+        "index.html's marked words were read: {checked}"
+    );
+    assert!(
+        wrong.is_empty(),
+        "index.html differs from en.js:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -258,3 +258,54 @@ async fn with_espanol_chosen_a_rule_speaks_spanish_under_its_field() {
     })
     .await;
 }
+
+/// How many screen pixels the page gives a CSS pixel: the window's outer width over the
+/// page's own.
+async fn page_scale(app: &App) -> WebDriverResult<f64> {
+    let answer = app
+        .driver
+        .execute("return window.outerWidth / window.innerWidth;", vec![])
+        .await?;
+    Ok(answer.json().as_f64().unwrap_or_default())
+}
+
+#[tokio::test]
+#[ignore = "drives the real app window: run by `cargo xtask test`"]
+async fn the_page_follows_the_systems_text_scale() {
+    let data_dir = tempfile::tempdir().unwrap();
+    // The system's text scale at 150 %, as GNOME's "Large Text" or a desktop's font DPI
+    // gives every GTK app; the webview zooms the whole page by it, text and layout alike.
+    let app = App::open_window(data_dir.path(), &[("GDK_DPI_SCALE", "1.5".into())]).await;
+    let outcome: Outcome = async {
+        app.wait_for_css("body[data-ready='true']").await?;
+        // WebDriver's pointer does not follow the system's scale (it would click 1.5 times
+        // too far from the corner), so this journey goes by keyboard, as staff can.
+        app.wait_for_css("#signin [data-person='Trainee']:focus")
+            .await?;
+        app.press(&[], Key::Enter).await?;
+        app.wait_for_css("body[data-person='Trainee']").await?;
+        let scale = page_scale(&app).await?;
+        if (scale - 1.5).abs() > 0.05 {
+            return Err(format!("the page is drawn at {scale:.2}× with the system at 1.5×").into());
+        }
+        // Each screen whole at 853 CSS pixels wide: the welcome, the drafts list, the queue.
+        for (screen, key, shown) in [
+            ("Onboard", None, "#new-person"),
+            ("Drafts", Some("d"), "#drafts-search"),
+            ("Review", Some("r"), "#queue-search"),
+        ] {
+            if let Some(key) = key {
+                app.press(&[Key::Alt], key).await?;
+            }
+            app.wait_for_css(shown).await?;
+            let clipped = clipped_controls(&app).await?;
+            if !clipped.is_empty() {
+                return Err(format!("{screen}, clipped at the system's 150 %: {clipped:?}").into());
+            }
+            app.axe(&format!("{screen} at the system's 150 %")).await?;
+        }
+        Ok(())
+    }
+    .await;
+    app.finish("system_text_scale", outcome).await;
+}

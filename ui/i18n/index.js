@@ -1,4 +1,5 @@
 // @ts-check
+import { spoken } from "./choice.js";
 import en from "./en.js";
 
 /** @typedef {keyof typeof en} MessageKey */
@@ -11,15 +12,12 @@ import en from "./en.js";
  */
 const catalogues = { en };
 
-/** The system's language when the app speaks it, English otherwise. */
-const systemLanguage = () => (navigator.language.toLowerCase().startsWith("es") ? "es" : "en");
-
 /**
  * The language the window speaks now: what staff chose in Settings, or the system's. Read
  * at each use (it changes without a restart).
  * @type {"en" | "es"}
  */
-export let language = systemLanguage();
+export let language = spoken("system");
 
 /**
  * Switches the window's language, loading its catalogue first; the caller draws the screen
@@ -28,7 +26,7 @@ export let language = systemLanguage();
  * @returns {Promise<void>}
  */
 export async function setLanguage(choice) {
-  const wanted = choice === "system" ? systemLanguage() : choice;
+  const wanted = spoken(choice);
   if (wanted === "es" && !catalogues.es) catalogues.es = (await import("./es.js")).default;
   language = wanted;
 }
@@ -53,5 +51,9 @@ export function translate(root = document) {
   for (const element of root.querySelectorAll("[data-i18n-aria]")) {
     const key = /** @type {MessageKey} */ (element.getAttribute("data-i18n-aria"));
     element.setAttribute("aria-label", t(key));
+  }
+  for (const element of root.querySelectorAll("[data-i18n-title]")) {
+    const key = /** @type {MessageKey} */ (element.getAttribute("data-i18n-title"));
+    element.setAttribute("title", t(key));
   }
 }

@@ -7,25 +7,17 @@
 import * as api from "../api.js";
 import { setLanguage, t, translate } from "../i18n/index.js";
 import { el } from "./dom.js";
+import { paint } from "./theme.js";
 
 /** @typedef {import("../types/bindings").Appearance} Appearance */
 /** @typedef {import("../types/bindings").Theme} Theme */
 /** @typedef {import("../types/bindings").Language} Language */
-
-const systemDark = window.matchMedia("(prefers-color-scheme: dark)");
 
 /** @type {Appearance} */
 let current = { theme: "system", language: "system", textSize: 100 };
 
 /** The step of Ctrl + and Ctrl −, in percent. */
 const TEXT_STEP = 10;
-
-function applyTheme() {
-  const dark = current.theme === "dark" || (current.theme === "system" && systemDark.matches);
-  document.documentElement.dataset.theme = dark ? "dark" : "light";
-}
-// Left to the system, the window follows it as it changes.
-systemDark.addEventListener("change", applyTheme);
 
 /**
  * Applies an appearance to the window. The caller redraws the screen when the language
@@ -35,11 +27,9 @@ systemDark.addEventListener("change", applyTheme);
  */
 export async function applyAppearance(appearance) {
   current = appearance;
-  applyTheme();
+  paint(appearance.theme, appearance.textSize);
   await setLanguage(appearance.language);
   translate();
-  // Every size on the page is in rem: the root's size scales text and layout together.
-  document.documentElement.style.fontSize = `${appearance.textSize}%`;
 }
 
 /**
