@@ -1,10 +1,15 @@
 // @ts-check
-// Why one file (about 630 lines): the page's whole contract with Rust — one small typed
+// Why one file (about 600 lines): the page's whole contract with Rust — one small typed
 // function a command — is read in one place.
 /**
- * Every call from the page to Rust goes through here. Errors arrive as
- * `{code, message, field?}` and are rethrown as CommandError naming the command.
+ * Every call from the page to Rust is a function here, made with `ipc.js`'s `call`: errors
+ * arrive as `{code, message, field?}` and are rethrown as CommandError naming the command.
  */
+
+import { call } from "./ipc.js";
+
+// The window's shell makes these two calls before this module is loaded.
+export { appOpen, CommandError, uiReady } from "./ipc.js";
 
 /** @typedef {import("./types/bindings").Activity} Activity */
 /** @typedef {import("./types/bindings").AppInfo} AppInfo */
@@ -34,38 +39,6 @@
 /** @typedef {import("./types/bindings").UiError} UiError */
 /** @typedef {import("./types/bindings").Validation} Validation */
 /** @typedef {import("./types/bindings").FieldOptions} FieldOptions */
-
-export class CommandError extends Error {
-  /**
-   * @param {string} command
-   * @param {UiError} error
-   */
-  constructor(command, error) {
-    super(`${command}: ${error.message}`);
-    this.name = "CommandError";
-    this.command = command;
-    this.code = error.code;
-    this.field = error.field;
-    this.detail = error.message;
-  }
-}
-
-/**
- * @template T
- * @param {string} command
- * @param {Record<string, unknown>} [args]
- * @returns {Promise<T>}
- */
-async function call(command, args) {
-  try {
-    return await window.__TAURI__.core.invoke(command, args);
-  } catch (error) {
-    if (error && typeof error === "object" && "code" in error && "message" in error) {
-      throw new CommandError(command, /** @type {UiError} */ (error));
-    }
-    throw new CommandError(command, { code: "internal", message: String(error) });
-  }
-}
 
 /** @type {Map<string, Promise<unknown>>} */
 const queues = new Map();
@@ -122,20 +95,6 @@ export function latest(query) {
 /** @returns {Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
 
-/**
- * How far the page has come: "shell" once it takes keys and clicks, "open" once it shows
- * the open desk.
- * @param {import("./types/bindings").ReadyStage} stage
- * @returns {Promise<void>}
- */
-export const uiReady = (stage) => call("ui_ready", { stage, pageMs: Math.round(performance.now()) });
-
-/**
- * Resolves once the desk is open (the vault, Training and the outbox started beside the
- * window); nothing that needs them is called before.
- * @returns {Promise<void>}
- */
-export const appOpen = () => call("app_open");
 
 
 /** @returns {Promise<Connectivity>} */

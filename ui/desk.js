@@ -99,7 +99,17 @@ async function refreshConnectivity() {
     online = false;
   }
   indicator.dataset.online = String(online);
-  text.textContent = t(online ? "online.yes" : "online.no");
+  say(text, t(online ? "online.yes" : "online.no"));
+}
+
+/**
+ * Puts `words` in `element` unless they are there already: the top bar's figures are asked
+ * for every few seconds, and an unchanged answer should not redraw (or re-announce) them.
+ * @param {HTMLElement} element
+ * @param {string} words
+ */
+function say(element, words) {
+  if (element.textContent !== words) element.textContent = words;
 }
 
 async function refreshQueue() {
@@ -108,7 +118,7 @@ async function refreshQueue() {
     const q = await api.queueSummary();
     const parts = [t("queue.summary", { waiting: String(q.waiting), sending: String(q.sending) })];
     if (q.attention > 0) parts.push(t("queue.attention", { count: String(q.attention) }));
-    queue.textContent = parts.join(" · ");
+    say(queue, parts.join(" · "));
     // Hidden until its first count: an empty link names nothing.
     queue.hidden = false;
     queue.dataset.attention = String(q.attention > 0);
@@ -128,8 +138,9 @@ async function refreshReviewCount() {
       badge = el("span", { class: "count" });
       link.append(badge);
     }
-    badge.textContent = count > 0 ? ` ${count}` : "";
-    link.setAttribute("aria-label", t("nav.reviewCount", { count: String(count) }));
+    say(/** @type {HTMLElement} */ (badge), count > 0 ? ` ${count}` : "");
+    const label = t("nav.reviewCount", { count: String(count) });
+    if (link.getAttribute("aria-label") !== label) link.setAttribute("aria-label", label);
   } catch {
     // The last count stays; the next tick tries again.
   }

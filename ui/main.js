@@ -4,7 +4,7 @@
 // then the desk itself (desk.js), loaded only now so the first paint waits on none of it.
 // The shell's words are index.html's own English: a catalogue is loaded before the first
 // paint only when the window speaks another language.
-import * as api from "./api.js";
+import * as api from "./ipc.js";
 import { spoken } from "./i18n/choice.js";
 import { paint } from "./views/theme.js";
 
