@@ -82,3 +82,24 @@ fn the_shell_preloads_what_main_js_imports_and_nothing_more() {
         );
     }
 }
+
+/// The first paint waits on the shell's stylesheet only; the desk's screens are styled by
+/// `desk.css`, which the page adds once the shell is drawn.
+#[test]
+fn the_first_paint_waits_on_the_shells_stylesheet_alone() {
+    let html = std::fs::read_to_string(ui().join("index.html")).expect("index.html is readable");
+    let sheets: Vec<&str> = html
+        .lines()
+        .filter(|line| line.contains("rel=\"stylesheet\""))
+        .filter_map(|line| line.split("href=\"").nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(sheets, ["styles.css"], "index.html's stylesheets");
+    let shell = std::fs::read_to_string(ui().join("styles.css")).expect("styles.css");
+    let desk = std::fs::read_to_string(ui().join("desk.css")).expect("desk.css");
+    assert!(
+        desk.len() > 2 * shell.len(),
+        "the shell's styles ({} bytes) are the smaller part, the desk's ({} bytes) the rest",
+        shell.len(),
+        desk.len()
+    );
+}

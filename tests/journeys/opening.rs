@@ -58,6 +58,18 @@ async fn the_window_is_usable_while_the_desk_opens_and_signs_in_once_it_has() {
         if app.driver.find(By::Css(".opening")).await.is_ok() {
             return Err("\"Opening…\" stays on screen once the desk is open".into());
         }
+        // The desk's screens are styled by desk.css, loaded with the desk rather than
+        // before the first paint: the sign-in covers the window.
+        let position = app
+            .driver
+            .execute(
+                "return getComputedStyle(document.getElementById('signin')).position;",
+                vec![],
+            )
+            .await?;
+        if position.json().as_str() != Some("fixed") {
+            return Err(format!("the sign-in is not styled: position {}", position.json()).into());
+        }
         app.sign_in("Trainee", "").await?;
         app.wait_for_css("#new-person").await?;
         csp_in_force(&app).await
