@@ -20,6 +20,24 @@ const QUEUE_EVERY_MS = 3_000;
 let info = null;
 
 /**
+ * Adds a stylesheet of the page's own after the shell's; settles once it applies.
+ * @param {string} href
+ * @returns {Promise<void>}
+ */
+function stylesheet(href) {
+  return new Promise((resolve, reject) => {
+    const link = el("link", { rel: "stylesheet", href });
+    link.addEventListener("load", () => resolve(), { once: true });
+    link.addEventListener("error", () => reject(new Error(`${href} did not load`)), { once: true });
+    document.head.append(link);
+  });
+}
+
+/** The desk's screens' styles (the shell's are index.html's styles.css), asked for as this
+ * module loads, so they come while the desk opens. */
+const styled = stylesheet("desk.css");
+
+/**
  * Each section's code, loaded the first time it is shown: the sign-in screen needs none of
  * it, and a desk that never opens Settings never parses it.
  * @type {Record<View, () => Promise<(main: HTMLElement) => unknown>>}
@@ -152,6 +170,7 @@ async function refreshReviewCount() {
  * @param {HTMLElement} help the top bar's shortcuts button
  */
 export async function openDesk(main, help) {
+  await styled;
   const text = /** @type {HTMLElement} */ (document.getElementById("online-text"));
   main.removeAttribute("aria-busy");
   info = await api.appInfo();

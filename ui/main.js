@@ -21,25 +21,9 @@ async function start() {
   const help = /** @type {HTMLElement} */ (document.getElementById("shortcuts-open"));
   help.addEventListener("click", async () => (await import("./views/shortcuts.js")).showShortcuts());
   await api.uiReady("shell");
-  // The desk's code and styles load while the desk opens.
-  const [{ openDesk }] = await Promise.all([import("./desk.js"), stylesheet("desk.css"), api.appOpen()]);
+  // The desk's code (which asks for its styles as it loads) comes while the desk opens.
+  const [{ openDesk }] = await Promise.all([import("./desk.js"), api.appOpen()]);
   await openDesk(main, help);
-}
-
-/**
- * Adds a stylesheet of the page's own after the shell's; settles once it applies.
- * @param {string} href
- * @returns {Promise<void>}
- */
-function stylesheet(href) {
-  return new Promise((resolve, reject) => {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    link.addEventListener("load", () => resolve(), { once: true });
-    link.addEventListener("error", () => reject(new Error(`${href} did not load`)), { once: true });
-    document.head.append(link);
-  });
 }
 
 start();
