@@ -29,38 +29,51 @@ pub fn which(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-/// Runs `script` in its own session bus with a fresh, unlocked gnome-keyring (a real Secret
-/// Service that is not the user's), optionally on a virtual display.
-/// The daemon answers before it owns its bus name; a client that asks in between gets a
-/// second, locked keyring started by D-Bus activation. Wait (up to 5 s) for the name.
-const WAIT_FOR_SECRET_SERVICE: &str = "for _ in $(seq 50); do \
-    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
-    | grep -q 'boolean true' && break; sleep 0.1; done;";
+/// Sets up a session of its own and runs `$1` in it: a fresh HOME and runtime folder, and a
+/// session bus whose Secret Service is a fresh gnome-keyring (a real one, not the user's),
+/// unlocked with a known password.
+///
+/// The keyring is started by D-Bus activation from a service file in the session's own
+/// `XDG_DATA_HOME`, which wins over the system's. So a client that asks before the daemon
+/// is up waits for it instead of racing it, and a daemon that dies half-way is started
+/// again on the same keyring file, unlocked, instead of the system's service starting a
+/// second, locked keyring that fails every later test. A second start is said on standard
+/// error, so a run shows that it happened.
+const SESSION: &str = r#"set -e
+export HOME="$(mktemp -d)" XDG_RUNTIME_DIR="$(mktemp -d)"
+chmod 700 "$XDG_RUNTIME_DIR"
+export XDG_DATA_HOME="$HOME/.local/share"
+services="$XDG_DATA_HOME/dbus-1/services"
+mkdir -p "$services"
+cat > "$HOME/.secret-service" <<'EOF'
+#!/bin/sh
+starts=$(( $(cat "$HOME/.secret-service-starts" 2>/dev/null || echo 0) + 1 ))
+echo "$starts" > "$HOME/.secret-service-starts"
+if [ "$starts" -gt 1 ]; then
+    echo "session: the Secret Service had stopped; started it again on the same keyring (start $starts)" >&2
+fi
+printf %s branchdesk-test | exec gnome-keyring-daemon --foreground --unlock --components=secrets
+EOF
+chmod 700 "$HOME/.secret-service"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$HOME/.secret-service" \
+    > "$services/org.freedesktop.secrets.service"
+exec dbus-run-session -- bash -c "set -e
+dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.StartServiceByName string:org.freedesktop.secrets uint32:0 >/dev/null
+$1"
+"#;
 
+/// Runs `script` (bash) in a session of its own (see [`SESSION`]), optionally on a virtual
+/// display.
 pub fn isolated_session(display: bool, script: &str) -> Command {
     let home = std::env::var("HOME").unwrap_or_default();
-    let inner = format!(
-        "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 \"$XDG_RUNTIME_DIR\"; \
-         eval \"$(printf %s branchdesk-test | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         {WAIT_FOR_SECRET_SERVICE} {script}"
-    );
+    let session = ["bash", "-c", SESSION, "branchdesk-session", script];
     let mut command = if display {
-        command(
-            "xvfb-run",
-            &[
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-                "bash",
-                "-c",
-                &inner,
-            ],
-        )
+        let mut args = vec!["-a", "-s", "-screen 0 1280x800x24"];
+        args.extend(session);
+        command("xvfb-run", &args)
     } else {
-        command("dbus-run-session", &["--", "bash", "-c", &inner])
+        command(session[0], &session[1..])
     };
     // The session gets its own HOME; cargo and rustup must still find the real toolchain.
     for (var, default) in [("CARGO_HOME", ".cargo"), ("RUSTUP_HOME", ".rustup")] {
