@@ -33,17 +33,18 @@ pub fn which(program: &str) -> bool {
 /// session bus whose Secret Service is a fresh gnome-keyring (a real one, not the user's),
 /// unlocked with a known password.
 ///
-/// The keyring is started by D-Bus activation from a service file in the session's own
-/// `XDG_DATA_HOME`, which wins over the system's. So a client that asks before the daemon
-/// is up waits for it instead of racing it, and a daemon that dies half-way is started
-/// again on the same keyring file, unlocked, instead of the system's service starting a
-/// second, locked keyring that fails every later test. A second start is said on standard
-/// error, so a run shows that it happened.
+/// The keyring is started by D-Bus activation from a service file in the session's own data
+/// folder, which the bus (and it alone) is told of through `XDG_DATA_HOME` and which wins
+/// over the system's. So a client that asks before the daemon is up waits for it instead of
+/// racing it, and a daemon that dies half-way is started again on the same keyring file,
+/// unlocked, instead of the system's service starting a second, locked keyring that fails
+/// every later test. A second start is said on standard error, so a run shows it happened.
+/// The session's own programs do not see `XDG_DATA_HOME`: a test that starts a keyring of
+/// its own (another computer's) must not find this one's files through it.
 const SESSION: &str = r#"set -e
 export HOME="$(mktemp -d)" XDG_RUNTIME_DIR="$(mktemp -d)"
 chmod 700 "$XDG_RUNTIME_DIR"
-export XDG_DATA_HOME="$HOME/.local/share"
-services="$XDG_DATA_HOME/dbus-1/services"
+services="$HOME/.local/share/dbus-1/services"
 mkdir -p "$services"
 cat > "$HOME/.secret-service" <<'EOF'
 #!/bin/sh
@@ -57,7 +58,7 @@ EOF
 chmod 700 "$HOME/.secret-service"
 printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$HOME/.secret-service" \
     > "$services/org.freedesktop.secrets.service"
-exec dbus-run-session -- bash -c "set -e
+XDG_DATA_HOME="$HOME/.local/share" exec dbus-run-session -- env -u XDG_DATA_HOME bash -c "set -e
 dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.StartServiceByName string:org.freedesktop.secrets uint32:0 >/dev/null
 $1"

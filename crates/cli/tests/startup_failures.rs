@@ -125,9 +125,6 @@ fn in_own_keyring(folder: &Folder, script: &str) -> Output {
         .env("CLI", env!("CARGO_BIN_EXE_branchdesk-cli"))
         .env("DATA", folder.data())
         .env_remove("DISPLAY")
-        // The outer test session's own Secret Service file (`XDG_DATA_HOME`) would start a
-        // keyring on the outer session's files; this session's bus must not find it.
-        .env_remove("XDG_DATA_HOME")
         .env_remove("WAYLAND_DISPLAY")
         .stdin(Stdio::null())
         .output()

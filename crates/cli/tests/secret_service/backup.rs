@@ -47,9 +47,6 @@ fn on_another_computer(script: &str, env: &[(&str, &str)]) -> String {
         .args(["--", "bash", "-c", &inner])
         .env("CLI", env!("CARGO_BIN_EXE_branchdesk-cli"))
         .env_remove("BRANCHDESK_FAILPOINT")
-        // The outer test session's own Secret Service file (`XDG_DATA_HOME`) would start a
-        // keyring on the outer session's files; this session's bus must not find it.
-        .env_remove("XDG_DATA_HOME")
         .stdin(Stdio::null());
     for (name, value) in env {
         command.env(name, value);
