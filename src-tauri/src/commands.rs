@@ -459,12 +459,7 @@ pub fn fin_terms(state: State<'_, AppState>, draft_id: String) -> Answer<Option<
 /// Opens the draft's terms page in the system browser, for the customer to read on the
 /// counter's screen. Only the link Fin.com gave for this draft is ever opened.
 #[tauri::command(async)]
-pub fn fin_terms_open(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    draft_id: String,
-) -> Answer<()> {
-    use tauri_plugin_opener::OpenerExt;
+pub fn fin_terms_open(state: State<'_, AppState>, draft_id: String) -> Answer<()> {
     let desk = state.desk();
     let terms = desk
         .terms(&draft_id)?
@@ -472,13 +467,13 @@ pub fn fin_terms_open(
     // The engine checked the link already; the shell asks again right before handing it to
     // the system, so nothing but an https page on Fin.com's own domain is ever opened.
     let url = desk.checked_terms_url(&terms.url)?;
-    app.opener()
-        .open_url(url.as_str(), None::<&str>)
-        .map_err(|error| {
-            // The launcher's own words (program, exit status) are for the log, not for staff.
-            tracing::warn!(%error, "no browser could be opened for Fin.com's terms");
-            UiError::no_browser()
-        })
+    // The `open` crate, which Tauri's opener plugin calls too: the page never opens
+    // anything itself, so the plugin (and its D-Bus code for showing files) is not needed.
+    open::that_detached(url.as_str()).map_err(|error| {
+        // The launcher's own words (program, exit status) are for the log, not for staff.
+        tracing::warn!(%error, "no browser could be opened for Fin.com's terms");
+        UiError::no_browser()
+    })
 }
 
 /// Records that the customer accepted the terms (by the person signed in) and

@@ -67,8 +67,6 @@ pub fn run() {
         }))
         // Used from Rust only: the page has no dialog permission and never sees a file.
         .plugin(tauri_plugin_dialog::init())
-        // Used from Rust only, to open Fin.com's terms page for the customer.
-        .plugin(tauri_plugin_opener::init())
         .manage(state::Opening::new(started))
         .invoke_handler(tauri::generate_handler![
             window::app_open,

@@ -28,7 +28,14 @@ pub const LOG_ENV: &str = "BRANCHDESK_LOG";
 
 /// The HTTP and TLS stacks stay at info whatever is asked: at debug and below they describe
 /// connections and frames, which is noise here and could one day carry a header.
-const QUIET: &[&str] = &["hyper", "hyper_util", "h2", "reqwest", "rustls", "tower"];
+const QUIET: &[&str] = &[
+    "hyper",
+    "hyper_util",
+    "h2",
+    "reqwest",
+    "native_tls",
+    "tower",
+];
 
 /// Where this process logs; keep it for the life of the process.
 #[derive(Debug)]
