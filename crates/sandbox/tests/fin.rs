@@ -139,6 +139,19 @@ impl Fin {
         assert_eq!(s, 200, "{b}");
         b["data"].clone()
     }
+
+    /// The customer's status once it is no longer `from`, polled: the sandbox moves a
+    /// review on by the clock, so a fixed sleep would race a slow machine.
+    async fn status_after(&self, customer: &str, from: &str) -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let got = self.status(customer).await;
+            if got["customer_status"] != from || std::time::Instant::now() > deadline {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
 
 /// A valid attach body: a US driver's licence (front and back) and a bank statement.
@@ -519,7 +532,12 @@ async fn upload_sniffs_types_and_enforces_the_size_limit() {
 
 #[tokio::test]
 async fn attach_runs_incomplete_processing_reviewing_approved() {
-    let fin = Fin::new().await;
+    // Long enough that each state lasts a second: every one is seen on a loaded machine.
+    let fin = Fin::with(SandboxConfig {
+        compliance_delay: Duration::from_secs(2),
+        ..SandboxConfig::default()
+    })
+    .await;
     let (id, tos) = fin.customer(|_| {}).await;
     let uris = fin.upload(&id, 3).await;
     let body = attach_body(&uris, &tos);
@@ -533,16 +551,15 @@ async fn attach_runs_incomplete_processing_reviewing_approved() {
         (409, Some("conflict")),
         "attach in flight"
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(fin.status(&id).await["customer_status"], "REVIEWING");
+    let reviewing = fin.status_after(&id, "PROCESSING").await;
+    assert_eq!(reviewing["customer_status"], "REVIEWING");
     let (s, e) = fin.attach(&id, &body).await;
     assert_eq!(
         (s, e["error"]["code"].as_str()),
         (403, Some("forbidden")),
         "not INCOMPLETE"
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let done = fin.status(&id).await;
+    let done = fin.status_after(&id, "REVIEWING").await;
     assert_eq!(done["customer_status"], "APPROVED");
     assert_eq!(done["rejection_reason"], Value::Null);
     let (s, _) = fin.attach(&id, &body).await;
