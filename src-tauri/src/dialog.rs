@@ -1,9 +1,10 @@
 //! The native file dialog for scans, opened from Rust so the page needs no dialog or file
-//! permission at all.
+//! permission at all. It is `rfd` itself (what Tauri's dialog plugin wraps): the plugin
+//! would add its own commands and a file-system plugin the page must never reach.
 
 use std::path::PathBuf;
 
-use tauri_plugin_dialog::DialogExt;
+use rfd::AsyncFileDialog;
 
 /// The formats the scan checks accept or convert; anything else can still be picked via
 /// "All files" and is then refused with a reason.
@@ -48,39 +49,65 @@ async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
     if let Some(path) = e2e::next_pick() {
         return Some(path);
     }
+    // The dialog is built on the main thread (GTK's and AppKit's rule); its answer is a
+    // future that may be awaited anywhere.
+    // From the home folder, not GTK's "Recent" list, which holds no folders to choose.
+    let home = tauri::Manager::path(app).home_dir().ok();
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    let answer = move |picked: Option<tauri_plugin_dialog::FilePath>| {
-        let _ = sender.send(picked.and_then(|p| p.into_path().ok()));
-    };
-    let dialog = app.dialog().file();
-    match what {
-        Pick::Scan => dialog
-            .add_filter("Scans and photos", SCAN_EXTENSIONS)
-            .add_filter("All files", &["*"])
-            .pick_file(answer),
-        Pick::Customers => dialog
-            .set_title("The customers to import (CSV)")
-            .add_filter("CSV files", &["csv"])
-            .add_filter("All files", &["*"])
-            .pick_file(answer),
-        Pick::Folder => dialog
-            .set_title("The folder your scanner saves into")
-            .pick_folder(answer),
-        Pick::Backup => dialog
-            .set_title("Save the backup as")
-            .set_file_name(format!(
-                "branchdesk-{}.bdbackup",
-                chrono::Local::now().format("%Y-%m-%d")
-            ))
-            .add_filter("Branchdesk backups", &["bdbackup"])
-            .save_file(answer),
-        Pick::Restore => dialog
-            .set_title("The backup to restore")
-            .add_filter("Branchdesk backups", &["bdbackup"])
-            .add_filter("All files", &["*"])
-            .pick_file(answer),
+    let opened = app.run_on_main_thread(move || {
+        let _ = sender.send(open(what, home));
+    });
+    if opened.is_err() {
+        return None;
     }
-    receiver.await.ok().flatten()
+    let picked = receiver.await.ok()?.await?;
+    Some(picked.path().to_path_buf())
+}
+
+type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Option<rfd::FileHandle>> + Send>>;
+
+fn open(what: Pick, home: Option<PathBuf>) -> Answer {
+    let mut dialog = AsyncFileDialog::new().set_can_create_directories(true);
+    if let Some(home) = home {
+        dialog = dialog.set_directory(home);
+    }
+    match what {
+        Pick::Scan => Box::pin(
+            dialog
+                .add_filter("Scans and photos", SCAN_EXTENSIONS)
+                .add_filter("All files", &["*"])
+                .pick_file(),
+        ),
+        Pick::Customers => Box::pin(
+            dialog
+                .set_title("The customers to import (CSV)")
+                .add_filter("CSV files", &["csv"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+        ),
+        Pick::Folder => Box::pin(
+            dialog
+                .set_title("The folder your scanner saves into")
+                .pick_folder(),
+        ),
+        Pick::Backup => Box::pin(
+            dialog
+                .set_title("Save the backup as")
+                .set_file_name(format!(
+                    "branchdesk-{}.bdbackup",
+                    chrono::Local::now().format("%Y-%m-%d")
+                ))
+                .add_filter("Branchdesk backups", &["bdbackup"])
+                .save_file(),
+        ),
+        Pick::Restore => Box::pin(
+            dialog
+                .set_title("The backup to restore")
+                .add_filter("Branchdesk backups", &["bdbackup"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+        ),
+    }
 }
 
 /// End-to-end tests cannot click a native dialog: with the `e2e-hooks` feature, the paths
@@ -97,7 +124,12 @@ mod e2e {
     pub fn next_pick() -> Option<PathBuf> {
         let picks = PICKS.get_or_init(|| {
             let list = std::env::var_os("BRANCHDESK_E2E_PICKS").unwrap_or_default();
-            Mutex::new(std::env::split_paths(&list).collect())
+            // An unset or empty list answers nothing: the real dialog opens.
+            Mutex::new(
+                std::env::split_paths(&list)
+                    .filter(|path| !path.as_os_str().is_empty())
+                    .collect(),
+            )
         });
         picks
             .lock()

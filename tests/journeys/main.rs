@@ -17,6 +17,7 @@ mod fin;
 mod form;
 mod harness;
 mod keyboard;
+mod native_dialog;
 mod offline;
 mod one_desk;
 mod opening;

@@ -27,11 +27,13 @@ const BUILD: &[&str] = &[
     "libssl-dev",
     "ca-certificates",
 ];
-/// Xvfb for a window without a display, WebKitWebDriver for end-to-end tests, a session
-/// bus and gnome-keyring for a real Secret Service, npm for the TypeScript checker.
+/// Xvfb for a window without a display, WebKitWebDriver for end-to-end tests, xdotool for
+/// the system's own file dialog (a window WebDriver cannot reach), a session bus and
+/// gnome-keyring for a real Secret Service, npm for the TypeScript checker.
 const TEST: &[&str] = &[
     "xvfb",
     "xauth",
+    "xdotool",
     "webkit2gtk-driver",
     "dbus-daemon",
     "gnome-keyring",
