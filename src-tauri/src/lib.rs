@@ -5,6 +5,7 @@ mod bindings;
 mod commands;
 mod dialog;
 mod error;
+mod handover;
 mod import;
 mod intake;
 mod people;
@@ -45,28 +46,23 @@ pub fn run() {
     let folder = match branchdesk_engine::store::FolderLock::acquire(&data_dir, "Branchdesk") {
         Ok(folder) => folder,
         Err(error @ branchdesk_engine::store::VaultError::FolderInUse { .. }) => {
-            hand_over(branchdesk_engine::Error::from(error), logs)
+            hand_over(&data_dir, branchdesk_engine::Error::from(error), logs)
         }
         Err(error) => startup::fail(&branchdesk_engine::Error::from(error), logs),
     };
+    // A second start of the app on this folder brings this window to the front instead.
+    let handover = handover::Handover::listen(&data_dir)
+        .inspect_err(
+            |error| tracing::warn!(%error, "a second start cannot hand over to this window"),
+        )
+        .ok();
+    let front = handover.as_ref().map(|handover| handover.front.clone());
     let settings = Settings::load(&data_dir);
     // Rust's messages speak the window's language from the first one.
     words::choose(settings.appearance.language);
     let logs = logs.map(std::path::Path::to_path_buf);
 
     let result = tauri::Builder::default()
-        // First, so a second start hands over to this one before it opens anything: the
-        // first window comes to the front instead (the data folder's lock backs this up
-        // for a second process that is not a second app, such as the CLI).
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
-        // Used from Rust only: the page has no dialog permission and never sees a file.
-        .plugin(tauri_plugin_dialog::init())
         .manage(state::Opening::new(started))
         .invoke_handler(tauri::generate_handler![
             window::app_open,
@@ -166,6 +162,19 @@ pub fn run() {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "window built"
             );
+            if let Some(front) = front {
+                let app = app.handle().clone();
+                let _ = front.set(Box::new(move || {
+                    let window = app.get_webview_window("main");
+                    let _ = app.run_on_main_thread(move || {
+                        if let Some(window) = window {
+                            let _ = window.unminimize();
+                            let _ = window.show();
+                            let _ = window.set_focus();
+                        }
+                    });
+                }));
+            }
             let scanner = intake::Scanner::default();
             scanner.set_folder(settings.scanner_folder.as_deref());
             app.manage(scanner);
@@ -185,6 +194,7 @@ pub fn run() {
         tracing::error!(%error, "Branchdesk stopped with an error");
         std::process::exit(1);
     }
+    drop(handover);
     tracing::info!("closed");
 }
 
@@ -193,20 +203,19 @@ fn context() -> tauri::Context<tauri::Wry> {
     tauri::generate_context!()
 }
 
-/// The data folder is held by another process. When it is another Branchdesk window, the
-/// single-instance plugin brings that window to the front and ends this process before the
-/// setup below runs; when no app answers (the holder is the CLI), staff are told who holds
-/// the folder, as for any start-up failure.
-fn hand_over(error: branchdesk_engine::Error, logs: Option<&std::path::Path>) -> ! {
-    let logs = logs.map(std::path::Path::to_path_buf);
-    let result = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|_, _, _| {}))
-        .setup(move |_| startup::fail(&error, logs.as_deref()))
-        .run(context());
-    if let Err(error) = result {
-        tracing::error!(%error, "Branchdesk stopped with an error");
+/// The data folder is held by another process. When it is another Branchdesk window, that
+/// window comes to the front and this process ends quietly; when no app answers (the holder
+/// is the CLI), staff are told who holds the folder, as for any start-up failure.
+fn hand_over(
+    data_dir: &std::path::Path,
+    error: branchdesk_engine::Error,
+    logs: Option<&std::path::Path>,
+) -> ! {
+    if handover::ask(data_dir) {
+        tracing::info!("the data folder's open window was brought to the front; ending");
+        std::process::exit(0);
     }
-    std::process::exit(startup::EXIT_CODE);
+    startup::fail(&error, logs)
 }
 
 /// Logging to standard error only, for when there is no data folder to keep a log in.

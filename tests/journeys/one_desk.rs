@@ -55,8 +55,17 @@ async fn a_second_start_on_an_open_data_folder_sends_nothing() {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
-        if ended.is_none() {
-            return Err("a second app on the same data folder kept running".into());
+        match ended {
+            None => return Err("a second app on the same data folder kept running".into()),
+            Some(status) if !status.success() => {
+                return Err(format!("the second app did not hand over quietly: {status}").into())
+            }
+            Some(_) => {}
+        }
+        // The first app was asked, and answered, over its own hand-over.
+        let logged = app_log(data.path());
+        if !logged.contains("a second start handed over") {
+            return Err(format!("the first app's log shows no hand-over:\n{logged}").into());
         }
         // The first window is still the one at work.
         app.wait_for_css("body[data-ready='true']").await?;
@@ -70,6 +79,16 @@ async fn a_second_start_on_an_open_data_folder_sends_nothing() {
         outcome,
     )
     .await;
+}
+
+/// Everything the app has logged in this data folder.
+fn app_log(data: &std::path::Path) -> String {
+    std::fs::read_dir(data.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .collect()
 }
 
 /// The app's process id, from the line its log starts with (`started … pid=N`).
