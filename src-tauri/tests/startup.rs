@@ -243,24 +243,13 @@ fn a_locked_keyring_is_shown_logged_and_changes_nothing() {
         // this test runs again in a session bus and keyring of its own; without a display
         // there, the unlock prompt is dismissed at once instead of waiting for someone.
         let name = "a_locked_keyring_is_shown_logged_and_changes_nothing";
-        let script = format!(
-            "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); \
-             chmod 700 \"$XDG_RUNTIME_DIR\"; \
-             eval \"$(printf %s own-keyring | gnome-keyring-daemon --unlock --components=secrets)\"; \
-             for _ in $(seq 50); do dbus-send --session --print-reply \
-               --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-               org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
-               | grep -q 'boolean true' && break; sleep 0.1; done; \
-             \"$SELF\" --ignored --exact {name} --nocapture"
-        );
-        let out = Command::new("dbus-run-session")
-            .args(["--", "bash", "-c", &script])
+        let script = format!("\"$SELF\" --ignored --exact {name} --nocapture");
+        let out = branchdesk_test_support::own_keyring("own-keyring", &script)
             .env("SELF", std::env::current_exe().unwrap())
             .env(INSIDE, "1")
             .env(APP_DISPLAY, std::env::var_os("DISPLAY").unwrap_or_default())
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
-            .stdin(Stdio::null())
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);

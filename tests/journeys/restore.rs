@@ -4,7 +4,6 @@
 //! installation fresh; the right one restores, says what came back and what to do next; the
 //! restored connection's secret is then given back while its work is still queued.
 
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::harness::{eventually, App, Outcome};
@@ -35,19 +34,12 @@ fn backup_made_elsewhere(archive: &std::path::Path, url: &str) {
     let elsewhere = tempfile::tempdir().unwrap();
     let drafts =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/drafts/personal.json");
-    let script = "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); \
-         chmod 700 \"$XDG_RUNTIME_DIR\"; \
-         eval \"$(printf %s other-computer | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         for _ in $(seq 50); do dbus-send --session --print-reply --dest=org.freedesktop.DBus \
-         /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets \
-         2>/dev/null | grep -q 'boolean true' && break; sleep 0.1; done; \
-         printf %s elsewhere-secret | \"$CLI\" --data-dir \"$DATA\" connection add cos \
+    let script = "printf %s elsewhere-secret | \"$CLI\" --data-dir \"$DATA\" connection add cos \
              --base-url \"$URL\" --client-id \"$CLIENT\" --partner-id \"$PARTNER\"; \
          \"$CLI\" --data-dir \"$DATA\" draft import \"$DRAFTS\"; \
          \"$CLI\" --data-dir \"$DATA\" submit || true; \
          printf '%s\\n' \"$PASSPHRASE\" | \"$CLI\" --data-dir \"$DATA\" backup \"$ARCHIVE\"";
-    let out = Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", script])
+    let out = branchdesk_test_support::own_keyring("other-computer", script)
         .env("CLI", &cli)
         .env("DATA", elsewhere.path().join("data"))
         .env("URL", url)
@@ -56,7 +48,6 @@ fn backup_made_elsewhere(archive: &std::path::Path, url: &str) {
         .env("DRAFTS", drafts)
         .env("PASSPHRASE", PASSPHRASE)
         .env("ARCHIVE", archive)
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(

@@ -110,23 +110,11 @@ impl Folder {
 /// (so an unlock prompt is dismissed at once instead of waiting for someone). `$CLI` is the
 /// binary under test and `$DATA` the folder's data directory.
 fn in_own_keyring(folder: &Folder, script: &str) -> Output {
-    let wait = "for _ in $(seq 50); do dbus-send --session --print-reply \
-        --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
-        string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break; \
-        sleep 0.1; done;";
-    let inner = format!(
-        "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); \
-         chmod 700 \"$XDG_RUNTIME_DIR\"; \
-         eval \"$(printf %s own-keyring | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         {wait} {script}"
-    );
-    Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", &inner])
+    branchdesk_test_support::own_keyring("own-keyring", script)
         .env("CLI", env!("CARGO_BIN_EXE_branchdesk-cli"))
         .env("DATA", folder.data())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
-        .stdin(Stdio::null())
         .output()
         .unwrap()
 }

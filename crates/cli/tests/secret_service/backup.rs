@@ -35,19 +35,10 @@ fn backup(desk: &Desk, file: &Path) {
 /// `script` (bash) in a session bus of its own with a fresh, unlocked gnome-keyring, as
 /// `cargo xtask test` sets one up; `$CLI` is the binary. Its standard output.
 fn on_another_computer(script: &str, env: &[(&str, &str)]) -> String {
-    let inner = format!(
-        "set -e; export HOME=$(mktemp -d) XDG_RUNTIME_DIR=$(mktemp -d); chmod 700 \"$XDG_RUNTIME_DIR\"; \
-         eval \"$(printf %s other-computer | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         for _ in $(seq 50); do dbus-send --session --print-reply --dest=org.freedesktop.DBus \
-         /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets \
-         2>/dev/null | grep -q 'boolean true' && break; sleep 0.1; done; {script}"
-    );
-    let mut command = Command::new("dbus-run-session");
+    let mut command = branchdesk_test_support::own_keyring("other-computer", script);
     command
-        .args(["--", "bash", "-c", &inner])
         .env("CLI", env!("CARGO_BIN_EXE_branchdesk-cli"))
-        .env_remove("BRANCHDESK_FAILPOINT")
-        .stdin(Stdio::null());
+        .env_remove("BRANCHDESK_FAILPOINT");
     for (name, value) in env {
         command.env(name, value);
     }
