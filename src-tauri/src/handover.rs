@@ -149,10 +149,10 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
-    #[test]
-    fn a_second_start_is_answered_and_brings_the_window_to_the_front() {
+    /// An app listening in a new data folder, counting how often it was brought to the front.
+    fn listening() -> (tempfile::TempDir, Handover, Arc<AtomicUsize>) {
         let data = tempfile::tempdir().unwrap();
         let handover = Handover::listen(data.path()).unwrap();
         let calls = Arc::new(AtomicUsize::new(0));
@@ -160,6 +160,12 @@ mod tests {
         let _ = handover.front.set(Box::new(move || {
             counted.fetch_add(1, Ordering::SeqCst);
         }));
+        (data, handover, calls)
+    }
+
+    #[test]
+    fn a_second_start_is_answered_and_brings_the_window_to_the_front() {
+        let (data, _handover, calls) = listening();
         assert!(ask(data.path()));
         assert!(ask(data.path()));
         assert_eq!(calls.load(Ordering::SeqCst), 2);
@@ -167,13 +173,7 @@ mod tests {
 
     #[test]
     fn the_wrong_word_is_not_obeyed() {
-        let data = tempfile::tempdir().unwrap();
-        let handover = Handover::listen(data.path()).unwrap();
-        let calls = Arc::new(AtomicUsize::new(0));
-        let counted = calls.clone();
-        let _ = handover.front.set(Box::new(move || {
-            counted.fetch_add(1, Ordering::SeqCst);
-        }));
+        let (data, _handover, calls) = listening();
         let text = std::fs::read_to_string(data.path().join(FILE)).unwrap();
         let (address, _) = text.trim_end().split_once(' ').unwrap();
         std::fs::write(data.path().join(FILE), format!("{address} not-the-word\n")).unwrap();
