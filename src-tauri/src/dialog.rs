@@ -49,10 +49,10 @@ async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
     if let Some(path) = e2e::next_pick() {
         return Some(path);
     }
-    // The dialog is built on the main thread (GTK's and AppKit's rule); its answer is a
-    // future that may be awaited anywhere.
     // From the home folder, not GTK's "Recent" list, which holds no folders to choose.
     let home = tauri::Manager::path(app).home_dir().ok();
+    // The dialog is built on the main thread (GTK's and AppKit's rule); its answer is a
+    // future that may be awaited anywhere.
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let opened = app.run_on_main_thread(move || {
         let _ = sender.send(open(what, home));
@@ -66,47 +66,41 @@ async fn pick(app: &tauri::AppHandle, what: Pick) -> Option<PathBuf> {
 
 type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Option<rfd::FileHandle>> + Send>>;
 
+const ALL_FILES: (&str, &[&str]) = ("All files", &["*"]);
+const BACKUPS: (&str, &[&str]) = ("Branchdesk backups", &["bdbackup"]);
+
 fn open(what: Pick, home: Option<PathBuf>) -> Answer {
     let mut dialog = AsyncFileDialog::new().set_can_create_directories(true);
     if let Some(home) = home {
         dialog = dialog.set_directory(home);
     }
+    let (title, filters): (Option<&str>, &[(&str, &[&str])]) = match what {
+        Pick::Scan => (None, &[("Scans and photos", SCAN_EXTENSIONS), ALL_FILES]),
+        Pick::Customers => (
+            Some("The customers to import (CSV)"),
+            &[("CSV files", &["csv"]), ALL_FILES],
+        ),
+        Pick::Folder => (Some("The folder your scanner saves into"), &[]),
+        Pick::Backup => (Some("Save the backup as"), &[BACKUPS]),
+        Pick::Restore => (Some("The backup to restore"), &[BACKUPS, ALL_FILES]),
+    };
+    if let Some(title) = title {
+        dialog = dialog.set_title(title);
+    }
+    for (name, extensions) in filters {
+        dialog = dialog.add_filter(*name, extensions);
+    }
     match what {
-        Pick::Scan => Box::pin(
-            dialog
-                .add_filter("Scans and photos", SCAN_EXTENSIONS)
-                .add_filter("All files", &["*"])
-                .pick_file(),
-        ),
-        Pick::Customers => Box::pin(
-            dialog
-                .set_title("The customers to import (CSV)")
-                .add_filter("CSV files", &["csv"])
-                .add_filter("All files", &["*"])
-                .pick_file(),
-        ),
-        Pick::Folder => Box::pin(
-            dialog
-                .set_title("The folder your scanner saves into")
-                .pick_folder(),
-        ),
+        Pick::Folder => Box::pin(dialog.pick_folder()),
         Pick::Backup => Box::pin(
             dialog
-                .set_title("Save the backup as")
                 .set_file_name(format!(
                     "branchdesk-{}.bdbackup",
                     chrono::Local::now().format("%Y-%m-%d")
                 ))
-                .add_filter("Branchdesk backups", &["bdbackup"])
                 .save_file(),
         ),
-        Pick::Restore => Box::pin(
-            dialog
-                .set_title("The backup to restore")
-                .add_filter("Branchdesk backups", &["bdbackup"])
-                .add_filter("All files", &["*"])
-                .pick_file(),
-        ),
+        Pick::Scan | Pick::Customers | Pick::Restore => Box::pin(dialog.pick_file()),
     }
 }
 

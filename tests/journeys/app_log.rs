@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::cos_personal::{get, personal, submit_and_wait, training_url};
-use crate::harness::{App, Outcome};
+use crate::harness::{app_logs, App, Outcome};
 
 const FIRST: &str = "Bonnie";
 const LAST: &str = "Swanson";
@@ -26,22 +26,6 @@ fn typed_customer_data() -> Vec<&'static str> {
         "DL12345 67890",
         "DL1234567890",
     ]
-}
-
-/// Every file in the data folder's `logs/`, by name, with its text.
-fn app_logs(data: &std::path::Path) -> Vec<(String, String)> {
-    let dir = data.join("logs");
-    let mut logs: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("no log folder at {}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let bytes = std::fs::read(&path).unwrap();
-            (name, String::from_utf8_lossy(&bytes).into_owned())
-        })
-        .collect();
-    logs.sort();
-    logs
 }
 
 #[tokio::test]

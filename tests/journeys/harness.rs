@@ -614,3 +614,19 @@ impl App {
         .into())
     }
 }
+
+/// Every file in the data folder's `logs/`, by name, with its text.
+pub fn app_logs(data: &std::path::Path) -> Vec<(String, String)> {
+    let dir = data.join("logs");
+    let mut logs: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("no log folder at {}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).unwrap();
+            (name, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect();
+    logs.sort();
+    logs
+}

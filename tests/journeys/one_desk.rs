@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::cos_personal::{get, personal, training_url};
-use crate::harness::{eventually, settled_submission, App, Outcome};
+use crate::harness::{app_logs, eventually, settled_submission, App, Outcome};
 
 /// The CLI built beside the app (`cargo xtask test` builds the workspace first).
 fn cli_beside(app: &std::path::Path) -> std::path::PathBuf {
@@ -63,7 +63,10 @@ async fn a_second_start_on_an_open_data_folder_sends_nothing() {
             Some(_) => {}
         }
         // The first app was asked, and answered, over its own hand-over.
-        let logged = app_log(data.path());
+        let logged: String = app_logs(data.path())
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
         if !logged.contains("a second start handed over") {
             return Err(format!("the first app's log shows no hand-over:\n{logged}").into());
         }
@@ -81,35 +84,21 @@ async fn a_second_start_on_an_open_data_folder_sends_nothing() {
     .await;
 }
 
-/// Everything the app has logged in this data folder.
-fn app_log(data: &std::path::Path) -> String {
-    std::fs::read_dir(data.join("logs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-        .collect()
-}
-
 /// The app's process id, from the line its log starts with (`started … pid=N`).
 fn app_pid_from_log(data: &std::path::Path) -> Option<u32> {
-    std::fs::read_dir(data.join("logs"))
-        .ok()?
-        .flatten()
-        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-        .find_map(|text| {
-            let started = text
-                .lines()
-                .rev()
-                .find(|l| l.contains(" started ") && l.contains("program=\"branchdesk-app\""))?;
-            let digits: String = started
-                .split("pid=")
-                .nth(1)?
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            digits.parse().ok()
-        })
+    app_logs(data).into_iter().find_map(|(_, text)| {
+        let started = text
+            .lines()
+            .rev()
+            .find(|l| l.contains(" started ") && l.contains("program=\"branchdesk-app\""))?;
+        let digits: String = started
+            .split("pid=")
+            .nth(1)?
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    })
 }
 
 #[tokio::test]
