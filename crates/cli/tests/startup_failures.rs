@@ -1,7 +1,8 @@
 //! The CLI on a data folder it cannot open: the keyring out of reach, the database's key
 //! deleted or replaced, the database damaged or from a newer version. Each time it says what
 //! happened and what to do, exits 2 without a panic, writes the same to its log, and leaves
-//! every file of the data folder as it was (only `logs/` gains the line).
+//! every file of the data folder as it was (only `logs/` gains the line). And a keyring
+//! that dies while answering: the CLI asks once more and carries on.
 //!
 //! These change the keyring's entries, so they need the isolated Secret Service that
 //! `cargo xtask test` starts (and its own test binary, so no other test sees the changes).
@@ -233,4 +234,54 @@ fn a_locked_keyring_is_told_logged_and_changes_nothing() {
         .find(|l| l.contains("ERROR") && l.contains("failed"))
         .unwrap_or_else(|| panic!("no error line in the log: {log}"));
     assert!(failed.contains(expected), "{failed}");
+}
+
+#[test]
+#[ignore = "needs dbus-run-session and gnome-keyring: run by cargo xtask test"]
+fn a_keyring_that_dies_while_answering_is_asked_once_more_and_nothing_is_lost() {
+    // Its own keyring, since the test kills it. The keyring is stopped (SIGSTOP), the CLI
+    // started, and the keyring killed only once the bus has passed it the CLI's call, so
+    // the call is in flight when the service goes: the bus answers "disconnected without
+    // replying", and the session bus starts the keyring again for the next call.
+    let folder = Folder {
+        root: tempfile::tempdir().unwrap(),
+    };
+    let out = in_own_keyring(
+        &folder,
+        r#""$CLI" --data-dir "$DATA" draft list >/dev/null
+keyring=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets \
+    | awk '/uint32/ { print $2 }')
+dbus-monitor --session "type='method_call',destination='org.freedesktop.secrets'" > "$HOME/calls" &
+calls() { grep -c 'method call.*destination=org.freedesktop.secrets' "$HOME/calls" || true; }
+for _ in $(seq 100); do
+    [ "$(calls)" -gt 0 ] && break
+    dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+        org.freedesktop.DBus.Peer.Ping >/dev/null
+    sleep 0.1
+done
+seen=$(calls)
+kill -STOP "$keyring"
+"$CLI" --data-dir "$DATA" draft list > "$HOME/during" 2>&1 &
+cli=$!
+for _ in $(seq 100); do [ "$(calls)" -gt "$seen" ] && break; sleep 0.1; done
+echo "in flight: $(( $(calls) - seen ))"
+kill -KILL "$keyring"
+set +e
+wait "$cli"; echo "during=$?"
+cat "$HOME/during" >&2
+"$CLI" --data-dir "$DATA" draft list >/dev/null; echo "after=$?"
+"#,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("in flight: 1"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("during=0"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("after=0"), "{stdout}\n{stderr}");
+    let log = folder.log();
+    assert!(
+        log.contains("the keyring's service stopped while answering; asking it once more"),
+        "{log}"
+    );
+    assert!(!log.contains("ERROR"), "{log}");
 }
