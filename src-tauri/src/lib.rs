@@ -158,6 +158,8 @@ pub fn run() {
                 .data_directory(data_dir.join("webview"))
                 .initialization_script(format!("window.__BRANCHDESK_APPEARANCE__ = {appearance};"))
                 .build()?;
+            #[cfg(target_os = "linux")]
+            draw_without_gpu_layers(&window);
             tracing::debug!(
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "window built"
@@ -196,6 +198,29 @@ pub fn run() {
     }
     drop(handover);
     tracing::info!("closed");
+}
+
+/// On Linux, WebKitGTK draws the page itself instead of through GPU compositing layers.
+/// Branchdesk's screens are forms and pictures with no 3D, video or heavy animation, so
+/// the layers buy nothing, and they cost: 80–95 MiB more in the web process, and a size
+/// that changed from start to start (`bench/RESULTS.md`), and on the software GL of virtual
+/// desktops (common at bank branches) CPU time as well. It also avoids the blank windows some GPU drivers give
+/// WebKitGTK's compositor. `BRANCHDESK_GPU_LAYERS=1` keeps WebKit's own choice, for a
+/// desktop where the layers are known to help.
+#[cfg(target_os = "linux")]
+fn draw_without_gpu_layers(window: &tauri::WebviewWindow) {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+    if std::env::var_os("BRANCHDESK_GPU_LAYERS").is_some_and(|v| v == "1") {
+        return;
+    }
+    let set = window.with_webview(|webview| {
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    if let Err(error) = set {
+        tracing::warn!(%error, "the webview's drawing could not be set; it keeps WebKit's default");
+    }
 }
 
 /// The app's configuration and assets, compiled in once.
