@@ -1,19 +1,34 @@
-//! Test-only helpers shared by several crates' tests (see README.md).
+//! Test-only helpers shared by several crates' tests and `cargo xtask test` (see README.md).
 
 use std::process::{Command, Stdio};
 
-/// Sets up the session and runs `$1` in it. As in `cargo xtask test`'s own session, the
-/// keyring is started by D-Bus activation from a service file only the bus is told of
-/// (through `XDG_DATA_HOME`): a client that asks early waits for it instead of racing it,
-/// and a daemon that dies is started again, unlocked, on the same keyring file.
-const SESSION: &str = r#"set -e
+/// Bash that sets up a session of its own and runs `$1` in it: a fresh `HOME` and runtime
+/// folder, and a session bus whose Secret Service is a fresh gnome-keyring (a real one, not
+/// the user's), unlocked with the password in `SESSION_KEYRING_PASSWORD`.
+///
+/// The keyring is started by D-Bus activation from a service file in the session's own data
+/// folder, which the bus (and it alone) is told of through `XDG_DATA_HOME` and which wins
+/// over the system's. So a client that asks before the daemon is up waits for it instead of
+/// racing it, and a daemon that dies half-way is started again on the same keyring file,
+/// unlocked, instead of the system's service starting a second, locked keyring that fails
+/// every later call. A second start is said on standard error, so a run shows it happened.
+/// The session's own programs do not see `XDG_DATA_HOME`: a test that starts a keyring of
+/// its own (another computer's) must not find this one's files through it.
+pub const SESSION: &str = r#"set -e
 export HOME="$(mktemp -d)" XDG_RUNTIME_DIR="$(mktemp -d)"
 chmod 700 "$XDG_RUNTIME_DIR"
-printf %s "$OWN_KEYRING_PASSWORD" > "$HOME/.keyring-password"
+printf %s "$SESSION_KEYRING_PASSWORD" > "$HOME/.keyring-password"
 chmod 600 "$HOME/.keyring-password"
-unset OWN_KEYRING_PASSWORD
-printf '#!/bin/sh\nexec gnome-keyring-daemon --foreground --unlock --components=secrets < "$HOME/.keyring-password"\n' \
-    > "$HOME/.secret-service"
+unset SESSION_KEYRING_PASSWORD
+cat > "$HOME/.secret-service" <<'EOF'
+#!/bin/sh
+starts=$(( $(cat "$HOME/.secret-service-starts" 2>/dev/null || echo 0) + 1 ))
+echo "$starts" > "$HOME/.secret-service-starts"
+if [ "$starts" -gt 1 ]; then
+    echo "session: the Secret Service had stopped; started it again on the same keyring (start $starts)" >&2
+fi
+exec gnome-keyring-daemon --foreground --unlock --components=secrets < "$HOME/.keyring-password"
+EOF
 chmod 700 "$HOME/.secret-service"
 services="$HOME/.local/share/dbus-1/services"
 mkdir -p "$services"
@@ -25,16 +40,15 @@ dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/D
 $1"
 "#;
 
-/// `script` (bash, `set -e`) in a session bus and an unlocked gnome-keyring of its own, with
-/// a fresh `HOME` and `XDG_RUNTIME_DIR`, so its secrets are apart from the keyring the rest
-/// of the run uses: another computer, or a keyring the test may lock or kill. The keyring
-/// answers on the bus before the script runs. Standard input is empty; the caller sets the
-/// environment and reads the output.
+/// `script` (bash, `set -e`) in a [`SESSION`] of its own unlocked with `password`, apart
+/// from the keyring the rest of the run uses: another computer, or a keyring the test may
+/// lock or kill. The keyring answers on the bus before the script runs. Standard input is
+/// empty; the caller sets the environment and reads the output.
 pub fn own_keyring(password: &str, script: &str) -> Command {
     let mut command = Command::new("bash");
     command
         .args(["-c", SESSION, "own-keyring", script])
-        .env("OWN_KEYRING_PASSWORD", password)
+        .env("SESSION_KEYRING_PASSWORD", password)
         .stdin(Stdio::null());
     command
 }
