@@ -1,9 +1,11 @@
 //! The reference that Branchdesk's start-up time and memory are measured against: the
 //! smallest Tauri window that reports ready the same way the app does.
 
+/// `page_ms` is the page's own clock (since its navigation began), as the app's page sends.
 #[tauri::command]
-fn ui_ready() {
+fn ui_ready(page_ms: Option<u64>) {
     println!("BRANCHDESK_READY");
+    eprintln!("window ready page_ms={}", page_ms.unwrap_or_default());
 }
 
 fn main() {

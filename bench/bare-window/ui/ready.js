@@ -1,1 +1,1 @@
-window.__TAURI__.core.invoke("ui_ready");
+window.__TAURI__.core.invoke("ui_ready", { pageMs: Math.round(performance.now()) });
