@@ -41,7 +41,7 @@ pub struct Startup {
 }
 
 /// The bare window's medians when it draws as the app does.
-pub struct Reference {
+struct Reference {
     start: f64,
     rss: f64,
 }
