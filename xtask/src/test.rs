@@ -289,10 +289,11 @@ fn fuzz_briefly(tally: &mut Tally) {
     eprintln!("\n==> fuzzing crates/documents ({FUZZ_TEST_SECONDS} s a target)");
     let started = Instant::now();
     // A debug build of the targets: about 2 min to build against 10 for release (cargo-fuzz
-    // builds release in one codegen unit). It tries fewer inputs in 20 s (sniff 10,556
-    // against 367,483; decode 5,479 against 20,234; pdf 6,403 against 45,339): enough for a
-    // smoke run over the seeds and their near mutations on every change. The fuzzing proper
-    // is `cargo xtask fuzz`, in release.
+    // builds release in one codegen unit). It tries far fewer inputs in 20 s: from a fresh
+    // clone's seeds, sniff 9,245 against 367,483, decode 547 against 20,234, pdf 732
+    // against 45,339. That is a smoke run: every seed under ASan and a few hundred
+    // mutations of them on every change. The fuzzing proper is `cargo xtask fuzz`, in
+    // release.
     let fuzzer = match prepare_fuzzing(true) {
         Ok(path) => path,
         Err(error) => {
