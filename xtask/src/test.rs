@@ -191,6 +191,22 @@ pub fn run() -> Result<()> {
             ),
         ),
     );
+    tally.tests(
+        "document reader crashes and memory cap",
+        // The same build as the step above; no keyring needed.
+        &mut shell::command(
+            &cargo,
+            &[
+                "test",
+                "--locked",
+                "--workspace",
+                "--features",
+                "branchdesk-cli/failpoints",
+                "--test",
+                "reader",
+            ],
+        ),
+    );
     tally.check(
         "tsc --noEmit (ui/)",
         &mut shell::command(

@@ -398,6 +398,10 @@ enum ScanCommand {
 }
 
 fn main() -> ExitCode {
+    // Started as the document reader (`--read-document`): one read, then out.
+    if let Some(code) = branchdesk_documents::worker::serve_or_isolate() {
+        return code;
+    }
     let cli = Cli::parse();
     let command = command_name(&cli.command);
     store::set_command(command);

@@ -4,19 +4,22 @@
 //! tilted 3° either way when the first passes find nothing: scanners and phones hand over
 //! backs sideways, dim, askew, or all three.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use image::{DynamicImage, GrayImage};
 use rxing::common::HybridBinarizer;
 use rxing::pdf417::PDF417Reader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, Reader};
+use serde::{Deserialize, Serialize};
 
 use crate::config::CheckConfig;
 use crate::error::Result;
 use crate::pipeline::decode::{grey_within, upright_picture};
+use crate::worker::{Answer, Job};
 
 /// What reading a scan for a barcode found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BarcodeRead {
     /// The barcode's text.
     Found(String),
@@ -29,7 +32,19 @@ pub enum BarcodeRead {
 const WORK_LONG_SIDE: u32 = 2400;
 
 /// Reads the PDF417 barcode in a scan (JPEG, PNG, TIFF or WebP bytes).
+/// The read runs in the document reader's process ([`crate::worker`]).
 pub fn read_pdf417(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {
+    let job = Job::Pdf417 {
+        bytes,
+        cfg: Cow::Borrowed(cfg),
+    };
+    match crate::worker::run(job, &mut |_| {})? {
+        Answer::Barcode(read) => Ok(read),
+        other => Err(other.mismatch()),
+    }
+}
+
+pub(crate) fn read_here(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {
     let image = upright_picture(bytes, cfg, "a barcode")?;
     Ok(read_picture(&image))
 }

@@ -1,8 +1,8 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Every limit and threshold the checks use, so a deployment (or a provider with
 /// stricter rules) can tune them without touching code.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckConfig {
     /// Files larger than this are refused before any byte of them is decoded.
     pub max_file_bytes: u64,

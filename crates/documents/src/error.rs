@@ -1,18 +1,16 @@
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use crate::report::Format;
 
 /// Why a document cannot be used. Every message is written for the branch
 /// employee in front of the customer: what is wrong and what to do about it.
-#[derive(Debug, thiserror::Error)]
+///
+/// Serialisable because the document reader's process sends it back as its answer; the
+/// file is read (and `Io` can happen) only in the parent, so that one never crosses.
+#[derive(Debug, thiserror::Error, Serialize, Deserialize)]
 pub enum Error {
-    #[error("Could not read the file {}: {source}. Check that it still exists and is not open in another program.", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
     #[error("The file is empty (0 bytes). Scan or photograph the document again.")]
     Empty,
 
@@ -71,6 +69,25 @@ pub enum Error {
 
     #[error("Could not produce the converted picture ({0}). Try again; if it keeps failing, save the document as JPEG and use that.")]
     Encode(String),
+
+    #[error("The document reader stopped before it finished ({detail}). The file may be damaged or made to cause harm: scan or photograph the document again. If a new scan does the same, tell IT.")]
+    ReaderStopped { detail: String },
+
+    #[error("Reading the document took more than {seconds} seconds and was stopped. The file may be damaged: scan or photograph the document again.")]
+    ReaderTimedOut { seconds: u64 },
+
+    #[error("The document reader could not be started ({detail}). Close Branchdesk and start it again; if it keeps happening, tell IT.")]
+    ReaderUnavailable { detail: String },
+
+    // Last, and skipped: serde numbers the variants it reads without the skipped ones,
+    // postcard by position, so a skipped variant anywhere else shifts every later one.
+    #[serde(skip)]
+    #[error("Could not read the file {}: {source}. Check that it still exists and is not open in another program.", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -93,6 +110,9 @@ impl Error {
             Error::PdfOverProviderLimit { .. } => "pdf_over_provider_limit",
             Error::CannotFit { .. } => "cannot_fit_provider_limit",
             Error::Encode(_) => "encode_failed",
+            Error::ReaderStopped { .. } => "reader_stopped",
+            Error::ReaderTimedOut { .. } => "reader_timed_out",
+            Error::ReaderUnavailable { .. } => "reader_unavailable",
         }
     }
 }

@@ -2,6 +2,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::CheckConfig;
@@ -9,13 +10,17 @@ use crate::error::{Error, Result};
 use crate::sniff::HEADER_BYTES;
 
 /// A file as far as it was read: always its first bytes, and its whole content
-/// only when it is small enough to be accepted at all.
+/// only when it is small enough to be accepted at all. It is what the document reader's
+/// process receives: the file is read here, decoded there.
+#[derive(Serialize, Deserialize)]
 pub struct Input {
     pub file_name: Option<String>,
     pub extension: Option<String>,
     pub file_bytes: u64,
+    #[serde(with = "serde_bytes")]
     pub header: Vec<u8>,
     /// `None` when the file is over `max_file_bytes` and was not read further.
+    #[serde(with = "serde_bytes")]
     pub body: Option<Vec<u8>>,
     pub sha256: Option<String>,
 }

@@ -17,12 +17,14 @@ mod quality;
 mod reduce;
 mod report;
 mod sniff;
+pub mod worker;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 pub use config::CheckConfig;
 pub use error::{human_bytes, Error, Result};
-pub use pdf::{page_images, view_picture, PageImage, Picture};
+pub use pdf::{page_images, view_pages, view_picture, PageImage, Picture};
 pub use report::{Check, CheckResult, Format, Outcome, OutputSummary, Problem, Report, Step};
 
 /// A document ready to be stored or uploaded.
@@ -61,7 +63,7 @@ pub fn inspect(path: &Path, cfg: &CheckConfig) -> Result<Report> {
         quarter_turns: 0,
         thumbnail: false,
     };
-    Ok(pipeline::run(input, cfg, job, &mut |_| {}).report)
+    Ok(checked(input, cfg, job, &mut |_| {})?.report)
 }
 
 /// Produces the bytes to store or upload, or the reason the file is refused.
@@ -82,7 +84,7 @@ pub fn normalise_with(
         quarter_turns: 0,
         thumbnail: true,
     };
-    pipeline::run(input, cfg, job, on_preview).into_normalised()
+    checked(input, cfg, job, on_preview)?.into_normalised()
 }
 
 /// Rotates a picture by `quarter_turns` × 90° clockwise (negative turns rotate
@@ -95,7 +97,26 @@ pub fn rotate(bytes: &[u8], quarter_turns: i32, cfg: &CheckConfig) -> Result<Nor
         quarter_turns: turns,
         thumbnail: true,
     };
-    pipeline::run(input, cfg, job, &mut |_| {}).into_normalised()
+    checked(input, cfg, job, &mut |_| {})?.into_normalised()
+}
+
+/// The checks, and the copy to store when `job` asks for it, made in the document reader's
+/// process ([`worker`]). The file was read here: the reader touches no file.
+fn checked(
+    input: input::Input,
+    cfg: &CheckConfig,
+    job: pipeline::Job,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
+) -> Result<pipeline::Run> {
+    let job = worker::Job::Pipeline {
+        input,
+        cfg: Cow::Borrowed(cfg),
+        job,
+    };
+    match worker::run(job, on_preview)? {
+        worker::Answer::Pipeline(run) => Ok(*run),
+        other => Err(other.mismatch()),
+    }
 }
 
 /// Entry points for the libFuzzer targets in `fuzz/`, which need the stages

@@ -3,10 +3,56 @@
 
 use crate::error::Error;
 use crate::report::Format;
+use crate::worker::{self, Answer, Job};
 
 mod pages;
 
-pub use pages::{page_images, view_picture, PageImage, Picture};
+pub(crate) use pages::{page_images_here, view_picture_here};
+pub use pages::{PageImage, Picture};
+
+/// Each page of a scanned PDF, at most `max_pages` of them from the first, as the picture
+/// it holds (see `pages::page_images_here`), read in the document reader's process.
+pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Error> {
+    pages_read(bytes, max_pages, None)
+}
+
+/// [`page_images`] with each page's picture made as [`view_picture`] makes it, in one read.
+pub fn view_pages(
+    bytes: &[u8],
+    max_pages: usize,
+    max_long_side: u32,
+) -> Result<Vec<PageImage>, Error> {
+    pages_read(bytes, max_pages, Some(max_long_side))
+}
+
+fn pages_read(
+    bytes: &[u8],
+    max_pages: usize,
+    max_long_side: Option<u32>,
+) -> Result<Vec<PageImage>, Error> {
+    let job = Job::PageImages {
+        bytes,
+        max_pages: u32::try_from(max_pages).unwrap_or(u32::MAX),
+        max_long_side,
+    };
+    match worker::run(job, &mut |_| {})? {
+        Answer::Pages(pages) => Ok(pages),
+        other => Err(other.mismatch()),
+    }
+}
+
+/// A stored JPEG or PNG scan as the viewer shows it, at most `max_long_side` on its long
+/// side (see `pages::view_picture_here`), read in the document reader's process.
+pub fn view_picture(bytes: &[u8], max_long_side: u32) -> Result<Picture, Error> {
+    let job = Job::ViewPicture {
+        bytes,
+        max_long_side,
+    };
+    match worker::run(job, &mut |_| {})? {
+        Answer::Picture(picture) => Ok(picture),
+        other => Err(other.mismatch()),
+    }
+}
 
 pub struct PdfInfo {
     pub pages: u32,

@@ -16,9 +16,10 @@ use crate::sniff::{self, Completeness};
 use crate::{pdf, quality, reduce, Normalised, Preview};
 use decode::*;
 use encode::*;
+use serde::{Deserialize, Serialize};
 
 /// What the caller wants beyond the checks.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Job {
     /// Clockwise quarter turns after EXIF orientation (0–3).
     pub quarter_turns: u8,
@@ -26,17 +27,22 @@ pub struct Job {
     pub thumbnail: bool,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct Run {
+    #[serde(with = "crate::worker::as_json")]
     pub report: Report,
     result: Result<Produced>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Produced {
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     format: Format,
     width: Option<u32>,
     height: Option<u32>,
     sha256: String,
+    #[serde(with = "serde_bytes")]
     thumbnail: Option<Vec<u8>>,
 }
 

@@ -1,9 +1,9 @@
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a file is, judged by its content (never by its name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Jpeg,
@@ -47,7 +47,7 @@ impl fmt::Display for Format {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     Resolution,
@@ -61,7 +61,7 @@ pub enum Check {
     PdfRepaired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Ok,
@@ -70,7 +70,7 @@ pub enum Outcome {
 
 /// One quality check: its verdict, a sentence for the employee, and the figure
 /// it was based on so thresholds can be tuned from real reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub check: Check,
     pub outcome: Outcome,
@@ -81,7 +81,7 @@ pub struct CheckResult {
 
 /// A refusal as it appears in a report: the stable code of [`crate::Error`] and
 /// its message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub code: String,
     pub message: String,
@@ -97,7 +97,7 @@ impl From<&crate::Error> for Problem {
 }
 
 /// What normalisation does to the file, in order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Step {
     /// Re-encode in another format.
@@ -142,7 +142,7 @@ pub enum Step {
 }
 
 /// The result of normalisation, as far as a report needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputSummary {
     pub mime: String,
     pub bytes: u64,
@@ -153,7 +153,7 @@ pub struct OutputSummary {
 
 /// Everything known about one document file. A refused file is a report with
 /// `acceptable: false` and at least one entry in `errors`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub file_name: Option<String>,
     pub format: Format,

@@ -76,37 +76,50 @@ mod tests {
         for dir in ["crates", "src-tauri/src"] {
             sources(&root.join(dir), &mut found);
         }
-        let armed = Path::new("src").join("failpoint").join("armed.rs");
         let mut readers = Vec::new();
         for (path, text) in &found {
             // Tests may name the variable to set it for a child process; only code that
-            // ships matters here, and the only shipped code that reads it is `armed.rs`.
+            // ships matters here. The shipped code that reads it is an `armed.rs`: the
+            // engine's (`src/failpoint/armed.rs`) and the document reader's
+            // (`crates/documents/src/worker/armed.rs`).
             let shipped = path.components().any(|c| c.as_os_str() == "src");
             if shipped && text.contains(&variable()) {
                 readers.push(path.clone());
             }
         }
-        assert_eq!(readers.len(), 1, "{readers:?}");
-        assert!(readers[0].ends_with(&armed), "{readers:?}");
-
-        let this =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/failpoint.rs"))
-                .unwrap();
-        let lines: Vec<&str> = this.lines().map(str::trim).collect();
-        let declared = lines
-            .iter()
-            .position(|l| *l == "mod armed;")
-            .expect("`mod armed;` declared");
-        assert_eq!(lines[declared - 1], "#[cfg(feature = \"failpoints\")]");
-        let declarations = lines
-            .iter()
-            .filter(|l| l.starts_with("mod armed") || l.starts_with("pub mod armed"))
-            .count();
-        assert_eq!(declarations, 1);
-        // Every use of `armed` is behind the same feature.
-        for (n, line) in lines.iter().enumerate() {
-            if line.starts_with("pub use armed::") {
-                assert_eq!(lines[n - 1], "#[cfg(feature = \"failpoints\")]");
+        let expected = [
+            Path::new("src").join("failpoint").join("armed.rs"),
+            Path::new("src").join("worker").join("armed.rs"),
+        ];
+        assert_eq!(readers.len(), expected.len(), "{readers:?}");
+        for reader in &readers {
+            assert!(
+                expected.iter().any(|e| reader.ends_with(e)),
+                "{reader:?} reads the variable"
+            );
+            // Declared by its parent module (`failpoint.rs`, `worker.rs`) behind the feature.
+            let parent = reader.parent().unwrap().with_extension("rs");
+            let this = std::fs::read_to_string(&parent).unwrap();
+            let lines: Vec<&str> = this.lines().map(str::trim).collect();
+            let declared = lines
+                .iter()
+                .position(|l| *l == "mod armed;")
+                .unwrap_or_else(|| panic!("`mod armed;` declared in {parent:?}"));
+            assert_eq!(lines[declared - 1], "#[cfg(feature = \"failpoints\")]");
+            let declarations = lines
+                .iter()
+                .filter(|l| l.starts_with("mod armed") || l.starts_with("pub mod armed"))
+                .count();
+            assert_eq!(declarations, 1);
+            // Every use of `armed` is behind the same feature.
+            for (n, line) in lines.iter().enumerate() {
+                if line.starts_with("pub use armed::") || line.starts_with("armed::") {
+                    assert_eq!(
+                        lines[n - 1],
+                        "#[cfg(feature = \"failpoints\")]",
+                        "{parent:?}: {line}"
+                    );
+                }
             }
         }
     }

@@ -59,17 +59,14 @@ pub fn scan_pages(vault: &Vault, draft: &str, slot: &str) -> Result<Vec<ScanPage
         let picture = branchdesk_documents::view_picture(&bytes, MAX_LONG_SIDE_PX)?;
         return Ok(vec![shown(Some(&picture), 1, 1)]);
     }
-    let pdf_pages = branchdesk_documents::page_images(&bytes, MAX_PAGES)?;
+    let pdf_pages = branchdesk_documents::view_pages(&bytes, MAX_PAGES, MAX_LONG_SIDE_PX)?;
     drop(bytes);
     let read = u32::try_from(pdf_pages.len()).unwrap_or(u32::MAX);
     let pages = scan.pages.unwrap_or(read).max(read);
     let mut handed = 0usize;
     let mut shown_pages = Vec::with_capacity(pdf_pages.len());
     for page in pdf_pages {
-        let picture = page
-            .picture
-            .map(|p| branchdesk_documents::view_picture(&p.bytes, MAX_LONG_SIDE_PX))
-            .transpose()?;
+        let picture = page.picture;
         let size = picture.as_ref().map_or(0, |p| p.bytes.len());
         if handed > 0 && handed + size > MAX_TOTAL_BYTES {
             break;

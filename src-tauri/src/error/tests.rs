@@ -100,6 +100,13 @@ fn staff_caused_samples() -> Vec<EngineError> {
             severity: branchdesk_domain::validate::Severity::Error,
         }]),
         EngineError::ScanRefused(branchdesk_engine::ScanError::Empty),
+        EngineError::ScanRefused(branchdesk_engine::ScanError::ReaderStopped {
+            detail: "signal: 6 (SIGABRT)".into(),
+        }),
+        EngineError::ScanRefused(branchdesk_engine::ScanError::ReaderTimedOut { seconds: 60 }),
+        EngineError::ScanRefused(branchdesk_engine::ScanError::ReaderUnavailable {
+            detail: "No such file or directory (os error 2)".into(),
+        }),
         EngineError::ScanPathRefused {
             name: "scan.jpg".into(),
             why: branchdesk_engine::PathRefusal::Pipe,

@@ -14,14 +14,18 @@ mod check;
 mod glyphs;
 mod locate;
 
+use std::borrow::Cow;
+
 use image::{DynamicImage, GrayImage};
+use serde::{Deserialize, Serialize};
 
 use crate::config::CheckConfig;
 use crate::error::Result;
 use crate::pipeline::decode::{grey_within, upright_picture};
+use crate::worker::{Answer, Job};
 
 /// What reading a scan for a machine-readable zone found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MrzRead {
     /// The zone's lines, joined with `\n`.
     Found(String),
@@ -35,7 +39,19 @@ const WORK_LONG_SIDE: u32 = 2400;
 
 /// Reads the machine-readable zone in a scan (JPEG, PNG, TIFF or WebP bytes), upright as
 /// its EXIF orientation says.
+/// The read runs in the document reader's process ([`crate::worker`]).
 pub fn read_mrz(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
+    let job = Job::Mrz {
+        bytes,
+        cfg: Cow::Borrowed(cfg),
+    };
+    match crate::worker::run(job, &mut |_| {})? {
+        Answer::Mrz(read) => Ok(read),
+        other => Err(other.mismatch()),
+    }
+}
+
+pub(crate) fn read_here(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
     let image = upright_picture(bytes, cfg, "a machine-readable zone")?;
     Ok(read_picture(&image))
 }

@@ -7,6 +7,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use lopdf::{Document, Object, ObjectId, Stream};
+use serde::{Deserialize, Serialize};
 
 use super::contains;
 use crate::config::CheckConfig;
@@ -15,17 +16,23 @@ use crate::report::Format;
 
 /// A picture as the review's document viewer shows it: JPEG or PNG bytes, upright, at
 /// most the long side it was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Picture {
+    #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
     /// `image/jpeg` or `image/png`.
-    pub mime: &'static str,
+    #[serde(with = "crate::worker::static_mime")]
+    pub mime: StaticMime,
     pub width: u32,
     pub height: u32,
 }
 
+/// Named so that serde's derive does not borrow it from the input as it does a `&str`:
+/// it is read back as the crate's own constant.
+type StaticMime = &'static str;
+
 /// One page of a PDF as the viewer shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageImage {
     /// The page's number in the PDF, from 1.
     pub page: u32,
@@ -43,7 +50,7 @@ const VIEW_JPEG_QUALITY: u8 = 90;
 /// it holds: a JPEG (`DCTDecode`) picture as it is stored, a Flate-compressed or
 /// uncompressed grey or RGB one decoded and encoded as JPEG. Page rotation (`/Rotate`) is
 /// applied. Nothing is drawn: a page without a picture has `picture: None`.
-pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Error> {
+pub(crate) fn page_images_here(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Error> {
     let document = match Document::load_mem(bytes) {
         Ok(document) if document.is_encrypted() => return Err(Error::EncryptedPdf),
         Ok(document) => document,
@@ -75,7 +82,7 @@ pub fn page_images(bytes: &[u8], max_pages: usize) -> Result<Vec<PageImage>, Err
 /// A stored JPEG or PNG scan as the viewer shows it: as it is when its long side is at most
 /// `max_long_side` (and a JPEG is grey or RGB), otherwise decoded within the checks' memory
 /// limits, scaled down and encoded again in its own format.
-pub fn view_picture(bytes: &[u8], max_long_side: u32) -> Result<Picture, Error> {
+pub(crate) fn view_picture_here(bytes: &[u8], max_long_side: u32) -> Result<Picture, Error> {
     let (format, image_format, mime) = if bytes.starts_with(&[0xFF, 0xD8]) {
         (Format::Jpeg, ImageFormat::Jpeg, "image/jpeg")
     } else if bytes.starts_with(b"\x89PNG") {
@@ -190,7 +197,7 @@ fn stream_picture(
     }
     let filters = stream.filters().unwrap_or_default();
     match filters.as_slice() {
-        [b"DCTDecode"] => view_picture(&stream.content, u32::MAX).map(Some),
+        [b"DCTDecode"] => view_picture_here(&stream.content, u32::MAX).map(Some),
         [] | [b"FlateDecode"] | [b"LZWDecode"] | [b"RunLengthDecode"] => {
             raw_picture(document, stream, width, height, cfg)
         }
@@ -520,7 +527,7 @@ mod tests {
             ],
             0,
         );
-        let pages = page_images(&bytes, 20).unwrap();
+        let pages = page_images_here(&bytes, 20).unwrap();
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[0].page, 1);
         assert_eq!(pages[1].page, 2);
@@ -546,7 +553,7 @@ mod tests {
             ],
             0,
         );
-        let pages = page_images(&bytes, 20).unwrap();
+        let pages = page_images_here(&bytes, 20).unwrap();
         let sizes: Vec<(u32, u32)> = pages
             .iter()
             .map(|p| size(p.picture.as_ref().unwrap()))
@@ -563,7 +570,7 @@ mod tests {
             vec![Content::Text, Content::Jpeg(jpeg(400, 300), 400, 300)],
             0,
         );
-        let pages = page_images(&bytes, 20).unwrap();
+        let pages = page_images_here(&bytes, 20).unwrap();
         assert_eq!(pages.len(), 2);
         assert!(pages[0].picture.is_none());
         assert!(pages[1].picture.is_some());
@@ -576,7 +583,7 @@ mod tests {
             "/../../examples/drafts/scans/utility-bill.pdf"
         ))
         .unwrap();
-        let pages = page_images(&bytes, 20).unwrap();
+        let pages = page_images_here(&bytes, 20).unwrap();
         assert_eq!(
             pages,
             [PageImage {
@@ -591,21 +598,21 @@ mod tests {
         let pages = (0..5)
             .map(|_| Content::Jpeg(jpeg(64, 64), 64, 64))
             .collect();
-        let read = page_images(&pdf(pages, 0), 3).unwrap();
+        let read = page_images_here(&pdf(pages, 0), 3).unwrap();
         assert_eq!(read.iter().map(|p| p.page).collect::<Vec<_>>(), [1, 2, 3]);
     }
 
     #[test]
     fn a_turned_page_is_shown_upright() {
         let bytes = pdf(vec![Content::Jpeg(jpeg(400, 300), 400, 300)], 90);
-        let pages = page_images(&bytes, 20).unwrap();
+        let pages = page_images_here(&bytes, 20).unwrap();
         assert_eq!(size(pages[0].picture.as_ref().unwrap()), (300, 400));
     }
 
     #[test]
     fn a_file_that_is_not_a_pdf_is_refused_as_damaged() {
         assert!(matches!(
-            page_images(b"%PDF-1.4 not really", 20),
+            page_images_here(b"%PDF-1.4 not really", 20),
             Err(Error::Corrupt { .. })
         ));
     }
@@ -613,23 +620,23 @@ mod tests {
     #[test]
     fn a_picture_within_the_long_side_is_shown_as_stored_and_a_larger_one_scaled_down() {
         let small = jpeg(1200, 800);
-        let shown = view_picture(&small, 4000).unwrap();
+        let shown = view_picture_here(&small, 4000).unwrap();
         assert_eq!(shown.bytes, small);
         assert_eq!((shown.width, shown.height), (1200, 800));
 
-        let scaled = view_picture(&jpeg(1200, 800), 600).unwrap();
+        let scaled = view_picture_here(&jpeg(1200, 800), 600).unwrap();
         assert_eq!(size(&scaled), (600, 400));
 
         let mut png = Vec::new();
         image::GrayImage::from_pixel(900, 300, image::Luma([200]))
             .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
             .unwrap();
-        let png_shown = view_picture(&png, 300).unwrap();
+        let png_shown = view_picture_here(&png, 300).unwrap();
         assert_eq!(png_shown.mime, "image/png");
         assert_eq!(size(&png_shown), (300, 100));
 
         assert!(matches!(
-            view_picture(b"GIF89a", 4000),
+            view_picture_here(b"GIF89a", 4000),
             Err(Error::UnsupportedVariant { .. })
         ));
     }
