@@ -86,7 +86,8 @@ fn show(problem: &Problem) {
         return;
     }
     // A toolkit that cannot start must not turn a clear message into a crash: the text is
-    // already on standard error and in the log.
+    // already on standard error and in the log. (Release builds abort on panic, so there
+    // the process ends here instead, after the same text has gone to both.)
     let shown = std::panic::catch_unwind(|| {
         rfd::MessageDialog::new()
             .set_level(rfd::MessageLevel::Error)
