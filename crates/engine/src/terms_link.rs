@@ -5,9 +5,36 @@
 //! (Training's sandbox), on that same address and port. Anything else — another host, a
 //! lookalike, credentials before the host, another scheme — is refused with the reason.
 
+use std::sync::OnceLock;
+
+use publicsuffix::Psl as _;
 use url::{Host, Url};
 
 use crate::{Error, Result};
+
+/// The Public Suffix List (ICANN and private sections, without comments), as the `psl`
+/// crate 2.1.247 carries it: see `data/README.md`. Read as text on the first terms link,
+/// not compiled into code: the list compiled was 0.65 MB of every binary, the text is
+/// 0.16 MB, and a terms link is checked a few times a day.
+const PUBLIC_SUFFIXES: &str = include_str!("../data/public_suffix_list.txt");
+
+/// The registrable domain of a lowercase host (`fin.com` for `api.fin.com`, `fin.co.uk`
+/// for `api.fin.co.uk`), under the list's rules including its wildcards and exceptions;
+/// an unlisted top-level label counts as a suffix, as the list's own rules say.
+fn registrable_domain(host: &str) -> Option<&str> {
+    static LIST: OnceLock<Option<publicsuffix::List>> = OnceLock::new();
+    let list = LIST
+        .get_or_init(|| {
+            // The parser takes rules only after a section's heading; the file has none
+            // (both sections are one here, which the registrable domain does not need).
+            format!("// ===BEGIN ICANN DOMAINS===\n{PUBLIC_SUFFIXES}")
+                .parse()
+                .ok()
+        })
+        .as_ref()?;
+    let domain = list.domain(host.as_bytes())?;
+    std::str::from_utf8(domain.as_bytes()).ok()
+}
 
 /// Longer than any real terms link, and still a QR code a phone can read.
 pub const MAX_TERMS_URL_CHARS: usize = 2048;
@@ -49,7 +76,7 @@ pub fn checked_terms_url(raw: &str, connection: &Url) -> Result<Url> {
     let own = own.to_ascii_lowercase();
     let host = host.to_ascii_lowercase();
     // Without a public suffix (a bare name), only the connection's exact host will do.
-    let domain = psl::domain_str(&own).unwrap_or(&own);
+    let domain = registrable_domain(&own).unwrap_or(&own);
     let inside = host == domain || host.ends_with(&format!(".{domain}"));
     if !inside {
         return refuse(&format!("it points outside {domain}"));
@@ -136,6 +163,26 @@ mod tests {
                 check(&raw, connection)
             );
         }
+    }
+
+    #[test]
+    fn the_domain_is_the_registrable_one_under_multi_label_and_private_suffixes() {
+        // A two-label public suffix: the connection's own domain is fin.co.uk, not co.uk.
+        let uk = "https://fin.co.uk";
+        assert!(check("https://tos.fin.co.uk/terms", uk).is_ok());
+        assert!(check("https://evil.co.uk/terms", uk).is_err());
+        // A private suffix (a hosting platform's): each customer's name is its own domain.
+        let hosted = "https://fin-api.herokuapp.com";
+        assert!(check("https://fin-api.herokuapp.com/terms", hosted).is_ok());
+        assert!(check("https://evil.herokuapp.com/terms", hosted).is_err());
+        // A wildcard rule and its exception.
+        assert_eq!(registrable_domain("a.b.nom.br"), Some("a.b.nom.br"));
+        assert_eq!(
+            registrable_domain("www.city.kawasaki.jp"),
+            Some("city.kawasaki.jp")
+        );
+        // An unlisted top-level label is a suffix of its own.
+        assert_eq!(registrable_domain("api.fin.internal"), Some("fin.internal"));
     }
 
     #[test]
