@@ -4,7 +4,7 @@
 fn main() -> std::process::ExitCode {
     // Started as the document reader (`--read-document`): one read, then out, before
     // anything of the window exists.
-    if let Some(code) = branchdesk_documents::worker::serve_or_isolate() {
+    if let Some(code) = branchdesk_engine::document_reader::serve_or_isolate() {
         return code;
     }
     branchdesk_app::run();

@@ -58,4 +58,6 @@ pub use runner::offline_wait;
 
 // The errors of the crates beneath, as the engine's callers match on them.
 pub use branchdesk_api::Error as ProviderError;
+/// The scan decoders' own process: the app's `main` opts in through here.
+pub use branchdesk_documents::worker as document_reader;
 pub use branchdesk_documents::Error as ScanError;

@@ -1,5 +1,6 @@
 use super::*;
 use branchdesk_domain::cos::ErrorItem;
+use branchdesk_engine::ScanError;
 
 #[test]
 fn errors_cross_to_the_ui_as_code_message_field() {
@@ -100,13 +101,6 @@ fn staff_caused_samples() -> Vec<EngineError> {
             severity: branchdesk_domain::validate::Severity::Error,
         }]),
         EngineError::ScanRefused(branchdesk_engine::ScanError::Empty),
-        EngineError::ScanRefused(branchdesk_engine::ScanError::ReaderStopped {
-            detail: "signal: 6 (SIGABRT)".into(),
-        }),
-        EngineError::ScanRefused(branchdesk_engine::ScanError::ReaderTimedOut { seconds: 60 }),
-        EngineError::ScanRefused(branchdesk_engine::ScanError::ReaderUnavailable {
-            detail: "No such file or directory (os error 2)".into(),
-        }),
         EngineError::ScanPathRefused {
             name: "scan.jpg".into(),
             why: branchdesk_engine::PathRefusal::Pipe,
@@ -252,7 +246,21 @@ fn the_json_the_window_receives_is_pinned() {
 #[test]
 fn every_error_staff_can_cause_reaches_a_spanish_window_in_spanish() {
     let mut missing = Vec::new();
-    for error in staff_caused_samples() {
+    // The document reader's own refusals too: one variant of the engine's error, so they
+    // are not among the one-per-variant samples.
+    let reader = [
+        ScanError::ReaderStopped {
+            detail: "signal: 6 (SIGABRT)".into(),
+        },
+        ScanError::ReaderTimedOut { seconds: 60 },
+        ScanError::ReaderUnavailable {
+            detail: "No such file or directory (os error 2)".into(),
+        },
+    ];
+    let samples = staff_caused_samples()
+        .into_iter()
+        .chain(reader.into_iter().map(EngineError::ScanRefused));
+    for error in samples {
         let english = UiError::english(error);
         let spanish = english.clone().in_language(Language::Es);
         assert_eq!(
