@@ -38,10 +38,10 @@ pub fn read_pdf417(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {
         bytes,
         cfg: Cow::Borrowed(cfg),
     };
-    match crate::worker::run(job, &mut |_| {})? {
-        Answer::Barcode(read) => Ok(read),
-        other => Err(other.mismatch()),
-    }
+    crate::worker::run(job, &mut |_| {}, |answer| match answer {
+        Answer::Barcode(read) => Some(read),
+        _ => None,
+    })
 }
 
 pub(crate) fn read_here(bytes: &[u8], cfg: &CheckConfig) -> Result<BarcodeRead> {

@@ -113,10 +113,10 @@ fn checked(
         cfg: Cow::Borrowed(cfg),
         job,
     };
-    match worker::run(job, on_preview)? {
-        worker::Answer::Pipeline(run) => Ok(*run),
-        other => Err(other.mismatch()),
-    }
+    worker::run(job, on_preview, |answer| match answer {
+        worker::Answer::Pipeline(run) => Some(*run),
+        _ => None,
+    })
 }
 
 /// Entry points for the libFuzzer targets in `fuzz/`, which need the stages

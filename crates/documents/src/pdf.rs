@@ -35,10 +35,10 @@ fn pages_read(
         max_pages: u32::try_from(max_pages).unwrap_or(u32::MAX),
         max_long_side,
     };
-    match worker::run(job, &mut |_| {})? {
-        Answer::Pages(pages) => Ok(pages),
-        other => Err(other.mismatch()),
-    }
+    worker::run(job, &mut |_| {}, |answer| match answer {
+        Answer::Pages(pages) => Some(pages),
+        _ => None,
+    })
 }
 
 /// A stored JPEG or PNG scan as the viewer shows it, at most `max_long_side` on its long
@@ -48,10 +48,10 @@ pub fn view_picture(bytes: &[u8], max_long_side: u32) -> Result<Picture, Error> 
         bytes,
         max_long_side,
     };
-    match worker::run(job, &mut |_| {})? {
-        Answer::Picture(picture) => Ok(picture),
-        other => Err(other.mismatch()),
-    }
+    worker::run(job, &mut |_| {}, |answer| match answer {
+        Answer::Picture(picture) => Some(picture),
+        _ => None,
+    })
 }
 
 pub struct PdfInfo {

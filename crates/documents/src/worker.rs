@@ -130,16 +130,6 @@ pub(crate) enum Answer {
     Mrz(MrzRead),
 }
 
-impl Answer {
-    /// The error for an answer of another kind than the job asked for: only a reader of
-    /// another version could send one.
-    pub(crate) fn mismatch(&self) -> Error {
-        Error::ReaderUnavailable {
-            detail: "it answered another question than the one asked".to_owned(),
-        }
-    }
-}
-
 /// A frame from the reader.
 #[derive(Serialize, Deserialize)]
 enum Reply {
@@ -189,12 +179,21 @@ impl Job<'_> {
     }
 }
 
-/// Does `job` in a reader when this process has opted in, in this thread otherwise.
-pub(crate) fn run(job: Job<'_>, on_preview: &mut dyn FnMut(&Preview<'_>)) -> Result<Answer> {
-    match READER.get() {
+/// Does `job` in a reader when this process has opted in, in this thread otherwise, and
+/// gives the answer `take` picks: an answer of another kind than the job asked for (only
+/// a reader of another version could send one) is an error.
+pub(crate) fn run<T>(
+    job: Job<'_>,
+    on_preview: &mut dyn FnMut(&Preview<'_>),
+    take: fn(Answer) -> Option<T>,
+) -> Result<T> {
+    let answer = match READER.get() {
         Some(exe) => ask(exe, &job, on_preview),
         None => job.here(on_preview),
-    }
+    }?;
+    take(answer).ok_or_else(|| Error::ReaderUnavailable {
+        detail: "it answered another question than the one asked".to_owned(),
+    })
 }
 
 fn ask(

@@ -66,13 +66,12 @@ pub fn scan_pages(vault: &Vault, draft: &str, slot: &str) -> Result<Vec<ScanPage
     let mut handed = 0usize;
     let mut shown_pages = Vec::with_capacity(pdf_pages.len());
     for page in pdf_pages {
-        let picture = page.picture;
-        let size = picture.as_ref().map_or(0, |p| p.bytes.len());
+        let size = page.picture.as_ref().map_or(0, |p| p.bytes.len());
         if handed > 0 && handed + size > MAX_TOTAL_BYTES {
             break;
         }
         handed += size;
-        shown_pages.push(shown(picture.as_ref(), page.page, pages));
+        shown_pages.push(shown(page.picture.as_ref(), page.page, pages));
     }
     Ok(shown_pages)
 }

@@ -45,10 +45,10 @@ pub fn read_mrz(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
         bytes,
         cfg: Cow::Borrowed(cfg),
     };
-    match crate::worker::run(job, &mut |_| {})? {
-        Answer::Mrz(read) => Ok(read),
-        other => Err(other.mismatch()),
-    }
+    crate::worker::run(job, &mut |_| {}, |answer| match answer {
+        Answer::Mrz(read) => Some(read),
+        _ => None,
+    })
 }
 
 pub(crate) fn read_here(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
