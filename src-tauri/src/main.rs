@@ -2,10 +2,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {
-    // Started as the document reader (`--read-document`): one read, then out, before
-    // anything of the window exists.
-    if let Some(code) = branchdesk_engine::document_reader::serve_or_isolate() {
-        return code;
+    // Every scan is read by `branchdesk-reader`, installed beside this executable: the
+    // decoders of what customers hand in are not linked into the app at all.
+    if let Err(error) = branchdesk_engine::document_reader::isolate_beside_this_executable() {
+        // Each read then says the reader is missing; the rest of the app works.
+        eprintln!("the document reader cannot be located ({error})");
     }
     branchdesk_app::run();
     std::process::ExitCode::SUCCESS

@@ -1,7 +1,7 @@
 //! The arrows between the workspace's crates, held by a test over `cargo metadata`: only the
 //! shell and the bench's bare window depend on Tauri; the domain does no I/O; the sandbox
 //! stands apart from the client and the rules it is tested against; the shell builds on the
-//! engine and the domain alone.
+//! engine and the domain alone; the document reader is the documents crate and nothing else.
 
 #[cfg(test)]
 mod tests {
@@ -80,6 +80,14 @@ mod tests {
             .collect();
         if !shell.is_empty() {
             broken.push(format!("branchdesk-app depends on {shell:?}"));
+        }
+        // The reader runs what strangers hand in: nothing of the vault, the network or the
+        // drafts is in its process.
+        if crates["branchdesk-reader"] != ["branchdesk-documents"] {
+            broken.push(format!(
+                "branchdesk-reader depends on {:?}",
+                crates["branchdesk-reader"]
+            ));
         }
         assert!(broken.is_empty(), "arrows broken: {broken:#?}");
     }

@@ -109,7 +109,9 @@ fn release_example(package: &str, example: &str) -> Result<std::path::PathBuf> {
         .join(exe(example)))
 }
 
-/// The app and the bare reference window, in release.
+/// The app and the bare reference window, then the app's document reader, in release. The
+/// reader is built on its own, as the installers build it: built together with the app,
+/// cargo would give the app the decoders the reader needs, and measure another binary.
 fn build_windows() -> Result<()> {
     shell::cargo(&[
         "build",
@@ -119,6 +121,13 @@ fn build_windows() -> Result<()> {
         "branchdesk-app",
         "--package",
         "branchdesk-bare-window",
+    ])?;
+    shell::cargo(&[
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "branchdesk-reader",
     ])
 }
 
@@ -151,16 +160,8 @@ pub fn run() -> Result<()> {
         return Ok(());
     }
 
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--package",
-        "branchdesk-app",
-        "--package",
-        "branchdesk-bare-window",
-        "--package",
-        "branchdesk-cli",
-    ])?;
+    build_windows()?;
+    shell::cargo(&["build", "--release", "--package", "branchdesk-cli"])?;
     build_outbox_tool()?;
     let release = target_dir().join("release");
     let size = size::measure(&release)?;

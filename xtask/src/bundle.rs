@@ -79,6 +79,8 @@ pub struct Built {
     pub installers: Vec<(String, PathBuf)>,
     /// The binary the installers hold.
     pub binary: PathBuf,
+    /// The document reader installed beside it.
+    pub reader: PathBuf,
     pub profile: Profile,
     pub seconds: f64,
 }
@@ -168,6 +170,7 @@ pub fn build(profile: Profile, kinds: &[&str]) -> Result<Built> {
     } else {
         &[]
     };
+    let reader_config = stage_reader(profile)?;
     eprintln!(
         "\n==> tauri build {}--bundles {}",
         debug.iter().map(|d| format!("{d} ")).collect::<String>(),
@@ -178,6 +181,7 @@ pub fn build(profile: Profile, kinds: &[&str]) -> Result<Built> {
         .args(["build", "--ci"])
         .args(debug)
         .args(["--bundles", &kinds.join(",")])
+        .args(["--config", &reader_config])
         .args(["--", "--locked"])
         .current_dir(root().join("src-tauri"))
         .status()
@@ -200,9 +204,53 @@ pub fn build(profile: Profile, kinds: &[&str]) -> Result<Built> {
     Ok(Built {
         installers,
         binary: built_in.join(exe("branchdesk")),
+        reader: built_in.join(exe(READER)),
         profile,
         seconds,
     })
+}
+
+/// The document reader's executable, installed beside the app.
+const READER: &str = "branchdesk-reader";
+
+/// Builds the document reader on its own (built with the app, cargo would link the reader's
+/// decoders into the app too) and puts it where the bundler takes an external binary from,
+/// named for the target as it expects. Gives the configuration that adds it to the
+/// installers: only here, since the app's build script refuses a listed external binary
+/// that is not there, and plain `cargo build` of the app has none.
+fn stage_reader(profile: Profile) -> Result<String> {
+    let release: &[&str] = if profile == Profile::Release {
+        &["--release"]
+    } else {
+        &[]
+    };
+    let mut args = vec!["build", "--locked", "--package", READER];
+    args.extend(release);
+    crate::shell::cargo(&args)?;
+    let host = host_triple()?;
+    let staged = root().join("src-tauri").join("binaries");
+    std::fs::create_dir_all(&staged)?;
+    let built = target_dir().join(profile.dir()).join(exe(READER));
+    let to = staged.join(exe(&format!("{READER}-{host}")));
+    std::fs::copy(&built, &to)
+        .with_context(|| format!("copying {} to {}", built.display(), to.display()))?;
+    Ok(
+        serde_json::json!({ "bundle": { "externalBin": [format!("binaries/{READER}")] } })
+            .to_string(),
+    )
+}
+
+/// The triple rustc builds for here, as the bundler names external binaries.
+fn host_triple() -> Result<String> {
+    let out = Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .context("running rustc -vV")?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .map(str::to_owned)
+        .context("rustc -vV names no host")
 }
 
 fn summary(built: &Built) {
@@ -211,11 +259,9 @@ fn summary(built: &Built) {
         built.profile.dir(),
         built.seconds
     );
-    eprintln!(
-        "bundle: {} ({})",
-        built.binary.display(),
-        megabytes(&built.binary)
-    );
+    for binary in [&built.binary, &built.reader] {
+        eprintln!("bundle: {} ({})", binary.display(), megabytes(binary));
+    }
     for (_, path) in &built.installers {
         eprintln!("bundle: {} ({})", path.display(), megabytes(path));
     }

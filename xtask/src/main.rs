@@ -75,7 +75,14 @@ pub fn target_dir() -> PathBuf {
 
 fn run(extra: &[String]) -> Result<()> {
     prereq::ensure(prereq::Purpose::Run)?;
-    shell::cargo(&["build", "--package", "branchdesk-app"])?;
+    // The app reads every scan through the reader beside it (see `branchdesk-reader`).
+    shell::cargo(&[
+        "build",
+        "--package",
+        "branchdesk-app",
+        "--package",
+        "branchdesk-reader",
+    ])?;
     let binary = target_dir().join("debug").join(exe("branchdesk"));
     let extra: Vec<&str> = extra
         .iter()

@@ -227,6 +227,9 @@ pub fn run() -> Result<()> {
         // Lets the journeys answer the native file dialog; release builds never have it.
         "--features",
         "e2e-hooks",
+        // Every scan the journeys attach is read by it, beside the app.
+        "--package",
+        "branchdesk-reader",
     ]) {
         eprintln!("xtask: {error:#}");
         tally.record("end-to-end (app build)", 0, 1, started);

@@ -79,6 +79,12 @@ pub enum Error {
     #[error("The document reader could not be started ({detail}). Close Branchdesk and start it again; if it keeps happening, tell IT.")]
     ReaderUnavailable { detail: String },
 
+    #[error("The document reader ({path}) is missing, so no scan can be checked or shown. Branchdesk is not completely installed: tell IT to install it again.")]
+    ReaderMissing { path: String },
+
+    #[error("The document reader installed is version {reader} and this Branchdesk is {app}: Branchdesk was updated while it was open. Close Branchdesk and start it again.")]
+    ReaderOtherVersion { reader: String, app: String },
+
     // Last, and skipped: serde numbers the variants it reads without the skipped ones,
     // postcard by position, so a skipped variant anywhere else shifts every later one.
     #[serde(skip)]
@@ -113,6 +119,8 @@ impl Error {
             Error::ReaderStopped { .. } => "reader_stopped",
             Error::ReaderTimedOut { .. } => "reader_timed_out",
             Error::ReaderUnavailable { .. } => "reader_unavailable",
+            Error::ReaderMissing { .. } => "reader_missing",
+            Error::ReaderOtherVersion { .. } => "reader_other_version",
         }
     }
 }

@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 
 use crate::config::CheckConfig;
 use crate::error::{Error, Result};
-use crate::sniff::HEADER_BYTES;
+
+/// How many leading bytes are enough to recognise every format we care about
+/// (ISO-BMFF `ftyp` boxes list compatible brands well within this).
+pub const HEADER_BYTES: usize = 8 * 1024;
 
 /// A file as far as it was read: always its first bytes, and its whole content
 /// only when it is small enough to be accepted at all. It is what the document reader's

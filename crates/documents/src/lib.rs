@@ -13,9 +13,12 @@ mod input;
 pub mod mrz;
 mod pdf;
 mod pipeline;
+#[cfg(feature = "decoders")]
 mod quality;
+#[cfg(feature = "decoders")]
 mod reduce;
 mod report;
+#[cfg(feature = "decoders")]
 mod sniff;
 pub mod worker;
 
@@ -122,10 +125,12 @@ fn checked(
 /// Entry points for the libFuzzer targets in `fuzz/`, which need the stages
 /// below `normalise` on their own to reach them with arbitrary bytes. Not part
 /// of the API: names and shapes may change with the fuzz targets.
+#[cfg(feature = "decoders")]
 #[doc(hidden)]
 pub mod fuzzing {
+    use crate::input::HEADER_BYTES;
     use crate::report::Format;
-    use crate::sniff::{self, Completeness, HEADER_BYTES};
+    use crate::sniff::{self, Completeness};
 
     /// What the header says the bytes are, as `inspect` decides it.
     pub fn sniff(bytes: &[u8]) -> Format {

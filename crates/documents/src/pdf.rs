@@ -1,14 +1,48 @@
 //! PDFs: whether one can be sent as it is ([`examine`]), and the pictures of its pages for
 //! the document viewer (`pages`).
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::Error;
+#[cfg(feature = "decoders")]
 use crate::report::Format;
 use crate::worker::{self, Answer, Job};
 
+// Reading the pages is the reader process's work.
+#[cfg(feature = "decoders")]
 mod pages;
 
+#[cfg(feature = "decoders")]
 pub(crate) use pages::{page_images_here, view_picture_here};
-pub use pages::{PageImage, Picture};
+
+/// A picture as the review's document viewer shows it: JPEG or PNG bytes, upright, at
+/// most the long side it was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Picture {
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+    /// `image/jpeg` or `image/png`.
+    #[serde(with = "crate::worker::static_mime")]
+    pub mime: StaticMime,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Named so that serde's derive does not borrow it from the input as it does a `&str`:
+/// it is read back as the crate's own constant.
+type StaticMime = &'static str;
+
+/// One page of a PDF as the viewer shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageImage {
+    /// The page's number in the PDF, from 1.
+    pub page: u32,
+    /// The scanned picture the page holds (the largest, when there are several). `None`
+    /// when it holds none that can be shown here: text or drawings made by the PDF itself
+    /// (only a PDF reader can draw those), or a picture stored in a form not read here
+    /// (JPEG 2000, fax compression, indexed or CMYK colours).
+    pub picture: Option<Picture>,
+}
 
 /// Each page of a scanned PDF, at most `max_pages` of them from the first, as the picture
 /// it holds (see `pages::page_images_here`), read in the document reader's process.
@@ -54,12 +88,14 @@ pub fn view_picture(bytes: &[u8], max_long_side: u32) -> Result<Picture, Error> 
     })
 }
 
+#[cfg(feature = "decoders")]
 pub struct PdfInfo {
     pub pages: u32,
     /// The cross-reference table was damaged and rebuilt by scanning the file.
     pub repaired: bool,
 }
 
+#[cfg(feature = "decoders")]
 pub fn examine(bytes: &[u8]) -> Result<PdfInfo, Error> {
     // The metadata loader reads the trailer, catalogue and page tree only, with
     // lopdf's own cap on decompressed stream size.
@@ -80,6 +116,7 @@ pub fn examine(bytes: &[u8]) -> Result<PdfInfo, Error> {
     }
 }
 
+#[cfg(feature = "decoders")]
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }

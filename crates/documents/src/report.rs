@@ -175,6 +175,7 @@ pub struct Report {
 }
 
 impl Report {
+    #[cfg(feature = "decoders")]
     pub(crate) fn new(file_name: Option<String>, file_bytes: u64) -> Self {
         Report {
             file_name,

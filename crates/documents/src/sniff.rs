@@ -4,10 +4,6 @@ use std::ops::Range;
 
 use crate::report::Format;
 
-/// How many leading bytes are enough to recognise every format we care about
-/// (ISO-BMFF `ftyp` boxes list compatible brands well within this).
-pub const HEADER_BYTES: usize = 8 * 1024;
-
 pub struct Sniffed {
     pub format: Format,
     pub mime: Option<String>,

@@ -1,23 +1,33 @@
 //! The document reader's own process. Every decoder in this crate reads files staff were
 //! handed by a customer or a scanner, so each read that decodes pixels or a PDF runs in a
-//! short-lived child of the same executable, started with [`ARG`]: a decoder that panics,
-//! runs away with memory or never finishes ends that child, and the employee gets a clear
-//! refusal while the app, its drafts and its window carry on. It is also what lets release
-//! builds abort on panic (a smaller binary, and no half-unwound state anywhere).
+//! short-lived process of its own: a decoder that panics, runs away with memory or never
+//! finishes ends that process, and the employee gets a clear refusal while the app, its
+//! drafts and its window carry on. It is also what lets release builds abort on panic (a
+//! smaller binary, and no half-unwound state anywhere).
 //!
-//! Binaries opt in with [`serve_or_isolate`] first thing in `main`. Library tests do not,
-//! so there every read runs in the calling thread, exactly as before.
+//! Which program reads:
+//! - the app starts `branchdesk-reader` ([`READER_NAME`]), installed beside it
+//!   ([`isolate_beside_this_executable`]). The app is built without this crate's `decoders`
+//!   feature, so not one codec is linked into it, and the reader, linking nothing of the
+//!   window, starts in a millisecond;
+//! - the CLI, which has the decoders anyway, starts itself again with [`ARG`]
+//!   ([`serve_or_isolate`]);
+//! - library tests opt in to neither, so there every read runs in the calling thread.
 //!
-//! The child reads one request from standard input and writes its answers to standard
-//! output as frames: a little-endian `u32` length, then a postcard message. Reading the
-//! file from disk stays in the parent (bounded by the file limit); the child touches no
-//! file and caps its own address space before it decodes anything.
+//! The reader reads one request from standard input, the version of the program that asks
+//! and then the job, and writes its answers to standard output as frames: a little-endian
+//! `u32` length, then a postcard message. Reading the file from disk stays in the parent
+//! (bounded by the file limit); the reader touches no file and caps its own address space
+//! before it decodes anything.
 
 use std::borrow::Cow;
+#[cfg(feature = "decoders")]
 use std::ffi::OsStr;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, ExitCode, Stdio};
+#[cfg(feature = "decoders")]
+use std::process::ExitCode;
+use std::process::{Command, Stdio};
 use std::sync::{mpsc, OnceLock};
 use std::time::Duration;
 
@@ -36,6 +46,16 @@ use crate::Preview;
 /// The argument that makes the executable a document reader instead of itself.
 pub const ARG: &str = "--read-document";
 
+/// The reader's executable, installed beside the app (without the platform's suffix).
+pub const READER_NAME: &str = "branchdesk-reader";
+
+/// The version both sides must share: the request's layout is theirs alone.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The reader's exit code when the request came from another version (an app updated while
+/// it was open); it writes its own version to standard error.
+const OTHER_VERSION_EXIT: u8 = 3;
+
 /// Longest a read may take. A 12-megapixel photo is checked and converted in about a
 /// second; a minute is a decoder stuck on a crafted file, not a slow computer.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -47,7 +67,7 @@ const MAX_FRAME_BYTES: u32 = 256 * 1024 * 1024;
 /// The reader's address space: its decoders are held to 512 MB of pixels by
 /// [`CheckConfig::max_decode_alloc_bytes`], and the executable's own libraries (the
 /// window's toolkit among them) take a few hundred MB of mappings before any of it.
-#[cfg(unix)]
+#[cfg(all(unix, feature = "decoders"))]
 const MAX_ADDRESS_SPACE_BYTES: u64 = 3 * 1024 * 1024 * 1024;
 
 /// Standard error the parent keeps of a reader that failed, for the log.
@@ -58,9 +78,11 @@ static READER: OnceLock<PathBuf> = OnceLock::new();
 #[cfg(feature = "failpoints")]
 mod armed;
 
-/// For a binary's `main`, before anything else. Started as a reader (with [`ARG`]), the
-/// process answers its one request and this returns its exit code, for `main` to return.
-/// Otherwise every later read in this process goes to a reader, and this returns `None`.
+/// For a binary that has the decoders, first thing in `main`. Started as a reader (with
+/// [`ARG`]), the process answers its one request and this returns its exit code, for `main`
+/// to return. Otherwise every later read in this process goes to a reader that is this
+/// same executable started again, and this returns `None`.
+#[cfg(feature = "decoders")]
 pub fn serve_or_isolate() -> Option<ExitCode> {
     if std::env::args_os().nth(1).as_deref() == Some(OsStr::new(ARG)) {
         return Some(serve());
@@ -75,8 +97,24 @@ pub fn serve_or_isolate() -> Option<ExitCode> {
     None
 }
 
+/// For the app's `main`: every read goes to [`READER_NAME`] in the app's own folder, where
+/// the installers put it (`/usr/bin` from the `.deb`, the `.app`'s `Contents/MacOS`, the
+/// program folder on Windows) and where cargo builds it. Gives the path it will start.
+pub fn isolate_beside_this_executable() -> io::Result<PathBuf> {
+    let reader = std::env::current_exe()?
+        .with_file_name(format!("{READER_NAME}{}", std::env::consts::EXE_SUFFIX));
+    isolate_in(reader.clone());
+    Ok(reader)
+}
+
+/// Every later read in this process goes to `reader`. The first reader set stays.
+pub fn isolate_in(reader: PathBuf) {
+    let _ = READER.set(reader);
+}
+
 /// On Linux the running image itself, so that a package upgrade that replaced the file on
 /// disk does not start a reader of another version.
+#[cfg(feature = "decoders")]
 fn own_executable() -> io::Result<PathBuf> {
     if cfg!(target_os = "linux") {
         let link = PathBuf::from("/proc/self/exe");
@@ -143,6 +181,7 @@ enum Reply {
     Done(Result<Answer>),
 }
 
+#[cfg(feature = "decoders")]
 impl Job<'_> {
     /// Does the read in this thread.
     fn here(self, on_preview: &mut dyn FnMut(&Preview<'_>)) -> Result<Answer> {
@@ -189,7 +228,13 @@ pub(crate) fn run<T>(
 ) -> Result<T> {
     let answer = match READER.get() {
         Some(exe) => ask(exe, &job, on_preview),
+        #[cfg(feature = "decoders")]
         None => job.here(on_preview),
+        // A program without the decoders that did not say where its reader is.
+        #[cfg(not(feature = "decoders"))]
+        None => Err(Error::ReaderMissing {
+            path: READER_NAME.to_owned(),
+        }),
     }?;
     take(answer).ok_or_else(|| Error::ReaderUnavailable {
         detail: "it answered another question than the one asked".to_owned(),
@@ -202,14 +247,28 @@ fn ask(
     on_preview: &mut dyn FnMut(&Preview<'_>),
 ) -> Result<Answer> {
     let unavailable = |detail: String| Error::ReaderUnavailable { detail };
-    let request = postcard::to_stdvec(job).map_err(|e| unavailable(e.to_string()))?;
-    let mut child = Command::new(exe)
+    // The version first, so that a reader of another version can tell before it reads a
+    // job whose layout it may not know.
+    let request = postcard::to_stdvec(&(VERSION, job)).map_err(|e| unavailable(e.to_string()))?;
+    let mut command = Command::new(exe);
+    command
         .arg(ARG)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| unavailable(e.to_string()))?;
+        .stderr(Stdio::piped());
+    #[cfg(windows)]
+    {
+        // No console window flashing up beside the app for each read.
+        use std::os::windows::process::CommandExt;
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        command.creation_flags(CREATE_NO_WINDOW);
+    }
+    let mut child = command.spawn().map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => Error::ReaderMissing {
+            path: exe.display().to_string(),
+        },
+        _ => unavailable(e.to_string()),
+    })?;
     let (Some(stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
@@ -258,6 +317,12 @@ fn ask(
         Err(_) if late => Err(Error::ReaderTimedOut {
             seconds: DEADLINE.as_secs(),
         }),
+        Err(_) if matches!(&status, Ok(s) if s.code() == Some(OTHER_VERSION_EXIT.into())) => {
+            Err(Error::ReaderOtherVersion {
+                reader: said.chars().take(40).collect(),
+                app: VERSION.to_owned(),
+            })
+        }
         Err(broken) => {
             let status = match status {
                 Ok(status) => status.to_string(),
@@ -293,26 +358,44 @@ fn read_answers(
     }
 }
 
-/// The reader's side: one request in, its frames out.
-fn serve() -> ExitCode {
+/// The reader's side, for the `main` of a program that is only a reader: one request on
+/// standard input, its frames on standard output.
+#[cfg(feature = "decoders")]
+pub fn serve() -> ExitCode {
     cap_address_space();
     #[cfg(feature = "failpoints")]
     armed::failpoint();
-    let frame = match read_frame(&mut io::stdin().lock()) {
+    serve_on(&mut io::stdin().lock(), &mut io::stdout().lock())
+}
+
+#[cfg(feature = "decoders")]
+fn serve_on(from: &mut impl Read, to: &mut impl Write) -> ExitCode {
+    let frame = match read_frame(from) {
         Ok(frame) => frame,
         Err(error) => {
             eprintln!("no request: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let job: Job<'_> = match postcard::from_bytes(&frame) {
-        Ok(job) => job,
+    let job: Job<'_> = match postcard::take_from_bytes::<&str>(&frame) {
+        Ok((version, _)) if version != VERSION => {
+            // The asking side says what this means to staff; it needs only the version.
+            eprint!("{VERSION}");
+            return ExitCode::from(OTHER_VERSION_EXIT);
+        }
+        Ok((_, job)) => match postcard::from_bytes(job) {
+            Ok(job) => job,
+            Err(error) => {
+                eprintln!("unreadable request: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
         Err(error) => {
             eprintln!("unreadable request: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(to);
     let mut preview = |p: &Preview<'_>| {
         let reply = Reply::Preview {
             report: Box::new(p.report.clone()),
@@ -331,6 +414,7 @@ fn serve() -> ExitCode {
     }
 }
 
+#[cfg(feature = "decoders")]
 fn send(out: &mut impl Write, reply: &Reply) -> io::Result<()> {
     let bytes =
         postcard::to_stdvec(reply).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
@@ -368,6 +452,7 @@ fn read_frame(from: &mut impl Read) -> io::Result<Vec<u8>> {
 
 /// Held to [`MAX_ADDRESS_SPACE_BYTES`], an allocation past it fails and ends the reader
 /// instead of pushing the computer into swap with a customer waiting.
+#[cfg(feature = "decoders")]
 fn cap_address_space() {
     #[cfg(unix)]
     {
@@ -433,5 +518,5 @@ pub(crate) mod static_mime {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "decoders"))]
 mod tests;

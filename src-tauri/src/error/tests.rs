@@ -254,7 +254,14 @@ fn every_error_staff_can_cause_reaches_a_spanish_window_in_spanish() {
         },
         ScanError::ReaderTimedOut { seconds: 60 },
         ScanError::ReaderUnavailable {
-            detail: "No such file or directory (os error 2)".into(),
+            detail: "Permission denied (os error 13)".into(),
+        },
+        ScanError::ReaderMissing {
+            path: "/usr/bin/branchdesk-reader".into(),
+        },
+        ScanError::ReaderOtherVersion {
+            reader: "0.2.0".into(),
+            app: "0.1.0".into(),
         },
     ];
     let samples = staff_caused_samples()

@@ -12,6 +12,8 @@ use crate::{exe, root, target_dir};
 
 pub struct Size {
     app: u64,
+    /// `branchdesk-reader`, installed beside the app.
+    reader: u64,
     bare: u64,
     /// The workspace's `[profile.release]` settings, as written.
     profile: String,
@@ -33,6 +35,7 @@ pub fn measure(release: &Path) -> Result<Size> {
     };
     Ok(Size {
         app: len("branchdesk")?,
+        reader: len("branchdesk-reader")?,
         bare: len("branchdesk-bare-window")?,
         profile: release_profile(),
     })
@@ -60,12 +63,17 @@ pub fn report(size: &Size) -> String {
          `target/release/branchdesk` and `branchdesk-bare-window` as this bench builds them,\n\
          with the workspace's release profile: {profile}; on Linux also linked with packed\n\
          relative relocations (`src-tauri/build.rs`). The installers hold the same build\n\
-         (`cargo xtask bundle`).\n\n\
+         (`cargo xtask bundle`), and beside the app the document reader it starts for each\n\
+         scan (`branchdesk-reader`, built on its own by the same profile).\n\n\
          | measure | Branchdesk | bare Tauri window | ratio | goal |\n\
          |---|---:|---:|---:|---|\n\
-         | release binary (MB) | {app:.2} | {bare:.2} | {ratio:.2}× | ≤ {goal:.0} MB: {verdict} |\n",
+         | release binary (MB) | {app:.2} | {bare:.2} | {ratio:.2}× | ≤ {goal:.0} MB: {verdict} |\n\
+         | document reader beside it (MB) | {reader:.2} | | | |\n\
+         | both (MB) | {both:.2} | | | |\n",
         profile = size.profile,
         app = mb(size.app),
+        reader = mb(size.reader),
+        both = mb(size.app + size.reader),
         bare = mb(size.bare),
         ratio = size.app as f64 / size.bare as f64,
     )

@@ -67,6 +67,10 @@ pub fn run(built: &Built) -> Result<Checked> {
     checks.check("desktop entry", desktop_entry(&unpacked));
     checks.check("icons", icons(&unpacked));
     checks.check("no test hooks in the binary", no_test_hooks(&app));
+    checks.check(
+        "the document reader beside it reads a licence",
+        reader(&unpacked.join("usr").join("bin").join("branchdesk-reader")),
+    );
     if built.profile == Profile::Release {
         checks.check("binary size", size(&app));
     }
@@ -203,6 +207,31 @@ fn no_test_hooks(app: &Path) -> Result<String> {
         );
     }
     Ok(format!("none of {}", TEST_HOOKS.join(", ")))
+}
+
+/// The installed reader, asked as the app asks it, reads the specimen licence's barcode:
+/// it is there, it starts on a clean system, and it speaks this version's requests.
+fn reader(reader: &Path) -> Result<String> {
+    use branchdesk_documents::barcode::{read_pdf417, BarcodeRead};
+    use branchdesk_documents::{worker, CheckConfig};
+    if !reader.is_file() {
+        bail!("no {} in the package", reader.display());
+    }
+    worker::isolate_in(reader.to_path_buf());
+    let licence = crate::root()
+        .join("tests")
+        .join("fixtures")
+        .join("licence-back.jpg");
+    let bytes =
+        std::fs::read(&licence).with_context(|| format!("reading {}", licence.display()))?;
+    match read_pdf417(&bytes, &CheckConfig::default()) {
+        Ok(BarcodeRead::Found(text)) if text.contains("ANSI ") => Ok(format!(
+            "usr/bin/branchdesk-reader read {} characters of AAMVA data",
+            text.len()
+        )),
+        Ok(other) => bail!("the reader answered {other:?}"),
+        Err(error) => bail!("the reader refused: {error}"),
+    }
 }
 
 fn size(app: &Path) -> Result<String> {

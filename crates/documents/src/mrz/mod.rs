@@ -10,17 +10,22 @@
 //! The text is the zone's lines joined with `\n`; parsing it (dates, names, which digits
 //! agree) is `branchdesk_domain::prefill::mrz::parse`'s work.
 
+#[cfg(feature = "decoders")]
 mod check;
+#[cfg(feature = "decoders")]
 mod glyphs;
+#[cfg(feature = "decoders")]
 mod locate;
 
 use std::borrow::Cow;
 
+#[cfg(feature = "decoders")]
 use image::{DynamicImage, GrayImage};
 use serde::{Deserialize, Serialize};
 
 use crate::config::CheckConfig;
 use crate::error::Result;
+#[cfg(feature = "decoders")]
 use crate::pipeline::decode::{grey_within, upright_picture};
 use crate::worker::{Answer, Job};
 
@@ -35,6 +40,7 @@ pub enum MrzRead {
 
 /// The longest side the reader works on: a 12-megapixel photo is scaled down first, which
 /// keeps a passport's characters well above the templates' size and the work bounded.
+#[cfg(feature = "decoders")]
 const WORK_LONG_SIDE: u32 = 2400;
 
 /// Reads the machine-readable zone in a scan (JPEG, PNG, TIFF or WebP bytes), upright as
@@ -51,11 +57,13 @@ pub fn read_mrz(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
     })
 }
 
+#[cfg(feature = "decoders")]
 pub(crate) fn read_here(bytes: &[u8], cfg: &CheckConfig) -> Result<MrzRead> {
     let image = upright_picture(bytes, cfg, "a machine-readable zone")?;
     Ok(read_picture(&image))
 }
 
+#[cfg(feature = "decoders")]
 /// Reads the machine-readable zone in decoded pixels. A page upside down is tried turned.
 pub fn read_picture(image: &DynamicImage) -> MrzRead {
     let grey = grey_within(image, WORK_LONG_SIDE);
@@ -69,6 +77,7 @@ pub fn read_picture(image: &DynamicImage) -> MrzRead {
     }
 }
 
+#[cfg(feature = "decoders")]
 fn read_grey(grey: &GrayImage) -> Option<String> {
     for zone in locate::zones(grey) {
         let cells = zone[0].cells;

@@ -1,47 +1,17 @@
 //! The pictures a PDF's pages hold, and a picture made fit for the document viewer.
 //!
-//! Why one file (about 630 lines, half of it tests): a page's picture goes through one
+//! Why one file (about 610 lines, half of it tests): a page's picture goes through one
 //! pipeline — its filters, colour spaces, rotation and re-encoding — whose helpers only it uses.
 
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use lopdf::{Document, Object, ObjectId, Stream};
-use serde::{Deserialize, Serialize};
 
-use super::contains;
+use super::{contains, PageImage, Picture};
 use crate::config::CheckConfig;
 use crate::error::Error;
 use crate::report::Format;
-
-/// A picture as the review's document viewer shows it: JPEG or PNG bytes, upright, at
-/// most the long side it was asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Picture {
-    #[serde(with = "serde_bytes")]
-    pub bytes: Vec<u8>,
-    /// `image/jpeg` or `image/png`.
-    #[serde(with = "crate::worker::static_mime")]
-    pub mime: StaticMime,
-    pub width: u32,
-    pub height: u32,
-}
-
-/// Named so that serde's derive does not borrow it from the input as it does a `&str`:
-/// it is read back as the crate's own constant.
-type StaticMime = &'static str;
-
-/// One page of a PDF as the viewer shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PageImage {
-    /// The page's number in the PDF, from 1.
-    pub page: u32,
-    /// The scanned picture the page holds (the largest, when there are several). `None`
-    /// when it holds none that can be shown here: text or drawings made by the PDF itself
-    /// (only a PDF reader can draw those), or a picture stored in a form not read here
-    /// (JPEG 2000, fax compression, indexed or CMYK colours).
-    pub picture: Option<Picture>,
-}
 
 /// JPEG quality of a picture re-encoded for the viewer: detail a reviewer reads survives it.
 const VIEW_JPEG_QUALITY: u8 = 90;

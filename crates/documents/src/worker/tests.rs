@@ -187,3 +187,87 @@ fn a_job_is_read_back_by_the_reader_borrowing_its_bytes() {
     assert_eq!(read, &bytes[..]);
     assert_eq!(read_cfg.into_owned(), cfg);
 }
+
+/// A request framed as `ask` frames it, from a program of `version`.
+fn request(version: &str, job: &Job<'_>) -> Vec<u8> {
+    let mut stream = Vec::new();
+    write_frame(&mut stream, &postcard::to_stdvec(&(version, job)).unwrap()).unwrap();
+    stream
+}
+
+#[test]
+fn the_reader_answers_a_request_of_its_own_version() {
+    let bytes = jpeg(900, 600);
+    let job = Job::ViewPicture {
+        bytes: &bytes,
+        max_long_side: 300,
+    };
+    let mut answer = Vec::new();
+    let code = serve_on(&mut request(VERSION, &job).as_slice(), &mut answer);
+    assert_eq!(code, ExitCode::SUCCESS);
+    let Ok(Answer::Picture(picture)) = read_answers(answer.as_slice(), &mut |_| {}).unwrap() else {
+        panic!("no picture")
+    };
+    assert_eq!((picture.width, picture.height), (300, 200));
+}
+
+#[test]
+fn the_reader_reads_no_job_from_another_version() {
+    let bytes = jpeg(64, 48);
+    let job = Job::ViewPicture {
+        bytes: &bytes,
+        max_long_side: 32,
+    };
+    let mut answer = Vec::new();
+    let code = serve_on(&mut request("0.0.0-older", &job).as_slice(), &mut answer);
+    assert_eq!(code, ExitCode::from(OTHER_VERSION_EXIT));
+    assert!(answer.is_empty(), "nothing read, nothing answered");
+}
+
+#[test]
+fn a_reader_that_is_not_installed_is_said_to_be_missing() {
+    let missing = std::env::temp_dir().join("no-such-folder-here/branchdesk-reader");
+    let bytes = jpeg(64, 48);
+    let job = Job::ViewPicture {
+        bytes: &bytes,
+        max_long_side: 32,
+    };
+    let Err(Error::ReaderMissing { path }) = ask(&missing, &job, &mut |_| {}) else {
+        panic!("not refused as missing")
+    };
+    assert_eq!(path, missing.display().to_string());
+}
+
+/// A real process in the reader's place, answering as a reader of another version does.
+#[cfg(unix)]
+#[test]
+fn a_reader_of_another_version_says_to_restart_the_app() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let reader = dir.path().join("branchdesk-reader");
+    std::fs::write(
+        &reader,
+        format!("#!/bin/sh\ncat >/dev/null\nprintf 9.9.9 >&2\nexit {OTHER_VERSION_EXIT}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&reader, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bytes = jpeg(64, 48);
+    let job = Job::ViewPicture {
+        bytes: &bytes,
+        max_long_side: 32,
+    };
+    let Err(refused) = ask(&reader, &job, &mut |_| {}) else {
+        panic!("answered")
+    };
+    assert_eq!(refused.code(), "reader_other_version");
+    let said = refused.to_string();
+    assert!(said.contains("version 9.9.9"), "{said}");
+    assert!(
+        said.contains(&format!("this Branchdesk is {VERSION}")),
+        "{said}"
+    );
+    assert!(
+        said.contains("Close Branchdesk and start it again"),
+        "{said}"
+    );
+}
