@@ -245,13 +245,13 @@ fn hand_over(
 
 /// Logging to standard error only, for when there is no data folder to keep a log in.
 fn stderr_log() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env(logging::LOG_ENV)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let to_stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .try_init();
+        .with_filter(logging::filter());
+    let _ = tracing_subscriber::registry().with(to_stderr).try_init();
 }
 
 /// Hands a drag over the window to the page, in CSS pixels; the dropped paths stay in Rust.

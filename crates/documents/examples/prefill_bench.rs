@@ -6,6 +6,9 @@
 //! - `pdf417 FILE RUNS`: what attaching a licence's BACK waits for: decode the picture,
 //!   find and decode its PDF417 barcode, parse the AAMVA text into the draft's fields.
 //! - `mrz FILE RUNS`: the same for a passport's photo page and its machine-readable zone.
+//! - `reader FILE RUNS READER`: the `pdf417` read RUNS times in this process, then RUNS
+//!   times through the document reader READER, as the app asks it (a process started per
+//!   read); prints both medians.
 //! - `photo PASSPORT OUT`: a 12-megapixel (4000 × 3000) phone-like photo of the passport
 //!   page PASSPORT, as a JPEG at quality 90.
 //!
@@ -26,8 +29,12 @@ fn main() {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["pdf417", file, runs] => time(Path::new(file), runs, read_licence),
         ["mrz", file, runs] => time(Path::new(file), runs, read_passport),
+        ["reader", file, runs, reader] => through_reader(Path::new(file), runs, Path::new(reader)),
         ["photo", passport, out] => photo(Path::new(passport), Path::new(out)),
-        _ => Err("usage: prefill_bench pdf417|mrz FILE RUNS | photo PASSPORT OUT".to_owned()),
+        _ => Err(
+            "usage: prefill_bench pdf417|mrz FILE RUNS | reader FILE RUNS READER | photo PASSPORT OUT"
+                .to_owned(),
+        ),
     };
     if let Err(error) = result {
         eprintln!("prefill_bench: {error}");
@@ -56,20 +63,49 @@ fn read_passport(bytes: &[u8]) -> Result<usize, String> {
 }
 
 fn time(file: &Path, runs: &str, read: fn(&[u8]) -> Result<usize, String>) -> Result<(), String> {
-    let runs: usize = runs.parse().map_err(|_| format!("runs: {runs:?}"))?;
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let mut times = Vec::with_capacity(runs);
-    let mut fields = 0;
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        fields = read(&bytes)?;
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
+    let (times, fields) = timed(&bytes, runs, read)?;
     println!(
         "{{\"median_ms\": {:.2}, \"best_ms\": {:.2}, \"fields\": {fields}}}",
         times[times.len() / 2],
         times[0]
+    );
+    Ok(())
+}
+
+/// `read` of `bytes`, `runs` times: the times in ms, fastest first, and the fields read.
+fn timed(
+    bytes: &[u8],
+    runs: &str,
+    read: fn(&[u8]) -> Result<usize, String>,
+) -> Result<(Vec<f64>, usize), String> {
+    let runs: usize = runs.parse().map_err(|_| format!("runs: {runs:?}"))?;
+    let mut times = Vec::with_capacity(runs);
+    let mut fields = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        fields = read(bytes)?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times, fields))
+}
+
+fn through_reader(file: &Path, runs: &str, reader: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let (here, fields) = timed(&bytes, runs, read_licence)?;
+    // From here on every read is a reader process's, as in the app.
+    branchdesk_documents::worker::isolate_in(reader.to_path_buf());
+    let (there, read_there) = timed(&bytes, runs, read_licence)?;
+    if read_there != fields {
+        return Err(format!(
+            "{fields} fields here, {read_there} through the reader"
+        ));
+    }
+    println!(
+        "{{\"in_process_ms\": {:.2}, \"reader_ms\": {:.2}, \"fields\": {fields}}}",
+        here[here.len() / 2],
+        there[there.len() / 2]
     );
     Ok(())
 }

@@ -12,10 +12,10 @@
 use std::path::{Path, PathBuf};
 
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
-use tracing_subscriber::filter::{Directive, LevelFilter};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{EnvFilter, Layer};
+use tracing_subscriber::Layer;
 
 use crate::{Error, Result};
 
@@ -117,35 +117,44 @@ fn appender(dir: &Path, program: &'static str) -> Result<RollingFileAppender> {
 }
 
 /// Info, or what `BRANCHDESK_LOG`/`RUST_LOG` asks for when that is more; the HTTP stack
-/// never below info.
-fn filter() -> EnvFilter {
+/// never below info. Also the filter of a process that logs to standard error only.
+///
+/// Asked as `level` and `target=level` lists (`debug`, `branchdesk_engine=trace`), by
+/// `tracing_subscriber`'s `Targets`: span and field filters, and the regular expressions
+/// that `EnvFilter` would compile for them, are of no use to staff or IT here.
+pub fn filter() -> Targets {
     let asked = std::env::var(LOG_ENV)
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_default();
-    let mut filter = asked_for(&asked);
-    for target in QUIET {
-        if let Ok(directive) = format!("{target}=info").parse::<Directive>() {
-            filter = filter.add_directive(directive);
-        }
+    QUIET.iter().fold(asked_for(&asked), |filter, target| {
+        filter.with_target(*target, LevelFilter::INFO)
+    })
+}
+
+/// `asked` as a filter, unless it asks for less than info (or is not a filter at all).
+fn asked_for(asked: &str) -> Targets {
+    let info = Targets::new().with_default(LevelFilter::INFO);
+    let Ok(parsed) = asked.trim().parse::<Targets>() else {
+        return info;
+    };
+    let filter = match parsed.default_level() {
+        Some(_) => parsed,
+        None => parsed.with_default(LevelFilter::INFO),
+    };
+    if most(&filter) < LevelFilter::INFO {
+        return info;
     }
     filter
 }
 
-/// `asked` as a filter, unless it asks for less than info (or is not a filter at all).
-fn asked_for(asked: &str) -> EnvFilter {
-    let build = |directives: &str| {
-        EnvFilter::builder()
-            .with_default_directive(LevelFilter::INFO.into())
-            .parse_lossy(directives)
-    };
-    let filter = build(asked);
-    if filter
-        .max_level_hint()
-        .is_some_and(|level| level < LevelFilter::INFO)
-    {
-        return build("");
-    }
+/// The most any target of `filter` logs.
+fn most(filter: &Targets) -> LevelFilter {
     filter
+        .iter()
+        .map(|(_, level)| level)
+        .chain(filter.default_level())
+        .max()
+        .unwrap_or(LevelFilter::OFF)
 }
 
 /// A panic is a fault of Branchdesk's: it goes to the log with where it happened, then to
@@ -207,11 +216,17 @@ mod tests {
 
     #[test]
     fn the_level_is_info_unless_more_is_asked_for() {
-        let level = |asked: &str| asked_for(asked).max_level_hint();
-        assert_eq!(level(""), Some(LevelFilter::INFO));
-        assert_eq!(level("warn"), Some(LevelFilter::INFO));
-        assert_eq!(level("off"), Some(LevelFilter::INFO));
-        assert_eq!(level("debug"), Some(LevelFilter::DEBUG));
-        assert_eq!(level("branchdesk_engine=trace"), Some(LevelFilter::TRACE));
+        let level = |asked: &str| most(&asked_for(asked));
+        assert_eq!(level(""), LevelFilter::INFO);
+        assert_eq!(level("warn"), LevelFilter::INFO);
+        assert_eq!(level("off"), LevelFilter::INFO);
+        assert_eq!(level("not a filter=at all=really"), LevelFilter::INFO);
+        assert_eq!(level("debug"), LevelFilter::DEBUG);
+        assert_eq!(level("branchdesk_engine=trace"), LevelFilter::TRACE);
+        // A target asked for more, the rest at info.
+        let one = asked_for("branchdesk_engine=debug");
+        assert!(one.would_enable("branchdesk_engine::runner", &tracing::Level::DEBUG));
+        assert!(!one.would_enable("branchdesk_vault", &tracing::Level::DEBUG));
+        assert!(one.would_enable("branchdesk_vault", &tracing::Level::INFO));
     }
 }

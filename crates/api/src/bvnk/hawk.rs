@@ -1,6 +1,6 @@
 //! BVNK's Hawk: `Authorization: Hawk id, ts, nonce, mac` over the request's method, path
 //! with its query, host and port (443 when the address names none), with neither a payload
-//! hash nor `ext`. The MAC is the `hawk` crate's; what is BVNK's own is kept here: which
+//! hash nor `ext`. The MAC is the `hawk` crate's (computed by `crypto`); what is BVNK's own is kept here: which
 //! parts are signed, the clock offset learnt from a stale-timestamp answer, and reading
 //! that answer (which the crate does not parse).
 
@@ -12,6 +12,8 @@ use branchdesk_domain::Sensitive;
 use url::Url;
 
 use crate::{Error, Result};
+
+mod crypto;
 
 /// What the client believes the time to be; a test turns it back to meet skew.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -42,6 +44,7 @@ impl Signer {
         if id.trim().is_empty() || key.expose().is_empty() {
             return Err(Error::Auth { status: 0 });
         }
+        crypto::install();
         let key = hawk::Key::new(key.expose().as_bytes(), hawk::SHA256)
             .map_err(|_| Error::Auth { status: 0 })?;
         Ok(Self {
@@ -188,7 +191,9 @@ mod tests {
     fn the_specifications_own_example() {
         // Hawk's README: GET http://example.com:8000/resource/1?b=1&a=2 at ts 1353832234,
         // nonce j4h3g2, ext "some-app-ext-data" → this MAC. It proves the crate computes
-        // the specification's MAC; BVNK's variant (no ext) is checked below.
+        // the specification's MAC (with the backend in `crypto`); BVNK's variant (no ext) is
+        // checked below.
+        crypto::install();
         let credentials = hawk::Credentials {
             id: "dh37fgj492je".into(),
             key: hawk::Key::new(KEY.as_bytes(), hawk::SHA256).unwrap(),
