@@ -20,8 +20,9 @@ use anyhow::{Context, Result};
 use super::{descendants, median, verdict, KillOnDrop};
 use crate::exe;
 
-/// Runs of each binary, alternated so drift in the machine's load hits both alike.
-const RUNS: usize = 7;
+/// Runs of each binary, alternated so drift in the machine's load hits both alike. Seven
+/// runs' medians moved by ±0.1× from one bench to the next on 2 cores; eleven steady it.
+const RUNS: usize = 11;
 /// How long the window sits idle before its memory is read.
 const SETTLE: Duration = Duration::from_secs(3);
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
