@@ -65,8 +65,9 @@ const DEADLINE: Duration = Duration::from_secs(60);
 const MAX_FRAME_BYTES: u32 = 256 * 1024 * 1024;
 
 /// The reader's address space: its decoders are held to 512 MB of pixels by
-/// [`CheckConfig::max_decode_alloc_bytes`], and the executable's own libraries (the
-/// window's toolkit among them) take a few hundred MB of mappings before any of it.
+/// [`CheckConfig::max_decode_alloc_bytes`]; the rest is room for the working copies a
+/// conversion makes and for the executable's own mappings, while a runaway allocation (the
+/// `reader_hog` test reserves 64 GB) is refused long before the computer swaps.
 #[cfg(all(unix, feature = "decoders"))]
 const MAX_ADDRESS_SPACE_BYTES: u64 = 3 * 1024 * 1024 * 1024;
 
