@@ -29,14 +29,14 @@ pub fn run() {
         Ok(dir) => dir,
         Err(error) => {
             // No folder, so no log file: standard error and the message box only.
-            stderr_log();
+            logging::init_stderr_only();
             startup::fail(&branchdesk_engine::Error::from(error), None)
         }
     };
     let log = match logging::init(&data_dir, "branchdesk-app", logging::Echo::Stderr) {
         Ok(log) => Some(log),
         Err(error) => {
-            stderr_log();
+            logging::init_stderr_only();
             tracing::error!(%error, "no log file");
             None
         }
@@ -241,17 +241,6 @@ fn hand_over(
         std::process::exit(0);
     }
     startup::fail(&error, logs)
-}
-
-/// Logging to standard error only, for when there is no data folder to keep a log in.
-fn stderr_log() {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    use tracing_subscriber::Layer;
-    let to_stderr = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_filter(logging::filter());
-    let _ = tracing_subscriber::registry().with(to_stderr).try_init();
 }
 
 /// Hands a drag over the window to the page, in CSS pixels; the dropped paths stay in Rust.

@@ -1,7 +1,7 @@
 // Keeps a console window from opening next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() -> std::process::ExitCode {
+fn main() {
     // Every scan is read by `branchdesk-reader`, installed beside this executable: the
     // decoders of what customers hand in are not linked into the app at all.
     if let Err(error) = branchdesk_engine::document_reader::isolate_beside_this_executable() {
@@ -9,5 +9,4 @@ fn main() -> std::process::ExitCode {
         eprintln!("the document reader cannot be located ({error})");
     }
     branchdesk_app::run();
-    std::process::ExitCode::SUCCESS
 }

@@ -109,9 +109,8 @@ fn release_example(package: &str, example: &str) -> Result<std::path::PathBuf> {
         .join(exe(example)))
 }
 
-/// The app and the bare reference window, then the app's document reader, in release. The
-/// reader is built on its own, as the installers build it: built together with the app,
-/// cargo would give the app the decoders the reader needs, and measure another binary.
+/// The app and the bare reference window, then the app's document reader on its own (see
+/// `build_reader`), in release.
 fn build_windows() -> Result<()> {
     shell::cargo(&[
         "build",
@@ -122,13 +121,7 @@ fn build_windows() -> Result<()> {
         "--package",
         "branchdesk-bare-window",
     ])?;
-    shell::cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "--package",
-        "branchdesk-reader",
-    ])
+    crate::build_reader(true)
 }
 
 fn build_outbox_tool() -> Result<()> {

@@ -20,7 +20,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use crate::prereq::{self, Purpose};
-use crate::{exe, root, target_dir};
+use crate::{exe, root, target_dir, READER};
 
 /// The bundler, pinned to the major version of the `tauri` crate.
 const TAURI_CLI: &str = "@tauri-apps/cli@2";
@@ -210,23 +210,13 @@ pub fn build(profile: Profile, kinds: &[&str]) -> Result<Built> {
     })
 }
 
-/// The document reader's executable, installed beside the app.
-const READER: &str = "branchdesk-reader";
-
-/// Builds the document reader on its own (built with the app, cargo would link the reader's
-/// decoders into the app too) and puts it where the bundler takes an external binary from,
-/// named for the target as it expects. Gives the configuration that adds it to the
-/// installers: only here, since the app's build script refuses a listed external binary
-/// that is not there, and plain `cargo build` of the app has none.
+/// Builds the document reader on its own (`build_reader`) and puts it where the bundler
+/// takes an external binary from, named for the target as it expects. Gives the
+/// configuration that adds it to the installers: only here, since the app's build script
+/// refuses a listed external binary that is not there, and plain `cargo build` of the app
+/// has none.
 fn stage_reader(profile: Profile) -> Result<String> {
-    let release: &[&str] = if profile == Profile::Release {
-        &["--release"]
-    } else {
-        &[]
-    };
-    let mut args = vec!["build", "--locked", "--package", READER];
-    args.extend(release);
-    crate::shell::cargo(&args)?;
+    crate::build_reader(profile == Profile::Release)?;
     let host = host_triple()?;
     let staged = root().join("src-tauri").join("binaries");
     std::fs::create_dir_all(&staged)?;

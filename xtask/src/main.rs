@@ -75,14 +75,9 @@ pub fn target_dir() -> PathBuf {
 
 fn run(extra: &[String]) -> Result<()> {
     prereq::ensure(prereq::Purpose::Run)?;
-    // The app reads every scan through the reader beside it (see `branchdesk-reader`).
-    shell::cargo(&[
-        "build",
-        "--package",
-        "branchdesk-app",
-        "--package",
-        "branchdesk-reader",
-    ])?;
+    // The app reads every scan through the reader beside it (a debug build: its size does
+    // not matter here, so both are built at once).
+    shell::cargo(&["build", "--package", "branchdesk-app", "--package", READER])?;
     let binary = target_dir().join("debug").join(exe("branchdesk"));
     let extra: Vec<&str> = extra
         .iter()
@@ -114,6 +109,20 @@ fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
+/// The document reader, a program of its own installed beside the app.
+pub use branchdesk_documents::worker::READER_NAME as READER;
+
+/// Builds the document reader on its own. Built in one cargo run with the app, it would
+/// give the app the decoders the reader needs (features unify across the packages built
+/// together): the installers and the bench build it this way.
+pub fn build_reader(release: bool) -> Result<()> {
+    let mut args = vec!["build", "--locked", "--package", READER];
+    if release {
+        args.push("--release");
+    }
+    shell::cargo(&args)
 }
 
 pub fn exe(name: &str) -> String {

@@ -229,7 +229,7 @@ pub fn run() -> Result<()> {
         "e2e-hooks",
         // Every scan the journeys attach is read by it, beside the app.
         "--package",
-        "branchdesk-reader",
+        crate::READER,
     ]) {
         eprintln!("xtask: {error:#}");
         tally.record("end-to-end (app build)", 0, 1, started);

@@ -378,23 +378,22 @@ fn serve_on(from: &mut impl Read, to: &mut impl Write) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let job: Job<'_> = match postcard::take_from_bytes::<&str>(&frame) {
-        Ok((version, _)) if version != VERSION => {
-            // The asking side says what this means to staff; it needs only the version.
-            eprint!("{VERSION}");
-            return ExitCode::from(OTHER_VERSION_EXIT);
-        }
-        Ok((_, job)) => match postcard::from_bytes(job) {
-            Ok(job) => job,
-            Err(error) => {
-                eprintln!("unreadable request: {error}");
-                return ExitCode::FAILURE;
-            }
-        },
-        Err(error) => {
-            eprintln!("unreadable request: {error}");
-            return ExitCode::FAILURE;
-        }
+    let unreadable = |error: postcard::Error| {
+        eprintln!("unreadable request: {error}");
+        ExitCode::FAILURE
+    };
+    let (version, job) = match postcard::take_from_bytes::<&str>(&frame) {
+        Ok(read) => read,
+        Err(error) => return unreadable(error),
+    };
+    if version != VERSION {
+        // The asking side says what this means to staff; it needs only the version.
+        eprint!("{VERSION}");
+        return ExitCode::from(OTHER_VERSION_EXIT);
+    }
+    let job: Job<'_> = match postcard::from_bytes(job) {
+        Ok(job) => job,
+        Err(error) => return unreadable(error),
     };
     let mut out = BufWriter::new(to);
     let mut preview = |p: &Preview<'_>| {

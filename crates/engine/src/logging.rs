@@ -116,13 +116,22 @@ fn appender(dir: &Path, program: &'static str) -> Result<RollingFileAppender> {
         })
 }
 
+/// Logging to standard error only, with the same filter, for a process that has no data
+/// folder to keep a log in. Does nothing when logging has already started.
+pub fn init_stderr_only() {
+    let to_stderr = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter());
+    let _ = tracing_subscriber::registry().with(to_stderr).try_init();
+}
+
 /// Info, or what `BRANCHDESK_LOG`/`RUST_LOG` asks for when that is more; the HTTP stack
-/// never below info. Also the filter of a process that logs to standard error only.
+/// never below info.
 ///
 /// Asked as `level` and `target=level` lists (`debug`, `branchdesk_engine=trace`), by
 /// `tracing_subscriber`'s `Targets`: span and field filters, and the regular expressions
 /// that `EnvFilter` would compile for them, are of no use to staff or IT here.
-pub fn filter() -> Targets {
+fn filter() -> Targets {
     let asked = std::env::var(LOG_ENV)
         .or_else(|_| std::env::var("RUST_LOG"))
         .unwrap_or_default();

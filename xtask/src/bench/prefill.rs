@@ -35,14 +35,7 @@ pub struct Prefill {
 
 pub fn run() -> Result<Prefill> {
     let tool = super::release_example("branchdesk-documents", "prefill_bench")?;
-    // On its own, as the installers build it (see `build_windows`).
-    crate::shell::cargo(&[
-        "build",
-        "--release",
-        "--locked",
-        "--package",
-        "branchdesk-reader",
-    ])?;
+    crate::build_reader(true)?;
     let python = zxing_python()?;
     let script = std::env::temp_dir().join(format!("branchdesk-zxing-{}.py", std::process::id()));
     std::fs::write(&script, include_str!("zxing_read.py"))?;
@@ -122,7 +115,7 @@ fn measure(
     let zone = json_of(Command::new(tool).arg("mrz").arg(photo).arg("5"))?;
     let reader = crate::target_dir()
         .join("release")
-        .join(crate::exe("branchdesk-reader"));
+        .join(crate::exe(crate::READER));
     let isolated = json_of(
         Command::new(tool)
             .arg("reader")

@@ -35,7 +35,7 @@ pub fn measure(release: &Path) -> Result<Size> {
     };
     Ok(Size {
         app: len("branchdesk")?,
-        reader: len("branchdesk-reader")?,
+        reader: len(crate::READER)?,
         bare: len("branchdesk-bare-window")?,
         profile: release_profile(),
     })

@@ -69,7 +69,7 @@ pub fn run(built: &Built) -> Result<Checked> {
     checks.check("no test hooks in the binary", no_test_hooks(&app));
     checks.check(
         "the document reader beside it reads a licence",
-        reader(&unpacked.join("usr").join("bin").join("branchdesk-reader")),
+        reader(&unpacked.join("usr").join("bin").join(crate::READER)),
     );
     if built.profile == Profile::Release {
         checks.check("binary size", size(&app));

@@ -195,6 +195,14 @@ fn request(version: &str, job: &Job<'_>) -> Vec<u8> {
     stream
 }
 
+/// A job whose answer the tests below do not look at.
+fn small_view(bytes: &[u8]) -> Job<'_> {
+    Job::ViewPicture {
+        bytes,
+        max_long_side: 32,
+    }
+}
+
 #[test]
 fn the_reader_answers_a_request_of_its_own_version() {
     let bytes = jpeg(900, 600);
@@ -214,10 +222,7 @@ fn the_reader_answers_a_request_of_its_own_version() {
 #[test]
 fn the_reader_reads_no_job_from_another_version() {
     let bytes = jpeg(64, 48);
-    let job = Job::ViewPicture {
-        bytes: &bytes,
-        max_long_side: 32,
-    };
+    let job = small_view(&bytes);
     let mut answer = Vec::new();
     let code = serve_on(&mut request("0.0.0-older", &job).as_slice(), &mut answer);
     assert_eq!(code, ExitCode::from(OTHER_VERSION_EXIT));
@@ -228,10 +233,7 @@ fn the_reader_reads_no_job_from_another_version() {
 fn a_reader_that_is_not_installed_is_said_to_be_missing() {
     let missing = std::env::temp_dir().join("no-such-folder-here/branchdesk-reader");
     let bytes = jpeg(64, 48);
-    let job = Job::ViewPicture {
-        bytes: &bytes,
-        max_long_side: 32,
-    };
+    let job = small_view(&bytes);
     let Err(Error::ReaderMissing { path }) = ask(&missing, &job, &mut |_| {}) else {
         panic!("not refused as missing")
     };
@@ -252,10 +254,7 @@ fn a_reader_of_another_version_says_to_restart_the_app() {
     .unwrap();
     std::fs::set_permissions(&reader, std::fs::Permissions::from_mode(0o755)).unwrap();
     let bytes = jpeg(64, 48);
-    let job = Job::ViewPicture {
-        bytes: &bytes,
-        max_long_side: 32,
-    };
+    let job = small_view(&bytes);
     let Err(refused) = ask(&reader, &job, &mut |_| {}) else {
         panic!("answered")
     };

@@ -32,10 +32,10 @@ impl Cryptographer for RustCrypto {
         algorithm: DigestAlgorithm,
         key: &[u8],
     ) -> Result<Box<dyn HmacKey>, CryptoError> {
-        Ok(Box::new(Key {
-            algorithm,
-            key: zeroize::Zeroizing::new(key.to_vec()),
-        }))
+        match algorithm {
+            DigestAlgorithm::Sha256 => Ok(Box::new(Key(zeroize::Zeroizing::new(key.to_vec())))),
+            other => Err(CryptoError::UnsupportedDigest(other)),
+        }
     }
 
     fn new_hasher(&self, algorithm: DigestAlgorithm) -> Result<Box<dyn Hasher>, CryptoError> {
@@ -50,26 +50,16 @@ impl Cryptographer for RustCrypto {
     }
 }
 
-struct Key {
-    algorithm: DigestAlgorithm,
-    key: zeroize::Zeroizing<Vec<u8>>,
-}
-
-/// HMAC of `data` under `key`. HMAC takes a key of any length, so `new_from_slice` cannot
-/// refuse one; `None` stands for that impossible refusal all the same.
-fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
-    let mut mac = <M as Mac>::new_from_slice(key).ok()?;
-    mac.update(data);
-    Some(mac.finalize().into_bytes().to_vec())
-}
+/// An HMAC-SHA-256 key.
+struct Key(zeroize::Zeroizing<Vec<u8>>);
 
 impl HmacKey for Key {
     fn sign(&self, data: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        match self.algorithm {
-            DigestAlgorithm::Sha256 => mac::<Hmac<Sha256>>(&self.key, data),
-            _ => None,
-        }
-        .ok_or(CryptoError::UnsupportedDigest(self.algorithm))
+        // HMAC takes a key of any length: `new_from_slice` refuses none.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .map_err(|_| CryptoError::UnsupportedDigest(DigestAlgorithm::Sha256))?;
+        mac.update(data);
+        Ok(mac.finalize().into_bytes().to_vec())
     }
 }
 
