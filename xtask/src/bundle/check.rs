@@ -21,8 +21,10 @@ const TEST_HOOKS: &[&str] = &[
     "BRANCHDESK_FAILPOINT",
     "BRANCHDESK_E2E_OPEN_DELAY_MS",
 ];
-/// A string every build has, so a search that finds nothing is known to work.
+/// A string every build of the app has, so a search that finds nothing is known to work.
 const ALWAYS_THERE: &str = "BRANCHDESK_DATA_DIR";
+/// The same for the document reader (its refusal of a request it cannot read).
+const ALWAYS_IN_READER: &str = "unreadable request";
 
 /// The hicolor sizes the package installs its icon at.
 const ICON_DIRS: &[&str] = &[
@@ -64,12 +66,21 @@ pub fn run(built: &Built) -> Result<Checked> {
     checks.check("control file (dpkg-deb -I)", control(deb));
     checks.check("unpacked (dpkg -x)", unpack(deb, &unpacked));
     let app = unpacked.join("usr").join("bin").join("branchdesk");
+    let reader_bin = unpacked.join("usr").join("bin").join(crate::READER);
     checks.check("desktop entry", desktop_entry(&unpacked));
     checks.check("icons", icons(&unpacked));
-    checks.check("no test hooks in the binary", no_test_hooks(&app));
+    checks.check(
+        "no test hooks in the app or its reader",
+        no_test_hooks(&app, ALWAYS_THERE).and_then(|app| {
+            Ok(format!(
+                "{app}; {}",
+                no_test_hooks(&reader_bin, ALWAYS_IN_READER)?
+            ))
+        }),
+    );
     checks.check(
         "the document reader beside it reads a licence",
-        reader(&unpacked.join("usr").join("bin").join(crate::READER)),
+        reader(&reader_bin),
     );
     if built.profile == Profile::Release {
         checks.check("binary size", size(&app));
@@ -190,10 +201,14 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
         .any(|window| window == needle.as_bytes())
 }
 
-fn no_test_hooks(app: &Path) -> Result<String> {
-    let bytes = std::fs::read(app).with_context(|| format!("reading {}", app.display()))?;
-    if !contains(&bytes, ALWAYS_THERE) {
-        bail!("{ALWAYS_THERE} is not in the binary either: the search does not work");
+/// None of [`TEST_HOOKS`] in `binary`, which holds `always_there`.
+fn no_test_hooks(binary: &Path, always_there: &str) -> Result<String> {
+    let bytes = std::fs::read(binary).with_context(|| format!("reading {}", binary.display()))?;
+    if !contains(&bytes, always_there) {
+        bail!(
+            "{always_there} is not in {} either: the search does not work",
+            binary.display()
+        );
     }
     let found: Vec<&str> = TEST_HOOKS
         .iter()
@@ -202,11 +217,16 @@ fn no_test_hooks(app: &Path) -> Result<String> {
         .collect();
     if !found.is_empty() {
         bail!(
-            "the packaged binary has test hooks: {} (built with e2e-hooks or failpoints)",
+            "the packaged {} has test hooks: {} (built with e2e-hooks or failpoints)",
+            binary.display(),
             found.join(", ")
         );
     }
-    Ok(format!("none of {}", TEST_HOOKS.join(", ")))
+    Ok(format!(
+        "none of {} in {}",
+        TEST_HOOKS.join(", "),
+        binary.file_name().unwrap_or_default().to_string_lossy()
+    ))
 }
 
 /// The installed reader, asked as the app asks it, reads the specimen licence's barcode:
