@@ -158,8 +158,6 @@ pub fn run() {
                 .data_directory(data_dir.join("webview"))
                 .initialization_script(format!("window.__BRANCHDESK_APPEARANCE__ = {appearance};"))
                 .build()?;
-            #[cfg(target_os = "linux")]
-            draw_without_gpu_layers(&window);
             tracing::debug!(
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "window built"
@@ -204,22 +202,23 @@ pub fn run() {
 /// Branchdesk's screens are forms and pictures with no 3D, video or heavy animation, so
 /// the layers buy nothing, and they cost: 80–95 MiB more in the web process, and a size
 /// that changed from start to start (`bench/RESULTS.md`), and on the software GL of virtual
-/// desktops (common at bank branches) CPU time as well. It also avoids the blank windows some GPU drivers give
-/// WebKitGTK's compositor. `BRANCHDESK_GPU_LAYERS=1` keeps WebKit's own choice, for a
-/// desktop where the layers are known to help.
+/// desktops (common at bank branches) CPU time as well. It also avoids the blank windows
+/// some GPU drivers give WebKitGTK's compositor. `BRANCHDESK_GPU_LAYERS=1` keeps WebKit's
+/// own choice, for a desktop where the layers are known to help.
+///
+/// WebKit's own switch (`WEBKIT_DISABLE_COMPOSITING_MODE`) is set before WebKit starts,
+/// rather than the webview's setting after it is built: switched then, WebKit had already
+/// set up its compositor and took it down again, which cost every start 35–70 ms
+/// (`bench/RESULTS.md`). The web process inherits it; so do the programs the app starts
+/// (the document reader, the browser for Fin.com's terms), where it changes nothing but a
+/// WebKit browser's drawing. `main` calls this first, while the process has one thread, as
+/// setting the environment requires.
 #[cfg(target_os = "linux")]
-fn draw_without_gpu_layers(window: &tauri::WebviewWindow) {
-    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    if std::env::var_os("BRANCHDESK_GPU_LAYERS").is_some_and(|v| v == "1") {
-        return;
-    }
-    let set = window.with_webview(|webview| {
-        if let Some(settings) = webview.inner().settings() {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    });
-    if let Err(error) = set {
-        tracing::warn!(%error, "the webview's drawing could not be set; it keeps WebKit's default");
+pub fn draw_without_gpu_layers() {
+    const WEBKIT_SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    let layers_wanted = std::env::var_os("BRANCHDESK_GPU_LAYERS").is_some_and(|v| v == "1");
+    if !layers_wanted && std::env::var_os(WEBKIT_SWITCH).is_none() {
+        std::env::set_var(WEBKIT_SWITCH, "1");
     }
 }
 

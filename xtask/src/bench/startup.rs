@@ -6,8 +6,8 @@
 //! On Linux the app draws its page without WebKit's GPU compositing layers (see
 //! `draw_without_gpu_layers` in the app), which a bare window does not. So the bare window
 //! is measured twice: as Tauri makes it (the goals' reference), and drawn the same way as
-//! the app (WebKit's own `WEBKIT_DISABLE_COMPOSITING_MODE`), so the report also shows what
-//! the app costs over a window that draws alike.
+//! the app (WebKit's own `WEBKIT_DISABLE_COMPOSITING_MODE`, which the app sets for itself),
+//! so the report also shows what the app costs over a window that draws alike.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -47,7 +47,7 @@ struct Reference {
     rss: f64,
 }
 
-/// What makes WebKitGTK draw as the app does; the app sets the same through its settings.
+/// What makes WebKitGTK draw as the app does: the app sets the same for itself at start.
 const SAME_DRAWING: (&str, &str) = ("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
 
 struct Measurement {
