@@ -72,10 +72,52 @@ async fn the_window_is_usable_while_the_desk_opens_and_signs_in_once_it_has() {
         }
         app.sign_in("Trainee", "").await?;
         app.wait_for_css("#new-person").await?;
+        drawn_without_gpu_layers(data.path())?;
         csp_in_force(&app).await
     }
     .await;
     app.finish("window_before_desk", outcome).await;
+}
+
+/// On Linux the page's web process was started with WebKit's compositing off: the app sets
+/// it before WebKit starts (`draw_without_gpu_layers`), and the web process inherits it. The
+/// web process is told apart from any other by the data folder in its environment, which
+/// it inherits from this app alone.
+fn drawn_without_gpu_layers(data: &std::path::Path) -> Outcome {
+    if !cfg!(target_os = "linux") {
+        return Ok(());
+    }
+    let folder = format!("BRANCHDESK_DATA_DIR={}", data.display());
+    let mut web_processes = Vec::new();
+    for entry in std::fs::read_dir("/proc")?.flatten() {
+        let dir = entry.path();
+        let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        // `comm` holds the first 15 bytes of the name.
+        if !name.starts_with("WebKitWebProces") {
+            continue;
+        }
+        let Ok(environ) = std::fs::read(dir.join("environ")) else {
+            continue;
+        };
+        let vars: Vec<String> = environ
+            .split(|b| *b == 0)
+            .map(|var| String::from_utf8_lossy(var).into_owned())
+            .collect();
+        if vars.contains(&folder) {
+            web_processes.push(vars);
+        }
+    }
+    if web_processes.is_empty() {
+        return Err("no web process of this window was found".into());
+    }
+    let drawn_alike = web_processes.iter().all(|vars| {
+        vars.iter()
+            .any(|var| var == "WEBKIT_DISABLE_COMPOSITING_MODE=1")
+    });
+    if !drawn_alike {
+        return Err("the window's web process was started with WebKit's compositing on".into());
+    }
+    Ok(())
 }
 
 /// The page runs under the configured Content Security Policy, as an installed app does:
