@@ -71,11 +71,9 @@ pub fn run(built: &Built) -> Result<Checked> {
     checks.check("icons", icons(&unpacked));
     checks.check(
         "no test hooks in the app or its reader",
-        no_test_hooks(&app, ALWAYS_THERE).and_then(|app| {
-            Ok(format!(
-                "{app}; {}",
-                no_test_hooks(&reader_bin, ALWAYS_IN_READER)?
-            ))
+        no_test_hooks(&app, ALWAYS_THERE).and_then(|in_app| {
+            let in_reader = no_test_hooks(&reader_bin, ALWAYS_IN_READER)?;
+            Ok(format!("{in_app}; {in_reader}"))
         }),
     );
     checks.check(

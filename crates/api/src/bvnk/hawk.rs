@@ -1,8 +1,8 @@
 //! BVNK's Hawk: `Authorization: Hawk id, ts, nonce, mac` over the request's method, path
 //! with its query, host and port (443 when the address names none), with neither a payload
-//! hash nor `ext`. The MAC is the `hawk` crate's (computed by `crypto`); what is BVNK's own is kept here: which
-//! parts are signed, the clock offset learnt from a stale-timestamp answer, and reading
-//! that answer (which the crate does not parse).
+//! hash nor `ext`. The MAC is the `hawk` crate's (computed by `crypto`); what is BVNK's own
+//! is kept here: which parts are signed, the clock offset learnt from a stale-timestamp
+//! answer, and reading that answer (which the crate does not parse).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;

@@ -1,6 +1,7 @@
-//! The MAC, digests and random bytes the `hawk` crate asks for, from RustCrypto's `hmac` and
-//! `sha2` and the system's random source; SHA-256 only, the one BVNK signs with. The crate's default backend is `ring`, which would
-//! bring a second SHA-2 (and its own C and assembly) into the binary for this alone.
+//! The MAC, digests and random bytes the `hawk` crate asks for, from RustCrypto's `hmac`
+//! and `sha2` and the system's random source; SHA-256 only, the one BVNK signs with. The
+//! crate's default backend is `ring`, which would bring a second SHA-2 (and its own C and
+//! assembly) into the binary for this alone.
 
 use hawk::crypto::{CryptoError, Cryptographer, Hasher, HmacKey};
 use hawk::DigestAlgorithm;
