@@ -21,6 +21,8 @@ async function start() {
   const help = /** @type {HTMLElement} */ (document.getElementById("shortcuts-open"));
   help.addEventListener("click", async () => (await import("./views/shortcuts.js")).showShortcuts());
   await api.uiReady("shell");
+  // Shown now: the window's first picture comes with the frame after next.
+  requestAnimationFrame(() => requestAnimationFrame(() => void api.uiReady("drawn")));
   // The desk's code (which asks for its styles as it loads) comes while the desk opens.
   const [{ openDesk }] = await Promise.all([import("./desk.js"), api.appOpen()]);
   await openDesk(main, help);

@@ -149,12 +149,14 @@ pub fn run() {
             // so a test's BRANCHDESK_DATA_DIR isolates everything the app writes. (An
             // incognito webview would keep nothing, but WebKit's WebDriver cannot drive one.)
             // The chosen theme, language and text size are handed to the page before its
-            // first script runs, so its first paint is already in them.
+            // first script runs, so its first paint is already in them. The window is shown
+            // once its page can be used (`window::show`), not before: see there.
             let appearance = serde_json::to_string(&settings.appearance.bounded())?;
             let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
                 .title("Branchdesk")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(960.0, 640.0)
+                .visible(false)
                 .data_directory(data_dir.join("webview"))
                 .initialization_script(format!("window.__BRANCHDESK_APPEARANCE__ = {appearance};"))
                 .build()?;

@@ -6,7 +6,7 @@ use branchdesk_engine::records::DraftRecord;
 use branchdesk_engine::setup::{self, Appearance, Settings};
 use branchdesk_engine::{connectivity, Environment};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
 
 use crate::state::{AppState, Opening};
@@ -83,26 +83,37 @@ pub fn draft_create_sample(state: State<'_, AppState>) -> Answer<DraftRecord> {
 #[derive(Debug, Clone, Copy, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ReadyStage {
-    /// The page is drawn and takes keys and clicks; the desk may still be opening.
+    /// The page's script has run and it takes keys and clicks: the window is shown.
     Shell,
+    /// The shown page's first picture is on screen; the desk may still be opening.
+    Drawn,
     /// The desk is open and the page shows it (sign-in, or the section staff were in).
     Open,
 }
 
-/// The page calls this once it can be used, and again once it shows the open desk;
-/// start-up is measured up to the first.
+/// The page calls this once it can be used (which shows the window), once its first
+/// picture is on screen, and once it shows the open desk; start-up is measured up to the
+/// picture.
 #[tauri::command(async)]
-pub fn ui_ready(opening: State<'_, Opening>, stage: ReadyStage, page_ms: Option<u64>) {
+pub fn ui_ready(
+    app: AppHandle,
+    opening: State<'_, Opening>,
+    stage: ReadyStage,
+    page_ms: Option<u64>,
+) {
+    match stage {
+        ReadyStage::Shell => show(&app),
+        ReadyStage::Drawn => opening.drawn(),
+        ReadyStage::Open => {}
+    }
     let elapsed_ms = opening.started.elapsed().as_millis() as u64;
     // `page_ms` is the page's own clock (since its navigation began): the difference is when
     // the webview started loading it.
     tracing::info!(elapsed_ms, ?stage, page_ms, "window ready");
-    if let ReadyStage::Shell = stage {
-        opening.drawn();
-    }
     if std::env::var_os("BRANCHDESK_REPORT_READY").is_some() {
         match stage {
-            ReadyStage::Shell => println!("BRANCHDESK_READY"),
+            ReadyStage::Shell => {}
+            ReadyStage::Drawn => println!("BRANCHDESK_READY"),
             ReadyStage::Open => println!("BRANCHDESK_OPEN"),
         }
     }
@@ -121,4 +132,34 @@ pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
     Ok(Connectivity {
         online: connectivity::reachable(state.desk().cos_base_url()).await,
     })
+}
+
+/// Shows the window, which is built hidden, and returns once it is shown.
+///
+/// Why hidden until its page can be used: WebKitGTK, drawing without compositing layers,
+/// waits up to half a second on the window's thread for the page's first picture whenever
+/// it must draw the window before the page has sent one. That thread is also the one that
+/// hands the page its own files, so the page cannot make that picture until the wait gives
+/// up: on about half of all starts the window stood blank for 0.5 s more (`bench/RESULTS.md`).
+/// Shown once the page's script has run, it draws at once. The desk's opening calls this
+/// too, after the page's two seconds (`state::opening::SHELL_WAIT`), so a page that never says it is ready still
+/// brings up its window.
+pub fn show(app: &AppHandle) {
+    let (shown, done) = std::sync::mpsc::channel();
+    let window = app.get_webview_window("main");
+    let asked = app.run_on_main_thread(move || {
+        if let Some(window) = window {
+            if let Err(error) = window.show() {
+                tracing::warn!(%error, "the window could not be shown");
+            }
+        }
+        let _ = shown.send(());
+    });
+    match asked {
+        // Bounded: a window thread that is gone or stuck must not hold the caller forever.
+        Ok(()) => {
+            let _ = done.recv_timeout(std::time::Duration::from_secs(2));
+        }
+        Err(error) => tracing::warn!(%error, "the window could not be shown"),
+    }
 }

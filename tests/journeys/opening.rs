@@ -1,6 +1,7 @@
 //! The window comes before the desk: while the vault, the keyring and the Training sandbox
-//! open beside it, the page is already drawn, says "Opening Branchdesk…", and answers the
-//! keyboard; once the desk is open it shows the sign-in, with nothing asked twice.
+//! open beside it, the page is already shown and drawn, says "Opening Branchdesk…", and
+//! answers the keyboard; once the desk is open it shows the sign-in, with nothing asked
+//! twice.
 
 use std::time::Duration;
 
@@ -34,6 +35,15 @@ async fn the_window_is_usable_while_the_desk_opens_and_signs_in_once_it_has() {
         }
         if app.driver.find(By::Css("#signin")).await.is_ok() {
             return Err("the sign-in was shown before the desk was open".into());
+        }
+        // The window is built hidden and shown by its page's first "ready": shown it is,
+        // before the desk opens.
+        let visibility = app
+            .driver
+            .execute("return document.visibilityState;", vec![])
+            .await?;
+        if visibility.json().as_str() != Some("visible") {
+            return Err(format!("the window is not shown: {}", visibility.json()).into());
         }
         // Interactive meanwhile: the shortcuts sheet opens from the keyboard and closes
         // with Escape, focus going back where it was.

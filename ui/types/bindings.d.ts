@@ -211,7 +211,7 @@ problem: string | null,
  */
 appearance: Appearance, };
 
-export type ReadyStage = "shell" | "open";
+export type ReadyStage = "shell" | "drawn" | "open";
 
 export type Appearance = { theme: Theme, language: Language, 
 /**
