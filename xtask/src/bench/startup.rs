@@ -51,7 +51,8 @@ struct Reference {
 const SAME_DRAWING: (&str, &str) = ("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
 
 struct Measurement {
-    /// The page drawn and taking input (`ui_ready` with the shell stage).
+    /// The page's first picture on screen (`ui_ready` with the drawn stage; the bare window
+    /// reports at the same point: the frame after next).
     ready: Duration,
     /// The desk open and shown (Branchdesk only: the bare window has no desk).
     open: Option<Duration>,
@@ -108,7 +109,8 @@ pub fn report(s: &Startup) -> String {
     format!(
         "\n## Start-up and idle memory (vs a bare Tauri window)\n\n\
          Median of {RUNS} alternated runs each. Cold start is process spawn → the page reports\n\
-         ready (`ui_ready` command): drawn, taking keys and clicks, with \"Opening\n\
+         ready (`ui_ready` command) in both windows once its first picture is on screen (two\n\
+         animation frames after it is shown): taking keys and clicks, with \"Opening\n\
          Branchdesk…\" where the desk is not open yet. The desk (vault, keyring, Training\n\
          sandbox, outbox) opens once the page is drawn; the desk's row is spawn → the page shows it\n\
          (sign-in), for which the bare window has no counterpart. Each start is a first start\n\
