@@ -94,15 +94,15 @@ pub enum ReadyStage {
 /// The page calls this once it can be used (which shows the window), once its first
 /// picture is on screen, and once it shows the open desk; start-up is measured up to the
 /// picture.
-#[tauri::command(async)]
-pub fn ui_ready(
+#[tauri::command]
+pub async fn ui_ready(
     app: AppHandle,
     opening: State<'_, Opening>,
     stage: ReadyStage,
     page_ms: Option<u64>,
-) {
+) -> Answer<()> {
     match stage {
-        ReadyStage::Shell => show(&app),
+        ReadyStage::Shell => show(&app).await,
         ReadyStage::Drawn => opening.drawn(),
         ReadyStage::Open => {}
     }
@@ -117,6 +117,7 @@ pub fn ui_ready(
             ReadyStage::Open => println!("BRANCHDESK_OPEN"),
         }
     }
+    Ok(())
 }
 
 /// Waits until the desk is open: the page calls it before any command that needs the
@@ -144,9 +145,10 @@ pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
 /// Shown once the page's script has run, it draws at once. The desk's opening calls this
 /// too, after the page's two seconds (`state::opening::SHELL_WAIT`), so a page that never says it is ready still
 /// brings up its window.
-pub fn show(app: &AppHandle) {
-    let (shown, done) = std::sync::mpsc::channel();
+pub async fn show(app: &AppHandle) {
+    let (shown, done) = tokio::sync::oneshot::channel();
     let window = app.get_webview_window("main");
+    // On the window's thread, where showing is done at once rather than queued.
     let asked = app.run_on_main_thread(move || {
         if let Some(window) = window {
             if let Err(error) = window.show() {
@@ -158,7 +160,7 @@ pub fn show(app: &AppHandle) {
     match asked {
         // Bounded: a window thread that is gone or stuck must not hold the caller forever.
         Ok(()) => {
-            let _ = done.recv_timeout(std::time::Duration::from_secs(2));
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), done).await;
         }
         Err(error) => tracing::warn!(%error, "the window could not be shown"),
     }

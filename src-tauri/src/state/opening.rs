@@ -85,10 +85,10 @@ pub fn open_when_drawn(
             let opening = app.state::<Opening>();
             tauri::async_runtime::block_on(async {
                 let _ = tokio::time::timeout(SHELL_WAIT, opening.reached(Stage::Drawn)).await;
+                // Shown already unless the page never said it was ready: then now, with
+                // whatever it shows, rather than never.
+                crate::window::show(&app).await;
             });
-            // Shown already unless the page never said it was ready: then now, with whatever
-            // it shows, rather than never.
-            crate::window::show(&app);
             // End-to-end tests hold the desk shut a while to see the window before it opens.
             #[cfg(feature = "e2e-hooks")]
             if let Some(ms) = std::env::var("BRANCHDESK_E2E_OPEN_DELAY_MS")
