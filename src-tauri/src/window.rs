@@ -143,8 +143,8 @@ pub async fn connectivity(state: State<'_, AppState>) -> Answer<Connectivity> {
 /// hands the page its own files, so the page cannot make that picture until the wait gives
 /// up: on about half of all starts the window stood blank for 0.5 s more (`bench/RESULTS.md`).
 /// Shown once the page's script has run, it draws at once. The desk's opening calls this
-/// too, after the page's two seconds (`state::opening::SHELL_WAIT`), so a page that never says it is ready still
-/// brings up its window.
+/// too, after its wait for the page (`state::opening::SHELL_WAIT`), so a page that never
+/// says it is ready still brings up its window.
 pub async fn show(app: &AppHandle) {
     let (shown, done) = tokio::sync::oneshot::channel();
     let window = app.get_webview_window("main");

@@ -98,6 +98,7 @@ fn drawn_without_gpu_layers(data: &std::path::Path) -> Outcome {
         return Ok(());
     }
     let folder = format!("BRANCHDESK_DATA_DIR={}", data.display());
+    // Whether each of this window's web processes was started with the switch.
     let mut web_processes = Vec::new();
     for entry in std::fs::read_dir("/proc")?.flatten() {
         let dir = entry.path();
@@ -114,17 +115,16 @@ fn drawn_without_gpu_layers(data: &std::path::Path) -> Outcome {
             .map(|var| String::from_utf8_lossy(var).into_owned())
             .collect();
         if vars.contains(&folder) {
-            web_processes.push(vars);
+            web_processes.push(
+                vars.iter()
+                    .any(|var| var == "WEBKIT_DISABLE_COMPOSITING_MODE=1"),
+            );
         }
     }
     if web_processes.is_empty() {
         return Err("no web process of this window was found".into());
     }
-    let drawn_alike = web_processes.iter().all(|vars| {
-        vars.iter()
-            .any(|var| var == "WEBKIT_DISABLE_COMPOSITING_MODE=1")
-    });
-    if !drawn_alike {
+    if !web_processes.iter().all(|&switched_off| switched_off) {
         return Err("the window's web process was started with WebKit's compositing on".into());
     }
     Ok(())
